@@ -1,0 +1,9 @@
+/** Unit tests live next to the code they test (src/**\/*.test.ts). */
+module.exports = {
+  displayName: 'agent',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: { warnOnly: false } }] },
+  testTimeout: 20000,
+};

@@ -1,0 +1,23 @@
+/** The agent's HTTP server: probes and /metrics, plus the operator API under /api/v1. */
+import express, { type Express, type Router } from 'express';
+import type { Registry } from 'prom-client';
+import type { AgentState } from '../state';
+import { opsRoutes } from './ops-routes';
+
+export interface AppDeps {
+  state: AgentState;
+  registry: Registry;
+  /** The operator API (mounted at /api/v1) when configured. */
+  api?: Router;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(opsRoutes(deps.state, deps.registry));
+  if (deps.api) app.use('/api/v1', deps.api);
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  return app;
+}

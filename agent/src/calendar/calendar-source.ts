@@ -1,0 +1,78 @@
+/**
+ * Loads calendars from files or HTTP URLs and keeps the last good one when a source fails:
+ * a planner's typo in the calendar must never make the agent forget every wedding.
+ */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import type { CalendarSourceConfig } from '../config/schema';
+import type { WeddingCalendar } from './model';
+import { parseJsonCalendar } from './json-reader';
+import { parseIcalCalendar } from './ical-reader';
+
+export interface CalendarSourceStatus {
+  location: string;
+  ok: boolean;
+  weddings: number;
+  lastSuccessMs: number | null;
+  lastError: string | null;
+}
+
+export type Fetcher = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+
+const PARSERS = { json: parseJsonCalendar, ical: parseIcalCalendar } as const;
+
+export class CalendarStore {
+  private readonly good = new Map<string, WeddingCalendar>();
+  readonly status = new Map<string, CalendarSourceStatus>();
+
+  constructor(
+    private readonly sources: CalendarSourceConfig[],
+    private readonly baseDir: string,
+    private readonly now: () => number,
+    private readonly fetcher: Fetcher = fetch as unknown as Fetcher,
+    private readonly timeoutMs = 10_000,
+  ) {
+    for (const s of sources) this.status.set(s.location, { location: s.location, ok: false, weddings: 0, lastSuccessMs: null, lastError: 'not loaded yet' });
+  }
+
+  private async readText(s: CalendarSourceConfig): Promise<string> {
+    if (/^https?:\/\//.test(s.location)) {
+      const headers: Record<string, string> = s.bearerToken ? { authorization: `Bearer ${s.bearerToken}` } : {};
+      const res = await this.fetcher(s.location, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return res.text();
+    }
+    return readFile(isAbsolute(s.location) ? s.location : resolve(this.baseDir, s.location), 'utf8');
+  }
+
+  /** Refreshes every source; never throws. Returns the merged calendar (last good version of each source). */
+  async refresh(): Promise<WeddingCalendar> {
+    await Promise.all(
+      this.sources.map(async (s) => {
+        const st = this.status.get(s.location)!;
+        try {
+          const cal = PARSERS[s.format](await this.readText(s), s.location);
+          this.good.set(s.location, cal);
+          Object.assign(st, { ok: true, weddings: cal.weddings.length, lastSuccessMs: this.now(), lastError: null });
+        } catch (err) {
+          Object.assign(st, { ok: false, lastError: (err as Error).message });
+        }
+      }),
+    );
+    return this.calendar();
+  }
+
+  /** The merged calendar; a wedding id present in several sources is taken from the first. */
+  calendar(): WeddingCalendar {
+    const seen = new Set<string>();
+    const weddings = [];
+    for (const s of this.sources) {
+      for (const w of this.good.get(s.location)?.weddings ?? []) {
+        if (seen.has(w.id)) continue;
+        seen.add(w.id);
+        weddings.push(w);
+      }
+    }
+    return { weddings };
+  }
+}

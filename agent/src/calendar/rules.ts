@@ -1,0 +1,166 @@
+/**
+ * Wedding rules as pure functions of (calendar, rules, instant). No clock of their own, no I/O.
+ *
+ * The calendar is expanded once into an index of wedding days with absolute instants, so that the
+ * questions asked every tick (and every simulated minute of a replay) are arithmetic, not time-zone work.
+ */
+import { DateTime } from 'luxon';
+import type { WeddingRules } from '../config/schema';
+import { PHASES, type Wedding, type WeddingCalendar, type WeddingDay, type WeddingPhase } from './model';
+
+const HOUR_MS = 3_600_000;
+
+export function traditionMultiplier(tradition: string, rules: WeddingRules): number {
+  return rules.traditions[tradition.toLowerCase()] ?? rules.defaultTraditionMultiplier;
+}
+
+/** Expands one wedding into its celebration days; each day keeps the first day's local wall-clock start. */
+export function expandWedding(w: Wedding, rules: WeddingRules): WeddingDay[] {
+  const first = DateTime.fromISO(w.start, { setZone: true }).setZone(w.timezone);
+  if (!first.isValid) throw new Error(`wedding ${w.id}: invalid start "${w.start}" or time zone "${w.timezone}"`);
+  const windowStartH = Math.min(...PHASES.map((p) => rules.phases[p][0]));
+  const windowEndH = Math.max(...PHASES.map((p) => rules.phases[p][1]));
+  const load = w.guests * traditionMultiplier(w.tradition, rules) * rules.perGuestLoad;
+  const days: WeddingDay[] = [];
+  for (let d = 0; d < Math.max(1, w.days); d++) {
+    // plus({days}) keeps the wall-clock time across DST changes: a 14:00 ceremony stays at 14:00.
+    const local = first.plus({ days: d });
+    const start = local.toMillis();
+    days.push({
+      wedding: w,
+      dayIndex: d,
+      ceremonyStartMs: start,
+      windowStartMs: start + windowStartH * HOUR_MS,
+      windowEndMs: start + windowEndH * HOUR_MS,
+      localDate: local.toISODate()!,
+      localWeekday: local.weekday,
+      loadAtFactorOne: load,
+    });
+  }
+  return days;
+}
+
+/** The calendar prepared for instant queries: days sorted by window start. */
+export interface CalendarIndex {
+  days: WeddingDay[];
+  /** Longest window, bounding how far back a live day can have started. */
+  maxWindowMs: number;
+  rules: WeddingRules;
+}
+
+export function indexCalendar(cal: WeddingCalendar, rules: WeddingRules): CalendarIndex {
+  const days = cal.weddings.flatMap((w) => expandWedding(w, rules)).sort((a, b) => a.windowStartMs - b.windowStartMs);
+  const maxWindowMs = days.reduce((m, d) => Math.max(m, d.windowEndMs - d.windowStartMs), 0);
+  return { days, maxWindowMs, rules };
+}
+
+/** Index of the first day whose window starts at or after `t`. */
+function lowerBound(days: WeddingDay[], t: number): number {
+  let lo = 0;
+  let hi = days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (days[mid].windowStartMs < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Wedding days whose live window [start, end) overlaps [from, to). */
+export function daysOverlapping(index: CalendarIndex, fromMs: number, toMs: number): WeddingDay[] {
+  const out: WeddingDay[] = [];
+  for (let i = lowerBound(index.days, fromMs - index.maxWindowMs); i < index.days.length; i++) {
+    const d = index.days[i];
+    if (d.windowStartMs >= toMs) break;
+    if (d.windowEndMs > fromMs) out.push(d);
+  }
+  return out;
+}
+
+export interface LiveWedding {
+  day: WeddingDay;
+  phase: WeddingPhase;
+}
+
+/** The phase of a wedding day at `t`, or null outside its window. Phases are [start, end) in hours from the ceremony. */
+export function phaseAt(day: WeddingDay, rules: WeddingRules, t: number): WeddingPhase | null {
+  const h = (t - day.ceremonyStartMs) / HOUR_MS;
+  for (const p of PHASES) {
+    const [a, b] = rules.phases[p];
+    if (h >= a && h < b) return p;
+  }
+  return null;
+}
+
+/** Weddings live at `t`, optionally only those in the given time zones (empty = all). */
+export function liveWeddings(index: CalendarIndex, t: number, timezones: readonly string[] = []): LiveWedding[] {
+  const out: LiveWedding[] = [];
+  for (const day of daysOverlapping(index, t, t + 1)) {
+    if (timezones.length && !timezones.includes(day.wedding.timezone)) continue;
+    const phase = phaseAt(day, index.rules, t);
+    if (phase) out.push({ day, phase });
+  }
+  return out;
+}
+
+/** Is `t` a Saturday (or another protected weekday) in time zone `tz`? */
+export function isLocalWeekday(t: number, tz: string, weekdays: readonly number[] = [6]): boolean {
+  return weekdays.includes(DateTime.fromMillis(t, { zone: tz }).weekday);
+}
+
+/**
+ * Saturday protection: weddings live at `t` whose ceremony day is a protected weekday in the
+ * wedding's own zone. The ceremony day decides, so a reception running past midnight stays protected,
+ * and a Saturday wedding in Kolkata protects even while it is still Friday in New York.
+ */
+export function protectingWeddings(index: CalendarIndex, t: number, timezones: readonly string[] = []): LiveWedding[] {
+  return liveWeddings(index, t, timezones).filter((l) => index.rules.protectedWeekdays.includes(l.day.localWeekday));
+}
+
+/** Peak season for a region at `t` (month judged in the season's configured time zone). */
+export function isPeakSeason(t: number, rules: WeddingRules, region: string): boolean {
+  const months = rules.peakSeason.regions[region];
+  if (!months) return false;
+  return months.includes(DateTime.fromMillis(t, { zone: rules.peakSeason.timezone }).month);
+}
+
+/** Expected wedding load at `t`: Σ guests × tradition multiplier × phase factor × per-guest load. */
+export function expectedWeddingLoad(index: CalendarIndex, t: number, timezones: readonly string[] = []): number {
+  let sum = 0;
+  for (const l of liveWeddings(index, t, timezones)) sum += l.day.loadAtFactorOne * index.rules.phaseFactors[l.phase];
+  return sum;
+}
+
+export interface ProtectionWindow {
+  weddingId: string;
+  title: string;
+  timezone: string;
+  dayIndex: number;
+  localDate: string;
+  startMs: number;
+  endMs: number;
+  /** True when the ceremony day is a protected weekday (no scale-down, deploy freeze). */
+  saturdayProtection: boolean;
+}
+
+/** Live windows of wedding days overlapping [from, to), for the API and the panel's timeline. */
+export function protectionWindows(index: CalendarIndex, fromMs: number, toMs: number, timezones: readonly string[] = []): ProtectionWindow[] {
+  return daysOverlapping(index, fromMs, toMs)
+    .filter((d) => !timezones.length || timezones.includes(d.wedding.timezone))
+    .map((d) => ({
+      weddingId: d.wedding.id,
+      title: d.wedding.title,
+      timezone: d.wedding.timezone,
+      dayIndex: d.dayIndex,
+      localDate: d.localDate,
+      startMs: d.windowStartMs,
+      endMs: d.windowEndMs,
+      saturdayProtection: index.rules.protectedWeekdays.includes(d.localWeekday),
+    }));
+}
+
+/** When the last protecting window live at `t` ends (for "until this wedding ends" overrides), or null. */
+export function liveWindowEnd(index: CalendarIndex, t: number, timezones: readonly string[] = []): number | null {
+  const live = liveWeddings(index, t, timezones);
+  return live.length ? Math.max(...live.map((l) => l.day.windowEndMs)) : null;
+}

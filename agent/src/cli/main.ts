@@ -1,0 +1,48 @@
+/**
+ * wedsync-agent: one file per command, registered here. Commands return an exit code instead of calling
+ * process.exit, so tests can run them in-process.
+ */
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version';
+import { registerRun } from './run';
+import { registerDemo } from './demo';
+import { registerValidate } from './validate';
+import { registerCalendar } from './calendar';
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** A command's action sets this; main() returns it. */
+export interface ExitCode {
+  code: number;
+}
+
+export type Register = (program: Command, io: CliIo, exit: ExitCode) => void;
+
+const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar];
+
+export async function main(argv: string[], io: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') }): Promise<number> {
+  const exit: ExitCode = { code: 0 };
+  const program = new Command('wedsync-agent')
+    .description('Wedding-aware autoscaling agent for Kubernetes')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  for (const register of COMMANDS) register(program, io, exit);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    io.err(`error: ${(err as Error).message}`);
+    return 1;
+  }
+  return exit.code;
+}
+
+if (require.main === module) {
+  void main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * Loading the config: YAML → environment references → schema. The only place config is read, so every
+ * later piece may trust what it is handed. All problems are collected and reported together, each with
+ * the file and the key path, because fixing one error per run is a miserable way to learn a config.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve, dirname } from 'node:path';
+import { parseDocument } from 'yaml';
+import { configSchema, SECRET_KEYS, type AgentConfig } from './schema';
+
+export interface ConfigProblem {
+  file: string;
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  return `${p.file}: ${p.path || '(top level)'}: ${p.message}`;
+}
+
+export interface LoadedConfig {
+  config: AgentConfig;
+  file: string;
+  /** Folder of the config file; relative paths inside the config resolve against it. */
+  baseDir: string;
+}
+
+const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const WHOLE_ENV_REF = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
+
+function pathToString(path: ReadonlyArray<PropertyKey>): string {
+  return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('');
+}
+
+/** Replaces `${VAR}` in every string; refuses inline secrets and names missing variables. */
+export function resolveEnv(raw: unknown, env: Record<string, string | undefined>, file: string): { value: unknown; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const walk = (node: unknown, path: PropertyKey[]): unknown => {
+    if (typeof node === 'string') {
+      const key = path[path.length - 1];
+      if (typeof key === 'string' && SECRET_KEYS.has(key) && !WHOLE_ENV_REF.test(node)) {
+        problems.push({ file, path: pathToString(path), message: 'is a secret: write an environment reference such as "${DD_API_KEY}", never the value itself' });
+        return node;
+      }
+      return node.replace(ENV_REF, (_m, name: string) => {
+        const v = env[name];
+        if (v === undefined || v === '') {
+          problems.push({ file, path: pathToString(path), message: `environment variable ${name} is not set` });
+          return '';
+        }
+        return v;
+      });
+    }
+    if (Array.isArray(node)) return node.map((v, i) => walk(v, [...path, i]));
+    if (node && typeof node === 'object') {
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, [...path, k])]));
+    }
+    return node;
+  };
+  return { value: walk(raw, []), problems };
+}
+
+/** Parses and validates config text; throws ConfigError listing every problem. */
+export function parseConfig(text: string, file: string, env: Record<string, string | undefined> = process.env): AgentConfig {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length) {
+    throw new ConfigError(doc.errors.map((e) => ({ file, path: '', message: `YAML: ${e.message.split('\n')[0]}` })));
+  }
+  const raw = doc.toJS() ?? {};
+  const { value, problems } = resolveEnv(raw, env, file);
+  const result = configSchema.safeParse(value);
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.push({ file, path: pathToString(issue.path), message: issue.message });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return result.data as AgentConfig;
+}
+
+export function loadConfigFile(file: string, env: Record<string, string | undefined> = process.env): LoadedConfig {
+  const abs = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (err) {
+    throw new ConfigError([{ file, path: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
+  }
+  return { config: parseConfig(text, file, env), file: abs, baseDir: dirname(abs) };
+}

@@ -1,0 +1,293 @@
+/**
+ * The agent's configuration schema: the one place that says what a valid config is.
+ *
+ * Every key has a default where a sensible one exists, so a minimal config is short. Cross-field rules
+ * (min ≤ max, unique target ids, known sources) live in `superRefine` so their errors carry key paths too.
+ * Secrets are never written inline: `secretRef` fields must be `${ENV_VAR}` references (see load.ts).
+ */
+import { z } from 'zod';
+import { IANAZone } from 'luxon';
+
+const timeZone = z
+  .string()
+  .refine((tz) => IANAZone.isValidZone(tz), { message: 'is not an IANA time zone (e.g. "Europe/London")' });
+
+const positiveSeconds = z.number().positive();
+
+/** A value that must come from the environment; load.ts checks the raw file held `${NAME}` here. */
+export const SECRET_KEYS = new Set(['apiKey', 'licenseKey', 'routingKey', 'token', 'password', 'bearerToken']);
+
+export const TRADITION_DEFAULTS: Record<string, number> = {
+  indian: 2.0,
+  nigerian: 1.8,
+  chinese: 1.5,
+  greek: 1.4,
+  jewish: 1.3,
+  british: 1.0,
+};
+
+const kubernetesRef = z
+  .object({
+    kind: z.enum(['Deployment', 'StatefulSet']).default('Deployment'),
+    namespace: z.string().min(1),
+    name: z.string().min(1),
+  })
+  .strict();
+
+const loadSpec = z
+  .object({
+    /** Which source reads this target's load: a key of `sources`. */
+    source: z.string().min(1).default('prometheus'),
+    /** PromQL for the Prometheus source (an instant vector reduced to one number); series name for push/simulator. */
+    query: z.string().min(1),
+  })
+  .strict();
+
+export const targetSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lower-case letters, digits and dashes'),
+    kubernetes: kubernetesRef,
+    load: loadSpec,
+    /** Load one ready pod serves at 100 % utilisation, in the load query's unit (usually requests/second). */
+    capacityPerPod: z.number().positive(),
+    targetUtilization: z.number().gt(0).max(1).default(0.7),
+    minReplicas: z.number().int().min(0).default(1),
+    maxReplicas: z.number().int().min(1),
+    podStartupSeconds: positiveSeconds.default(120),
+    weddingCritical: z.boolean().default(false),
+    /** Peak-season region (a key of wedding.peakSeason.regions). */
+    region: z.string().default('north'),
+    /** Time zones whose weddings this target serves; empty means all weddings. */
+    timezones: z.array(timeZone).default([]),
+  })
+  .strict();
+
+const sourceSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('prometheus'),
+      url: z.url(),
+      timeoutSeconds: positiveSeconds.default(5),
+      /** Readings older than this are stale: the planner holds rather than trusting them. */
+      staleAfterSeconds: positiveSeconds.default(120),
+      bearerToken: z.string().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('simulator'),
+      /** Base load (per target, in its unit) before the daily/weekly rhythm and weddings. */
+      baseLoad: z.number().nonnegative().default(100),
+      /** Load per expected-wedding-load unit (see wedding.perGuestLoad). */
+      weddingScale: z.number().nonnegative().default(1),
+      noise: z.number().min(0).max(1).default(0.05),
+      seed: z.number().int().default(42),
+      /** Unannounced surges (viral spikes) at these ISO instants, each `durationMinutes` long. */
+      surges: z
+        .array(z.object({ at: z.iso.datetime({ offset: true }), durationMinutes: z.number().positive(), factor: z.number().positive() }).strict())
+        .default([]),
+    })
+    .strict(),
+  z.object({ type: z.literal('push'), staleAfterSeconds: positiveSeconds.default(120) }).strict(),
+]);
+
+const calendarSource = z
+  .object({
+    format: z.enum(['json', 'ical']),
+    /** A file path (relative to the config file) or an http(s) URL. */
+    location: z.string().min(1),
+    bearerToken: z.string().optional(),
+  })
+  .strict();
+
+const phaseHours = z.tuple([z.number(), z.number()]).refine(([a, b]) => a < b, { message: 'start must be before end' });
+
+export const weddingRulesSchema = z
+  .object({
+    /** Phase windows in hours relative to the ceremony start, per celebration day. */
+    phases: z
+      .object({
+        pre: phaseHours.default([-2, 0]),
+        ceremony: phaseHours.default([0, 1]),
+        reception: phaseHours.default([1, 6]),
+        cleanup: phaseHours.default([6, 8]),
+      })
+      .strict()
+      .default({ pre: [-2, 0], ceremony: [0, 1], reception: [1, 6], cleanup: [6, 8] }),
+    /** Relative load of each phase (multiplies guests × tradition × perGuestLoad). */
+    phaseFactors: z
+      .object({ pre: z.number().min(0).default(0.5), ceremony: z.number().min(0).default(1.0), reception: z.number().min(0).default(1.5), cleanup: z.number().min(0).default(0.3) })
+      .strict()
+      .default({ pre: 0.5, ceremony: 1.0, reception: 1.5, cleanup: 0.3 }),
+    /** Load multiplier per tradition (lower-case keys); unknown traditions use `defaultTraditionMultiplier`. */
+    traditions: z.record(z.string(), z.number().positive()).default(TRADITION_DEFAULTS),
+    defaultTraditionMultiplier: z.number().positive().default(1.0),
+    /** Load one guest adds at phase factor 1, in the targets' load unit. */
+    perGuestLoad: z.number().nonnegative().default(0.1),
+    peakSeason: z
+      .object({
+        /** Months (1–12) of peak season per region; targets name their region. */
+        regions: z.record(z.string(), z.array(z.number().int().min(1).max(12)).min(1)).default({ north: [5, 6, 7, 8, 9, 10], south: [11, 12, 1, 2, 3, 4] }),
+        /** Time zone that decides the month for a region (season boundaries are local midnights). */
+        timezone: timeZone.default('UTC'),
+      })
+      .strict()
+      .default({ regions: { north: [5, 6, 7, 8, 9, 10], south: [11, 12, 1, 2, 3, 4] }, timezone: 'UTC' }),
+    /** Days on which live weddings trigger protection (no scale-down, deploy freeze), in the wedding's own zone. 6 = Saturday. */
+    protectedWeekdays: z.array(z.number().int().min(1).max(7)).default([6]),
+  })
+  .strict();
+
+export const policySchema = z
+  .object({
+    /** Extra capacity kept for wedding-critical targets while their weddings are live. */
+    weddingHeadroom: z.number().min(0).max(5).default(0.2),
+    /** Peak-season multiplier on the baseline floor (minReplicas). */
+    peakSeasonPreScale: z.number().min(0).max(5).default(0.4),
+    scaleDownStabilizationSeconds: z.number().min(0).default(300),
+    /** Largest step per tick, as a fraction of current replicas (at least 1 pod, and at least maxStepUpPods up). */
+    maxScaleUpRatio: z.number().positive().default(1.0),
+    maxScaleUpPods: z.number().int().positive().default(4),
+    maxScaleDownRatio: z.number().positive().max(1).default(0.1),
+    /** After a wedding window, scale down by at most this fraction per minute. */
+    postWeddingScaleDownPerMinute: z.number().positive().max(1).default(0.05),
+    /** HPA tolerance: no change while |observed/target − 1| is below this. */
+    tolerance: z.number().min(0).max(1).default(0.1),
+    /** Predictive window after the lead time (pod start-up), in seconds. */
+    predictiveWindowSeconds: z.number().min(0).default(300),
+  })
+  .strict();
+
+const apiSchema = z
+  .object({
+    /** sha256 hex digests of bearer tokens, mapped to a role. Plain tokens come only via WEDSYNC_API_TOKENS. */
+    tokens: z
+      .array(z.object({ name: z.string().min(1), role: z.enum(['viewer', 'coordinator', 'operator', 'admin']), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest') }).strict())
+      .default([]),
+    corsOrigins: z.array(z.url()).default([]),
+    overrideMaxHorizonHours: z.number().positive().default(168),
+    maxIngestSamples: z.number().int().positive().default(10000),
+    rateLimitPerMinute: z.number().int().positive().default(600),
+  })
+  .strict();
+
+const sinkSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('console'), intervalSeconds: positiveSeconds.default(60) }).strict(),
+  z.object({ type: z.literal('memory') }).strict(),
+  z
+    .object({
+      type: z.literal('datadog'),
+      apiKey: z.string().min(1),
+      site: z.string().default('datadoghq.com'),
+      /** Override for tests and proxies; the real URL is derived from `site`. */
+      url: z.url().optional(),
+      intervalSeconds: positiveSeconds.default(30),
+      maxQueue: z.number().int().positive().default(10000),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('newrelic'),
+      licenseKey: z.string().min(1),
+      url: z.url().default('https://metric-api.newrelic.com'),
+      intervalSeconds: positiveSeconds.default(30),
+      maxQueue: z.number().int().positive().default(10000),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('pagerduty'),
+      routingKey: z.string().min(1),
+      /** host[:port] of the Events API (PagerDuty's own by default). */
+      server: z.string().default('events.pagerduty.com'),
+      dashboardUrl: z.url().optional(),
+      /** How long Kubernetes/Prometheus may be unreachable inside a protection window before paging. */
+      unreachableAfterSeconds: positiveSeconds.default(120),
+    })
+    .strict(),
+]);
+
+export const configSchema = z
+  .object({
+    agent: z
+      .object({
+        cluster: z.string().min(1).default('default'),
+        mode: z.enum(['act', 'dry-run', 'shadow']).default('dry-run'),
+        tickSeconds: positiveSeconds.default(15),
+        /** A tick that takes longer than this is abandoned (and counted as an error). */
+        tickTimeoutSeconds: positiveSeconds.default(10),
+        listen: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ host: '127.0.0.1', port: 8080 }),
+        logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .default({ cluster: 'default', mode: 'dry-run', tickSeconds: 15, tickTimeoutSeconds: 10, listen: { host: '127.0.0.1', port: 8080 }, logLevel: 'info' }),
+    sources: z.record(z.string(), sourceSchema).default({}),
+    calendar: z
+      .object({ sources: z.array(calendarSource).default([]), refreshSeconds: positiveSeconds.default(300) })
+      .strict()
+      .default({ sources: [], refreshSeconds: 300 }),
+    wedding: weddingRulesSchema.default(weddingRulesSchema.parse({})),
+    policy: policySchema.default(policySchema.parse({})),
+    kubernetes: z
+      .object({
+        /** in-cluster service account, a kubeconfig file, or the dry-run scaler (no cluster at all). */
+        connection: z.enum(['in-cluster', 'kubeconfig', 'none']).default('none'),
+        kubeconfig: z.string().optional(),
+        leaseName: z.string().default('wedsync-agent'),
+        leaseNamespace: z.string().default('wedsync'),
+        leaseDurationSeconds: positiveSeconds.default(15),
+      })
+      .strict()
+      .default({ connection: 'none', leaseName: 'wedsync-agent', leaseNamespace: 'wedsync', leaseDurationSeconds: 15 }),
+    detection: z
+      .object({
+        /** Scores at or above this mark an anomaly (kept in the recent list, counted, shown on the panel). */
+        threshold: z.number().gt(0).max(1).default(0.7),
+      })
+      .strict()
+      .default({ threshold: 0.7 }),
+    forecast: z
+      .object({
+        horizonHours: z.number().min(1).max(24 * 14).default(48),
+        stepSeconds: positiveSeconds.default(60),
+        /** History to backfill from the source at start-up (Prometheus query_range). */
+        backfillHours: z.number().min(0).default(24 * 14),
+      })
+      .strict()
+      .default({ horizonHours: 48, stepSeconds: 60, backfillHours: 24 * 14 }),
+    api: apiSchema.default(apiSchema.parse({})),
+    sinks: z.array(sinkSchema).default([]),
+    targets: z.array(targetSchema).min(1),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.targets.forEach((t, i) => {
+      if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'id'], message: `duplicate target id "${t.id}"` });
+      seen.add(t.id);
+      if (t.minReplicas > t.maxReplicas)
+        ctx.addIssue({ code: 'custom', path: ['targets', i, 'minReplicas'], message: `minReplicas (${t.minReplicas}) is above maxReplicas (${t.maxReplicas})` });
+      if (!(t.load.source in cfg.sources))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', i, 'load', 'source'],
+          message: `unknown source "${t.load.source}" (configured: ${Object.keys(cfg.sources).join(', ') || 'none'})`,
+        });
+      if (!(t.region in cfg.wedding.peakSeason.regions))
+        ctx.addIssue({ code: 'custom', path: ['targets', i, 'region'], message: `unknown region "${t.region}" (wedding.peakSeason.regions has ${Object.keys(cfg.wedding.peakSeason.regions).join(', ')})` });
+    });
+    if (cfg.kubernetes.connection === 'kubeconfig' && !cfg.kubernetes.kubeconfig)
+      ctx.addIssue({ code: 'custom', path: ['kubernetes', 'kubeconfig'], message: 'is required when connection is "kubeconfig"' });
+    if (cfg.agent.mode === 'act' && cfg.kubernetes.connection === 'none')
+      ctx.addIssue({ code: 'custom', path: ['agent', 'mode'], message: 'mode "act" needs a Kubernetes connection (kubernetes.connection is "none")' });
+  });
+
+export type AgentConfig = z.infer<typeof configSchema>;
+export type TargetConfig = z.infer<typeof targetSchema>;
+export type WeddingRules = z.infer<typeof weddingRulesSchema>;
+export type PlanPolicy = z.infer<typeof policySchema>;
+export type SourceConfig = z.infer<typeof sourceSchema>;
+export type SinkConfig = z.infer<typeof sinkSchema>;
+export type ApiConfig = z.infer<typeof apiSchema>;
+export type CalendarSourceConfig = z.infer<typeof calendarSource>;
+export type Role = ApiConfig['tokens'][number]['role'];

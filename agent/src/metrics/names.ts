@@ -1,0 +1,73 @@
+/**
+ * Every metric the agent exports, in one place: dashboards, alert rules and their tests check against
+ * this file. Prometheus conventions: `wedsync_agent_` prefix, base units (seconds, ratios), `_total`
+ * for counters. "Load" is in the target's load unit — whatever its query returns, usually requests/s.
+ */
+export const METRIC = {
+  // Agent
+  buildInfo: 'wedsync_agent_build_info',
+  leader: 'wedsync_agent_leader',
+  up: 'wedsync_agent_up',
+  ticksTotal: 'wedsync_agent_ticks_total',
+  ticksSkippedTotal: 'wedsync_agent_ticks_skipped_total',
+  tickErrorsTotal: 'wedsync_agent_tick_errors_total',
+  tickDurationSeconds: 'wedsync_agent_tick_duration_seconds',
+  lastTickTimestampSeconds: 'wedsync_agent_last_tick_timestamp_seconds',
+
+  // Per target: load, forecast, replicas
+  observedLoad: 'wedsync_agent_observed_load',
+  forecastLoad: 'wedsync_agent_forecast_load',
+  forecastLowerLoad: 'wedsync_agent_forecast_lower_load',
+  forecastUpperLoad: 'wedsync_agent_forecast_upper_load',
+  expectedWeddingLoad: 'wedsync_agent_expected_wedding_load',
+  capacityLoad: 'wedsync_agent_capacity_load',
+  utilizationRatio: 'wedsync_agent_utilization_ratio',
+  loadStale: 'wedsync_agent_load_stale',
+  loadLastSuccessTimestampSeconds: 'wedsync_agent_load_last_success_timestamp_seconds',
+  replicasCurrent: 'wedsync_agent_replicas_current',
+  replicasReady: 'wedsync_agent_replicas_ready',
+  replicasDesired: 'wedsync_agent_replicas_desired',
+  replicasMin: 'wedsync_agent_replicas_min',
+  replicasMax: 'wedsync_agent_replicas_max',
+  workloadGeneration: 'wedsync_agent_workload_generation',
+  decisionsTotal: 'wedsync_agent_decisions_total',
+  scaleOperationsTotal: 'wedsync_agent_scale_operations_total',
+  scaleErrorsTotal: 'wedsync_agent_scale_errors_total',
+
+  // Wedding protections
+  activeWeddings: 'wedsync_agent_active_weddings',
+  calendarWeddings: 'wedsync_agent_calendar_weddings',
+  calendarSourceUp: 'wedsync_agent_calendar_source_up',
+  calendarLastSuccessTimestampSeconds: 'wedsync_agent_calendar_last_success_timestamp_seconds',
+  protectionActive: 'wedsync_agent_protection_active',
+  deployFreeze: 'wedsync_agent_deploy_freeze',
+  peakSeason: 'wedsync_agent_peak_season',
+  overridesActive: 'wedsync_agent_overrides_active',
+
+  // Detection and prediction
+  anomalyScore: 'wedsync_agent_anomaly_score',
+  anomaliesTotal: 'wedsync_agent_anomalies_total',
+  forecastColdStart: 'wedsync_agent_forecast_cold_start',
+
+  // Sources
+  sourceRequestsTotal: 'wedsync_agent_source_requests_total',
+  sourceRequestDurationSeconds: 'wedsync_agent_source_request_duration_seconds',
+
+  // Sinks
+  sinkExportedSamplesTotal: 'wedsync_agent_sink_exported_samples_total',
+  sinkFailedExportsTotal: 'wedsync_agent_sink_failed_exports_total',
+  sinkDroppedSamplesTotal: 'wedsync_agent_sink_dropped_samples_total',
+  sinkQueueLength: 'wedsync_agent_sink_queue_length',
+  sinkExportDurationSeconds: 'wedsync_agent_sink_export_duration_seconds',
+  sinkUp: 'wedsync_agent_sink_up',
+  pagesTotal: 'wedsync_agent_pages_total',
+
+  // API
+  apiRequestsTotal: 'wedsync_agent_api_requests_total',
+  apiRequestDurationSeconds: 'wedsync_agent_api_request_duration_seconds',
+  ingestedSamplesTotal: 'wedsync_agent_ingested_samples_total',
+  auditEventsTotal: 'wedsync_agent_audit_events_total',
+} as const;
+
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+export const ALL_METRIC_NAMES: readonly string[] = Object.values(METRIC);

@@ -1,0 +1,80 @@
+/** What the planner reads and what it answers. Plain data: no clocks, no I/O. */
+import type { TargetConfig } from '../config/schema';
+import type { CalendarIndex } from '../calendar/rules';
+import type { ForecastPoint } from '../forecast/forecaster';
+
+export type OverrideType = 'pin' | 'floor' | 'freeze';
+
+/** An operator's instruction, set through the API and applied by the planner until it expires. */
+export interface Override {
+  id: string;
+  targetId: string;
+  type: OverrideType;
+  /** Replicas for pin and floor. */
+  replicas?: number;
+  /** Expiry instant (ms); "until this wedding ends" is resolved to an instant when the override is set. */
+  untilMs: number;
+  untilWeddingEnds: boolean;
+  reason: string;
+  author: string;
+  createdAtMs: number;
+}
+
+export type ProtectionKind =
+  | 'saturday'
+  | 'peak_season'
+  | 'wedding_headroom'
+  | 'post_wedding_rampdown'
+  | 'override_pin'
+  | 'override_floor'
+  | 'override_freeze'
+  | 'stale_data';
+
+/** Why a number was chosen: each rule that shaped the decision says what it did. */
+export interface Reason {
+  rule: string;
+  replicas: number;
+  detail: string;
+}
+
+export interface Decision {
+  targetId: string;
+  atMs: number;
+  currentReplicas: number;
+  desiredReplicas: number;
+  reasons: Reason[];
+  protections: ProtectionKind[];
+  /** Deploys should wait: weddings this target serves are live on a protected day. */
+  deployFreeze: boolean;
+  /** Load was missing or stale and the planner held instead of trusting it. */
+  holding: boolean;
+}
+
+/** What the planner remembers between ticks (returned, never mutated). */
+export interface PlanMemory {
+  /** Recent raw recommendations, for scale-down stabilisation. */
+  recommendations: Array<{ tMs: number; replicas: number }>;
+  /** Last decision made on good data: what a stale tick holds. */
+  lastGood: number | null;
+  /** Last instant a wedding window was live for this target (drives the gradual ramp-down). */
+  lastProtectedMs: number | null;
+}
+
+export const EMPTY_MEMORY: PlanMemory = { recommendations: [], lastGood: null, lastProtectedMs: null };
+
+export interface PlanInput {
+  target: TargetConfig;
+  currentReplicas: number;
+  /** Observed load, or null when the source failed or the reading is stale: never read as zero. */
+  observed: number | null;
+  forecast: ForecastPoint[];
+  calendar: CalendarIndex;
+  /** Active (unexpired) overrides for this target; expired ones are ignored anyway. */
+  overrides: Override[];
+  memory: PlanMemory;
+}
+
+export interface PlanResult {
+  decision: Decision;
+  memory: PlanMemory;
+}

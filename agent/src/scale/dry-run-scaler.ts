@@ -1,0 +1,48 @@
+/**
+ * An in-memory cluster: remembers replicas per target and makes new pods ready after the target's
+ * start-up time on the injected clock. Used for dry-run mode, the demo and tests.
+ */
+import type { TargetConfig } from '../config/schema';
+import type { Decision } from '../plan/types';
+import type { ScaleResult, Scaler, WorkloadState } from './scaler';
+
+interface Workload {
+  replicas: number;
+  /** Pods asked for, each with the instant it becomes ready. */
+  pods: number[];
+  generation: number;
+}
+
+export class DryRunScaler implements Scaler {
+  readonly kind = 'dry-run';
+  private readonly workloads = new Map<string, Workload>();
+
+  constructor(private readonly now: () => number) {}
+
+  private workload(target: TargetConfig): Workload {
+    let w = this.workloads.get(target.id);
+    if (!w) {
+      const start = target.minReplicas;
+      w = { replicas: start, pods: Array(start).fill(0), generation: 1 };
+      this.workloads.set(target.id, w);
+    }
+    return w;
+  }
+
+  async read(target: TargetConfig): Promise<WorkloadState> {
+    const w = this.workload(target);
+    const now = this.now();
+    return { replicas: w.replicas, readyReplicas: w.pods.filter((t) => t <= now).length, generation: w.generation };
+  }
+
+  async apply(target: TargetConfig, decision: Decision): Promise<ScaleResult> {
+    const w = this.workload(target);
+    const want = decision.desiredReplicas;
+    if (want === w.replicas) return { ok: true, changed: false, replicas: want };
+    const readyAt = this.now() + target.podStartupSeconds * 1000;
+    // Removals act at once (newest pods first); additions become ready after start-up.
+    w.pods = want < w.replicas ? w.pods.slice(0, want) : [...w.pods, ...Array(want - w.replicas).fill(readyAt)];
+    w.replicas = want;
+    return { ok: true, changed: true, replicas: want };
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Reads a target's load with a PromQL instant query (`/api/v1/query`). Errors, timeouts, empty results
+ * and non-numbers all come back as `{ ok: false }`: an empty result is "no data", never zero load.
+ */
+import type { TargetConfig } from '../config/schema';
+import type { HistoryPoint, LoadReading, LoadSource } from './source';
+
+export interface PrometheusSourceOptions {
+  url: string;
+  timeoutSeconds: number;
+  bearerToken?: string;
+  fetch?: typeof fetch;
+}
+
+interface PromResponse {
+  status: 'success' | 'error';
+  error?: string;
+  data?: { resultType: string; result: Array<{ value?: [number, string]; values?: Array<[number, string]> }> | [number, string] };
+}
+
+export class PrometheusSource implements LoadSource {
+  readonly type = 'prometheus';
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly opts: PrometheusSourceOptions) {
+    this.fetch = opts.fetch ?? fetch;
+  }
+
+  private async get(path: string, params: Record<string, string>): Promise<PromResponse | { failure: string }> {
+    const url = new URL(path, this.opts.url.endsWith('/') ? this.opts.url : this.opts.url + '/');
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    try {
+      const res = await this.fetch(url, {
+        headers: this.opts.bearerToken ? { authorization: `Bearer ${this.opts.bearerToken}` } : {},
+        signal: AbortSignal.timeout(this.opts.timeoutSeconds * 1000),
+      });
+      const body = (await res.json().catch(() => null)) as PromResponse | null;
+      if (!res.ok || !body || body.status !== 'success') return { failure: `HTTP ${res.status}${body?.error ? `: ${body.error}` : ''}` };
+      return body;
+    } catch (err) {
+      const e = err as Error;
+      return { failure: e.name === 'TimeoutError' ? `timeout after ${this.opts.timeoutSeconds}s` : `${e.message}${(e.cause as Error)?.message ? ` (${(e.cause as Error).message})` : ''}` };
+    }
+  }
+
+  async read(target: TargetConfig, nowMs: number): Promise<LoadReading> {
+    const body = await this.get('api/v1/query', { query: target.load.query, time: (nowMs / 1000).toFixed(3) });
+    if ('failure' in body) return { ok: false, error: body.failure, atMs: nowMs };
+    const data = body.data!;
+    let sample: [number, string] | undefined;
+    if (data.resultType === 'scalar') sample = data.result as [number, string];
+    else if (data.resultType === 'vector') {
+      const result = data.result as Array<{ value?: [number, string] }>;
+      if (result.length === 0) return { ok: false, error: 'empty result (no series matched)', atMs: nowMs };
+      if (result.length > 1) return { ok: false, error: `query returned ${result.length} series; wrap it in sum()`, atMs: nowMs };
+      sample = result[0].value;
+    } else return { ok: false, error: `unsupported result type ${data.resultType}`, atMs: nowMs };
+    const value = Number(sample?.[1]);
+    if (!Number.isFinite(value)) return { ok: false, error: `not a number: ${sample?.[1]}`, atMs: nowMs };
+    return { ok: true, value, atMs: Math.round((sample![0] as number) * 1000) };
+  }
+
+  /** Backfill through query_range, in chunks Prometheus accepts (≤ 11,000 points each). */
+  async history(target: TargetConfig, fromMs: number, toMs: number, stepMs: number): Promise<HistoryPoint[] | { error: string }> {
+    const out: HistoryPoint[] = [];
+    const chunkMs = stepMs * 10_000;
+    for (let start = fromMs; start < toMs; start += chunkMs) {
+      const end = Math.min(toMs, start + chunkMs - stepMs);
+      const body = await this.get('api/v1/query_range', {
+        query: target.load.query,
+        start: (start / 1000).toFixed(3),
+        end: (end / 1000).toFixed(3),
+        step: `${stepMs / 1000}s`,
+      });
+      if ('failure' in body) return { error: body.failure };
+      const series = (body.data?.result as Array<{ values?: Array<[number, string]> }>) ?? [];
+      for (const [t, v] of series[0]?.values ?? []) {
+        const value = Number(v);
+        if (Number.isFinite(value)) out.push({ tMs: Math.round(t * 1000), value });
+      }
+    }
+    return out;
+  }
+}

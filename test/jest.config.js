@@ -1,0 +1,9 @@
+/** Integration and end-to-end tests across packages; each names the real server or stand-in it uses. */
+module.exports = {
+  displayName: 'integration',
+  testEnvironment: 'node',
+  rootDir: '.',
+  testMatch: ['<rootDir>/**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  testTimeout: 60000,
+};
