@@ -1,0 +1,121 @@
+/**
+ * The operator API's response and request shapes (/api/v1). The Grafana panel and the OpenAPI document
+ * follow these; change them here first. Instants are ISO-8601 strings in UTC on the wire.
+ */
+import type { AnomalyKind } from '../detect/detector';
+import type { OverrideType, ProtectionKind, Reason } from '../plan/types';
+
+export type RoleName = 'viewer' | 'coordinator' | 'operator' | 'admin';
+
+export interface ApiError {
+  error: string;
+  /** For 400: one entry per bad field, e.g. { field: "replicas", reason: "must be an integer ≥ 0" }. */
+  details?: Array<{ field: string; reason: string }>;
+}
+
+export interface ForecastPointDto {
+  t: string;
+  value: number;
+  lower: number;
+  upper: number;
+}
+
+export interface OverrideDto {
+  id: string;
+  target: string;
+  type: OverrideType;
+  replicas?: number;
+  until: string;
+  untilWeddingEnds: boolean;
+  reason: string;
+  author: string;
+  createdAt: string;
+}
+
+/** POST /overrides body: exactly one of `until` and `untilWeddingEnds: true`. */
+export interface OverrideRequest {
+  target: string;
+  type: OverrideType;
+  replicas?: number;
+  until?: string;
+  untilWeddingEnds?: boolean;
+  reason: string;
+}
+
+export interface DecisionDto {
+  target: string;
+  at: string;
+  currentReplicas: number;
+  desiredReplicas: number;
+  reasons: Reason[];
+  protections: ProtectionKind[];
+  deployFreeze: boolean;
+  holding: boolean;
+}
+
+export interface TargetStatusDto {
+  id: string;
+  kubernetes: { kind: string; namespace: string; name: string };
+  weddingCritical: boolean;
+  replicas: { current: number | null; ready: number | null; desired: number | null; min: number; max: number };
+  load: { observed: number | null; observedAt: string | null; stale: boolean; error: string | null; forecastAtLead: number | null; expectedWedding: number };
+  capacityPerPod: number;
+  targetUtilization: number;
+  liveWeddings: number;
+  peakSeason: boolean;
+  protections: ProtectionKind[];
+  deployFreeze: boolean;
+  overrides: OverrideDto[];
+  anomaly: { score: number; kind: AnomalyKind };
+  lastDecision: DecisionDto | null;
+}
+
+export interface StatusDto {
+  agent: { version: string; cluster: string; mode: string; leader: boolean; startedAt: string; lastTick: string | null; lastTickDurationMs: number | null; ticks: number; now: string };
+  targets: TargetStatusDto[];
+  sinks: Array<{ name: string; type: string; healthy: boolean; queueLength: number; dropped: number; lastError: string | null }>;
+  calendar: Array<{ location: string; ok: boolean; weddings: number; lastSuccess: string | null; lastError: string | null }>;
+}
+
+export interface ForecastDto {
+  target: string;
+  method: string;
+  coldStart: boolean;
+  points: ForecastPointDto[];
+}
+
+export interface AnomalyDto {
+  target: string;
+  series: string;
+  at: string;
+  value: number;
+  score: number;
+  kind: AnomalyKind;
+}
+
+export interface CalendarWindowDto {
+  weddingId: string;
+  title: string;
+  timezone: string;
+  day: number;
+  localDate: string;
+  start: string;
+  end: string;
+  saturdayProtection: boolean;
+  guests: number;
+  tradition: string;
+}
+
+export interface AuditDto {
+  at: string;
+  actor: string;
+  role: string;
+  action: string;
+  target?: string;
+  detail: Record<string, unknown>;
+}
+
+/** POST /ingest body. */
+export interface IngestRequest {
+  series: Array<{ name: string; labels?: Record<string, string>; points: Array<[number, number]> }>;
+}
