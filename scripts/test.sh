@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-tools.sh
 [ -d node_modules ] || npm ci
 npm run build --silent
+npm run typecheck --workspaces --if-present --silent
 npx jest --ci --maxWorkers=2 "$@"

@@ -77,7 +77,12 @@ export function parseConfig(text: string, file: string, env: Record<string, stri
   const { value, problems } = resolveEnv(raw, env, file);
   const result = configSchema.safeParse(value);
   if (!result.success) {
-    for (const issue of result.error.issues) problems.push({ file, path: pathToString(issue.path), message: issue.message });
+    // A key already reported (missing variable, inline secret) is not reported twice.
+    const reported = new Set(problems.map((p) => p.path));
+    for (const issue of result.error.issues) {
+      const path = pathToString(issue.path);
+      if (!reported.has(path)) problems.push({ file, path, message: issue.message });
+    }
   }
   if (problems.length) throw new ConfigError(problems);
   return result.data as AgentConfig;

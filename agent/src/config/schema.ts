@@ -167,6 +167,11 @@ const apiSchema = z
     corsOrigins: z.array(z.url()).default([]),
     overrideMaxHorizonHours: z.number().positive().default(168),
     maxIngestSamples: z.number().int().positive().default(10000),
+    /** Ingest throughput the agent accepts before answering 429 (a token bucket holding one second's worth). */
+    ingestSamplesPerSecond: z.number().int().positive().default(1_000_000),
+    /** Ingest requests being read and applied at once; more are answered 429 before their body is read. */
+    ingestMaxConcurrent: z.number().int().positive().default(8),
+    /** Requests per minute per token (express-rate-limit); over it the API answers 429 with Retry-After. */
     rateLimitPerMinute: z.number().int().positive().default(600),
   })
   .strict();
