@@ -5,7 +5,8 @@
  * is the TZID (else X-WR-TIMEZONE, else UTC). Wedding facts come from X- properties, falling back to
  * `key: value` lines in DESCRIPTION:
  *   X-WEDSYNC-GUESTS / guests, X-WEDSYNC-TRADITION / tradition, X-WEDSYNC-VENDORS / vendors,
- *   X-WEDSYNC-DAYS / days (else the number of calendar days DTSTART…DTEND spans, at least 1).
+ *   X-WEDSYNC-DAYS / days (else ceil((DTEND − DTSTART) / 24 h), at least 1: a reception past midnight
+ *   is still one day, an event from Friday 17:00 to Sunday 01:00 is three).
  * UID is the id, SUMMARY the title. Events with STATUS:CANCELLED are skipped.
  */
 import type ICALModule from 'ical.js' with { 'resolution-mode': 'import' };
@@ -52,7 +53,7 @@ export function parseIcalCalendar(text: string, origin: string): WeddingCalendar
     const fields = descriptionFields(ev.getFirstPropertyValue('description') as string | undefined);
     const x = (name: string): string | undefined => (ev.getFirstPropertyValue(`x-wedsync-${name}`) as string | null) ?? fields[name];
     const end = ev.getFirstPropertyValue('dtend') as ICALTime | null;
-    const spanDays = end ? Math.max(1, Math.ceil(localDateTime(end, zone).startOf('day').diff(start.startOf('day'), 'days').days)) : 1;
+    const spanDays = end ? Math.max(1, Math.ceil(localDateTime(end, zone).diff(start, 'hours').hours / 24)) : 1;
     const candidate = {
       id: String(ev.getFirstPropertyValue('uid') ?? `${origin}#${i + 1}`),
       title: String(ev.getFirstPropertyValue('summary') ?? ''),

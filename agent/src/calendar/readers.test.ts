@@ -1,0 +1,120 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { parseJsonCalendar } from './json-reader';
+import { parseIcalCalendar } from './ical-reader';
+import { CalendarStore } from './calendar-source';
+
+const EXAMPLES = join(__dirname, '..', '..', 'examples');
+
+describe('JSON calendar reader', () => {
+  it('reads the shared traces format', () => {
+    const cal = parseJsonCalendar(readFileSync(join(EXAMPLES, 'weddings.json'), 'utf8'), 'weddings.json');
+    expect(cal.weddings[0]).toEqual({ id: 'w-0001', title: 'Priya & Arjun', start: '2027-06-05T10:00:00+05:30', timezone: 'Asia/Kolkata', days: 3, guests: 450, tradition: 'indian', vendors: 14 });
+  });
+  it.each([
+    ['not JSON', '{', /not JSON/],
+    ['a start without offset', '{"weddings":[{"id":"a","start":"2027-06-05T10:00:00","timezone":"Europe/London","guests":1}]}', /weddings\.0\.start: must be ISO-8601 with a UTC offset/],
+    ['a bad zone', '{"weddings":[{"id":"a","start":"2027-06-05T10:00:00Z","timezone":"Nowhere","guests":1}]}', /weddings\.0\.timezone: is not an IANA/],
+    ['negative guests', '{"weddings":[{"id":"a","start":"2027-06-05T10:00:00Z","timezone":"UTC","guests":-3}]}', /weddings\.0\.guests/],
+  ])('rejects %s with the field and reason', (_n, text, message) => {
+    expect(() => parseJsonCalendar(text, 'bad.json')).toThrow(message);
+  });
+});
+
+describe('iCalendar reader (ical.js)', () => {
+  const cal = parseIcalCalendar(readFileSync(join(EXAMPLES, 'weddings.ics'), 'utf8'), 'weddings.ics');
+  it('reads TZID start times, X-WEDSYNC properties and DTEND spans', () => {
+    expect(cal.weddings[0]).toEqual({ id: 'w-0003', title: 'Eleni & Nikos', start: '2027-06-05T17:00:00+03:00', timezone: 'Europe/Athens', days: 1, guests: 220, tradition: 'greek', vendors: 9 });
+  });
+  it('counts days from DTEND in whole 24-hour spans (a reception past midnight is one day)', () => {
+    const text = 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:m\r\nDTSTART;TZID=Asia/Kolkata:20270603T170000\r\nDTEND;TZID=Asia/Kolkata:20270606T010000\r\nEND:VEVENT\r\nEND:VCALENDAR';
+    expect(parseIcalCalendar(text, 'multi.ics').weddings[0].days).toBe(3);
+  });
+  it('falls back to key: value lines in DESCRIPTION', () => {
+    expect(cal.weddings[1]).toMatchObject({ id: 'w-0004', start: '2027-06-12T12:00:00+01:00', timezone: 'Africa/Lagos', days: 2, guests: 600, tradition: 'nigerian', vendors: 11 });
+  });
+  it('reads UTC times, skips cancelled events and defaults to the calendar zone', () => {
+    const text = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'X-WR-TIMEZONE:Europe/London',
+      'BEGIN:VEVENT',
+      'UID:u1',
+      'DTSTART:20270605T130000Z',
+      'X-WEDSYNC-GUESTS:50',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:u2',
+      'STATUS:CANCELLED',
+      'DTSTART:20270605T130000Z',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n');
+    const c = parseIcalCalendar(text, 'utc.ics');
+    expect(c.weddings).toHaveLength(1);
+    expect(c.weddings[0]).toMatchObject({ id: 'u1', start: '2027-06-05T14:00:00+01:00', timezone: 'Europe/London', guests: 50, days: 1 });
+  });
+  it('rejects bad guest counts with the event and field', () => {
+    const text = 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20270605T130000Z\r\nX-WEDSYNC-GUESTS:lots\r\nEND:VEVENT\r\nEND:VCALENDAR';
+    expect(() => parseIcalCalendar(text, 'bad.ics')).toThrow(/bad.ics: event 1 \(x\): guests/);
+  });
+  it('rejects text that is not iCalendar', () => {
+    expect(() => parseIcalCalendar('hello', 'junk.ics')).toThrow(/not iCalendar/);
+  });
+});
+
+describe('CalendarStore', () => {
+  let server: Server;
+  let body = '';
+  let status = 200;
+  let url = '';
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      res.statusCode = status;
+      res.end(req.headers.authorization === 'Bearer s3cret' ? body : 'unauthorised');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/weddings.json`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('loads files and HTTP URLs, merges them, and keeps the last good calendar when a source fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wedsync-cal-'));
+    writeFileSync(join(dir, 'local.ics'), readFileSync(join(EXAMPLES, 'weddings.ics')));
+    body = readFileSync(join(EXAMPLES, 'weddings.json'), 'utf8');
+    let now = 1000;
+    const store = new CalendarStore(
+      [
+        { format: 'json', location: url, bearerToken: 's3cret' },
+        { format: 'ical', location: 'local.ics' },
+      ],
+      dir,
+      () => now,
+    );
+    let cal = await store.refresh();
+    expect(cal.weddings.map((w) => w.id)).toEqual(['w-0001', 'w-0002', 'w-0003', 'w-0004']);
+    expect(store.status.get(url)).toMatchObject({ ok: true, weddings: 2, lastSuccessMs: 1000, lastError: null });
+
+    now = 2000;
+    status = 500;
+    writeFileSync(join(dir, 'local.ics'), 'garbage');
+    cal = await store.refresh();
+    expect(cal.weddings).toHaveLength(4); // nothing forgotten
+    expect(store.status.get(url)).toMatchObject({ ok: false, lastSuccessMs: 1000, lastError: 'HTTP 500' });
+    expect(store.status.get('local.ics')).toMatchObject({ ok: false, lastError: expect.stringMatching(/not iCalendar/) });
+
+    status = 200;
+    body = '{"weddings":[]}';
+    cal = await store.refresh();
+    expect(cal.weddings.map((w) => w.id)).toEqual(['w-0003', 'w-0004']);
+  });
+
+  it('reports a missing file without throwing', async () => {
+    const store = new CalendarStore([{ format: 'json', location: 'missing.json' }], tmpdir(), () => 0);
+    expect((await store.refresh()).weddings).toEqual([]);
+    expect(store.status.get('missing.json')?.lastError).toMatch(/ENOENT/);
+  });
+});
