@@ -60,12 +60,13 @@ export class PrometheusSource implements LoadSource {
     return { ok: true, value, atMs: Math.round((sample![0] as number) * 1000) };
   }
 
-  /** Backfill through query_range, in chunks Prometheus accepts (≤ 11,000 points each). */
+  /** Backfill [from, to) through query_range, in chunks Prometheus accepts (≤ 11,000 points each). */
   async history(target: TargetConfig, fromMs: number, toMs: number, stepMs: number): Promise<HistoryPoint[] | { error: string }> {
     const out: HistoryPoint[] = [];
     const chunkMs = stepMs * 10_000;
     for (let start = fromMs; start < toMs; start += chunkMs) {
-      const end = Math.min(toMs, start + chunkMs - stepMs);
+      const end = Math.min(toMs - stepMs, start + chunkMs - stepMs); // [from, to): the last point is before `to`
+      if (end < start) break;
       const body = await this.get('api/v1/query_range', {
         query: target.load.query,
         start: (start / 1000).toFixed(3),

@@ -1,0 +1,216 @@
+import { Registry } from 'prom-client';
+import { configSchema, type AgentConfig, type TargetConfig } from './config/schema';
+import { indexCalendar } from './calendar/rules';
+import type { WeddingCalendar } from './calendar/model';
+import { ControlLoop, type CalendarProvider } from './loop';
+import { createAgentMetrics } from './metrics/agent-metrics';
+import { DryRunScaler } from './scale/dry-run-scaler';
+import type { Scaler } from './scale/scaler';
+import type { LoadReading, LoadSource } from './sources/source';
+import { AgentState } from './state';
+import { ManualClock } from './util/clock';
+import { silentLogger } from './util/logger';
+import { EwmaDetector } from './detect/ewma-detector';
+import { LevelPlusCalendarForecaster } from './forecast/naive-forecaster';
+
+const T0 = Date.parse('2027-01-12T10:00:00Z'); // a Tuesday in January: no season, no weddings
+
+function makeConfig(extra: Record<string, unknown> = {}): AgentConfig {
+  return configSchema.parse({
+    sources: { fake: { type: 'push' } },
+    calendar: { refreshSeconds: 300 },
+    forecast: { horizonHours: 1, stepSeconds: 60 },
+    targets: [
+      { id: 'api', kubernetes: { namespace: 'ns', name: 'api' }, load: { source: 'fake', query: 'api' }, capacityPerPod: 10, targetUtilization: 1, minReplicas: 1, maxReplicas: 50, podStartupSeconds: 60 },
+      { id: 'web', kubernetes: { namespace: 'ns', name: 'web' }, load: { source: 'fake', query: 'web' }, capacityPerPod: 10, targetUtilization: 1, minReplicas: 1, maxReplicas: 50, podStartupSeconds: 60 },
+    ],
+    ...extra,
+  });
+}
+
+/** A source the test steers: a value per target, or an error, or a promise it controls. */
+class ScriptedSource implements LoadSource {
+  readonly type = 'scripted';
+  values: Record<string, number | Error> = {};
+  gate: Promise<void> | null = null;
+  reads = 0;
+  async read(target: TargetConfig, nowMs: number): Promise<LoadReading> {
+    this.reads++;
+    if (this.gate) await this.gate;
+    const v = this.values[target.id];
+    if (v instanceof Error) return { ok: false, error: v.message, atMs: nowMs };
+    if (v === undefined) throw new Error('source exploded');
+    return { ok: true, value: v, atMs: nowMs };
+  }
+}
+
+class CountingCalendar implements CalendarProvider {
+  refreshes = 0;
+  readonly status = new Map();
+  constructor(private cal: WeddingCalendar = { weddings: [] }) {}
+  async refresh() {
+    this.refreshes++;
+    return this.cal;
+  }
+}
+
+function setup(opts: { scaler?: Scaler; isLeader?: () => boolean; config?: AgentConfig } = {}) {
+  const config = opts.config ?? makeConfig();
+  const clock = new ManualClock(T0);
+  const state = new AgentState({ version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, config.targets, indexCalendar({ weddings: [] }, config.wedding));
+  const metrics = createAgentMetrics(state, new Registry());
+  const source = new ScriptedSource();
+  const scaler = opts.scaler ?? new DryRunScaler(clock.now);
+  const calendar = new CountingCalendar();
+  const loop = new ControlLoop({
+    config,
+    state,
+    sources: { fake: source },
+    scaler,
+    calendar,
+    clock: clock.now,
+    metrics,
+    logger: silentLogger,
+    newDetector: () => new EwmaDetector(),
+    newForecaster: () => new LevelPlusCalendarForecaster(),
+    isLeader: opts.isLeader,
+  });
+  return { config, clock, state, metrics, source, scaler, calendar, loop };
+}
+
+async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+  const m = (await registry.getMetricsAsJSON()).find((x) => x.name === name);
+  const v = (m?.values as Array<{ labels: Record<string, string | number>; value: number }> | undefined)?.find((x) => Object.entries(labels).every(([k, val]) => x.labels[k] === val));
+  return v?.value;
+}
+
+describe('ControlLoop', () => {
+  it('reads, decides, scales and exports state each tick', async () => {
+    const { source, loop, state, metrics, scaler, config } = setup();
+    source.values = { api: 95, web: 5 };
+    await loop.tick();
+    const api = state.targets.get('api')!;
+    expect(api.observed).toEqual({ value: 95, atMs: T0 });
+    expect(api.decision?.desiredReplicas).toBe(10);
+    expect(await scaler.read(config.targets[0])).toMatchObject({ replicas: 10 });
+    expect(state.decisions.toArray().map((d) => d.targetId)).toEqual(['api', 'web']);
+    expect(api.forecast?.points).toHaveLength(60);
+    expect(state.info).toMatchObject({ ready: true, ticks: 1, lastTickMs: T0 });
+    expect(await metricValue(metrics.registry, 'wedsync_agent_observed_load', { target: 'api' })).toBe(95);
+    expect(await metricValue(metrics.registry, 'wedsync_agent_replicas_desired', { target: 'api' })).toBe(10);
+    expect(await metricValue(metrics.registry, 'wedsync_agent_decisions_total', { target: 'api', direction: 'up' })).toBe(1);
+    expect(await metrics.registry.metrics()).toMatch(/wedsync_agent_tick_duration_seconds_count 1/);
+  });
+
+  it('never scales down on missing data: a failed read holds and is reported', async () => {
+    const { source, loop, state, clock, metrics } = setup();
+    source.values = { api: 95, web: 5 };
+    await loop.tick();
+    source.values = { api: new Error('prometheus down'), web: 5 };
+    clock.advance(15_000);
+    await loop.tick();
+    clock.advance(15 * 60_000); // long past staleAfterSeconds
+    await loop.tick();
+    const api = state.targets.get('api')!;
+    expect(api.stale).toBe(true);
+    expect(api.lastReadError).toBe('prometheus down');
+    expect(api.decision).toMatchObject({ desiredReplicas: 10, holding: true });
+    expect(api.decision?.protections).toContain('stale_data');
+    expect(await metricValue(metrics.registry, 'wedsync_agent_load_stale', { target: 'api' })).toBe(1);
+    expect(await metricValue(metrics.registry, 'wedsync_agent_source_requests_total', { source: 'fake', outcome: 'error' })).toBe(2);
+  });
+
+  it('never throws: a source or scaler that throws affects only its target', async () => {
+    const broken: Scaler = {
+      kind: 'broken',
+      read: async (t) => {
+        if (t.id === 'web') throw new Error('apiserver unreachable');
+        return { replicas: 1, readyReplicas: 1 };
+      },
+      apply: async () => ({ ok: true, changed: true, replicas: 3 }),
+    };
+    const { source, loop, state, metrics } = setup({ scaler: broken });
+    source.values = { api: 25 }; // web: the source throws
+    await expect(loop.tick()).resolves.toBeUndefined();
+    expect(state.targets.get('api')!.decision?.desiredReplicas).toBe(3);
+    expect(state.targets.get('web')!.lastReadError).toBe('source exploded');
+    expect(state.targets.get('web')!.lastScaleError).toBe('apiserver unreachable');
+    expect(await metricValue(metrics.registry, 'wedsync_agent_tick_errors_total', { stage: 'scale-read' })).toBe(1);
+  });
+
+  it('counts a failed scale operation', async () => {
+    const failing: Scaler = { kind: 'f', read: async () => ({ replicas: 1, readyReplicas: 1 }), apply: async () => ({ ok: false, error: '403 forbidden' }) };
+    const { source, loop, state, metrics } = setup({ scaler: failing });
+    source.values = { api: 50, web: 5 };
+    await loop.tick();
+    expect(state.targets.get('api')!.lastScaleError).toBe('403 forbidden');
+    expect(await metricValue(metrics.registry, 'wedsync_agent_scale_errors_total', { target: 'api' })).toBe(1);
+  });
+
+  it('runs one tick at a time: a trigger while a tick is running is skipped, not overlapped', async () => {
+    const { source, loop, metrics, state } = setup();
+    source.values = { api: 5, web: 5 };
+    let release!: () => void;
+    source.gate = new Promise((r) => (release = r));
+    const first = loop.trigger();
+    const second = loop.trigger();
+    expect(await metricValue(metrics.registry, 'wedsync_agent_ticks_skipped_total')).toBe(1);
+    release();
+    await Promise.all([first, second]);
+    expect(state.info.ticks).toBe(1);
+    expect(source.reads).toBe(2); // two targets, one tick
+  });
+
+  it('stops cleanly: waits for the tick in flight, then ignores triggers (idempotent)', async () => {
+    const { source, loop, state } = setup();
+    source.values = { api: 5, web: 5 };
+    let release!: () => void;
+    source.gate = new Promise((r) => (release = r));
+    void loop.trigger();
+    const stopping = loop.stop(5000);
+    setTimeout(release, 20);
+    await stopping;
+    expect(state.info.ticks).toBe(1);
+    await loop.stop();
+    await loop.trigger();
+    expect(state.info.ticks).toBe(1);
+  });
+
+  it('refreshes the calendar on the first tick and then every refreshSeconds', async () => {
+    const { source, loop, calendar, clock } = setup();
+    source.values = { api: 5, web: 5 };
+    await loop.tick();
+    clock.advance(60_000);
+    await loop.tick();
+    expect(calendar.refreshes).toBe(1);
+    clock.advance(240_000);
+    await loop.tick();
+    expect(calendar.refreshes).toBe(2);
+  });
+
+  it('only the leader acts; a follower decides and exports', async () => {
+    const { source, loop, state, scaler, config } = setup({ isLeader: () => false });
+    source.values = { api: 95, web: 5 };
+    await loop.tick();
+    expect(state.targets.get('api')!.decision?.desiredReplicas).toBe(10);
+    expect(await scaler.read(config.targets[0])).toMatchObject({ replicas: 1 });
+  });
+
+  it('records an anomaly once per onset', async () => {
+    const { source, loop, state, clock, metrics } = setup();
+    for (let i = 0; i < 60; i++) {
+      source.values = { api: 100 + (i % 3), web: 5 };
+      await loop.tick();
+      clock.advance(60_000);
+    }
+    for (let i = 0; i < 3; i++) {
+      source.values = { api: 1000, web: 5 };
+      await loop.tick();
+      clock.advance(60_000);
+    }
+    const spikes = state.anomalies.toArray().filter((a) => a.targetId === 'api');
+    expect(spikes).toHaveLength(1);
+    expect(spikes[0]).toMatchObject({ kind: 'spike', value: 1000 });
+    expect(await metricValue(metrics.registry, 'wedsync_agent_anomalies_total', { target: 'api', kind: 'spike' })).toBe(1);
+  });
+});
