@@ -201,6 +201,8 @@ export class ControlLoop {
         calendar: index,
         overrides: state.activeOverrides(now, target.id),
         memory: t.memory,
+        // The surge rule arms on the detector's onset; a failed read carries no fresh verdict.
+        anomaly: reading.ok ? t.anomaly : undefined,
       },
       config.policy,
       now,

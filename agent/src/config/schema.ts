@@ -155,6 +155,14 @@ export const policySchema = z
     tolerance: z.number().min(0).max(1).default(0.1),
     /** Predictive window after the lead time (pod start-up), in seconds. */
     predictiveWindowSeconds: z.number().min(0).default(300),
+    /** How long after a protecting wedding window the gradual ramp-down applies. */
+    postWeddingRampdownSeconds: z.number().min(0).default(3600),
+    /** Detector score (spike or level shift) that arms the surge rule. */
+    surgeOnsetScore: z.number().gt(0).max(1).default(0.7),
+    /** Span the surge's growth rate is measured over (at least one tick). */
+    surgeSlopeWindowSeconds: z.number().positive().default(60),
+    /** Upper bound on the growth the surge rule extrapolates over one start-up (× the load now). */
+    surgeMaxGrowth: z.number().min(1).default(4),
   })
   .strict();
 

@@ -1,122 +1,101 @@
 /**
- * planReplicas: the replica count for one target, as a pure function of (inputs, policy, now).
- *
- * Rules apply in a fixed order, each recorded as a reason:
- *   1. reactive (HPA v2 rule on observed load) and predictive (peak forecast one start-up ahead) → the max
- *   2. fail-safe: missing/stale load holds the last good decision, never scales down
- *   3. wedding floors: peak-season pre-scale on minReplicas; headroom for wedding-critical targets
- *   4. stabilisation: a scale-down uses the highest recommendation of the window
- *   5. Saturday protection and freeze overrides: no scale-down
- *   6. pin / floor overrides
- *   7. step limits and min/max bounds
+ * planReplicas: the replica count for one target, as a pure function of (inputs, policy, now). No I/O,
+ * no clock: the loop and the replay call it the same way. Every rule that shapes the number says so in
+ * `reasons`. Order (each rule in its own file):
+ *   1. demand: reactive (HPA v2 rule) and predictive (forecast peak one start-up ahead) → the higher;
+ *      or, on missing/stale load, the fail-safe hold
+ *   2. calendar floors: peak-season pre-scale, reserved headroom for wedding-critical targets
+ *   3. unannounced surge: extrapolate a detected rise one start-up ahead (kept out of stabilisation,
+ *      so capacity comes back down as soon as the rise has passed)
+ *   4. scale-down stabilisation, then the gradual post-wedding ramp-down, then the per-tick step limits
+ *   5. no scale-down: Saturday protection, freeze override, fail-safe; floor override
+ *   6. min/max bounds; a pin override last
  */
 import type { PlanPolicy } from '../config/schema';
-import { isPeakSeason, liveWeddings, protectingWeddings } from '../calendar/rules';
-import type { Decision, PlanInput, PlanResult, ProtectionKind, Reason } from './types';
+import { liveWeddings } from '../calendar/rules';
+import { Draft } from './draft';
+import { holdOnMissingData, neverScaleDownWhileHolding } from './fail-safe';
+import { applyBounds, applyStabilisation, applyStepLimits, windowRecommendations } from './limits';
+import { activeOverrides, applyFreezeAndFloor, applyPin } from './overrides';
+import { predictiveReplicas } from './predictive';
+import { applyPostWeddingRampdown, applySaturdayProtection } from './protections';
+import { reactiveReplicas } from './reactive';
+import { rememberLoad, surgeReplicas, type SurgeOutcome } from './surge';
+import type { Decision, PlanInput, PlanResult } from './types';
+import { applyPeakSeasonFloor, applyWeddingHeadroom, calendarFloor } from './wedding-floors';
 
-export function replicasFor(load: number, capacityPerPod: number, utilization: number): number {
-  return Math.ceil(load / (capacityPerPod * utilization) - 1e-9);
-}
+export { replicasFor } from './draft';
 
 export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number): PlanResult {
-  const { target, currentReplicas, observed, calendar } = input;
-  const reasons: Reason[] = [];
-  const protections: ProtectionKind[] = [];
-  const overrides = input.overrides.filter((o) => o.targetId === target.id && o.untilMs > nowMs);
-  const perPod = target.capacityPerPod * target.targetUtilization;
+  const { target, currentReplicas, observed, calendar, memory } = input;
+  const leadMs = (input.measuredStartupSeconds ?? target.podStartupSeconds) * 1000;
+  const overrides = activeOverrides(input.overrides, target.id, nowMs);
+  const holding = observed === null || !Number.isFinite(observed);
+  const predictive = predictiveReplicas(target, input.forecast, nowMs, leadMs, policy.predictiveWindowSeconds * 1000);
 
-  // 1. Reactive + predictive.
-  let desired: number;
-  const holding = observed === null;
-  if (!holding) {
-    const ratio = currentReplicas > 0 ? observed / (currentReplicas * perPod) : Infinity;
-    const reactive = Math.abs(ratio - 1) <= policy.tolerance ? currentReplicas : replicasFor(observed, target.capacityPerPod, target.targetUtilization);
-    reasons.push({ rule: 'reactive', replicas: reactive, detail: `observed ${observed.toFixed(1)} at ${(ratio * 100).toFixed(0)}% of target utilisation` });
-    desired = reactive;
-    const leadMs = target.podStartupSeconds * 1000;
-    const window = input.forecast.filter((p) => p.tMs >= nowMs + leadMs && p.tMs <= nowMs + leadMs + policy.predictiveWindowSeconds * 1000);
-    if (window.length) {
-      const peak = Math.max(...window.map((p) => p.value));
-      const predictive = replicasFor(peak, target.capacityPerPod, target.targetUtilization);
-      reasons.push({ rule: 'predictive', replicas: predictive, detail: `forecast peak ${peak.toFixed(1)} within ${target.podStartupSeconds}s start-up + ${policy.predictiveWindowSeconds}s` });
-      desired = Math.max(desired, predictive);
-    }
+  // 1. Demand.
+  let draft: Draft;
+  let recentLoad = memory.recentLoad ?? [];
+  let surge: SurgeOutcome = { answer: null, state: null };
+  if (holding) {
+    const hold = holdOnMissingData(currentReplicas, memory.lastGood, calendarFloor(target, policy, calendar, nowMs).replicas, predictive?.replicas ?? null);
+    draft = new Draft(currentReplicas);
+    draft.set('fail-safe', hold.replicas, hold.detail);
+    draft.protect('stale_data');
   } else {
-    // 2. Fail-safe: no data is not zero load.
-    desired = Math.max(currentReplicas, input.memory.lastGood ?? currentReplicas);
-    protections.push('stale_data');
-    reasons.push({ rule: 'fail-safe', replicas: desired, detail: 'load missing or stale: holding the last good decision, no scale-down' });
-  }
-  const lastGood = holding ? input.memory.lastGood : desired;
-
-  // 3. Wedding floors.
-  let floor = target.minReplicas;
-  if (isPeakSeason(nowMs, calendar.rules, target.region) && policy.peakSeasonPreScale > 0) {
-    floor = Math.ceil(target.minReplicas * (1 + policy.peakSeasonPreScale));
-    protections.push('peak_season');
-    reasons.push({ rule: 'peak-season', replicas: floor, detail: `peak season: floor minReplicas × ${1 + policy.peakSeasonPreScale}` });
-  }
-  const live = liveWeddings(calendar, nowMs, target.timezones);
-  if (target.weddingCritical && live.length && policy.weddingHeadroom > 0) {
-    const withHeadroom = Math.ceil(desired * (1 + policy.weddingHeadroom));
-    protections.push('wedding_headroom');
-    reasons.push({ rule: 'wedding-headroom', replicas: withHeadroom, detail: `${live.length} wedding(s) live: +${policy.weddingHeadroom * 100}% headroom` });
-    desired = withHeadroom;
-  }
-  if (desired < floor) desired = floor;
-
-  // 4. Scale-down stabilisation over the window's recommendations.
-  const windowStart = nowMs - policy.scaleDownStabilizationSeconds * 1000;
-  const recommendations = [...input.memory.recommendations.filter((r) => r.tMs > windowStart), { tMs: nowMs, replicas: desired }];
-  if (desired < currentReplicas) {
-    const stabilised = Math.max(...recommendations.map((r) => r.replicas));
-    if (stabilised > desired) {
-      reasons.push({ rule: 'stabilisation', replicas: Math.min(stabilised, currentReplicas), detail: `highest recommendation in the last ${policy.scaleDownStabilizationSeconds}s` });
-      desired = Math.min(stabilised, currentReplicas);
-    }
+    const reactive = reactiveReplicas(target, currentReplicas, observed, policy.tolerance);
+    draft = new Draft(currentReplicas);
+    draft.set('reactive', reactive.replicas, reactive.detail);
+    if (predictive && predictive.replicas > draft.desired) draft.set('predictive', predictive.replicas, predictive.detail);
+    else if (predictive) draft.note('predictive', predictive.replicas, predictive.detail);
+    recentLoad = rememberLoad(recentLoad, { tMs: nowMs, value: observed }, policy.surgeSlopeWindowSeconds * 1000);
+    surge = surgeReplicas(target, policy, memory.surge ?? null, recentLoad, input.anomaly, nowMs, leadMs);
   }
 
-  // 5. No scale-down on protected wedding days or under a freeze.
-  const protecting = protectingWeddings(calendar, nowMs, target.timezones);
-  const deployFreeze = protecting.length > 0;
-  if (deployFreeze) {
-    protections.push('saturday');
-    if (desired < currentReplicas) {
-      reasons.push({ rule: 'saturday-protection', replicas: currentReplicas, detail: `${protecting.length} wedding(s) live on a protected day: no scale-down` });
-      desired = currentReplicas;
-    }
-  }
-  if (overrides.some((o) => o.type === 'freeze')) {
-    protections.push('override_freeze');
-    if (desired < currentReplicas) {
-      reasons.push({ rule: 'override-freeze', replicas: currentReplicas, detail: 'freeze override: no scale-down' });
-      desired = currentReplicas;
-    }
-  }
+  // 2. Calendar floors.
+  applyPeakSeasonFloor(draft, target, policy, calendar, nowMs);
+  applyWeddingHeadroom(draft, target, policy, calendar, nowMs);
+  const recommendation = draft.desired;
 
-  // 6. Operator overrides.
-  for (const o of overrides.filter((x) => x.type === 'floor')) {
-    protections.push('override_floor');
-    if (desired < o.replicas!) {
-      reasons.push({ rule: 'override-floor', replicas: o.replicas!, detail: `floor by ${o.author}: ${o.reason}` });
-      desired = o.replicas!;
-    }
-  }
-  const pin = overrides.find((o) => o.type === 'pin');
+  // 3. Surge (not a recommendation for stabilisation: it must be free to fall once the rise has passed).
+  if (surge.answer && surge.answer.replicas > draft.desired) draft.set('surge', surge.answer.replicas, surge.answer.detail);
+  else if (surge.answer) draft.note('surge', surge.answer.replicas, surge.answer.detail);
 
-  // 7. Bounds.
-  const bounded = Math.min(target.maxReplicas, Math.max(target.minReplicas, desired));
-  if (bounded !== desired) reasons.push({ rule: 'bounds', replicas: bounded, detail: `within [${target.minReplicas}, ${target.maxReplicas}]` });
-  desired = bounded;
-  if (pin) {
-    protections.push('override_pin');
-    reasons.push({ rule: 'override-pin', replicas: pin.replicas!, detail: `pinned by ${pin.author}: ${pin.reason}` });
-    desired = pin.replicas!;
-  }
+  // 4. Stabilisation, ramp-down, step limits.
+  const recommendations = holding ? memory.recommendations : windowRecommendations(memory.recommendations, nowMs, recommendation, policy.scaleDownStabilizationSeconds);
+  applyStabilisation(draft, recommendations, currentReplicas, policy.scaleDownStabilizationSeconds);
+  applyPostWeddingRampdown(draft, policy, currentReplicas, memory.lastProtectedMs, memory.lastTickMs ?? null, nowMs);
+  applyStepLimits(draft, policy, currentReplicas);
 
-  const decision: Decision = { targetId: target.id, atMs: nowMs, currentReplicas, desiredReplicas: desired, reasons, protections, deployFreeze, holding };
+  // 5. No scale-down while protected, frozen or blind; operator floors.
+  const deployFreeze = applySaturdayProtection(draft, target, calendar, nowMs, currentReplicas);
+  applyFreezeAndFloor(draft, overrides, currentReplicas);
+  if (holding) neverScaleDownWhileHolding(draft, currentReplicas);
+
+  // 6. Bounds, then a pin.
+  applyBounds(draft, target);
+  applyPin(draft, overrides);
+
+  const protectedNow = deployFreeze || (target.weddingCritical && liveWeddings(calendar, nowMs, target.timezones).length > 0);
+  const decision: Decision = {
+    targetId: target.id,
+    atMs: nowMs,
+    currentReplicas,
+    desiredReplicas: draft.desired,
+    reasons: draft.reasons,
+    protections: draft.protections,
+    deployFreeze,
+    holding,
+  };
   return {
     decision,
-    memory: { recommendations, lastGood, lastProtectedMs: live.length ? nowMs : input.memory.lastProtectedMs },
+    memory: {
+      recommendations,
+      lastGood: holding ? memory.lastGood : draft.desired,
+      lastProtectedMs: protectedNow ? nowMs : memory.lastProtectedMs,
+      recentLoad,
+      surge: surge.state,
+      lastTickMs: nowMs,
+    },
   };
 }

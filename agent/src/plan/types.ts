@@ -2,6 +2,7 @@
 import type { TargetConfig } from '../config/schema';
 import type { CalendarIndex } from '../calendar/rules';
 import type { ForecastPoint } from '../forecast/forecaster';
+import type { AnomalyResult } from '../detect/detector';
 
 export type OverrideType = 'pin' | 'floor' | 'freeze';
 
@@ -56,11 +57,17 @@ export interface PlanMemory {
   recommendations: Array<{ tMs: number; replicas: number }>;
   /** Last decision made on good data: what a stale tick holds. */
   lastGood: number | null;
-  /** Last instant a wedding window was live for this target (drives the gradual ramp-down). */
+  /** Last instant a protecting wedding window was live for this target (drives the gradual ramp-down). */
   lastProtectedMs: number | null;
+  /** Recent good readings (a few start-ups long): the slope an unannounced surge is extrapolated from. */
+  recentLoad?: Array<{ tMs: number; value: number }>;
+  /** An unannounced surge the detector flagged and that is still rising or not yet passed. */
+  surge?: { sinceMs: number; peakExpected: number } | null;
+  /** When the previous decision was made (the ramp-down's "per minute" is measured against it). */
+  lastTickMs?: number | null;
 }
 
-export const EMPTY_MEMORY: PlanMemory = { recommendations: [], lastGood: null, lastProtectedMs: null };
+export const EMPTY_MEMORY: PlanMemory = { recommendations: [], lastGood: null, lastProtectedMs: null, recentLoad: [], surge: null, lastTickMs: null };
 
 export interface PlanInput {
   target: TargetConfig;
@@ -72,6 +79,10 @@ export interface PlanInput {
   /** Active (unexpired) overrides for this target; expired ones are ignored anyway. */
   overrides: Override[];
   memory: PlanMemory;
+  /** The detector's verdict on this tick's reading; its onset signal arms the surge rule. Absent = no signal. */
+  anomaly?: AnomalyResult;
+  /** Pod start-up measured from the cluster (replica increase → ready), when known; else the configured one. */
+  measuredStartupSeconds?: number;
 }
 
 export interface PlanResult {

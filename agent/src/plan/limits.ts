@@ -1,0 +1,35 @@
+/**
+ * Stabilisation and limits. A scale-down takes the highest recommendation of the stabilisation window
+ * (as the HPA does), so one quiet minute does not shed pods that the next minute needs; each tick moves
+ * at most a bounded step; the result stays within [minReplicas, maxReplicas].
+ */
+import type { PlanPolicy, TargetConfig } from '../config/schema';
+import type { Draft } from './draft';
+
+export interface Recommendation {
+  tMs: number;
+  replicas: number;
+}
+
+export function windowRecommendations(previous: readonly Recommendation[], nowMs: number, recommendation: number, windowSeconds: number): Recommendation[] {
+  const start = nowMs - windowSeconds * 1000;
+  return [...previous.filter((r) => r.tMs > start && r.tMs < nowMs), { tMs: nowMs, replicas: recommendation }];
+}
+
+export function applyStabilisation(draft: Draft, recommendations: readonly Recommendation[], currentReplicas: number, windowSeconds: number): void {
+  if (draft.desired >= currentReplicas) return;
+  const highest = Math.min(currentReplicas, Math.max(...recommendations.map((r) => r.replicas)));
+  if (highest > draft.desired) draft.set('stabilisation', highest, `scale-down uses the highest recommendation of the last ${windowSeconds}s`);
+}
+
+export function applyStepLimits(draft: Draft, policy: PlanPolicy, currentReplicas: number): void {
+  const maxUp = currentReplicas + Math.max(policy.maxScaleUpPods, Math.ceil(currentReplicas * policy.maxScaleUpRatio));
+  const maxDown = currentReplicas - Math.max(1, Math.floor(currentReplicas * policy.maxScaleDownRatio));
+  if (draft.desired > maxUp) draft.set('max-step-up', maxUp, `at most +${Math.round(policy.maxScaleUpRatio * 100)}% (or ${policy.maxScaleUpPods} pods) per tick`);
+  else if (draft.desired < maxDown) draft.set('max-step-down', maxDown, `at most −${Math.round(policy.maxScaleDownRatio * 100)}% per tick`);
+}
+
+export function applyBounds(draft: Draft, target: TargetConfig): void {
+  const bounded = Math.min(target.maxReplicas, Math.max(target.minReplicas, draft.desired));
+  if (bounded !== draft.desired) draft.set('bounds', bounded, `within [${target.minReplicas}, ${target.maxReplicas}]`);
+}

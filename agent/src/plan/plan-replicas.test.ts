@@ -1,0 +1,243 @@
+/** One row per planner rule (issue 8), including time-zone and DST cases. Pure: no clock, no I/O. */
+import { indexCalendar } from '../calendar/rules';
+import type { Wedding } from '../calendar/model';
+import { policySchema, targetSchema, weddingRulesSchema, type PlanPolicy, type TargetConfig } from '../config/schema';
+import { planReplicas } from './plan-replicas';
+import { EMPTY_MEMORY, type Override, type PlanInput, type PlanMemory } from './types';
+
+const MIN = 60_000;
+const target = (over: Partial<TargetConfig> = {}): TargetConfig =>
+  targetSchema.parse({
+    id: 'web',
+    kubernetes: { namespace: 'wed', name: 'web' },
+    load: { source: 'push', query: 'rps' },
+    capacityPerPod: 50,
+    targetUtilization: 0.7, // 35 rps per pod at target
+    minReplicas: 2,
+    maxReplicas: 400,
+    podStartupSeconds: 180,
+    ...over,
+  });
+
+const wedding = (over: Partial<Wedding>): Wedding => ({ id: 'w1', title: 'W', start: '2027-06-05T14:00:00+01:00', timezone: 'Europe/London', days: 1, guests: 100, tradition: 'british', vendors: 3, ...over });
+
+const JAN_WED = Date.parse('2027-01-13T12:00:00Z'); // a Wednesday, off-season, no weddings
+const SAT_LONDON = Date.parse('2027-06-05T14:30:00Z'); // Saturday; a London wedding at 14:00 BST is in reception
+
+function plan(p: {
+  now?: number;
+  target?: Partial<TargetConfig>;
+  policy?: Partial<PlanPolicy>;
+  current: number;
+  observed: number | null;
+  weddings?: Wedding[];
+  rules?: Record<string, unknown>;
+  memory?: Partial<PlanMemory>;
+  overrides?: Override[];
+  forecast?: Array<[offsetMs: number, value: number]>;
+  anomaly?: PlanInput['anomaly'];
+}) {
+  const now = p.now ?? JAN_WED;
+  const input: PlanInput = {
+    target: target(p.target),
+    currentReplicas: p.current,
+    observed: p.observed,
+    forecast: (p.forecast ?? []).map(([dt, value]) => ({ tMs: now + dt, value, lower: value, upper: value })),
+    calendar: indexCalendar({ weddings: p.weddings ?? [] }, weddingRulesSchema.parse(p.rules ?? {})),
+    overrides: p.overrides ?? [],
+    memory: { ...EMPTY_MEMORY, ...p.memory },
+    anomaly: p.anomaly,
+  };
+  return planReplicas(input, policySchema.parse(p.policy ?? {}), now);
+}
+
+const override = (o: Partial<Override>): Override => ({ id: 'o1', targetId: 'web', type: 'pin', untilMs: JAN_WED + 60 * MIN, untilWeddingEnds: false, reason: 'launch', author: 'ops', createdAtMs: JAN_WED - MIN, ...o });
+
+interface Row {
+  name: string;
+  args: Parameters<typeof plan>[0];
+  desired: number;
+  rule?: string;
+  protections?: string[];
+  deployFreeze?: boolean;
+  holding?: boolean;
+}
+
+const rows: Row[] = [
+  { name: 'reactive: HPA v2 rule, ceil(observed / (capacity × utilisation))', args: { current: 5, observed: 350 }, desired: 10, rule: 'reactive' },
+  { name: 'reactive: within the 10 % tolerance nothing changes', args: { current: 10, observed: 370 }, desired: 10, rule: 'reactive' },
+  {
+    name: 'predictive: forecast peak inside [now + start-up, now + start-up + window] only',
+    args: { current: 10, observed: 350, forecast: [[60_000, 9000], [180_000, 560], [420_000, 700], [481_000 + 60_000, 9000]] },
+    desired: 20,
+    rule: 'predictive',
+  },
+  {
+    name: 'predictive: a peak sooner than the start-up lead cannot be served in time and is ignored',
+    args: { current: 10, observed: 350, forecast: [[60_000, 1400]] },
+    desired: 10,
+  },
+  {
+    name: 'wedding headroom: +20 % for a wedding-critical target while its wedding is live',
+    args: { now: Date.parse('2027-01-13T15:00:00Z'), target: { weddingCritical: true }, current: 10, observed: 350, weddings: [wedding({ start: '2027-01-13T14:00:00+00:00' })] },
+    desired: 12,
+    rule: 'wedding-headroom',
+    protections: ['wedding_headroom'],
+  },
+  {
+    name: 'wedding headroom: not for a target that is not wedding-critical',
+    args: { now: Date.parse('2027-01-13T15:00:00Z'), current: 10, observed: 350, weddings: [wedding({ start: '2027-01-13T14:00:00+00:00' })] },
+    desired: 10,
+  },
+  {
+    name: 'peak season: +40 % on the floor (minReplicas 5 → 7 in June)',
+    args: { now: Date.parse('2027-06-09T03:00:00Z'), target: { minReplicas: 5 }, current: 5, observed: 10 },
+    desired: 7,
+    rule: 'peak-season',
+    protections: ['peak_season'],
+  },
+  {
+    name: 'peak season, time zone: 30 April 13:00 UTC is already May in Auckland',
+    args: { now: Date.parse('2027-04-30T13:00:00Z'), target: { minReplicas: 5 }, current: 5, observed: 10, rules: { peakSeason: { regions: { north: [5] }, timezone: 'Pacific/Auckland' } } },
+    desired: 7,
+    rule: 'peak-season',
+  },
+  {
+    name: 'Saturday protection: no scale-down while a Saturday wedding is live, deploy freeze set',
+    args: { now: SAT_LONDON, current: 30, observed: 40, weddings: [wedding({})], policy: { peakSeasonPreScale: 0 } },
+    desired: 30,
+    rule: 'saturday-protection',
+    protections: ['saturday'],
+    deployFreeze: true,
+  },
+  {
+    name: 'Saturday protection, time zone: Saturday in Kolkata while still Friday in New York',
+    args: { now: Date.parse('2027-06-05T03:00:00Z'), current: 30, observed: 40, weddings: [wedding({ start: '2027-06-05T08:00:00+05:30', timezone: 'Asia/Kolkata' })], policy: { peakSeasonPreScale: 0 } },
+    desired: 30,
+    deployFreeze: true,
+  },
+  {
+    name: 'Saturday protection: only weddings in the target time zones count',
+    args: { now: Date.parse('2027-06-05T03:00:00Z'), target: { timezones: ['America/New_York'] }, current: 30, observed: 40, weddings: [wedding({ start: '2027-06-05T08:00:00+05:30', timezone: 'Asia/Kolkata' })], policy: { peakSeasonPreScale: 0 } },
+    desired: 27,
+    deployFreeze: false,
+  },
+  {
+    name: 'Saturday protection, DST: a Saturday reception running past the New York fall-back stays protected',
+    args: { now: Date.parse('2027-11-07T06:30:00Z'), current: 30, observed: 40, weddings: [wedding({ start: '2027-11-06T20:00:00-04:00', timezone: 'America/New_York' })], policy: { peakSeasonPreScale: 0 } },
+    desired: 30,
+    deployFreeze: true,
+  },
+  {
+    name: 'Saturday protection, DST: day 2 (Sunday, after the London spring-forward) is not protected',
+    args: { now: Date.parse('2027-03-28T13:30:00Z'), current: 30, observed: 40, weddings: [wedding({ start: '2027-03-27T14:00:00+00:00', days: 2 })] },
+    desired: 27,
+    deployFreeze: false,
+  },
+  {
+    name: 'post-wedding ramp-down: at most 5 % per minute after the protecting window',
+    args: { current: 40, observed: 40, memory: { lastProtectedMs: JAN_WED - 10 * MIN, lastTickMs: JAN_WED - MIN } },
+    desired: 38,
+    rule: 'post-wedding-rampdown',
+    protections: ['post_wedding_rampdown'],
+  },
+  { name: 'max step down: at most −10 % per tick', args: { current: 40, observed: 40 }, desired: 36, rule: 'max-step-down' },
+  { name: 'max step up: at most +100 % (or 4 pods) per tick', args: { current: 3, observed: 3500 }, desired: 7, rule: 'max-step-up' },
+  { name: 'bounds: never above maxReplicas', args: { current: 395, observed: 100_000 }, desired: 400, rule: 'bounds' },
+  {
+    name: 'stabilisation: a scale-down keeps the highest recommendation of the last 300 s',
+    args: { current: 20, observed: 100, memory: { recommendations: [{ tMs: JAN_WED - 200_000, replicas: 20 }] } },
+    desired: 20,
+    rule: 'stabilisation',
+  },
+  {
+    name: 'stabilisation: recommendations older than the window no longer hold',
+    args: { current: 20, observed: 100, memory: { recommendations: [{ tMs: JAN_WED - 400_000, replicas: 20 }] } },
+    desired: 18,
+  },
+  { name: 'override pin: exact replicas whatever demand says', args: { current: 10, observed: 700, overrides: [override({ replicas: 7 })] }, desired: 7, rule: 'override-pin', protections: ['override_pin'] },
+  { name: 'override pin: expired overrides vanish', args: { current: 10, observed: 700, overrides: [override({ replicas: 7, untilMs: JAN_WED })] }, desired: 20 },
+  { name: 'override pin: another target’s override is ignored', args: { current: 10, observed: 700, overrides: [override({ replicas: 7, targetId: 'api' })] }, desired: 20 },
+  { name: 'override floor: at least N', args: { current: 10, observed: 350, overrides: [override({ type: 'floor', replicas: 15 })] }, desired: 15, rule: 'override-floor', protections: ['override_floor'] },
+  { name: 'override freeze: no scale-down', args: { current: 30, observed: 40, overrides: [override({ type: 'freeze' })] }, desired: 30, rule: 'override-freeze', protections: ['override_freeze'] },
+  {
+    name: 'surge: on the detector onset, provision for the rise extrapolated one start-up ahead (capped ×4)',
+    args: { current: 6, observed: 200, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 100 }] }, anomaly: { score: 0.9, kind: 'spike' }, policy: { maxScaleUpRatio: 10 } },
+    desired: 23,
+    rule: 'surge',
+  },
+  {
+    name: 'surge: a rise without the detector onset is left to the reactive rule',
+    args: { current: 6, observed: 200, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 100 }] }, anomaly: { score: 0.2, kind: 'spike' } },
+    desired: 6,
+  },
+  {
+    name: 'surge: once the rise has passed it lets go and capacity comes back down',
+    args: { current: 23, observed: 190, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 200 }], surge: { sinceMs: JAN_WED - 2 * MIN, peakExpected: 800 }, recommendations: [{ tMs: JAN_WED - MIN, replicas: 6 }] }, policy: { maxScaleDownRatio: 1 } },
+    desired: 6,
+  },
+  {
+    name: 'fail-safe: missing load holds the last good decision',
+    args: { current: 10, observed: null, memory: { lastGood: 14 } },
+    desired: 14,
+    rule: 'fail-safe',
+    protections: ['stale_data'],
+    holding: true,
+  },
+  { name: 'fail-safe: missing load never scales down', args: { current: 10, observed: null, memory: { lastGood: 5 } }, desired: 10, holding: true },
+  {
+    name: 'fail-safe: missing load keeps the calendar floor (peak season)',
+    args: { now: Date.parse('2027-06-09T03:00:00Z'), target: { minReplicas: 10 }, current: 10, observed: null, memory: { lastGood: 10 } },
+    desired: 14,
+    holding: true,
+  },
+];
+
+describe('planReplicas rules', () => {
+  test.each(rows.map((r) => [r.name, r] as const))('%s', (_name, row) => {
+    const { decision } = plan(row.args);
+    expect(decision.desiredReplicas).toBe(row.desired);
+    if (row.rule) expect(decision.reasons.map((r) => r.rule)).toContain(row.rule);
+    for (const p of row.protections ?? []) expect(decision.protections).toContain(p);
+    if (row.deployFreeze !== undefined) expect(decision.deployFreeze).toBe(row.deployFreeze);
+    expect(decision.holding).toBe(row.holding ?? false);
+  });
+});
+
+describe('planReplicas memory and reasons', () => {
+  test('the measured start-up moves the predictive window', () => {
+    const base = plan({ current: 10, observed: 350, forecast: [[60_000, 1400]] }).decision.desiredReplicas;
+    const measured = planReplicas(
+      {
+        target: target(),
+        currentReplicas: 10,
+        observed: 350,
+        forecast: [{ tMs: JAN_WED + 60_000, value: 1400, lower: 0, upper: 0 }],
+        calendar: indexCalendar({ weddings: [] }, weddingRulesSchema.parse({})),
+        overrides: [],
+        memory: EMPTY_MEMORY,
+        measuredStartupSeconds: 60,
+      },
+      policySchema.parse({}),
+      JAN_WED,
+    ).decision.desiredReplicas;
+    expect(base).toBe(10);
+    expect(measured).toBe(20); // 40 wanted, capped by the +100 % step
+  });
+
+  test('memory is returned, not mutated, and keeps the window of recommendations', () => {
+    const memory: PlanMemory = { ...EMPTY_MEMORY, recommendations: [{ tMs: JAN_WED - 400_000, replicas: 3 }] };
+    const frozen = JSON.stringify(memory);
+    const r = plan({ current: 10, observed: 350, memory });
+    expect(JSON.stringify(memory)).toBe(frozen);
+    expect(r.memory.recommendations).toEqual([{ tMs: JAN_WED, replicas: 10 }]);
+    expect(r.memory.lastGood).toBe(10);
+    expect(r.memory.recentLoad).toEqual([{ tMs: JAN_WED, value: 350 }]);
+  });
+
+  test('every decision says which rules shaped it', () => {
+    const { decision } = plan({ current: 5, observed: 350, forecast: [[200_000, 100]] });
+    expect(decision.reasons.map((r) => r.rule)).toEqual(['reactive', 'predictive']);
+    expect(decision.reasons[0].detail).toMatch(/observed 350/);
+  });
+});

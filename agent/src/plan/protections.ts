@@ -1,0 +1,37 @@
+/**
+ * Wedding-day protections. Saturday protection: while weddings this target serves are live on a protected
+ * weekday (in the wedding's own time zone) there is no scale-down, and deploys should wait (deployFreeze).
+ * When such a window ends, capacity comes down gradually (a bounded fraction per minute), not in one cliff.
+ */
+import type { PlanPolicy, TargetConfig } from '../config/schema';
+import { protectingWeddings, type CalendarIndex } from '../calendar/rules';
+import type { Draft } from './draft';
+
+/** Applies Saturday protection; returns whether a protecting window is live (the deploy-freeze flag). */
+export function applySaturdayProtection(draft: Draft, target: TargetConfig, calendar: CalendarIndex, nowMs: number, currentReplicas: number): boolean {
+  const protecting = protectingWeddings(calendar, nowMs, target.timezones);
+  if (!protecting.length) return false;
+  draft.protect('saturday');
+  const zones = [...new Set(protecting.map((l) => l.day.wedding.timezone))].join(', ');
+  draft.atLeast('saturday-protection', currentReplicas, `${protecting.length} wedding(s) live on a protected day (${zones}): no scale-down, deploy freeze`);
+  return true;
+}
+
+/** After a protecting window: at most `postWeddingScaleDownPerMinute` of current replicas per elapsed minute. */
+export function applyPostWeddingRampdown(
+  draft: Draft,
+  policy: PlanPolicy,
+  currentReplicas: number,
+  lastProtectedMs: number | null,
+  lastTickMs: number | null,
+  nowMs: number,
+): void {
+  if (lastProtectedMs === null || draft.desired >= currentReplicas) return;
+  if (nowMs - lastProtectedMs > policy.postWeddingRampdownSeconds * 1000) return;
+  const minutes = Math.min(1, Math.max(0, (nowMs - (lastTickMs ?? nowMs - 60_000)) / 60_000));
+  const step = Math.max(1, Math.floor(currentReplicas * policy.postWeddingScaleDownPerMinute * minutes));
+  const lowest = currentReplicas - step;
+  if (draft.desired >= lowest) return;
+  draft.protect('post_wedding_rampdown');
+  draft.set('post-wedding-rampdown', lowest, `wedding window ended ${Math.round((nowMs - lastProtectedMs) / 60_000)} min ago: down at most ${Math.round(policy.postWeddingScaleDownPerMinute * 100)}% per minute`);
+}
