@@ -36,6 +36,28 @@ function line(name: string, r: ProfileResult[]): string {
   return `| ${name} | ${r.map((p) => p.normalized.toFixed(1)).join(' | ')} | ${r.map((p) => p.threshold.toFixed(4)).join(' / ')} |`;
 }
 
+/** Per file at the standard threshold: windows caught (and how early), false positives after probation. */
+function printDetail(corpus: readonly NabSeries[], scores: Float64Array[], threshold: number): void {
+  corpus.forEach((f, i) => {
+    const probation = Math.min(Math.floor(0.15 * f.rows.length), 750);
+    const caught: string[] = [];
+    let fp = 0;
+    for (const [a, b] of f.windows) {
+      const ia = f.timestamps.indexOf(a);
+      const ib = f.timestamps.indexOf(b);
+      let hit = -1;
+      for (let k = Math.max(ia, probation); k <= ib; k++) if (scores[i][k] >= threshold) { hit = k; break; }
+      caught.push(hit < 0 ? 'miss' : ((hit - ia) / (ib - ia + 1)).toFixed(2));
+    }
+    for (let k = probation; k < f.rows.length; k++) {
+      if (scores[i][k] < threshold) continue;
+      const t = f.timestamps[k];
+      if (!f.windows.some(([a, b]) => t >= a && t <= b)) fp++;
+    }
+    console.log(`${f.name.padEnd(60)} windows [${caught.join(' ')}] fp ${fp}`);
+  });
+}
+
 function main(): void {
   const args = process.argv.slice(2);
   const corpus = loadNabCorpus();
@@ -49,10 +71,15 @@ function main(): void {
     for (const dir of args.slice(resultsAt + 1)) console.log(line(`NAB results: ${path.basename(dir)}`, scoreCorpus(corpus, readNabResults(corpus, dir))));
     return;
   }
+  // NAB_DETECTOR_OPTIONS='{"zMin":4}' tries other settings (one setting for the whole corpus, as NAB requires).
+  const options = process.env.NAB_DETECTOR_OPTIONS ? JSON.parse(process.env.NAB_DETECTOR_OPTIONS) : {};
   const started = process.hrtime.bigint();
-  const ours = runDetector(corpus, createDetector);
+  const ours = runDetector(corpus, () => createDetector(options));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  console.log(line('wedsync combined (ours)', scoreCorpus(corpus, ours)));
+  const result = scoreCorpus(corpus, ours);
+  console.log(line('wedsync combined (ours)', result));
+  if (args.includes('--detail')) printDetail(corpus, ours, result[0].threshold);
+  if (args.includes('--only-ours')) return;
   console.log(line('ewma z-score (foundation)', scoreCorpus(corpus, runDetector(corpus, () => new EwmaDetector()))));
   console.log(line('null', scoreCorpus(corpus, corpus.map((f) => new Float64Array(f.rows.length)))));
   console.log(`(ours: ${rows} updates in ${seconds.toFixed(2)} s including warm-up)`);
