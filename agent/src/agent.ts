@@ -14,6 +14,9 @@ import { LevelPlusCalendarForecaster } from './forecast/naive-forecaster';
 import { ControlLoop } from './loop';
 import { createAgentMetrics, type AgentMetrics } from './metrics/agent-metrics';
 import { createApp } from './api/app';
+import { createApiRouter } from './api/router';
+import { parseEnvTokens, TOKENS_ENV, type TokenEntry } from './api/auth';
+import type { AuditHook } from './api/audit';
 import { DryRunScaler } from './scale/dry-run-scaler';
 import type { Scaler } from './scale/scaler';
 import { buildSources } from './sources/registry';
@@ -32,6 +35,10 @@ export interface AgentOptions {
   newForecaster?: ForecasterFactory;
   /** Real milliseconds between ticks; defaults to agent.tickSeconds (the demo ticks faster than its clock). */
   tickIntervalMs?: number;
+  /** Where WEDSYNC_API_TOKENS (role:token,…) is read from; defaults to process.env. */
+  env?: Record<string, string | undefined>;
+  /** Called for every change made through the operator API (the Kubernetes scaler records Events). */
+  onAudit?: AuditHook;
 }
 
 export class Agent {
@@ -41,11 +48,19 @@ export class Agent {
   readonly sources: Record<string, LoadSource>;
   readonly logger: Logger;
   private server: Server | null = null;
+  private readonly clock: Clock;
+  /** Accepted API tokens: config digests plus WEDSYNC_API_TOKENS (hashed here; plain tokens are not kept). */
+  private readonly apiTokens: TokenEntry[];
+  private readonly onAudit?: AuditHook;
   private stopping: Promise<void> | null = null;
 
   constructor(readonly loaded: LoadedConfig, opts: AgentOptions = {}) {
     const { config } = loaded;
     const clock = opts.clock ?? systemClock;
+    this.clock = clock;
+    // A malformed WEDSYNC_API_TOKENS fails start-up (naming the entry, never the token), like a bad config.
+    this.apiTokens = [...config.api.tokens, ...parseEnvTokens((opts.env ?? process.env)[TOKENS_ENV])];
+    this.onAudit = opts.onAudit;
     this.logger = opts.logger ?? createLogger(config.agent.logLevel);
     this.state = new AgentState(
       { version: VERSION, cluster: config.agent.cluster, mode: config.agent.mode, leader: true, startedAtMs: clock(), lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false },
@@ -72,7 +87,17 @@ export class Agent {
   /** Starts the loop and the HTTP server; resolves with the bound address. */
   async start(): Promise<AddressInfo> {
     const { host, port } = this.loaded.config.agent.listen;
-    const app = createApp({ state: this.state, registry: this.metrics.registry });
+    const api = createApiRouter({
+      state: this.state,
+      config: this.loaded.config.api,
+      tokens: this.apiTokens,
+      registry: this.metrics.registry,
+      sources: this.sources,
+      onAudit: this.onAudit,
+      clock: this.clock,
+      logger: this.logger,
+    });
+    const app = createApp({ state: this.state, registry: this.metrics.registry, api });
     this.server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(port, host, () => resolve(s));
       s.once('error', reject);

@@ -1,0 +1,115 @@
+/** From the agent's state to the wire shapes of contract.ts (instants become ISO-8601 UTC strings). */
+import type { Decision, Override } from '../plan/types';
+import type { AgentState, AnomalyEvent, AuditEntry, TargetState } from '../state';
+import type { WeddingDay } from '../calendar/model';
+import type { AnomalyDto, AuditDto, CalendarWindowDto, DecisionDto, OverrideDto, StatusDto, TargetStatusDto } from './contract';
+
+export type SinkStatus = StatusDto['sinks'][number];
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : iso(ms));
+
+export function overrideDto(o: Override): OverrideDto {
+  return {
+    id: o.id,
+    target: o.targetId,
+    type: o.type,
+    ...(o.replicas !== undefined ? { replicas: o.replicas } : {}),
+    until: iso(o.untilMs),
+    untilWeddingEnds: o.untilWeddingEnds,
+    reason: o.reason,
+    author: o.author,
+    createdAt: iso(o.createdAtMs),
+  };
+}
+
+export function decisionDto(d: Decision): DecisionDto {
+  return {
+    target: d.targetId,
+    at: iso(d.atMs),
+    currentReplicas: d.currentReplicas,
+    desiredReplicas: d.desiredReplicas,
+    reasons: d.reasons,
+    protections: d.protections,
+    deployFreeze: d.deployFreeze,
+    holding: d.holding,
+  };
+}
+
+export function anomalyDto(a: AnomalyEvent): AnomalyDto {
+  return { target: a.targetId, series: a.series, at: iso(a.atMs), value: a.value, score: a.score, kind: a.kind };
+}
+
+export function auditDto(a: AuditEntry): AuditDto {
+  return { at: iso(a.atMs), actor: a.actor, role: a.role, action: a.action, ...(a.targetId ? { target: a.targetId } : {}), detail: a.detail };
+}
+
+export function calendarWindowDto(d: WeddingDay, protectedWeekdays: readonly number[]): CalendarWindowDto {
+  return {
+    weddingId: d.wedding.id,
+    title: d.wedding.title,
+    timezone: d.wedding.timezone,
+    day: d.dayIndex,
+    localDate: d.localDate,
+    start: iso(d.windowStartMs),
+    end: iso(d.windowEndMs),
+    saturdayProtection: protectedWeekdays.includes(d.localWeekday),
+    guests: d.wedding.guests,
+    tradition: d.wedding.tradition,
+  };
+}
+
+/** The forecast one pod start-up after the last tick: what the planner leans on (same as /metrics). */
+function forecastAtLead(t: TargetState, lastTickMs: number | null): number | null {
+  const pts = t.forecast?.points;
+  if (!pts?.length || lastTickMs === null) return null;
+  const at = lastTickMs + t.config.podStartupSeconds * 1000;
+  return (pts.find((p) => p.tMs >= at) ?? pts[pts.length - 1]).value;
+}
+
+export function targetStatusDto(t: TargetState, state: AgentState, nowMs: number): TargetStatusDto {
+  const c = t.config;
+  return {
+    id: c.id,
+    kubernetes: { kind: c.kubernetes.kind, namespace: c.kubernetes.namespace, name: c.kubernetes.name },
+    weddingCritical: c.weddingCritical,
+    replicas: { current: t.workload?.replicas ?? null, ready: t.workload?.readyReplicas ?? null, desired: t.decision?.desiredReplicas ?? null, min: c.minReplicas, max: c.maxReplicas },
+    load: {
+      observed: t.observed?.value ?? null,
+      observedAt: isoOrNull(t.observed?.atMs),
+      stale: t.stale,
+      error: t.lastReadError,
+      forecastAtLead: forecastAtLead(t, state.info.lastTickMs),
+      expectedWedding: t.expectedWeddingLoad,
+    },
+    capacityPerPod: c.capacityPerPod,
+    targetUtilization: c.targetUtilization,
+    liveWeddings: t.liveWeddings,
+    peakSeason: t.peakSeason,
+    protections: t.decision?.protections ?? [],
+    deployFreeze: t.decision?.deployFreeze ?? false,
+    overrides: state.activeOverrides(nowMs, c.id).map(overrideDto),
+    anomaly: { score: t.anomaly.score, kind: t.anomaly.kind },
+    lastDecision: t.decision ? decisionDto(t.decision) : null,
+  };
+}
+
+export function statusDto(state: AgentState, nowMs: number, sinks: SinkStatus[]): StatusDto {
+  const i = state.info;
+  return {
+    agent: {
+      version: i.version,
+      cluster: i.cluster,
+      mode: i.mode,
+      leader: i.leader,
+      startedAt: iso(i.startedAtMs),
+      lastTick: isoOrNull(i.lastTickMs),
+      lastTickDurationMs: i.lastTickDurationMs,
+      ticks: i.ticks,
+      now: iso(nowMs),
+    },
+    targets: [...state.targets.values()].map((t) => targetStatusDto(t, state, nowMs)),
+    sinks,
+    calendar: state.calendarSources.map((s) => ({ location: s.location, ok: s.ok, weddings: s.weddings, lastSuccess: isoOrNull(s.lastSuccessMs), lastError: s.lastError })),
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * POST /ingest: samples pushed by clients into the agent's push sources. Only series a target watches
+ * (its `load.query`, written as `name{label="v",…}` with labels sorted) are stored — the rest are
+ * counted as ignored — so a client cannot grow the agent's memory with series nobody reads.
+ */
+import type { Router } from 'express';
+import { seriesKey, PushSource } from '../sources/push-source';
+import type { LoadSource } from '../sources/source';
+import { requireRole } from './auth';
+import { HttpError, badRequest } from './errors';
+import { IngestGate } from './ingest-gate';
+import { jsonBody, type RouteContext } from './context';
+import { ingestRequestSchema } from './schemas';
+
+/** Generous per-sample allowance (`[8640000000000000,-1.7976931348623157e+308],` is 45 bytes) plus names and labels. */
+const BYTES_PER_SAMPLE = 64;
+const BODY_OVERHEAD = 64 * 1024;
+
+/** Series key → the push sources whose targets watch it. */
+export function watchedSeries(ctx: RouteContext, sources: Record<string, LoadSource>): Map<string, PushSource[]> {
+  const out = new Map<string, PushSource[]>();
+  for (const t of ctx.state.targets.values()) {
+    const src = sources[t.config.load.source];
+    if (!(src instanceof PushSource)) continue;
+    const list = out.get(t.config.load.query) ?? [];
+    if (!list.includes(src)) list.push(src);
+    out.set(t.config.load.query, list);
+  }
+  return out;
+}
+
+export function registerIngestRoutes(r: Router, ctx: RouteContext, sources: Record<string, LoadSource>): void {
+  const { config, metrics, clock } = ctx;
+  const watched = watchedSeries(ctx, sources);
+  const gate = new IngestGate(config.ingestSamplesPerSecond, config.ingestMaxConcurrent, clock);
+
+  r.post(
+    '/ingest',
+    requireRole('operator'),
+    // Shed load before reading the body: a saturated agent answers at once.
+    (_req, res, next) => {
+      if (!gate.enter()) throw new HttpError(429, 'ingest is saturated; retry later', undefined, { 'Retry-After': '1' });
+      res.once('close', () => gate.leave());
+      next();
+    },
+    ...jsonBody(config.maxIngestSamples * BYTES_PER_SAMPLE + BODY_OVERHEAD),
+    (req, res) => {
+      const parsed = ingestRequestSchema.safeParse(req.body);
+      if (!parsed.success) throw badRequest(parsed.error, '');
+      const { series } = parsed.data;
+      let samples = 0;
+      for (const s of series) samples += s.points.length;
+      if (samples > config.maxIngestSamples) {
+        metrics.ingestRejected.inc({ reason: 'too_large' }, samples);
+        throw new HttpError(413, `batch has ${samples} samples; the limit is ${config.maxIngestSamples} (api.maxIngestSamples)`);
+      }
+      const wait = gate.take(samples);
+      if (wait !== null) {
+        metrics.ingestRejected.inc({ reason: 'saturated' }, samples);
+        throw new HttpError(429, `ingest is saturated (over ${config.ingestSamplesPerSecond} samples/s); retry in ${wait} s`, undefined, { 'Retry-After': String(wait) });
+      }
+      let accepted = 0;
+      let ignored = 0;
+      for (const s of series) {
+        const labels = s.labels ?? {};
+        const targets = watched.get(seriesKey(s.name, labels));
+        if (!targets) {
+          ignored += s.points.length;
+          continue;
+        }
+        let stored = 0;
+        for (const src of targets) stored = Math.max(stored, src.ingest(s.name, labels, s.points));
+        accepted += stored;
+        ignored += s.points.length - stored;
+      }
+      metrics.ingested.inc(accepted);
+      if (ignored) metrics.ingestRejected.inc({ reason: 'unwatched' }, ignored);
+      res.json({ accepted, ignored, series: series.length });
+    },
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * The operator API (/api/v1), assembled: metrics → security headers → CORS → (public OpenAPI document)
+ * → bearer auth → per-token rate limit → routes → JSON 404 → error handler. Bodies are parsed per
+ * route, after the role check, so unauthenticated callers never make the agent parse anything.
+ */
+import { Router } from 'express';
+import helmet from 'helmet';
+import { rateLimit } from 'express-rate-limit';
+import type { Registry } from 'prom-client';
+import type { ApiConfig } from '../config/schema';
+import type { AgentState } from '../state';
+import type { LoadSource } from '../sources/source';
+import { systemClock, type Clock } from '../util/clock';
+import { silentLogger, type Logger } from '../util/logger';
+import { createApiMetrics, metricsMiddleware } from './api-metrics';
+import { Auditor, type AuditHook } from './audit';
+import { TokenAuthenticator, principalOf, type TokenEntry } from './auth';
+import { corsMiddleware } from './cors';
+import { errorHandler, sendError } from './errors';
+import type { SinkStatus } from './dto';
+import type { RouteContext } from './context';
+import { registerReadRoutes } from './read-routes';
+import { registerOverrideRoutes } from './override-routes';
+import { registerIngestRoutes } from './ingest-routes';
+import { buildOpenApiDocument } from './openapi';
+
+export interface ApiDeps {
+  state: AgentState;
+  config: ApiConfig;
+  /** Every accepted token (config digests plus the environment's, see parseEnvTokens). */
+  tokens: readonly TokenEntry[];
+  registry: Registry;
+  /** The agent's load sources: /ingest feeds the push sources among them. */
+  sources?: Record<string, LoadSource>;
+  sinks?: () => SinkStatus[];
+  onAudit?: AuditHook;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export function createApiRouter(deps: ApiDeps): Router {
+  const logger = deps.logger ?? silentLogger;
+  const metrics = createApiMetrics(deps.registry);
+  const ctx: RouteContext = {
+    state: deps.state,
+    config: deps.config,
+    clock: deps.clock ?? systemClock,
+    metrics,
+    auditor: new Auditor(deps.state, logger, metrics.audit, deps.onAudit),
+  };
+  const auth = new TokenAuthenticator(deps.tokens);
+  const openapi = buildOpenApiDocument();
+
+  const r = Router();
+  r.use(metricsMiddleware(metrics));
+  r.use(helmet());
+  r.use(corsMiddleware(deps.config.corsOrigins));
+  r.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  r.use(auth.middleware());
+  r.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.config.rateLimitPerMinute,
+      keyGenerator: (_req, res) => principalOf(res).name,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      // Keyed by token, not address: the address checks do not apply (and would warn on odd headers).
+      validate: { ip: false, xForwardedForHeader: false, forwardedHeader: false, trustProxy: false },
+      handler: (_req, res) => sendError(res, 429, `rate limit of ${deps.config.rateLimitPerMinute} requests per minute for this token reached`),
+    }),
+  );
+  registerReadRoutes(r, ctx, deps.sinks ?? (() => []));
+  registerOverrideRoutes(r, ctx);
+  registerIngestRoutes(r, ctx, deps.sources ?? {});
+  r.use((req, res) => sendError(res, 404, `no route ${req.method} /api/v1${req.path}`));
+  r.use(errorHandler(logger));
+  return r;
+}

@@ -1,0 +1,174 @@
+/**
+ * The operator API's request and response schemas (zod, the config's library). Requests are parsed
+ * with them; the OpenAPI document is generated from them; tests check real responses against them.
+ * Response schemas mirror contract.ts (the TypeScript shapes the code and the panel compile against).
+ */
+import { z } from 'zod';
+
+const instant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 instant with a zone, e.g. 2027-06-05T18:00:00Z' });
+const targetId = z.string().min(1).max(63);
+const overrideType = z.enum(['pin', 'floor', 'freeze']);
+
+// ---- Requests --------------------------------------------------------------------------------------
+
+export const overrideRequestSchema = z
+  .object({
+    target: targetId,
+    type: overrideType,
+    replicas: z.number().int().min(0).max(10_000).optional().describe('required for pin and floor, not allowed for freeze'),
+    until: instant.optional(),
+    untilWeddingEnds: z.boolean().optional(),
+    reason: z.string().trim().min(1, 'must not be empty').max(500),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.type === 'freeze' && o.replicas !== undefined) ctx.addIssue({ code: 'custom', path: ['replicas'], message: 'is not allowed for a freeze' });
+    if (o.type !== 'freeze' && o.replicas === undefined) ctx.addIssue({ code: 'custom', path: ['replicas'], message: `is required for a ${o.type}` });
+    const byWedding = o.untilWeddingEnds === true;
+    if (byWedding === (o.until !== undefined))
+      ctx.addIssue({ code: 'custom', path: ['until'], message: 'give exactly one of "until" and "untilWeddingEnds": true' });
+  });
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+export const ingestRequestSchema = z
+  .object({
+    series: z.array(
+      z
+        .object({
+          name: z.string().min(1).max(512),
+          labels: z.record(z.string().max(128), z.string().max(512)).optional(),
+          points: z.array(z.tuple([z.number().int().min(0).max(8.64e15), finite]).describe('[unix_ms, value]')),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+// Query strings: every value arrives as a string (or an array when repeated, which is refused).
+const limit = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
+export const decisionsQuerySchema = z.object({ target: targetId.optional(), since: instant.optional(), limit: limit(1000, 100) }).strict();
+export const anomaliesQuerySchema = z.object({ target: targetId.optional(), since: instant.optional(), limit: limit(500, 100) }).strict();
+export const auditQuerySchema = z.object({ since: instant.optional(), limit: limit(1000, 100) }).strict();
+export const calendarQuerySchema = z.object({ from: instant.optional(), to: instant.optional(), target: targetId.optional() }).strict();
+export const forecastQuerySchema = z.object({ horizon: z.coerce.number().gt(0).max(24 * 14).optional().describe('hours ahead (default: the whole forecast)') }).strict();
+export const overridesQuerySchema = z.object({ target: targetId.optional() }).strict();
+export const emptyQuerySchema = z.object({}).strict();
+export const targetParamsSchema = z.object({ id: targetId }).strict();
+export const overrideParamsSchema = z.object({ id: z.string().min(1).max(64) }).strict();
+
+// ---- Responses (mirror contract.ts) ----------------------------------------------------------------
+
+const nullableNumber = z.number().nullable();
+const nullableString = z.string().nullable();
+const reason = z.object({ rule: z.string(), replicas: z.number(), detail: z.string() });
+/** Kinds are open strings here: the planner and detectors may add kinds without breaking clients. */
+const protection = z.string().describe('saturday, peak_season, wedding_headroom, post_wedding_rampdown, override_pin, override_floor, override_freeze, stale_data, …');
+const anomalyKind = z.string().describe('none, spike, dip, level_shift, missing_expected_load, …');
+
+export const apiErrorSchema = z.object({ error: z.string(), details: z.array(z.object({ field: z.string(), reason: z.string() })).optional() });
+
+export const overrideSchema = z.object({
+  id: z.string(),
+  target: z.string(),
+  type: overrideType,
+  replicas: z.number().int().optional(),
+  until: z.string(),
+  untilWeddingEnds: z.boolean(),
+  reason: z.string(),
+  author: z.string(),
+  createdAt: z.string(),
+});
+
+export const decisionSchema = z.object({
+  target: z.string(),
+  at: z.string(),
+  currentReplicas: z.number(),
+  desiredReplicas: z.number(),
+  reasons: z.array(reason),
+  protections: z.array(protection),
+  deployFreeze: z.boolean(),
+  holding: z.boolean(),
+});
+
+const targetStatusSchema = z.object({
+  id: z.string(),
+  kubernetes: z.object({ kind: z.string(), namespace: z.string(), name: z.string() }),
+  weddingCritical: z.boolean(),
+  replicas: z.object({ current: nullableNumber, ready: nullableNumber, desired: nullableNumber, min: z.number(), max: z.number() }),
+  load: z.object({
+    observed: nullableNumber,
+    observedAt: nullableString,
+    stale: z.boolean(),
+    error: nullableString,
+    forecastAtLead: nullableNumber,
+    expectedWedding: z.number(),
+  }),
+  capacityPerPod: z.number(),
+  targetUtilization: z.number(),
+  liveWeddings: z.number(),
+  peakSeason: z.boolean(),
+  protections: z.array(protection),
+  deployFreeze: z.boolean(),
+  overrides: z.array(overrideSchema),
+  anomaly: z.object({ score: z.number(), kind: anomalyKind }),
+  lastDecision: decisionSchema.nullable(),
+});
+
+export const statusSchema = z.object({
+  agent: z.object({
+    version: z.string(),
+    cluster: z.string(),
+    mode: z.string(),
+    leader: z.boolean(),
+    startedAt: z.string(),
+    lastTick: nullableString,
+    lastTickDurationMs: nullableNumber,
+    ticks: z.number(),
+    now: z.string(),
+  }),
+  targets: z.array(targetStatusSchema),
+  sinks: z.array(z.object({ name: z.string(), type: z.string(), healthy: z.boolean(), queueLength: z.number(), dropped: z.number(), lastError: nullableString })),
+  calendar: z.array(z.object({ location: z.string(), ok: z.boolean(), weddings: z.number(), lastSuccess: nullableString, lastError: nullableString })),
+});
+
+export const forecastSchema = z.object({
+  target: z.string(),
+  method: z.string(),
+  coldStart: z.boolean(),
+  points: z.array(z.object({ t: z.string(), value: z.number(), lower: z.number(), upper: z.number() })),
+});
+
+export const anomalySchema = z.object({ target: z.string(), series: z.string(), at: z.string(), value: z.number(), score: z.number(), kind: anomalyKind });
+
+export const calendarWindowSchema = z.object({
+  weddingId: z.string(),
+  title: z.string(),
+  timezone: z.string(),
+  day: z.number().int(),
+  localDate: z.string(),
+  start: z.string(),
+  end: z.string(),
+  saturdayProtection: z.boolean(),
+  guests: z.number(),
+  tradition: z.string(),
+});
+
+export const auditSchema = z.object({
+  at: z.string(),
+  actor: z.string(),
+  role: z.string(),
+  action: z.string(),
+  target: z.string().optional(),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+export const decisionListSchema = z.object({ decisions: z.array(decisionSchema) });
+export const anomalyListSchema = z.object({ anomalies: z.array(anomalySchema) });
+export const calendarListSchema = z.object({ from: z.string(), to: z.string(), windows: z.array(calendarWindowSchema) });
+export const overrideListSchema = z.object({ overrides: z.array(overrideSchema) });
+export const auditListSchema = z.object({ entries: z.array(auditSchema) });
+export const ingestResultSchema = z.object({
+  accepted: z.number().int().describe('samples stored'),
+  ignored: z.number().int().describe('samples of series no target watches (not stored)'),
+  series: z.number().int(),
+});
