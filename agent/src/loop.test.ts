@@ -20,6 +20,7 @@ function makeConfig(extra: Record<string, unknown> = {}): AgentConfig {
     sources: { fake: { type: 'push' } },
     calendar: { refreshSeconds: 300 },
     forecast: { horizonHours: 1, stepSeconds: 60 },
+    policy: { maxScaleUpPods: 100 }, // the planner's step limits are its own tests' business
     targets: [
       { id: 'api', kubernetes: { namespace: 'ns', name: 'api' }, load: { source: 'fake', query: 'api' }, capacityPerPod: 10, targetUtilization: 1, minReplicas: 1, maxReplicas: 50, podStartupSeconds: 60 },
       { id: 'web', kubernetes: { namespace: 'ns', name: 'web' }, load: { source: 'fake', query: 'web' }, capacityPerPod: 10, targetUtilization: 1, minReplicas: 1, maxReplicas: 50, podStartupSeconds: 60 },
@@ -174,6 +175,24 @@ describe('ControlLoop', () => {
     await loop.stop();
     await loop.trigger();
     expect(state.info.ticks).toBe(1);
+  });
+
+  it('bounds a tick by tickTimeoutSeconds and skips a target whose work is still running', async () => {
+    const config = makeConfig({ agent: { tickTimeoutSeconds: 0.05 } });
+    const hanging: Scaler = {
+      kind: 'hanging',
+      read: (t) => (t.id === 'web' ? new Promise(() => undefined) : Promise.resolve({ replicas: 1, readyReplicas: 1 })),
+      apply: async (_t, d) => ({ ok: true, changed: true, replicas: d.desiredReplicas }),
+    };
+    const { source, loop, state, metrics } = setup({ scaler: hanging, config });
+    source.values = { api: 25, web: 5 };
+    await loop.tick();
+    expect(state.info.ticks).toBe(1);
+    expect(state.targets.get('api')!.decision?.desiredReplicas).toBe(3);
+    expect(await metricValue(metrics.registry, 'wedsync_agent_tick_errors_total', { stage: 'timeout' })).toBe(1);
+    await loop.tick();
+    expect(await metricValue(metrics.registry, 'wedsync_agent_tick_errors_total', { stage: 'target-busy' })).toBe(1);
+    expect(source.reads).toBe(3); // web was not read again while its work hung
   });
 
   it('refreshes the calendar on the first tick and then every refreshSeconds', async () => {

@@ -51,6 +51,8 @@ export class ControlLoop {
   private stopped = false;
   private lastCalendarRefreshMs = -Infinity;
   private readonly brains = new Map<string, Brain>();
+  /** A target whose work outlived the tick timeout: skipped until it settles, so work never overlaps. */
+  private readonly busy = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: LoopDeps) {
     for (const t of deps.config.targets) this.brains.set(t.id, { detector: deps.newDetector(), forecaster: deps.newForecaster(), inAnomaly: false });
@@ -101,7 +103,7 @@ export class ControlLoop {
     const started = Date.now();
     try {
       await this.refreshCalendar(now);
-      await Promise.all([...state.targets.values()].map((t) => this.tickTarget(t, now)));
+      await Promise.all([...state.targets.values()].map((t) => this.tickTargetWithin(t, now)));
     } catch (err) {
       metrics.tickErrors.inc({ stage: 'tick' });
       logger.error({ err }, 'tick failed');
@@ -117,6 +119,38 @@ export class ControlLoop {
       } catch (err) {
         logger.error({ err }, 'afterTick hook failed');
       }
+    }
+  }
+
+  /**
+   * Runs one target's tick, waiting at most tickTimeoutSeconds. A target that overruns is counted and
+   * left to finish in the background; it is skipped on later ticks until it does, so the tick stays
+   * bounded for every other target and no target's work ever overlaps itself.
+   */
+  private async tickTargetWithin(t: TargetState, now: number): Promise<void> {
+    const { metrics, logger, config } = this.deps;
+    const id = t.config.id;
+    if (this.busy.has(id)) {
+      metrics.tickErrors.inc({ stage: 'target-busy' });
+      logger.warn({ target: id }, 'previous work for this target is still running; skipping it this tick');
+      return;
+    }
+    const work = this.tickTarget(t, now).catch((err) => {
+      metrics.tickErrors.inc({ stage: 'target' });
+      logger.error({ err, target: id }, 'target tick failed');
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), config.agent.tickTimeoutSeconds * 1000);
+      timer.unref();
+    });
+    const outcome = await Promise.race([work, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      metrics.tickErrors.inc({ stage: 'timeout' });
+      logger.error({ target: id, timeoutSeconds: config.agent.tickTimeoutSeconds }, 'target tick timed out');
+      this.busy.set(id, work);
+      void work.finally(() => this.busy.delete(id));
     }
   }
 
