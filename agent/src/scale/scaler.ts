@@ -7,6 +7,10 @@ export interface WorkloadState {
   readyReplicas: number;
   /** metadata.generation of the workload, when known (a change during a freeze is a deploy). */
   generation?: number;
+  /** Pod start-up measured from the cluster (replica increase → ready, median of recent), when known. */
+  measuredStartupSeconds?: number;
+  /** The HorizontalPodAutoscaler the agent sets a floor on, when the target has one (Kubernetes scaler). */
+  hpa?: { name: string; minReplicas: number; maxReplicas: number; currentReplicas?: number; desiredReplicas?: number };
 }
 
 export type ScaleResult =

@@ -1,0 +1,120 @@
+/**
+ * A Kubernetes API in memory with the server's optimistic concurrency (resourceVersion → 409), for unit
+ * tests of the scaler, the leader election and the override store. `failNext` injects one error status
+ * for the next call of a method. The stand-in HTTP server in test/support plays the same role for the
+ * real client library.
+ */
+import { kubeError, type KubeOperation } from './errors';
+import type { HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from './kube-api';
+
+type Method = keyof KubeApi;
+
+export class InMemoryKubeApi implements KubeApi {
+  readonly workloads = new Map<string, WorkloadSnapshot>();
+  readonly hpas: HpaSnapshot[] = [];
+  readonly leases = new Map<string, LeaseRecord>();
+  readonly events: KubeEvent[] = [];
+  readonly calls: Array<{ method: Method; args: unknown[] }> = [];
+  private readonly failures = new Map<Method, number[]>();
+  private version = 1;
+
+  addWorkload(ref: WorkloadRef, w: Partial<WorkloadSnapshot> & { specReplicas: number }): void {
+    this.workloads.set(key(ref), { readyReplicas: w.specReplicas, annotations: {}, generation: 1, ...w, resourceVersion: this.nextVersion() });
+  }
+
+  addHpa(h: Omit<HpaSnapshot, 'resourceVersion' | 'ownerKinds' | 'labels'> & Partial<HpaSnapshot>): void {
+    this.hpas.push({ ownerKinds: [], labels: {}, ...h, resourceVersion: this.nextVersion() });
+  }
+
+  /** The next `times` calls of `method` fail with `status`. */
+  failNext(method: Method, status: number, times = 1): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), ...Array(times).fill(status)]);
+  }
+
+  async readWorkload(ref: WorkloadRef): Promise<WorkloadSnapshot> {
+    this.enter('readWorkload', [ref], op('get', ref));
+    const w = this.workloads.get(key(ref));
+    if (!w) throw kubeError(404, op('get', ref));
+    return structuredClone(w);
+  }
+
+  async listHpas(namespace: string): Promise<HpaSnapshot[]> {
+    this.enter('listHpas', [namespace], { verb: 'list', resource: 'horizontalpodautoscalers', group: 'autoscaling', namespace });
+    return structuredClone(this.hpas.filter((h) => h.namespace === namespace));
+  }
+
+  async patchHpaMinReplicas(namespace: string, name: string, minReplicas: number, resourceVersion?: string): Promise<void> {
+    const o: KubeOperation = { verb: 'patch', resource: 'horizontalpodautoscalers', group: 'autoscaling', namespace, name };
+    this.enter('patchHpaMinReplicas', [namespace, name, minReplicas, resourceVersion], o);
+    const h = this.hpas.find((x) => x.namespace === namespace && x.name === name);
+    if (!h) throw kubeError(404, o);
+    if (resourceVersion && resourceVersion !== h.resourceVersion) throw kubeError(409, o);
+    h.minReplicas = minReplicas;
+    h.resourceVersion = this.nextVersion();
+  }
+
+  async patchWorkloadReplicas(ref: WorkloadRef, replicas: number): Promise<void> {
+    const o = { ...op('patch', ref), resource: `${plural(ref)}/scale` };
+    this.enter('patchWorkloadReplicas', [ref, replicas], o);
+    const w = this.workloads.get(key(ref));
+    if (!w) throw kubeError(404, o);
+    w.specReplicas = replicas;
+    w.resourceVersion = this.nextVersion();
+  }
+
+  async patchWorkloadAnnotations(ref: WorkloadRef, annotations: Record<string, string | null>, resourceVersion?: string): Promise<void> {
+    const o = op('patch', ref);
+    this.enter('patchWorkloadAnnotations', [ref, annotations, resourceVersion], o);
+    const w = this.workloads.get(key(ref));
+    if (!w) throw kubeError(404, o);
+    if (resourceVersion && resourceVersion !== w.resourceVersion) throw kubeError(409, o);
+    for (const [k, v] of Object.entries(annotations)) if (v === null) delete w.annotations[k];
+    else w.annotations[k] = v;
+    w.resourceVersion = this.nextVersion();
+  }
+
+  async createEvent(event: KubeEvent): Promise<void> {
+    this.enter('createEvent', [event], { verb: 'create', resource: 'events', group: '', namespace: event.involved.namespace });
+    this.events.push(structuredClone(event));
+  }
+
+  async readLease(namespace: string, name: string): Promise<LeaseRecord | null> {
+    this.enter('readLease', [namespace, name], leaseOp('get', namespace, name));
+    const l = this.leases.get(`${namespace}/${name}`);
+    return l ? { ...l } : null;
+  }
+
+  async createLease(namespace: string, name: string, record: LeaseRecord): Promise<LeaseRecord> {
+    this.enter('createLease', [namespace, name, record], leaseOp('create', namespace, name));
+    if (this.leases.has(`${namespace}/${name}`)) throw kubeError(409, leaseOp('create', namespace, name), 'already exists');
+    const stored = { ...record, resourceVersion: this.nextVersion() };
+    this.leases.set(`${namespace}/${name}`, stored);
+    return { ...stored };
+  }
+
+  async replaceLease(namespace: string, name: string, record: LeaseRecord): Promise<LeaseRecord> {
+    this.enter('replaceLease', [namespace, name, record], leaseOp('update', namespace, name));
+    const cur = this.leases.get(`${namespace}/${name}`);
+    if (!cur) throw kubeError(404, leaseOp('update', namespace, name));
+    if (record.resourceVersion !== cur.resourceVersion) throw kubeError(409, leaseOp('update', namespace, name));
+    const stored = { ...record, resourceVersion: this.nextVersion() };
+    this.leases.set(`${namespace}/${name}`, stored);
+    return { ...stored };
+  }
+
+  private enter(method: Method, args: unknown[], o: KubeOperation): void {
+    this.calls.push({ method, args });
+    const queue = this.failures.get(method);
+    const status = queue?.shift();
+    if (status !== undefined) throw kubeError(status, o, 'injected');
+  }
+
+  private nextVersion(): string {
+    return String(this.version++);
+  }
+}
+
+const key = (ref: WorkloadRef) => `${ref.kind}/${ref.namespace}/${ref.name}`;
+const plural = (ref: WorkloadRef) => (ref.kind === 'Deployment' ? 'deployments' : 'statefulsets');
+const op = (verb: KubeOperation['verb'], ref: WorkloadRef): KubeOperation => ({ verb, resource: plural(ref), group: 'apps', namespace: ref.namespace, name: ref.name });
+const leaseOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({ verb, resource: 'leases', group: 'coordination.k8s.io', namespace, name });

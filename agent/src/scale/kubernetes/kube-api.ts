@@ -1,0 +1,74 @@
+/**
+ * The small slice of the Kubernetes API the actuator uses, as plain data. The real implementation
+ * (client-adapter.ts) wraps @kubernetes/client-node, which is ESM-only and loaded lazily; everything
+ * else (scaler, leader election, override store) talks to this interface, so it is tested against the
+ * in-memory cluster without loading the client at all.
+ */
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet';
+
+export interface WorkloadRef {
+  kind: WorkloadKind;
+  namespace: string;
+  name: string;
+}
+
+export interface WorkloadSnapshot {
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  /** spec.replicas: what the workload asks for. */
+  specReplicas: number;
+  readyReplicas: number;
+  annotations: Record<string, string>;
+}
+
+export interface HpaSnapshot {
+  namespace: string;
+  name: string;
+  resourceVersion?: string;
+  minReplicas: number;
+  maxReplicas: number;
+  currentReplicas?: number;
+  desiredReplicas?: number;
+  /** spec.scaleTargetRef. */
+  targetKind: string;
+  targetName: string;
+  /** metadata.ownerReferences kinds, e.g. "ScaledObject" for an HPA KEDA manages. */
+  ownerKinds: string[];
+  labels: Record<string, string>;
+}
+
+export interface LeaseRecord {
+  holderIdentity: string | null;
+  leaseDurationSeconds: number | null;
+  acquireTimeMs: number | null;
+  renewTimeMs: number | null;
+  leaseTransitions: number;
+  resourceVersion?: string;
+}
+
+export interface KubeEvent {
+  involved: WorkloadRef & { uid?: string };
+  reason: string;
+  message: string;
+  type: 'Normal' | 'Warning';
+  atMs: number;
+}
+
+export interface KubeApi {
+  readWorkload(ref: WorkloadRef): Promise<WorkloadSnapshot>;
+  listHpas(namespace: string): Promise<HpaSnapshot[]>;
+  /** Merge patch on autoscaling/v2; with `resourceVersion` the server refuses (409) a stale write. */
+  patchHpaMinReplicas(namespace: string, name: string, minReplicas: number, resourceVersion?: string): Promise<void>;
+  /** Merge patch on the workload's `scale` subresource. */
+  patchWorkloadReplicas(ref: WorkloadRef, replicas: number): Promise<void>;
+  /** Merge patch of metadata.annotations (null deletes a key), guarded by resourceVersion. */
+  patchWorkloadAnnotations(ref: WorkloadRef, annotations: Record<string, string | null>, resourceVersion?: string): Promise<void>;
+  createEvent(event: KubeEvent): Promise<void>;
+  /** null when the Lease does not exist. */
+  readLease(namespace: string, name: string): Promise<LeaseRecord | null>;
+  createLease(namespace: string, name: string, record: LeaseRecord): Promise<LeaseRecord>;
+  /** Replaces the Lease; record.resourceVersion makes a stale write fail with 409. */
+  replaceLease(namespace: string, name: string, record: LeaseRecord): Promise<LeaseRecord>;
+}
