@@ -184,41 +184,78 @@ const apiSchema = z
   })
   .strict();
 
+/** Options every queued sink shares: a name for /status and metrics, the queue bound, batching, a timeout. */
+const sinkName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lower-case letters, digits and dashes').optional();
+const maxQueue = (d: number) => z.number().int().positive().default(d);
+const maxBatch = (d: number) => z.number().int().positive().default(d);
+const requestTimeoutSeconds = positiveSeconds.default(10);
+
 const sinkSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('console'), intervalSeconds: positiveSeconds.default(60) }).strict(),
-  z.object({ type: z.literal('memory') }).strict(),
+  z.object({ type: z.literal('console'), name: sinkName, intervalSeconds: positiveSeconds.default(60), maxQueue: maxQueue(10000), maxBatch: maxBatch(1000) }).strict(),
+  /** Keeps samples in memory (dry runs, demo, tests); `intervalSeconds` absent = every tick. */
+  z.object({ type: z.literal('memory'), name: sinkName, intervalSeconds: positiveSeconds.optional(), maxQueue: maxQueue(10000), maxBatch: maxBatch(1000) }).strict(),
   z
     .object({
       type: z.literal('datadog'),
+      name: sinkName,
       apiKey: z.string().min(1),
-      site: z.string().default('datadoghq.com'),
+      site: z.enum(['datadoghq.com', 'us3.datadoghq.com', 'us5.datadoghq.com', 'datadoghq.eu', 'ap1.datadoghq.com', 'ap2.datadoghq.com', 'ddog-gov.com']).default('datadoghq.com'),
       /** Override for tests and proxies; the real URL is derived from `site`. */
       url: z.url().optional(),
       intervalSeconds: positiveSeconds.default(30),
-      maxQueue: z.number().int().positive().default(10000),
+      maxQueue: maxQueue(10000),
+      /** Samples per request (Datadog accepts up to 500 kB compressed per payload). */
+      maxBatch: maxBatch(1000),
+      gzip: z.boolean().default(true),
+      requestTimeoutSeconds,
     })
     .strict(),
   z
     .object({
       type: z.literal('newrelic'),
+      name: sinkName,
       licenseKey: z.string().min(1),
+      /** https://metric-api.newrelic.com (US) or https://metric-api.eu.newrelic.com (EU). */
       url: z.url().default('https://metric-api.newrelic.com'),
       intervalSeconds: positiveSeconds.default(30),
-      maxQueue: z.number().int().positive().default(10000),
+      maxQueue: maxQueue(10000),
+      maxBatch: maxBatch(1000),
+      requestTimeoutSeconds,
     })
     .strict(),
   z
     .object({
       type: z.literal('pagerduty'),
+      name: sinkName,
       routingKey: z.string().min(1),
       /** host[:port] of the Events API (PagerDuty's own by default). */
-      server: z.string().default('events.pagerduty.com'),
+      server: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be host or host:port, without a scheme').default('events.pagerduty.com'),
       dashboardUrl: z.url().optional(),
       /** How long Kubernetes/Prometheus may be unreachable inside a protection window before paging. */
       unreachableAfterSeconds: positiveSeconds.default(120),
+      /** A target at maxReplicas at or above this utilisation (observed ÷ ready capacity) is overloaded. */
+      overloadUtilization: z.number().positive().default(1),
+      overloadedAfterSeconds: z.number().min(0).default(120),
+      /** Page events waiting for delivery (one event per request). */
+      maxQueue: maxQueue(200),
+      requestTimeoutSeconds,
     })
     .strict(),
 ]);
+
+/** Sink names must be unique (the name defaults to the type): metrics and /status are keyed by it. */
+const sinksSchema = z
+  .array(sinkSchema)
+  .default([])
+  .superRefine((sinks, ctx) => {
+    const seen = new Map<string, number>();
+    sinks.forEach((s, i) => {
+      const name = s.name ?? s.type;
+      if (seen.has(name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate sink name "${name}" (also sinks[${seen.get(name)}]); give each ${s.type} sink its own name` });
+      else seen.set(name, i);
+      if ('maxBatch' in s && s.maxBatch > s.maxQueue) ctx.addIssue({ code: 'custom', path: [i, 'maxBatch'], message: `maxBatch (${s.maxBatch}) is above maxQueue (${s.maxQueue})` });
+    });
+  });
 
 export const configSchema = z
   .object({
@@ -269,7 +306,7 @@ export const configSchema = z
       .strict()
       .default({ horizonHours: 48, stepSeconds: 60, backfillHours: 24 * 14 }),
     api: apiSchema.default(apiSchema.parse({})),
-    sinks: z.array(sinkSchema).default([]),
+    sinks: sinksSchema,
     targets: z.array(targetSchema).min(1),
   })
   .strict()

@@ -1,0 +1,32 @@
+/**
+ * Prints samples as exposition-style lines (`name{k="v"} value timestamp`) — the dry-run and demo
+ * destination, readable by a human and by `grep`.
+ */
+import type { Writable } from 'node:stream';
+import type { Sample, SendOutcome, Transport } from './sink';
+import { QueuedSink } from './queued-sink';
+import { allSamples, queueOptions, type QueueConfig, type SinkDeps } from './sink-deps';
+
+export function formatSampleLine(s: Sample): string {
+  const labels = Object.entries(s.labels)
+    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
+    .join(',');
+  return `${s.name}${labels ? `{${labels}}` : ''} ${s.value} ${s.atMs}`;
+}
+
+export class ConsoleTransport implements Transport<Sample> {
+  constructor(private readonly out: Writable = process.stdout) {}
+
+  send(batch: Sample[]): Promise<SendOutcome> {
+    const text = batch.map(formatSampleLine).join('\n') + '\n';
+    return new Promise((resolve) => {
+      this.out.write(text, (err) => resolve(err ? { ok: false, retryable: true, error: err.message } : { ok: true }));
+    });
+  }
+}
+
+export class ConsoleSink extends QueuedSink<Sample> {
+  constructor(name: string, cfg: QueueConfig, deps: SinkDeps) {
+    super(queueOptions(name, 'console', new ConsoleTransport(deps.stdout), allSamples, cfg, deps));
+  }
+}

@@ -1,0 +1,57 @@
+/** What every sink constructor receives besides its own config: shared metrics, logs, time. */
+import type { Agent as HttpsAgent } from 'node:https';
+import type { Writable } from 'node:stream';
+import type { Logger } from '../util/logger';
+import type { QueuedSinkOptions } from './queued-sink';
+import type { BackoffPolicy } from './retry';
+import type { Sample, SinkInput, Transport } from './sink';
+import type { SinkMetrics } from './sink-metrics';
+import type { SinkTimers } from './timers';
+
+export interface SinkDeps {
+  /** Cluster name: a tag/attribute on every sample, part of every page's dedup key. */
+  cluster: string;
+  metrics: SinkMetrics;
+  logger: Logger;
+  timers?: SinkTimers;
+  random?: () => number;
+  backoff?: BackoffPolicy;
+  /** Where the console sink writes (stdout by default). */
+  stdout?: Writable;
+  /** TLS agent for PagerDuty (tests trust their self-signed stand-in with it). */
+  pagerDutyAgent?: HttpsAgent;
+}
+
+/** The queue settings a sink's config carries (schema defaults fill them in). */
+export interface QueueConfig {
+  maxQueue: number;
+  maxBatch?: number;
+  requestTimeoutSeconds?: number;
+}
+
+export function queueOptions<T>(
+  name: string,
+  type: string,
+  transport: Transport<T>,
+  toItems: (input: SinkInput) => readonly T[],
+  cfg: QueueConfig,
+  deps: SinkDeps,
+): QueuedSinkOptions<T> {
+  return {
+    name,
+    type,
+    transport,
+    toItems,
+    maxQueue: cfg.maxQueue,
+    maxBatch: cfg.maxBatch ?? 1,
+    requestTimeoutMs: (cfg.requestTimeoutSeconds ?? 10) * 1000,
+    metrics: deps.metrics,
+    logger: deps.logger.child({ sink: name }),
+    timers: deps.timers,
+    random: deps.random,
+    backoff: deps.backoff,
+  };
+}
+
+/** Sample sinks ship every sample of the tick as it is. */
+export const allSamples = (input: SinkInput): readonly Sample[] => input.samples;
