@@ -1,0 +1,63 @@
+/**
+ * One replay run: the agent and the reference policies on the same trace, scored by the same rules,
+ * with the issue's targets checked (overload and unserved ≤ 10 % of the HPA's, cost ≤ 1.10 × the oracle's).
+ */
+import { hpaV2, oracle, staticPeak, type ServiceShape } from './reference-policies';
+import { replayAgent, type ReplayOptions } from './run-replay';
+import { scoreSchedule, type Score } from './score';
+import type { Trace } from './trace';
+
+export const TARGETS = { overloadVsHpa: 0.1, unservedVsHpa: 0.1, replicaHoursVsOracle: 1.1 };
+
+export interface ReplaySummary {
+  trace: string;
+  start: string;
+  minutes: number;
+  policies: { agent: Score; static_peak: Score; hpa_v2: Score; oracle: Score };
+  agentVsHpa: { overloadMinutes: number | null; unservedRequests: number | null };
+  agentVsOracle: { replicaHours: number };
+  targetsMet: { overload: boolean; unserved: boolean; replicaHours: boolean };
+  agent: { holdingSteps: number; finalRules: Record<string, number>; forecastMethod: string | null };
+  elapsedSeconds: number;
+}
+
+export function shapeOf(trace: Trace): ServiceShape {
+  const m = trace.meta;
+  return { capacityPerPod: m.podCapacityRps, podStartupSeconds: m.podStartupSeconds, stepSeconds: m.stepSeconds, targetUtilization: m.targetUtilization, minReplicas: m.minReplicas, maxReplicas: m.maxReplicas };
+}
+
+/** a / b, or null when b is 0 (then the target is met only if a is 0 too). */
+const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 1000) / 1000);
+const within = (a: number, b: number, limit: number) => (b === 0 ? a === 0 : a <= b * limit);
+
+export async function compareOnTrace(trace: Trace, opts: ReplayOptions = {}, now: () => number = Date.now): Promise<{ summary: ReplaySummary; agentReplicas: Int32Array }> {
+  const started = now();
+  const shape = shapeOf(trace);
+  const agent = await replayAgent(trace, opts);
+  const score = (r: ArrayLike<number>) => scoreSchedule(r, trace.demand, shape);
+  const policies = { agent: score(agent.replicas), static_peak: score(staticPeak(trace.demand, shape)), hpa_v2: score(hpaV2(trace.demand, shape)), oracle: score(oracle(trace.demand, shape)) };
+  const { agent: a, hpa_v2: h, oracle: o } = policies;
+  const summary: ReplaySummary = {
+    trace: trace.dir,
+    start: new Date(trace.startMs).toISOString(),
+    minutes: (trace.demand.length * trace.stepMs) / 60_000,
+    policies,
+    agentVsHpa: { overloadMinutes: ratio(a.overloadMinutes, h.overloadMinutes), unservedRequests: ratio(a.unservedRequests, h.unservedRequests) },
+    agentVsOracle: { replicaHours: ratio(a.replicaHours, o.replicaHours) ?? 0 },
+    targetsMet: {
+      overload: within(a.overloadMinutes, h.overloadMinutes, TARGETS.overloadVsHpa),
+      unserved: within(a.unservedRequests, h.unservedRequests, TARGETS.unservedVsHpa),
+      replicaHours: within(a.replicaHours, o.replicaHours, TARGETS.replicaHoursVsOracle),
+    },
+    agent: { holdingSteps: agent.holdingSteps, finalRules: agent.rules, forecastMethod: agent.forecastMethod },
+    elapsedSeconds: Math.round((now() - started) / 100) / 10,
+  };
+  return { summary, agentReplicas: agent.replicas };
+}
+
+/** `timestamp,replicas` for every step. */
+export function replicasCsv(trace: Trace, replicas: ArrayLike<number>): string {
+  const lines = ['timestamp,replicas'];
+  for (let k = 0; k < replicas.length; k++) lines.push(`${new Date(trace.startMs + k * trace.stepMs).toISOString()},${replicas[k]}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,47 @@
+/**
+ * The agent configuration a replay runs with: the service shape comes from the trace's meta.json (it is
+ * what the trace describes), the calendar from its calendar.json, the load from a push series the replay
+ * feeds minute by minute. A user config (--config) contributes its policy, wedding rules, detection
+ * settings and its first target's wedding settings (critical, time zones, region): what users tune.
+ */
+import { join } from 'node:path';
+import { configSchema, type AgentConfig } from '../config/schema';
+import type { LoadedConfig } from '../config/load';
+import type { Trace } from './trace';
+
+export const REPLAY_SERIES = 'demand_rps';
+export const REPLAY_SOURCE = 'trace';
+
+export function replayConfig(trace: Trace, user?: LoadedConfig): LoadedConfig {
+  const base = user?.config;
+  const t = base?.targets[0];
+  const raw = {
+    agent: { cluster: 'replay', mode: 'dry-run', tickSeconds: trace.meta.stepSeconds, logLevel: 'silent' },
+    sources: { [REPLAY_SOURCE]: { type: 'push', staleAfterSeconds: Math.max(120, 2 * trace.meta.stepSeconds) } },
+    // Read once: the trace's calendar does not change while it plays.
+    calendar: { sources: [{ format: 'json', location: join(trace.dir, 'calendar.json') }], refreshSeconds: 10 * 365 * 86_400 },
+    wedding: base?.wedding,
+    policy: base?.policy,
+    detection: base?.detection,
+    // The planner looks one start-up plus its window ahead; a one-hour horizon (the minimum) keeps a
+    // two-month replay fast without changing any decision.
+    forecast: { horizonHours: 1, stepSeconds: trace.meta.stepSeconds, backfillHours: 0 },
+    targets: [
+      {
+        id: t?.id ?? 'replay',
+        kubernetes: t?.kubernetes ?? { namespace: 'replay', name: 'service' },
+        load: { source: REPLAY_SOURCE, query: REPLAY_SERIES },
+        capacityPerPod: trace.meta.podCapacityRps,
+        targetUtilization: trace.meta.targetUtilization,
+        minReplicas: trace.meta.minReplicas,
+        maxReplicas: trace.meta.maxReplicas,
+        podStartupSeconds: trace.meta.podStartupSeconds,
+        weddingCritical: t?.weddingCritical ?? false,
+        region: t?.region ?? 'north',
+        timezones: t?.timezones ?? [],
+      },
+    ],
+  };
+  const config: AgentConfig = configSchema.parse(raw);
+  return { config, file: user?.file ?? join(trace.dir, 'meta.json'), baseDir: trace.dir };
+}

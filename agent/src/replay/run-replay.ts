@@ -1,0 +1,53 @@
+/**
+ * Plays a trace through the real agent: the same Agent wiring as `run` (calendar store, push source,
+ * detector and forecaster factories, control loop, planner) on a simulated clock with the in-memory
+ * (dry-run) cluster. Each step the replay pushes that step's demand — never a later one — then ticks
+ * the loop once and records the replicas the agent asked for.
+ */
+import { Agent, type AgentOptions } from '../agent';
+import type { LoadedConfig } from '../config/load';
+import { DryRunScaler } from '../scale/dry-run-scaler';
+import type { PushSource } from '../sources/push-source';
+import { ManualClock } from '../util/clock';
+import { silentLogger } from '../util/logger';
+import { REPLAY_SERIES, REPLAY_SOURCE, replayConfig } from './replay-config';
+import type { Trace } from './trace';
+
+export interface AgentReplay {
+  replicas: Int32Array;
+  /** Steps the planner held on missing/stale data, and the rules that set the final count, by name. */
+  holdingSteps: number;
+  rules: Record<string, number>;
+  forecastMethod: string | null;
+}
+
+export interface ReplayOptions extends Pick<AgentOptions, 'newDetector' | 'newForecaster'> {
+  user?: LoadedConfig;
+  /** Steps whose reading is withheld (a source outage), to exercise the fail-safe. */
+  missing?: (step: number) => boolean;
+}
+
+export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promise<AgentReplay> {
+  const loaded = replayConfig(trace, opts.user);
+  const clock = new ManualClock(trace.startMs);
+  const scaler = new DryRunScaler(clock.now);
+  const agent = new Agent(loaded, { clock: clock.now, scaler, logger: silentLogger, newDetector: opts.newDetector, newForecaster: opts.newForecaster });
+  const source = agent.sources[REPLAY_SOURCE] as PushSource;
+  const target = loaded.config.targets[0];
+  const replicas = new Int32Array(trace.demand.length);
+  const rules: Record<string, number> = {};
+  let holdingSteps = 0;
+  for (let k = 0; k < trace.demand.length; k++) {
+    clock.nowMs = trace.startMs + k * trace.stepMs;
+    if (!opts.missing?.(k)) source.ingest(REPLAY_SERIES, {}, [[clock.nowMs, trace.demand[k]]]);
+    await agent.loop.tick();
+    const w = await scaler.read(target);
+    replicas[k] = w.replicas;
+    const decision = agent.state.targets.get(target.id)!.decision;
+    if (decision?.holding) holdingSteps++;
+    const last = decision?.reasons.filter((r) => r.replicas === decision.desiredReplicas).pop();
+    if (last) rules[last.rule] = (rules[last.rule] ?? 0) + 1;
+  }
+  await agent.stop();
+  return { replicas, holdingSteps, rules, forecastMethod: agent.state.targets.get(target.id)!.forecast?.method ?? null };
+}
