@@ -1,0 +1,112 @@
+import request from 'supertest';
+import http from 'node:http';
+import { startTestApi, snapshot, NOW, type TestApi } from './__fixtures__/harness';
+import { ingestResultSchema } from './schemas';
+import type { Role } from '../config/schema';
+import type { ApiConfig } from '../config/schema';
+
+let api: TestApi;
+const start = async (cfg: Partial<ApiConfig> = {}) => {
+  api = await startTestApi(cfg);
+};
+afterEach(() => api.close());
+
+const ingest = (body: unknown, role: Role | null = 'operator') => {
+  const r = request(api.base).post('/api/v1/ingest');
+  return (role ? r.set(api.auth(role)) : r).send(body as object);
+};
+const points = (n: number, from = NOW) => Array.from({ length: n }, (_, i) => [from + i * 1000, i] as [number, number]);
+
+describe('POST /ingest', () => {
+  beforeEach(() => start());
+
+  it('feeds watched series into the push source; the targets read the latest point', async () => {
+    const res = await ingest({ series: [{ name: 'api_rps', points: [[NOW - 2000, 10], [NOW, 42], [NOW - 1000, 20]] }] }).expect(200);
+    expect(ingestResultSchema.parse(res.body)).toEqual({ accepted: 3, ignored: 0, series: 1 });
+    const target = api.state.targets.get('api')!.config;
+    expect(await api.push.read(target, NOW)).toEqual({ ok: true, value: 42, atMs: NOW });
+    expect(await api.registry.getSingleMetricAsString('wedsync_agent_ingested_samples_total')).toMatch(/ 3$/m);
+  });
+
+  it('matches labelled series whatever the label order', async () => {
+    await ingest({ series: [{ name: 'svc_2_rps', labels: { env: 'prod' }, points: [[NOW, 7]] }] }).expect(200);
+    expect(await api.push.read(api.state.targets.get('svc-2')!.config, NOW)).toMatchObject({ ok: true, value: 7 });
+  });
+
+  it('ignores (and counts) series no target watches, storing nothing', async () => {
+    const res = await ingest({ series: [{ name: 'random_series', points: points(5) }, { name: 'api_rps', labels: { env: 'dev' }, points: points(2) }] }).expect(200);
+    expect(res.body).toEqual({ accepted: 0, ignored: 7, series: 2 });
+    expect(api.push.seriesCount).toBe(0);
+    expect(await api.registry.getSingleMetricAsString('wedsync_agent_ingest_rejected_samples_total')).toMatch(/reason="unwatched"} 7/);
+  });
+
+  it.each([
+    [{}, 'series'],
+    [{ series: [{ name: '', points: [] }] }, 'series[0].name'],
+    [{ series: [{ name: 'api_rps', points: [[NOW]] }] }, 'series[0].points[0]'],
+    [{ series: [{ name: 'api_rps', points: [[NOW, 'x']] }] }, 'series[0].points[0][1]'],
+    [{ series: [{ name: 'api_rps', points: [[-5, 1]] }] }, 'series[0].points[0][0]'],
+    [{ series: [{ name: 'api_rps', points: [[NOW, 1]], labels: { a: 1 } }] }, 'series[0].labels.a'],
+    [{ series: [{ name: 'api_rps', points: [[NOW, 1]], extra: true }] }, 'series[0]'],
+  ])('400 for %j naming %s; nothing is stored', async (body, fieldName) => {
+    const before = snapshot(api);
+    const res = await ingest(body).expect(400);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toContain(fieldName);
+    expect(snapshot(api)).toBe(before);
+  });
+
+  it('401 anonymous, 403 for viewers and coordinators', async () => {
+    await ingest({ series: [] }, null).expect(401);
+    await ingest({ series: [] }, 'viewer').expect(403);
+    await ingest({ series: [] }, 'coordinator').expect(403);
+    await ingest({ series: [] }, 'admin').expect(200);
+  });
+
+  it('415 unless the body is JSON', async () => {
+    await request(api.base).post('/api/v1/ingest').set(api.auth('operator')).set('Content-Type', 'text/plain').send('api_rps 1').expect(415);
+    await request(api.base).post('/api/v1/ingest').set(api.auth('operator')).expect(415);
+  });
+});
+
+describe('POST /ingest bounds', () => {
+  it('413 for a batch over api.maxIngestSamples, counted, nothing stored', async () => {
+    await start({ maxIngestSamples: 100 });
+    const res = await ingest({ series: [{ name: 'api_rps', points: points(101) }] }).expect(413);
+    expect(res.body.error).toMatch(/101 samples; the limit is 100 \(api.maxIngestSamples\)/);
+    expect(api.push.seriesCount).toBe(0);
+    await ingest({ series: [{ name: 'api_rps', points: points(100) }] }).expect(200);
+  });
+
+  it('413 for a body over the byte limit before parsing it', async () => {
+    await start({ maxIngestSamples: 10 });
+    const res = await request(api.base).post('/api/v1/ingest').set(api.auth('operator')).set('Content-Type', 'application/json').send(`{"series":[],"pad":"${'x'.repeat(80_000)}"}`).expect(413);
+    expect(res.body.error).toMatch(/too large/);
+  });
+
+  it('429 with Retry-After when over the samples/s budget; the bucket refills with the (fake) clock', async () => {
+    await start({ ingestSamplesPerSecond: 1000 });
+    await ingest({ series: [{ name: 'api_rps', points: points(800) }] }).expect(200);
+    const res = await ingest({ series: [{ name: 'api_rps', points: points(800) }] }).expect(429);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(await api.registry.getSingleMetricAsString('wedsync_agent_ingest_rejected_samples_total')).toMatch(/reason="saturated"} 800/);
+    api.clock.advance(1000);
+    await ingest({ series: [{ name: 'api_rps', points: points(800) }] }).expect(200);
+  });
+
+  it('429 before reading the body when too many ingests are in flight', async () => {
+    await start({ ingestMaxConcurrent: 1 });
+    // Open one ingest and leave its body unfinished: it holds the only slot.
+    const url = new URL(`${api.base}/api/v1/ingest`);
+    const held = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...api.auth('operator'), 'Content-Type': 'application/json', 'Content-Length': '1000' } });
+    held.on('error', () => undefined);
+    held.write('{"series":');
+    // The held request reaches the server in its own time: probe (harmlessly) until the slot is taken.
+    let res = await ingest({ series: [] });
+    for (let i = 0; i < 100 && res.status !== 429; i++) res = await ingest({ series: [] });
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe('1');
+    held.destroy();
+    for (let i = 0; i < 100 && res.status !== 200; i++) res = await ingest({ series: [] });
+    expect(res.status).toBe(200);
+  });
+});
