@@ -1,0 +1,154 @@
+/**
+ * alert-rules/ checked with the real tools from Debian's `prometheus` and `prometheus-alertmanager`
+ * packages: promtool check/test rules, amtool check-config and route tests per severity. Plus the
+ * conventions promtool cannot see: labels and annotations on every alert, runbook sections, and only
+ * metric names the agent really exports.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { runTool } from './support/alerting-tools';
+import { ALERT_RULES_DIR, allowedMetricNames, loadRules, ruleFiles } from './support/alerting-metrics';
+import { metricNamesIn } from './support/alerting-promql';
+
+const ALERTMANAGER_YML = join(ALERT_RULES_DIR, 'alertmanager.yml');
+const TESTS_DIR = join(ALERT_RULES_DIR, 'tests');
+const unitTestFiles = () => readdirSync(TESTS_DIR).filter((f) => f.endsWith('.test.yml')).map((f) => join(TESTS_DIR, f));
+const alerts = () => loadRules().filter((r) => r.alert);
+
+describe('alert rules (real promtool)', () => {
+  test.each(ruleFiles())('promtool check rules %s', (file) => {
+    const r = runTool('promtool', ['check', 'rules', file]);
+    expect(r.output).toMatch(/SUCCESS: \d+ rules found/);
+    expect(r.status).toBe(0);
+  });
+
+  test('promtool test rules: every unit test passes (each alert fires when it should, stays quiet when not)', () => {
+    const r = runTool('promtool', ['test', 'rules', ...unitTestFiles()], TESTS_DIR);
+    expect(r.output).not.toMatch(/FAILED/);
+    expect(r.status).toBe(0);
+  });
+
+  test('promtool test rules fails on a wrong expectation (the unit tests can fail)', () => {
+    const broken = readFileSync(join(TESTS_DIR, 'agent.test.yml'), 'utf8').replace('wedding_day: "true" }', 'wedding_day: "false" }');
+    const dir = require('node:fs').mkdtempSync(join(require('node:os').tmpdir(), 'wedsync-promtool-'));
+    const file = join(dir, 'broken.test.yml');
+    require('node:fs').writeFileSync(file, broken.replace(/\.\.\/rules\//g, join(ALERT_RULES_DIR, 'rules') + '/'));
+    try {
+      const r = runTool('promtool', ['test', 'rules', file]);
+      expect(r.status).not.toBe(0);
+      expect(r.output).toMatch(/FAILED/);
+    } finally {
+      require('node:fs').rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('every alert has a unit test where it fires and one where it stays quiet', () => {
+    const fires = new Set<string>();
+    const quiet = new Set<string>();
+    for (const file of unitTestFiles()) {
+      const doc = parse(readFileSync(file, 'utf8')) as { tests: { alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[] }[] };
+      for (const t of doc.tests) for (const a of t.alert_rule_test ?? []) (a.exp_alerts?.length ? fires : quiet).add(a.alertname);
+    }
+    for (const { alert } of alerts()) {
+      expect({ alert, fires: fires.has(alert!) }).toEqual({ alert, fires: true });
+      expect({ alert, quiet: quiet.has(alert!) }).toEqual({ alert, quiet: true });
+    }
+  });
+});
+
+describe('alert rule conventions', () => {
+  const runbook = readFileSync(join(ALERT_RULES_DIR, 'RUNBOOK.md'), 'utf8');
+  const runbookAnchors = new Set([...runbook.matchAll(/^## (\S+)\s*$/gm)].map((m) => m[1].toLowerCase()));
+
+  test('covers every alert the issue asks for', () => {
+    expect(alerts().map((a) => a.alert).sort()).toEqual(
+      expect.arrayContaining([
+        'WedSyncAgentDown',
+        'WedSyncAgentNoLeader',
+        'WedSyncMetricsStale',
+        'WedSyncScalingFailed',
+        'WedSyncAtMaxReplicasOverloaded',
+        'WedSyncForecastErrorHigh',
+        'WedSyncWeddingCriticalAnomaly',
+        'WedSyncSinkFailing',
+        'WedSyncSinkDropping',
+        'WedSyncDeployDuringFreeze',
+      ]),
+    );
+  });
+
+  test.each(alerts().map((a) => [a.alert!, a] as const))('%s: severity, summary, description, runbook section, wedding_day join', (name, rule) => {
+    expect(['page', 'ticket']).toContain(rule.labels?.severity);
+    expect(rule.annotations?.summary?.length).toBeGreaterThan(10);
+    expect(rule.annotations?.description?.length).toBeGreaterThan(30);
+    const anchor = rule.annotations?.runbook_url?.match(/RUNBOOK\.md#(.+)$/)?.[1];
+    expect(anchor).toBe(name.toLowerCase());
+    expect(runbookAnchors.has(anchor!)).toBe(true);
+    // The wedding_day label comes from the one-series-per-cluster info join.
+    expect(rule.expr).toMatch(/group_left \(wedding_day\) wedsync_cluster:wedding_day:info/);
+  });
+
+  test('the runbook has one section per alert and none for alerts that do not exist', () => {
+    expect([...runbookAnchors].sort()).toEqual(alerts().map((a) => a.alert!.toLowerCase()).sort());
+  });
+
+  test('rules read only metrics the agent exports, our recording rules, or up', () => {
+    const allowed = allowedMetricNames();
+    for (const rule of loadRules()) {
+      const unknown = metricNamesIn(rule.expr).filter((n) => !allowed.has(n));
+      expect({ rule: rule.alert ?? rule.record, unknown }).toEqual({ rule: rule.alert ?? rule.record, unknown: [] });
+    }
+  });
+});
+
+describe('alertmanager.yml (real amtool)', () => {
+  test('amtool check-config', () => {
+    const r = runTool('amtool', ['check-config', ALERTMANAGER_YML]);
+    expect(r.output).toMatch(/SUCCESS/);
+    expect(r.status).toBe(0);
+  });
+
+  // [labels of the alert, receiver it must reach]
+  const routes: [string[], string][] = [
+    [['severity=page', 'wedding_day=true'], 'pagerduty-wedding-day'],
+    [['severity=page', 'wedding_day=false'], 'pagerduty'],
+    [['severity=page'], 'pagerduty'],
+    [['severity=ticket', 'wedding_day=true'], 'pagerduty-tickets'],
+    [['severity=ticket', 'wedding_day=false'], 'pagerduty-tickets'],
+    [['alertname=SomethingUnlabelled'], 'pagerduty-tickets'],
+  ];
+  test.each(routes)('amtool config routes test %j → %s', (labels, receiver) => {
+    const r = runTool('amtool', ['config', 'routes', 'test', `--config.file=${ALERTMANAGER_YML}`, `--verify.receivers=${receiver}`, ...labels]);
+    expect(r.stdout.trim()).toBe(receiver);
+    expect(r.status).toBe(0);
+  });
+
+  test('amtool route test fails for a wrong receiver (the route tests can fail)', () => {
+    const r = runTool('amtool', ['config', 'routes', 'test', `--config.file=${ALERTMANAGER_YML}`, '--verify.receivers=pagerduty', 'severity=page', 'wedding_day=true']);
+    expect(r.status).not.toBe(0);
+  });
+
+  const config = parse(readFileSync(ALERTMANAGER_YML, 'utf8')) as {
+    receivers: { name: string; pagerduty_configs?: Record<string, unknown>[] }[];
+    inhibit_rules: { source_matchers: string[]; target_matchers: string[]; equal: string[] }[];
+  };
+  const pagerduty = (name: string) => config.receivers.find((r) => r.name === name)?.pagerduty_configs?.[0];
+
+  test('wedding-day pages are critical (high urgency), other pages warning; keys come from files', () => {
+    expect(pagerduty('pagerduty-wedding-day')).toMatchObject({ severity: 'critical', send_resolved: true });
+    expect(pagerduty('pagerduty')).toMatchObject({ severity: 'warning', send_resolved: true });
+    for (const r of config.receivers)
+      for (const pd of r.pagerduty_configs ?? []) {
+        expect(pd.routing_key).toBeUndefined();
+        expect(pd.routing_key_file).toMatch(/^\/.+/);
+      }
+  });
+
+  test('agent down inhibits every other WedSync alert in its cluster', () => {
+    const rule = config.inhibit_rules.find((r) => r.source_matchers.includes('alertname="WedSyncAgentDown"'));
+    expect(rule).toBeDefined();
+    expect(rule!.target_matchers).toEqual(expect.arrayContaining(['alertname=~"WedSync.+"', 'alertname!="WedSyncAgentDown"']));
+    expect(rule!.equal).toEqual(['cluster']);
+  });
+});
