@@ -1,0 +1,183 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { testIds } from '../testIds';
+import { NOW, demoFrames, demoStatus, fakeAgent, panelProps, renderPanel } from '../__fixtures__/panelFixtures';
+
+const AGENT = 'http://agent.test:8080';
+
+beforeEach(() => sessionStorage.clear());
+
+describe('ScalingPanel with data', () => {
+  it('shows each target with replicas, chart, anomaly marker, protections and the weddings ahead', async () => {
+    const override = { id: 'ov-1', target: 'api', type: 'floor' as const, replicas: 8, until: new Date(NOW + 2 * 3600_000 + 5 * 60_000).toISOString(), untilWeddingEnds: false, reason: 'CEO wedding', author: 'operator', createdAt: new Date(NOW).toISOString() };
+    const agent = fakeAgent([(req) => (req.url.endsWith('/status') ? { status: 200, body: demoStatus([override]) } : undefined)]);
+    renderPanel(panelProps({ agentUrl: AGENT }, demoFrames()), agent.fetch);
+
+    const api = await screen.findByTestId(testIds.target.card('api'));
+    // The API's replicas win over the (older) Prometheus samples.
+    await waitFor(() => expect(within(api).getByTestId(testIds.target.replicasDesired)).toHaveTextContent('7'));
+    expect(within(api).getByTestId(testIds.target.replicasCurrent)).toHaveTextContent('5');
+    expect(within(api).getByTestId(testIds.target.observedLine).getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+( L[\d.]+,[\d.]+){6}$/);
+    expect(within(api).getByTestId(testIds.target.forecastLine).getAttribute('d')!.split('L')).toHaveLength(7 + 3); // history + 3 future points
+    expect(within(api).getByTestId(testIds.target.forecastBand)).toBeInTheDocument();
+    expect(within(api).getAllByTestId(testIds.target.anomalyMarker)).toHaveLength(1); // only the 0.97 score ≥ 0.8
+
+    expect(within(api).getByTestId(testIds.target.badge('saturday'))).toHaveTextContent('Saturday freeze');
+    expect(within(api).getByTestId(testIds.target.badge('peak_season'))).toHaveTextContent('Peak season');
+    expect(within(api).getByTestId(testIds.target.badge('override_ov-1'))).toHaveTextContent('Override floor 8 · 2h 05m left');
+
+    const photos = screen.getByTestId(testIds.target.card('photos'));
+    expect(within(photos).queryByTestId(testIds.target.badge('saturday'))).toBeNull();
+    expect(within(photos).queryAllByTestId(testIds.target.anomalyMarker)).toHaveLength(0);
+
+    const timeline = screen.getByTestId(testIds.timeline.container);
+    expect(within(timeline).getByTestId(testIds.timeline.wedding('w-garden'))).toHaveTextContent('Garden wedding');
+    expect(within(timeline).getByTestId(testIds.timeline.wedding('w-beach'))).toBeInTheDocument();
+    const calendarCall = agent.requests.find((r) => r.url.includes('/calendar'))!;
+    const q = new URL(calendarCall.url).searchParams;
+    expect(Date.parse(q.get('to')!) - Date.parse(q.get('from')!)).toBe(48 * 3600_000);
+    expect(q.get('from')).toBe(new Date(NOW).toISOString()); // the agent's clock, not the browser's
+  });
+
+  it('renders from Prometheus alone when no agent URL is set, and says what the timeline needs', () => {
+    renderPanel(panelProps({ agentUrl: '' }, demoFrames()));
+    const api = screen.getByTestId(testIds.target.card('api'));
+    expect(within(api).getByTestId(testIds.target.replicasCurrent)).toHaveTextContent('5');
+    expect(within(api).getByTestId(testIds.target.replicasDesired)).toHaveTextContent('6');
+    expect(screen.getByTestId(testIds.timeline.empty)).toHaveTextContent('Set the agent URL');
+    expect(screen.queryByTestId(testIds.override.openForm)).toBeNull();
+  });
+
+  it('shows the target filter only', async () => {
+    renderPanel(panelProps({ targets: 'photos' }, demoFrames()));
+    expect(screen.getByTestId(testIds.target.card('photos'))).toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.target.card('api'))).toBeNull();
+  });
+});
+
+describe('ScalingPanel empty and error states', () => {
+  it('explains what is missing when there is no data and no agent', () => {
+    renderPanel(panelProps({ agentUrl: '' }, []));
+    const empty = screen.getByTestId(testIds.panel.emptyState);
+    expect(empty).toHaveTextContent('The agent URL is not set');
+    expect(empty).toHaveTextContent('No Prometheus data for: observed, forecast');
+    expect(empty).toHaveTextContent('wedsync_agent_observed_load');
+  });
+
+  it('shows the agent error as the agent worded it and still draws Prometheus data', async () => {
+    const agent = fakeAgent([(req) => (req.url.endsWith('/status') ? { status: 503, body: { error: 'agent is starting: first tick not finished' } } : undefined)]);
+    renderPanel(panelProps({ agentUrl: AGENT }, demoFrames()), agent.fetch);
+    expect(await screen.findByTestId(testIds.panel.agentError)).toHaveTextContent('agent is starting: first tick not finished');
+    expect(screen.getByTestId(testIds.target.card('api'))).toBeInTheDocument();
+  });
+
+  it('asks for a token on 401, keeps it in sessionStorage only and sends it as a bearer token', async () => {
+    const user = userEvent.setup();
+    const agent = fakeAgent([(req) => (req.headers.Authorization === 'Bearer s3cret' ? undefined : { status: 401, body: { error: 'missing or unknown bearer token' } })]);
+    const props = panelProps({ agentUrl: AGENT }, demoFrames());
+    renderPanel(props, agent.fetch);
+    const prompt = await screen.findByTestId(testIds.token.prompt);
+    expect(prompt).toHaveTextContent('missing or unknown bearer token');
+    await user.type(screen.getByTestId(testIds.token.input), 's3cret');
+    await user.click(screen.getByTestId(testIds.token.save));
+    await screen.findByTestId(testIds.panel.agentInfo);
+    expect(sessionStorage.getItem(`wedsync-agent-token:${AGENT}`)).toBe('s3cret');
+    expect(agent.requests.at(-1)!.headers.Authorization).toBe('Bearer s3cret');
+    expect(props.onOptionsChange).not.toHaveBeenCalled();
+    expect(JSON.stringify(props.options)).not.toContain('s3cret');
+  });
+});
+
+describe('override controls', () => {
+  async function openForm() {
+    const user = userEvent.setup();
+    sessionStorage.setItem(`wedsync-agent-token:${AGENT}`, 'op-token');
+    const created: unknown[] = [];
+    const agent = fakeAgent([
+      (req) => {
+        if (req.method !== 'POST') return undefined;
+        created.push(req.body);
+        return { status: 201, body: { id: 'ov-9', ...(req.body as object), author: 'operator', createdAt: new Date(NOW).toISOString(), untilWeddingEnds: false } };
+      },
+    ]);
+    renderPanel(panelProps({ agentUrl: AGENT }, demoFrames()), agent.fetch);
+    await user.click(await screen.findByTestId(testIds.override.openForm));
+    return { user, agent, created };
+  }
+
+  it('validates before sending anything', async () => {
+    const { user, agent } = await openForm();
+    await user.clear(screen.getByTestId(testIds.override.replicas));
+    await user.type(screen.getByTestId(testIds.override.replicas), '99');
+    await user.clear(screen.getByTestId(testIds.override.duration));
+    await user.type(screen.getByTestId(testIds.override.duration), 'soon');
+    await user.click(screen.getByTestId(testIds.override.review));
+    expect(screen.getByTestId(testIds.override.fieldError('replicas'))).toHaveTextContent("at most the target's maximum (20)");
+    expect(screen.getByTestId(testIds.override.fieldError('duration'))).toHaveTextContent('90m, 2h or 1h30m');
+    expect(screen.getByTestId(testIds.override.fieldError('reason'))).toHaveTextContent('say why');
+    expect(screen.queryByTestId(testIds.override.confirmation)).toBeNull();
+    expect(agent.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+  });
+
+  it('sends the exact request after a confirmation step, with the bearer token', async () => {
+    const { user, agent, created } = await openForm();
+    await user.click(screen.getByRole('radio', { name: 'photos' }));
+    await user.click(screen.getByRole('radio', { name: /Pin/ }));
+    await user.clear(screen.getByTestId(testIds.override.replicas));
+    await user.type(screen.getByTestId(testIds.override.replicas), '4');
+    await user.clear(screen.getByTestId(testIds.override.duration));
+    await user.type(screen.getByTestId(testIds.override.duration), '1h30m');
+    await user.type(screen.getByTestId(testIds.override.reason), 'photo upload rush');
+    await user.click(screen.getByTestId(testIds.override.review));
+    expect(screen.getByTestId(testIds.override.confirmation)).toHaveTextContent('Pin photos to 4 replicas until 2027-06-05T15:30:00.000Z');
+    expect(created).toHaveLength(0); // nothing sent before confirming
+    await user.click(screen.getByTestId(testIds.override.confirm));
+    await waitFor(() => expect(created).toHaveLength(1));
+    expect(created[0]).toEqual({ target: 'photos', type: 'pin', replicas: 4, until: '2027-06-05T15:30:00.000Z', reason: 'photo upload rush' });
+    const post = agent.requests.find((r) => r.method === 'POST')!;
+    expect(post.url).toBe(`${AGENT}/api/v1/overrides`);
+    expect(post.headers.Authorization).toBe('Bearer op-token');
+    await waitFor(() => expect(screen.queryByTestId(testIds.override.form)).toBeNull());
+  });
+
+  it('shows the agent refusal as worded, next to the field it names', async () => {
+    const user = userEvent.setup();
+    sessionStorage.setItem(`wedsync-agent-token:${AGENT}`, 'viewer-token');
+    const agent = fakeAgent([
+      (req) => (req.method === 'POST' ? { status: 400, body: { error: 'invalid override', details: [{ field: 'replicas', reason: 'must be ≤ maxReplicas (20) of target api' }] } } : undefined),
+    ]);
+    renderPanel(panelProps({ agentUrl: AGENT }, demoFrames()), agent.fetch);
+    await user.click(await screen.findByTestId(testIds.override.openForm));
+    await user.click(screen.getByRole('radio', { name: /Freeze/ }));
+    await user.type(screen.getByTestId(testIds.override.reason), 'hold still');
+    await user.click(screen.getByTestId(testIds.override.review));
+    await user.click(screen.getByTestId(testIds.override.confirm));
+    const alert = await screen.findByTestId(testIds.override.requestError);
+    expect(alert).toHaveTextContent('invalid override');
+    expect(alert).toHaveTextContent('replicas: must be ≤ maxReplicas (20) of target api');
+    const sent = agent.requests.find((r) => r.method === 'POST')!.body as Record<string, unknown>;
+    expect(sent.type).toBe('freeze');
+    expect(sent).not.toHaveProperty('replicas'); // a freeze carries no replica count
+  });
+
+  it('clears an override only after a second, confirming click', async () => {
+    const user = userEvent.setup();
+    sessionStorage.setItem(`wedsync-agent-token:${AGENT}`, 'op-token');
+    const override = { id: 'ov-1', target: 'api', type: 'pin' as const, replicas: 6, until: new Date(NOW + 3600_000).toISOString(), untilWeddingEnds: false, reason: 'load test', author: 'operator', createdAt: new Date(NOW).toISOString() };
+    const agent = fakeAgent([
+      (req) => (req.url.endsWith('/status') ? { status: 200, body: demoStatus([override]) } : undefined),
+      (req) => (req.method === 'DELETE' ? { status: 204 } : undefined),
+    ]);
+    renderPanel(panelProps({ agentUrl: AGENT }, demoFrames()), agent.fetch);
+    const row = await screen.findByTestId(testIds.override.active('ov-1'));
+    await user.click(within(row).getByRole('button', { name: 'Clear…' }));
+    expect(agent.requests.some((r) => r.method === 'DELETE')).toBe(false);
+    await user.click(screen.getByTestId(testIds.override.clear('ov-1')));
+    await waitFor(() => expect(agent.requests.some((r) => r.method === 'DELETE')).toBe(true));
+    const del = agent.requests.find((r) => r.method === 'DELETE')!;
+    expect(del.url).toBe(`${AGENT}/api/v1/overrides/ov-1`);
+    expect(del.headers.Authorization).toBe('Bearer op-token');
+    // The panel reloads the status after clearing, so the list reflects the agent, not a guess.
+    await waitFor(() => expect(agent.requests.filter((r) => r.url.endsWith('/status')).length).toBeGreaterThanOrEqual(2));
+  });
+});

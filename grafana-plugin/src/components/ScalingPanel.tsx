@@ -1,0 +1,140 @@
+/**
+ * The WedSync scaling panel: per target, load against forecast, replicas, protections and overrides, plus
+ * the weddings ahead. Reads the panel's Prometheus queries and, when an agent URL is set, the agent API.
+ */
+import React, { useCallback, useContext, useMemo, useState } from 'react';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2, PanelProps } from '@grafana/data';
+import { Alert, Button, useStyles2 } from '@grafana/ui';
+import { AgentApiError, createAgentClient } from '../api/agentClient';
+import { sessionTokenStore } from '../api/tokenStore';
+import { AgentTransportContext } from '../api/transportContext';
+import { extractSeries, emptySeries } from '../data/frames';
+import type { OverrideRequest, PanelOptions } from '../types';
+import { useAgentData } from './useAgentData';
+import { TargetCard } from './TargetCard';
+import { WeddingTimeline } from './WeddingTimeline';
+import { OverrideForm } from './OverrideForm';
+import { TokenPrompt } from './TokenPrompt';
+import { EmptyState } from './EmptyState';
+import { testIds } from '../testIds';
+
+export function ScalingPanel({ data, options, width, height }: PanelProps<PanelOptions>) {
+  const styles = useStyles2(getStyles);
+  const transport = useContext(AgentTransportContext);
+  const agentUrl = options.agentUrl?.trim() ?? '';
+  const tokens = useMemo(() => sessionTokenStore(agentUrl), [agentUrl]);
+  const [token, setToken] = useState<string | null>(() => tokens.get());
+  const [askToken, setAskToken] = useState(false);
+  const [formOpen, setFormOpen] = useState(false);
+  const client = useMemo(
+    () => (agentUrl ? createAgentClient({ baseUrl: agentUrl, getToken: () => tokens.get(), fetch: transport }) : null),
+    // A new token makes a new client, which reloads everything with it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [agentUrl, tokens, transport, token],
+  );
+  const agent = useAgentData(client, data.series, options.timelineHours || 48);
+  const extracted = useMemo(() => extractSeries(data.series ?? []), [data.series]);
+
+  const saveToken = (t: string) => {
+    tokens.set(t);
+    setToken(t);
+    setAskToken(false);
+  };
+  const forgetToken = () => {
+    tokens.clear();
+    setToken(null);
+  };
+  const guard = useCallback(async <T,>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (e) {
+      if (e instanceof AgentApiError && e.needsToken) setAskToken(true);
+      throw e;
+    }
+  }, []);
+  const setOverride = async (req: OverrideRequest) => {
+    await guard(() => client!.setOverride(req));
+    agent.reload();
+  };
+  const clearOverride = async (id: string) => {
+    try {
+      await guard(() => client!.clearOverride(id));
+    } finally {
+      agent.reload();
+    }
+  };
+
+  const wanted = (options.targets ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const statusById = new Map((agent.status?.targets ?? []).map((t) => [t.id, t]));
+  const ids = [...new Set([...statusById.keys(), ...[...extracted.byTarget.keys()].filter(Boolean)])].filter((id) => wanted.length === 0 || wanted.includes(id));
+  const nowMs = agent.status ? Date.parse(agent.status.agent.now) : (data.timeRange?.to?.valueOf() ?? Date.now());
+  const needsToken = askToken || (agent.error?.needsToken ?? false);
+
+  if (ids.length === 0 && !agent.loading && !needsToken) {
+    return <EmptyState agentUrl={agentUrl} agentError={agent.error} missingRoles={extracted.missingRoles} unrecognised={extracted.unrecognised} width={width} height={height} />;
+  }
+
+  return (
+    <div className={styles.panel} style={{ width, height }} data-testid={testIds.panel.container}>
+      {needsToken && <TokenPrompt reason={agent.error?.needsToken ? `The agent said: ${agent.error.message}.` : 'This action needs an operator token.'} onSave={saveToken} />}
+      {agent.error && !agent.error.needsToken && (
+        <Alert severity="error" title="Agent API unavailable: showing Prometheus data only" data-testid={testIds.panel.agentError}>
+          {agent.error.message}
+        </Alert>
+      )}
+      {agent.status && (
+        <div className={styles.bar} data-testid={testIds.panel.agentInfo}>
+          <span>{`agent ${agent.status.agent.version} · ${agent.status.agent.mode} · ${agent.status.agent.cluster} · agent time ${agent.status.agent.now.slice(0, 16).replace('T', ' ')}Z`}</span>
+          {!options.readOnly && !formOpen && (
+            <Button size="sm" onClick={() => setFormOpen(true)} data-testid={testIds.override.openForm}>
+              Set override…
+            </Button>
+          )}
+          {token && (
+            <Button size="sm" variant="secondary" onClick={forgetToken} data-testid={testIds.token.forget}>
+              Forget token
+            </Button>
+          )}
+        </div>
+      )}
+      {agent.warnings.map((w) => (
+        <div key={w} className={styles.note}>{w}</div>
+      ))}
+      {formOpen && agent.status && (
+        <OverrideForm
+          targets={agent.status.targets.filter((t) => ids.includes(t.id)).map((t) => ({ id: t.id, minReplicas: t.replicas.min, maxReplicas: t.replicas.max, currentReplicas: t.replicas.current }))}
+          nowMs={nowMs}
+          onSubmit={setOverride}
+          onClose={() => setFormOpen(false)}
+        />
+      )}
+      {ids.map((id) => (
+        <TargetCard
+          key={id}
+          id={id}
+          series={extracted.byTarget.get(id) ?? emptySeries()}
+          status={statusById.get(id)}
+          forecast={agent.forecasts[id] ?? null}
+          anomalyThreshold={options.anomalyThreshold ?? 0.8}
+          nowMs={nowMs}
+          width={width - 24}
+          chartHeight={Math.max(80, Math.min(180, Math.floor(height / Math.max(ids.length, 1)) - 70))}
+          onClearOverride={options.readOnly || !client ? undefined : clearOverride}
+        />
+      ))}
+      <WeddingTimeline
+        weddings={agent.weddings}
+        nowMs={nowMs}
+        hours={options.timelineHours || 48}
+        note={agentUrl ? undefined : 'Set the agent URL in the panel options to see the weddings ahead.'}
+      />
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  panel: css({ overflow: 'auto', display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5) }),
+  bar: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'center', color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
+  note: css({ color: theme.colors.warning.text, fontSize: theme.typography.bodySmall.fontSize }),
+});

@@ -1,0 +1,60 @@
+/** One scaling target: replicas now and wanted, protections, overrides, and its load chart. */
+import React from 'react';
+import { css } from '@emotion/css';
+import { useStyles2 } from '@grafana/ui';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { last, type TargetSeries } from '../data/frames';
+import type { ForecastDto, TargetStatusDto } from '../types';
+import { LoadChart } from './LoadChart';
+import { ProtectionBadges } from './ProtectionBadges';
+import { ActiveOverrides } from './ActiveOverrides';
+import { testIds } from '../testIds';
+
+interface Props {
+  id: string;
+  series: TargetSeries;
+  status: TargetStatusDto | undefined;
+  forecast: ForecastDto | null;
+  anomalyThreshold: number;
+  nowMs: number;
+  width: number;
+  chartHeight: number;
+  onClearOverride?: (id: string) => Promise<void>;
+}
+
+export function TargetCard({ id, series, status, forecast, anomalyThreshold, nowMs, width, chartHeight, onClearOverride }: Props) {
+  const styles = useStyles2(getStyles);
+  // The API is the fresher source; the Prometheus series fill in when the API is not configured.
+  const current = status?.replicas.current ?? last(series.current);
+  const desired = status?.replicas.desired ?? status?.lastDecision?.desiredReplicas ?? last(series.desired);
+  const direction = current !== null && desired !== null ? (desired > current ? '↑' : desired < current ? '↓' : '=') : '';
+  return (
+    <section className={styles.card} data-testid={testIds.target.card(id)}>
+      <header className={styles.header}>
+        <strong>{id}</strong>
+        {status && <span className={styles.muted}>{`${status.kubernetes.kind} ${status.kubernetes.namespace}/${status.kubernetes.name}`}</span>}
+        <span className={styles.replicas}>
+          replicas <b data-testid={testIds.target.replicasCurrent}>{current ?? '–'}</b> now → <b data-testid={testIds.target.replicasDesired}>{desired ?? '–'}</b> wanted {direction}
+        </span>
+      </header>
+      <ProtectionBadges
+        protections={status?.protections ?? []}
+        peakSeason={status?.peakSeason ?? false}
+        deployFreeze={status?.deployFreeze ?? false}
+        overrides={status?.overrides ?? []}
+        nowMs={nowMs}
+      />
+      <ActiveOverrides overrides={status?.overrides ?? []} nowMs={nowMs} onClear={onClearOverride} />
+      {status?.load.error && <div className={styles.warning}>{`load source: ${status.load.error}`}</div>}
+      <LoadChart series={series} forecast={forecast} anomalyThreshold={anomalyThreshold} width={width} height={chartHeight} />
+    </section>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  card: css({ padding: theme.spacing(1), borderBottom: `1px solid ${theme.colors.border.weak}` }),
+  header: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'baseline', flexWrap: 'wrap', marginBottom: theme.spacing(0.5) }),
+  muted: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
+  replicas: css({ marginLeft: 'auto' }),
+  warning: css({ color: theme.colors.warning.text, fontSize: theme.typography.bodySmall.fontSize }),
+});

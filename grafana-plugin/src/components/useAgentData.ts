@@ -1,0 +1,70 @@
+/**
+ * Loads what the agent API knows (status, next weddings, forecasts) whenever the agent URL, the token or
+ * the dashboard refresh changes. A failed status is an error the panel shows; a failed calendar or
+ * forecast only leaves that part empty with a note — metrics from Prometheus still render.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { AgentApiError, type AgentClient } from '../api/agentClient';
+import type { CalendarWindowDto, ForecastDto, StatusDto } from '../types';
+
+export interface AgentData {
+  loading: boolean;
+  status: StatusDto | null;
+  weddings: CalendarWindowDto[];
+  forecasts: Record<string, ForecastDto>;
+  error: AgentApiError | null;
+  /** Parts that failed while status worked, e.g. "calendar: agent answered HTTP 500". */
+  warnings: string[];
+  reload: () => void;
+}
+
+export const FORECAST_HORIZON = '6h';
+
+export function useAgentData(client: AgentClient | null, refreshKey: unknown, timelineHours: number): AgentData {
+  const [state, setState] = useState<Omit<AgentData, 'reload'>>({ loading: false, status: null, weddings: [], forecasts: {}, error: null, warnings: [] });
+  const [nonce, setNonce] = useState(0);
+  const reload = useCallback(() => setNonce((n) => n + 1), []);
+
+  useEffect(() => {
+    if (!client) {
+      setState({ loading: false, status: null, weddings: [], forecasts: {}, error: null, warnings: [] });
+      return;
+    }
+    let cancelled = false;
+    setState((s) => ({ ...s, loading: true }));
+    (async () => {
+      try {
+        const status = await client.status();
+        const nowMs = Date.parse(status.agent.now) || Date.now();
+        const warnings: string[] = [];
+        const [weddings, forecasts] = await Promise.all([
+          client.calendar(new Date(nowMs), new Date(nowMs + timelineHours * 3600_000)).catch((e: Error) => {
+            warnings.push(`calendar: ${e.message}`);
+            return [] as CalendarWindowDto[];
+          }),
+          Promise.all(
+            status.targets.map((t) =>
+              client.forecast(t.id, FORECAST_HORIZON).catch((e: Error) => {
+                warnings.push(`forecast for ${t.id}: ${e.message}`);
+                return null;
+              }),
+            ),
+          ),
+        ]);
+        if (cancelled) return;
+        const byTarget: Record<string, ForecastDto> = {};
+        for (const f of forecasts) if (f) byTarget[f.target] = f;
+        setState({ loading: false, status, weddings, forecasts: byTarget, error: null, warnings });
+      } catch (e) {
+        if (cancelled) return;
+        const err = e instanceof AgentApiError ? e : new AgentApiError((e as Error).message, 0);
+        setState({ loading: false, status: null, weddings: [], forecasts: {}, error: err, warnings: [] });
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [client, refreshKey, timelineHours, nonce]);
+
+  return { ...state, reload };
+}

@@ -1,0 +1,151 @@
+/**
+ * Panel options and the agent API shapes the panel reads. The API types are copied from
+ * agent/src/api/contract.ts (the source of truth): the plugin is built and shipped on its own, so it
+ * cannot import the agent's sources. Instants are ISO-8601 strings in UTC on the wire.
+ */
+
+/** Saved with the dashboard. Never put the operator's token here: it lives in sessionStorage only. */
+export interface PanelOptions {
+  /** Base URL of the agent, e.g. http://wedsync-agent:8080 (the panel appends /api/v1). Empty: metrics only. */
+  agentUrl: string;
+  /** Only show targets whose id is in this comma-separated list (empty: all). */
+  targets: string;
+  /** Anomaly score (0–1) at or above which a point of the observed load is marked. */
+  anomalyThreshold: number;
+  /** Hours of weddings shown on the timeline. */
+  timelineHours: number;
+  /** Hide the override controls (a read-only panel for wall displays). */
+  readOnly: boolean;
+}
+
+export const DEFAULT_OPTIONS: PanelOptions = {
+  agentUrl: '',
+  targets: '',
+  anomalyThreshold: 0.8,
+  timelineHours: 48,
+  readOnly: false,
+};
+
+export type OverrideType = 'pin' | 'floor' | 'freeze';
+export type AnomalyKind = 'none' | 'spike' | 'dip' | 'level_shift' | 'missing_expected_load';
+export type ProtectionKind =
+  | 'saturday'
+  | 'peak_season'
+  | 'wedding_headroom'
+  | 'post_wedding_rampdown'
+  | 'override_pin'
+  | 'override_floor'
+  | 'override_freeze'
+  | 'stale_data';
+
+export interface Reason {
+  rule: string;
+  replicas: number;
+  detail: string;
+}
+
+export interface ApiError {
+  error: string;
+  details?: Array<{ field: string; reason: string }>;
+}
+
+export interface ForecastPointDto {
+  t: string;
+  value: number;
+  lower: number;
+  upper: number;
+}
+
+export interface OverrideDto {
+  id: string;
+  target: string;
+  type: OverrideType;
+  replicas?: number;
+  until: string;
+  untilWeddingEnds: boolean;
+  reason: string;
+  author: string;
+  createdAt: string;
+}
+
+/** POST /overrides body: exactly one of `until` and `untilWeddingEnds: true`. */
+export interface OverrideRequest {
+  target: string;
+  type: OverrideType;
+  replicas?: number;
+  until?: string;
+  untilWeddingEnds?: boolean;
+  reason: string;
+}
+
+export interface DecisionDto {
+  target: string;
+  at: string;
+  currentReplicas: number;
+  desiredReplicas: number;
+  reasons: Reason[];
+  protections: ProtectionKind[];
+  deployFreeze: boolean;
+  holding: boolean;
+}
+
+export interface TargetStatusDto {
+  id: string;
+  kubernetes: { kind: string; namespace: string; name: string };
+  weddingCritical: boolean;
+  replicas: { current: number | null; ready: number | null; desired: number | null; min: number; max: number };
+  load: {
+    observed: number | null;
+    observedAt: string | null;
+    stale: boolean;
+    error: string | null;
+    forecastAtLead: number | null;
+    expectedWedding: number;
+  };
+  capacityPerPod: number;
+  targetUtilization: number;
+  liveWeddings: number;
+  peakSeason: boolean;
+  protections: ProtectionKind[];
+  deployFreeze: boolean;
+  overrides: OverrideDto[];
+  anomaly: { score: number; kind: AnomalyKind };
+  lastDecision: DecisionDto | null;
+}
+
+export interface StatusDto {
+  agent: {
+    version: string;
+    cluster: string;
+    mode: string;
+    leader: boolean;
+    startedAt: string;
+    lastTick: string | null;
+    lastTickDurationMs: number | null;
+    ticks: number;
+    now: string;
+  };
+  targets: TargetStatusDto[];
+  sinks: Array<{ name: string; type: string; healthy: boolean; queueLength: number; dropped: number; lastError: string | null }>;
+  calendar: Array<{ location: string; ok: boolean; weddings: number; lastSuccess: string | null; lastError: string | null }>;
+}
+
+export interface ForecastDto {
+  target: string;
+  method: string;
+  coldStart: boolean;
+  points: ForecastPointDto[];
+}
+
+export interface CalendarWindowDto {
+  weddingId: string;
+  title: string;
+  timezone: string;
+  day: number;
+  localDate: string;
+  start: string;
+  end: string;
+  saturdayProtection: boolean;
+  guests: number;
+  tradition: string;
+}

@@ -1,0 +1,86 @@
+/**
+ * Builds dist/ the way Grafana loads a panel plugin: an AMD module.js whose React, @grafana/* and emotion
+ * come from the host (Grafana's externals, as in create-plugin's .config/webpack), plus plugin.json,
+ * the logo and the README. Plain JavaScript: the template's TypeScript config needs Node ≥ 22.
+ */
+const path = require('node:path');
+const CopyWebpackPlugin = require('copy-webpack-plugin');
+const pkg = require('./package.json');
+const pluginJson = require('./src/plugin.json');
+
+// The modules Grafana provides to plugins at runtime (SystemJS/AMD), from create-plugin's externals list.
+const EXTERNALS = [
+  'lodash',
+  'jquery',
+  'moment',
+  'slate',
+  'emotion',
+  '@emotion/react',
+  '@emotion/css',
+  'prismjs',
+  'slate-plain-serializer',
+  '@grafana/slate-react',
+  'react',
+  'react-dom',
+  'react-redux',
+  'redux',
+  'rxjs',
+  'react-router',
+  'react-router-dom',
+  'd3',
+  'angular',
+  '@grafana/ui',
+  '@grafana/runtime',
+  '@grafana/data',
+  '@grafana/i18n',
+  'react/jsx-runtime',
+];
+
+module.exports = (_env, argv) => {
+  const production = argv.mode !== 'development';
+  return {
+    mode: production ? 'production' : 'development',
+    context: path.join(__dirname, 'src'),
+    devtool: production ? 'source-map' : 'eval-source-map',
+    entry: { module: './module.ts' },
+    externals: [...EXTERNALS, ({ request }, cb) => (request && request.startsWith('@grafana/') && !EXTERNALS.includes(request) ? cb(undefined, request) : cb())],
+    output: {
+      clean: true,
+      filename: '[name].js',
+      path: path.resolve(__dirname, 'dist'),
+      library: { type: 'amd' },
+      publicPath: `public/plugins/${pluginJson.id}/`,
+      uniqueName: pluginJson.id,
+    },
+    resolve: { extensions: ['.ts', '.tsx', '.js', '.jsx'] },
+    module: {
+      rules: [
+        {
+          test: /\.[tj]sx?$/,
+          exclude: /node_modules/,
+          use: {
+            loader: 'swc-loader',
+            options: { jsc: { target: 'es2021', parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } } } },
+          },
+        },
+      ],
+    },
+    plugins: [
+      new CopyWebpackPlugin({
+        patterns: [
+          { from: '../README.md', to: '.' },
+          { from: '../CHANGELOG.md', to: '.', noErrorOnMissing: true },
+          { from: 'img', to: 'img' },
+          {
+            from: 'plugin.json',
+            to: '.',
+            transform: (content) =>
+              content.toString().replace('%VERSION%', pkg.version).replace('%TODAY%', new Date().toISOString().slice(0, 10)),
+          },
+        ],
+      }),
+    ],
+    performance: { hints: false },
+    stats: 'errors-warnings',
+  };
+};
