@@ -1,0 +1,78 @@
+/** The replay end to end on a generated trace (no shared data): the real Agent, loop and planner. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../cli/main';
+import { compareOnTrace, type ReplaySummary } from './compare';
+import { replayAgent } from './run-replay';
+import { readyReplicas } from './score';
+import { writeSyntheticTrace } from './synthetic-trace';
+import { readTrace } from './trace';
+
+describe('replay on a generated two-day trace', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'wedsync-replay-'));
+    writeSyntheticTrace(join(dir, 'trace'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('scores the agent against static peak, HPA v2 and the oracle in one run', async () => {
+    const { summary, agentReplicas } = await compareOnTrace(readTrace(join(dir, 'trace')));
+    expect(agentReplicas.length).toBe(2 * 1440);
+    const { agent, hpa_v2, oracle, static_peak } = summary.policies;
+    expect(oracle.overloadMinutes).toBe(0);
+    expect(static_peak.overloadMinutes).toBe(0);
+    expect(hpa_v2.overloadMinutes).toBeGreaterThan(0);
+    // The surge rule and the predictive rule must beat the HPA's lag on the surge and the evening steps.
+    expect(agent.overloadMinutes).toBeLessThan(hpa_v2.overloadMinutes);
+    expect(agent.unservedRequests).toBeLessThan(hpa_v2.unservedRequests);
+    expect(agent.replicaHours).toBeLessThan(static_peak.replicaHours);
+    expect(summary.agent.finalRules.surge).toBeGreaterThan(0);
+    expect(summary.agent.finalRules['saturday-protection']).toBeGreaterThan(0);
+    expect(summary.agentVsHpa.overloadMinutes).toBeCloseTo(agent.overloadMinutes / hpa_v2.overloadMinutes, 2);
+  });
+
+  test('comes back down after the surge has passed', async () => {
+    const trace = readTrace(join(dir, 'trace'));
+    const { replicas } = await replayAgent(trace);
+    const surgeAt = 11 * 60; // Friday: no wedding protection holds it up
+    const during = Math.max(...replicas.slice(surgeAt, surgeAt + 12));
+    const after = replicas[surgeAt + 90];
+    expect(during).toBeGreaterThan(30);
+    expect(after).toBeLessThan(during / 2);
+  });
+
+  test('fail-safe: while load is missing the agent never scales down', async () => {
+    const trace = readTrace(join(dir, 'trace'));
+    // The evening step ends at 23:00 on day one: blind from 22:50 for 40 minutes, when demand falls.
+    const from = 22 * 60 + 50;
+    const missing = (k: number) => k >= from && k < from + 40;
+    const { replicas, holdingSteps } = await replayAgent(trace, { missing });
+    expect(holdingSteps).toBeGreaterThan(30);
+    for (let k = from + 1; k < from + 40; k++) expect(replicas[k]).toBeGreaterThanOrEqual(replicas[k - 1]);
+    expect(readyReplicas(replicas, 3)[from + 39]).toBeGreaterThanOrEqual(replicas[from - 1]);
+  });
+
+  test('the command writes timestamp,replicas per minute and prints the JSON summary', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const output = join(dir, 'replicas.csv');
+    const code = await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'trace'), '--output', output], { out: (l) => out.push(l), err: (l) => err.push(l) });
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    const csv = readFileSync(output, 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('timestamp,replicas');
+    expect(csv).toHaveLength(2 * 1440 + 1);
+    expect(csv[1]).toMatch(/^2027-06-04T00:00:00.000Z,\d+$/);
+    const summary = JSON.parse(out.join('\n')) as ReplaySummary;
+    expect(Object.keys(summary.policies)).toEqual(['agent', 'static_peak', 'hpa_v2', 'oracle']);
+  });
+
+  test('a bad trace folder is a clear error, exit code 2', async () => {
+    const err: string[] = [];
+    const code = await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'nope'), '--output', join(dir, 'x.csv')], { out: () => undefined, err: (l) => err.push(l) });
+    expect(code).toBe(2);
+    expect(err.join('\n')).toMatch(/replay: .*nope\/meta.json: cannot read \(ENOENT\)/);
+  });
+});
