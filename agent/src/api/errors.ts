@@ -62,8 +62,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendError(res, status, status === 413 && e.limit ? `${message} (limit ${e.limit} bytes)` : message);
       return;
     }
-    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
-      sendError(res, e.status, (err as Error).message);
+    // Other client errors from express itself (e.g. a malformed %-escape in a path parameter).
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      sendError(res, e.status, e.expose ? (err as Error).message : 'bad request');
       return;
     }
     logger.error({ err }, 'api request failed');
