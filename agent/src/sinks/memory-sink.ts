@@ -15,6 +15,11 @@ export class MemoryTransport<T> implements Transport<T> {
     this.script.push(...outcomes);
   }
 
+  /** Forgets scripted failures: the destination is back. */
+  recover(): void {
+    this.script = [];
+  }
+
   get items(): T[] {
     return this.batches.flat();
   }

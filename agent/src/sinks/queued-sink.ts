@@ -137,6 +137,8 @@ export class QueuedSink<T> implements Sink {
   }
 
   private async drain(): Promise<void> {
+    // Start on a later turn: export() only queues, so serialising a batch never runs on the caller's time.
+    await new Promise((resolve) => setImmediate(resolve));
     while (this.queue.length > 0 && !this.abort.signal.aborted) {
       const waitMs = this.retryAtMs - this.timers.now();
       if (waitMs > 0) {

@@ -41,7 +41,8 @@ export function parseRetryAfter(header: string | null | undefined, nowMs: number
   if (!header) return undefined;
   const trimmed = header.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
+  // An HTTP date always has a weekday/month name; this keeps Date.parse from reading "-5" as a year.
+  const at = /[a-z]/i.test(trimmed) ? Date.parse(trimmed) : NaN;
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
