@@ -8,6 +8,8 @@ import { registerRun } from './run';
 import { registerDemo } from './demo';
 import { registerValidate } from './validate';
 import { registerCalendar } from './calendar';
+import { registerDetect } from './detect';
+import { registerForecast } from './forecast';
 import { registerReplay } from './replay';
 
 export interface CliIo {
@@ -22,7 +24,7 @@ export interface ExitCode {
 
 export type Register = (program: Command, io: CliIo, exit: ExitCode) => void;
 
-const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay];
+const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay, registerDetect, registerForecast];
 
 export async function main(argv: string[], io: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') }): Promise<number> {
   const exit: ExitCode = { code: 0 };
