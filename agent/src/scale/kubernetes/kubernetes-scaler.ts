@@ -29,7 +29,7 @@ export class KubernetesScaler implements Scaler {
   async read(target: TargetConfig): Promise<WorkloadState | { error: string }> {
     const ref = target.kubernetes;
     try {
-      const [w, hpas] = await Promise.all([this.api.readWorkload(ref), this.api.listHpas(ref.namespace)]);
+      const [w, hpas] = await both(this.api.readWorkload(ref), this.api.listHpas(ref.namespace));
       this.uids.set(target.id, w.uid);
       const measured = this.tracker(target.id).observe(this.clock(), w.specReplicas, w.readyReplicas);
       const owner = resolveOwnership(ref, hpas);
@@ -57,7 +57,7 @@ export class KubernetesScaler implements Scaler {
 
   private async applyOnce(target: TargetConfig, ref: WorkloadRef & { uid?: string }, desired: number, why: string): Promise<ScaleResult> {
     // Re-read on every attempt: after a 409 the HPA (or its owner) may have changed.
-    const [w, hpas] = await Promise.all([this.api.readWorkload(ref), this.api.listHpas(ref.namespace)]);
+    const [w, hpas] = await both(this.api.readWorkload(ref), this.api.listHpas(ref.namespace));
     const owner = resolveOwnership(ref, hpas);
     if (owner.kind === 'refused') {
       if (this.refusals.get(target.id) !== owner.error) await this.events.record(ref, 'WedSyncScaleRefused', owner.error, 'Warning');
@@ -94,4 +94,12 @@ export class KubernetesScaler implements Scaler {
     if (!t) this.trackers.set(id, (t = new StartupTracker()));
     return t;
   }
+}
+
+/** Both results, or the first error — but only once both calls have settled (no request left in flight). */
+async function both<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
 }

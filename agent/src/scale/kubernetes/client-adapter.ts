@@ -1,0 +1,178 @@
+/**
+ * KubeApi over the real @kubernetes/client-node (1.4.0 — 2.x needs Node ≥ 22). The package is ESM-only:
+ * `loadKubernetesClient` keeps a real `import()` (module node16 compiles it as such), and callers can
+ * pass the module in (tests load it through Jest's transform), so nothing else ever loads it.
+ * Patches are JSON merge patches (the client's default is JSON Patch); errors become KubeApiError.
+ */
+import type * as K8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
+import { kubeError, type KubeOperation } from './errors';
+import type { HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from './kube-api';
+import { formatMicroTime, parseMicroTime } from './micro-time';
+
+export type KubernetesClientModule = typeof K8s;
+
+export function loadKubernetesClient(): Promise<KubernetesClientModule> {
+  return import('@kubernetes/client-node');
+}
+
+export type KubeConnection = { connection: 'in-cluster' } | { connection: 'kubeconfig'; kubeconfig: string; context?: string } | { connection: 'options'; options: object };
+
+export function makeKubeConfig(k8s: KubernetesClientModule, conn: KubeConnection): K8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  if (conn.connection === 'in-cluster') kc.loadFromCluster();
+  else if (conn.connection === 'kubeconfig') {
+    kc.loadFromFile(conn.kubeconfig);
+    if (conn.context) kc.setCurrentContext(conn.context);
+  } else kc.loadFromOptions(conn.options);
+  return kc;
+}
+
+const plural = (ref: WorkloadRef) => (ref.kind === 'Deployment' ? 'deployments' : 'statefulsets');
+
+export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, component = 'wedsync-agent'): KubeApi {
+  const apps = kc.makeApiClient(k8s.AppsV1Api);
+  const autoscaling = kc.makeApiClient(k8s.AutoscalingV2Api);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const coordination = kc.makeApiClient(k8s.CoordinationV1Api);
+  const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+
+  /** Runs a call, turning the client's ApiException into a KubeApiError that names the operation. */
+  async function call<T>(op: KubeOperation, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof k8s.ApiException) throw kubeError(err.code, op, serverMessage(err.body));
+      throw err;
+    }
+  }
+  const workloadOp = (verb: KubeOperation['verb'], ref: WorkloadRef, sub = ''): KubeOperation => ({ verb, resource: plural(ref) + sub, group: 'apps', namespace: ref.namespace, name: ref.name });
+  const leaseOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({ verb, resource: 'leases', group: 'coordination.k8s.io', namespace, name });
+
+  const toLease = (l: K8s.V1Lease): LeaseRecord => ({
+    holderIdentity: l.spec?.holderIdentity || null,
+    leaseDurationSeconds: l.spec?.leaseDurationSeconds ?? null,
+    acquireTimeMs: parseMicroTime(l.spec?.acquireTime),
+    renewTimeMs: parseMicroTime(l.spec?.renewTime),
+    leaseTransitions: l.spec?.leaseTransitions ?? 0,
+    resourceVersion: l.metadata?.resourceVersion,
+  });
+  const fromLease = (namespace: string, name: string, r: LeaseRecord): K8s.V1Lease => ({
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name, namespace, ...(r.resourceVersion ? { resourceVersion: r.resourceVersion } : {}) },
+    spec: {
+      // The API server wants MicroTime (six fraction digits); the client sends a string as it is.
+      holderIdentity: r.holderIdentity ?? undefined,
+      leaseDurationSeconds: r.leaseDurationSeconds ?? undefined,
+      acquireTime: (r.acquireTimeMs === null ? undefined : formatMicroTime(r.acquireTimeMs)) as unknown as K8s.V1MicroTime,
+      renewTime: (r.renewTimeMs === null ? undefined : formatMicroTime(r.renewTimeMs)) as unknown as K8s.V1MicroTime,
+      leaseTransitions: r.leaseTransitions,
+    },
+  });
+
+  return {
+    async readWorkload(ref) {
+      const op = workloadOp('get', ref);
+      const obj: K8s.V1Deployment | K8s.V1StatefulSet =
+        ref.kind === 'Deployment'
+          ? await call(op, () => apps.readNamespacedDeployment({ name: ref.name, namespace: ref.namespace }))
+          : await call(op, () => apps.readNamespacedStatefulSet({ name: ref.name, namespace: ref.namespace }));
+      const snap: WorkloadSnapshot = {
+        uid: obj.metadata?.uid,
+        resourceVersion: obj.metadata?.resourceVersion,
+        generation: obj.metadata?.generation,
+        specReplicas: obj.spec?.replicas ?? 1,
+        readyReplicas: obj.status?.readyReplicas ?? 0,
+        annotations: { ...(obj.metadata?.annotations ?? {}) },
+      };
+      return snap;
+    },
+
+    async listHpas(namespace) {
+      const op: KubeOperation = { verb: 'list', resource: 'horizontalpodautoscalers', group: 'autoscaling', namespace };
+      const list = await call(op, () => autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace }));
+      return list.items.map(
+        (h): HpaSnapshot => ({
+          namespace: h.metadata?.namespace ?? namespace,
+          name: h.metadata?.name ?? '',
+          resourceVersion: h.metadata?.resourceVersion,
+          minReplicas: h.spec?.minReplicas ?? 1,
+          maxReplicas: h.spec?.maxReplicas ?? 1,
+          currentReplicas: h.status?.currentReplicas,
+          desiredReplicas: h.status?.desiredReplicas,
+          targetKind: h.spec?.scaleTargetRef.kind ?? '',
+          targetName: h.spec?.scaleTargetRef.name ?? '',
+          ownerKinds: (h.metadata?.ownerReferences ?? []).map((o) => o.kind),
+          labels: { ...(h.metadata?.labels ?? {}) },
+        }),
+      );
+    },
+
+    async patchHpaMinReplicas(namespace, name, minReplicas, resourceVersion) {
+      const op: KubeOperation = { verb: 'patch', resource: 'horizontalpodautoscalers', group: 'autoscaling', namespace, name };
+      const body = { ...(resourceVersion ? { metadata: { resourceVersion } } : {}), spec: { minReplicas } };
+      await call(op, () => autoscaling.patchNamespacedHorizontalPodAutoscaler({ name, namespace, body }, merge));
+    },
+
+    async patchWorkloadReplicas(ref, replicas) {
+      const op = workloadOp('patch', ref, '/scale');
+      const param = { name: ref.name, namespace: ref.namespace, body: { spec: { replicas } } };
+      if (ref.kind === 'Deployment') await call(op, () => apps.patchNamespacedDeploymentScale(param, merge));
+      else await call(op, () => apps.patchNamespacedStatefulSetScale(param, merge));
+    },
+
+    async patchWorkloadAnnotations(ref, annotations, resourceVersion) {
+      const op = workloadOp('patch', ref);
+      const param = { name: ref.name, namespace: ref.namespace, body: { metadata: { annotations, ...(resourceVersion ? { resourceVersion } : {}) } } };
+      if (ref.kind === 'Deployment') await call(op, () => apps.patchNamespacedDeployment(param, merge));
+      else await call(op, () => apps.patchNamespacedStatefulSet(param, merge));
+    },
+
+    async createEvent(e: KubeEvent) {
+      const op: KubeOperation = { verb: 'create', resource: 'events', group: '', namespace: e.involved.namespace };
+      const at = new Date(e.atMs);
+      const body: K8s.CoreV1Event = {
+        metadata: { generateName: `${e.involved.name}.`, namespace: e.involved.namespace },
+        involvedObject: { apiVersion: 'apps/v1', kind: e.involved.kind, name: e.involved.name, namespace: e.involved.namespace, uid: e.involved.uid },
+        reason: e.reason,
+        message: e.message,
+        type: e.type,
+        count: 1,
+        firstTimestamp: at,
+        lastTimestamp: at,
+        source: { component },
+        reportingComponent: component,
+        reportingInstance: component,
+        action: 'Scale',
+      };
+      await call(op, () => core.createNamespacedEvent({ namespace: e.involved.namespace, body }));
+    },
+
+    async readLease(namespace, name) {
+      try {
+        return toLease(await call(leaseOp('get', namespace, name), () => coordination.readNamespacedLease({ name, namespace })));
+      } catch (err) {
+        if ((err as { status?: number }).status === 404) return null;
+        throw err;
+      }
+    },
+
+    async createLease(namespace, name, record) {
+      return toLease(await call(leaseOp('create', namespace, name), () => coordination.createNamespacedLease({ namespace, body: fromLease(namespace, name, record) })));
+    },
+
+    async replaceLease(namespace, name, record) {
+      return toLease(await call(leaseOp('update', namespace, name), () => coordination.replaceNamespacedLease({ name, namespace, body: fromLease(namespace, name, record) })));
+    },
+  };
+}
+
+/** The Status message the API server sends with an error, when the body is one. */
+function serverMessage(body: unknown): string | undefined {
+  try {
+    const parsed = typeof body === 'string' ? JSON.parse(body) : body;
+    return typeof parsed?.message === 'string' ? parsed.message : undefined;
+  } catch {
+    return undefined;
+  }
+}
