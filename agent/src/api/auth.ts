@@ -3,7 +3,7 @@
  * digests; plain tokens from WEDSYNC_API_TOKENS are hashed at start-up and forgotten), and a presented
  * token is compared against every digest in constant time, so timing says nothing about near misses.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { ApiConfig, Role } from '../config/schema';
 import { sendError } from './errors';
@@ -24,6 +24,12 @@ export type TokenEntry = ApiConfig['tokens'][number];
 
 export function sha256Hex(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** One fresh random token per role, as a WEDSYNC_API_TOKENS value (the demo's bootstrap). */
+export function generateRoleTokens(): { value: string; tokens: Record<Role, string> } {
+  const tokens = Object.fromEntries(ROLES.map((r) => [r, randomBytes(24).toString('base64url')])) as Record<Role, string>;
+  return { value: ROLES.map((r) => `${r}:${tokens[r]}`).join(','), tokens };
 }
 
 export function hasRole(p: Principal, needed: Role): boolean {

@@ -4,6 +4,7 @@ import { loadConfigFile } from '../config/load';
 import { Agent } from '../agent';
 import { acceleratedClock } from '../util/clock';
 import { runUntilSignal } from './run';
+import { generateRoleTokens, parseEnvTokens, TOKENS_ENV } from '../api/auth';
 
 /** The bundled demo config (agent/demo), found from src/cli and dist/cli alike. */
 export const DEMO_CONFIG = join(__dirname, '..', '..', 'demo', 'demo.yaml');
@@ -13,6 +14,8 @@ export interface DemoOptions {
   port: number;
   speed: number;
   start: string;
+  /** WEDSYNC_API_TOKENS value for the operator API (role:token,…); defaults to the environment's. */
+  apiTokens?: string;
 }
 
 /** Builds the demo agent: bundled config and calendar, simulated traffic, dry-run cluster, fast clock. */
@@ -20,7 +23,8 @@ export function createDemoAgent(opts: DemoOptions): Agent {
   const loaded = loadConfigFile(DEMO_CONFIG);
   loaded.config.agent.listen.port = opts.port;
   const clock = acceleratedClock(Date.parse(opts.start), opts.speed);
-  return new Agent(loaded, { clock, tickIntervalMs: (loaded.config.agent.tickSeconds * 1000) / opts.speed });
+  const env = opts.apiTokens === undefined ? process.env : { ...process.env, [TOKENS_ENV]: opts.apiTokens };
+  return new Agent(loaded, { clock, tickIntervalMs: (loaded.config.agent.tickSeconds * 1000) / opts.speed, env });
 }
 
 export const registerDemo: Register = (program, io, exit) => {
@@ -43,7 +47,19 @@ export const registerDemo: Register = (program, io, exit) => {
         exit.code = 2;
         return;
       }
-      const agent = createDemoAgent({ port, speed, start: opts.start });
+      // The operator needs tokens to use the API: take WEDSYNC_API_TOKENS, or make one per role for this run.
+      const fromEnv = process.env[TOKENS_ENV]?.trim();
+      const generated = fromEnv ? null : generateRoleTokens();
+      if (fromEnv) {
+        try {
+          parseEnvTokens(fromEnv);
+        } catch (err) {
+          io.err((err as Error).message);
+          exit.code = 2;
+          return;
+        }
+      }
+      const agent = createDemoAgent({ port, speed, start: opts.start, apiTokens: generated?.value });
       const addr = await agent.start();
       const base = `http://${addr.address}:${addr.port}`;
       io.out(
@@ -51,6 +67,14 @@ export const registerDemo: Register = (program, io, exit) => {
           `WedSync agent demo: a wedding weekend from ${opts.start}, ${speed}× real time, dry-run cluster.`,
           `  metrics   ${base}/metrics   (wedsync_agent_* series)`,
           `  health    ${base}/healthz   ${base}/readyz`,
+          `  api       ${base}/api/v1/status   (OpenAPI: ${base}/api/v1/openapi.json)`,
+          ...(generated
+            ? [
+                `  tokens    generated for this run (set ${TOKENS_ENV}=role:token,… to choose your own):`,
+                ...Object.entries(generated.tokens).map(([role, token]) => `            ${role.padEnd(12)} ${token}`),
+                `  try       curl -H "Authorization: Bearer ${generated.tokens.viewer}" ${base}/api/v1/status`,
+              ]
+            : [`  tokens    from ${TOKENS_ENV}`]),
           `Ctrl-C stops it.`,
         ].join('\n'),
       );
