@@ -130,6 +130,7 @@ export class QueuedSink<T> implements Sink {
 
   private kick(): void {
     if (this.draining || this.queue.length === 0 || this.abort.signal.aborted) return;
+    this.setPhase('sending');
     this.draining = this.drain().finally(() => {
       this.draining = null;
       this.setPhase('idle');

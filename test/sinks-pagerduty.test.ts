@@ -1,0 +1,90 @@
+/**
+ * PagerDuty sink → local HTTPS stand-in of the Events API v2, with the real @pagerduty/pdjs. pdjs only
+ * builds https:// URLs, so the stand-in has a self-signed certificate (openssl) that the sink's TLS agent trusts.
+ */
+import { Agent as HttpsAgent } from 'node:https';
+import { METRIC } from '../agent/src/metrics/names';
+import { fixtureState, kubernetesDown, SATURDAY_4PM } from '../agent/src/sinks/pagerduty/condition-fixtures';
+import type { PagerDutySink } from '../agent/src/sinks/pagerduty/pagerduty-sink';
+import { buildSinks } from '../agent/src/sinks/registry';
+import { metricValue, testDeps } from '../agent/src/sinks/sink-test-helpers';
+import { loadSinkConfigs, quiet, selfSignedCert, startCaptureServer, type CaptureServer, type TlsMaterial } from './sinks-capture';
+
+const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdef012345';
+const DASHBOARD = 'https://grafana.example/d/wedsync-overview/wedsync?orgId=1';
+let tls: TlsMaterial;
+let server: CaptureServer;
+let agent: HttpsAgent;
+
+beforeAll(() => {
+  tls = selfSignedCert();
+});
+beforeEach(async () => {
+  server = await startCaptureServer({ tls, respond: () => ({ status: 202, body: '{"status":"success","message":"Event processed"}' }) });
+  agent = new HttpsAgent({ ca: tls.cert, keepAlive: false });
+});
+afterEach(async () => {
+  agent.destroy();
+  await server.close();
+});
+
+function pagerDutySink() {
+  const deps = testDeps({ pagerDutyAgent: agent });
+  const [cfg] = loadSinkConfigs([{ type: 'pagerduty', routingKey: '${PD_ROUTING_KEY}', server: server.hostPort, dashboardUrl: DASHBOARD }], { PD_ROUTING_KEY: ROUTING_KEY });
+  const [{ sink, intervalMs }] = buildSinks([cfg], deps);
+  expect(intervalMs).toBe(0);
+  return { sink: sink as PagerDutySink, deps };
+}
+
+const down = (now: number) => fixtureState(now, (t) => kubernetesDown(t.checkout, now));
+
+describe('PagerDuty sink against a local HTTPS Events API stand-in (real @pagerduty/pdjs)', () => {
+  test('triggers on a critical condition, stays quiet while it holds, resolves with the same dedup key', async () => {
+    const { sink, deps } = pagerDutySink();
+    sink.export({ atMs: SATURDAY_4PM, samples: [], state: down(SATURDAY_4PM) });
+    await quiet(sink);
+    sink.export({ atMs: SATURDAY_4PM + 15_000, samples: [], state: down(SATURDAY_4PM + 15_000) });
+    await quiet(sink);
+    sink.export({ atMs: SATURDAY_4PM + 30_000, samples: [], state: fixtureState(SATURDAY_4PM + 30_000) });
+    await quiet(sink);
+
+    expect(server.requests.map((r) => [r.method, r.path])).toEqual([
+      ['POST', '/v2/enqueue'],
+      ['POST', '/v2/enqueue'],
+    ]);
+    const [trigger, resolve] = server.requests.map((r) => JSON.parse(r.body));
+    expect(trigger).toMatchObject({
+      routing_key: ROUTING_KEY,
+      event_action: 'trigger',
+      dedup_key: 'wedsync/test/scale-blocked-during-wedding/checkout',
+      payload: { severity: 'critical', source: 'wedsync-agent/test', component: 'checkout', class: 'scale-blocked-during-wedding', group: 'test' },
+      links: [{ href: `${DASHBOARD}&var-target=checkout`, text: 'WedSync dashboard' }],
+    });
+    expect(trigger.payload.summary).toContain('cannot be scaled during 1 live wedding');
+    expect(resolve).toEqual({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: trigger.dedup_key });
+    expect(server.requests[0].headers['content-type']).toContain('application/json');
+    expect(await metricValue(deps.registry, METRIC.pagesTotal, { action: 'trigger', kind: 'scale-blocked-during-wedding' })).toBe(1);
+    expect(await metricValue(deps.registry, METRIC.pagesTotal, { action: 'resolve' })).toBe(1);
+  });
+
+  test('a 503 is retried after backoff; a 400 (pdjs does not throw) is dropped and counted', async () => {
+    const { sink, deps } = pagerDutySink();
+    server.respond(() => ({ status: 503, body: '{"status":"unavailable"}' }));
+    sink.export({ atMs: SATURDAY_4PM, samples: [], state: down(SATURDAY_4PM) });
+    await quiet(sink);
+    expect(sink.health()).toMatchObject({ healthy: false, queueLength: 1, lastError: 'HTTP 503: {"status":"unavailable"}' });
+    server.respond(() => ({ status: 202, body: '{"status":"success"}' }));
+    deps.timers.advance(1000);
+    await quiet(sink);
+    expect(server.requests.map((r) => r.status)).toEqual([503, 202]);
+    expect(JSON.parse(server.requests[1].body).event_action).toBe('trigger');
+
+    server.respond(() => ({ status: 400, body: '{"status":"invalid event","errors":["Event object is invalid"]}' }));
+    sink.export({ atMs: SATURDAY_4PM + 15_000, samples: [], state: fixtureState(SATURDAY_4PM + 15_000) });
+    await quiet(sink);
+    deps.timers.advance(60_000);
+    await quiet(sink);
+    expect(server.requests.map((r) => r.status)).toEqual([503, 202, 400]);
+    expect(await metricValue(deps.registry, METRIC.sinkDroppedSamplesTotal, { sink: 'pagerduty', reason: 'rejected' })).toBe(1);
+  });
+});
