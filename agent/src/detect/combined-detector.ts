@@ -86,6 +86,8 @@ export class CombinedDetector implements AnomalyDetector {
   private longDev = 0;
   private recentMax = 0;
   private missingAvg = 0;
+  /** The level learned only while no wedding load is expected (reference for missing load). */
+  private quietLevel = 0;
   private lastHighN = -Infinity;
   private lastRangeN = -Infinity;
   private min = Infinity;
@@ -101,7 +103,7 @@ export class CombinedDetector implements AnomalyDetector {
     const expected = ctx?.expectedWeddingLoad ?? 0;
     const x = value - expected;
     if (this.n === 0) {
-      this.level = this.shortMean = this.longMean = x;
+      this.level = this.shortMean = this.longMean = this.quietLevel = x;
       this.min = this.max = x;
       this.n = 1;
       this.seasonal.learn(tMs, x, Infinity);
@@ -159,10 +161,14 @@ export class CombinedDetector implements AnomalyDetector {
       if (resting) score = 0;
     }
 
-    // Wedding context: load the calendar promised that is not there.
-    this.missingAvg += 0.2 * (missingExpectedLoadScore(value, pred + expected, expected, scale) - this.missingAvg);
-    if (this.n >= o.warmup && this.missingAvg > score) {
-      score = this.missingAvg;
+    // Wedding context: load the calendar promised that is not there. Judged against the prediction
+    // (the baseline), a missing wedding surge looks like a dip; it is labelled as what it is.
+    // The baseline must not follow the shortfall: the seasonal expectation, or the level before the weddings.
+    const quietBaseline = seasonalPred === seasonalPred ? seasonalPred : this.quietLevel;
+    const missing = missingExpectedLoadScore(value, quietBaseline + expected, expected, scale);
+    this.missingAvg += 0.3 * (missing - this.missingAvg);
+    if (this.n >= o.warmup && missing > 0 && (kind === 'dip' || kind === 'none' || this.missingAvg > score)) {
+      score = Math.max(score, this.missingAvg);
       kind = 'missing_expected_load';
     }
 
@@ -178,6 +184,7 @@ export class CombinedDetector implements AnomalyDetector {
     this.errLevel = this.n === 1 ? levelErr : this.errLevel + o.scaleAlpha * (levelErr - this.errLevel);
     if (this.errSeasonal === Infinity && seasonalPred === seasonalPred) this.errSeasonal = this.errLevel;
     this.level += o.levelAlpha * (x - this.level);
+    if (expected === 0) this.quietLevel += o.levelAlpha * (x - this.quietLevel);
     const a = Math.abs(ce);
     this.scale = this.n === 1 ? a : this.scale + o.scaleAlpha * (Math.abs(err) - this.scale);
     this.shortMean += o.shortAlpha * (x - this.shortMean);

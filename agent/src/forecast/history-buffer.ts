@@ -66,12 +66,12 @@ export class HistoryBuffer {
     return best;
   }
 
-  /** Typical gap between recent points (median of the last 64 gaps); 0 with fewer than two points. */
-  typicalStepMs(): number {
-    const n = Math.min(64, this.size - 1);
+  /** Typical gap between the points before index `end` (median of the last 64 gaps); 0 with fewer than two. */
+  typicalStepMs(end = this.size): number {
+    const n = Math.min(64, end - 1);
     if (n <= 0) return 0;
     const gaps: number[] = [];
-    for (let k = this.size - n; k < this.size; k++) gaps.push(this.timeAt(k) - this.timeAt(k - 1));
+    for (let k = end - n; k < end; k++) gaps.push(this.timeAt(k) - this.timeAt(k - 1));
     gaps.sort((a, b) => a - b);
     return gaps[gaps.length >> 1];
   }

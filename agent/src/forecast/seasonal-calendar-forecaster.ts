@@ -64,23 +64,25 @@ export class SeasonalCalendarForecaster implements Forecaster {
 
   forecast(fromMs: number, stepMs: number, steps: number, ctx: ForecastContext): Forecast {
     const h = this.history;
-    if (h.length === 0) return calendarPrior(fromMs, stepMs, steps, ctx);
-    const tol = Math.max(h.typicalStepMs(), 1) / 2 + 1;
-    const lastT = h.timeAt(h.length - 1);
+    // Only points at or before the origin count, even if later ones were observed (no future rows).
+    const end = h.lowerBound(fromMs + 1);
+    if (end === 0) return calendarPrior(fromMs, stepMs, steps, ctx);
+    const tol = Math.max(h.typicalStepMs(end), 1) / 2 + 1;
+    const lastT = h.timeAt(end - 1);
     const span = lastT - h.timeAt(0);
     const useWeekly = span >= this.o.minWeeks * WEEK_MS - tol;
     const lag = useWeekly ? WEEK_MS : DAY_MS;
     const count = useWeekly ? this.o.weeks : 7;
-    if (span < DAY_MS - tol) return this.levelOnly(fromMs, stepMs, steps, ctx);
+    if (span < DAY_MS - tol) return this.levelOnly(fromMs, stepMs, steps, ctx, end);
 
-    if (fromMs - this.lastFitMs >= this.o.refitEveryMs) this.refit(ctx, lag, count, tol);
+    if (Math.abs(fromMs - this.lastFitMs) >= this.o.refitEveryMs) this.refit(ctx, lag, count, tol, end, fromMs);
     const profile = (t: number): number => this.profileAt(t, ctx, lag, count, tol, fromMs);
-    const level = this.levelFactor(profile, ctx, fromMs, tol);
+    const level = this.levelFactor(profile, ctx, fromMs, end);
     const points: ForecastPoint[] = [];
     for (let k = 1; k <= steps; k++) {
       const t = fromMs + k * stepMs;
       const base = profile(t);
-      const seasonal = base === base ? base * level : this.recentMean(fromMs, ctx);
+      const seasonal = base === base ? base * level : this.recentMean(fromMs, ctx, end);
       const wedding = this.beta * ctx.expectedWeddingLoad(t);
       const value = Math.max(0, seasonal + wedding);
       points.push({ tMs: t, value, lower: Math.max(0, seasonal * (1 + this.band[0]) + wedding * 0.5), upper: seasonal * (1 + this.band[1]) + wedding * 1.5 });
@@ -102,15 +104,14 @@ export class SeasonalCalendarForecaster implements Forecaster {
   }
 
   /** Recent actual / profile over the last `levelHours`: damped and clipped, 1 when unknown. */
-  private levelFactor(profile: (t: number) => number, ctx: ForecastContext, fromMs: number, tol: number): number {
+  private levelFactor(profile: (t: number) => number, ctx: ForecastContext, fromMs: number, end: number): number {
     const h = this.history;
     let actual = 0;
     let expected = 0;
     const start = h.lowerBound(fromMs - this.o.levelHours * HOUR_MS);
-    const stride = Math.max(1, Math.floor((h.length - start) / 500));
-    for (let k = start; k < h.length; k += stride) {
+    const stride = Math.max(1, Math.floor((end - start) / 500));
+    for (let k = start; k < end; k += stride) {
       const t = h.timeAt(k);
-      if (t > fromMs) break;
       const p = profile(t);
       if (p !== p) continue;
       actual += h.valueAt(k) - this.beta * ctx.expectedWeddingLoad(t);
@@ -119,20 +120,19 @@ export class SeasonalCalendarForecaster implements Forecaster {
     if (!(expected > 0) || !(actual > 0)) return 1;
     const ratio = actual / expected;
     return Math.sqrt(ratio < 0.8 ? 0.8 : ratio > 1.25 ? 1.25 : ratio);
-    void tol;
   }
 
   /** Refits β (wedding excess per unit of expected load) and the relative error band on recent history. */
-  private refit(ctx: ForecastContext, lag: number, count: number, tol: number): void {
+  private refit(ctx: ForecastContext, lag: number, count: number, tol: number, end: number, fromMs: number): void {
     const h = this.history;
-    this.lastFitMs = h.timeAt(h.length - 1);
+    this.lastFitMs = fromMs;
     const xs: number[] = [];
     const ys: number[] = [];
     const rel: number[] = [];
-    const stride = Math.max(1, Math.floor(h.length / 3000));
+    const stride = Math.max(1, Math.floor(end / 3000));
     const saved = this.beta;
     this.beta = 0;
-    for (let k = 0; k < h.length; k += stride) {
+    for (let k = 0; k < end; k += stride) {
       const t = h.timeAt(k);
       const base = this.profileAt(t, ctx, lag, count, tol, t);
       if (base !== base) continue;
@@ -151,21 +151,21 @@ export class SeasonalCalendarForecaster implements Forecaster {
     }
   }
 
-  private recentMean(fromMs: number, ctx: ForecastContext): number {
+  private recentMean(fromMs: number, ctx: ForecastContext, end: number): number {
     const h = this.history;
     const start = h.lowerBound(fromMs - HOUR_MS);
     let sum = 0;
     let n = 0;
-    for (let k = start; k < h.length; k++) {
+    for (let k = start; k < end; k++) {
       sum += h.valueAt(k) - this.beta * ctx.expectedWeddingLoad(h.timeAt(k));
       n++;
     }
-    return n ? sum / n : h.valueAt(h.length - 1);
+    return n ? sum / n : h.valueAt(end - 1);
   }
 
   /** Less than a day of history: the recent level plus the calendar. */
-  private levelOnly(fromMs: number, stepMs: number, steps: number, ctx: ForecastContext): Forecast {
-    const base = Math.max(0, this.recentMean(fromMs, ctx));
+  private levelOnly(fromMs: number, stepMs: number, steps: number, ctx: ForecastContext, end: number): Forecast {
+    const base = Math.max(0, this.recentMean(fromMs, ctx, end));
     const points: ForecastPoint[] = [];
     for (let k = 1; k <= steps; k++) {
       const t = fromMs + k * stepMs;
