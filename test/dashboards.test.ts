@@ -1,0 +1,138 @@
+/**
+ * dashboards/: every dashboard parses, uses the Prometheus data source variable and the cluster/target
+ * variables, every panel type exists (core Grafana or our plugin), and every query is valid PromQL
+ * (parsed by the real promtool) naming only metrics the agent exports or our recording rules.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { REPO_ROOT, allowedMetricNames } from './support/alerting-metrics';
+import { metricNamesIn } from './support/alerting-promql';
+import { runTool } from './support/alerting-tools';
+
+const DASHBOARDS_DIR = join(REPO_ROOT, 'dashboards');
+const PLUGIN_ID = 'wedsync-scaling-panel';
+/** Panel types built into Grafana 11–13. */
+const CORE_PANEL_TYPES = new Set([
+  'alertlist', 'annolist', 'barchart', 'bargauge', 'candlestick', 'canvas', 'dashlist', 'datagrid', 'flamegraph', 'gauge', 'geomap',
+  'heatmap', 'histogram', 'logs', 'news', 'nodeGraph', 'piechart', 'row', 'stat', 'state-timeline', 'status-history', 'table', 'text',
+  'timeseries', 'traces', 'trend', 'xychart',
+]);
+
+interface Target { refId: string; expr: string; datasource?: { uid?: string } }
+interface Panel { id: number; type: string; title: string; datasource?: { type?: string; uid?: string }; targets?: Target[]; panels?: Panel[]; gridPos: { x: number; w: number } }
+interface Variable { name: string; type: string; query: unknown }
+interface Dashboard { uid: string; title: string; panels: Panel[]; templating: { list: Variable[] }; annotations?: { list: { expr?: string }[] } }
+
+const files = readdirSync(DASHBOARDS_DIR).filter((f) => f.endsWith('.json'));
+const load = (file: string) => JSON.parse(readFileSync(join(DASHBOARDS_DIR, file), 'utf8')) as Dashboard;
+const allPanels = (panels: Panel[]): Panel[] => panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
+const variableQuery = (v: Variable) => (typeof v.query === 'string' ? v.query : (v.query as { query?: string })?.query ?? '');
+/** Every PromQL expression in a dashboard: panel targets, annotation queries, variable queries. */
+function expressions(d: Dashboard): { where: string; expr: string }[] {
+  const out = allPanels(d.panels).flatMap((p) => (p.targets ?? []).map((t) => ({ where: `${p.title} [${t.refId}]`, expr: t.expr })));
+  for (const a of d.annotations?.list ?? []) if (a.expr) out.push({ where: 'annotation', expr: a.expr });
+  for (const v of d.templating.list) {
+    const m = variableQuery(v).match(/^label_values\((.+),\s*\w+\)$/);
+    if (m) out.push({ where: `variable ${v.name}`, expr: m[1] });
+  }
+  return out;
+}
+/** Grafana variables replaced by values PromQL accepts, so promtool can parse the query. */
+const interpolate = (expr: string) => expr.replace(/\$__rate_interval|\$__interval|\$__range/g, '5m').replace(/\$\{?(\w+)(?::\w+)?\}?/g, '.*');
+
+describe('metricNamesIn (the helper both rule and dashboard checks rely on)', () => {
+  test.each([
+    ['sum by (target) (rate(wedsync_agent_ticks_total{cluster=~"$cluster"}[$__rate_interval]))', ['wedsync_agent_ticks_total']],
+    ['histogram_quantile(0.95, sum by (le) (rate(x_seconds_bucket[5m]))) / on (job) group_left (cluster) up', ['x_seconds_bucket', 'up']],
+    ['count(a > bool 1) or vector(0) unless b offset 5m', ['a', 'b']],
+    ['wedsync_target:spec_changes:10m > 0 and on (cluster, target) max_over_time(c[10m]) == 1', ['wedsync_target:spec_changes:10m', 'c']],
+    ['label_replace(m, "dst", "$1", "src", "(.*)")', ['m']],
+  ])('%s → %j', (expr, names) => {
+    expect(metricNamesIn(expr).sort()).toEqual([...names].sort());
+  });
+});
+
+describe('dashboards', () => {
+  const allowed = allowedMetricNames();
+
+  test('there is a fleet overview, a target detail and an agent & sinks health dashboard', () => {
+    expect(files.sort()).toEqual(['wedsync-agent-health.json', 'wedsync-fleet-overview.json', 'wedsync-target-detail.json']);
+  });
+
+  describe.each(files)('%s', (file) => {
+    const d = load(file);
+    const panels = allPanels(d.panels);
+
+    test('Prometheus data source is a variable; cluster and target are query variables', () => {
+      const vars = Object.fromEntries(d.templating.list.map((v) => [v.name, v]));
+      expect(vars.datasource).toMatchObject({ type: 'datasource', query: 'prometheus' });
+      expect(vars.cluster?.type).toBe('query');
+      expect(vars.target?.type).toBe('query');
+      expect(variableQuery(vars.target)).toContain('$cluster');
+    });
+
+    test('every panel type is core Grafana or our plugin, ids are unique, the grid is 24 wide', () => {
+      for (const p of panels) {
+        expect({ panel: p.title, type: CORE_PANEL_TYPES.has(p.type) || p.type === PLUGIN_ID }).toEqual({ panel: p.title, type: true });
+        expect(p.gridPos.x + p.gridPos.w).toBeLessThanOrEqual(24);
+      }
+      expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
+    });
+
+    test('every query goes through the data source variable and is filtered by cluster', () => {
+      for (const p of panels.filter((x) => x.type !== 'row')) {
+        expect({ panel: p.title, uid: p.datasource?.uid }).toEqual({ panel: p.title, uid: '${datasource}' });
+        for (const t of p.targets ?? []) {
+          expect(t.datasource?.uid).toBe('${datasource}');
+          expect({ panel: p.title, expr: t.expr, filtered: t.expr.includes('cluster=~"$cluster"') }).toMatchObject({ filtered: true });
+        }
+      }
+    });
+
+    test('every query names only metrics the agent exports (METRIC) or our recording rules', () => {
+      const exprs = expressions(d);
+      expect(exprs.length).toBeGreaterThan(5);
+      for (const { where, expr } of exprs) {
+        const names = metricNamesIn(expr);
+        expect({ where, names: names.length > 0 }).toEqual({ where, names: true });
+        expect({ where, unknown: names.filter((n) => !allowed.has(n)) }).toEqual({ where, unknown: [] });
+      }
+    });
+
+    test('every query is valid PromQL (parsed by the real promtool)', () => {
+      const rules = expressions(d).map(({ expr }, i) => ({ record: `dashboard_query:check:${i}`, expr: interpolate(expr) }));
+      const dir = mkdtempSync(join(tmpdir(), 'wedsync-dashboards-'));
+      try {
+        const rulesFile = join(dir, 'queries.rules.yml');
+        writeFileSync(rulesFile, stringify({ groups: [{ name: 'dashboard-queries', rules }] }));
+        const r = runTool('promtool', ['check', 'rules', rulesFile]);
+        expect(r.output).toContain(`SUCCESS: ${rules.length} rules found`);
+        expect(r.status).toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  test('the target detail dashboard uses the WedSync panel plugin with the series roles it reads', () => {
+    const panel = allPanels(load('wedsync-target-detail.json').panels).find((p) => p.type === PLUGIN_ID);
+    expect(panel).toBeDefined();
+    expect(panel!.targets!.map((t) => t.refId)).toEqual(expect.arrayContaining(['observed', 'forecast', 'lower', 'upper', 'current', 'desired', 'anomaly']));
+    const pluginJson = join(REPO_ROOT, 'grafana-plugin', 'src', 'plugin.json');
+    if (existsSync(pluginJson)) expect(JSON.parse(readFileSync(pluginJson, 'utf8')).id).toBe(PLUGIN_ID);
+  });
+
+  test('the fleet overview shows load vs forecast, replicas and protections for all targets', () => {
+    const exprs = expressions(load('wedsync-fleet-overview.json')).map((e) => e.expr).join('\n');
+    for (const metric of ['wedsync_agent_observed_load', 'wedsync_agent_forecast_load', 'wedsync_agent_replicas_current', 'wedsync_agent_protection_active', 'wedsync_agent_deploy_freeze'])
+      expect(exprs).toContain(metric);
+  });
+
+  test('the health dashboard covers the agent, its loop and every sink metric', () => {
+    const exprs = expressions(load('wedsync-agent-health.json')).map((e) => e.expr).join('\n');
+    for (const metric of ['up{job="wedsync-agent"', 'wedsync_agent_leader', 'wedsync_agent_tick_duration_seconds_bucket', 'wedsync_agent_sink_exported_samples_total', 'wedsync_agent_sink_failed_exports_total', 'wedsync_agent_sink_dropped_samples_total', 'wedsync_agent_sink_queue_length'])
+      expect(exprs).toContain(metric);
+  });
+});
