@@ -7,10 +7,10 @@ import type { AddressInfo } from 'node:net';
 import type { LoadedConfig } from './config/load';
 import { CalendarStore } from './calendar/calendar-source';
 import { indexCalendar } from './calendar/rules';
-import { EwmaDetector } from './detect/ewma-detector';
+import { createDetector } from './detect/combined-detector';
 import type { DetectorFactory } from './detect/detector';
 import type { ForecasterFactory } from './forecast/forecaster';
-import { LevelPlusCalendarForecaster } from './forecast/naive-forecaster';
+import { createForecaster } from './forecast/seasonal-calendar-forecaster';
 import { ControlLoop } from './loop';
 import { createAgentMetrics, type AgentMetrics } from './metrics/agent-metrics';
 import { createApp } from './api/app';
@@ -19,6 +19,12 @@ import { parseEnvTokens, TOKENS_ENV, type TokenEntry } from './api/auth';
 import type { AuditHook } from './api/audit';
 import { DryRunScaler } from './scale/dry-run-scaler';
 import type { Scaler } from './scale/scaler';
+import { SinkFanout } from './sinks/fanout';
+import { buildSinks } from './sinks/registry';
+import { collectSamples } from './sinks/samples';
+import type { SinkHealth } from './sinks/sink';
+import type { SinkDeps } from './sinks/sink-deps';
+import { createSinkMetrics } from './sinks/sink-metrics';
 import { buildSources } from './sources/registry';
 import type { LoadSource } from './sources/source';
 import { AgentState } from './state';
@@ -39,6 +45,8 @@ export interface AgentOptions {
   env?: Record<string, string | undefined>;
   /** Called for every change made through the operator API (the Kubernetes scaler records Events). */
   onAudit?: AuditHook;
+  /** Test hooks for the sinks: a fake backoff clock, the console sink's stream, a TLS agent for PagerDuty. */
+  sinkDeps?: Partial<Pick<SinkDeps, 'timers' | 'stdout' | 'pagerDutyAgent' | 'backoff' | 'random'>>;
 }
 
 export class Agent {
@@ -46,6 +54,8 @@ export class Agent {
   readonly metrics: AgentMetrics;
   readonly loop: ControlLoop;
   readonly sources: Record<string, LoadSource>;
+  /** Every configured sink, fed after each tick; see sinks/fanout.ts. */
+  readonly sinks: SinkFanout;
   readonly logger: Logger;
   private server: Server | null = null;
   private readonly clock: Clock;
@@ -69,6 +79,13 @@ export class Agent {
     );
     this.metrics = createAgentMetrics(this.state);
     this.sources = buildSources(config.sources, { calendar: () => this.state.calendar });
+    const registry = this.metrics.registry;
+    this.sinks = new SinkFanout({
+      entries: buildSinks(config.sinks, { cluster: config.agent.cluster, metrics: createSinkMetrics(registry), logger: this.logger, ...opts.sinkDeps }),
+      collect: (atMs) => collectSamples(registry, atMs),
+      clock,
+      logger: this.logger,
+    });
     const loopConfig = opts.tickIntervalMs ? { ...config, agent: { ...config.agent, tickSeconds: opts.tickIntervalMs / 1000 } } : config;
     this.loop = new ControlLoop({
       config: loopConfig,
@@ -79,9 +96,15 @@ export class Agent {
       clock,
       metrics: this.metrics,
       logger: this.logger,
-      newDetector: opts.newDetector ?? (() => new EwmaDetector()),
-      newForecaster: opts.newForecaster ?? (() => new LevelPlusCalendarForecaster()),
+      newDetector: opts.newDetector ?? (() => createDetector()),
+      newForecaster: opts.newForecaster ?? (() => createForecaster()),
+      afterTick: this.sinks.afterTick,
     });
+  }
+
+  /** Health of every sink, for GET /status (StatusDto.sinks). */
+  sinkHealth(): SinkHealth[] {
+    return this.sinks.health();
   }
 
   /** Starts the loop and the HTTP server; resolves with the bound address. */
@@ -94,6 +117,7 @@ export class Agent {
       registry: this.metrics.registry,
       sources: this.sources,
       onAudit: this.onAudit,
+      sinks: () => this.sinkHealth(),
       clock: this.clock,
       logger: this.logger,
     });
@@ -102,16 +126,62 @@ export class Agent {
       const s = app.listen(port, host, () => resolve(s));
       s.once('error', reject);
     });
+    await this.backfill();
     this.loop.start();
     const addr = this.server.address() as AddressInfo;
     this.logger.info({ host: addr.address, port: addr.port, mode: this.state.info.mode, targets: this.state.targets.size }, 'agent started');
     return addr;
   }
 
+  /**
+   * Cold start: feeds each target's forecaster and detector `forecast.backfillHours` of history from its
+   * source (Prometheus query_range, which the source splits into chunks), before the first tick. A
+   * failure or a slow source is logged and skipped — the forecaster then starts from the calendar prior.
+   */
+  private async backfill(deadlineMs = 30_000): Promise<void> {
+    const { config } = this.loaded;
+    if (config.forecast.backfillHours <= 0) return;
+    const to = this.clock();
+    const from = to - config.forecast.backfillHours * 3_600_000;
+    const stepMs = config.forecast.stepSeconds * 1000;
+    let abandoned = false;
+    const one = async (target: (typeof config.targets)[number]): Promise<void> => {
+      const source = this.sources[target.load.source];
+      if (!source?.history) return;
+      try {
+        const points = await source.history(target, from, to, stepMs);
+        if ('error' in points) {
+          this.logger.warn({ target: target.id, error: points.error }, 'backfill failed; forecasting from the calendar prior until history builds up');
+          return;
+        }
+        // History arriving after the deadline would reach a loop that has moved on: drop it.
+        if (abandoned) return;
+        this.loop.seed(target.id, points);
+        this.logger.info({ target: target.id, points: points.length }, 'backfilled history');
+      } catch (err) {
+        this.logger.warn({ target: target.id, error: (err as Error).message }, 'backfill failed; forecasting from the calendar prior until history builds up');
+      }
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        abandoned = true;
+        this.logger.warn({ deadlineMs }, 'backfill still running at its deadline; starting the loop without the rest');
+        resolve();
+      }, deadlineMs);
+      timer.unref();
+    });
+    await Promise.race([Promise.all(config.targets.map(one)), timeout]);
+    clearTimeout(timer);
+  }
+
   /** Stops ticking, finishes the tick in flight, closes the server. Idempotent; bounded by `deadlineMs`. */
   stop(deadlineMs = 9000): Promise<void> {
     this.stopping ??= (async () => {
+      const started = Date.now();
       await this.loop.stop(deadlineMs - 1000);
+      // Sinks flush what the last tick queued, within what is left of the deadline (at least 1 s).
+      await this.sinks.shutdown(Math.max(1000, deadlineMs - (Date.now() - started) - 500));
       await Promise.all(Object.values(this.sources).map((s) => s.close?.()));
       if (this.server) {
         const server = this.server;
