@@ -8,7 +8,7 @@ import type { AgentState } from '../state';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
 import type { SinkEntry } from './registry';
-import type { FlushResult, Sample, SinkHealth } from './sink';
+import type { FlushResult, Sample, Sink, SinkHealth } from './sink';
 
 export interface FanoutOptions {
   entries: SinkEntry[];
@@ -49,6 +49,11 @@ export class SinkFanout {
   /** The promise of the collection in flight, if any (tests and benchmarks await it). */
   whenCollected(): Promise<void> {
     return this.collecting ?? Promise.resolve();
+  }
+
+  /** A sink by name (tests, the demo's memory sink). */
+  find(name: string): Sink | undefined {
+    return this.opts.entries.find((e) => e.sink.name === name)?.sink;
   }
 
   health(): SinkHealth[] {
