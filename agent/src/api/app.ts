@@ -14,6 +14,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Bodies change every request (timestamps); hashing each one for an ETag would cost more than it saves.
+  app.set('etag', false);
   app.use(opsRoutes(deps.state, deps.registry));
   if (deps.api) app.use('/api/v1', deps.api);
   app.use((_req, res) => {

@@ -94,22 +94,29 @@ export function targetStatusDto(t: TargetState, state: AgentState, nowMs: number
   };
 }
 
-export function statusDto(state: AgentState, nowMs: number, sinks: SinkStatus[]): StatusDto {
-  const i = state.info;
+export function agentDto(i: AgentState['info'], nowMs: number): StatusDto['agent'] {
   return {
-    agent: {
-      version: i.version,
-      cluster: i.cluster,
-      mode: i.mode,
-      leader: i.leader,
-      startedAt: iso(i.startedAtMs),
-      lastTick: isoOrNull(i.lastTickMs),
-      lastTickDurationMs: i.lastTickDurationMs,
-      ticks: i.ticks,
-      now: iso(nowMs),
-    },
+    version: i.version,
+    cluster: i.cluster,
+    mode: i.mode,
+    leader: i.leader,
+    startedAt: iso(i.startedAtMs),
+    lastTick: isoOrNull(i.lastTickMs),
+    lastTickDurationMs: i.lastTickDurationMs,
+    ticks: i.ticks,
+    now: iso(nowMs),
+  };
+}
+
+export function calendarSourcesDto(state: AgentState): StatusDto['calendar'] {
+  return state.calendarSources.map((s) => ({ location: s.location, ok: s.ok, weddings: s.weddings, lastSuccess: isoOrNull(s.lastSuccessMs), lastError: s.lastError }));
+}
+
+export function statusDto(state: AgentState, nowMs: number, sinks: SinkStatus[]): StatusDto {
+  return {
+    agent: agentDto(state.info, nowMs),
     targets: [...state.targets.values()].map((t) => targetStatusDto(t, state, nowMs)),
     sinks,
-    calendar: state.calendarSources.map((s) => ({ location: s.location, ok: s.ok, weddings: s.weddings, lastSuccess: isoOrNull(s.lastSuccessMs), lastError: s.lastError })),
+    calendar: calendarSourcesDto(state),
   };
 }

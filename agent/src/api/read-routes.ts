@@ -3,7 +3,8 @@ import type { Router } from 'express';
 import { daysOverlapping } from '../calendar/rules';
 import { requireRole } from './auth';
 import { HttpError } from './errors';
-import { anomalyDto, auditDto, calendarWindowDto, decisionDto, iso, statusDto, type SinkStatus } from './dto';
+import { anomalyDto, auditDto, calendarWindowDto, decisionDto, iso, type SinkStatus } from './dto';
+import { StatusCache } from './status-cache';
 import { parse, sinceMs, targetOr404, type RouteContext } from './context';
 import {
   anomaliesQuerySchema,
@@ -32,9 +33,10 @@ export function registerReadRoutes(r: Router, ctx: RouteContext, sinks: () => Si
   const { state, clock } = ctx;
   const viewer = requireRole('viewer');
 
+  const status = new StatusCache(state);
   r.get('/status', viewer, (req, res) => {
     parse(emptyQuerySchema, req.query, 'query');
-    res.json(statusDto(state, clock(), sinks()));
+    res.type('application/json').send(status.body(clock(), sinks()));
   });
 
   r.get('/targets/:id/forecast', viewer, (req, res) => {

@@ -1,0 +1,22 @@
+/**
+ * Child process of `npm run bench:api`: the operator API over a state shaped like a real agent's
+ * (20 targets with forecasts, decisions, anomalies and overrides), on 127.0.0.1, port 0. Running it
+ * apart from autocannon keeps the load generator off the server's event loop. Limits are raised so
+ * the bench measures the API, not its own rate limiter.
+ */
+import { startTestApi, HOUR, NOW } from '../src/api/__fixtures__/harness';
+
+async function main(): Promise<void> {
+  const api = await startTestApi(
+    { rateLimitPerMinute: 100_000_000, ingestSamplesPerSecond: 1_000_000_000, ingestMaxConcurrent: 64, maxIngestSamples: 10_000 },
+    { targetCount: 20 },
+  );
+  let i = 0;
+  for (const id of api.state.targets.keys()) {
+    api.state.overrides.push({ id: `o-${i++}`, targetId: id, type: 'floor', replicas: 6, untilMs: NOW + 2 * HOUR, untilWeddingEnds: false, reason: 'bench', author: 'bench', createdAtMs: NOW });
+  }
+  process.send!({ base: api.base, tokens: { operator: api.auth('operator'), viewer: api.auth('viewer') } });
+  process.on('disconnect', () => void api.close().then(() => process.exit(0)));
+}
+
+void main();
