@@ -18,6 +18,8 @@ import { createApiRouter } from './api/router';
 import { parseEnvTokens, TOKENS_ENV, type TokenEntry } from './api/auth';
 import type { AuditHook } from './api/audit';
 import { DryRunScaler } from './scale/dry-run-scaler';
+import { KubernetesActuator } from './scale/kubernetes/actuator';
+import type { KubeApi } from './scale/kubernetes/kube-api';
 import type { Scaler } from './scale/scaler';
 import { SinkFanout } from './sinks/fanout';
 import { buildSinks } from './sinks/registry';
@@ -43,8 +45,10 @@ export interface AgentOptions {
   tickIntervalMs?: number;
   /** Where WEDSYNC_API_TOKENS (role:token,…) is read from; defaults to process.env. */
   env?: Record<string, string | undefined>;
-  /** Called for every change made through the operator API (the Kubernetes scaler records Events). */
+  /** Called for every change made through the operator API (default: a Kubernetes Event, when connected). */
   onAudit?: AuditHook;
+  /** The Kubernetes API to act through (tests: in memory or a stand-in); default: the client per kubernetes.connection. */
+  kubeApi?: KubeApi;
   /** Test hooks for the sinks: a fake backoff clock, the console sink's stream, a TLS agent for PagerDuty. */
   sinkDeps?: Partial<Pick<SinkDeps, 'timers' | 'stdout' | 'pagerDutyAgent' | 'backoff' | 'random'>>;
 }
@@ -57,6 +61,8 @@ export class Agent {
   /** Every configured sink, fed after each tick; see sinks/fanout.ts. */
   readonly sinks: SinkFanout;
   readonly logger: Logger;
+  /** Scaler, leader election, override persistence and Events, when kubernetes.connection is not "none". */
+  readonly actuator: KubernetesActuator | null;
   private server: Server | null = null;
   private readonly clock: Clock;
   /** Accepted API tokens: config digests plus WEDSYNC_API_TOKENS (hashed here; plain tokens are not kept). */
@@ -70,7 +76,6 @@ export class Agent {
     this.clock = clock;
     // A malformed WEDSYNC_API_TOKENS fails start-up (naming the entry, never the token), like a bad config.
     this.apiTokens = [...config.api.tokens, ...parseEnvTokens((opts.env ?? process.env)[TOKENS_ENV])];
-    this.onAudit = opts.onAudit;
     this.logger = opts.logger ?? createLogger(config.agent.logLevel);
     this.state = new AgentState(
       { version: VERSION, cluster: config.agent.cluster, mode: config.agent.mode, leader: true, startedAtMs: clock(), lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false },
@@ -80,6 +85,11 @@ export class Agent {
     this.metrics = createAgentMetrics(this.state);
     this.sources = buildSources(config.sources, { calendar: () => this.state.calendar });
     const registry = this.metrics.registry;
+    const kube = !opts.scaler && (config.kubernetes.connection !== 'none' || opts.kubeApi !== undefined);
+    this.actuator = kube
+      ? new KubernetesActuator({ config, baseDir: loaded.baseDir, state: this.state, clock, logger: this.logger, registry, api: opts.kubeApi, env: opts.env })
+      : null;
+    this.onAudit = opts.onAudit ?? this.actuator?.auditHook;
     this.sinks = new SinkFanout({
       entries: buildSinks(config.sinks, { cluster: config.agent.cluster, metrics: createSinkMetrics(registry), logger: this.logger, ...opts.sinkDeps }),
       collect: (atMs) => collectSamples(registry, atMs),
@@ -91,14 +101,18 @@ export class Agent {
       config: loopConfig,
       state: this.state,
       sources: this.sources,
-      scaler: opts.scaler ?? new DryRunScaler(clock),
+      scaler: opts.scaler ?? this.actuator?.scaler ?? new DryRunScaler(clock),
+      isLeader: this.actuator?.isLeader,
       calendar: new CalendarStore(config.calendar.sources, loaded.baseDir, clock),
       clock,
       metrics: this.metrics,
       logger: this.logger,
       newDetector: opts.newDetector ?? (() => createDetector()),
       newForecaster: opts.newForecaster ?? (() => createForecaster()),
-      afterTick: this.sinks.afterTick,
+      afterTick: (s) => {
+        this.actuator?.afterTick(s);
+        this.sinks.afterTick(s);
+      },
     });
   }
 
@@ -122,6 +136,8 @@ export class Agent {
       logger: this.logger,
     });
     const app = createApp({ state: this.state, registry: this.metrics.registry, api });
+    // Connect, take part in the election and load persisted overrides before serving or ticking.
+    await this.actuator?.start();
     this.server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(port, host, () => resolve(s));
       s.once('error', reject);
@@ -180,6 +196,8 @@ export class Agent {
     this.stopping ??= (async () => {
       const started = Date.now();
       await this.loop.stop(deadlineMs - 1000);
+      // Persist override edits and hand the Lease to the standby now rather than after it expires.
+      await this.actuator?.stop();
       // Sinks flush what the last tick queued, within what is left of the deadline (at least 1 s).
       await this.sinks.shutdown(Math.max(1000, deadlineMs - (Date.now() - started) - 500));
       await Promise.all(Object.values(this.sources).map((s) => s.close?.()));

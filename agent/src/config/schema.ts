@@ -286,9 +286,19 @@ export const configSchema = z
         leaseName: z.string().default('wedsync-agent'),
         leaseNamespace: z.string().default('wedsync'),
         leaseDurationSeconds: positiveSeconds.default(15),
+        /** A leader that could not renew for this long stops acting (default 2/3 of the lease). */
+        renewDeadlineSeconds: positiveSeconds.optional(),
+        /** Time between leader-election rounds (default lease ÷ 7.5). */
+        retryPeriodSeconds: positiveSeconds.optional(),
+        /** kubeconfig context (default: the file's current context). */
+        context: z.string().min(1).optional(),
+        /** This replica's name in the Lease (default: $POD_NAME, else the host name). */
+        identity: z.string().min(1).optional(),
+        /** Annotation on each target workload that persists operator overrides. */
+        overridesAnnotation: z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9][-A-Za-z0-9_.]*$/, 'must be a Kubernetes annotation key').default('wedsync.io/overrides'),
       })
       .strict()
-      .default({ connection: 'none', leaseName: 'wedsync-agent', leaseNamespace: 'wedsync', leaseDurationSeconds: 15 }),
+      .default({ connection: 'none', leaseName: 'wedsync-agent', leaseNamespace: 'wedsync', leaseDurationSeconds: 15, overridesAnnotation: 'wedsync.io/overrides' }),
     detection: z
       .object({
         /** Scores at or above this mark an anomaly (kept in the recent list, counted, shown on the panel). */
@@ -328,6 +338,9 @@ export const configSchema = z
     });
     if (cfg.kubernetes.connection === 'kubeconfig' && !cfg.kubernetes.kubeconfig)
       ctx.addIssue({ code: 'custom', path: ['kubernetes', 'kubeconfig'], message: 'is required when connection is "kubeconfig"' });
+    const k = cfg.kubernetes;
+    if (k.renewDeadlineSeconds !== undefined && k.renewDeadlineSeconds >= k.leaseDurationSeconds)
+      ctx.addIssue({ code: 'custom', path: ['kubernetes', 'renewDeadlineSeconds'], message: `must be below leaseDurationSeconds (${k.leaseDurationSeconds}) so a stalled leader stops before its Lease can be taken` });
     if (cfg.agent.mode === 'act' && cfg.kubernetes.connection === 'none')
       ctx.addIssue({ code: 'custom', path: ['agent', 'mode'], message: 'mode "act" needs a Kubernetes connection (kubernetes.connection is "none")' });
   });

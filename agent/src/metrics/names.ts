@@ -34,6 +34,14 @@ export const METRIC = {
   scaleOperationsTotal: 'wedsync_agent_scale_operations_total',
   scaleErrorsTotal: 'wedsync_agent_scale_errors_total',
 
+  // Kubernetes actuator (leader is above); shadow mode compares with what the HPA ran
+  podStartupSeconds: 'wedsync_agent_pod_startup_seconds',
+  shadowClusterReplicas: 'wedsync_agent_shadow_cluster_replicas',
+  shadowHeldBackTotal: 'wedsync_agent_shadow_held_back_total',
+  kubernetesEventFailuresTotal: 'wedsync_agent_kubernetes_event_failures_total',
+  overrideSyncFailuresTotal: 'wedsync_agent_override_sync_failures_total',
+  leaderTransitionsTotal: 'wedsync_agent_leader_transitions_total',
+
   // Wedding protections
   activeWeddings: 'wedsync_agent_active_weddings',
   calendarWeddings: 'wedsync_agent_calendar_weddings',

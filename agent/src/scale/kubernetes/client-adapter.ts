@@ -19,7 +19,11 @@ export type KubeConnection = { connection: 'in-cluster' } | { connection: 'kubec
 
 export function makeKubeConfig(k8s: KubernetesClientModule, conn: KubeConnection): K8s.KubeConfig {
   const kc = new k8s.KubeConfig();
-  if (conn.connection === 'in-cluster') kc.loadFromCluster();
+  if (conn.connection === 'in-cluster') {
+    if (!process.env.KUBERNETES_SERVICE_HOST)
+      throw new Error('kubernetes.connection is "in-cluster" but KUBERNETES_SERVICE_HOST is not set: run the agent in a pod, or use connection "kubeconfig"');
+    kc.loadFromCluster();
+  }
   else if (conn.connection === 'kubeconfig') {
     kc.loadFromFile(conn.kubeconfig);
     if (conn.context) kc.setCurrentContext(conn.context);

@@ -22,6 +22,7 @@ export class KubeEventRecorder implements EventRecorder {
     private readonly api: KubeApi,
     private readonly clock: () => number,
     private readonly logger?: Logger,
+    private readonly onFailure?: () => void,
   ) {}
 
   async record(ref: WorkloadRef & { uid?: string }, reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal'): Promise<void> {
@@ -30,6 +31,7 @@ export class KubeEventRecorder implements EventRecorder {
       await this.api.createEvent(event);
     } catch (err) {
       this.failures++;
+      this.onFailure?.();
       this.logger?.warn({ err: (err as Error).message, reason, target: `${ref.namespace}/${ref.name}` }, 'could not write Kubernetes Event');
     }
   }

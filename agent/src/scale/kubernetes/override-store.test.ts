@@ -78,3 +78,17 @@ describe('OverrideStore', () => {
     expect(a.state.overrides.map((o) => o.id)).toEqual(['ok', 'local']);
   });
 });
+
+describe('OverrideStore read-only (dry-run and shadow)', () => {
+  test('loads what the cluster holds and keeps local overrides, but never writes', async () => {
+    const api = new InMemoryKubeApi();
+    api.addWorkload(t.kubernetes, { specReplicas: 3, annotations: { [OVERRIDES_ANNOTATION]: JSON.stringify([override('remote')]) } });
+    const a = replica(api, () => T0);
+    const store = new OverrideStore(api, [t], a.state, () => T0, { readOnly: true });
+    a.state.overrides.push(override('local'));
+    await store.sync();
+    await store.sync();
+    expect(a.state.overrides.map((o) => o.id).sort()).toEqual(['local', 'remote']);
+    expect(api.calls.filter((c) => c.method === 'patchWorkloadAnnotations')).toHaveLength(0);
+  });
+});

@@ -14,21 +14,33 @@ import type { KubeApi } from './kube-api';
 
 export const OVERRIDES_ANNOTATION = 'wedsync.io/overrides';
 
+export interface OverrideStoreOptions {
+  logger?: Logger;
+  annotation?: string;
+  /** Dry-run and shadow modes: load overrides from the cluster, never write the annotation. */
+  readOnly?: boolean;
+  onFailure?: () => void;
+}
+
 const TYPES = new Set(['pin', 'floor', 'freeze']);
 
 export class OverrideStore {
   /** Per target: the overrides as last written to or read from the annotation. */
   private readonly synced = new Map<string, Map<string, Override>>();
   failures = 0;
+  private readonly annotation: string;
+  private readonly logger?: Logger;
 
   constructor(
     private readonly api: KubeApi,
     private readonly targets: TargetConfig[],
     private readonly state: AgentState,
     private readonly clock: () => number,
-    private readonly logger?: Logger,
-    private readonly annotation = OVERRIDES_ANNOTATION,
-  ) {}
+    private readonly opts: OverrideStoreOptions = {},
+  ) {
+    this.annotation = opts.annotation ?? OVERRIDES_ANNOTATION;
+    this.logger = opts.logger;
+  }
 
   /** One round for every target; failures are logged and counted, and the target retries next round. */
   async sync(): Promise<void> {
@@ -36,6 +48,7 @@ export class OverrideStore {
       this.targets.map((t) =>
         this.syncTarget(t).catch((err: Error) => {
           this.failures++;
+          this.opts.onFailure?.();
           this.logger?.warn({ target: t.id, err: err.message }, 'could not sync overrides with the cluster');
         }),
       ),
@@ -48,17 +61,19 @@ export class OverrideStore {
     const added = startLocal.filter((o) => !base.has(o.id));
     const removed = new Set([...base.keys()].filter((id) => !startLocal.some((o) => o.id === id)));
 
-    const merged = await retryOnConflict(async () => {
+    const { merged, stored } = await retryOnConflict(async () => {
       const w = await this.api.readWorkload(target.kubernetes);
       const raw = w.annotations[this.annotation];
       const now = this.clock();
-      const byId = new Map(this.parse(raw, target.id).map((o) => [o.id, o]));
+      const remote = this.parse(raw, target.id);
+      const byId = new Map(remote.map((o) => [o.id, o]));
       for (const id of removed) byId.delete(id);
       for (const o of added) byId.set(o.id, o);
       const live = [...byId.values()].filter((o) => o.untilMs > now).sort((a, b) => a.id.localeCompare(b.id));
       const text = live.length ? JSON.stringify(live) : null;
+      if (this.opts.readOnly) return { merged: live, stored: remote };
       if (text !== (raw ?? null)) await this.api.patchWorkloadAnnotations(target.kubernetes, { [this.annotation]: text }, w.resourceVersion);
-      return live;
+      return { merged: live, stored: live };
     });
 
     // The API may have changed this target's overrides while we talked to the cluster: keep those edits
@@ -69,7 +84,7 @@ export class OverrideStore {
     const late = fresh.filter((o) => !startIds.has(o.id));
     const finalList = [...merged.filter((o) => !(startIds.has(o.id) && !freshIds.has(o.id))), ...late];
     this.state.overrides = [...this.state.overrides.filter((o) => o.targetId !== target.id), ...finalList];
-    this.synced.set(target.id, new Map(merged.map((o) => [o.id, o])));
+    this.synced.set(target.id, new Map(stored.map((o) => [o.id, o])));
   }
 
   private local(targetId: string): Override[] {

@@ -1,0 +1,139 @@
+/**
+ * The Kubernetes side of the agent, assembled from config: the scaler (behind the agent's mode), leader
+ * election, the override annotation store, Events and the audit hook. agent.ts builds one when
+ * kubernetes.connection is not "none", passes `scaler` and `isLeader` to the loop, calls `afterTick`
+ * after each tick, and `start()`/`stop()` around the agent's life. The client library is loaded by
+ * `start()` (a real dynamic import); tests pass an `api` instead.
+ */
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import type { Registry } from 'prom-client';
+import type { AgentConfig } from '../../config/schema';
+import type { AgentState, AuditEntry } from '../../state';
+import type { Logger } from '../../util/logger';
+import { ModeScaler } from '../mode-scaler';
+import { ShadowReport } from '../shadow-report';
+import { createActuatorMetrics, type ActuatorMetrics } from './actuator-metrics';
+import { createKubeApi, loadKubernetesClient, makeKubeConfig, type KubeConnection } from './client-adapter';
+import { createAuditEventHook, KubeEventRecorder, NO_EVENTS, type EventRecorder } from './event-recorder';
+import type { KubeApi } from './kube-api';
+import { KubernetesScaler } from './kubernetes-scaler';
+import { lazyKubeApi } from './lazy-kube-api';
+import { LeaseLeaderElector } from './leader-election';
+import { OverrideStore } from './override-store';
+
+export interface ActuatorDeps {
+  config: AgentConfig;
+  /** Folder of the config file: a relative kubeconfig path resolves against it. */
+  baseDir: string;
+  state: AgentState;
+  clock: () => number;
+  logger: Logger;
+  registry: Registry;
+  /** A ready KubeApi (tests: in memory or against a stand-in); default: the real client, per config. */
+  api?: KubeApi;
+  env?: Record<string, string | undefined>;
+}
+
+export class KubernetesActuator {
+  readonly api: KubeApi;
+  readonly scaler: ModeScaler;
+  readonly elector: LeaseLeaderElector;
+  readonly overrides: OverrideStore;
+  readonly events: EventRecorder;
+  readonly shadow = new ShadowReport();
+  readonly metrics: ActuatorMetrics;
+  readonly identity: string;
+  /** For the API's Auditor (api/audit.ts AuditHook): an Event on the target per audited change (act mode). */
+  readonly auditHook: (entry: AuditEntry) => Promise<void>;
+  private syncTimer: NodeJS.Timeout | null = null;
+  private syncing: Promise<void> | null = null;
+
+  constructor(private readonly deps: ActuatorDeps) {
+    const { config, state, clock, logger } = deps;
+    const k = config.kubernetes;
+    const env = deps.env ?? process.env;
+    const mode = config.agent.mode;
+    this.identity = k.identity ?? env.POD_NAME ?? `${hostname()}_${process.pid}`;
+    this.api = deps.api ?? lazyKubeApi(() => connect(connection(config, deps.baseDir)));
+    this.metrics = createActuatorMetrics(deps.registry, state, this.shadow);
+    // dry-run and shadow change nothing in the cluster (the Lease aside): no patches, no Events, no annotation writes.
+    this.events = mode === 'act' ? new KubeEventRecorder(this.api, clock, logger, () => this.metrics.eventFailures.inc()) : NO_EVENTS;
+    this.scaler = new ModeScaler(new KubernetesScaler(this.api, this.events, clock), mode, (w) => {
+      this.metrics.heldBack.inc({ target: w.targetId, direction: w.to > w.from ? 'up' : 'down' });
+      logger.info({ target: w.targetId, from: w.from, to: w.to, reasons: w.reasons, mode }, 'would scale (not acting in this mode)');
+    });
+    this.overrides = new OverrideStore(this.api, config.targets, state, clock, {
+      logger,
+      annotation: k.overridesAnnotation,
+      readOnly: mode !== 'act',
+      onFailure: () => this.metrics.overrideSyncFailures.inc(),
+    });
+    state.info.leader = false;
+    this.elector = new LeaseLeaderElector(this.api, {
+      namespace: k.leaseNamespace,
+      name: k.leaseName,
+      identity: this.identity,
+      leaseDurationSeconds: k.leaseDurationSeconds,
+      renewDeadlineSeconds: k.renewDeadlineSeconds,
+      retryPeriodSeconds: k.retryPeriodSeconds,
+      clock,
+      logger,
+      onChange: (leader) => {
+        state.info.leader = leader;
+        this.metrics.leaderTransitions.inc();
+      },
+    });
+    this.auditHook = createAuditEventHook(this.events, config.targets);
+  }
+
+  /** Only the leader acts; the loop asks before every change. */
+  isLeader = (): boolean => this.elector.isLeader();
+
+  /** Shadow mode: compare this tick's decisions with what the cluster ran. */
+  afterTick(state: AgentState): void {
+    if (this.scaler.mode === 'shadow') this.shadow.observe(state);
+  }
+
+  /** Connects (fails loudly if the client cannot be configured), runs a first election round and loads overrides. */
+  async start(): Promise<void> {
+    if ('ready' in this.api) await (this.api as { ready(): Promise<unknown> }).ready();
+    await this.elector.tryAcquireOrRenew();
+    await this.syncOverrides();
+    this.elector.start();
+    this.syncTimer = setInterval(() => void this.syncOverrides(), this.deps.config.agent.tickSeconds * 1000);
+    this.syncTimer.unref();
+    this.deps.logger.info({ identity: this.identity, leader: this.elector.isLeader(), mode: this.scaler.mode }, 'kubernetes actuator started');
+  }
+
+  /** Writes pending override changes, then hands the Lease over. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    this.syncTimer = null;
+    await this.syncOverrides();
+    await this.elector.stop();
+  }
+
+  /** One override round at a time; never rejects (the store counts and logs its failures). */
+  syncOverrides(): Promise<void> {
+    this.syncing ??= this.overrides.sync().finally(() => {
+      this.syncing = null;
+    });
+    return this.syncing;
+  }
+}
+
+function connection(config: AgentConfig, baseDir: string): KubeConnection {
+  const k = config.kubernetes;
+  if (k.connection === 'kubeconfig') return { connection: 'kubeconfig', kubeconfig: resolve(baseDir, k.kubeconfig!), context: k.context };
+  return { connection: 'in-cluster' };
+}
+
+async function connect(conn: KubeConnection): Promise<KubeApi> {
+  try {
+    const k8s = await loadKubernetesClient();
+    return createKubeApi(k8s, makeKubeConfig(k8s, conn));
+  } catch (err) {
+    throw new Error(`cannot connect to Kubernetes (kubernetes.connection "${conn.connection}"): ${(err as Error).message}`);
+  }
+}
