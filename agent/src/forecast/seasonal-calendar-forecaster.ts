@@ -53,6 +53,12 @@ export class SeasonalCalendarForecaster implements Forecaster {
   private beta = 1;
   private band: [number, number] = [-0.2, 0.2];
   private lastFitMs = -Infinity;
+  /**
+   * Seasonal profile values by instant. The loop asks every tick for a horizon that moved by one step,
+   * so all but one point were computed last time; cleared at each refit (β changes the profile).
+   */
+  private readonly profileCache = new Map<number, number>();
+  private cacheLag = 0;
 
   constructor(private readonly o: SeasonalForecasterOptions = DEFAULT_FORECASTER_OPTIONS) {
     this.history = new HistoryBuffer(o.capacity);
@@ -76,7 +82,20 @@ export class SeasonalCalendarForecaster implements Forecaster {
     if (span < DAY_MS - tol) return this.levelOnly(fromMs, stepMs, steps, ctx, end);
 
     if (Math.abs(fromMs - this.lastFitMs) >= this.o.refitEveryMs) this.refit(ctx, lag, count, tol, end, fromMs);
-    const profile = (t: number): number => this.profileAt(t, ctx, lag, count, tol, fromMs);
+    if (lag !== this.cacheLag || this.profileCache.size > 50_000) {
+      this.profileCache.clear();
+      this.cacheLag = lag;
+    }
+    const profile = (t: number): number => {
+      // Cacheable only when no lag had to step back past the origin (then the value depends on it).
+      if (t - lag >= fromMs) return this.profileAt(t, ctx, lag, count, tol, fromMs);
+      let v = this.profileCache.get(t);
+      if (v === undefined) {
+        v = this.profileAt(t, ctx, lag, count, tol, fromMs);
+        this.profileCache.set(t, v);
+      }
+      return v;
+    };
     const level = this.levelFactor(profile, ctx, fromMs, end);
     const points: ForecastPoint[] = [];
     for (let k = 1; k <= steps; k++) {
@@ -145,6 +164,7 @@ export class SeasonalCalendarForecaster implements Forecaster {
     }
     const fitted = xs.length >= 30 ? fitThroughOrigin(xs, ys) : NaN;
     this.beta = Number.isFinite(fitted) && fitted > 0 ? fitted : saved;
+    this.profileCache.clear();
     if (rel.length >= 30) {
       const q = this.o.boundQuantile;
       this.band = [Math.min(-0.02, quantile(rel, q)), Math.max(0.02, quantile(rel, 1 - q))];
