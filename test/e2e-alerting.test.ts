@@ -6,12 +6,12 @@
  * urgency), restarting it must resolve the same incident (same dedup key).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { requireTool } from './support/alerting-tools';
-import { ALERT_RULES_DIR, REPO_ROOT, ruleFiles } from './support/alerting-metrics';
+import { REPO_ROOT } from './support/alerting-metrics';
+import { PAGE_KEY, alertmanagerArgs, alertmanagerConfigForTest, prometheusConfigForTest } from './support/alerting-config';
 import { startPagerDutyStandIn, type PagerDutyStandIn } from './support/alerting-pagerduty-standin';
 import { freePort, startProcess, waitFor, type RunningProcess } from './support/alerting-processes';
 
@@ -19,54 +19,6 @@ const AGENT_CLI = join(REPO_ROOT, 'agent', 'bin', 'wedsync-agent.js');
 const AGENT_BUILT = join(REPO_ROOT, 'agent', 'dist', 'cli', 'main.js');
 // Saturday midday in the demo calendar: weddings are live, so the page must be a wedding-day page.
 const DEMO_START = '2027-06-05T12:00:00Z';
-const PAGE_KEY = 'e2e-page-routing-key';
-const TICKET_KEY = 'e2e-ticket-routing-key';
-
-interface Receiver {
-  name: string;
-  pagerduty_configs?: Record<string, unknown>[];
-}
-interface Route {
-  group_wait?: string;
-  group_interval?: string;
-  routes?: Route[];
-}
-
-/** The shipped config, changed only where a test has to: PagerDuty URL, key files, group timings. */
-function alertmanagerConfigForTest(dir: string, pagerDutyUrl: string): string {
-  const config = parse(readFileSync(join(ALERT_RULES_DIR, 'alertmanager.yml'), 'utf8')) as { route: Route; receivers: Receiver[] };
-  const keyFiles: Record<string, string> = {};
-  for (const [key, file] of [[PAGE_KEY, 'page.key'], [TICKET_KEY, 'ticket.key']]) {
-    keyFiles[key] = join(dir, file);
-    writeFileSync(keyFiles[key], key + '\n');
-  }
-  for (const receiver of config.receivers)
-    for (const pd of receiver.pagerduty_configs ?? []) {
-      pd.url = pagerDutyUrl;
-      pd.routing_key_file = String(pd.routing_key_file).includes('tickets') ? keyFiles[TICKET_KEY] : keyFiles[PAGE_KEY];
-    }
-  const shorten = (route: Route) => {
-    route.group_wait = '1s';
-    route.group_interval = '1s';
-    route.routes?.forEach(shorten);
-  };
-  shorten(config.route);
-  const file = join(dir, 'alertmanager.yml');
-  writeFileSync(file, stringify(config));
-  return file;
-}
-
-function prometheusConfigForTest(dir: string, agentPort: number, alertmanagerPort: number): string {
-  const config = {
-    global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
-    rule_files: ruleFiles(),
-    alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${alertmanagerPort}`] }] }] },
-    scrape_configs: [{ job_name: 'wedsync-agent', static_configs: [{ targets: [`127.0.0.1:${agentPort}`], labels: { cluster: 'demo' } }] }],
-  };
-  const file = join(dir, 'prometheus.yml');
-  writeFileSync(file, stringify(config));
-  return file;
-}
 
 async function promQuery(port: number, query: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const res = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(query)}`);
@@ -103,12 +55,7 @@ describe('alerting end to end: demo agent → real Prometheus → real Alertmana
     };
     let agent = startAgent();
     processes.push(
-      startProcess('alertmanager', alertmanagerBin, [
-        `--config.file=${alertmanagerConfigForTest(dir, pagerDuty.url)}`,
-        `--storage.path=${join(dir, 'alertmanager-data')}`,
-        `--web.listen-address=127.0.0.1:${alertmanagerPort}`,
-        '--cluster.listen-address=',
-      ]),
+      startProcess('alertmanager', alertmanagerBin, alertmanagerArgs(alertmanagerConfigForTest(dir, pagerDuty.url), join(dir, 'alertmanager-data'), alertmanagerPort)),
     );
     processes.push(
       startProcess('prometheus', prometheusBin, [
@@ -145,6 +92,7 @@ describe('alerting end to end: demo agent → real Prometheus → real Alertmana
         payload: { severity: 'critical', class: 'WedSyncAgentDown', group: 'demo', custom_details: expect.objectContaining({ wedding_day: 'true' }) },
       });
       expect(trigger.payload?.summary).toMatch(/WedSyncAgentDown/);
+      expect(trigger.payload?.custom_details?.runbook_url).toMatch(/RUNBOOK\.md#wedsyncagentdown$/);
       // Alertmanager's dedup key is the SHA-256 of the alert group's key: route path + grouping labels.
       const groupKey = '{}/{severity="page",wedding_day="true"}:{alertname="WedSyncAgentDown", cluster="demo"}';
       expect(trigger.dedup_key).toBe(createHash('sha256').update(groupKey).digest('hex'));
