@@ -8,13 +8,13 @@ describe('createAgentClient', () => {
     const client = createAgentClient({ baseUrl: 'http://a:1/', getToken: () => token, fetch: agent.fetch });
     await client.status();
     token = 'tok';
-    await client.forecast('api/x', '6h');
+    await client.forecast('api/x', 6);
     await client.calendar(new Date('2027-06-05T00:00:00Z'), new Date('2027-06-07T00:00:00Z'));
     await client.overrides();
     await client.clearOverride('ov 1');
     expect(agent.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
       'GET http://a:1/api/v1/status',
-      'GET http://a:1/api/v1/targets/api%2Fx/forecast?horizon=6h',
+      'GET http://a:1/api/v1/targets/api%2Fx/forecast?horizon=6',
       'GET http://a:1/api/v1/calendar?from=2027-06-05T00%3A00%3A00.000Z&to=2027-06-07T00%3A00%3A00.000Z',
       'GET http://a:1/api/v1/overrides',
       'DELETE http://a:1/api/v1/overrides/ov%201',

@@ -29,7 +29,8 @@ export class AgentApiError extends Error {
 
 export interface AgentClient {
   status(): Promise<StatusDto>;
-  forecast(targetId: string, horizon: string): Promise<ForecastDto>;
+  /** The forecast from now to `horizonHours` ahead. */
+  forecast(targetId: string, horizonHours: number): Promise<ForecastDto>;
   calendar(from: Date, to: Date): Promise<CalendarWindowDto[]>;
   overrides(): Promise<OverrideDto[]>;
   setOverride(request: OverrideRequest): Promise<OverrideDto>;
@@ -75,8 +76,7 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
 
   return {
     status: () => call<StatusDto>('GET', '/status'),
-    forecast: (targetId, horizon) =>
-      call<ForecastDto>('GET', `/targets/${encodeURIComponent(targetId)}/forecast?horizon=${encodeURIComponent(horizon)}`),
+    forecast: (targetId, horizonHours) => call<ForecastDto>('GET', `/targets/${encodeURIComponent(targetId)}/forecast?horizon=${horizonHours}`),
     calendar: async (from, to) => {
       const body = await call<CalendarWindowDto[] | { windows: CalendarWindowDto[] }>(
         'GET',

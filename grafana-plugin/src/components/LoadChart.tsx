@@ -15,13 +15,15 @@ interface Props {
   series: TargetSeries;
   forecast: ForecastDto | null;
   anomalyThreshold: number;
+  /** The agent's "now": a marker between history and forecast. */
+  nowMs?: number;
   width: number;
   height: number;
 }
 
 const PAD = { left: 40, right: 8, top: 8, bottom: 18 };
 
-export function LoadChart({ series, forecast, anomalyThreshold, width, height }: Props) {
+export function LoadChart({ series, forecast, anomalyThreshold, nowMs, width, height }: Props) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
   const future = forecast?.points.map((p) => ({ t: Date.parse(p.t), value: p.value, lower: p.lower, upper: p.upper })).filter((p) => Number.isFinite(p.t)) ?? [];
@@ -54,6 +56,12 @@ export function LoadChart({ series, forecast, anomalyThreshold, width, height }:
       <text x={PAD.left} y={height - 4} className={styles.axis}>{clock(t0)}</text>
       <text x={w - PAD.right} y={height - 4} textAnchor="end" className={styles.axis}>{clock(t1)}</text>
       <line x1={PAD.left} x2={w - PAD.right} y1={y(0)} y2={y(0)} stroke={theme.colors.border.weak} />
+      {nowMs !== undefined && nowMs > t0 && nowMs < t1 && (
+        <g>
+          <line x1={x(nowMs)} x2={x(nowMs)} y1={PAD.top} y2={y(0)} stroke={theme.colors.text.disabled} strokeDasharray="2 3" />
+          <text x={x(nowMs) + 3} y={PAD.top + 8} className={styles.axis}>now</text>
+        </g>
+      )}
       {band && <path d={band} fill={colors.forecast} fillOpacity={0.18} stroke="none" data-testid={testIds.target.forecastBand} />}
       {forecastLine.length > 0 && <path d={line(forecastLine)} fill="none" stroke={colors.forecast} strokeWidth={1.5} strokeDasharray="5 3" data-testid={testIds.target.forecastLine} />}
       {series.observed.length > 0 && <path d={line(series.observed)} fill="none" stroke={colors.observed} strokeWidth={2} data-testid={testIds.target.observedLine} />}

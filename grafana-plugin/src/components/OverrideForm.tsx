@@ -129,7 +129,7 @@ export function OverrideForm({ targets, nowMs, onSubmit, onClose }: Props) {
       {draft.type !== 'freeze' && (
         <Field
           label="Replicas"
-          description={target?.minReplicas !== undefined ? `between ${target.minReplicas} and ${target.maxReplicas}` : undefined}
+          description={target?.maxReplicas !== undefined ? `0 to ${target.maxReplicas} (configured minimum ${target.minReplicas})` : undefined}
           invalid={!!errors.replicas}
           error={errorText('replicas')}
         >

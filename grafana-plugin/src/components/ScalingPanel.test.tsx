@@ -181,3 +181,26 @@ describe('override controls', () => {
     await waitFor(() => expect(agent.requests.filter((r) => r.url.endsWith('/status')).length).toBeGreaterThanOrEqual(2));
   });
 });
+
+describe('wedding timeline', () => {
+  it('draws the soonest weddings and counts the rest', async () => {
+    const many = Array.from({ length: 12 }, (_, i) => ({
+      weddingId: `w${i}`,
+      title: `Wedding ${i}`,
+      timezone: 'Europe/London',
+      day: 0,
+      localDate: '2027-06-05',
+      start: new Date(NOW + i * 3600_000).toISOString(),
+      end: new Date(NOW + (i + 5) * 3600_000).toISOString(),
+      saturdayProtection: i % 2 === 0,
+      guests: 100,
+      tradition: 'civil',
+    }));
+    const agent = fakeAgent([(req) => (req.url.includes('/calendar') ? { status: 200, body: { windows: many } } : undefined)]);
+    renderPanel(panelProps({ agentUrl: AGENT }, demoFrames()), agent.fetch);
+    await screen.findByTestId(testIds.timeline.wedding('w0'));
+    expect(screen.getByTestId(testIds.timeline.wedding('w7'))).toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.timeline.wedding('w8'))).toBeNull();
+    expect(screen.getByTestId(testIds.timeline.container)).toHaveTextContent('+4 more');
+  });
+});

@@ -13,7 +13,7 @@ import { extractSeries, emptySeries } from '../data/frames';
 import type { OverrideRequest, PanelOptions } from '../types';
 import { useAgentData } from './useAgentData';
 import { TargetCard } from './TargetCard';
-import { WeddingTimeline } from './WeddingTimeline';
+import { DEFAULT_TIMELINE_ROWS, WeddingTimeline } from './WeddingTimeline';
 import { OverrideForm } from './OverrideForm';
 import { TokenPrompt } from './TokenPrompt';
 import { EmptyState } from './EmptyState';
@@ -109,6 +109,12 @@ export function ScalingPanel({ data, options, width, height }: PanelProps<PanelO
           onClose={() => setFormOpen(false)}
         />
       )}
+      <WeddingTimeline
+        weddings={agent.weddings}
+        nowMs={nowMs}
+        hours={options.timelineHours || 48}
+        note={agentUrl ? undefined : 'Set the agent URL in the panel options to see the weddings ahead.'}
+      />
       {ids.map((id) => (
         <TargetCard
           key={id}
@@ -118,19 +124,20 @@ export function ScalingPanel({ data, options, width, height }: PanelProps<PanelO
           forecast={agent.forecasts[id] ?? null}
           anomalyThreshold={options.anomalyThreshold ?? 0.8}
           nowMs={nowMs}
-          width={width - 24}
-          chartHeight={Math.max(80, Math.min(180, Math.floor(height / Math.max(ids.length, 1)) - 70))}
+          width={width - 32}
+          chartHeight={chartHeight(height, ids.length, agent.weddings.length, formOpen)}
           onClearOverride={options.readOnly || !client ? undefined : clearOverride}
         />
       ))}
-      <WeddingTimeline
-        weddings={agent.weddings}
-        nowMs={nowMs}
-        hours={options.timelineHours || 48}
-        note={agentUrl ? undefined : 'Set the agent URL in the panel options to see the weddings ahead.'}
-      />
     </div>
   );
+}
+
+/** Charts share what the header, timeline and form leave of the panel height, within readable bounds. */
+function chartHeight(panelHeight: number, targets: number, weddings: number, formOpen: boolean): number {
+  const fixed = 40 + 44 + 16 * Math.min(Math.max(weddings, 1), DEFAULT_TIMELINE_ROWS) + (formOpen ? 420 : 0);
+  const perTarget = (panelHeight - fixed) / Math.max(targets, 1) - 64; // name, badges, overrides
+  return Math.round(Math.max(70, Math.min(200, perTarget)));
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({

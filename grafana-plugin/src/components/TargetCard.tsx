@@ -46,7 +46,7 @@ export function TargetCard({ id, series, status, forecast, anomalyThreshold, now
       />
       <ActiveOverrides overrides={status?.overrides ?? []} nowMs={nowMs} onClear={onClearOverride} />
       {status?.load.error && <div className={styles.warning}>{`load source: ${status.load.error}`}</div>}
-      <LoadChart series={series} forecast={forecast} anomalyThreshold={anomalyThreshold} width={width} height={chartHeight} />
+      <LoadChart series={series} forecast={forecast} anomalyThreshold={anomalyThreshold} nowMs={nowMs} width={width} height={chartHeight} />
     </section>
   );
 }

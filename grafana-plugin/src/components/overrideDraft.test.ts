@@ -22,7 +22,6 @@ describe('validateDraft', () => {
     ['empty replicas for a floor', { replicas: '' }, 'replicas', 'required for a floor'],
     ['fractional replicas', { replicas: '2.5' }, 'replicas', 'whole number'],
     ['negative replicas', { replicas: '-1' }, 'replicas', 'whole number'],
-    ['below the minimum', { replicas: '1' }, 'replicas', "at least the target's minimum (2)"],
     ['above the maximum', { type: 'pin', replicas: '21' }, 'replicas', "at most the target's maximum (20)"],
     ['unreadable duration', { duration: 'tomorrow' }, 'duration', '90m, 2h or 1h30m'],
     ['zero duration', { duration: '0m' }, 'duration', 'longer than zero'],

@@ -49,8 +49,8 @@ export function validateDraft(d: OverrideDraft, limits: DraftLimits): DraftResul
     else if (!/^\d+$/.test(r)) errors.replicas = 'must be a whole number ≥ 0';
     else {
       replicas = Number(r);
-      if (limits.minReplicas !== undefined && replicas < limits.minReplicas) errors.replicas = `must be at least the target's minimum (${limits.minReplicas})`;
-      else if (limits.maxReplicas !== undefined && replicas > limits.maxReplicas) errors.replicas = `must be at most the target's maximum (${limits.maxReplicas})`;
+      // Only the maximum is a hard limit (as in the agent); a pin below minReplicas is the operator's call.
+      if (limits.maxReplicas !== undefined && replicas > limits.maxReplicas) errors.replicas = `must be at most the target's maximum (${limits.maxReplicas})`;
     }
   }
 

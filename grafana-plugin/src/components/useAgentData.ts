@@ -18,7 +18,8 @@ export interface AgentData {
   reload: () => void;
 }
 
-export const FORECAST_HORIZON = '6h';
+/** Hours of future forecast drawn after the Prometheus history. */
+export const FORECAST_HORIZON_HOURS = 6;
 
 export function useAgentData(client: AgentClient | null, refreshKey: unknown, timelineHours: number): AgentData {
   const [state, setState] = useState<Omit<AgentData, 'reload'>>({ loading: false, status: null, weddings: [], forecasts: {}, error: null, warnings: [] });
@@ -44,7 +45,7 @@ export function useAgentData(client: AgentClient | null, refreshKey: unknown, ti
           }),
           Promise.all(
             status.targets.map((t) =>
-              client.forecast(t.id, FORECAST_HORIZON).catch((e: Error) => {
+              client.forecast(t.id, FORECAST_HORIZON_HOURS).catch((e: Error) => {
                 warnings.push(`forecast for ${t.id}: ${e.message}`);
                 return null;
               }),

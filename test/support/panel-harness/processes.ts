@@ -1,0 +1,80 @@
+/**
+ * What the browser test needs running: the built plugin (rebuilt when a source is newer than dist), the
+ * harness bundle (webpack, cached), and the demo agent as a child process on an ephemeral port.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const REPO = join(__dirname, '..', '..', '..');
+export const PLUGIN_DIR = join(REPO, 'grafana-plugin');
+export const PLUGIN_DIST = join(PLUGIN_DIR, 'dist');
+export const HARNESS_DIR = __dirname;
+export const ICONS_DIR = join(REPO, 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons');
+export const CHROMIUM = '/usr/bin/chromium';
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Runs `npm run build -w grafana-plugin` unless dist/module.js is newer than every source file. */
+export function ensurePluginBuilt(): void {
+  const moduleJs = join(PLUGIN_DIST, 'module.js');
+  const sources = Math.max(newestMtime(join(PLUGIN_DIR, 'src')), statSync(join(PLUGIN_DIR, 'README.md')).mtimeMs, statSync(join(PLUGIN_DIR, 'webpack.config.js')).mtimeMs);
+  if (existsSync(moduleJs) && statSync(moduleJs).mtimeMs > sources) return;
+  execFileSync('npm', ['run', 'build', '-w', 'grafana-plugin', '--silent'], { cwd: REPO, stdio: 'pipe' });
+}
+
+export function buildHarness(outDir: string): void {
+  execFileSync(process.execPath, [join(REPO, 'node_modules', 'webpack-cli', 'bin', 'cli.js'), '--config', join(HARNESS_DIR, 'webpack.config.js'), '--env', `outDir=${outDir}`], { cwd: REPO, stdio: 'pipe' });
+}
+
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (or run scripts/ensure-tools.sh)`);
+}
+
+export interface DemoAgent {
+  url: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** `wedsync-agent demo --port 0 ARGS` with the given environment; resolves once it prints its address. */
+export function startDemoAgent(env: Record<string, string>, args: string[] = [], timeoutMs = 30_000): Promise<DemoAgent> {
+  const bin = join(REPO, 'agent', 'bin', 'wedsync-agent.js');
+  const child = spawn(process.execPath, [bin, 'demo', '--port', '0', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`demo agent did not start within ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /metrics\s+(http:\/\/[\d.]+:\d+)\/metrics/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1], output: () => out, stop });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`demo agent exited with ${code}:\n${out}`));
+    });
+  });
+}

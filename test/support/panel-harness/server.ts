@@ -1,0 +1,65 @@
+/**
+ * The harness's web server on 127.0.0.1 (ephemeral port): the harness page and bundle, the BUILT plugin
+ * under /plugin/ (as Grafana serves public/plugins/<id>/), and @grafana/ui's icon SVGs where @grafana/ui
+ * looks for them. With `agentProxy` it also forwards /agent/* to the agent, as Grafana's data source
+ * proxy would (used when the agent cannot be told to allow the harness origin).
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.map': 'application/json', '.md': 'text/markdown' };
+
+export interface HarnessServerOptions {
+  harnessDir: string; // index.html
+  bundleDir: string; // harness.js and its chunks
+  pluginDist: string; // grafana-plugin/dist
+  iconsDir: string; // @grafana/ui/dist/public/img/icons
+  agentProxy?: string; // e.g. http://127.0.0.1:PORT
+}
+
+export interface HarnessServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+function serveFile(res: import('node:http').ServerResponse, root: string, rel: string): void {
+  const file = normalize(join(root, rel));
+  if (!file.startsWith(normalize(root)) || !existsSync(file) || !statSync(file).isFile()) {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${rel}`);
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+  createReadStream(file).pipe(res);
+}
+
+export async function startHarnessServer(opts: HarnessServerOptions): Promise<HarnessServer> {
+  const server: Server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (opts.agentProxy && path.startsWith('/agent/')) {
+      const target = new URL(req.url!.slice('/agent'.length), opts.agentProxy);
+      const upstream = httpRequest(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      upstream.on('error', (e) => res.writeHead(502, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: `proxy: ${e.message}` })));
+      req.pipe(upstream);
+      return;
+    }
+    if (path === '/' || path === '/index.html') return serveFile(res, opts.harnessDir, 'index.html');
+    if (path.startsWith('/plugin/')) return serveFile(res, opts.pluginDist, path.slice('/plugin/'.length));
+    if (path.startsWith('/public/build/img/icons/')) return serveFile(res, opts.iconsDir, path.slice('/public/build/img/icons/'.length));
+    return serveFile(res, opts.bundleDir, path.slice(1));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  if (!addr || typeof addr === 'string') throw new Error('harness server has no port');
+  return {
+    url: `http://127.0.0.1:${addr.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
