@@ -10,6 +10,9 @@ import type { MemorySink } from '../agent/src/sinks/memory-sink';
 import { silentLogger } from '../agent/src/util/logger';
 import { startCaptureServer, type CaptureServer } from './sinks-capture';
 
+// Real servers and (for Datadog) a 2–4 s client load on a shared 2-core machine: allow more than Jest's 5 s.
+jest.setTimeout(30_000);
+
 let nr: CaptureServer;
 let agent: Agent | null = null;
 afterEach(async () => {

@@ -7,6 +7,9 @@ import { buildSinks } from '../agent/src/sinks/registry';
 import { metricValue, sample, samplesInput, testDeps } from '../agent/src/sinks/sink-test-helpers';
 import { loadSinkConfigs, quiet, startCaptureServer, type CaptureServer } from './sinks-capture';
 
+// Real servers and (for Datadog) a 2–4 s client load on a shared 2-core machine: allow more than Jest's 5 s.
+jest.setTimeout(30_000);
+
 const KEY = 'dd-test-key-0123456789abcdef';
 const AT = Date.parse('2026-06-13T15:00:00Z');
 

@@ -15,6 +15,9 @@ import { metricValue, sample, testDeps } from '../agent/src/sinks/sink-test-help
 import { ManualTimers } from '../agent/src/sinks/timers';
 import { loadSinkConfigs, quiet, startCaptureServer, type CaptureServer } from './sinks-capture';
 
+// Real servers and (for Datadog) a 2–4 s client load on a shared 2-core machine: allow more than Jest's 5 s.
+jest.setTimeout(30_000);
+
 const T0 = Date.parse('2026-06-13T15:00:00Z');
 const OUTAGE_MS = 30_000;
 const PER_TICK = 5;

@@ -10,6 +10,9 @@ import { buildSinks } from '../agent/src/sinks/registry';
 import { metricValue, testDeps } from '../agent/src/sinks/sink-test-helpers';
 import { loadSinkConfigs, quiet, selfSignedCert, startCaptureServer, type CaptureServer, type TlsMaterial } from './sinks-capture';
 
+// Real servers and (for Datadog) a 2–4 s client load on a shared 2-core machine: allow more than Jest's 5 s.
+jest.setTimeout(30_000);
+
 const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdef012345';
 const DASHBOARD = 'https://grafana.example/d/wedsync-overview/wedsync?orgId=1';
 let tls: TlsMaterial;

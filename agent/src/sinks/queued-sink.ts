@@ -33,6 +33,9 @@ export interface QueuedSinkOptions<T> {
 
 type Phase = 'idle' | 'sending' | 'backoff';
 
+/** Real time an aborted request gets to unwind at shutdown (aborts settle within a few event-loop turns). */
+const ABORT_GRACE_MS = 1000;
+
 export class QueuedSink<T> implements Sink {
   readonly name: string;
   readonly type: string;
@@ -105,6 +108,9 @@ export class QueuedSink<T> implements Sink {
       // Past the deadline: cancel the request in flight (counted when it returns) and give up the rest.
       this.abort.abort();
       this.wake?.();
+      // The aborted request settles on a later turn (its batch is then counted as dropped); give it a moment.
+      const draining = this.draining;
+      if (draining) await Promise.race([draining, new Promise((resolve) => setTimeout(resolve, ABORT_GRACE_MS).unref())]);
       this.drop(this.queue.length, 'shutdown');
       this.queue = [];
       this.updateQueueGauge();
