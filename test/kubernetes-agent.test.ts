@@ -16,6 +16,7 @@ import { deployment, DEPLOY_PATH } from './support/kube-objects';
 
 const k8s: KubernetesClientModule = require('@kubernetes/client-node');
 const T0 = Date.UTC(2026, 5, 13, 15);
+const OPERATOR_TOKEN = 'operator-token-for-the-stand-in-test';
 const persisted: Override = { id: 'ov-persisted', targetId: 'shop-api', type: 'floor', replicas: 5, untilMs: T0 + 86_400_000, untilWeddingEnds: false, reason: 'speeches', author: 'ops', createdAtMs: T0 - 60_000 };
 
 function config(mode: 'act' | 'dry-run' | 'shadow') {
@@ -33,7 +34,8 @@ describe('agent with the Kubernetes actuator against the API stand-in (real clie
   const agents: Agent[] = [];
   const newAgent = (mode: 'act' | 'dry-run' | 'shadow', identity: string) => {
     const kubeApi = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'options', options: standIn.kubeConfigOptions() }));
-    const agent = new Agent({ config: config(mode), file: 'test.yaml', baseDir: __dirname }, { clock: () => T0, logger: silentLogger, kubeApi, env: { POD_NAME: identity } });
+    const env = { POD_NAME: identity, WEDSYNC_API_TOKENS: `operator:${OPERATOR_TOKEN}` };
+    const agent = new Agent({ config: config(mode), file: 'test.yaml', baseDir: __dirname }, { clock: () => T0, logger: silentLogger, kubeApi, env });
     agents.push(agent);
     return agent;
   };
@@ -76,13 +78,21 @@ describe('agent with the Kubernetes actuator against the API stand-in (real clie
     await b.loop.trigger();
     expect(scalePatches().length).toBe(patchesBefore);
 
-    // An override set through the follower's API reaches the annotation and the leader.
-    const added: Override = { ...persisted, id: 'ov-follower', type: 'pin', replicas: 9, reason: 'first dance' };
-    b.state.overrides.push(added);
+    // An override set through the follower's API is audited as an Event on the target, and reaches the
+    // annotation and the leader.
+    const res = await request(`http://127.0.0.1:${addrB.port}`)
+      .post('/api/v1/overrides')
+      .set('Authorization', `Bearer ${OPERATOR_TOKEN}`)
+      .send({ target: 'shop-api', type: 'pin', replicas: 9, until: new Date(T0 + 3600_000).toISOString(), reason: 'first dance' })
+      .expect(201);
     await b.actuator!.syncOverrides();
     await a.actuator!.syncOverrides();
-    expect(a.state.overrides.map((o) => o.id).sort()).toEqual(['ov-follower', 'ov-persisted']);
-    expect(JSON.parse(standIn.get(DEPLOY_PATH).metadata.annotations[OVERRIDES_ANNOTATION]).map((o: Override) => o.id)).toEqual(['ov-follower', 'ov-persisted']);
+    expect(a.state.overrides.map((o) => o.id).sort()).toEqual([res.body.id, 'ov-persisted'].sort());
+    expect(JSON.parse(standIn.get(DEPLOY_PATH).metadata.annotations[OVERRIDES_ANNOTATION]).map((o: Override) => o.id).sort()).toEqual([res.body.id, 'ov-persisted'].sort());
+    const audit = standIn.requests.find((r) => r.method === 'POST' && r.body?.reason === 'WedSyncAudit')!;
+    expect(audit.body.involvedObject).toMatchObject({ kind: 'Deployment', name: 'shop-api', namespace: 'shop' });
+    expect(audit.body.message).toMatch(/^env-operator-1 \(operator\) /);
+    expect(audit.body.message).not.toContain(OPERATOR_TOKEN);
 
     // Handover: the leader stops and releases the Lease; the standby leads at its next round.
     await a.stop();
