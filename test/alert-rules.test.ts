@@ -4,7 +4,8 @@
  * conventions promtool cannot see: labels and annotations on every alert, runbook sections, and only
  * metric names the agent really exports.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { runTool } from './support/alerting-tools';
@@ -31,15 +32,15 @@ describe('alert rules (real promtool)', () => {
 
   test('promtool test rules fails on a wrong expectation (the unit tests can fail)', () => {
     const broken = readFileSync(join(TESTS_DIR, 'agent.test.yml'), 'utf8').replace('wedding_day: "true" }', 'wedding_day: "false" }');
-    const dir = require('node:fs').mkdtempSync(join(require('node:os').tmpdir(), 'wedsync-promtool-'));
+    const dir = mkdtempSync(join(tmpdir(), 'wedsync-promtool-'));
     const file = join(dir, 'broken.test.yml');
-    require('node:fs').writeFileSync(file, broken.replace(/\.\.\/rules\//g, join(ALERT_RULES_DIR, 'rules') + '/'));
+    writeFileSync(file, broken.replace(/\.\.\/rules\//g, join(ALERT_RULES_DIR, 'rules') + '/'));
     try {
       const r = runTool('promtool', ['test', 'rules', file]);
       expect(r.status).not.toBe(0);
       expect(r.output).toMatch(/FAILED/);
     } finally {
-      require('node:fs').rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
