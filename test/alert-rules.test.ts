@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { runTool } from './support/alerting-tools';
+import { requireTool, runTool } from './support/alerting-tools';
 import { ALERT_RULES_DIR, allowedMetricNames, loadRules, ruleFiles } from './support/alerting-metrics';
 import { metricNamesIn } from './support/alerting-promql';
 
@@ -16,6 +16,15 @@ const ALERTMANAGER_YML = join(ALERT_RULES_DIR, 'alertmanager.yml');
 const TESTS_DIR = join(ALERT_RULES_DIR, 'tests');
 const unitTestFiles = () => readdirSync(TESTS_DIR).filter((f) => f.endsWith('.test.yml')).map((f) => join(TESTS_DIR, f));
 const alerts = () => loadRules().filter((r) => r.alert);
+
+describe('tools', () => {
+  test.each([
+    ['promtool', 'prometheus'],
+    ['amtool', 'prometheus-alertmanager'],
+  ])('a missing %s fails with the Debian install hint', (tool, pkg) => {
+    expect(() => requireTool(tool, '/nonexistent-dir')).toThrow(`apt-get install -y --no-install-recommends ${pkg}`);
+  });
+});
 
 describe('alert rules (real promtool)', () => {
   test.each(ruleFiles())('promtool check rules %s', (file) => {
