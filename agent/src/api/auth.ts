@@ -7,6 +7,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { ApiConfig, Role } from '../config/schema';
 import { sendError } from './errors';
+import type { AuthFailureLimiter } from './auth-failures';
 
 export const ROLES: readonly Role[] = ['viewer', 'coordinator', 'operator', 'admin'];
 const RANK: Record<Role, number> = { viewer: 0, coordinator: 1, operator: 2, admin: 3 };
@@ -82,11 +83,22 @@ export class TokenAuthenticator {
     return found;
   }
 
-  /** 401 without a valid token; the principal goes to `res.locals.principal`. */
-  middleware(): RequestHandler {
+  /**
+   * 401 without a valid token; the principal goes to `res.locals.principal`. With a limiter, an
+   * address that keeps failing gets 429 before its token is even looked at.
+   */
+  middleware(failures?: AuthFailureLimiter): RequestHandler {
     return (req, res, next) => {
+      const address = req.socket.remoteAddress ?? 'unknown';
+      const wait = failures?.blockedFor(address) ?? null;
+      if (wait !== null) {
+        res.set('Retry-After', String(wait));
+        sendError(res, 429, 'too many failed authentications from this address; retry later');
+        return;
+      }
       const p = this.authenticate(req.headers.authorization);
       if (!p) {
+        failures?.recordFailure(address);
         res.set('WWW-Authenticate', 'Bearer realm="wedsync"');
         sendError(res, 401, 'missing or invalid bearer token');
         return;

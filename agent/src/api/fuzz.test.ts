@@ -12,8 +12,8 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 
 let api: TestApi;
 beforeAll(async () => {
-  // A high rate limit: the fuzzer is one token making hundreds of requests.
-  api = await startTestApi({ rateLimitPerMinute: 1_000_000 });
+  // High limits: the fuzzer is one address and one token making hundreds of requests, many unauthenticated.
+  api = await startTestApi({ rateLimitPerMinute: 1_000_000, authFailuresPerMinute: 1_000_000 });
 });
 afterAll(() => api.close());
 

@@ -16,6 +16,7 @@ import { createApiMetrics, metricsMiddleware } from './api-metrics';
 import { Auditor, type AuditHook } from './audit';
 import { TokenAuthenticator, principalOf, type TokenEntry } from './auth';
 import { corsMiddleware } from './cors';
+import { AuthFailureLimiter } from './auth-failures';
 import { errorHandler, sendError } from './errors';
 import type { SinkStatus } from './dto';
 import type { RouteContext } from './context';
@@ -58,7 +59,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   r.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
-  r.use(auth.middleware());
+  r.use(auth.middleware(new AuthFailureLimiter(deps.config.authFailuresPerMinute, ctx.clock)));
   r.use(
     rateLimit({
       windowMs: 60_000,

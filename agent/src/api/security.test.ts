@@ -86,3 +86,15 @@ describe('request metrics', () => {
     expect(text).not.toMatch(/random/);
   });
 });
+
+describe('failed authentications per address', () => {
+  it('429 with Retry-After once an address fails api.authFailuresPerMinute times, even with a good token; clears after the minute', async () => {
+    api = await startTestApi({ authFailuresPerMinute: 2 });
+    await request(api.base).get('/api/v1/status').set('Authorization', 'Bearer guess-1-xxxxxxxxxxxxxxx').expect(401);
+    await request(api.base).get('/api/v1/status').expect(401);
+    const res = await request(api.base).get('/api/v1/status').set(api.auth('viewer')).expect(429);
+    expect(res.headers['retry-after']).toBe('60');
+    api.clock.advance(60_000);
+    await request(api.base).get('/api/v1/status').set(api.auth('viewer')).expect(200);
+  });
+});

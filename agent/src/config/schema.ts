@@ -181,6 +181,8 @@ const apiSchema = z
     ingestMaxConcurrent: z.number().int().positive().default(8),
     /** Requests per minute per token (express-rate-limit); over it the API answers 429 with Retry-After. */
     rateLimitPerMinute: z.number().int().positive().default(600),
+    /** Failed authentications per minute from one address before it is refused outright (429): slows token guessing. */
+    authFailuresPerMinute: z.number().int().positive().default(30),
   })
   .strict();
 
