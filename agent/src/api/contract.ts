@@ -119,3 +119,31 @@ export interface AuditDto {
 export interface IngestRequest {
   series: Array<{ name: string; labels?: Record<string, string>; points: Array<[number, number]> }>;
 }
+
+// List responses are objects (room to add fields later without breaking clients). Newest first.
+export interface DecisionListDto {
+  decisions: DecisionDto[];
+}
+export interface AnomalyListDto {
+  anomalies: AnomalyDto[];
+}
+export interface OverrideListDto {
+  overrides: OverrideDto[];
+}
+export interface AuditListDto {
+  entries: AuditDto[];
+}
+/** GET /calendar: wedding days overlapping [from, to), in window-start order. */
+export interface CalendarDto {
+  from: string;
+  to: string;
+  windows: CalendarWindowDto[];
+}
+/** POST /ingest answer. */
+export interface IngestResultDto {
+  /** Samples stored. */
+  accepted: number;
+  /** Samples of series no target watches (not stored). */
+  ignored: number;
+  series: number;
+}

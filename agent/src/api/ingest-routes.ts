@@ -11,6 +11,7 @@ import { HttpError, badRequest } from './errors';
 import { IngestGate } from './ingest-gate';
 import { jsonBody, type RouteContext } from './context';
 import { ingestRequestSchema } from './schemas';
+import type { IngestResultDto } from './contract';
 
 /** Generous per-sample allowance (`[8640000000000000,-1.7976931348623157e+308],` is 45 bytes) plus names and labels. */
 const BYTES_PER_SAMPLE = 64;
@@ -75,7 +76,7 @@ export function registerIngestRoutes(r: Router, ctx: RouteContext, sources: Reco
       }
       metrics.ingested.inc(accepted);
       if (ignored) metrics.ingestRejected.inc({ reason: 'unwatched' }, ignored);
-      res.json({ accepted, ignored, series: series.length });
+      res.json({ accepted, ignored, series: series.length } satisfies IngestResultDto);
     },
   );
 }

@@ -11,6 +11,7 @@ import type { Override } from '../plan/types';
 import { hasRole, principalOf, requireRole, type Principal } from './auth';
 import { HttpError, badRequest } from './errors';
 import { overrideDto, iso } from './dto';
+import type { OverrideListDto } from './contract';
 import { jsonBody, parse, targetOr404, type RouteContext } from './context';
 import { overrideParamsSchema, overrideRequestSchema, overridesQuerySchema } from './schemas';
 
@@ -35,7 +36,7 @@ export function registerOverrideRoutes(r: Router, ctx: RouteContext): void {
   r.get('/overrides', requireRole('viewer'), (req, res) => {
     const q = parse(overridesQuerySchema, req.query, 'query');
     targetOr404(state, q.target);
-    res.json({ overrides: state.activeOverrides(clock(), q.target).map(overrideDto) });
+    res.json({ overrides: state.activeOverrides(clock(), q.target).map(overrideDto) } satisfies OverrideListDto);
   });
 
   r.post('/overrides', requireRole('coordinator'), ...jsonBody(OVERRIDE_BODY_LIMIT), (req, res) => {

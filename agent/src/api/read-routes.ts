@@ -5,6 +5,7 @@ import { requireRole } from './auth';
 import { HttpError } from './errors';
 import { anomalyDto, auditDto, calendarWindowDto, decisionDto, iso, type SinkStatus } from './dto';
 import { StatusCache } from './status-cache';
+import type { AnomalyListDto, AuditListDto, CalendarDto, DecisionListDto, ForecastDto } from './contract';
 import { parse, sinceMs, targetOr404, type RouteContext } from './context';
 import {
   anomaliesQuerySchema,
@@ -45,26 +46,27 @@ export function registerReadRoutes(r: Router, ctx: RouteContext, sinks: () => Si
     const f = t.forecast;
     const fromMs = state.info.lastTickMs ?? clock();
     const untilMs = q.horizon === undefined ? Infinity : fromMs + q.horizon * 3_600_000;
-    res.json({
+    const body: ForecastDto = {
       target: t.config.id,
       method: f?.method ?? 'none',
       coldStart: f?.coldStart ?? true,
       points: (f?.points ?? []).filter((p) => p.tMs <= untilMs).map((p) => ({ t: iso(p.tMs), value: p.value, lower: p.lower, upper: p.upper })),
-    });
+    };
+    res.json(body);
   });
 
   r.get('/decisions', viewer, (req, res) => {
     const q = parse(decisionsQuerySchema, req.query, 'query');
     targetOr404(state, q.target);
     const list = recent(state.decisions.toArray(), (d) => d.atMs, sinceMs(q.since), q.limit, (d) => !q.target || d.targetId === q.target);
-    res.json({ decisions: list.map(decisionDto) });
+    res.json({ decisions: list.map(decisionDto) } satisfies DecisionListDto);
   });
 
   r.get('/anomalies', viewer, (req, res) => {
     const q = parse(anomaliesQuerySchema, req.query, 'query');
     targetOr404(state, q.target);
     const list = recent(state.anomalies.toArray(), (a) => a.atMs, sinceMs(q.since), q.limit, (a) => !q.target || a.targetId === q.target);
-    res.json({ anomalies: list.map(anomalyDto) });
+    res.json({ anomalies: list.map(anomalyDto) } satisfies AnomalyListDto);
   });
 
   r.get('/calendar', viewer, (req, res) => {
@@ -77,11 +79,11 @@ export function registerReadRoutes(r: Router, ctx: RouteContext, sinks: () => Si
       throw new HttpError(400, 'invalid query: to: the range may span at most 400 days', [{ field: 'query.to', reason: 'the range may span at most 400 days' }]);
     const zones = t?.config.timezones ?? [];
     const days = daysOverlapping(state.calendar, fromMs, toMs).filter((d) => !zones.length || zones.includes(d.wedding.timezone));
-    res.json({ from: iso(fromMs), to: iso(toMs), windows: days.map((d) => calendarWindowDto(d, state.calendar.rules.protectedWeekdays)) });
+    res.json({ from: iso(fromMs), to: iso(toMs), windows: days.map((d) => calendarWindowDto(d, state.calendar.rules.protectedWeekdays)) } satisfies CalendarDto);
   });
 
   r.get('/audit', viewer, (req, res) => {
     const q = parse(auditQuerySchema, req.query, 'query');
-    res.json({ entries: recent(state.audit.toArray(), (a) => a.atMs, sinceMs(q.since), q.limit).map(auditDto) });
+    res.json({ entries: recent(state.audit.toArray(), (a) => a.atMs, sinceMs(q.since), q.limit).map(auditDto) } satisfies AuditListDto);
   });
 }
