@@ -70,4 +70,24 @@ describe('wedsync-agent run with a kubeconfig (built CLI process, Kubernetes API
     expect(standIn.get(LEASE).spec.holderIdentity ?? null).toBeNull();
     expect(output).not.toMatch(/standin-token/);
   });
+
+  test('a kubeconfig that cannot be read stops start-up with an error naming the connection', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wedsync-kube-'));
+    writeFileSync(
+      join(dir, 'config.yaml'),
+      [
+        'agent: { mode: act, listen: { host: 127.0.0.1, port: 0 }, logLevel: silent }',
+        'sources: { sim: { type: simulator } }',
+        'kubernetes: { connection: kubeconfig, kubeconfig: missing-kubeconfig.yaml }',
+        'targets: [{ id: shop-api, kubernetes: { namespace: shop, name: shop-api }, load: { source: sim, query: shop }, capacityPerPod: 50, maxReplicas: 40 }]',
+      ].join('\n'),
+    );
+    const child = spawn(process.execPath, [BIN, 'run', '--config', join(dir, 'config.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('cannot connect to Kubernetes (kubernetes.connection "kubeconfig")');
+    expect(stderr).toContain('missing-kubeconfig.yaml');
+  });
 });
