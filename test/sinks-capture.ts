@@ -121,7 +121,7 @@ export function loadSinkConfigs(sinks: unknown[], env: Record<string, string>): 
 }
 
 /** Waits (real event-loop turns, no fake time) until the sinks have no request in flight. */
-export async function quiet(...sinks: Array<QueuedSink<unknown>>): Promise<void> {
+export async function quiet(...sinks: Array<Pick<QueuedSink<unknown>, 'settled'>>): Promise<void> {
   for (let round = 0; round < 3; round++) {
     await new Promise((resolve) => setImmediate(resolve));
     await Promise.all(sinks.map((s) => s.settled()));

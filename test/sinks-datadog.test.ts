@@ -4,7 +4,7 @@
 import { METRIC } from '../agent/src/metrics/names';
 import { DatadogSink } from '../agent/src/sinks/datadog/datadog-sink';
 import { buildSinks } from '../agent/src/sinks/registry';
-import { metricValue, sample, samplesInput, testDeps } from '../agent/src/sinks/sink-test-helpers';
+import { metricValue, sample, samplesInput, testDeps } from '../agent/src/sinks/__fixtures__/sink-test-helpers';
 import { loadSinkConfigs, quiet, startCaptureServer, type CaptureServer } from './sinks-capture';
 
 // Real servers and (for Datadog) a 2–4 s client load on a shared 2-core machine: allow more than Jest's 5 s.

@@ -11,7 +11,7 @@ import type { MemorySink } from '../agent/src/sinks/memory-sink';
 import type { QueuedSink } from '../agent/src/sinks/queued-sink';
 import { buildSinks } from '../agent/src/sinks/registry';
 import type { Sample } from '../agent/src/sinks/sink';
-import { metricValue, sample, testDeps } from '../agent/src/sinks/sink-test-helpers';
+import { metricValue, sample, testDeps } from '../agent/src/sinks/__fixtures__/sink-test-helpers';
 import { ManualTimers } from '../agent/src/sinks/timers';
 import { loadSinkConfigs, quiet, startCaptureServer, type CaptureServer } from './sinks-capture';
 

@@ -4,10 +4,10 @@
  */
 import { Agent as HttpsAgent } from 'node:https';
 import { METRIC } from '../agent/src/metrics/names';
-import { fixtureState, kubernetesDown, SATURDAY_4PM } from '../agent/src/sinks/pagerduty/condition-fixtures';
+import { fixtureState, kubernetesDown, SATURDAY_4PM } from '../agent/src/sinks/__fixtures__/condition-fixtures';
 import type { PagerDutySink } from '../agent/src/sinks/pagerduty/pagerduty-sink';
 import { buildSinks } from '../agent/src/sinks/registry';
-import { metricValue, testDeps } from '../agent/src/sinks/sink-test-helpers';
+import { metricValue, testDeps } from '../agent/src/sinks/__fixtures__/sink-test-helpers';
 import { loadSinkConfigs, quiet, selfSignedCert, startCaptureServer, type CaptureServer, type TlsMaterial } from './sinks-capture';
 
 // Real servers and (for Datadog) a 2–4 s client load on a shared 2-core machine: allow more than Jest's 5 s.

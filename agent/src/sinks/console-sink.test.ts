@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { ConsoleSink, formatSampleLine } from './console-sink';
-import { sample, samplesInput, testDeps } from './sink-test-helpers';
+import { sample, samplesInput, testDeps } from './__fixtures__/sink-test-helpers';
 
 describe('console sink', () => {
   test('formats exposition-style lines, escaping label values', () => {

@@ -2,7 +2,7 @@ import type { AgentState } from '../state';
 import { silentLogger } from '../util/logger';
 import { SinkFanout } from './fanout';
 import { MemorySink } from './memory-sink';
-import { sample, testDeps, turns } from './sink-test-helpers';
+import { sample, testDeps, turns } from './__fixtures__/sink-test-helpers';
 
 function setup(intervals: number[], collect?: () => Promise<ReturnType<typeof sample>[]>) {
   const deps = testDeps();

@@ -3,7 +3,7 @@ import { MemoryTransport } from './memory-sink';
 import { QueuedSink } from './queued-sink';
 import type { Sample } from './sink';
 import { allSamples, queueOptions } from './sink-deps';
-import { metricValue, sample, samplesInput, testDeps, turns } from './sink-test-helpers';
+import { metricValue, sample, samplesInput, testDeps, turns } from './__fixtures__/sink-test-helpers';
 
 function makeSink(cfg: { maxQueue: number; maxBatch: number }) {
   const deps = testDeps();

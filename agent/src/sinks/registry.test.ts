@@ -1,6 +1,6 @@
 import { ConfigError, parseConfig } from '../config/load';
 import { buildSinks, SINK_BUILDERS } from './registry';
-import { testDeps } from './sink-test-helpers';
+import { testDeps } from './__fixtures__/sink-test-helpers';
 
 const base = {
   sources: { sim: { type: 'simulator' } },

@@ -1,5 +1,5 @@
 import { evaluateConditions, type ConditionMemory, type ConditionOptions } from './conditions';
-import { fixtureState, FRIDAY_4PM, kubernetesDown, MINUTE, SATURDAY_4PM, sourceDown } from './condition-fixtures';
+import { fixtureState, FRIDAY_4PM, kubernetesDown, MINUTE, SATURDAY_4PM, sourceDown } from '../__fixtures__/condition-fixtures';
 
 const opts: ConditionOptions = { cluster: 'test', unreachableAfterMs: 2 * MINUTE, overloadUtilization: 1, overloadedAfterMs: 2 * MINUTE };
 

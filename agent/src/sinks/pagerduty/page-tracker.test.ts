@@ -1,4 +1,4 @@
-import { fixtureState, kubernetesDown, MINUTE, SATURDAY_4PM } from './condition-fixtures';
+import { fixtureState, kubernetesDown, MINUTE, SATURDAY_4PM } from '../__fixtures__/condition-fixtures';
 import { PageTracker } from './page-tracker';
 import { dashboardLink, toPagerDutyEvent } from './pagerduty-events';
 

@@ -1,11 +1,11 @@
 /** Helpers shared by the sink tests (not used by the agent itself). */
 import { Registry } from 'prom-client';
-import type { AgentState } from '../state';
-import { silentLogger } from '../util/logger';
-import type { Sample, SinkInput } from './sink';
-import type { SinkDeps } from './sink-deps';
-import { createSinkMetrics } from './sink-metrics';
-import { ManualTimers } from './timers';
+import type { AgentState } from '../../state';
+import { silentLogger } from '../../util/logger';
+import type { Sample, SinkInput } from '../sink';
+import type { SinkDeps } from '../sink-deps';
+import { createSinkMetrics } from '../sink-metrics';
+import { ManualTimers } from '../timers';
 
 export function sample(name: string, seq: number, atMs = 0, labels: Record<string, string> = {}): Sample {
   return { name, labels: { seq: String(seq), ...labels }, value: seq, kind: 'gauge', atMs };
