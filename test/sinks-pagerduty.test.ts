@@ -90,4 +90,22 @@ describe('PagerDuty sink against a local HTTPS Events API stand-in (real @pagerd
     expect(server.requests.map((r) => r.status)).toEqual([503, 202, 400]);
     expect(await metricValue(deps.registry, METRIC.sinkDroppedSamplesTotal, { sink: 'pagerduty', reason: 'rejected' })).toBe(1);
   });
+
+  test('a 429 reaches the queue after the immediate retries pdjs makes itself, and the queue honours Retry-After', async () => {
+    const { sink, deps } = pagerDutySink();
+    server.respond(() => ({ status: 429, headers: { 'retry-after': '30' }, body: '{"status":"throttled"}' }));
+    sink.export({ atMs: SATURDAY_4PM, samples: [], state: down(SATURDAY_4PM) });
+    await quiet(sink);
+    // pdjs retries a 429 three times by itself (retryTimeout 0 keeps that immediate), then hands it back.
+    expect(server.requests.map((r) => r.status)).toEqual([429, 429, 429, 429]);
+    expect(sink.health()).toMatchObject({ healthy: false, queueLength: 1 });
+    server.respond(() => ({ status: 202, body: '{"status":"success"}' }));
+    deps.timers.advance(29_999);
+    await quiet(sink);
+    expect(server.requests).toHaveLength(4);
+    deps.timers.advance(1);
+    await quiet(sink);
+    expect(server.requests.map((r) => r.status)).toEqual([429, 429, 429, 429, 202]);
+    expect(await metricValue(deps.registry, METRIC.sinkFailedExportsTotal, { sink: 'pagerduty', reason: '429' })).toBe(1);
+  });
 });
