@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Real browser, real agent: Debian's Chromium (driven by playwright-core) opens a harness page that loads
  * the BUILT panel (grafana-plugin/dist/module.js) the way Grafana does, with real @grafana/ui, against a
@@ -33,11 +34,12 @@ beforeAll(async () => {
   requireChromium();
   ensurePluginBuilt();
   bundleDir = mkdtempSync(join(tmpdir(), 'wedsync-panel-harness-'));
-  buildHarness(bundleDir);
   // Saturday afternoon of the demo weekend: London weddings are live, so Saturday protection is on.
-  agent = await startDemoAgent({ WEDSYNC_API_TOKENS: `operator:${TOKEN}` }, ['--start', DEMO_SATURDAY]);
+  const [built, started] = await Promise.allSettled([buildHarness(bundleDir), startDemoAgent({ WEDSYNC_API_TOKENS: `operator:${TOKEN}` }, ['--start', DEMO_SATURDAY])]);
+  if (started.status === 'fulfilled') agent = started.value; // kept even if the build failed, so afterAll stops it
+  for (const r of [built, started]) if (r.status === 'rejected') throw r.reason;
   // The harness reaches the agent through its own origin (/agent → agent), as Grafana's proxy would.
-  server = await startHarnessServer({ harnessDir: HARNESS_DIR, bundleDir, pluginDist: PLUGIN_DIST, iconsDir: ICONS_DIR, agentProxy: agent.url });
+  server = await startHarnessServer({ harnessDir: HARNESS_DIR, bundleDir, pluginDist: PLUGIN_DIST, iconsDir: ICONS_DIR, agentProxy: agent!.url });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * What Grafana puts on the page before any plugin code runs. @grafana/runtime reads it at import time,
  * so this module must be the harness's first import.

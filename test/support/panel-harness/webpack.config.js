@@ -9,7 +9,7 @@ module.exports = (env = {}) => ({
   mode: 'development',
   devtool: false,
   context: __dirname,
-  entry: { harness: './entry.tsx' },
+  entry: { harness: './entry.ts' },
   output: { path: env.outDir ? path.resolve(env.outDir) : path.join(__dirname, 'dist'), filename: '[name].js', clean: true },
   resolve: { extensions: ['.ts', '.tsx', '.js', '.mjs'], modules: ['node_modules', path.join(__dirname, '..', '..', '..', 'node_modules')] },
   resolveLoader: { modules: [path.join(__dirname, '..', '..', '..', 'node_modules')] },

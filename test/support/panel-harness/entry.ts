@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * A stand-in for Grafana's page: it provides React and @grafana/* to the BUILT plugin exactly as Grafana
  * does (an AMD `define` whose dependencies are the host's modules), loads grafana-plugin/dist/module.js,
@@ -78,16 +79,21 @@ async function main() {
     replaceVariables: (s: string) => s,
     onChangeTimeRange: () => {},
   };
+  // createElement rather than JSX: this file is type-checked with the integration tests (no JSX there).
+  const h = React.createElement;
+  const frameStyle = { width: width + 18, height: height + 18, border: `1px solid ${theme.colors.border.weak}`, padding: 8, boxSizing: 'border-box' as const };
   createRoot(document.getElementById('root')!).render(
-    <grafanaData.ThemeContext.Provider value={theme}>
-      <grafanaUi.GlobalStyles />
-      <div style={{ padding: 16 }}>
-        <div className="panel-title" style={{ fontWeight: 500, marginBottom: 8 }}>WedSync scaling</div>
-        <div style={{ width: width + 18, height: height + 18, border: `1px solid ${theme.colors.border.weak}`, padding: 8, boxSizing: "border-box" }} data-testid="harness-panel">
-          <Panel {...(props as never)} />
-        </div>
-      </div>
-    </grafanaData.ThemeContext.Provider>,
+    h(
+      grafanaData.ThemeContext.Provider,
+      { value: theme },
+      h(grafanaUi.GlobalStyles),
+      h(
+        'div',
+        { style: { padding: 16 } },
+        h('div', { className: 'panel-title', style: { fontWeight: 500, marginBottom: 8 } }, 'WedSync scaling'),
+        h('div', { style: frameStyle, 'data-testid': 'harness-panel' }, h(Panel, props as never)),
+      ),
+    ),
   );
   document.body.dataset.harness = 'ready';
 }

@@ -1,0 +1,58 @@
+/**
+ * The built plugin as Grafana loads it (no Grafana server: the files are checked the way Grafana reads
+ * them): dist/module.js is an AMD module whose only dependencies are modules Grafana provides, and that
+ * exports `plugin`; dist/plugin.json has its placeholders filled; the logo and README are there.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PLUGIN_DIST, ensurePluginBuilt } from './support/panel-harness/processes';
+
+// What Grafana hands to plugins (create-plugin's externals); anything else would have to be bundled.
+const GRAFANA_PROVIDED = new Set(['react', 'react-dom', 'react/jsx-runtime', '@grafana/data', '@grafana/ui', '@grafana/runtime', '@grafana/i18n', '@emotion/css', '@emotion/react', 'lodash', 'rxjs']);
+
+beforeAll(() => ensurePluginBuilt(), 120_000);
+
+describe('grafana-plugin/dist (npm run build)', () => {
+  it('module.js is an AMD module with only Grafana-provided dependencies and exports the panel plugin', () => {
+    const code = readFileSync(join(PLUGIN_DIST, 'module.js'), 'utf8');
+    let deps: string[] = [];
+    let exported: Record<string, unknown> | undefined;
+    const stub = (name: string) => (name === '@grafana/data' ? { PanelPlugin: FakePanelPlugin } : new Proxy({}, { get: () => () => undefined }));
+    const define = (d: string[], factory: (...m: unknown[]) => Record<string, unknown>) => {
+      deps = d;
+      exported = factory(...d.map(stub));
+    };
+    new Function('define', code)(define);
+    expect(deps.filter((d) => !GRAFANA_PROVIDED.has(d))).toEqual([]);
+    expect(deps).toEqual(expect.arrayContaining(['react', '@grafana/data', '@grafana/ui']));
+    expect(exported?.plugin).toBeInstanceOf(FakePanelPlugin);
+    expect((exported!.plugin as FakePanelPlugin).optionPaths).toEqual(['agentUrl', 'targets', 'anomalyThreshold', 'timelineHours', 'readOnly']);
+    expect(code.length).toBeLessThan(100_000); // React and @grafana/* are not bundled
+  });
+
+  it('plugin.json is the panel, with version and date filled in and logos that exist', () => {
+    const pluginJson = JSON.parse(readFileSync(join(PLUGIN_DIST, 'plugin.json'), 'utf8'));
+    expect(pluginJson).toMatchObject({ id: 'wedsync-scaling-panel', type: 'panel' });
+    expect(pluginJson.info.version).toBe(JSON.parse(readFileSync(join(PLUGIN_DIST, '..', 'package.json'), 'utf8')).version);
+    expect(pluginJson.info.updated).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    for (const logo of Object.values(pluginJson.info.logos) as string[]) expect(existsSync(join(PLUGIN_DIST, logo))).toBe(true);
+    expect(readFileSync(join(PLUGIN_DIST, 'README.md'), 'utf8')).toContain('wedsync-scaling-panel');
+  });
+});
+
+/** Records what module.ts registers, standing in for @grafana/data's PanelPlugin. */
+class FakePanelPlugin {
+  optionPaths: string[] = [];
+  constructor(readonly panel: unknown) {}
+  setPanelOptions(supplier: (b: unknown) => void) {
+    const builder: Record<string, (o: { path: string }) => unknown> = {};
+    for (const m of ['addTextInput', 'addNumberInput', 'addBooleanSwitch', 'addSelect', 'addRadio', 'addSliderInput']) {
+      builder[m] = (o) => {
+        this.optionPaths.push(o.path);
+        return builder;
+      };
+    }
+    supplier(builder);
+    return this;
+  }
+}
