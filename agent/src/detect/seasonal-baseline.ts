@@ -1,43 +1,48 @@
 /**
- * A streaming, robust seasonal baseline: one slot per hour of the week (168) and per hour of the day
- * (24), each an exponentially weighted mean updated with clipped residuals, so one spike barely moves
- * it. A slot answers only once it holds data from an earlier week (weekly) or day (daily): the weekly
- * slot when it can, the daily one before that. Bounded state: 192 means and first-seen hours per
- * series, whatever the history length.
+ * A streaming, robust seasonal baseline: one slot per `slotMinutes` of the week and of the day, each an
+ * exponentially weighted mean updated with clipped residuals, so one spike barely moves it. A slot
+ * answers only once it holds data from an earlier week (weekly) or day (daily): the weekly slot when it
+ * can, the daily one before that. Bounded state: (slots per week + slots per day) × 8 bytes per series,
+ * whatever the history length.
  */
-const HOUR_MS = 3_600_000;
-const WEEK_HOURS = 168;
+const MINUTE_MS = 60_000;
+const DAY_MIN = 1440;
+const WEEK_MIN = 7 * DAY_MIN;
 /** 1970-01-01 was a Thursday; shifting by 3 days makes slot 0 Monday 00:00 UTC. */
-const EPOCH_MONDAY_OFFSET_H = 72;
+const EPOCH_MONDAY_OFFSET_MIN = 3 * DAY_MIN;
 
 export class SeasonalBaseline {
-  private readonly weekly = new Float64Array(WEEK_HOURS);
-  private readonly weeklyFirstH = new Int32Array(WEEK_HOURS).fill(-1);
-  private readonly daily = new Float64Array(24);
-  private readonly dailyFirstH = new Int32Array(24).fill(-1);
+  private readonly weekly: Float32Array;
+  private readonly weeklyFirst: Int32Array;
+  private readonly daily: Float32Array;
+  private readonly dailyFirst: Int32Array;
+  private readonly slotMs: number;
+  private readonly perWeek: number;
+  private readonly perDay: number;
 
-  /** `alpha`: weight of a new observation in its slot. */
-  constructor(private readonly alpha = 0.1) {}
-
-  /** Hour of the week (0 = Monday 00:00 UTC, or local time when the caller shifts t). */
-  static slot(tMs: number): number {
-    const h = Math.floor(tMs / HOUR_MS) + EPOCH_MONDAY_OFFSET_H;
-    return ((h % WEEK_HOURS) + WEEK_HOURS) % WEEK_HOURS;
+  /** `alpha`: weight of a new observation in its slot; `slotMinutes` must divide a day. */
+  constructor(private readonly alpha = 0.1, slotMinutes = 60) {
+    this.slotMs = slotMinutes * MINUTE_MS;
+    this.perDay = Math.round(DAY_MIN / slotMinutes);
+    this.perWeek = 7 * this.perDay;
+    this.weekly = new Float32Array(this.perWeek);
+    this.weeklyFirst = new Int32Array(this.perWeek).fill(-1);
+    this.daily = new Float32Array(this.perDay);
+    this.dailyFirst = new Int32Array(this.perDay).fill(-1);
   }
 
-  /** The seasonal expectation at t, or NaN while neither slot has enough history. */
+  /** Absolute slot number since the epoch (shifted so weeks start on Monday 00:00 UTC). */
+  private abs(tMs: number): number {
+    return Math.floor(tMs / this.slotMs) + (EPOCH_MONDAY_OFFSET_MIN * MINUTE_MS) / this.slotMs;
+  }
+
+  /** The seasonal expectation at t, or NaN while neither slot has history from an earlier period. */
   predict(tMs: number): number {
-    const h = Math.floor(tMs / HOUR_MS);
-    const w = SeasonalBaseline.slot(tMs);
-    if (this.weeklyFirstH[w] >= 0 && h - this.weeklyFirstH[w] >= WEEK_HOURS) return this.weekly[w];
-    const d = w % 24;
-    return this.dailyFirstH[d] >= 0 && h - this.dailyFirstH[d] >= 24 ? this.daily[d] : NaN;
-  }
-
-  /** True once the weekly slot at t holds data from an earlier week. */
-  hasWeekly(tMs: number): boolean {
-    const w = SeasonalBaseline.slot(tMs);
-    return this.weeklyFirstH[w] >= 0 && Math.floor(tMs / HOUR_MS) - this.weeklyFirstH[w] >= WEEK_HOURS;
+    const a = this.abs(tMs);
+    const w = a % this.perWeek;
+    if (this.weeklyFirst[w] >= 0 && a - this.weeklyFirst[w] >= this.perWeek) return this.weekly[w];
+    const d = w % this.perDay;
+    return this.dailyFirst[d] >= 0 && a - this.dailyFirst[d] >= this.perDay ? this.daily[d] : NaN;
   }
 
   /**
@@ -45,15 +50,15 @@ export class SeasonalBaseline {
    * robustness that keeps anomalies out of the baseline.
    */
   learn(tMs: number, x: number, clip: number): void {
-    const h = Math.floor(tMs / HOUR_MS);
-    const w = SeasonalBaseline.slot(tMs);
-    const d = w % 24;
-    if (this.weeklyFirstH[w] < 0) {
-      this.weeklyFirstH[w] = h;
+    const a = this.abs(tMs);
+    const w = a % this.perWeek;
+    const d = w % this.perDay;
+    if (this.weeklyFirst[w] < 0) {
+      this.weeklyFirst[w] = a;
       this.weekly[w] = x;
     } else this.weekly[w] += this.alpha * clamp(x - this.weekly[w], clip);
-    if (this.dailyFirstH[d] < 0) {
-      this.dailyFirstH[d] = h;
+    if (this.dailyFirst[d] < 0) {
+      this.dailyFirst[d] = a;
       this.daily[d] = x;
     } else this.daily[d] += (this.alpha / 2) * clamp(x - this.daily[d], clip);
   }
@@ -62,3 +67,5 @@ export class SeasonalBaseline {
 function clamp(v: number, c: number): number {
   return v > c ? c : v < -c ? -c : v;
 }
+
+export const WEEK_MINUTES = WEEK_MIN;

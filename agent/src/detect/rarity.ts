@@ -1,0 +1,48 @@
+/**
+ * How rare a surprise is in this series' own history: a decaying histogram of |z| (log-spaced bins), and
+ * the share of past points at least as surprising. Unlike a Gaussian tail, it makes no assumption about
+ * the shape of the noise, so a heavy-tailed series (tweet counts) and a quiet one (CPU of an idle host)
+ * get scores on the same scale: "seen once in N points". Bounded state: 64 counts and their Fenwick tree.
+ */
+const BINS = 64;
+
+export class Rarity {
+  private readonly counts = new Float32Array(BINS);
+  /** Fenwick tree over `counts` (linear, so decaying every node decays every prefix sum): O(log bins) tails. */
+  private readonly tree = new Float32Array(BINS + 1);
+  private total = 0;
+  private sinceDecay = 0;
+
+  /**
+   * @param decayEvery points between decays of all counts by `decay` (forgetting the old regime)
+   * @param fullScoreOdds rarity that scores 1: `1 in fullScoreOdds` or rarer
+   */
+  constructor(private readonly decayEvery = 500, private readonly decay = 0.9, private readonly fullScoreOdds = 1e5) {}
+
+  static bin(absZ: number): number {
+    const b = Math.floor(8 * Math.log2(1 + absZ));
+    return b >= BINS ? BINS - 1 : b;
+  }
+
+  /** Scores |z| against the history, then adds it. Returns log-rarity in [0, 1]. */
+  update(absZ: number, learn = true): number {
+    const b = Rarity.bin(absZ);
+    let upTo = 0; // Σ counts[0..b]
+    for (let i = b + 1; i > 0; i -= i & -i) upTo += this.tree[i];
+    const tail = this.total - upTo + 0.5 * this.counts[b];
+    const odds = (this.total + 1) / (tail + 1);
+    const score = Math.log(odds) / Math.log(this.fullScoreOdds);
+    if (learn) {
+      this.counts[b]++;
+      for (let i = b + 1; i <= BINS; i += i & -i) this.tree[i]++;
+      this.total++;
+      if (++this.sinceDecay >= this.decayEvery) {
+        this.sinceDecay = 0;
+        for (let i = 0; i < BINS; i++) this.counts[i] *= this.decay;
+        for (let i = 1; i <= BINS; i++) this.tree[i] *= this.decay;
+        this.total *= this.decay;
+      }
+    }
+    return score <= 0 ? 0 : score >= 1 ? 1 : score;
+  }
+}
