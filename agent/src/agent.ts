@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LoadedConfig } from './config/load';
+import { loadConfigFile, type LoadedConfig } from './config/load';
 import { CalendarStore } from './calendar/calendar-source';
 import { indexCalendar } from './calendar/rules';
 import { createDetector } from './detect/combined-detector';
@@ -67,6 +67,7 @@ export class Agent {
   private readonly clock: Clock;
   /** Accepted API tokens: config digests plus WEDSYNC_API_TOKENS (hashed here; plain tokens are not kept). */
   private readonly apiTokens: TokenEntry[];
+  private readonly envApiTokens: TokenEntry[];
   private readonly onAudit?: AuditHook;
   private stopping: Promise<void> | null = null;
 
@@ -75,7 +76,8 @@ export class Agent {
     const clock = opts.clock ?? systemClock;
     this.clock = clock;
     // A malformed WEDSYNC_API_TOKENS fails start-up (naming the entry, never the token), like a bad config.
-    this.apiTokens = [...config.api.tokens, ...parseEnvTokens((opts.env ?? process.env)[TOKENS_ENV])];
+    this.envApiTokens = parseEnvTokens((opts.env ?? process.env)[TOKENS_ENV]);
+    this.apiTokens = [...config.api.tokens, ...this.envApiTokens];
     this.logger = opts.logger ?? createLogger(config.agent.logLevel);
     this.state = new AgentState(
       { version: VERSION, cluster: config.agent.cluster, mode: config.agent.mode, leader: true, startedAtMs: clock(), lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false },
@@ -128,6 +130,10 @@ export class Agent {
       state: this.state,
       config: this.loaded.config.api,
       tokens: this.apiTokens,
+      envTokens: this.envApiTokens,
+      // POST /reload (admin) re-reads the file this agent started from; the API applies its live keys.
+      reloadConfig: () => loadConfigFile(this.loaded.file).config,
+      agentConfig: this.loaded.config,
       registry: this.metrics.registry,
       sources: this.sources,
       onAudit: this.onAudit,

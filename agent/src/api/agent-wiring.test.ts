@@ -6,8 +6,12 @@ import { loadConfigFile } from '../config/load';
 import { DEMO_CONFIG } from '../cli/demo';
 import { Agent } from '../agent';
 import { silentLogger } from '../util/logger';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sha256Hex } from './auth';
 
-describe('operator API mounted by the agent (demo config: simulator source, dry-run scaler)', () => {
+describe('operator API mounted by the agent (simulator source, dry-run scaler)', () => {
   it('serves /api/v1 with the generated per-role tokens', async () => {
     const { value, tokens } = generateRoleTokens();
     expect(new Set(Object.values(tokens)).size).toBe(4);
@@ -44,5 +48,37 @@ describe('operator API mounted by the agent (demo config: simulator source, dry-
     const loaded = loadConfigFile(DEMO_CONFIG);
     expect(() => new Agent(loaded, { env: { WEDSYNC_API_TOKENS: 'operator:tiny-secret' }, logger: silentLogger })).toThrow(/WEDSYNC_API_TOKENS entry 1: the token must be at least 16 characters/);
     expect(() => new Agent(loaded, { env: { WEDSYNC_API_TOKENS: 'operator:tiny-secret' }, logger: silentLogger })).not.toThrow(/tiny-secret/);
+  });
+
+  it('POST /reload re-reads the file the agent started from: a rotated token works at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wedsync-reload-'));
+    const file = join(dir, 'agent.yaml');
+    const yaml = (token: string) =>
+      [
+        'agent: { listen: { host: 127.0.0.1, port: 0 }, logLevel: silent }',
+        'sources: { sim: { type: simulator } }',
+        `api: { tokens: [{ name: grafana, role: viewer, sha256: "${sha256Hex(token)}" }] }`,
+        'targets:',
+        '  - { id: web, kubernetes: { namespace: ns, name: web }, load: { source: sim, query: web }, capacityPerPod: 10, maxReplicas: 5 }',
+      ].join('\n');
+    writeFileSync(file, yaml('first-viewer-token-000000'));
+    const admin = 'admin-token-for-reload-test-1';
+    const agent = new Agent(loadConfigFile(file), { env: { WEDSYNC_API_TOKENS: `admin:${admin}` }, logger: silentLogger });
+    const addr = await agent.start();
+    try {
+      const base = `http://127.0.0.1:${addr.port}`;
+      await request(base).get('/api/v1/status').set('Authorization', 'Bearer first-viewer-token-000000').expect(200);
+      writeFileSync(file, yaml('second-viewer-token-00000'));
+      const res = await request(base).post('/api/v1/reload').set('Authorization', `Bearer ${admin}`).expect(200);
+      expect(res.body).toEqual({ applied: ['api.tokens'], restartNeeded: [], tokens: 2 });
+      await request(base).get('/api/v1/status').set('Authorization', 'Bearer first-viewer-token-000000').expect(401);
+      await request(base).get('/api/v1/status').set('Authorization', 'Bearer second-viewer-token-00000').expect(200);
+      writeFileSync(file, 'targets: []');
+      const bad = await request(base).post('/api/v1/reload').set('Authorization', `Bearer ${admin}`).expect(422);
+      expect(bad.body.details[0].field).toMatch(/agent\.yaml: targets/);
+    } finally {
+      await agent.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

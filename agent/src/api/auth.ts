@@ -61,9 +61,14 @@ export function parseEnvTokens(value: string | undefined): TokenEntry[] {
 }
 
 export class TokenAuthenticator {
-  private readonly known: Array<{ principal: Principal; digest: Buffer }>;
+  private known: Array<{ principal: Principal; digest: Buffer }> = [];
 
   constructor(tokens: readonly TokenEntry[]) {
+    this.replace(tokens);
+  }
+
+  /** Swaps the accepted tokens at once (POST /reload rotates them without a restart). */
+  replace(tokens: readonly TokenEntry[]): void {
     this.known = tokens.map((t) => ({ principal: { name: t.name, role: t.role }, digest: Buffer.from(t.sha256, 'hex') }));
   }
 

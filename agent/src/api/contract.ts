@@ -147,3 +147,10 @@ export interface IngestResultDto {
   ignored: number;
   series: number;
 }
+/** POST /reload answer: what was applied live and what changed but needs a restart. */
+export interface ReloadResultDto {
+  applied: string[];
+  restartNeeded: string[];
+  /** Tokens accepted from now on (config + environment). */
+  tokens: number;
+}

@@ -6,11 +6,27 @@
 import type { RequestHandler } from 'express';
 import { sendError } from './errors';
 
-export function corsMiddleware(origins: readonly string[]): RequestHandler {
-  const allowed = new Set(origins.map((o) => new URL(o).origin));
+/** The allowed origins; replaceable at run time (POST /reload). */
+export class CorsPolicy {
+  private allowed: Set<string>;
+  constructor(origins: readonly string[]) {
+    this.allowed = CorsPolicy.normalise(origins);
+  }
+  replace(origins: readonly string[]): void {
+    this.allowed = CorsPolicy.normalise(origins);
+  }
+  allows(origin: string): boolean {
+    return this.allowed.has(origin);
+  }
+  private static normalise(origins: readonly string[]): Set<string> {
+    return new Set(origins.map((o) => new URL(o).origin));
+  }
+}
+
+export function corsMiddleware(policy: CorsPolicy): RequestHandler {
   return (req, res, next) => {
     const origin = req.headers.origin;
-    const ok = typeof origin === 'string' && allowed.has(origin);
+    const ok = typeof origin === 'string' && policy.allows(origin);
     if (ok) {
       res.set('Access-Control-Allow-Origin', origin);
       res.set('Access-Control-Expose-Headers', 'Retry-After, RateLimit, RateLimit-Policy');

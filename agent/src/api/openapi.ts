@@ -66,6 +66,14 @@ export const ROUTES: RouteDoc[] = [
     ok: { status: 200, schema: S.ingestResultSchema, description: 'samples stored and ignored' },
     errors: [400, 413, 415],
   },
+  {
+    method: 'post',
+    path: '/reload',
+    summary: 'Re-read and validate the config file; apply api.tokens and api.corsOrigins live, list what needs a restart',
+    role: 'admin',
+    ok: { status: 200, schema: S.reloadResultSchema, description: 'what was applied' },
+    errors: [404, 422],
+  },
   { method: 'get', path: '/audit', summary: 'Who changed what and when, newest first', role: 'viewer', query: S.auditQuerySchema, ok: { status: 200, schema: S.auditListSchema, description: 'audit entries' }, errors: [400] },
   { method: 'get', path: '/openapi.json', summary: 'This document', role: null, ok: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'OpenAPI 3.1 document' }, errors: [] },
 ];
@@ -78,6 +86,7 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'conflict',
   413: 'body or batch too large',
   415: 'Content-Type must be application/json',
+  422: 'the config file is invalid (details name each problem); nothing was changed',
   429: 'rate limited or saturated (see Retry-After)',
 };
 

@@ -7,7 +7,7 @@ import { Router } from 'express';
 import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
 import type { Registry } from 'prom-client';
-import type { ApiConfig } from '../config/schema';
+import type { AgentConfig, ApiConfig } from '../config/schema';
 import type { AgentState } from '../state';
 import type { LoadSource } from '../sources/source';
 import { systemClock, type Clock } from '../util/clock';
@@ -15,7 +15,8 @@ import { silentLogger, type Logger } from '../util/logger';
 import { createApiMetrics, metricsMiddleware } from './api-metrics';
 import { Auditor, type AuditHook } from './audit';
 import { TokenAuthenticator, principalOf, type TokenEntry } from './auth';
-import { corsMiddleware } from './cors';
+import { CorsPolicy, corsMiddleware } from './cors';
+import { registerReloadRoutes } from './reload-routes';
 import { AuthFailureLimiter } from './auth-failures';
 import { errorHandler, sendError } from './errors';
 import type { SinkStatus } from './dto';
@@ -30,6 +31,12 @@ export interface ApiDeps {
   config: ApiConfig;
   /** Every accepted token (config digests plus the environment's, see parseEnvTokens). */
   tokens: readonly TokenEntry[];
+  /** The environment's tokens among `tokens`: kept when POST /reload replaces the config's. */
+  envTokens?: readonly TokenEntry[];
+  /** Re-reads and validates the config file for POST /reload (admin); without it the route answers 404. */
+  reloadConfig?: () => AgentConfig;
+  /** The whole config the agent runs with, so POST /reload can say which sections need a restart. */
+  agentConfig?: AgentConfig;
   registry: Registry;
   /** The agent's load sources: /ingest feeds the push sources among them. */
   sources?: Record<string, LoadSource>;
@@ -44,7 +51,8 @@ export function createApiRouter(deps: ApiDeps): Router {
   const metrics = createApiMetrics(deps.registry);
   const ctx: RouteContext = {
     state: deps.state,
-    config: deps.config,
+    // A copy: POST /reload updates the live keys here without touching the caller's config.
+    config: { ...deps.config },
     clock: deps.clock ?? systemClock,
     metrics,
     auditor: new Auditor(deps.state, logger, metrics.audit, deps.onAudit),
@@ -55,7 +63,8 @@ export function createApiRouter(deps: ApiDeps): Router {
   const r = Router();
   r.use(metricsMiddleware(metrics));
   r.use(helmet());
-  r.use(corsMiddleware(deps.config.corsOrigins));
+  const cors = new CorsPolicy(deps.config.corsOrigins);
+  r.use(corsMiddleware(cors));
   r.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
@@ -75,6 +84,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   registerReadRoutes(r, ctx, deps.sinks ?? (() => []));
   registerOverrideRoutes(r, ctx);
   registerIngestRoutes(r, ctx, deps.sources ?? {});
+  registerReloadRoutes(r, ctx, { reloadConfig: deps.reloadConfig, agentConfig: deps.agentConfig, envTokens: deps.envTokens ?? [], auth, cors });
   r.use((req, res) => sendError(res, 404, `no route ${req.method} /api/v1${req.path}`));
   r.use(errorHandler(logger));
   return r;

@@ -167,6 +167,11 @@ export const anomalyListSchema = z.object({ anomalies: z.array(anomalySchema) })
 export const calendarListSchema = z.object({ from: z.string(), to: z.string(), windows: z.array(calendarWindowSchema) });
 export const overrideListSchema = z.object({ overrides: z.array(overrideSchema) });
 export const auditListSchema = z.object({ entries: z.array(auditSchema) });
+export const reloadResultSchema = z.object({
+  applied: z.array(z.string()).describe('keys applied live (api.tokens, api.corsOrigins)'),
+  restartNeeded: z.array(z.string()).describe('changed sections that take effect after a restart'),
+  tokens: z.number().int(),
+});
 export const ingestResultSchema = z.object({
   accepted: z.number().int().describe('samples stored'),
   ignored: z.number().int().describe('samples of series no target watches (not stored)'),

@@ -100,7 +100,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(api: Partial<ApiConfig> = {}, opts: { targetCount?: number } = {}): Promise<TestApi> {
+export async function startTestApi(api: Partial<ApiConfig> = {}, opts: { targetCount?: number; reloadConfig?: () => AgentConfig } = {}): Promise<TestApi> {
   const config = testConfig(api, opts.targetCount);
   const clock = new ManualClock(NOW);
   const state = new AgentState(
@@ -117,6 +117,9 @@ export async function startTestApi(api: Partial<ApiConfig> = {}, opts: { targetC
     state,
     config: config.api,
     tokens: [...config.api.tokens, ...envTokens],
+    envTokens,
+    reloadConfig: opts.reloadConfig,
+    agentConfig: config,
     registry,
     sources: { push, sim: { type: 'simulator', read: async () => ({ ok: false, error: 'unused', atMs: 0 }) } },
     onAudit: (e) => {
