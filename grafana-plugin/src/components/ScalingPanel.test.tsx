@@ -204,3 +204,13 @@ describe('wedding timeline', () => {
     expect(screen.getByTestId(testIds.timeline.container)).toHaveTextContent('+4 more');
   });
 });
+
+describe('per-target gaps', () => {
+  it('says which series a target lacks instead of drawing an empty chart', async () => {
+    const agent = fakeAgent([(req) => (/\/forecast/.test(req.url) ? { status: 500, body: { error: 'forecaster not ready' } } : undefined)]);
+    renderPanel(panelProps({ agentUrl: AGENT }, []), agent.fetch);
+    const api = await screen.findByTestId(testIds.target.card('api'));
+    expect(within(api).getByTestId(testIds.target.chartEmpty)).toHaveTextContent('add queries for wedsync_agent_observed_load');
+    expect(screen.getByTestId(testIds.panel.container)).toHaveTextContent('forecast for api: forecaster not ready');
+  });
+});
