@@ -46,7 +46,7 @@ export function queueOptions<T>(
     maxBatch: cfg.maxBatch ?? 1,
     requestTimeoutMs: (cfg.requestTimeoutSeconds ?? 10) * 1000,
     metrics: deps.metrics,
-    logger: deps.logger.child({ sink: name }),
+    logger: deps.logger,
     timers: deps.timers,
     random: deps.random,
     backoff: deps.backoff,
