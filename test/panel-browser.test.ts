@@ -98,6 +98,8 @@ describe('panel in Chromium against the demo agent (real agent, harness page sta
     await page.getByTestId(T('override-replicas')).fill('12');
     await page.getByTestId(T('override-duration')).fill('3h');
     await page.getByTestId(T('override-reason')).fill('browser test: VIP wedding');
+    mkdirSync(join(PLUGIN_DIR, 'test-results'), { recursive: true });
+    await page.getByTestId(T('override-form')).screenshot({ path: join(PLUGIN_DIR, 'test-results', 'panel-browser-override-form.png') });
     await page.getByTestId(T('override-review')).click();
     await expect(page.getByTestId(T('override-confirmation')).textContent()).resolves.toContain('Keep api at 12 replicas or more');
     await page.getByTestId(T('override-confirm')).click();
@@ -112,7 +114,6 @@ describe('panel in Chromium against the demo agent (real agent, harness page sta
     await page.getByTestId(T(`badge override_${found.id}`)).waitFor({ timeout: 15_000 });
     await expect(page.getByTestId(T(`badge override_${found.id}`)).textContent()).resolves.toMatch(/Override floor 12 · \d+h \d\dm left/);
 
-    mkdirSync(join(PLUGIN_DIR, 'test-results'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(pageErrors).toEqual([]);
     await page.close();

@@ -3,7 +3,9 @@
  * exact request. Errors come back as the agent worded them, per field when the agent names one.
  */
 import React, { useState } from 'react';
-import { Alert, Button, Checkbox, Field, Input, RadioButtonGroup, Stack, TextArea } from '@grafana/ui';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { Alert, Button, Checkbox, Field, Input, RadioButtonGroup, Stack, TextArea, useStyles2 } from '@grafana/ui';
 import { AgentApiError } from '../api/agentClient';
 import type { OverrideRequest, OverrideType } from '../types';
 import { describeRequest, validateDraft, type DraftErrors, type OverrideDraft } from './overrideDraft';
@@ -30,6 +32,7 @@ const TYPES: Array<{ label: string; value: OverrideType; description: string }> 
 ];
 
 export function OverrideForm({ targets, nowMs, onSubmit, onClose }: Props) {
+  const styles = useStyles2(getStyles);
   const first = targets[0];
   const [draft, setDraft] = useState<OverrideDraft>({
     target: first?.id ?? '',
@@ -82,7 +85,7 @@ export function OverrideForm({ targets, nowMs, onSubmit, onClose }: Props) {
 
   if (pending) {
     return (
-      <div data-testid={testIds.override.confirmation}>
+      <div className={styles.box} data-testid={testIds.override.confirmation}>
         <Alert severity="warning" title="Confirm the override">
           {describeRequest(pending)}
         </Alert>
@@ -100,12 +103,14 @@ export function OverrideForm({ targets, nowMs, onSubmit, onClose }: Props) {
 
   return (
     <form
+      className={styles.box}
       data-testid={testIds.override.form}
       onSubmit={(e) => {
         e.preventDefault();
         review();
       }}
     >
+      <div className={styles.title}>Set an override</div>
       {requestError && (
         <Alert severity="error" title="The agent refused the override" data-testid={testIds.override.requestError}>
           {requestError.message}
@@ -161,3 +166,8 @@ export function OverrideForm({ targets, nowMs, onSubmit, onClose }: Props) {
     </form>
   );
 }
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  box: css({ maxWidth: 560, padding: theme.spacing(1.5), border: `1px solid ${theme.colors.border.medium}`, borderRadius: theme.shape.radius.default, background: theme.colors.background.secondary }),
+  title: css({ fontWeight: theme.typography.fontWeightMedium, marginBottom: theme.spacing(1) }),
+});
