@@ -226,6 +226,8 @@ export class ControlLoop {
       return;
     }
     t.workload = workload;
+    // The workload answered: a past failure stays reported only if this tick's change fails again below.
+    t.lastScaleError = null;
     const { decision, memory } = planReplicas(
       {
         target,
