@@ -36,7 +36,7 @@ interface StandIn {
 }
 
 async function startStandIn(): Promise<StandIn> {
-  const child = fork(join(__dirname, 'kube-standin-server.js'));
+  const child = fork(join(__dirname, '../../test/support/kube-standin-process.js'));
   const url = await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url)));
   let seq = 0;
   const call = (cmd: string, path?: string, obj?: unknown) =>

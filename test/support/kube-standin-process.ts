@@ -1,5 +1,5 @@
-/** The Kubernetes API stand-in (test/support) in its own process for bench:kube; commands over IPC. */
-import { KubeApiStandIn } from '../../test/support/kube-api-standin';
+/** The Kubernetes API stand-in in its own process (agent/bench/kube-actuator.ts forks it); commands over IPC. */
+import { KubeApiStandIn } from './kube-api-standin';
 
 interface Command {
   id: number;
