@@ -40,6 +40,7 @@ export const testIds = {
     requestError: 'data-testid wedsync-override-request-error',
     active: (id: string) => `data-testid wedsync-override-active ${id}`,
     clear: (id: string) => `data-testid wedsync-override-clear ${id}`,
+    clearError: (id: string) => `data-testid wedsync-override-clear-error ${id}`,
   },
   token: {
     prompt: 'data-testid wedsync-token-prompt',

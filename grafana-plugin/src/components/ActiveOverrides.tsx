@@ -1,6 +1,6 @@
 /** Overrides in force, each with a two-step Clear so a stray click cannot drop a Saturday floor. */
 import React, { useState } from 'react';
-import { Button, Stack } from '@grafana/ui';
+import { Button, Stack, useTheme2 } from '@grafana/ui';
 import type { OverrideDto } from '../types';
 import { formatTimeLeft } from './overrideDraft';
 import { testIds } from '../testIds';
@@ -12,8 +12,10 @@ interface Props {
 }
 
 export function ActiveOverrides({ overrides, nowMs, onClear }: Props) {
+  const theme = useTheme2();
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<{ id: string; message: string } | null>(null);
   if (overrides.length === 0) return null;
   return (
     <ul style={{ listStyle: 'none', padding: 0, margin: '4px 0' }}>
@@ -33,8 +35,12 @@ export function ActiveOverrides({ overrides, nowMs, onClear }: Props) {
                     data-testid={testIds.override.clear(o.id)}
                     onClick={async () => {
                       setBusy(true);
+                      setFailure(null);
                       try {
                         await onClear(o.id);
+                      } catch (e) {
+                        // Shown as the agent worded it, e.g. a coordinator may only remove wedding-long overrides.
+                        setFailure({ id: o.id, message: (e as Error).message });
                       } finally {
                         setBusy(false);
                         setConfirming(null);
@@ -53,6 +59,11 @@ export function ActiveOverrides({ overrides, nowMs, onClear }: Props) {
                 </Button>
               ))}
           </Stack>
+          {failure?.id === o.id && (
+            <div role="alert" style={{ color: theme.colors.error.text }} data-testid={testIds.override.clearError(o.id)}>
+              {`Not cleared: ${failure.message}`}
+            </div>
+          )}
         </li>
       ))}
     </ul>

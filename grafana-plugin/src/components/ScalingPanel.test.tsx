@@ -205,6 +205,24 @@ describe('wedding timeline', () => {
   });
 });
 
+describe('clearing refused by the agent', () => {
+  it('shows the refusal as worded and keeps the override listed', async () => {
+    const user = userEvent.setup();
+    sessionStorage.setItem(`wedsync-agent-token:${AGENT}`, 'coord-token');
+    const override = { id: 'ov-2', target: 'api', type: 'pin' as const, replicas: 6, until: new Date(NOW + 3600_000).toISOString(), untilWeddingEnds: false, reason: 'load test', author: 'operator', createdAt: new Date(NOW).toISOString() };
+    const agent = fakeAgent([
+      (req) => (req.url.endsWith('/status') ? { status: 200, body: demoStatus([override]) } : undefined),
+      (req) => (req.method === 'DELETE' ? { status: 403, body: { error: 'role "coordinator" may only remove wedding-long freezes and floors' } } : undefined),
+    ]);
+    renderPanel(panelProps({ agentUrl: AGENT }, demoFrames()), agent.fetch);
+    const row = await screen.findByTestId(testIds.override.active('ov-2'));
+    await user.click(within(row).getByRole('button', { name: 'Clear…' }));
+    await user.click(screen.getByTestId(testIds.override.clear('ov-2')));
+    expect(await screen.findByTestId(testIds.override.clearError('ov-2'))).toHaveTextContent('Not cleared: role "coordinator" may only remove wedding-long freezes and floors');
+    expect(screen.getByTestId(testIds.override.active('ov-2'))).toBeInTheDocument();
+  });
+});
+
 describe('per-target gaps', () => {
   it('says which series a target lacks instead of drawing an empty chart', async () => {
     const agent = fakeAgent([(req) => (/\/forecast/.test(req.url) ? { status: 500, body: { error: 'forecaster not ready' } } : undefined)]);
