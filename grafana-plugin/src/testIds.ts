@@ -5,6 +5,7 @@ export const testIds = {
     emptyState: 'data-testid wedsync-empty-state',
     agentError: 'data-testid wedsync-agent-error',
     agentInfo: 'data-testid wedsync-agent-info',
+    queryError: 'data-testid wedsync-query-error',
   },
   target: {
     card: (id: string) => `data-testid wedsync-target ${id}`,

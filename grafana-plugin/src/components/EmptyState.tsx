@@ -8,6 +8,7 @@ import { RECOMMENDED_QUERIES, type SeriesRole } from '../data/metricNames';
 import { testIds } from '../testIds';
 
 interface Props {
+  queryErrors: string[];
   agentUrl: string;
   agentError: AgentApiError | null;
   missingRoles: SeriesRole[];
@@ -16,12 +17,15 @@ interface Props {
   height: number;
 }
 
-export function EmptyState({ agentUrl, agentError, missingRoles, unrecognised, width, height }: Props) {
+export function EmptyState({ queryErrors, agentUrl, agentError, missingRoles, unrecognised, width, height }: Props) {
   const styles = useStyles2(getStyles);
   return (
     <div className={styles.box} style={{ width, height }} data-testid={testIds.panel.emptyState}>
       <strong>No WedSync targets to show.</strong>
       <ul>
+        {queryErrors.map((e) => (
+          <li key={e}>{`Query failed: ${e}`}</li>
+        ))}
         {!agentUrl && <li>The agent URL is not set (panel options → Agent URL), so there is no status, calendar or override control.</li>}
         {agentUrl && agentError && <li>{`The agent at ${agentUrl} answered: ${agentError.message}`}</li>}
         {missingRoles.length > 0 && (

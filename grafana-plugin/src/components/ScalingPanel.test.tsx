@@ -64,6 +64,18 @@ describe('ScalingPanel empty and error states', () => {
     expect(empty).toHaveTextContent('wedsync_agent_observed_load');
   });
 
+  it('says when a query failed rather than reporting no data', () => {
+    const props = panelProps({ agentUrl: '' }, []);
+    props.data.errors = [{ refId: 'observed', message: 'Post "http://prometheus:9090/api/v1/query_range": dial tcp: connection refused' }];
+    renderPanel(props);
+    expect(screen.getByTestId(testIds.panel.emptyState)).toHaveTextContent('Query failed: observed: Post "http://prometheus:9090/api/v1/query_range": dial tcp: connection refused');
+
+    const withData = panelProps({ agentUrl: '' }, demoFrames());
+    withData.data.errors = [{ refId: 'anomaly', message: 'bad_data: parse error' }];
+    renderPanel(withData);
+    expect(screen.getByTestId(testIds.panel.queryError)).toHaveTextContent('anomaly: bad_data: parse error');
+  });
+
   it('shows the agent error as the agent worded it and still draws Prometheus data', async () => {
     const agent = fakeAgent([(req) => (req.url.endsWith('/status') ? { status: 503, body: { error: 'agent is starting: first tick not finished' } } : undefined)]);
     renderPanel(panelProps({ agentUrl: AGENT }, demoFrames()), agent.fetch);

@@ -70,14 +70,21 @@ export function ScalingPanel({ data, options, width, height }: PanelProps<PanelO
   const ids = [...new Set([...statusById.keys(), ...[...extracted.byTarget.keys()].filter(Boolean)])].filter((id) => wanted.length === 0 || wanted.includes(id));
   const nowMs = agent.status ? Date.parse(agent.status.agent.now) : (data.timeRange?.to?.valueOf() ?? Date.now());
   const needsToken = askToken || (agent.error?.needsToken ?? false);
+  // Query failures from Grafana's data source (e.g. Prometheus down) are said, not shown as "no data".
+  const queryErrors = [...new Set([...(data.errors ?? []), ...(data.error ? [data.error] : [])].map((e) => `${e.refId ? `${e.refId}: ` : ''}${e.message ?? e.data?.message ?? 'query failed'}`))];
 
   if (ids.length === 0 && !agent.loading && !needsToken) {
-    return <EmptyState agentUrl={agentUrl} agentError={agent.error} missingRoles={extracted.missingRoles} unrecognised={extracted.unrecognised} width={width} height={height} />;
+    return <EmptyState queryErrors={queryErrors} agentUrl={agentUrl} agentError={agent.error} missingRoles={extracted.missingRoles} unrecognised={extracted.unrecognised} width={width} height={height} />;
   }
 
   return (
     <div className={styles.panel} style={{ width, height }} data-testid={testIds.panel.container}>
       {needsToken && <TokenPrompt reason={agent.error?.needsToken ? `The agent said: ${agent.error.message}.` : 'This action needs an operator token.'} onSave={saveToken} />}
+      {queryErrors.length > 0 && (
+        <Alert severity="warning" title="Some queries failed" data-testid={testIds.panel.queryError}>
+          {queryErrors.join('; ')}
+        </Alert>
+      )}
       {agent.error && !agent.error.needsToken && (
         <Alert severity="error" title="Agent API unavailable: showing Prometheus data only" data-testid={testIds.panel.agentError}>
           {agent.error.message}
