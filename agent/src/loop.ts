@@ -239,6 +239,8 @@ export class ControlLoop {
         memory: t.memory,
         // The surge rule arms on the detector's onset; a failed read carries no fresh verdict.
         anomaly: reading.ok ? t.anomaly : undefined,
+        // Lead time measured from the cluster (replica increase → ready) when the scaler knows it.
+        measuredStartupSeconds: workload.measuredStartupSeconds,
       },
       config.policy,
       now,
