@@ -36,7 +36,10 @@ export function jsonBody(limit: number): RequestHandler[] {
   const parser = express.json({ limit, strict: true, type: () => true });
   return [
     (req: Request, _res: Response, next: NextFunction) => {
-      if (!req.is('application/json')) return next(new HttpError(415, 'Content-Type must be application/json'));
+      // req.is: null when there is no body at all, false when the body is not declared JSON.
+      const json = req.is('application/json');
+      if (json === null) return next(new HttpError(400, 'a JSON body is required', [{ field: '(body)', reason: 'is missing' }]));
+      if (!json) return next(new HttpError(415, 'Content-Type must be application/json'));
       next();
     },
     parser,

@@ -65,6 +65,9 @@ describe('POST /ingest', () => {
   it('415 unless the body is JSON', async () => {
     await request(api.base).post('/api/v1/ingest').set(api.auth('operator')).set('Content-Type', 'text/plain').send('api_rps 1').expect(415);
     await request(api.base).post('/api/v1/ingest').set(api.auth('operator')).expect(415);
+    // Declared JSON but empty: a 400 naming what is missing, not a 415.
+    const empty = await request(api.base).post('/api/v1/ingest').set(api.auth('operator')).set('Content-Type', 'application/json').expect(400);
+    expect(empty.body.details.map((d: { field: string }) => d.field)).toContain('series');
   });
 });
 

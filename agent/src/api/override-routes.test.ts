@@ -26,7 +26,7 @@ describe('POST /overrides', () => {
     const res = await post({ target: 'api', type: 'pin', replicas: 12, until: inHours(2), reason: 'load test' }).expect(201);
     const o = overrideSchema.parse(res.body);
     expect(o).toMatchObject({ target: 'api', type: 'pin', replicas: 12, until: '2027-06-05T16:00:00.000Z', untilWeddingEnds: false, author: 'env-operator-1', createdAt: '2027-06-05T14:00:00.000Z' });
-    expect(res.headers.location).toBe(`overrides/${o.id}`);
+    expect(res.headers.location).toBe(`/api/v1/overrides/${o.id}`);
     expect(api.state.overrides).toEqual([expect.objectContaining({ id: o.id, targetId: 'api', untilMs: NOW + 2 * HOUR, replicas: 12 })]);
     const [entry] = api.state.audit.toArray().slice(-1);
     expect(entry).toMatchObject({ actor: 'env-operator-1', role: 'operator', action: 'override.create', targetId: 'api', atMs: NOW });

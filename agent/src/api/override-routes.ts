@@ -81,7 +81,7 @@ export function registerOverrideRoutes(r: Router, ctx: RouteContext): void {
     state.overrides = [...state.activeOverrides(now), override];
     const dto = overrideDto(override);
     auditor.record({ atMs: now, actor: principal.name, role: principal.role, action: 'override.create', targetId: body.target, detail: { ...dto } });
-    res.status(201).location(`overrides/${override.id}`).json(dto);
+    res.status(201).location(`${req.baseUrl}/overrides/${override.id}`).json(dto);
   });
 
   r.delete('/overrides/:id', requireRole('coordinator'), (req, res) => {
