@@ -9,15 +9,15 @@
  *     - seasonal: distance from the seasonal baseline (hour of week / hour of day) alone, which catches
  *       a missing daily peak that a short level follows;
  *     - level shift: short-term mean against long-term mean, in long-term mean absolute deviations.
- *  3. Each surprise goes through its own anomaly likelihood (calibrated on this series' history of that
- *     surprise), so one threshold suits quiet and noisy series alike; the score is the largest.
+ *  3. Each surprise is scored by its rarity in this series' own recent history of that surprise ("seen
+ *     once in N points", see rarity.ts), so one threshold suits quiet and noisy series alike; the score
+ *     is the largest, weighted so that the seasonal surprise leads (it carried the NAB score).
  *  4. A value beyond the whole range seen so far scores 1 (Numenta's "spatial anomaly").
  *  5. Promised-but-missing load: a live wedding expected to add load the series does not show.
  */
 import type { AnomalyDetector, AnomalyKind, AnomalyResult, DetectionContext } from './detector';
 import { SeasonalBaseline } from './seasonal-baseline';
 import { missingExpectedLoadScore } from './wedding-context';
-import { AnomalyLikelihood } from './anomaly-likelihood';
 import { Rarity } from './rarity';
 
 export interface CombinedDetectorOptions {
@@ -30,11 +30,6 @@ export interface CombinedDetectorOptions {
   longAlpha: number;
   /** Points before any score is given. */
   warmup: number;
-  /** |z| at which a surprise fed to its likelihood saturates at 1. */
-  zCap: number;
-  /** Surprises averaged over this many points by each likelihood, and its long-run weight. */
-  likelihoodWindow: number;
-  likelihoodAlpha: number;
   /** Weight of each signal's likelihood in the score (0 switches a signal off). */
   pointWeight: number;
   seasonalWeight: number;
@@ -46,8 +41,9 @@ export interface CombinedDetectorOptions {
   /** Width of a seasonal slot (divides a day) and the weight of a new point in its slot. */
   slotMinutes: number;
   seasonalAlpha: number;
-  /** How surprises become scores: their rarity in this series' history, or a Gaussian likelihood. */
-  calibration: 'rarity' | 'likelihood';
+  /** Weight of a new point in the averaged seasonal surprise (1: no averaging). */
+  seasonalSmoothing: number;
+  /** Rarity histograms: decay every N points by a factor; "1 in rarityOdds" or rarer scores 1. */
   /** After a score at or above `restThreshold`, scores for `restPoints` points are multiplied by `restFactor`. */
   restPoints: number;
   restThreshold: number;
@@ -63,30 +59,24 @@ export const DEFAULT_DETECTOR_OPTIONS: CombinedDetectorOptions = {
   shortAlpha: 0.1,
   longAlpha: 0.005,
   warmup: 50,
-  zCap: 12,
-  likelihoodWindow: 1,
-  likelihoodAlpha: 0.001,
   pointWeight: 0.8,
   seasonalWeight: 0.98,
   shiftWeight: 0.8,
-  rangeTolerance: 0,
+  rangeTolerance: 0.02,
   rangeRest: 20,
   slotMinutes: 60,
   seasonalAlpha: 0.03,
-  calibration: 'rarity',
+  seasonalSmoothing: 1,
   restPoints: 0,
   restThreshold: 0.8,
   restFactor: 0.5,
-  rarityDecayEvery: 500,
-  rarityDecay: 0.9,
+  rarityDecayEvery: 300,
+  rarityDecay: 0.8,
   rarityOdds: 1e5,
 };
 
 export class CombinedDetector implements AnomalyDetector {
   private readonly seasonal: SeasonalBaseline;
-  private readonly pointLik: AnomalyLikelihood;
-  private readonly seasonalLik: AnomalyLikelihood;
-  private readonly shiftLik: AnomalyLikelihood;
   private readonly pointRarity: Rarity;
   private readonly seasonalRarity: Rarity;
   private readonly shiftRarity: Rarity;
@@ -102,15 +92,13 @@ export class CombinedDetector implements AnomalyDetector {
   private max = 0;
   private lastRangeN = -Infinity;
   private lastHighN = -Infinity;
+  private zSeasonalAvg = 0;
   private missingAvg = 0;
   /** The level learned only while no wedding load is expected (reference for missing load). */
   private quietLevel = 0;
 
   constructor(private readonly o: CombinedDetectorOptions = DEFAULT_DETECTOR_OPTIONS) {
     this.seasonal = new SeasonalBaseline(o.seasonalAlpha, o.slotMinutes);
-    this.pointLik = new AnomalyLikelihood(o.likelihoodWindow, o.likelihoodAlpha, o.warmup);
-    this.seasonalLik = new AnomalyLikelihood(o.likelihoodWindow, o.likelihoodAlpha, o.warmup);
-    this.shiftLik = new AnomalyLikelihood(o.likelihoodWindow, o.likelihoodAlpha, o.warmup);
     this.pointRarity = new Rarity(o.rarityDecayEvery, o.rarityDecay, o.rarityOdds);
     this.seasonalRarity = new Rarity(o.rarityDecayEvery, o.rarityDecay, o.rarityOdds);
     this.shiftRarity = new Rarity(o.rarityDecayEvery, o.rarityDecay, o.rarityOdds);
@@ -139,20 +127,12 @@ export class CombinedDetector implements AnomalyDetector {
     const zPoint = hasSeasonal && azS < azL ? zSeasonal : zLevel;
     const shift = (this.shortMean - this.longMean) / (this.longDev > floor ? this.longDev : floor);
 
-    const cap = (z: number): number => {
-      const a = (z < 0 ? -z : z) / o.zCap;
-      return a > 1 ? 1 : a;
-    };
-    let point: number, seasonal: number, level: number;
-    if (o.calibration === 'rarity') {
-      point = o.pointWeight * this.pointRarity.update(Math.abs(zPoint));
-      seasonal = hasSeasonal ? o.seasonalWeight * this.seasonalRarity.update(azS) : 0;
-      level = o.shiftWeight * this.shiftRarity.update(Math.abs(shift));
-    } else {
-      point = o.pointWeight * this.pointLik.update(cap(zPoint));
-      seasonal = hasSeasonal ? o.seasonalWeight * this.seasonalLik.update(cap(zSeasonal)) : 0;
-      level = o.shiftWeight * this.shiftLik.update(cap(2 * shift));
-    }
+    // Each surprise scored by its rarity in this series' own history of that surprise.
+    const point = o.pointWeight * this.pointRarity.update(Math.abs(zPoint));
+    // Averaged over a few points (when smoothing < 1): a sustained departure from the usual shape.
+    if (hasSeasonal) this.zSeasonalAvg += o.seasonalSmoothing * (zSeasonal - this.zSeasonalAvg);
+    const seasonal = hasSeasonal ? o.seasonalWeight * this.seasonalRarity.update(Math.abs(this.zSeasonalAvg)) : 0;
+    const level = o.shiftWeight * this.shiftRarity.update(Math.abs(shift));
 
     let score = 0;
     let kind: AnomalyKind = 'none';
