@@ -145,20 +145,26 @@ export const policySchema = z
     /** Peak-season multiplier on the baseline floor (minReplicas). */
     peakSeasonPreScale: z.number().min(0).max(5).default(0.4),
     scaleDownStabilizationSeconds: z.number().min(0).default(300),
-    /** Largest step per tick, as a fraction of current replicas (at least 1 pod, and at least maxStepUpPods up). */
+    /** Largest step per period, as a fraction of current replicas (at least 1 pod down, at least maxScaleUpPods up). */
     maxScaleUpRatio: z.number().positive().default(1.0),
     maxScaleUpPods: z.number().int().positive().default(4),
     maxScaleDownRatio: z.number().positive().max(1).default(0.1),
+    /** The step limits apply per period (the HPA's policies use 15 s), compounded over the time since the last decision. */
+    stepPeriodSeconds: z.number().positive().default(15),
     /** After a wedding window, scale down by at most this fraction per minute. */
     postWeddingScaleDownPerMinute: z.number().positive().max(1).default(0.05),
     /** HPA tolerance: no change while |observed/target − 1| is below this. */
     tolerance: z.number().min(0).max(1).default(0.1),
     /** Predictive window after the lead time (pod start-up), in seconds. */
     predictiveWindowSeconds: z.number().min(0).default(300),
+    /** Weight of the calendar's announced rise in expected wedding load (load now + scale × rise); 0 turns it off. */
+    calendarStepScale: z.number().min(0).default(1),
     /** How long after a protecting wedding window the gradual ramp-down applies. */
     postWeddingRampdownSeconds: z.number().min(0).default(3600),
     /** Detector score (spike or level shift) that arms the surge rule. */
     surgeOnsetScore: z.number().gt(0).max(1).default(0.7),
+    /** Load this far above what the forecast said for now (0.3 = 30 %) also arms the surge rule. */
+    surgeForecastMiss: z.number().positive().default(0.3),
     /** Span the surge's growth rate is measured over (at least one tick). */
     surgeSlopeWindowSeconds: z.number().positive().default(60),
     /** Upper bound on the growth the surge rule extrapolates over one start-up (× the load now). */

@@ -22,11 +22,26 @@ export function applyStabilisation(draft: Draft, recommendations: readonly Recom
   if (highest > draft.desired) draft.set('stabilisation', highest, `scale-down uses the highest recommendation of the last ${windowSeconds}s`);
 }
 
-export function applyStepLimits(draft: Draft, policy: PlanPolicy, currentReplicas: number): void {
-  const maxUp = currentReplicas + Math.max(policy.maxScaleUpPods, Math.ceil(currentReplicas * policy.maxScaleUpRatio));
-  const maxDown = currentReplicas - Math.max(1, Math.floor(currentReplicas * policy.maxScaleDownRatio));
-  if (draft.desired > maxUp) draft.set('max-step-up', maxUp, `at most +${Math.round(policy.maxScaleUpRatio * 100)}% (or ${policy.maxScaleUpPods} pods) per tick`);
-  else if (draft.desired < maxDown) draft.set('max-step-down', maxDown, `at most −${Math.round(policy.maxScaleDownRatio * 100)}% per tick`);
+/**
+ * Per-period step limits (up: max(+ratio, +pods); down: −ratio, at least one pod), compounded over the
+ * periods since the last decision: with 60 s ticks and the HPA-like 15 s period, four steps a tick.
+ */
+export function stepBounds(policy: PlanPolicy, currentReplicas: number, elapsedMs: number): { maxUp: number; maxDown: number } {
+  const periods = Math.max(1, Math.min(64, Math.round(elapsedMs / (policy.stepPeriodSeconds * 1000))));
+  let maxUp = currentReplicas;
+  let maxDown = currentReplicas;
+  for (let p = 0; p < periods; p++) {
+    maxUp += Math.max(policy.maxScaleUpPods, Math.ceil(maxUp * policy.maxScaleUpRatio));
+    maxDown -= Math.max(1, Math.floor(maxDown * policy.maxScaleDownRatio));
+  }
+  return { maxUp, maxDown: Math.max(0, maxDown) };
+}
+
+export function applyStepLimits(draft: Draft, policy: PlanPolicy, currentReplicas: number, elapsedMs: number): void {
+  const { maxUp, maxDown } = stepBounds(policy, currentReplicas, elapsedMs);
+  const per = `per ${policy.stepPeriodSeconds}s`;
+  if (draft.desired > maxUp) draft.set('max-step-up', maxUp, `at most +${Math.round(policy.maxScaleUpRatio * 100)}% (or ${policy.maxScaleUpPods} pods) ${per}`);
+  else if (draft.desired < maxDown) draft.set('max-step-down', maxDown, `at most −${Math.round(policy.maxScaleDownRatio * 100)}% ${per}`);
 }
 
 export function applyBounds(draft: Draft, target: TargetConfig): void {

@@ -111,6 +111,13 @@ const rows: Row[] = [
     deployFreeze: true,
   },
   {
+    name: 'Saturday protection holds what demand asked for in the window, not a surge overshoot demand never confirmed',
+    args: { now: SAT_LONDON, current: 60, observed: 40, weddings: [wedding({})], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1 } },
+    desired: 30,
+    rule: 'saturday-protection',
+    deployFreeze: true,
+  },
+  {
     name: 'Saturday protection, time zone: Saturday in Kolkata while still Friday in New York',
     args: { now: Date.parse('2027-06-05T03:00:00Z'), current: 30, observed: 40, weddings: [wedding({ start: '2027-06-05T08:00:00+05:30', timezone: 'Asia/Kolkata' })], policy: { peakSeasonPreScale: 0 } },
     desired: 30,
@@ -141,8 +148,16 @@ const rows: Row[] = [
     rule: 'post-wedding-rampdown',
     protections: ['post_wedding_rampdown'],
   },
-  { name: 'max step down: at most −10 % per tick', args: { current: 40, observed: 40 }, desired: 36, rule: 'max-step-down' },
-  { name: 'max step up: at most +100 % (or 4 pods) per tick', args: { current: 3, observed: 3500 }, desired: 7, rule: 'max-step-up' },
+  { name: 'max step down: at most −10 % per 15 s period', args: { current: 40, observed: 40 }, desired: 36, rule: 'max-step-down' },
+  { name: 'max step up: at most max(+100 %, +4 pods) per 15 s period', args: { current: 3, observed: 3500 }, desired: 7, rule: 'max-step-up' },
+  { name: 'max step up: compounded over the periods since the last decision (60 s = 4 periods)', args: { current: 3, observed: 3500, memory: { lastTickMs: JAN_WED - MIN } }, desired: 56, rule: 'max-step-up' },
+  {
+    name: 'calendar step: pre-provision for the rise in expected wedding load one start-up ahead',
+    // 14:00 ceremony (London, January = UTC): pre-phase load 100 guests × 0.1 × 0.5 = 5 at 12:00, ceremony 10 at 14:00.
+    args: { now: Date.parse('2027-01-13T13:56:00Z'), current: 10, observed: 350, weddings: [wedding({ start: '2027-01-13T14:00:00+00:00', guests: 1000 })] },
+    desired: 12,
+    rule: 'calendar-step',
+  },
   { name: 'bounds: never above maxReplicas', args: { current: 395, observed: 100_000 }, desired: 400, rule: 'bounds' },
   {
     name: 'stabilisation: a scale-down keeps the highest recommendation of the last 300 s',
@@ -161,9 +176,27 @@ const rows: Row[] = [
   { name: 'override floor: at least N', args: { current: 10, observed: 350, overrides: [override({ type: 'floor', replicas: 15 })] }, desired: 15, rule: 'override-floor', protections: ['override_floor'] },
   { name: 'override freeze: no scale-down', args: { current: 30, observed: 40, overrides: [override({ type: 'freeze' })] }, desired: 30, rule: 'override-freeze', protections: ['override_freeze'] },
   {
-    name: 'surge: on the detector onset, provision for the rise extrapolated one start-up ahead (capped ×4)',
+    name: 'surge: on the detector onset, provision for the rise continued one start-up ahead (200 + 3 × 100/min)',
     args: { current: 6, observed: 200, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 100 }] }, anomaly: { score: 0.9, kind: 'spike' }, policy: { maxScaleUpRatio: 10 } },
-    desired: 23,
+    desired: 15,
+    rule: 'surge',
+  },
+  {
+    name: 'surge: the extrapolation is capped at surgeMaxGrowth × the load now',
+    args: { current: 6, observed: 200, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 20 }] }, anomaly: { score: 0.9, kind: 'spike' }, policy: { maxScaleUpRatio: 10, surgeMaxGrowth: 2 } },
+    desired: 12,
+    rule: 'surge',
+  },
+  {
+    name: 'surge: load 30 % above what the forecast said for now also arms it (no detector verdict)',
+    args: { current: 6, observed: 200, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 100 }], forecastNext: { tMs: JAN_WED, value: 120 } }, policy: { maxScaleUpRatio: 10 } },
+    desired: 15,
+    rule: 'surge',
+  },
+  {
+    name: 'surge: a flat minute near the peak keeps the peak’s replicas',
+    args: { current: 15, observed: 480, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 500 }], surge: { sinceMs: JAN_WED - 3 * MIN, peakExpected: 800, peakObserved: 500 } } },
+    desired: 15,
     rule: 'surge',
   },
   {

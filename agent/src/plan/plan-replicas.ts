@@ -2,8 +2,8 @@
  * planReplicas: the replica count for one target, as a pure function of (inputs, policy, now). No I/O,
  * no clock: the loop and the replay call it the same way. Every rule that shapes the number says so in
  * `reasons`. Order (each rule in its own file):
- *   1. demand: reactive (HPA v2 rule) and predictive (forecast peak one start-up ahead) → the higher;
- *      or, on missing/stale load, the fail-safe hold
+ *   1. demand: reactive (HPA v2 rule), predictive (forecast peak one start-up ahead) and the calendar's
+ *      announced steps → the highest; or, on missing/stale load, the fail-safe hold
  *   2. calendar floors: peak-season pre-scale, reserved headroom for wedding-critical targets
  *   3. unannounced surge: extrapolate a detected rise one start-up ahead (kept out of stabilisation,
  *      so capacity comes back down as soon as the rise has passed)
@@ -12,12 +12,12 @@
  *   6. min/max bounds; a pin override last
  */
 import type { PlanPolicy } from '../config/schema';
-import { liveWeddings } from '../calendar/rules';
+import { expectedWeddingLoad, liveWeddings } from '../calendar/rules';
 import { Draft } from './draft';
 import { holdOnMissingData, neverScaleDownWhileHolding } from './fail-safe';
 import { applyBounds, applyStabilisation, applyStepLimits, windowRecommendations } from './limits';
 import { activeOverrides, applyFreezeAndFloor, applyPin } from './overrides';
-import { predictiveReplicas } from './predictive';
+import { calendarStepReplicas, predictiveReplicas } from './predictive';
 import { applyPostWeddingRampdown, applySaturdayProtection } from './protections';
 import { reactiveReplicas } from './reactive';
 import { rememberLoad, surgeReplicas, type SurgeOutcome } from './surge';
@@ -48,8 +48,12 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
     draft.set('reactive', reactive.replicas, reactive.detail);
     if (predictive && predictive.replicas > draft.desired) draft.set('predictive', predictive.replicas, predictive.detail);
     else if (predictive) draft.note('predictive', predictive.replicas, predictive.detail);
+    const step = calendarStepReplicas(target, observed, (t) => expectedWeddingLoad(calendar, t, target.timezones), nowMs, leadMs, policy.predictiveWindowSeconds * 1000, 60_000, policy.calendarStepScale);
+    if (step && step.replicas > draft.desired) draft.set('calendar-step', step.replicas, step.detail);
     recentLoad = rememberLoad(recentLoad, { tMs: nowMs, value: observed }, policy.surgeSlopeWindowSeconds * 1000);
-    surge = surgeReplicas(target, policy, memory.surge ?? null, recentLoad, input.anomaly, nowMs, leadMs);
+    const fn = memory.forecastNext;
+    const forecastNow = fn && Math.abs(fn.tMs - nowMs) <= policy.surgeSlopeWindowSeconds * 500 ? fn.value : null;
+    surge = surgeReplicas(target, policy, memory.surge ?? null, recentLoad, input.anomaly, forecastNow, nowMs, leadMs);
   }
 
   // 2. Calendar floors.
@@ -63,12 +67,14 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
 
   // 4. Stabilisation, ramp-down, step limits.
   const recommendations = holding ? memory.recommendations : windowRecommendations(memory.recommendations, nowMs, recommendation, policy.scaleDownStabilizationSeconds);
+  const stabilised = Math.min(currentReplicas, Math.max(...recommendations.map((r) => r.replicas), recommendation));
   applyStabilisation(draft, recommendations, currentReplicas, policy.scaleDownStabilizationSeconds);
   applyPostWeddingRampdown(draft, policy, currentReplicas, memory.lastProtectedMs, memory.lastTickMs ?? null, nowMs);
-  applyStepLimits(draft, policy, currentReplicas);
+  applyStepLimits(draft, policy, currentReplicas, nowMs - (memory.lastTickMs ?? nowMs - policy.stepPeriodSeconds * 1000));
 
   // 5. No scale-down while protected, frozen or blind; operator floors.
-  const deployFreeze = applySaturdayProtection(draft, target, calendar, nowMs, currentReplicas);
+  const protectedPeak = applySaturdayProtection(draft, target, calendar, nowMs, currentReplicas, Math.max(recommendation, stabilised), memory.protectedPeak ?? null);
+  const deployFreeze = protectedPeak !== null;
   applyFreezeAndFloor(draft, overrides, currentReplicas);
   if (holding) neverScaleDownWhileHolding(draft, currentReplicas);
 
@@ -96,6 +102,8 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
       recentLoad,
       surge: surge.state,
       lastTickMs: nowMs,
+      protectedPeak,
+      forecastNext: input.forecast.length ? { tMs: input.forecast[0].tMs, value: input.forecast[0].value } : null,
     },
   };
 }

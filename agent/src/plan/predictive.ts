@@ -18,3 +18,27 @@ export function predictiveReplicas(target: TargetConfig, forecast: readonly Fore
     detail: `forecast peak ${fmt(peak)} within ${Math.round(leadMs / 1000)}s start-up + ${Math.round(windowMs / 1000)}s`,
   };
 }
+
+/**
+ * Announced steps: the calendar knows to the minute when a ceremony or reception starts, while a
+ * forecaster fitted on history blurs such steps (its calendar weight is a long-run average). So the load
+ * now plus the rise in expected wedding load over the same window is a second, calendar-only forecast.
+ */
+export function calendarStepReplicas(
+  target: TargetConfig,
+  observed: number,
+  expectedWeddingLoad: (tMs: number) => number,
+  nowMs: number,
+  leadMs: number,
+  windowMs: number,
+  stepMs: number,
+  scale: number,
+): RuleAnswer | null {
+  if (scale <= 0) return null;
+  const base = expectedWeddingLoad(nowMs);
+  let rise = 0;
+  for (let t = nowMs + leadMs; t <= nowMs + leadMs + windowMs; t += stepMs) rise = Math.max(rise, expectedWeddingLoad(t) - base);
+  if (rise <= 0) return null;
+  const expected = observed + scale * rise;
+  return { replicas: replicasForTarget(expected, target), detail: `calendar: expected wedding load rises by ${fmt(rise)} within ${Math.round(leadMs / 1000)}s start-up + ${Math.round(windowMs / 1000)}s` };
+}

@@ -7,14 +7,29 @@ import type { PlanPolicy, TargetConfig } from '../config/schema';
 import { protectingWeddings, type CalendarIndex } from '../calendar/rules';
 import type { Draft } from './draft';
 
-/** Applies Saturday protection; returns whether a protecting window is live (the deploy-freeze flag). */
-export function applySaturdayProtection(draft: Draft, target: TargetConfig, calendar: CalendarIndex, nowMs: number, currentReplicas: number): boolean {
+/**
+ * Applies Saturday protection; returns the count it holds while a protecting window is live (else null).
+ * What it holds is every pod that demand (reactive, predictive, floors, stabilisation) asked for since the
+ * window opened, and everything running when it opened. It does not hold pods that only the surge rule's
+ * extrapolation asked for and demand never confirmed: the rule's promise is to come back down after.
+ */
+export function applySaturdayProtection(
+  draft: Draft,
+  target: TargetConfig,
+  calendar: CalendarIndex,
+  nowMs: number,
+  currentReplicas: number,
+  demandBacked: number,
+  previousPeak: number | null,
+): number | null {
   const protecting = protectingWeddings(calendar, nowMs, target.timezones);
-  if (!protecting.length) return false;
+  if (!protecting.length) return null;
   draft.protect('saturday');
+  const peak = Math.max(previousPeak ?? currentReplicas, demandBacked);
+  const hold = Math.min(currentReplicas, peak);
   const zones = [...new Set(protecting.map((l) => l.day.wedding.timezone))].join(', ');
-  draft.atLeast('saturday-protection', currentReplicas, `${protecting.length} wedding(s) live on a protected day (${zones}): no scale-down, deploy freeze`);
-  return true;
+  draft.atLeast('saturday-protection', hold, `${protecting.length} wedding(s) live on a protected day (${zones}): no scale-down, deploy freeze`);
+  return peak;
 }
 
 /** After a protecting window: at most `postWeddingScaleDownPerMinute` of current replicas per elapsed minute. */

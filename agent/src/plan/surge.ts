@@ -1,8 +1,14 @@
 /**
  * Unannounced surges (viral spikes): no calendar announces them and the forecaster learns them too late,
- * so provisioning for the demand *now* leaves a whole start-up of overload. Once the detector signals an
- * onset and the load is rising, this rule extrapolates the rise's growth rate one start-up ahead and asks
- * for that demand's replicas. It lets go as soon as the rise stops (stabilisation then brings it down).
+ * so provisioning for the demand *now* leaves a whole start-up of overload. Once an onset is signalled and
+ * the load is rising, this rule extrapolates the rise's growth rate one start-up ahead and asks for that
+ * demand's replicas. While the load stays near the surge's peak it keeps the peak's replicas (one flat,
+ * noisy minute is not the end of a viral rise); once the load falls clearly below the peak the surge has
+ * passed and the rule lets go (stabilisation then brings capacity down).
+ *
+ * Onset: the detector's verdict (a spike or level shift scoring at least `surgeOnsetScore`), or the load
+ * overshooting what the forecast said one tick ago by `surgeForecastMiss`: a detector scores surprise
+ * against its own baseline, while the miss is exactly what the planner failed to provision for.
  */
 import type { PlanPolicy, TargetConfig } from '../config/schema';
 import type { AnomalyResult } from '../detect/detector';
@@ -17,6 +23,8 @@ export interface LoadPoint {
 export interface SurgeState {
   sinceMs: number;
   peakExpected: number;
+  /** Highest load seen since the onset. */
+  peakObserved?: number;
 }
 
 /** Keeps the readings the growth rate is measured over (bounded: a window and a count). */
@@ -26,7 +34,7 @@ export function rememberLoad(recent: readonly LoadPoint[], point: LoadPoint, win
   return kept.slice(-64);
 }
 
-/** Growth factor per millisecond-span: the latest value over the oldest one in the window. */
+/** Growth over the window: the latest value over the oldest one, and the span between them. */
 export function recentGrowth(recent: readonly LoadPoint[]): { ratio: number; spanMs: number } | null {
   if (recent.length < 2) return null;
   const first = recent[0];
@@ -35,8 +43,10 @@ export function recentGrowth(recent: readonly LoadPoint[]): { ratio: number; spa
   return { ratio: last.value / first.value, spanMs: last.tMs - first.tMs };
 }
 
-export function isOnset(anomaly: AnomalyResult | undefined, policy: PlanPolicy): boolean {
-  return !!anomaly && (anomaly.kind === 'spike' || anomaly.kind === 'level_shift') && anomaly.score >= policy.surgeOnsetScore;
+export function isOnset(anomaly: AnomalyResult | undefined, policy: PlanPolicy, observed: number, forecastNow: number | null): boolean {
+  const detected = !!anomaly && (anomaly.kind === 'spike' || anomaly.kind === 'level_shift') && anomaly.score >= policy.surgeOnsetScore;
+  const missed = forecastNow !== null && forecastNow > 0 && observed > forecastNow * (1 + policy.surgeForecastMiss);
+  return detected || missed;
 }
 
 export interface SurgeOutcome {
@@ -50,22 +60,32 @@ export function surgeReplicas(
   state: SurgeState | null,
   recent: readonly LoadPoint[],
   anomaly: AnomalyResult | undefined,
+  forecastNow: number | null,
   nowMs: number,
   leadMs: number,
 ): SurgeOutcome {
   const growth = recentGrowth(recent);
   const rising = !!growth && growth.ratio > 1;
-  if (!rising) return { answer: null, state: null };
-  if (!state && !isOnset(anomaly, policy)) return { answer: null, state: null };
   const observed = recent[recent.length - 1].value;
-  // Compound the recent growth over one start-up, bounded: a rise's first minutes overstate its end.
-  const factor = Math.min(policy.surgeMaxGrowth, Math.pow(growth!.ratio, leadMs / growth!.spanMs));
-  const expected = observed * factor;
-  const next = { sinceMs: state?.sinceMs ?? nowMs, peakExpected: Math.max(state?.peakExpected ?? 0, expected) };
+  if (!state && !(rising && isOnset(anomaly, policy, observed, forecastNow))) return { answer: null, state: null };
+  const peakObserved = Math.max(state?.peakObserved ?? 0, observed);
+  const since = new Date(state?.sinceMs ?? nowMs).toISOString();
+  if (!rising) {
+    if (observed < peakObserved * (1 - policy.tolerance)) return { answer: null, state: null };
+    return {
+      answer: { replicas: replicasForTarget(peakObserved, target), detail: `surge since ${since}: load ${fmt(observed)} still near its peak ${fmt(peakObserved)}` },
+      state: { sinceMs: state!.sinceMs, peakExpected: state!.peakExpected, peakObserved },
+    };
+  }
+  // Continue the rise in a straight line for one start-up, bounded. (Compounding the growth rate instead
+  // overshoots badly by mid-rise: a viral rise adds roughly a constant number of requests per minute.)
+  const slopePerMs = (observed - recent[0].value) / growth!.spanMs;
+  const expected = Math.min(observed * policy.surgeMaxGrowth, observed + slopePerMs * leadMs);
+  const next = { sinceMs: state?.sinceMs ?? nowMs, peakExpected: Math.max(state?.peakExpected ?? 0, expected), peakObserved };
   return {
     answer: {
       replicas: replicasForTarget(expected, target),
-      detail: `surge since ${new Date(next.sinceMs).toISOString()}: load ${fmt(observed)} rising ×${growth!.ratio.toFixed(2)} per ${Math.round(growth!.spanMs / 1000)}s, expecting ${fmt(expected)} one start-up ahead`,
+      detail: `surge since ${since}: load ${fmt(observed)} rising ×${growth!.ratio.toFixed(2)} in ${Math.round(growth!.spanMs / 1000)}s, expecting ${fmt(expected)} one start-up ahead`,
     },
     state: next,
   };

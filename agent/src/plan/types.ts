@@ -65,9 +65,13 @@ export interface PlanMemory {
   surge?: { sinceMs: number; peakExpected: number } | null;
   /** When the previous decision was made (the ramp-down's "per minute" is measured against it). */
   lastTickMs?: number | null;
+  /** What this tick's forecast said about the next step: a big miss there is a surge the calendar did not announce. */
+  forecastNext?: { tMs: number; value: number } | null;
+  /** Highest demand-backed count of the protecting window in progress (what Saturday protection holds). */
+  protectedPeak?: number | null;
 }
 
-export const EMPTY_MEMORY: PlanMemory = { recommendations: [], lastGood: null, lastProtectedMs: null, recentLoad: [], surge: null, lastTickMs: null };
+export const EMPTY_MEMORY: PlanMemory = { recommendations: [], lastGood: null, lastProtectedMs: null, recentLoad: [], surge: null, lastTickMs: null, protectedPeak: null, forecastNext: null };
 
 export interface PlanInput {
   target: TargetConfig;

@@ -17,7 +17,7 @@ export interface ReplaySummary {
   agentVsHpa: { overloadMinutes: number | null; unservedRequests: number | null };
   agentVsOracle: { replicaHours: number };
   targetsMet: { overload: boolean; unserved: boolean; replicaHours: boolean };
-  agent: { holdingSteps: number; finalRules: Record<string, number>; forecastMethod: string | null };
+  agent: { holdingSteps: number; deployFreezeSteps: number; finalRules: Record<string, number>; forecastMethod: string | null };
   elapsedSeconds: number;
 }
 
@@ -49,7 +49,7 @@ export async function compareOnTrace(trace: Trace, opts: ReplayOptions = {}, now
       unserved: within(a.unservedRequests, h.unservedRequests, TARGETS.unservedVsHpa),
       replicaHours: within(a.replicaHours, o.replicaHours, TARGETS.replicaHoursVsOracle),
     },
-    agent: { holdingSteps: agent.holdingSteps, finalRules: agent.rules, forecastMethod: agent.forecastMethod },
+    agent: { holdingSteps: agent.holdingSteps, deployFreezeSteps: agent.deployFreezeSteps, finalRules: agent.rules, forecastMethod: agent.forecastMethod },
     elapsedSeconds: Math.round((now() - started) / 100) / 10,
   };
   return { summary, agentReplicas: agent.replicas };
