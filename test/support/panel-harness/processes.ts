@@ -3,7 +3,8 @@
  * harness bundle (webpack, cached), and the demo agent as a child process on an ephemeral port.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export const REPO = join(__dirname, '..', '..', '..');
@@ -42,14 +43,14 @@ export function requireChromium(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (or run scripts/ensure-tools.sh)`);
 }
 
-export interface DemoAgent {
+export interface RunningAgent {
   url: string;
   output(): string;
   stop(): Promise<void>;
 }
 
 /** `wedsync-agent demo --port 0 ARGS` with the given environment; resolves once it prints its address. */
-export function startDemoAgent(env: Record<string, string>, args: string[] = [], timeoutMs = 30_000): Promise<DemoAgent> {
+export function startDemoAgent(env: Record<string, string>, args: string[] = [], timeoutMs = 30_000): Promise<RunningAgent> {
   const bin = join(REPO, 'agent', 'bin', 'wedsync-agent.js');
   const child = spawn(process.execPath, [bin, 'demo', '--port', '0', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -81,4 +82,50 @@ export function startDemoAgent(env: Record<string, string>, args: string[] = [],
       reject(new Error(`demo agent exited with ${code}:\n${out}`));
     });
   });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!addr || typeof addr === 'string') throw new Error('no free port');
+  return addr.port;
+}
+
+/**
+ * `wedsync-agent run` with the demo's config (simulated load, dry-run cluster, real clock) plus
+ * `api.corsOrigins: [corsOrigin]`: an agent that lets a page from that origin call it directly, as a
+ * Grafana on another origin would. Resolves once /healthz answers.
+ */
+export async function startCorsAgent(env: Record<string, string>, corsOrigin: string, workDir: string, timeoutMs = 30_000): Promise<RunningAgent> {
+  const demoDir = join(REPO, 'agent', 'demo');
+  copyFileSync(join(demoDir, 'calendar.json'), join(workDir, 'calendar.json'));
+  const config = join(workDir, 'agent.yaml');
+  writeFileSync(config, `${readFileSync(join(demoDir, 'demo.yaml'), 'utf8')}\napi:\n  corsOrigins: [${JSON.stringify(corsOrigin)}]\n`);
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(REPO, 'agent', 'bin', 'wedsync-agent.js'), 'run', '--config', config, '--port', String(port)], { cwd: workDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`agent (run) exited with ${child.exitCode}:\n${out}`);
+    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return { url, output: () => out, stop };
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`agent (run) did not answer /healthz within ${timeoutMs} ms:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

@@ -15,7 +15,8 @@ export interface HarnessServerOptions {
   bundleDir: string; // harness.js and its chunks
   pluginDist: string; // grafana-plugin/dist
   iconsDir: string; // @grafana/ui/dist/public/img/icons
-  agentProxy?: string; // e.g. http://127.0.0.1:PORT
+  /** Where /agent/* goes (read per request: the server starts before the agent, whose config needs its origin). */
+  agentProxy?: () => string | undefined;
 }
 
 export interface HarnessServer {
@@ -36,8 +37,9 @@ function serveFile(res: import('node:http').ServerResponse, root: string, rel: s
 export async function startHarnessServer(opts: HarnessServerOptions): Promise<HarnessServer> {
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (opts.agentProxy && path.startsWith('/agent/')) {
-      const target = new URL(req.url!.slice('/agent'.length), opts.agentProxy);
+    const proxyTo = opts.agentProxy?.();
+    if (proxyTo && path.startsWith('/agent/')) {
+      const target = new URL(req.url!.slice('/agent'.length), proxyTo);
       const upstream = httpRequest(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
