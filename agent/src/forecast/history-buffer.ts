@@ -27,6 +27,11 @@ export class HistoryBuffer {
     else this.head = (this.head + 1) % this.capacity;
   }
 
+  /** Overwrites the newest point's value (a bucket's running mean as more readings arrive). */
+  replaceLast(value: number): void {
+    if (this.size) this.values[(this.head + this.size - 1) % this.capacity] = value;
+  }
+
   timeAt(k: number): number {
     return this.times[(this.head + k) % this.capacity];
   }

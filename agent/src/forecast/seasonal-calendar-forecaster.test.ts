@@ -56,6 +56,14 @@ describe('SeasonalCalendarForecaster', () => {
     expect(out.method).toMatch(/calendar/);
   });
 
+  it('averages readings of one tick (15 s) into one-minute points, so weeks of history fit and the weekly profile is used', () => {
+    const f = createForecaster();
+    for (let t = T0; t < T0 + 28 * DAY; t += 15_000) f.observe(t, ordinary(t) + (((t / 15_000) % 4) - 1.5));
+    const out = f.forecast(T0 + 28 * DAY - 15_000, 60_000, 60, { expectedWeddingLoad: () => 0, isPeakSeason: () => false });
+    expect(out.method).toMatch(/^weekly-median/);
+    for (const p of out.points) expect(Math.abs(p.value - ordinary(p.tMs))).toBeLessThan(2);
+  });
+
   it('uses no future rows: observations after the origin do not change the forecast', () => {
     const ctx: ForecastContext = { expectedWeddingLoad: () => 0, isPeakSeason: () => false };
     const origin = T0 + 22 * DAY;

@@ -33,6 +33,11 @@ export interface SeasonalForecasterOptions {
   levelHours: number;
   /** Most points kept (bounded memory); older points are forgotten. */
   capacity: number;
+  /**
+   * Readings closer together than this are averaged into one point, so a 15 s tick does not fill the
+   * buffer four times faster than the weekly profile needs.
+   */
+  resolutionMs: number;
   /** How often (in data time) β and the error bands are refitted. */
   refitEveryMs: number;
   /** Quantile pair for the lower/upper bounds (0.05 → a 90 % band). */
@@ -44,6 +49,7 @@ export const DEFAULT_FORECASTER_OPTIONS: SeasonalForecasterOptions = {
   minWeeks: 3,
   levelHours: 48,
   capacity: 7 * 24 * 60 * 7, // seven weeks at one point a minute
+  resolutionMs: 60_000,
   refitEveryMs: HOUR_MS,
   boundQuantile: 0.05,
 };
@@ -53,6 +59,9 @@ export class SeasonalCalendarForecaster implements Forecaster {
   private beta = 1;
   private band: [number, number] = [-0.2, 0.2];
   private lastFitMs = -Infinity;
+  private bucketStartMs = -Infinity;
+  private bucketSum = 0;
+  private bucketCount = 0;
   /**
    * Seasonal profile values by instant. The loop asks every tick for a horizon that moved by one step,
    * so all but one point were computed last time; cleared at each refit (β changes the profile).
@@ -65,7 +74,19 @@ export class SeasonalCalendarForecaster implements Forecaster {
   }
 
   observe(tMs: number, value: number): void {
-    if (Number.isFinite(value)) this.history.push(tMs, value);
+    if (!Number.isFinite(value)) return;
+    if (tMs > this.bucketStartMs && tMs - this.bucketStartMs < this.o.resolutionMs) {
+      this.bucketSum += value;
+      this.bucketCount++;
+      this.history.replaceLast(this.bucketSum / this.bucketCount);
+      return;
+    }
+    const h = this.history;
+    if (h.length && tMs <= h.timeAt(h.length - 1)) return; // out of order: ignored
+    h.push(tMs, value);
+    this.bucketStartMs = tMs;
+    this.bucketSum = value;
+    this.bucketCount = 1;
   }
 
   forecast(fromMs: number, stepMs: number, steps: number, ctx: ForecastContext): Forecast {
