@@ -61,6 +61,26 @@ function ingestPayloads(count: number): string[] {
   );
 }
 
+interface ServerReport {
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  cpuMs: number;
+}
+
+function ask<T>(child: ChildProcess, cmd: string): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (m: T) => resolve(m));
+    child.send({ cmd });
+  });
+}
+
+/** Runs a load phase with the server's event-loop delay and CPU time measured over exactly that phase. */
+async function phase(server: Server, opts: autocannon.Options): Promise<{ result: autocannon.Result; server: ServerReport }> {
+  await ask(server.child, 'reset');
+  const result = await run(opts);
+  return { result, server: await ask<ServerReport>(server.child, 'report') };
+}
+
 function run(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
@@ -93,10 +113,12 @@ async function main(): Promise<void> {
   const checkBody = (await check.json()) as { accepted: number };
   if (check.status !== 200 || checkBody.accepted !== BATCH) throw new Error(`ingest check failed: ${check.status} ${JSON.stringify(checkBody)}`);
 
-  const rows: Record<string, number[]> = { statusP50: [], statusP99: [], statusRate: [], statusErrors: [], statusMax: [], statusMaxP99: [], healthP50: [], healthP99: [], ingestSamples: [], ingestP99: [], ingestErrors: [], parseSamples: [], ratio: [] };
+  const rows: Record<string, number[]> = { statusP50: [], statusP99: [], statusRate: [], statusErrors: [], statusMax: [], statusMaxP99: [], healthP50: [], healthP99: [], statusLoopP99: [], statusCpuUs: [], ingestCpuUs: [], ingestSamples: [], ingestP99: [], ingestErrors: [], parseSamples: [], ratio: [] };
   for (let r = 0; r < RUNS; r++) {
     await run({ url: statusUrl, headers: server.tokens.viewer, connections: 1, duration: 1 }); // warm-up
-    const fixed = await run({ url: statusUrl, headers: server.tokens.viewer, connections: 20, overallRate: 2000, duration: DURATION });
+    const { result: fixed, server: fixedServer } = await phase(server, { url: statusUrl, headers: server.tokens.viewer, connections: 20, overallRate: 2000, duration: DURATION });
+    rows.statusLoopP99.push(fixedServer.loopDelayP99Ms);
+    rows.statusCpuUs.push((fixedServer.cpuMs * 1000) / (fixed.requests.total ?? fixed.requests.average * fixed.duration));
     rows.statusP50.push(fixed.latency.p50);
     rows.statusP99.push(fixed.latency.p99);
     rows.statusRate.push(fixed.requests.average);
@@ -108,7 +130,7 @@ async function main(): Promise<void> {
     rows.statusMax.push(max.requests.average);
     rows.statusMaxP99.push(max.latency.p99);
 
-    const ingest = await run({
+    const { result: ingest, server: ingestServer } = await phase(server, {
       url: ingestUrl,
       method: 'POST',
       headers: { ...server.tokens.operator, 'content-type': 'application/json' },
@@ -120,12 +142,13 @@ async function main(): Promise<void> {
     const samplesPerS = (ok * BATCH) / ingest.duration;
     const parse = jsonParseRate(payloads);
     rows.ingestSamples.push(samplesPerS);
+    rows.ingestCpuUs.push((ingestServer.cpuMs * 1000) / Math.max(1, ok));
     rows.ingestP99.push(ingest.latency.p99);
     rows.ingestErrors.push(ingest.errors + ingest.non2xx + ingest.timeouts);
     rows.parseSamples.push(parse);
     rows.ratio.push(samplesPerS / parse);
     console.log(
-      `run ${r + 1}: status@2000/s p50 ${fixed.latency.p50} ms p99 ${fixed.latency.p99} ms (${fixed.requests.average} req/s, ${fixed.non2xx + fixed.errors} bad); healthz@2000/s p99 ${health.latency.p99} ms; ` +
+      `run ${r + 1}: status@2000/s p50 ${fixed.latency.p50} ms p99 ${fixed.latency.p99} ms (${fixed.requests.average} req/s, ${fixed.non2xx + fixed.errors} bad; server loop delay p99 ${fixedServer.loopDelayP99Ms.toFixed(1)} ms, CPU ${rows.statusCpuUs[r].toFixed(0)} µs/req); healthz@2000/s p99 ${health.latency.p99} ms; ` +
         `status max ${max.requests.average} req/s p99 ${max.latency.p99} ms; ingest ${Math.round(samplesPerS)} samples/s p99 ${ingest.latency.p99} ms (${ingest.non2xx + ingest.errors} bad); ` +
         `JSON.parse ${Math.round(parse)} samples/s; ratio ${(samplesPerS / parse).toFixed(3)}`,
     );
@@ -138,10 +161,12 @@ async function main(): Promise<void> {
   console.log('| measure | median | target |');
   console.log('|---|---|---|');
   console.log(`| GET /status at 2,000 req/s: p50 / p99 latency | ${m.statusP50} ms / ${m.statusP99} ms | p99 ≤ 20 ms |`);
+  console.log(`| … server side during that phase: event-loop delay p99, CPU per request | ${m.statusLoopP99.toFixed(1)} ms, ${Math.round(m.statusCpuUs)} µs | |`);
   console.log(`| GET /healthz at 2,000 req/s (machine floor, same run): p50 / p99 | ${m.healthP50} ms / ${m.healthP99} ms | |`);
   console.log(`| GET /status at 2,000 req/s: achieved rate, failed requests | ${Math.round(m.statusRate)} req/s, ${m.statusErrors} | |`);
   console.log(`| GET /status unthrottled (20 connections): rate, p99 | ${Math.round(m.statusMax)} req/s, ${m.statusMaxP99} ms | |`);
   console.log(`| POST /ingest, batches of 1,000 (8 connections): samples/s, p99 | ${Math.round(m.ingestSamples)} samples/s, ${m.ingestP99} ms | ≥ 200,000 samples/s |`);
+  console.log(`| … server CPU per 1,000-sample batch | ${Math.round(m.ingestCpuUs)} µs | |`);
   console.log(`| bare JSON.parse of the same payloads (one core) | ${Math.round(m.parseSamples)} samples/s | ceiling |`);
   console.log(`| ingest ÷ JSON.parse | ${m.ratio.toFixed(3)} | |`);
   console.log(`| failed ingest requests | ${m.ingestErrors} | |`);
