@@ -51,6 +51,8 @@ export interface CombinedDetectorOptions {
   rarityDecayEvery: number;
   rarityDecay: number;
   rarityOdds: number;
+  /** Beyond the largest surprise seen, every this many histogram bins doubles the odds (0: off). */
+  rarityExtrapolationBins: number;
 }
 
 export const DEFAULT_DETECTOR_OPTIONS: CombinedDetectorOptions = {
@@ -73,6 +75,7 @@ export const DEFAULT_DETECTOR_OPTIONS: CombinedDetectorOptions = {
   rarityDecayEvery: 300,
   rarityDecay: 0.8,
   rarityOdds: 1e5,
+  rarityExtrapolationBins: 8,
 };
 
 export class CombinedDetector implements AnomalyDetector {
@@ -99,9 +102,9 @@ export class CombinedDetector implements AnomalyDetector {
 
   constructor(private readonly o: CombinedDetectorOptions = DEFAULT_DETECTOR_OPTIONS) {
     this.seasonal = new SeasonalBaseline(o.seasonalAlpha, o.slotMinutes);
-    this.pointRarity = new Rarity(o.rarityDecayEvery, o.rarityDecay, o.rarityOdds);
-    this.seasonalRarity = new Rarity(o.rarityDecayEvery, o.rarityDecay, o.rarityOdds);
-    this.shiftRarity = new Rarity(o.rarityDecayEvery, o.rarityDecay, o.rarityOdds);
+    this.pointRarity = new Rarity(o.rarityDecayEvery, o.rarityDecay, o.rarityOdds, o.rarityExtrapolationBins);
+    this.seasonalRarity = new Rarity(o.rarityDecayEvery, o.rarityDecay, o.rarityOdds, o.rarityExtrapolationBins);
+    this.shiftRarity = new Rarity(o.rarityDecayEvery, o.rarityDecay, o.rarityOdds, o.rarityExtrapolationBins);
   }
 
   update(tMs: number, value: number, ctx?: DetectionContext): AnomalyResult {

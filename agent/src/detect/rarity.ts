@@ -17,7 +17,20 @@ export class Rarity {
    * @param decayEvery points between decays of all counts by `decay` (forgetting the old regime)
    * @param fullScoreOdds rarity that scores 1: `1 in fullScoreOdds` or rarer
    */
-  constructor(private readonly decayEvery = 500, private readonly decay = 0.9, private readonly fullScoreOdds = 1e5) {}
+  /** Highest bin still holding at least half a point: the edge of what this series has shown. */
+  private topBin = -1;
+
+  /**
+   * @param extrapolationBins beyond the edge, every this many bins (8 bins = twice the surprise)
+   *   doubles the odds — so a short history can still call a far-off value rarer than its length
+   *   alone allows (0: no extrapolation)
+   */
+  constructor(
+    private readonly decayEvery = 500,
+    private readonly decay = 0.9,
+    private readonly fullScoreOdds = 1e5,
+    private readonly extrapolationBins = 0,
+  ) {}
 
   static bin(absZ: number): number {
     const b = Math.floor(8 * Math.log2(1 + absZ));
@@ -30,17 +43,20 @@ export class Rarity {
     let upTo = 0; // Σ counts[0..b]
     for (let i = b + 1; i > 0; i -= i & -i) upTo += this.tree[i];
     const tail = this.total - upTo + 0.5 * this.counts[b];
-    const odds = (this.total + 1) / (tail + 1);
+    let odds = (this.total + 1) / (tail + 1);
+    if (this.extrapolationBins > 0 && b > this.topBin && this.topBin >= 0) odds *= Math.pow(2, (b - this.topBin) / this.extrapolationBins);
     const score = Math.log(odds) / Math.log(this.fullScoreOdds);
     if (learn) {
       this.counts[b]++;
       for (let i = b + 1; i <= BINS; i += i & -i) this.tree[i]++;
       this.total++;
+      if (b > this.topBin) this.topBin = b;
       if (++this.sinceDecay >= this.decayEvery) {
         this.sinceDecay = 0;
         for (let i = 0; i < BINS; i++) this.counts[i] *= this.decay;
         for (let i = 1; i <= BINS; i++) this.tree[i] *= this.decay;
         this.total *= this.decay;
+        while (this.topBin >= 0 && this.counts[this.topBin] < 0.5) this.topBin--;
       }
     }
     return score <= 0 ? 0 : score >= 1 ? 1 : score;
