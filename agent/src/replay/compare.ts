@@ -2,7 +2,7 @@
  * One replay run: the agent and the reference policies on the same trace, scored by the same rules,
  * with the issue's targets checked (overload and unserved ≤ 10 % of the HPA's, cost ≤ 1.10 × the oracle's).
  */
-import { hpaV2, oracle, staticPeak, type ServiceShape } from './reference-policies';
+import { hpaV2, oracle, staticPeak, withProtectionHold, type ServiceShape } from './reference-policies';
 import { replayAgent, type ReplayOptions } from './run-replay';
 import { scoreSchedule, type Score } from './score';
 import type { Trace } from './trace';
@@ -13,9 +13,11 @@ export interface ReplaySummary {
   trace: string;
   start: string;
   minutes: number;
-  policies: { agent: Score; static_peak: Score; hpa_v2: Score; oracle: Score };
+  /** oracle_hold: the oracle keeping the agent's Saturday protection windows (no scale-down inside them). */
+  policies: { agent: Score; static_peak: Score; hpa_v2: Score; oracle: Score; oracle_hold: Score };
   agentVsHpa: { overloadMinutes: number | null; unservedRequests: number | null };
   agentVsOracle: { replicaHours: number };
+  agentVsOracleWithHold: { replicaHours: number };
   targetsMet: { overload: boolean; unserved: boolean; replicaHours: boolean };
   agent: { holdingSteps: number; deployFreezeSteps: number; finalRules: Record<string, number>; forecastMethod: string | null };
   elapsedSeconds: number;
@@ -35,7 +37,14 @@ export async function compareOnTrace(trace: Trace, opts: ReplayOptions = {}, now
   const shape = shapeOf(trace);
   const agent = await replayAgent(trace, opts);
   const score = (r: ArrayLike<number>) => scoreSchedule(r, trace.demand, shape);
-  const policies = { agent: score(agent.replicas), static_peak: score(staticPeak(trace.demand, shape)), hpa_v2: score(hpaV2(trace.demand, shape)), oracle: score(oracle(trace.demand, shape)) };
+  const oracleSchedule = oracle(trace.demand, shape);
+  const policies = {
+    agent: score(agent.replicas),
+    static_peak: score(staticPeak(trace.demand, shape)),
+    hpa_v2: score(hpaV2(trace.demand, shape)),
+    oracle: score(oracleSchedule),
+    oracle_hold: score(withProtectionHold(oracleSchedule, agent.protectedSteps)),
+  };
   const { agent: a, hpa_v2: h, oracle: o } = policies;
   const summary: ReplaySummary = {
     trace: trace.dir,
@@ -44,6 +53,7 @@ export async function compareOnTrace(trace: Trace, opts: ReplayOptions = {}, now
     policies,
     agentVsHpa: { overloadMinutes: ratio(a.overloadMinutes, h.overloadMinutes), unservedRequests: ratio(a.unservedRequests, h.unservedRequests) },
     agentVsOracle: { replicaHours: ratio(a.replicaHours, o.replicaHours) ?? 0 },
+    agentVsOracleWithHold: { replicaHours: ratio(a.replicaHours, policies.oracle_hold.replicaHours) ?? 0 },
     targetsMet: {
       overload: within(a.overloadMinutes, h.overloadMinutes, TARGETS.overloadVsHpa),
       unserved: within(a.unservedRequests, h.unservedRequests, TARGETS.unservedVsHpa),

@@ -1,4 +1,4 @@
-import { hpaV2, oracle, replicasNeeded, staticPeak, type ServiceShape } from './reference-policies';
+import { hpaV2, oracle, replicasNeeded, staticPeak, withProtectionHold, type ServiceShape } from './reference-policies';
 import { scoreSchedule } from './score';
 
 const S: ServiceShape = { capacityPerPod: 10, podStartupSeconds: 180, stepSeconds: 60, targetUtilization: 0.5, minReplicas: 1, maxReplicas: 100 }; // 5 rps per pod at target
@@ -40,5 +40,9 @@ describe('reference policies', () => {
     const big: ServiceShape = { ...S, maxReplicas: 10_000 };
     const r = hpaV2([5, 5000, 5000], big);
     expect(r[2]).toBe(40); // max(2×, +4) four times a minute: 1 → 5 → 10 → 20 → 40
+  });
+
+  test('the protection hold never scales down inside a protected window', () => {
+    expect([...withProtectionHold([5, 9, 3, 2, 7, 1], [0, 1, 1, 0, 1, 1])]).toEqual([5, 9, 9, 2, 7, 7]);
   });
 });

@@ -79,3 +79,13 @@ export function hpaV2(demand: ArrayLike<number>, s: ServiceShape, o: HpaOptions 
   }
   return out;
 }
+
+/**
+ * A schedule made to keep Saturday protection: no scale-down at steps inside a protecting window. The
+ * oracle run through this is the cheapest schedule that keeps the rule (the fair cost yardstick for it).
+ */
+export function withProtectionHold(schedule: ArrayLike<number>, protectedStep: ArrayLike<number>): Int32Array {
+  const out = new Int32Array(schedule.length);
+  for (let t = 0; t < schedule.length; t++) out[t] = protectedStep[t] && t > 0 ? Math.max(schedule[t], out[t - 1]) : schedule[t];
+  return out;
+}

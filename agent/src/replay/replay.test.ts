@@ -30,6 +30,8 @@ describe('replay on a generated two-day trace', () => {
     expect(agent.replicaHours).toBeLessThan(static_peak.replicaHours);
     expect(summary.agent.finalRules.surge).toBeGreaterThan(0);
     expect(summary.agent.deployFreezeSteps).toBeGreaterThan(8 * 60); // the Saturday wedding's 10-hour window
+    expect(summary.policies.oracle_hold.replicaHours).toBeGreaterThanOrEqual(oracle.replicaHours);
+    expect(summary.policies.oracle_hold.overloadMinutes).toBe(0);
     expect(summary.agentVsHpa.overloadMinutes).toBeCloseTo(agent.overloadMinutes / hpa_v2.overloadMinutes, 2);
   });
 
@@ -66,7 +68,7 @@ describe('replay on a generated two-day trace', () => {
     expect(csv).toHaveLength(2 * 1440 + 1);
     expect(csv[1]).toMatch(/^2027-06-04T00:00:00.000Z,\d+$/);
     const summary = JSON.parse(out.join('\n')) as ReplaySummary;
-    expect(Object.keys(summary.policies)).toEqual(['agent', 'static_peak', 'hpa_v2', 'oracle']);
+    expect(Object.keys(summary.policies)).toEqual(['agent', 'static_peak', 'hpa_v2', 'oracle', 'oracle_hold']);
   });
 
   test('a bad trace folder is a clear error, exit code 2', async () => {

@@ -17,8 +17,9 @@ export interface AgentReplay {
   replicas: Int32Array;
   /** Steps the planner held on missing/stale data, and the rules that set the final count, by name. */
   holdingSteps: number;
-  /** Steps under Saturday protection (deploy freeze). */
+  /** Steps under Saturday protection (deploy freeze), and which ones (1 = protected). */
   deployFreezeSteps: number;
+  protectedSteps: Uint8Array;
   rules: Record<string, number>;
   forecastMethod: string | null;
 }
@@ -40,6 +41,7 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
   const rules: Record<string, number> = {};
   let holdingSteps = 0;
   let deployFreezeSteps = 0;
+  const protectedSteps = new Uint8Array(trace.demand.length);
   for (let k = 0; k < trace.demand.length; k++) {
     clock.nowMs = trace.startMs + k * trace.stepMs;
     if (!opts.missing?.(k)) source.ingest(REPLAY_SERIES, {}, [[clock.nowMs, trace.demand[k]]]);
@@ -48,10 +50,13 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
     replicas[k] = w.replicas;
     const decision = agent.state.targets.get(target.id)!.decision;
     if (decision?.holding) holdingSteps++;
-    if (decision?.deployFreeze) deployFreezeSteps++;
+    if (decision?.deployFreeze) {
+      deployFreezeSteps++;
+      protectedSteps[k] = 1;
+    }
     const last = decision?.reasons.filter((r) => r.replicas === decision.desiredReplicas).pop();
     if (last) rules[last.rule] = (rules[last.rule] ?? 0) + 1;
   }
   await agent.stop();
-  return { replicas, holdingSteps, deployFreezeSteps, rules, forecastMethod: agent.state.targets.get(target.id)!.forecast?.method ?? null };
+  return { replicas, holdingSteps, deployFreezeSteps, protectedSteps, rules, forecastMethod: agent.state.targets.get(target.id)!.forecast?.method ?? null };
 }

@@ -1,0 +1,91 @@
+/**
+ * `npm run bench:replay`: the replay backtest on both shared traces, each run as the user would run it
+ * (a fresh `wedsync-agent replay` process), several times; the median wall time and the (deterministic)
+ * scores go into BENCHMARKS.md's "Replay backtest" section.
+ *
+ * Env: WEDSYNC_TRACES (default ../../shared/data/traces from agent/), REPLAY_RUNS (default 3).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ReplaySummary } from '../src/replay/compare';
+
+// Compiled to agent/.tmp/bench-replay/bench/.
+const AGENT = resolve(__dirname, '..', '..', '..');
+const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
+const TRACES = process.env.WEDSYNC_TRACES ?? resolve(AGENT, '..', '..', 'shared', 'data', 'traces');
+const RUNS = Number(process.env.REPLAY_RUNS ?? 3);
+const BENCHMARKS = resolve(AGENT, '..', 'BENCHMARKS.md');
+const SECTION = '## Replay backtest';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
+const num = (x: number) => x.toLocaleString('en-US');
+
+function runOnce(trace: string): { summary: ReplaySummary; wallSeconds: number } {
+  const out = join(mkdtempSync(join(tmpdir(), 'wedsync-replay-bench-')), 'replicas.csv');
+  const started = process.hrtime.bigint();
+  const stdout = execFileSync(process.execPath, [CLI, 'replay', '--trace', join(TRACES, trace), '--output', out], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { summary: JSON.parse(stdout) as ReplaySummary, wallSeconds };
+}
+
+function table(results: Array<{ trace: string; summary: ReplaySummary; wall: number[] }>): string {
+  const lines: string[] = [];
+  lines.push(`Command: \`npm run bench:replay -w agent\` (each trace replayed ${RUNS}× as a fresh \`wedsync-agent replay --trace DIR --output replicas.csv\` process; wall time is the median; scores are deterministic). Run on ${new Date().toISOString().slice(0, 10)}.`);
+  lines.push('');
+  lines.push('Scoring per `data/traces/README.md`: pods asked at minute t serve from t + ceil(start-up/60 s); removals at once; unserved = demand above ready × capacity (requests); cost = replica-hours asked for. All policies aim at the trace\'s target utilisation; the oracle asks at t for the most any minute in [t, t + start-up] needs. "oracle + hold" is the oracle obeying the same Saturday protection windows as the agent (no scale-down while a protected wedding is live): the cheapest schedule that keeps that rule.');
+  lines.push('');
+  lines.push('| trace | policy | overload min | unserved requests | replica-hours |');
+  lines.push('|---|---|---:|---:|---:|');
+  for (const r of results) {
+    for (const [name, s] of Object.entries(r.summary.policies)) lines.push(`| ${r.trace} | ${name} | ${num(s.overloadMinutes)} | ${num(s.unservedRequests)} | ${num(s.replicaHours)} |`);
+  }
+  lines.push('');
+  lines.push('| trace | agent overload ÷ HPA (≤ 10 %) | agent unserved ÷ HPA (≤ 10 %) | agent replica-hours ÷ oracle (≤ 1.10) | ÷ oracle + hold | replay wall time (< 60 s) | forecaster |');
+  lines.push('|---|---:|---:|---:|---:|---:|---|');
+  for (const r of results) {
+    const s = r.summary;
+    const ok = (b: boolean) => (b ? 'met' : 'missed');
+    const wall = median(r.wall);
+    lines.push(
+      `| ${r.trace} | ${pct(s.agentVsHpa.overloadMinutes)} (${ok(s.targetsMet.overload)}) | ${pct(s.agentVsHpa.unservedRequests)} (${ok(s.targetsMet.unserved)}) | ${s.agentVsOracle.replicaHours.toFixed(3)} (${ok(s.targetsMet.replicaHours)}) | ${s.agentVsOracleWithHold.replicaHours.toFixed(3)} | ${wall.toFixed(1)} s (${ok(wall < 60)}) | ${s.agent.forecastMethod ?? 'none'} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Replaces only this benchmark's section (others edit theirs concurrently). */
+function writeSection(body: string): void {
+  const text = readFileSync(BENCHMARKS, 'utf8');
+  const start = text.indexOf(SECTION);
+  if (start < 0) throw new Error(`${BENCHMARKS}: no "${SECTION}" section`);
+  const next = text.indexOf('\n## ', start + SECTION.length);
+  const end = next < 0 ? text.length : next + 1;
+  writeFileSync(BENCHMARKS, `${text.slice(0, start)}${SECTION}\n${body}\n${next < 0 ? '' : '\n'}${text.slice(end)}`);
+}
+
+function main(): void {
+  if (!existsSync(TRACES)) {
+    console.error(`traces not found at ${TRACES}: set WEDSYNC_TRACES to the folder holding peak-season-8w/ and off-season-4w/`);
+    process.exit(2);
+  }
+  const results = [];
+  for (const trace of ['peak-season-8w', 'off-season-4w']) {
+    const wall: number[] = [];
+    let summary: ReplaySummary | null = null;
+    for (let i = 0; i < RUNS; i++) {
+      const r = runOnce(trace);
+      wall.push(r.wallSeconds);
+      summary = r.summary;
+      console.error(`${trace} run ${i + 1}/${RUNS}: ${r.wallSeconds.toFixed(1)} s`);
+    }
+    results.push({ trace, summary: summary!, wall });
+  }
+  const body = table(results);
+  writeSection(body);
+  console.log(body);
+}
+
+main();
