@@ -1,15 +1,17 @@
 /**
  * Plays a trace through the real agent: the same Agent wiring as `run` (calendar store, push source,
- * detector and forecaster factories, control loop, planner) on a simulated clock with the in-memory
- * (dry-run) cluster. Each step the replay pushes that step's demand — never a later one — then ticks
+ * detector and forecaster, control loop, planner) on a simulated clock with the in-memory (dry-run)
+ * cluster. Each step the replay pushes that step's demand — never a later one — then ticks
  * the loop once and records the replicas the agent asked for.
  */
 import { Agent, type AgentOptions } from '../agent';
 import type { LoadedConfig } from '../config/load';
 import { DryRunScaler } from '../scale/dry-run-scaler';
 import type { PushSource } from '../sources/push-source';
+import { createForecaster } from '../forecast/seasonal-calendar-forecaster';
 import { ManualClock } from '../util/clock';
 import { silentLogger } from '../util/logger';
+import { CalendarMemoForecaster } from './calendar-memo-forecaster';
 import { REPLAY_SERIES, REPLAY_SOURCE, replayConfig } from './replay-config';
 import type { Trace } from './trace';
 
@@ -34,7 +36,15 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
   const loaded = replayConfig(trace, opts.user);
   const clock = new ManualClock(trace.startMs);
   const scaler = new DryRunScaler(clock.now);
-  const agent = new Agent(loaded, { clock: clock.now, scaler, logger: silentLogger, newDetector: opts.newDetector, newForecaster: opts.newForecaster });
+  // The forecaster factory the agent wires (agent.ts: createForecaster), with calendar answers memoised.
+  const newForecaster = opts.newForecaster ?? (() => createForecaster());
+  const agent = new Agent(loaded, {
+    clock: clock.now,
+    scaler,
+    logger: silentLogger,
+    newDetector: opts.newDetector,
+    newForecaster: () => new CalendarMemoForecaster(newForecaster()),
+  });
   const source = agent.sources[REPLAY_SOURCE] as PushSource;
   const target = loaded.config.targets[0];
   const replicas = new Int32Array(trace.demand.length);
