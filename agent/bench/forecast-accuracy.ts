@@ -1,6 +1,6 @@
 /**
  * `npm run bench:forecast`: the protocol of data/forecast/README.md on every series given (default: the
- * shared nyc_taxi.csv). m = one week and H = one day at the series' own step; origins at N − k·m for
+ * shared nyc_taxi.csv, and the two wedding traces with and without their calendars). m = one week and H = one day at the series' own step; origins at N − k·m for
  * k = 4…1; each model sees only the rows before the origin. MAPE, sMAPE and MASE (scaled by the in-sample
  * weekly seasonal-naive MAE) per origin, averaged, for our forecaster beside the seasonal naive and
  * @bsull/augurs MSTL-ETS in the same run.
@@ -13,10 +13,22 @@ import { parseSeriesCsv, medianStepMs, type SeriesRow } from '../src/detect/seri
 import { createForecaster } from '../src/forecast/seasonal-calendar-forecaster';
 import type { ForecastContext } from '../src/forecast/forecaster';
 import { dataDir } from './nab-corpus';
+import { expectedWeddingLoad, indexCalendar, isPeakSeason } from '../src/calendar/rules';
+import { parseJsonCalendar } from '../src/calendar/json-reader';
+import { weddingRulesSchema } from '../src/config/schema';
 
 type Model = (train: readonly SeriesRow[], stepMs: number, horizon: number, m: number) => number[] | Promise<number[]>;
 
 const NO_CALENDAR: ForecastContext = { expectedWeddingLoad: () => 0, isPeakSeason: () => false };
+
+/** Ours with the calendar of a wedding trace (default wedding rules; β is fitted to the history). */
+function withCalendar(ctx: ForecastContext): Model {
+  return (train, step, H) => {
+    const f = createForecaster();
+    for (const r of train) f.observe(r.tMs, r.value);
+    return f.forecast(train[train.length - 1].tMs, step, H, ctx).points.map((p) => p.value);
+  };
+}
 
 const models: Record<string, Model> = {
   'seasonal naive (one week earlier)': (train, _step, H, m) => Array.from({ length: H }, (_, h) => train[train.length - m + h].value),
@@ -48,19 +60,28 @@ async function loadAugursMstl(): Promise<AugursMstl> {
   return mod;
 }
 
-async function evaluate(file: string): Promise<void> {
+async function evaluate(file: string, calendarFile?: string): Promise<void> {
   const { rows } = parseSeriesCsv(fs.readFileSync(file, 'utf8'));
+  const all: Record<string, Model> = { ...models };
+  if (calendarFile) {
+    const index = indexCalendar(parseJsonCalendar(fs.readFileSync(calendarFile, 'utf8'), calendarFile), weddingRulesSchema.parse({}));
+    all['wedsync seasonal+calendar (ours) with the calendar'] = withCalendar({ expectedWeddingLoad: (t) => expectedWeddingLoad(index, t), isPeakSeason: (t) => isPeakSeason(t, index.rules, 'north') });
+    // MSTL on 10k-point weeks is slow and was already rejected on the public series.
+    delete all['@bsull/augurs MSTL-ETS [day, week]'];
+  }
   const step = medianStepMs(rows);
   const m = Math.round((7 * 86_400_000) / step);
   const H = Math.round(86_400_000 / step);
   const N = rows.length;
-  console.log(`\n${path.basename(file)}: ${N} rows, step ${step / 60_000} min, m = ${m}, H = ${H}, origins N − k·m, k = 4…1`);
+  // Four origins when the series has six weeks or more; fewer on shorter ones (MASE needs two weeks of training).
+  const ks = [4, 3, 2, 1].filter((k) => N - k * m >= 2 * m);
+  console.log(`\n${path.relative(dataDir(), file)}: ${N} rows, step ${step / 60_000} min, m = ${m}, H = ${H}, origins N − k·m, k = ${ks.join(', ')}`);
   console.log('| model | MAPE % | sMAPE % | MASE | per-origin MAPE % | fit+forecast ms/origin |');
   console.log('|---|---|---|---|---|---|');
-  for (const [name, model] of Object.entries(models)) {
+  for (const [name, model] of Object.entries(all)) {
     let mape = 0, smape = 0, mase = 0, ms = 0;
     const perOrigin: string[] = [];
-    for (const k of [4, 3, 2, 1]) {
+    for (const k of ks) {
       const o = N - k * m;
       const train = rows.slice(0, o);
       const started = process.hrtime.bigint();
@@ -81,18 +102,23 @@ async function evaluate(file: string): Promise<void> {
       }
       for (let i = m; i < o; i++) scale += Math.abs(train[i].value - train[i - m].value);
       scale /= o - m;
-      mape += (100 * a) / H / 4;
-      smape += (100 * s) / H / 4;
-      mase += e / H / scale / 4;
+      mape += (100 * a) / H / ks.length;
+      smape += (100 * s) / H / ks.length;
+      mase += e / H / scale / ks.length;
       perOrigin.push(((100 * a) / H).toFixed(2));
     }
-    if (perOrigin.length === 4) console.log(`| ${name} | ${mape.toFixed(2)} | ${smape.toFixed(2)} | ${mase.toFixed(3)} | ${perOrigin.join(' / ')} | ${(ms / 4).toFixed(0)} |`);
+    if (perOrigin.length === ks.length) console.log(`| ${name} | ${mape.toFixed(2)} | ${smape.toFixed(2)} | ${mase.toFixed(3)} | ${perOrigin.join(' / ')} | ${(ms / ks.length).toFixed(0)} |`);
   }
 }
 
 async function main(): Promise<void> {
-  const files = process.argv.slice(2);
-  for (const file of files.length ? files : [path.join(dataDir(), 'forecast', 'nyc_taxi.csv')]) await evaluate(file);
+  // Arguments: CSV files, or trace folders (trace.csv + calendar.json). Default: nyc_taxi and the two wedding traces.
+  const args = process.argv.slice(2);
+  const targets = args.length ? args : [path.join(dataDir(), 'forecast', 'nyc_taxi.csv'), path.join(dataDir(), 'traces', 'peak-season-8w'), path.join(dataDir(), 'traces', 'off-season-4w')];
+  for (const t of targets) {
+    if (fs.statSync(t).isDirectory()) await evaluate(path.join(t, 'trace.csv'), path.join(t, 'calendar.json'));
+    else await evaluate(t);
+  }
 }
 
 void main();

@@ -11,8 +11,13 @@ describe('parseSeriesCsv', () => {
     expect(medianStepMs(rows)).toBe(1_800_000);
   });
 
+  it('takes the only other column of a two-column file as the value', () => {
+    expect(parseSeriesCsv('timestamp,demand_rps\n2027-05-03T00:00:00Z,192.93\n').rows[0].value).toBe(192.93);
+  });
+
   it.each([
     ['time,val\n2014-07-01 00:00:00,1', /row 1: header must name the columns "timestamp" and "value"/],
+    ['timestamp,a,b\n2014-07-01 00:00:00,1,2', /row 1: header must name the columns "timestamp" and "value"/],
     ['timestamp,value\n2014-07-01 00:00:00,1\nyesterday,2', /row 3: timestamp "yesterday" is not a date-time/],
     ['timestamp,value\n2014-07-01 00:00:00,1\n2014-07-01 00:05:00,', /row 3: value "" is not a number/],
     ['timestamp,value\n2014-07-01 00:00:00,1\n2014-02-30 00:05:00,1', /row 3: timestamp "2014-02-30 00:05:00" is not a date-time/],

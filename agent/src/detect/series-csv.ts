@@ -65,7 +65,9 @@ export function parseSeriesCsv(text: string): SeriesCsv {
   const lines = text.split(/\r?\n/);
   const header = (lines[0] ?? '').replace(/^\uFEFF/, '').split(',').map((h) => h.trim().toLowerCase());
   const ti = header.indexOf('timestamp');
-  const vi = header.indexOf('value');
+  // "value", or else the only other column of a two-column file (e.g. the traces' timestamp,demand_rps).
+  let vi = header.indexOf('value');
+  if (vi < 0 && header.length === 2 && ti >= 0) vi = 1 - ti;
   if (ti < 0 || vi < 0) throw new SeriesCsvError(`row 1: header must name the columns "timestamp" and "value" (found "${lines[0] ?? ''}")`);
   const rows: SeriesRow[] = [];
   let style: TimestampStyle | null = null;
