@@ -30,7 +30,7 @@ export interface CombinedDetectorOptions {
   longAlpha: number;
   /** Points before any score is given. */
   warmup: number;
-  /** Weight of each signal's likelihood in the score (0 switches a signal off). */
+  /** Weight of each surprise's rarity score in the final score (0 switches it off; below 1 ranks it under range breaches). */
   pointWeight: number;
   seasonalWeight: number;
   shiftWeight: number;
@@ -41,13 +41,7 @@ export interface CombinedDetectorOptions {
   /** Width of a seasonal slot (divides a day) and the weight of a new point in its slot. */
   slotMinutes: number;
   seasonalAlpha: number;
-  /** Weight of a new point in the averaged seasonal surprise (1: no averaging). */
-  seasonalSmoothing: number;
   /** Rarity histograms: decay every N points by a factor; "1 in rarityOdds" or rarer scores 1. */
-  /** After a score at or above `restThreshold`, scores for `restPoints` points are multiplied by `restFactor`. */
-  restPoints: number;
-  restThreshold: number;
-  restFactor: number;
   rarityDecayEvery: number;
   rarityDecay: number;
   rarityOdds: number;
@@ -68,10 +62,6 @@ export const DEFAULT_DETECTOR_OPTIONS: CombinedDetectorOptions = {
   rangeRest: 20,
   slotMinutes: 60,
   seasonalAlpha: 0.03,
-  seasonalSmoothing: 1,
-  restPoints: 0,
-  restThreshold: 0.8,
-  restFactor: 0.5,
   rarityDecayEvery: 300,
   rarityDecay: 0.8,
   rarityOdds: 1e5,
@@ -94,8 +84,6 @@ export class CombinedDetector implements AnomalyDetector {
   private min = 0;
   private max = 0;
   private lastRangeN = -Infinity;
-  private lastHighN = -Infinity;
-  private zSeasonalAvg = 0;
   private missingAvg = 0;
   /** The level learned only while no wedding load is expected (reference for missing load). */
   private quietLevel = 0;
@@ -132,9 +120,7 @@ export class CombinedDetector implements AnomalyDetector {
 
     // Each surprise scored by its rarity in this series' own history of that surprise.
     const point = o.pointWeight * this.pointRarity.update(Math.abs(zPoint));
-    // Averaged over a few points (when smoothing < 1): a sustained departure from the usual shape.
-    if (hasSeasonal) this.zSeasonalAvg += o.seasonalSmoothing * (zSeasonal - this.zSeasonalAvg);
-    const seasonal = hasSeasonal ? o.seasonalWeight * this.seasonalRarity.update(Math.abs(this.zSeasonalAvg)) : 0;
+    const seasonal = hasSeasonal ? o.seasonalWeight * this.seasonalRarity.update(azS) : 0;
     const level = o.shiftWeight * this.shiftRarity.update(Math.abs(shift));
 
     let score = 0;
@@ -160,10 +146,6 @@ export class CombinedDetector implements AnomalyDetector {
         this.lastRangeN = this.n;
       }
       if (score <= 0) kind = 'none';
-      // One incident, one alert: right after a high score, further scores are damped.
-      const resting = this.n - this.lastHighN <= o.restPoints;
-      if (score >= o.restThreshold) this.lastHighN = this.n;
-      if (resting) score *= o.restFactor;
     }
 
     // Wedding context: load the calendar promised that is not there. Judged against the baseline, a
