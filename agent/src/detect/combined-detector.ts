@@ -47,6 +47,8 @@ export interface CombinedDetectorOptions {
   rarityOdds: number;
   /** Beyond the largest surprise seen, every this many histogram bins doubles the odds (0: off). */
   rarityExtrapolationBins: number;
+  /** Pseudo-points of an exponential prior on |z| in each rarity histogram (0: none). */
+  rarityPrior: number;
 }
 
 export const DEFAULT_DETECTOR_OPTIONS: CombinedDetectorOptions = {
@@ -66,6 +68,7 @@ export const DEFAULT_DETECTOR_OPTIONS: CombinedDetectorOptions = {
   rarityDecay: 0.8,
   rarityOdds: 1e5,
   rarityExtrapolationBins: 8,
+  rarityPrior: 1000,
 };
 
 export class CombinedDetector implements AnomalyDetector {
@@ -90,9 +93,9 @@ export class CombinedDetector implements AnomalyDetector {
 
   constructor(private readonly o: CombinedDetectorOptions = DEFAULT_DETECTOR_OPTIONS) {
     this.seasonal = new SeasonalBaseline(o.seasonalAlpha, o.slotMinutes);
-    this.pointRarity = new Rarity(o.rarityDecayEvery, o.rarityDecay, o.rarityOdds, o.rarityExtrapolationBins);
-    this.seasonalRarity = new Rarity(o.rarityDecayEvery, o.rarityDecay, o.rarityOdds, o.rarityExtrapolationBins);
-    this.shiftRarity = new Rarity(o.rarityDecayEvery, o.rarityDecay, o.rarityOdds, o.rarityExtrapolationBins);
+    this.pointRarity = new Rarity(o.rarityDecayEvery, o.rarityDecay, o.rarityOdds, o.rarityExtrapolationBins, o.rarityPrior);
+    this.seasonalRarity = new Rarity(o.rarityDecayEvery, o.rarityDecay, o.rarityOdds, o.rarityExtrapolationBins, o.rarityPrior);
+    this.shiftRarity = new Rarity(o.rarityDecayEvery, o.rarityDecay, o.rarityOdds, o.rarityExtrapolationBins, o.rarityPrior);
   }
 
   update(tMs: number, value: number, ctx?: DetectionContext): AnomalyResult {

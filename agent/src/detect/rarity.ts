@@ -30,7 +30,21 @@ export class Rarity {
     private readonly decay = 0.9,
     private readonly fullScoreOdds = 1e5,
     private readonly extrapolationBins = 0,
-  ) {}
+    prior = 0,
+  ) {
+    // A prior of `prior` pseudo-points with exponentially distributed |z| (mean 1): a short history can
+    // then still call a 10-MAE surprise rare; real points outweigh it as they arrive and it decays.
+    if (prior > 0) {
+      for (let b = 0; b < BINS; b++) {
+        const lo = Math.pow(2, b / 8) - 1;
+        const hi = b === BINS - 1 ? Infinity : Math.pow(2, (b + 1) / 8) - 1;
+        const mass = prior * (Math.exp(-lo) - Math.exp(-hi));
+        this.counts[b] = mass;
+        for (let i = b + 1; i <= BINS; i += i & -i) this.tree[i] += mass;
+        this.total += mass;
+      }
+    }
+  }
 
   static bin(absZ: number): number {
     const b = Math.floor(8 * Math.log2(1 + absZ));
