@@ -53,7 +53,7 @@ export function formatTimestamp(tMs: number, style: TimestampStyle): string {
     case 'epoch-ms':
       return String(tMs);
     default:
-      return new Date(tMs).toISOString();
+      return new Date(tMs).toISOString().replace('.000Z', 'Z');
   }
 }
 
