@@ -7,7 +7,6 @@
  */
 const MINUTE_MS = 60_000;
 const DAY_MIN = 1440;
-const WEEK_MIN = 7 * DAY_MIN;
 /** 1970-01-01 was a Thursday; shifting by 3 days makes slot 0 Monday 00:00 UTC. */
 const EPOCH_MONDAY_OFFSET_MIN = 3 * DAY_MIN;
 
@@ -68,4 +67,3 @@ function clamp(v: number, c: number): number {
   return v > c ? c : v < -c ? -c : v;
 }
 
-export const WEEK_MINUTES = WEEK_MIN;
