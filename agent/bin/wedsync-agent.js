@@ -8,4 +8,9 @@ if (!fs.existsSync(main)) {
   console.error('wedsync-agent is not built yet: run `npm run build -w agent` (or `npm ci` at the repository root).');
   process.exit(2);
 }
+// `wedsync-agent detect … | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 require(main).main(process.argv).then((code) => { process.exitCode = code; });

@@ -148,6 +148,8 @@ export class Agent {
       const s = app.listen(port, host, () => resolve(s));
       s.once('error', reject);
     });
+    // The calendar first, so backfilled history is judged with its weddings in view.
+    await this.loop.refreshCalendar(this.clock());
     await this.backfill();
     this.loop.start();
     const addr = this.server.address() as AddressInfo;

@@ -154,7 +154,8 @@ export class ControlLoop {
     }
   }
 
-  private async refreshCalendar(now: number): Promise<void> {
+  /** Re-reads the calendar when refreshSeconds have passed (the agent also calls it once before backfill). */
+  async refreshCalendar(now: number): Promise<void> {
     const { config, state, calendar, logger, metrics } = this.deps;
     if (now - this.lastCalendarRefreshMs < config.calendar.refreshSeconds * 1000) return;
     this.lastCalendarRefreshMs = now;

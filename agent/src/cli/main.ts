@@ -44,7 +44,16 @@ export async function main(argv: string[], io: CliIo = { out: (l) => process.std
   return exit.code;
 }
 
+/** `wedsync-agent detect … | head` closes the pipe early: that is the reader's choice, not an error. */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 if (require.main === module) {
+  exitQuietlyOnClosedPipe(process.stdout);
   void main(process.argv).then((code) => {
     process.exitCode = code;
   });
