@@ -156,15 +156,15 @@ export const policySchema = z
     /** HPA tolerance: no change while |observed/target − 1| is below this. */
     tolerance: z.number().min(0).max(1).default(0.1),
     /** Predictive window after the lead time (pod start-up), in seconds. */
-    predictiveWindowSeconds: z.number().min(0).default(300),
+    predictiveWindowSeconds: z.number().min(0).default(60),
     /** Weight of the calendar's announced rise in expected wedding load (load now + scale × rise); 0 turns it off. */
     calendarStepScale: z.number().min(0).default(1),
     /** How long after a protecting wedding window the gradual ramp-down applies. */
     postWeddingRampdownSeconds: z.number().min(0).default(3600),
     /** Detector score (spike or level shift) that arms the surge rule. */
     surgeOnsetScore: z.number().gt(0).max(1).default(0.7),
-    /** Load this far above what the forecast said for now (0.3 = 30 %) also arms the surge rule. */
-    surgeForecastMiss: z.number().positive().default(0.3),
+    /** Load this far above what the forecast said for now (0.5 = 50 %) also arms the surge rule. */
+    surgeForecastMiss: z.number().positive().default(0.5),
     /** Span the surge's growth rate is measured over (at least one tick). */
     surgeSlopeWindowSeconds: z.number().positive().default(60),
     /** Upper bound on the growth the surge rule extrapolates over one start-up (× the load now). */

@@ -68,7 +68,7 @@ const rows: Row[] = [
   { name: 'reactive: within the 10 % tolerance nothing changes', args: { current: 10, observed: 370 }, desired: 10, rule: 'reactive' },
   {
     name: 'predictive: forecast peak inside [now + start-up, now + start-up + window] only',
-    args: { current: 10, observed: 350, forecast: [[60_000, 9000], [180_000, 560], [420_000, 700], [481_000 + 60_000, 9000]] },
+    args: { current: 10, observed: 350, forecast: [[60_000, 9000], [180_000, 560], [420_000, 700], [481_000, 9000]], policy: { predictiveWindowSeconds: 300 } },
     desired: 20,
     rule: 'predictive',
   },

@@ -37,6 +37,8 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   let draft: Draft;
   let recentLoad = memory.recentLoad ?? [];
   let surge: SurgeOutcome = { answer: null, state: null };
+  // What the load seen this tick needs (0 when blind): the demand Saturday protection keeps capacity for.
+  let observedNeed = 0;
   if (holding) {
     const hold = holdOnMissingData(currentReplicas, memory.lastGood, calendarFloor(target, policy, calendar, nowMs).replicas, predictive?.replicas ?? null);
     draft = new Draft(currentReplicas);
@@ -44,6 +46,7 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
     draft.protect('stale_data');
   } else {
     const reactive = reactiveReplicas(target, currentReplicas, observed, policy.tolerance);
+    observedNeed = reactive.replicas;
     draft = new Draft(currentReplicas);
     draft.set('reactive', reactive.replicas, reactive.detail);
     if (predictive && predictive.replicas > draft.desired) draft.set('predictive', predictive.replicas, predictive.detail);
@@ -67,13 +70,12 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
 
   // 4. Stabilisation, ramp-down, step limits.
   const recommendations = holding ? memory.recommendations : windowRecommendations(memory.recommendations, nowMs, recommendation, policy.scaleDownStabilizationSeconds);
-  const stabilised = Math.min(currentReplicas, Math.max(...recommendations.map((r) => r.replicas), recommendation));
   applyStabilisation(draft, recommendations, currentReplicas, policy.scaleDownStabilizationSeconds);
   applyPostWeddingRampdown(draft, policy, currentReplicas, memory.lastProtectedMs, memory.lastTickMs ?? null, nowMs);
   applyStepLimits(draft, policy, currentReplicas, nowMs - (memory.lastTickMs ?? nowMs - policy.stepPeriodSeconds * 1000));
 
   // 5. No scale-down while protected, frozen or blind; operator floors.
-  const protectedPeak = applySaturdayProtection(draft, target, calendar, nowMs, currentReplicas, Math.max(recommendation, stabilised), memory.protectedPeak ?? null);
+  const protectedPeak = applySaturdayProtection(draft, target, calendar, nowMs, currentReplicas, observedNeed, memory.protectedPeak ?? null);
   const deployFreeze = protectedPeak !== null;
   applyFreezeAndFloor(draft, overrides, currentReplicas);
   if (holding) neverScaleDownWhileHolding(draft, currentReplicas);

@@ -9,9 +9,10 @@ import type { Draft } from './draft';
 
 /**
  * Applies Saturday protection; returns the count it holds while a protecting window is live (else null).
- * What it holds is every pod that demand (reactive, predictive, floors, stabilisation) asked for since the
- * window opened, and everything running when it opened. It does not hold pods that only the surge rule's
- * extrapolation asked for and demand never confirmed: the rule's promise is to come back down after.
+ * What it holds is everything running when the window opened and every pod the observed load needed since
+ * (the reactive rule's answer). It does not hold pods that only a prediction asked for (a forecast peak,
+ * an announced step, a surge's extrapolation) and the load never confirmed: those were bets on the
+ * future, and keeping them for a whole wedding day is cost without protection.
  */
 export function applySaturdayProtection(
   draft: Draft,

@@ -2,9 +2,10 @@
  * Unannounced surges (viral spikes): no calendar announces them and the forecaster learns them too late,
  * so provisioning for the demand *now* leaves a whole start-up of overload. Once an onset is signalled and
  * the load is rising, this rule extrapolates the rise's growth rate one start-up ahead and asks for that
- * demand's replicas. While the load stays near the surge's peak it keeps the peak's replicas (one flat,
- * noisy minute is not the end of a viral rise); once the load falls clearly below the peak the surge has
- * passed and the rule lets go (stabilisation then brings capacity down).
+ * demand's replicas. While the load stays near the surge's peak it keeps the peak's replicas for up to one
+ * start-up (one flat, noisy minute is not the end of a viral rise); once the load falls clearly below the
+ * peak, or has not risen for a start-up, the surge has passed and the rule lets go (stabilisation then
+ * brings capacity down).
  *
  * Onset: the detector's verdict (a spike or level shift scoring at least `surgeOnsetScore`), or the load
  * overshooting what the forecast said one tick ago by `surgeForecastMiss`: a detector scores surprise
@@ -23,8 +24,9 @@ export interface LoadPoint {
 export interface SurgeState {
   sinceMs: number;
   peakExpected: number;
-  /** Highest load seen since the onset. */
+  /** Highest load seen since the onset, and when the load last rose. */
   peakObserved?: number;
+  lastRiseMs?: number;
 }
 
 /** Keeps the readings the growth rate is measured over (bounded: a window and a count). */
@@ -71,17 +73,18 @@ export function surgeReplicas(
   const peakObserved = Math.max(state?.peakObserved ?? 0, observed);
   const since = new Date(state?.sinceMs ?? nowMs).toISOString();
   if (!rising) {
-    if (observed < peakObserved * (1 - policy.tolerance)) return { answer: null, state: null };
+    const lastRiseMs = state!.lastRiseMs ?? state!.sinceMs;
+    if (observed < peakObserved * (1 - policy.tolerance) || nowMs - lastRiseMs > leadMs) return { answer: null, state: null };
     return {
       answer: { replicas: replicasForTarget(peakObserved, target), detail: `surge since ${since}: load ${fmt(observed)} still near its peak ${fmt(peakObserved)}` },
-      state: { sinceMs: state!.sinceMs, peakExpected: state!.peakExpected, peakObserved },
+      state: { ...state!, peakObserved, lastRiseMs },
     };
   }
   // Continue the rise in a straight line for one start-up, bounded. (Compounding the growth rate instead
   // overshoots badly by mid-rise: a viral rise adds roughly a constant number of requests per minute.)
   const slopePerMs = (observed - recent[0].value) / growth!.spanMs;
   const expected = Math.min(observed * policy.surgeMaxGrowth, observed + slopePerMs * leadMs);
-  const next = { sinceMs: state?.sinceMs ?? nowMs, peakExpected: Math.max(state?.peakExpected ?? 0, expected), peakObserved };
+  const next = { sinceMs: state?.sinceMs ?? nowMs, peakExpected: Math.max(state?.peakExpected ?? 0, expected), peakObserved, lastRiseMs: nowMs };
   return {
     answer: {
       replicas: replicasForTarget(expected, target),
