@@ -4,7 +4,6 @@
  * route, after the role check, so unauthenticated callers never make the agent parse anything.
  */
 import { Router } from 'express';
-import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
 import type { Registry } from 'prom-client';
 import type { AgentConfig, ApiConfig } from '../config/schema';
@@ -16,6 +15,7 @@ import { createApiMetrics, metricsMiddleware } from './api-metrics';
 import { Auditor, type AuditHook } from './audit';
 import { TokenAuthenticator, principalOf, type TokenEntry } from './auth';
 import { CorsPolicy, corsMiddleware } from './cors';
+import { securityHeadersMiddleware } from './security-headers';
 import { registerReloadRoutes } from './reload-routes';
 import { AuthFailureLimiter } from './auth-failures';
 import { errorHandler, sendError } from './errors';
@@ -62,7 +62,7 @@ export function createApiRouter(deps: ApiDeps): Router {
 
   const r = Router();
   r.use(metricsMiddleware(metrics));
-  r.use(helmet());
+  r.use(securityHeadersMiddleware());
   const cors = new CorsPolicy(deps.config.corsOrigins);
   r.use(corsMiddleware(cors));
   r.get('/openapi.json', (_req, res) => {
@@ -74,7 +74,8 @@ export function createApiRouter(deps: ApiDeps): Router {
       windowMs: 60_000,
       limit: deps.config.rateLimitPerMinute,
       keyGenerator: (_req, res) => principalOf(res).name,
-      standardHeaders: 'draft-8',
+      // draft-7 headers: draft-8 adds a per-request sha256 of the key (its partition key) for no use here.
+      standardHeaders: 'draft-7',
       legacyHeaders: false,
       // Keyed by token, not address: the address checks do not apply (and would warn on odd headers).
       validate: { ip: false, xForwardedForHeader: false, forwardedHeader: false, trustProxy: false },

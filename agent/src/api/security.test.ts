@@ -1,4 +1,7 @@
 import request from 'supertest';
+import express from 'express';
+import helmet from 'helmet';
+import { securityHeaders } from './security-headers';
 import { startTestApi, type TestApi } from './__fixtures__/harness';
 
 let api: TestApi;
@@ -12,6 +15,31 @@ describe('security headers (helmet)', () => {
     expect(res.headers['strict-transport-security']).toMatch(/max-age/);
     expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);
     expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+});
+
+describe('precomputed helmet headers', () => {
+  it('are exactly what helmet itself sets on a real response', async () => {
+    api = await startTestApi();
+    const app = express();
+    app.use(helmet());
+    app.get('/', (_req, res) => {
+      res.end();
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const direct = await request(`http://127.0.0.1:${(server.address() as { port: number }).port}`).get('/');
+      const ours = await request(api.base).get('/api/v1/status').set(api.auth('viewer'));
+      const names = securityHeaders().map(([n]) => n.toLowerCase());
+      expect(names.length).toBeGreaterThanOrEqual(10);
+      for (const n of names) expect([n, ours.headers[n]]).toEqual([n, direct.headers[n]]);
+      // …and helmet sets nothing else that the list misses.
+      const fromHelmet = Object.keys(direct.headers).filter((h) => !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'x-powered-by'].includes(h));
+      expect(fromHelmet.sort()).toEqual([...names].sort());
+    } finally {
+      server.close();
+    }
   });
 });
 
