@@ -23,15 +23,18 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.le
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
 const num = (x: number) => x.toLocaleString('en-US');
 
-function runOnce(trace: string): { summary: ReplaySummary; wallSeconds: number } {
+const NO_SATURDAY = resolve(AGENT, 'bench', 'replay-no-saturday.yaml');
+
+function runOnce(trace: string, config?: string): { summary: ReplaySummary; wallSeconds: number } {
   const out = join(mkdtempSync(join(tmpdir(), 'wedsync-replay-bench-')), 'replicas.csv');
   const started = process.hrtime.bigint();
-  const stdout = execFileSync(process.execPath, [CLI, 'replay', '--trace', join(TRACES, trace), '--output', out], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  const args = [CLI, 'replay', '--trace', join(TRACES, trace), '--output', out, ...(config ? ['--config', config] : [])];
+  const stdout = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 << 20 });
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { summary: JSON.parse(stdout) as ReplaySummary, wallSeconds };
 }
 
-function table(results: Array<{ trace: string; summary: ReplaySummary; wall: number[] }>): string {
+function table(results: Array<{ trace: string; summary: ReplaySummary; wall: number[]; noSaturday: ReplaySummary }>): string {
   const lines: string[] = [];
   lines.push(`Command: \`npm run bench:replay -w agent\` (each trace replayed ${RUNS}× as a fresh \`wedsync-agent replay --trace DIR --output replicas.csv\` process; wall time is the median; scores are deterministic). Run on ${new Date().toISOString().slice(0, 10)}.`);
   lines.push('');
@@ -52,6 +55,16 @@ function table(results: Array<{ trace: string; summary: ReplaySummary; wall: num
     lines.push(
       `| ${r.trace} | ${pct(s.agentVsHpa.overloadMinutes)} (${ok(s.targetsMet.overload)}) | ${pct(s.agentVsHpa.unservedRequests)} (${ok(s.targetsMet.unserved)}) | ${s.agentVsOracle.replicaHours.toFixed(3)} (${ok(s.targetsMet.replicaHours)}) | ${s.agentVsOracleWithHold.replicaHours.toFixed(3)} | ${wall.toFixed(1)} s (${ok(wall < 60)}) | ${s.agent.forecastMethod ?? 'none'} |`,
     );
+  }
+  lines.push('');
+  lines.push('What Saturday protection costs: the same replay with `wedding.protectedWeekdays: []` (`--config bench/replay-no-saturday.yaml`), and the oracle\'s own price for keeping the rule.');
+  lines.push('');
+  lines.push('| trace | agent without protection: overload ÷ HPA | unserved ÷ HPA | replica-hours ÷ oracle | oracle + hold ÷ oracle |');
+  lines.push('|---|---:|---:|---:|---:|');
+  for (const r of results) {
+    const n = r.noSaturday;
+    const hold = r.summary.policies.oracle_hold.replicaHours / r.summary.policies.oracle.replicaHours;
+    lines.push(`| ${r.trace} | ${pct(n.agentVsHpa.overloadMinutes)} | ${pct(n.agentVsHpa.unservedRequests)} | ${n.agentVsOracle.replicaHours.toFixed(3)} | ${hold.toFixed(3)} |`);
   }
   return lines.join('\n');
 }
@@ -81,7 +94,8 @@ function main(): void {
       summary = r.summary;
       console.error(`${trace} run ${i + 1}/${RUNS}: ${r.wallSeconds.toFixed(1)} s`);
     }
-    results.push({ trace, summary: summary!, wall });
+    const noSaturday = runOnce(trace, NO_SATURDAY).summary;
+    results.push({ trace, summary: summary!, wall, noSaturday });
   }
   const body = table(results);
   writeSection(body);
