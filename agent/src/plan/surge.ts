@@ -15,18 +15,13 @@ import type { PlanPolicy, TargetConfig } from '../config/schema';
 import type { AnomalyResult } from '../detect/detector';
 import { fmt, replicasForTarget } from './draft';
 import type { RuleAnswer } from './reactive';
+import type { SurgeState } from './types';
+
+export type { SurgeState };
 
 export interface LoadPoint {
   tMs: number;
   value: number;
-}
-
-export interface SurgeState {
-  sinceMs: number;
-  peakExpected: number;
-  /** Highest load seen since the onset, and when the load last rose. */
-  peakObserved?: number;
-  lastRiseMs?: number;
 }
 
 /** Keeps the readings the growth rate is measured over (bounded: a window and a count). */

@@ -51,6 +51,16 @@ export interface Decision {
   holding: boolean;
 }
 
+/** An unannounced surge in progress (see surge.ts). */
+export interface SurgeState {
+  sinceMs: number;
+  /** Highest demand the rule extrapolated, and the highest load seen since the onset. */
+  peakExpected: number;
+  peakObserved?: number;
+  /** When the load last rose: the hold ends one start-up after it. */
+  lastRiseMs?: number;
+}
+
 /** What the planner remembers between ticks (returned, never mutated). */
 export interface PlanMemory {
   /** Recent raw recommendations, for scale-down stabilisation. */
@@ -61,8 +71,8 @@ export interface PlanMemory {
   lastProtectedMs: number | null;
   /** Recent good readings (a few start-ups long): the slope an unannounced surge is extrapolated from. */
   recentLoad?: Array<{ tMs: number; value: number }>;
-  /** An unannounced surge the detector flagged and that is still rising or not yet passed. */
-  surge?: { sinceMs: number; peakExpected: number } | null;
+  /** An unannounced surge that was signalled and has not passed yet. */
+  surge?: SurgeState | null;
   /** When the previous decision was made (the ramp-down's "per minute" is measured against it). */
   lastTickMs?: number | null;
   /** What this tick's forecast said about the next step: a big miss there is a surge the calendar did not announce. */
