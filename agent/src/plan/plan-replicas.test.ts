@@ -73,6 +73,11 @@ const rows: Row[] = [
     rule: 'predictive',
   },
   {
+    name: 'predictive: a forecast peak within the 10 % tolerance keeps the current count (no flapping on forecast noise)',
+    args: { current: 10, observed: 350, forecast: [[180_000, 380]] },
+    desired: 10,
+  },
+  {
     name: 'predictive: a peak sooner than the start-up lead cannot be served in time and is ignored',
     args: { current: 10, observed: 350, forecast: [[60_000, 1400]] },
     desired: 10,

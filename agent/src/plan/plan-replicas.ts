@@ -31,7 +31,7 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   const leadMs = (input.measuredStartupSeconds ?? target.podStartupSeconds) * 1000;
   const overrides = activeOverrides(input.overrides, target.id, nowMs);
   const holding = observed === null || !Number.isFinite(observed);
-  const predictive = predictiveReplicas(target, input.forecast, nowMs, leadMs, policy.predictiveWindowSeconds * 1000);
+  const predictive = predictiveReplicas(target, input.forecast, nowMs, leadMs, policy.predictiveWindowSeconds * 1000, currentReplicas, policy.tolerance);
 
   // 1. Demand.
   let draft: Draft;

@@ -7,14 +7,24 @@ import type { ForecastPoint } from '../forecast/forecaster';
 import { fmt, replicasForTarget } from './draft';
 import type { RuleAnswer } from './reactive';
 
-export function predictiveReplicas(target: TargetConfig, forecast: readonly ForecastPoint[], nowMs: number, leadMs: number, windowMs: number): RuleAnswer | null {
+export function predictiveReplicas(
+  target: TargetConfig,
+  forecast: readonly ForecastPoint[],
+  nowMs: number,
+  leadMs: number,
+  windowMs: number,
+  currentReplicas: number,
+  tolerance: number,
+): RuleAnswer | null {
   const from = nowMs + leadMs;
   const to = from + windowMs;
   let peak = -Infinity;
   for (const p of forecast) if (p.tMs >= from && p.tMs <= to && p.value > peak) peak = p.value;
   if (peak === -Infinity) return null;
+  // The HPA's tolerance applies to a forecast as to a reading: a peak within it keeps the current count.
+  const ratio = currentReplicas > 0 ? peak / (currentReplicas * target.capacityPerPod * target.targetUtilization) : Infinity;
   return {
-    replicas: replicasForTarget(peak, target),
+    replicas: Math.abs(ratio - 1) <= tolerance ? currentReplicas : replicasForTarget(peak, target),
     detail: `forecast peak ${fmt(peak)} within ${Math.round(leadMs / 1000)}s start-up + ${Math.round(windowMs / 1000)}s`,
   };
 }

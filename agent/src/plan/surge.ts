@@ -1,7 +1,7 @@
 /**
  * Unannounced surges (viral spikes): no calendar announces them and the forecaster learns them too late,
  * so provisioning for the demand *now* leaves a whole start-up of overload. Once an onset is signalled and
- * the load is rising, this rule extrapolates the rise's growth rate one start-up ahead and asks for that
+ * the load is rising, this rule continues the rise's slope one start-up ahead and asks for that
  * demand's replicas. While the load stays near the surge's peak it keeps the peak's replicas for up to one
  * start-up (one flat, noisy minute is not the end of a viral rise); once the load falls clearly below the
  * peak, or has not risen for a start-up, the surge has passed and the rule lets go (stabilisation then
