@@ -1,5 +1,5 @@
 /** The replay end to end on a generated trace (no shared data): the real Agent, loop and planner. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../cli/main';
@@ -69,6 +69,27 @@ describe('replay on a generated two-day trace', () => {
     expect(csv[1]).toMatch(/^2027-06-04T00:00:00.000Z,\d+$/);
     const summary = JSON.parse(out.join('\n')) as ReplaySummary;
     expect(Object.keys(summary.policies)).toEqual(['agent', 'static_peak', 'hpa_v2', 'oracle', 'oracle_hold']);
+  });
+
+  test('--config contributes the policy and wedding rules (here: Saturday protection off)', async () => {
+    const cfg = join(dir, 'no-saturday.yaml');
+    writeFileSync(cfg, ['sources: { trace: { type: push } }', 'wedding: { protectedWeekdays: [] }', 'targets:', '  - { id: web, kubernetes: { namespace: a, name: b }, load: { source: trace, query: rps }, capacityPerPod: 50, maxReplicas: 9 }'].join('\n'));
+    const out: string[] = [];
+    const code = await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'trace'), '--config', cfg, '--output', join(dir, 'r2.csv')], { out: (l) => out.push(l), err: () => undefined });
+    expect(code).toBe(0);
+    const summary = JSON.parse(out.join('\n')) as ReplaySummary;
+    expect(summary.agent.deployFreezeSteps).toBe(0);
+    // The service shape still comes from the trace (maxReplicas 100, not the config's 9).
+    expect(summary.policies.agent.peakReplicas).toBeGreaterThan(9);
+  });
+
+  test('an invalid --config is refused with the key at fault, exit code 2', async () => {
+    const cfg = join(dir, 'bad.yaml');
+    writeFileSync(cfg, ['sources: { trace: { type: push } }', 'policy: { tolerance: 7 }', 'targets:', '  - { id: web, kubernetes: { namespace: a, name: b }, load: { source: trace, query: rps }, capacityPerPod: 50, maxReplicas: 9 }'].join('\n'));
+    const err: string[] = [];
+    const code = await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'trace'), '--config', cfg, '--output', join(dir, 'r3.csv')], { out: () => undefined, err: (l) => err.push(l) });
+    expect(code).toBe(2);
+    expect(err.join('\n')).toMatch(/policy\.tolerance/);
   });
 
   test('a bad trace folder is a clear error, exit code 2', async () => {
