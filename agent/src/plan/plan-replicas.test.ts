@@ -193,8 +193,8 @@ const rows: Row[] = [
     rule: 'surge',
   },
   {
-    name: 'surge: load 30 % above what the forecast said for now also arms it (no detector verdict)',
-    args: { current: 6, observed: 200, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 100 }], forecastNext: { tMs: JAN_WED, value: 120 } }, policy: { maxScaleUpRatio: 10 } },
+    name: 'surge: load 50 % above what the last forecast said for now also arms it (no detector verdict)',
+    args: { current: 6, observed: 200, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 100 }], forecastSoon: [{ tMs: JAN_WED - 15_000, value: 118 }, { tMs: JAN_WED + 45_000, value: 120 }] }, policy: { maxScaleUpRatio: 10 } },
     desired: 15,
     rule: 'surge',
   },

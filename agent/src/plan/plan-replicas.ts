@@ -7,7 +7,7 @@
  *   2. calendar floors: peak-season pre-scale, reserved headroom for wedding-critical targets
  *   3. unannounced surge: extrapolate a detected rise one start-up ahead (kept out of stabilisation,
  *      so capacity comes back down as soon as the rise has passed)
- *   4. scale-down stabilisation, then the gradual post-wedding ramp-down, then the per-tick step limits
+ *   4. scale-down stabilisation, then the gradual post-wedding ramp-down, then the step limits
  *   5. no scale-down: Saturday protection, freeze override, fail-safe; floor override
  *   6. min/max bounds; a pin override last
  */
@@ -20,7 +20,7 @@ import { activeOverrides, applyFreezeAndFloor, applyPin } from './overrides';
 import { calendarStepReplicas, predictiveReplicas } from './predictive';
 import { applyPostWeddingRampdown, applySaturdayProtection } from './protections';
 import { reactiveReplicas } from './reactive';
-import { rememberLoad, surgeReplicas, type SurgeOutcome } from './surge';
+import { forecastFor, forecastSoon, rememberLoad, surgeReplicas, type SurgeOutcome } from './surge';
 import type { Decision, PlanInput, PlanResult } from './types';
 import { applyPeakSeasonFloor, applyWeddingHeadroom, calendarFloor } from './wedding-floors';
 
@@ -51,12 +51,11 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
     draft.set('reactive', reactive.replicas, reactive.detail);
     if (predictive && predictive.replicas > draft.desired) draft.set('predictive', predictive.replicas, predictive.detail);
     else if (predictive) draft.note('predictive', predictive.replicas, predictive.detail);
+    // Calendar phases start on the minute: a one-minute scan of the window sees every step.
     const step = calendarStepReplicas(target, observed, (t) => expectedWeddingLoad(calendar, t, target.timezones), nowMs, leadMs, policy.predictiveWindowSeconds * 1000, 60_000, policy.calendarStepScale);
     if (step && step.replicas > draft.desired) draft.set('calendar-step', step.replicas, step.detail);
     recentLoad = rememberLoad(recentLoad, { tMs: nowMs, value: observed }, policy.surgeSlopeWindowSeconds * 1000);
-    const fn = memory.forecastNext;
-    const forecastNow = fn && Math.abs(fn.tMs - nowMs) <= policy.surgeSlopeWindowSeconds * 500 ? fn.value : null;
-    surge = surgeReplicas(target, policy, memory.surge ?? null, recentLoad, input.anomaly, forecastNow, nowMs, leadMs);
+    surge = surgeReplicas(target, policy, memory.surge ?? null, recentLoad, input.anomaly, forecastFor(memory.forecastSoon, nowMs), nowMs, leadMs);
   }
 
   // 2. Calendar floors.
@@ -105,7 +104,7 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
       surge: surge.state,
       lastTickMs: nowMs,
       protectedPeak,
-      forecastNext: input.forecast.length ? { tMs: input.forecast[0].tMs, value: input.forecast[0].value } : null,
+      forecastSoon: forecastSoon(input.forecast, nowMs),
     },
   };
 }

@@ -88,3 +88,15 @@ export function surgeReplicas(
     state: next,
   };
 }
+
+/** What the previous tick's forecast said about `nowMs` (its nearest point within a minute), if anything. */
+export function forecastFor(points: ReadonlyArray<{ tMs: number; value: number }> | undefined, nowMs: number): number | null {
+  let best: { tMs: number; value: number } | null = null;
+  for (const p of points ?? []) if (Math.abs(p.tMs - nowMs) <= 60_000 && (!best || Math.abs(p.tMs - nowMs) < Math.abs(best.tMs - nowMs))) best = p;
+  return best ? best.value : null;
+}
+
+/** The forecast points worth remembering for the next tick's miss check: the next two minutes. */
+export function forecastSoon(points: ReadonlyArray<{ tMs: number; value: number }>, nowMs: number): Array<{ tMs: number; value: number }> {
+  return points.filter((p) => p.tMs > nowMs && p.tMs <= nowMs + 120_000).map((p) => ({ tMs: p.tMs, value: p.value }));
+}

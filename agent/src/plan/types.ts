@@ -75,13 +75,13 @@ export interface PlanMemory {
   surge?: SurgeState | null;
   /** When the previous decision was made (the ramp-down's "per minute" is measured against it). */
   lastTickMs?: number | null;
-  /** What this tick's forecast said about the next step: a big miss there is a surge the calendar did not announce. */
-  forecastNext?: { tMs: number; value: number } | null;
+  /** What this tick's forecast said about the next two minutes: a big miss there is a surge nobody announced. */
+  forecastSoon?: Array<{ tMs: number; value: number }>;
   /** Highest demand-backed count of the protecting window in progress (what Saturday protection holds). */
   protectedPeak?: number | null;
 }
 
-export const EMPTY_MEMORY: PlanMemory = { recommendations: [], lastGood: null, lastProtectedMs: null, recentLoad: [], surge: null, lastTickMs: null, protectedPeak: null, forecastNext: null };
+export const EMPTY_MEMORY: PlanMemory = { recommendations: [], lastGood: null, lastProtectedMs: null, recentLoad: [], surge: null, lastTickMs: null, protectedPeak: null, forecastSoon: [] };
 
 export interface PlanInput {
   target: TargetConfig;
