@@ -70,7 +70,7 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   // 4. Stabilisation, ramp-down, step limits.
   const recommendations = holding ? memory.recommendations : windowRecommendations(memory.recommendations, nowMs, recommendation, policy.scaleDownStabilizationSeconds);
   applyStabilisation(draft, recommendations, currentReplicas, policy.scaleDownStabilizationSeconds);
-  applyPostWeddingRampdown(draft, policy, currentReplicas, memory.lastProtectedMs, memory.lastTickMs ?? null, nowMs);
+  applyPostWeddingRampdown(draft, policy, currentReplicas, memory.lastProtectedMs, memory.protectedReplicas ?? null, nowMs);
   applyStepLimits(draft, policy, currentReplicas, nowMs - (memory.lastTickMs ?? nowMs - policy.stepPeriodSeconds * 1000));
 
   // 5. No scale-down while protected, frozen or blind; operator floors.
@@ -100,6 +100,7 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
       recommendations,
       lastGood: holding ? memory.lastGood : draft.desired,
       lastProtectedMs: protectedNow ? nowMs : memory.lastProtectedMs,
+      protectedReplicas: protectedNow ? draft.desired : (memory.protectedReplicas ?? null),
       recentLoad,
       surge: surge.state,
       lastTickMs: nowMs,

@@ -33,21 +33,26 @@ export function applySaturdayProtection(
   return peak;
 }
 
-/** After a protecting window: at most `postWeddingScaleDownPerMinute` of current replicas per elapsed minute. */
+/**
+ * After a protecting window: replicas may fall at most `postWeddingScaleDownPerMinute` per minute (or one
+ * pod a minute, whichever is more), compounded from the count running when the window ended. Measured from that instant, not per tick, so
+ * the bound holds whatever the tick period (15 s ticks do not get four "minutes" of steps a minute).
+ */
 export function applyPostWeddingRampdown(
   draft: Draft,
   policy: PlanPolicy,
   currentReplicas: number,
   lastProtectedMs: number | null,
-  lastTickMs: number | null,
+  replicasAtEnd: number | null,
   nowMs: number,
 ): void {
-  if (lastProtectedMs === null || draft.desired >= currentReplicas) return;
+  if (lastProtectedMs === null || lastProtectedMs >= nowMs || draft.desired >= currentReplicas) return;
   if (nowMs - lastProtectedMs > policy.postWeddingRampdownSeconds * 1000) return;
-  const minutes = Math.min(1, Math.max(0, (nowMs - (lastTickMs ?? nowMs - 60_000)) / 60_000));
-  const step = Math.max(1, Math.floor(currentReplicas * policy.postWeddingScaleDownPerMinute * minutes));
-  const lowest = currentReplicas - step;
+  const minutes = (nowMs - lastProtectedMs) / 60_000;
+  const from = replicasAtEnd ?? currentReplicas;
+  // At least one pod a minute, so that a small deployment is not held for the whole ramp window.
+  const lowest = Math.min(currentReplicas, Math.ceil(from * Math.pow(1 - policy.postWeddingScaleDownPerMinute, minutes) - 1e-9), from - Math.floor(minutes));
   if (draft.desired >= lowest) return;
   draft.protect('post_wedding_rampdown');
-  draft.set('post-wedding-rampdown', lowest, `wedding window ended ${Math.round((nowMs - lastProtectedMs) / 60_000)} min ago: down at most ${Math.round(policy.postWeddingScaleDownPerMinute * 100)}% per minute`);
+  draft.set('post-wedding-rampdown', lowest, `wedding window ended ${minutes.toFixed(1)} min ago: down at most ${Math.round(policy.postWeddingScaleDownPerMinute * 100)}% per minute`);
 }

@@ -69,6 +69,8 @@ export interface PlanMemory {
   lastGood: number | null;
   /** Last instant a protecting wedding window was live for this target (drives the gradual ramp-down). */
   lastProtectedMs: number | null;
+  /** Replicas running at that instant: the ramp-down is measured from them. */
+  protectedReplicas?: number | null;
   /** Recent good readings (a few start-ups long): the slope an unannounced surge is extrapolated from. */
   recentLoad?: Array<{ tMs: number; value: number }>;
   /** An unannounced surge that was signalled and has not passed yet. */
@@ -81,7 +83,7 @@ export interface PlanMemory {
   protectedPeak?: number | null;
 }
 
-export const EMPTY_MEMORY: PlanMemory = { recommendations: [], lastGood: null, lastProtectedMs: null, recentLoad: [], surge: null, lastTickMs: null, protectedPeak: null, forecastSoon: [] };
+export const EMPTY_MEMORY: PlanMemory = { recommendations: [], lastGood: null, lastProtectedMs: null, recentLoad: [], surge: null, lastTickMs: null, protectedPeak: null, forecastSoon: [], protectedReplicas: null };
 
 export interface PlanInput {
   target: TargetConfig;
