@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# The test command (`npm test`): tools → build → every Jest project (agent unit tests, integration and
-# end-to-end tests in test/, the panel plugin). Extra arguments go to Jest.
+# The test command (`npm test`): tools → build → type-check → every Jest project (agent unit tests,
+# integration and end-to-end tests in test/, the panel plugin). Extra arguments go to Jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-tools.sh
 [ -d node_modules ] || npm ci
 npm run build --silent
 npm run typecheck --workspaces --if-present --silent
-npx jest --ci --maxWorkers=2 "$@"
+mkdir -p .tmp
+status=0
+npx jest --ci --maxWorkers=2 --json --outputFile=.tmp/jest-results.json "$@" || status=$?
+# One plain closing line, whatever reads the log.
+node -e '
+  const r = require("./.tmp/jest-results.json");
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+' || true
+exit "$status"
