@@ -63,4 +63,15 @@ describe('demo (built CLI, simulated wedding weekend, dry-run cluster)', () => {
     expect(await exited).toBe(0);
     expect(Date.now() - stopAt).toBeLessThan(10_000);
   });
+
+  it('lets a local Grafana call the API when started with --cors-origin', async () => {
+    demo = startDemo(['--port', '0', '--cors-origin', 'http://localhost:3000']);
+    const base = `http://127.0.0.1:${await demo.port}`;
+    const preflight = (origin: string) =>
+      fetch(`${base}/api/v1/overrides`, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' } });
+    const allowed = await preflight('http://localhost:3000');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    const other = await preflight('http://evil.example');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
 });

@@ -16,12 +16,15 @@ export interface DemoOptions {
   start: string;
   /** WEDSYNC_API_TOKENS value for the operator API (role:token,…); defaults to the environment's. */
   apiTokens?: string;
+  /** Browser origins allowed to call the API (a local Grafana, e.g. http://localhost:3000). */
+  corsOrigins?: string[];
 }
 
 /** Builds the demo agent: bundled config and calendar, simulated traffic, dry-run cluster, fast clock. */
 export function createDemoAgent(opts: DemoOptions): Agent {
   const loaded = loadConfigFile(DEMO_CONFIG);
   loaded.config.agent.listen.port = opts.port;
+  if (opts.corsOrigins?.length) loaded.config.api.corsOrigins = opts.corsOrigins;
   const clock = acceleratedClock(Date.parse(opts.start), opts.speed);
   const env = opts.apiTokens === undefined ? process.env : { ...process.env, [TOKENS_ENV]: opts.apiTokens };
   return new Agent(loaded, { clock, tickIntervalMs: (loaded.config.agent.tickSeconds * 1000) / opts.speed, env });
@@ -34,7 +37,8 @@ export const registerDemo: Register = (program, io, exit) => {
     .option('-p, --port <port>', 'listen port (default: $PORT or 8080)')
     .option('--speed <x>', 'simulated seconds per real second', '60')
     .option('--start <iso>', 'simulated start instant', DEMO_START)
-    .action(async (opts: { port?: string; speed: string; start: string }) => {
+    .option('--cors-origin <origin...>', 'browser origins allowed to call the API (e.g. your Grafana: http://localhost:3000)')
+    .action(async (opts: { port?: string; speed: string; start: string; corsOrigin?: string[] }) => {
       const port = Number(opts.port ?? process.env.PORT ?? 8080);
       const speed = Number(opts.speed);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -59,7 +63,13 @@ export const registerDemo: Register = (program, io, exit) => {
           return;
         }
       }
-      const agent = createDemoAgent({ port, speed, start: opts.start, apiTokens: generated?.value });
+      const badOrigin = opts.corsOrigin?.find((o) => !/^https?:\/\/[^/\s]+$/.test(o));
+      if (badOrigin) {
+        io.err(`--cors-origin: "${badOrigin}" is not an origin (scheme://host[:port], no path)`);
+        exit.code = 2;
+        return;
+      }
+      const agent = createDemoAgent({ port, speed, start: opts.start, apiTokens: generated?.value, corsOrigins: opts.corsOrigin });
       const addr = await agent.start();
       const base = `http://${addr.address}:${addr.port}`;
       io.out(

@@ -272,7 +272,7 @@ export const configSchema = z
         cluster: z.string().min(1).default('default'),
         mode: z.enum(['act', 'dry-run', 'shadow']).default('dry-run'),
         tickSeconds: positiveSeconds.default(15),
-        /** A tick that takes longer than this is abandoned (and counted as an error). */
+        /** A target whose tick work runs longer than this is counted as an error and skipped until it settles (see loop.ts). */
         tickTimeoutSeconds: positiveSeconds.default(10),
         listen: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ host: '127.0.0.1', port: 8080 }),
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
