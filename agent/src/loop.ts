@@ -61,10 +61,13 @@ export class ControlLoop {
   /** Feeds history (cold-start backfill) to a target's forecaster and detector, oldest first. */
   seed(targetId: string, points: Array<{ tMs: number; value: number }>): void {
     const brain = this.brains.get(targetId);
-    if (!brain) return;
+    const target = this.deps.state.targets.get(targetId)?.config;
+    if (!brain || !target) return;
+    const index = this.deps.state.calendar;
     for (const p of points) {
       brain.forecaster.observe(p.tMs, p.value);
-      brain.detector.update(p.tMs, p.value, { expectedWeddingLoad: expectedWeddingLoad(this.deps.state.calendar, p.tMs) });
+      // The same wedding context a live tick gives: only the weddings this target serves.
+      brain.detector.update(p.tMs, p.value, { expectedWeddingLoad: expectedWeddingLoad(index, p.tMs, target.timezones) });
     }
   }
 
