@@ -195,6 +195,35 @@ describe('ControlLoop', () => {
     expect(source.reads).toBe(3); // web was not read again while its work hung
   });
 
+  it('judges backfilled history with the weddings the target serves', async () => {
+    const config = makeConfig();
+    config.targets[1].timezones = ['Europe/London'];
+    const { state } = setup({ config });
+    // Detectors are made in target order (api, then web); each records the context it is given.
+    const seen: number[][] = [];
+    const loop = new ControlLoop({
+      config,
+      state,
+      sources: {},
+      scaler: new DryRunScaler(() => T0),
+      calendar: new CountingCalendar(),
+      clock: () => T0,
+      metrics: createAgentMetrics(state, new Registry()),
+      logger: silentLogger,
+      newDetector: () => {
+        const mine: number[] = [];
+        seen.push(mine);
+        return { update: (_t, _v, ctx) => (mine.push(ctx?.expectedWeddingLoad ?? -1), { score: 0, kind: 'none' as const }) };
+      },
+      newForecaster: () => new LevelPlusCalendarForecaster(),
+    });
+    // A Kolkata wedding live at T0: api serves every zone, web only London.
+    state.calendar = indexCalendar({ weddings: [{ id: 'k', title: 'k', start: new Date(T0).toISOString(), timezone: 'Asia/Kolkata', days: 1, guests: 100, tradition: 'indian', vendors: 1 }] }, config.wedding);
+    loop.seed('api', [{ tMs: T0 + 60_000, value: 10 }]);
+    loop.seed('web', [{ tMs: T0 + 60_000, value: 10 }]);
+    expect(seen).toEqual([[20], [0]]); // api: 100 guests × 2.0 × ceremony 1.0 × 0.1; web: none of its weddings
+  });
+
   it('refreshes the calendar on the first tick and then every refreshSeconds', async () => {
     const { source, loop, calendar, clock } = setup();
     source.values = { api: 5, web: 5 };
