@@ -26,6 +26,7 @@ const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}
 const num = (x: number) => x.toLocaleString('en-US');
 
 const NO_SATURDAY = resolve(AGENT, 'bench', 'replay-no-saturday.yaml');
+const DEMAND_HOLD = resolve(AGENT, 'bench', 'replay-saturday-demand.yaml');
 
 /**
  * Unserved requests in the first start-up after a sudden jump (≥ 50 % in one step): at those minutes the
@@ -60,7 +61,7 @@ function runOnce(trace: string, config?: string): { summary: ReplaySummary; wall
   return { summary: JSON.parse(stdout) as ReplaySummary, wallSeconds, csv: out };
 }
 
-function table(results: Array<{ trace: string; summary: ReplaySummary; wall: number[]; noSaturday: ReplaySummary; jumps: { share: number; jumps: number } }>): string {
+function table(results: Array<{ trace: string; summary: ReplaySummary; wall: number[]; noSaturday: ReplaySummary; demandHold: ReplaySummary; jumps: { share: number; jumps: number } }>): string {
   const lines: string[] = [];
   lines.push(`Command: \`npm run bench:replay -w agent\` (each trace replayed ${RUNS}× as a fresh \`wedsync-agent replay --trace DIR --output replicas.csv\` process; wall time is the median; scores are deterministic). Run on ${new Date().toISOString().slice(0, 10)}.`);
   lines.push('');
@@ -83,14 +84,15 @@ function table(results: Array<{ trace: string; summary: ReplaySummary; wall: num
     );
   }
   lines.push('');
-  lines.push('What Saturday protection costs: the same replay with `wedding.protectedWeekdays: []` (`--config bench/replay-no-saturday.yaml`), and the oracle\'s own price for keeping the rule.');
+  lines.push('What Saturday protection costs: the same replay with `policy.saturdayHold: demand` (`--config bench/replay-saturday-demand.yaml`: keep what was running when the window opened and what observed load asked for since, release capacity only a prediction asked for), with `wedding.protectedWeekdays: []` (`--config bench/replay-no-saturday.yaml`: no protection), and the oracle\'s own price for keeping the rule.');
   lines.push('');
-  lines.push('| trace | agent without protection: overload ÷ HPA | unserved ÷ HPA | replica-hours ÷ oracle | oracle + hold ÷ oracle |');
-  lines.push('|---|---:|---:|---:|---:|');
+  lines.push('| trace | Saturday hold | agent overload ÷ HPA | unserved ÷ HPA | replica-hours ÷ oracle |');
+  lines.push('|---|---|---:|---:|---:|');
   for (const r of results) {
-    const n = r.noSaturday;
     const hold = r.summary.policies.oracle_hold.replicaHours / r.summary.policies.oracle.replicaHours;
-    lines.push(`| ${r.trace} | ${pct(n.agentVsHpa.overloadMinutes)} | ${pct(n.agentVsHpa.unservedRequests)} | ${n.agentVsOracle.replicaHours.toFixed(3)} | ${hold.toFixed(3)} |`);
+    for (const [name, n] of [['all (default)', r.summary], ['demand', r.demandHold], ['none (no protected weekdays)', r.noSaturday]] as const)
+      lines.push(`| ${r.trace} | ${name} | ${pct(n.agentVsHpa.overloadMinutes)} | ${pct(n.agentVsHpa.unservedRequests)} | ${n.agentVsOracle.replicaHours.toFixed(3)} |`);
+    lines.push(`| ${r.trace} | oracle keeping the rule | — | — | ${hold.toFixed(3)} |`);
   }
   lines.push('');
   for (const r of results) {
@@ -129,7 +131,8 @@ function main(): void {
       console.error(`${trace} run ${i + 1}/${RUNS}: ${r.wallSeconds.toFixed(1)} s`);
     }
     const noSaturday = runOnce(trace, NO_SATURDAY).summary;
-    results.push({ trace, summary: summary!, wall, noSaturday, jumps });
+    const demandHold = runOnce(trace, DEMAND_HOLD).summary;
+    results.push({ trace, summary: summary!, wall, noSaturday, demandHold, jumps });
   }
   const body = table(results);
   writeSection(body);

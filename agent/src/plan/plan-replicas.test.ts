@@ -116,8 +116,15 @@ const rows: Row[] = [
     deployFreeze: true,
   },
   {
-    name: 'Saturday protection holds what demand asked for in the window, not a surge overshoot demand never confirmed',
+    name: 'Saturday protection (default hold: all) keeps even a surge overshoot demand never confirmed',
     args: { now: SAT_LONDON, current: 60, observed: 40, weddings: [wedding({})], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1 } },
+    desired: 60,
+    rule: 'saturday-protection',
+    deployFreeze: true,
+  },
+  {
+    name: 'Saturday protection with saturdayHold: demand holds what demand asked for in the window, not a surge overshoot demand never confirmed',
+    args: { now: SAT_LONDON, current: 60, observed: 40, weddings: [wedding({})], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1, saturdayHold: 'demand' } },
     desired: 30,
     rule: 'saturday-protection',
     deployFreeze: true,

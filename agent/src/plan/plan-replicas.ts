@@ -74,7 +74,7 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   applyStepLimits(draft, policy, currentReplicas, nowMs - (memory.lastTickMs ?? nowMs - policy.stepPeriodSeconds * 1000));
 
   // 5. No scale-down while protected, frozen or blind; operator floors.
-  const protectedPeak = applySaturdayProtection(draft, target, calendar, nowMs, currentReplicas, observedNeed, memory.protectedPeak ?? null);
+  const protectedPeak = applySaturdayProtection(draft, target, calendar, nowMs, currentReplicas, observedNeed, memory.protectedPeak ?? null, policy.saturdayHold);
   const deployFreeze = protectedPeak !== null;
   applyFreezeAndFloor(draft, overrides, currentReplicas);
   if (holding) neverScaleDownWhileHolding(draft, currentReplicas);

@@ -8,11 +8,12 @@ import { protectingWeddings, type CalendarIndex } from '../calendar/rules';
 import type { Draft } from './draft';
 
 /**
- * Applies Saturday protection; returns the count it holds while a protecting window is live (else null).
- * What it holds is everything running when the window opened and every pod the observed load needed since
- * (the reactive rule's answer). It does not hold pods that only a prediction asked for (a forecast peak,
- * an announced step, a surge's extrapolation) and the load never confirmed: those were bets on the
- * future, and keeping them for a whole wedding day is cost without protection.
+ * Applies Saturday protection; returns the demand-backed peak of the window while a protecting window is
+ * live (else null). With `hold: 'all'` (the default product rule) nothing running is given up. With
+ * `hold: 'demand'` it holds everything running when the window opened and every pod the observed load
+ * needed since (the reactive rule's answer), but not pods that only a prediction asked for (a forecast
+ * peak, an announced step, a surge's extrapolation) and the load never confirmed: bets on the future
+ * that cost a whole wedding day of capacity (see BENCHMARKS.md, replay).
  */
 export function applySaturdayProtection(
   draft: Draft,
@@ -22,14 +23,15 @@ export function applySaturdayProtection(
   currentReplicas: number,
   demandBacked: number,
   previousPeak: number | null,
+  hold: PlanPolicy['saturdayHold'] = 'all',
 ): number | null {
   const protecting = protectingWeddings(calendar, nowMs, target.timezones);
   if (!protecting.length) return null;
   draft.protect('saturday');
   const peak = Math.max(previousPeak ?? currentReplicas, demandBacked);
-  const hold = Math.min(currentReplicas, peak);
+  const held = hold === 'all' ? currentReplicas : Math.min(currentReplicas, peak);
   const zones = [...new Set(protecting.map((l) => l.day.wedding.timezone))].join(', ');
-  draft.atLeast('saturday-protection', hold, `${protecting.length} wedding(s) live on a protected day (${zones}): no scale-down, deploy freeze`);
+  draft.atLeast('saturday-protection', held, `${protecting.length} wedding(s) live on a protected day (${zones}): no scale-down, deploy freeze`);
   return peak;
 }
 
