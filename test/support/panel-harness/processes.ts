@@ -2,7 +2,7 @@
  * What the browser test needs running: the built plugin (rebuilt when a source is newer than dist), the
  * harness bundle (webpack, cached), and the demo agent as a child process on an ephemeral port.
  */
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -49,19 +49,24 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-/** `wedsync-agent demo --port 0 ARGS` with the given environment; resolves once it prints its address. */
-export function startDemoAgent(env: Record<string, string>, args: string[] = [], timeoutMs = 30_000): Promise<RunningAgent> {
-  const bin = join(REPO, 'agent', 'bin', 'wedsync-agent.js');
-  const child = spawn(process.execPath, [bin, 'demo', '--port', '0', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
+/** SIGTERM, then SIGKILL after 3 s; resolves when the process has exited. Idempotent. */
+function stopper(child: ChildProcess): () => Promise<void> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
+  return async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
     await exited;
     clearTimeout(timer);
   };
+}
+
+/** `wedsync-agent demo --port 0 ARGS` with the given environment; resolves once it prints its address. */
+export function startDemoAgent(env: Record<string, string>, args: string[] = [], timeoutMs = 30_000): Promise<RunningAgent> {
+  const bin = join(REPO, 'agent', 'bin', 'wedsync-agent.js');
+  const child = spawn(process.execPath, [bin, 'demo', '--port', '0', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const stop = stopper(child);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
@@ -108,14 +113,7 @@ export async function startCorsAgent(env: Record<string, string>, corsOrigin: st
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = stopper(child);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
