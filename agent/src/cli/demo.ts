@@ -5,6 +5,7 @@ import { Agent } from '../agent';
 import { acceleratedClock } from '../util/clock';
 import { runUntilSignal } from './run';
 import { generateRoleTokens, parseEnvTokens, TOKENS_ENV } from '../api/auth';
+import { demoStatusLine } from './demo-status';
 
 /** The bundled demo config (agent/demo), found from src/cli and dist/cli alike. */
 export const DEMO_CONFIG = join(__dirname, '..', '..', 'demo', 'demo.yaml');
@@ -38,7 +39,8 @@ export const registerDemo: Register = (program, io, exit) => {
     .option('--speed <x>', 'simulated seconds per real second', '60')
     .option('--start <iso>', 'simulated start instant', DEMO_START)
     .option('--cors-origin <origin...>', 'browser origins allowed to call the API (e.g. your Grafana: http://localhost:3000)')
-    .action(async (opts: { port?: string; speed: string; start: string; corsOrigin?: string[] }) => {
+    .option('--quiet', 'do not print a status line every 15 simulated minutes')
+    .action(async (opts: { port?: string; speed: string; start: string; corsOrigin?: string[]; quiet?: boolean }) => {
       const port = Number(opts.port ?? process.env.PORT ?? 8080);
       const speed = Number(opts.speed);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -88,6 +90,10 @@ export const registerDemo: Register = (program, io, exit) => {
           `Ctrl-C stops it.`,
         ].join('\n'),
       );
+      // A line every 15 simulated minutes: the weekend unfolding, load → ready/desired pods, protections.
+      const status = opts.quiet ? null : setInterval(() => io.out(demoStatusLine(agent.state)), (15 * 60_000) / speed);
+      status?.unref();
       await runUntilSignal(agent);
+      if (status) clearInterval(status);
     });
 };
