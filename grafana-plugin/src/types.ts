@@ -94,6 +94,8 @@ export interface TargetStatusDto {
   kubernetes: { kind: string; namespace: string; name: string };
   weddingCritical: boolean;
   replicas: { current: number | null; ready: number | null; desired: number | null; min: number; max: number };
+  /** Why the last read or change of the workload failed; absent from agents older than 0.1.0. */
+  scaleError?: string | null;
   load: {
     observed: number | null;
     observedAt: string | null;

@@ -58,6 +58,8 @@ export interface TargetStatusDto {
   kubernetes: { kind: string; namespace: string; name: string };
   weddingCritical: boolean;
   replicas: { current: number | null; ready: number | null; desired: number | null; min: number; max: number };
+  /** Why the last read or change of the workload failed (RBAC, missing object, conflict…), null when it worked. */
+  scaleError: string | null;
   load: { observed: number | null; observedAt: string | null; stale: boolean; error: string | null; forecastAtLead: number | null; expectedWedding: number };
   capacityPerPod: number;
   targetUtilization: number;

@@ -74,6 +74,7 @@ export function targetStatusDto(t: TargetState, state: AgentState, nowMs: number
     kubernetes: { kind: c.kubernetes.kind, namespace: c.kubernetes.namespace, name: c.kubernetes.name },
     weddingCritical: c.weddingCritical,
     replicas: { current: t.workload?.replicas ?? null, ready: t.workload?.readyReplicas ?? null, desired: t.decision?.desiredReplicas ?? null, min: c.minReplicas, max: c.maxReplicas },
+    scaleError: t.lastScaleError,
     load: {
       observed: t.observed?.value ?? null,
       observedAt: isoOrNull(t.observed?.atMs),

@@ -28,6 +28,16 @@ describe('GET /status', () => {
     expect(body.sinks).toEqual([]);
   });
 
+  it('says why scaling a target failed, so operators need not grep logs', async () => {
+    const t = api.state.targets.get('svc-2')!;
+    t.lastScaleError = 'forbidden: the agent may not patch deployments/scale in namespace shop (RBAC)';
+    api.state.info.ticks++; // a tick ends: the status is rebuilt
+    const res = await get('/status').expect(200);
+    expect(statusSchema.parse(res.body).targets.map((x) => x.scaleError)).toEqual([null, null, t.lastScaleError]);
+    t.lastScaleError = null;
+    api.state.info.ticks--;
+  });
+
   it('shows active overrides on their target and drops expired ones', async () => {
     api.state.overrides = [
       { id: 'o1', targetId: 'api', type: 'floor', replicas: 8, untilMs: NOW + HOUR, untilWeddingEnds: false, reason: 'r', author: 'a', createdAtMs: NOW },

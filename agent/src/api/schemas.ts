@@ -95,6 +95,7 @@ const targetStatusSchema = z.object({
   kubernetes: z.object({ kind: z.string(), namespace: z.string(), name: z.string() }),
   weddingCritical: z.boolean(),
   replicas: z.object({ current: nullableNumber, ready: nullableNumber, desired: nullableNumber, min: z.number(), max: z.number() }),
+  scaleError: nullableString,
   load: z.object({
     observed: nullableNumber,
     observedAt: nullableString,

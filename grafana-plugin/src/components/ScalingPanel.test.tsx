@@ -39,6 +39,16 @@ describe('ScalingPanel with data', () => {
     expect(q.get('from')).toBe(new Date(NOW).toISOString()); // the agent's clock, not the browser's
   });
 
+  it('says why scaling a target failed, as the agent worded it', async () => {
+    const status = demoStatus();
+    status.targets[0].scaleError = 'forbidden: the agent may not patch deployments/scale (RBAC)';
+    const agent = fakeAgent([(req) => (req.url.endsWith('/status') ? { status: 200, body: status } : undefined)]);
+    renderPanel(panelProps({ agentUrl: AGENT }, demoFrames()), agent.fetch);
+    const api = await screen.findByTestId(testIds.target.card('api'));
+    await waitFor(() => expect(api).toHaveTextContent('scaling: forbidden: the agent may not patch deployments/scale (RBAC)'));
+    expect(screen.getByTestId(testIds.target.card('photos'))).not.toHaveTextContent('scaling:');
+  });
+
   it('renders from Prometheus alone when no agent URL is set, and says what the timeline needs', () => {
     renderPanel(panelProps({ agentUrl: '' }, demoFrames()));
     const api = screen.getByTestId(testIds.target.card('api'));

@@ -46,6 +46,7 @@ export function TargetCard({ id, series, status, forecast, anomalyThreshold, now
       />
       <ActiveOverrides overrides={status?.overrides ?? []} nowMs={nowMs} onClear={onClearOverride} />
       {status?.load.error && <div className={styles.warning}>{`load source: ${status.load.error}`}</div>}
+      {status?.scaleError && <div className={styles.warning}>{`scaling: ${status.scaleError}`}</div>}
       <LoadChart series={series} forecast={forecast} anomalyThreshold={anomalyThreshold} nowMs={nowMs} width={width} height={chartHeight} />
     </section>
   );
