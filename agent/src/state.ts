@@ -7,7 +7,7 @@ import type { TargetConfig } from './config/schema';
 import type { CalendarIndex } from './calendar/rules';
 import type { CalendarSourceStatus } from './calendar/calendar-source';
 import type { AnomalyKind, AnomalyResult } from './detect/detector';
-import type { Forecast } from './forecast/forecaster';
+import type { Forecast, ForecastPoint } from './forecast/forecaster';
 import type { Decision, Override, PlanMemory } from './plan/types';
 import { EMPTY_MEMORY } from './plan/types';
 import type { WorkloadState } from './scale/scaler';
@@ -29,6 +29,17 @@ export interface TargetState {
   liveWeddings: number;
   peakSeason: boolean;
   lastScaleError: string | null;
+}
+
+/**
+ * The forecast one pod start-up after the last tick: what the planner leans on. /metrics and
+ * GET /status both show this point, so they always agree.
+ */
+export function forecastAtLead(t: TargetState, lastTickMs: number | null): ForecastPoint | undefined {
+  const pts = t.forecast?.points;
+  if (!pts?.length || lastTickMs === null) return undefined;
+  const at = lastTickMs + t.config.podStartupSeconds * 1000;
+  return pts.find((p) => p.tMs >= at) ?? pts[pts.length - 1];
 }
 
 export interface AnomalyEvent {

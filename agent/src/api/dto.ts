@@ -1,6 +1,6 @@
 /** From the agent's state to the wire shapes of contract.ts (instants become ISO-8601 UTC strings). */
 import type { Decision, Override } from '../plan/types';
-import type { AgentState, AnomalyEvent, AuditEntry, TargetState } from '../state';
+import { forecastAtLead, type AgentState, type AnomalyEvent, type AuditEntry, type TargetState } from '../state';
 import type { WeddingDay } from '../calendar/model';
 import type { AnomalyDto, AuditDto, CalendarWindowDto, DecisionDto, OverrideDto, StatusDto, TargetStatusDto } from './contract';
 
@@ -59,14 +59,6 @@ export function calendarWindowDto(d: WeddingDay, protectedWeekdays: readonly num
   };
 }
 
-/** The forecast one pod start-up after the last tick: what the planner leans on (same as /metrics). */
-function forecastAtLead(t: TargetState, lastTickMs: number | null): number | null {
-  const pts = t.forecast?.points;
-  if (!pts?.length || lastTickMs === null) return null;
-  const at = lastTickMs + t.config.podStartupSeconds * 1000;
-  return (pts.find((p) => p.tMs >= at) ?? pts[pts.length - 1]).value;
-}
-
 export function targetStatusDto(t: TargetState, state: AgentState, nowMs: number): TargetStatusDto {
   const c = t.config;
   return {
@@ -80,7 +72,7 @@ export function targetStatusDto(t: TargetState, state: AgentState, nowMs: number
       observedAt: isoOrNull(t.observed?.atMs),
       stale: t.stale,
       error: t.lastReadError,
-      forecastAtLead: forecastAtLead(t, state.info.lastTickMs),
+      forecastAtLead: forecastAtLead(t, state.info.lastTickMs)?.value ?? null,
       expectedWedding: t.expectedWeddingLoad,
     },
     capacityPerPod: c.capacityPerPod,

@@ -4,7 +4,7 @@
  * Each agent gets its own Registry (tests build many agents in one process).
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { AgentState } from '../state';
+import { forecastAtLead, type AgentState } from '../state';
 import { METRIC } from './names';
 
 export interface AgentMetrics {
@@ -56,12 +56,7 @@ export function createAgentMetrics(state: AgentState, registry = new Registry())
   perTarget(METRIC.observedLoad, 'Last good observed load of the target (its load unit, e.g. requests/s).', (t) => t.observed?.value);
   perTarget(METRIC.loadStale, '1 when the target load is missing or stale (the planner holds), else 0.', (t) => (t.stale ? 1 : 0));
   perTarget(METRIC.loadLastSuccessTimestampSeconds, 'When the target load was last read successfully (Unix seconds).', (t) => (t.observed ? t.observed.atMs / 1000 : null));
-  const leadPoint = (t: ReturnType<typeof targets>[number]) => {
-    const pts = t.forecast?.points;
-    if (!pts?.length || state.info.lastTickMs === null) return undefined;
-    const at = state.info.lastTickMs + t.config.podStartupSeconds * 1000;
-    return pts.find((p) => p.tMs >= at) ?? pts[pts.length - 1];
-  };
+  const leadPoint = (t: ReturnType<typeof targets>[number]) => forecastAtLead(t, state.info.lastTickMs);
   perTarget(METRIC.forecastLoad, 'Forecast load one pod start-up ahead (the planner lead time).', (t) => leadPoint(t)?.value);
   perTarget(METRIC.forecastLowerLoad, 'Lower bound of the forecast one pod start-up ahead.', (t) => leadPoint(t)?.lower);
   perTarget(METRIC.forecastUpperLoad, 'Upper bound of the forecast one pod start-up ahead.', (t) => leadPoint(t)?.upper);
