@@ -10,6 +10,7 @@ import type { AnomalyKind, AnomalyResult } from './detect/detector';
 import type { Forecast, ForecastPoint } from './forecast/forecaster';
 import type { Decision, Override, PlanMemory } from './plan/types';
 import { EMPTY_MEMORY } from './plan/types';
+import { activeOverrides } from './plan/overrides';
 import type { WorkloadState } from './scale/scaler';
 import { BoundedList } from './util/bounded-list';
 
@@ -106,6 +107,6 @@ export class AgentState {
 
   /** Overrides that are still in force at `nowMs`; expired ones vanish by themselves. */
   activeOverrides(nowMs: number, targetId?: string): Override[] {
-    return this.overrides.filter((o) => o.untilMs > nowMs && (targetId === undefined || o.targetId === targetId));
+    return activeOverrides(this.overrides, targetId, nowMs);
   }
 }

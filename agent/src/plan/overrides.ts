@@ -6,8 +6,8 @@
 import type { Draft } from './draft';
 import type { Override } from './types';
 
-export function activeOverrides(overrides: readonly Override[], targetId: string, nowMs: number): Override[] {
-  return overrides.filter((o) => o.targetId === targetId && o.untilMs > nowMs);
+export function activeOverrides(overrides: readonly Override[], targetId: string | undefined, nowMs: number): Override[] {
+  return overrides.filter((o) => o.untilMs > nowMs && (targetId === undefined || o.targetId === targetId));
 }
 
 const until = (o: Override) => (o.untilWeddingEnds ? 'until the wedding ends' : `until ${new Date(o.untilMs).toISOString()}`);
