@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command (`npm test`): tools → build → type-check → every Jest project (agent unit tests,
+# The test command (`npm test`): tools → build → type-check → lint (ESLint, zero warnings) → every Jest project (agent unit tests,
 # integration and end-to-end tests in test/, the panel plugin). Extra arguments go to Jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,6 +7,7 @@ bash scripts/ensure-tools.sh
 [ -d node_modules ] || npm ci
 npm run build --silent
 npm run typecheck --workspaces --if-present --silent
+npm run lint --silent
 mkdir -p .tmp
 status=0
 npx jest --ci --maxWorkers=2 --json --outputFile=.tmp/jest-results.json "$@" || status=$?

@@ -1,6 +1,6 @@
 /**
  * The README's demo command, for real: the built CLI starts the agent on the bundled demo (simulated
- * wedding weekend, dry-run cluster) and serves wedsync_agent_* series; SIGTERM stops it cleanly.
+ * wedding weekend, in-memory cluster) and serves wedsync_agent_* series; SIGTERM stops it cleanly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -15,12 +15,12 @@ function startDemo(args: string[] = [], env: Record<string, string> = {}): { chi
   });
   let out = '';
   const port = new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /metrics\s+http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(out);
       if (m) resolve(Number(m[1]));
     });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code) => reject(new Error(`demo exited early (${code}): ${out}`)));
   });
   return { child, port, output: () => out };
@@ -36,7 +36,7 @@ async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs: number): Pro
   }
 }
 
-describe('demo (built CLI, simulated wedding weekend, dry-run cluster)', () => {
+describe('demo (built CLI, simulated wedding weekend, in-memory cluster)', () => {
   let demo: ReturnType<typeof startDemo> | null = null;
   afterEach(() => {
     if (demo?.child.exitCode === null) demo.child.kill('SIGKILL');

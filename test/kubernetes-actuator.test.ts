@@ -15,6 +15,7 @@ import { KubeApiStandIn } from './support/kube-api-standin';
 import { deployment, hpa, DEPLOY_PATH, HPA_PATH, HPAS_PATH } from './support/kube-objects';
 
 // Jest loads the ESM-only client through the transform in test/jest.config.js; the agent uses import().
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the ESM-only client, through Jest's CommonJS transform (RECIPES.md)
 const k8s: KubernetesClientModule = require('@kubernetes/client-node');
 
 const T0 = Date.UTC(2026, 5, 13, 13);

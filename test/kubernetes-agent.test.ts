@@ -14,6 +14,7 @@ import { silentLogger } from '../agent/src/util/logger';
 import { KubeApiStandIn } from './support/kube-api-standin';
 import { deployment, DEPLOY_PATH } from './support/kube-objects';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the ESM-only client, through Jest's CommonJS transform (RECIPES.md)
 const k8s: KubernetesClientModule = require('@kubernetes/client-node');
 const T0 = Date.UTC(2026, 5, 13, 15);
 const OPERATOR_TOKEN = 'operator-token-for-the-stand-in-test';

@@ -6,6 +6,7 @@ import { createKubeApi, makeKubeConfig, type KubernetesClientModule } from '../a
 import { LeaseLeaderElector } from '../agent/src/scale/kubernetes/leader-election';
 import { KubeApiStandIn } from './support/kube-api-standin';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the ESM-only client, through Jest's CommonJS transform (RECIPES.md)
 const k8s: KubernetesClientModule = require('@kubernetes/client-node');
 const LEASES = '/apis/coordination.k8s.io/v1/namespaces/wedsync/leases';
 const LEASE = `${LEASES}/wedsync-agent`;

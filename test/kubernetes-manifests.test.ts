@@ -133,6 +133,7 @@ function allows(rule: Rule, a: Access): boolean {
 }
 
 describe('agent/deploy RBAC against the requests the agent makes (Kubernetes API stand-in, real client library)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the ESM-only client, through Jest's CommonJS transform (RECIPES.md)
   const k8s: KubernetesClientModule = require('@kubernetes/client-node');
   let standIn: KubeApiStandIn;
   beforeAll(async () => {

@@ -22,6 +22,7 @@ describe('grafana-plugin/dist (npm run build)', () => {
       deps = d;
       exported = factory(...d.map(stub));
     };
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- runs the built AMD module the way Grafana's loader does
     new Function('define', code)(define);
     expect(deps.filter((d) => !GRAFANA_PROVIDED.has(d))).toEqual([]);
     expect(deps).toEqual(expect.arrayContaining(['react', '@grafana/data', '@grafana/ui']));
@@ -35,7 +36,7 @@ describe('grafana-plugin/dist (npm run build)', () => {
     expect(pluginJson).toMatchObject({ id: 'wedsync-scaling-panel', type: 'panel' });
     expect(pluginJson.info.version).toBe(JSON.parse(readFileSync(join(PLUGIN_DIST, '..', 'package.json'), 'utf8')).version);
     expect(pluginJson.info.updated).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    for (const logo of Object.values(pluginJson.info.logos) as string[]) expect(existsSync(join(PLUGIN_DIST, logo))).toBe(true);
+    for (const logo of Object.values<string>(pluginJson.info.logos)) expect(existsSync(join(PLUGIN_DIST, logo))).toBe(true);
     expect(readFileSync(join(PLUGIN_DIST, 'README.md'), 'utf8')).toContain('wedsync-scaling-panel');
   });
 });

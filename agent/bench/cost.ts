@@ -8,7 +8,7 @@
  */
 import { createDetector } from '../src/detect/combined-detector';
 import { createForecaster, DEFAULT_FORECASTER_OPTIONS } from '../src/forecast/seasonal-calendar-forecaster';
-import { expectedWeddingLoad, indexCalendar, isPeakSeason } from '../src/calendar/rules';
+import { expectedWeddingLoad, indexCalendar } from '../src/calendar/rules';
 import { weddingRulesSchema } from '../src/config/schema';
 import type { Wedding } from '../src/calendar/model';
 import type { ForecastContext } from '../src/forecast/forecaster';
@@ -56,7 +56,7 @@ function forecasterRun(): { forecastMs: number; refitMs: number; observeNs: numb
     }
   }
   const index = indexCalendar({ weddings }, weddingRulesSchema.parse({}));
-  const ctx: ForecastContext = { expectedWeddingLoad: (t) => expectedWeddingLoad(index, t), isPeakSeason: (t) => isPeakSeason(t, index.rules, 'north') };
+  const ctx: ForecastContext = { expectedWeddingLoad: (t) => expectedWeddingLoad(index, t) };
   const before = jsHeap();
   const f = createForecaster();
   const step = 60_000;

@@ -72,7 +72,7 @@ function main(): void {
     return;
   }
   // NAB_DETECTOR_OPTIONS='{"zMin":4}' tries other settings (one setting for the whole corpus, as NAB requires).
-  const options = process.env.NAB_DETECTOR_OPTIONS ? JSON.parse(process.env.NAB_DETECTOR_OPTIONS) : {};
+  const options = process.env.NAB_DETECTOR_OPTIONS ? (JSON.parse(process.env.NAB_DETECTOR_OPTIONS) as Parameters<typeof createDetector>[0]) : {};
   const started = process.hrtime.bigint();
   const ours = runDetector(corpus, () => createDetector(options));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

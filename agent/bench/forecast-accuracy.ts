@@ -13,13 +13,13 @@ import { parseSeriesCsv, medianStepMs, type SeriesRow } from '../src/detect/seri
 import { createForecaster } from '../src/forecast/seasonal-calendar-forecaster';
 import type { ForecastContext } from '../src/forecast/forecaster';
 import { dataDir } from './nab-corpus';
-import { expectedWeddingLoad, indexCalendar, isPeakSeason } from '../src/calendar/rules';
+import { expectedWeddingLoad, indexCalendar } from '../src/calendar/rules';
 import { parseJsonCalendar } from '../src/calendar/json-reader';
 import { weddingRulesSchema } from '../src/config/schema';
 
 type Model = (train: readonly SeriesRow[], stepMs: number, horizon: number, m: number) => number[] | Promise<number[]>;
 
-const NO_CALENDAR: ForecastContext = { expectedWeddingLoad: () => 0, isPeakSeason: () => false };
+const NO_CALENDAR: ForecastContext = { expectedWeddingLoad: () => 0 };
 
 /** Ours with the calendar of a wedding trace (default wedding rules; β is fitted to the history). */
 function withCalendar(ctx: ForecastContext): Model {
@@ -65,7 +65,7 @@ async function evaluate(file: string, calendarFile?: string): Promise<void> {
   const all: Record<string, Model> = { ...models };
   if (calendarFile) {
     const index = indexCalendar(parseJsonCalendar(fs.readFileSync(calendarFile, 'utf8'), calendarFile), weddingRulesSchema.parse({}));
-    all['wedsync seasonal+calendar (ours) with the calendar'] = withCalendar({ expectedWeddingLoad: (t) => expectedWeddingLoad(index, t), isPeakSeason: (t) => isPeakSeason(t, index.rules, 'north') });
+    all['wedsync seasonal+calendar (ours) with the calendar'] = withCalendar({ expectedWeddingLoad: (t) => expectedWeddingLoad(index, t) });
     // MSTL on 10k-point weeks is slow and was already rejected on the public series.
     delete all['@bsull/augurs MSTL-ETS [day, week]'];
   }

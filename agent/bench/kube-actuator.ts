@@ -31,7 +31,7 @@ const TICKS = 40;
 
 interface StandIn {
   url: string;
-  call(cmd: string, path?: string, obj?: unknown): Promise<any>;
+  call<T = unknown>(cmd: string, path?: string, obj?: unknown): Promise<T>;
   child: ChildProcess;
 }
 
@@ -39,13 +39,13 @@ async function startStandIn(): Promise<StandIn> {
   const child = fork(join(__dirname, '../../test/support/kube-standin-process.js'));
   const url = await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url)));
   let seq = 0;
-  const call = (cmd: string, path?: string, obj?: unknown) =>
-    new Promise<any>((resolve) => {
+  const call = <T = unknown>(cmd: string, path?: string, obj?: unknown) =>
+    new Promise<T>((resolve) => {
       const id = ++seq;
       const on = (m: { id: number; result: unknown }) => {
         if (m.id !== id) return;
         child.off('message', on);
-        resolve(m.result);
+        resolve(m.result as T);
       };
       child.on('message', on);
       child.send({ id, cmd, path, obj });
@@ -103,12 +103,12 @@ async function tickCost(k8s: Awaited<ReturnType<typeof loadKubernetesClient>>): 
       }),
     );
     tickMs.push(performance.now() - started);
-    requests = await standIn.call('requests');
+    requests = await standIn.call<number>('requests');
     await standIn.call('reset');
     const s = performance.now();
     await actuator.syncOverrides();
     syncMs.push(performance.now() - s);
-    syncRequests = await standIn.call('requests');
+    syncRequests = await standIn.call<number>('requests');
   }
   standIn.child.disconnect();
   return { tickMs: tickMs.slice(5), syncMs: syncMs.slice(5), requestsPerTick: requests, syncRequests };

@@ -5,7 +5,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfigFile, type LoadedConfig } from './config/load';
-import { CalendarStore } from './calendar/calendar-source';
+import { CalendarStore } from './sources/calendar-store';
+import { CalendarRefresher } from './sources/calendar-refresher';
+import { backfillHistory } from './backfill';
 import { indexCalendar } from './calendar/rules';
 import { createDetector } from './detect/combined-detector';
 import type { DetectorFactory } from './detect/detector';
@@ -17,7 +19,7 @@ import { createApp } from './api/app';
 import { createApiRouter } from './api/router';
 import { parseEnvTokens, TOKENS_ENV, type TokenEntry } from './api/auth';
 import type { AuditHook } from './api/audit';
-import { DryRunScaler } from './scale/dry-run-scaler';
+import { InMemoryScaler } from './scale/in-memory-scaler';
 import { KubernetesActuator } from './scale/kubernetes/actuator';
 import type { KubeApi } from './scale/kubernetes/kube-api';
 import type { Scaler } from './scale/scaler';
@@ -57,6 +59,7 @@ export class Agent {
   readonly state: AgentState;
   readonly metrics: AgentMetrics;
   readonly loop: ControlLoop;
+  readonly calendar: CalendarRefresher;
   readonly sources: Record<string, LoadSource>;
   /** Every configured sink, fed after each tick; see sinks/fanout.ts. */
   readonly sinks: SinkFanout;
@@ -98,14 +101,21 @@ export class Agent {
       clock,
       logger: this.logger,
     });
+    this.calendar = new CalendarRefresher({
+      config,
+      state: this.state,
+      provider: new CalendarStore(config.calendar.sources, loaded.baseDir, clock),
+      metrics: this.metrics,
+      logger: this.logger,
+    });
     const loopConfig = opts.tickIntervalMs ? { ...config, agent: { ...config.agent, tickSeconds: opts.tickIntervalMs / 1000 } } : config;
     this.loop = new ControlLoop({
       config: loopConfig,
       state: this.state,
       sources: this.sources,
-      scaler: opts.scaler ?? this.actuator?.scaler ?? new DryRunScaler(clock),
+      scaler: opts.scaler ?? this.actuator?.scaler ?? new InMemoryScaler(clock),
       isLeader: this.actuator?.isLeader,
-      calendar: new CalendarStore(config.calendar.sources, loaded.baseDir, clock),
+      calendar: this.calendar,
       clock,
       metrics: this.metrics,
       logger: this.logger,
@@ -149,54 +159,12 @@ export class Agent {
       s.once('error', reject);
     });
     // The calendar first, so backfilled history is judged with its weddings in view.
-    await this.loop.refreshCalendar(this.clock());
-    await this.backfill();
+    await this.calendar.refreshIfDue(this.clock());
+    await backfillHistory({ config: this.loaded.config, sources: this.sources, clock: this.clock, logger: this.logger, seed: (id, points) => this.loop.seed(id, points) });
     this.loop.start();
     const addr = this.server.address() as AddressInfo;
     this.logger.info({ host: addr.address, port: addr.port, mode: this.state.info.mode, targets: this.state.targets.size }, 'agent started');
     return addr;
-  }
-
-  /**
-   * Cold start: feeds each target's forecaster and detector `forecast.backfillHours` of history from its
-   * source (Prometheus query_range, which the source splits into chunks), before the first tick. A
-   * failure or a slow source is logged and skipped — the forecaster then starts from the calendar prior.
-   */
-  private async backfill(deadlineMs = 30_000): Promise<void> {
-    const { config } = this.loaded;
-    if (config.forecast.backfillHours <= 0) return;
-    const to = this.clock();
-    const from = to - config.forecast.backfillHours * 3_600_000;
-    const stepMs = config.forecast.stepSeconds * 1000;
-    let abandoned = false;
-    const one = async (target: (typeof config.targets)[number]): Promise<void> => {
-      const source = this.sources[target.load.source];
-      if (!source?.history) return;
-      try {
-        const points = await source.history(target, from, to, stepMs);
-        if ('error' in points) {
-          this.logger.warn({ target: target.id, error: points.error }, 'backfill failed; forecasting from the calendar prior until history builds up');
-          return;
-        }
-        // History arriving after the deadline would reach a loop that has moved on: drop it.
-        if (abandoned) return;
-        this.loop.seed(target.id, points);
-        this.logger.info({ target: target.id, points: points.length }, 'backfilled history');
-      } catch (err) {
-        this.logger.warn({ target: target.id, error: (err as Error).message }, 'backfill failed; forecasting from the calendar prior until history builds up');
-      }
-    };
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        abandoned = true;
-        this.logger.warn({ deadlineMs }, 'backfill still running at its deadline; starting the loop without the rest');
-        resolve();
-      }, deadlineMs);
-      timer.unref();
-    });
-    await Promise.race([Promise.all(config.targets.map(one)), timeout]);
-    clearTimeout(timer);
   }
 
   /** Stops ticking, finishes the tick in flight, closes the server. Idempotent; bounded by `deadlineMs`. */
@@ -208,7 +176,7 @@ export class Agent {
       await this.actuator?.stop();
       // Sinks flush what the last tick queued, within what is left of the deadline (at least 1 s).
       await this.sinks.shutdown(Math.max(1000, deadlineMs - (Date.now() - started) - 500));
-      await Promise.all(Object.values(this.sources).map((s) => s.close?.()));
+      await Promise.all(Object.values(this.sources).map((s) => s.close?.() ?? Promise.resolve()));
       if (this.server) {
         const server = this.server;
         server.closeAllConnections?.();

@@ -2,16 +2,17 @@ import { Registry } from 'prom-client';
 import { configSchema, type AgentConfig, type TargetConfig } from './config/schema';
 import { indexCalendar } from './calendar/rules';
 import type { WeddingCalendar } from './calendar/model';
-import { ControlLoop, type CalendarProvider } from './loop';
+import { ControlLoop } from './loop';
+import { CalendarRefresher, type CalendarProvider } from './sources/calendar-refresher';
 import { createAgentMetrics } from './metrics/agent-metrics';
-import { DryRunScaler } from './scale/dry-run-scaler';
+import { InMemoryScaler } from './scale/in-memory-scaler';
 import type { Scaler } from './scale/scaler';
 import type { LoadReading, LoadSource } from './sources/source';
 import { AgentState } from './state';
 import { ManualClock } from './util/clock';
 import { silentLogger } from './util/logger';
 import { EwmaDetector } from './detect/ewma-detector';
-import { LevelPlusCalendarForecaster } from './forecast/naive-forecaster';
+import { LevelPlusCalendarForecaster } from './forecast/level-plus-calendar-forecaster';
 
 const T0 = Date.parse('2027-01-12T10:00:00Z'); // a Tuesday in January: no season, no weddings
 
@@ -61,14 +62,14 @@ function setup(opts: { scaler?: Scaler; isLeader?: () => boolean; config?: Agent
   const state = new AgentState({ version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, config.targets, indexCalendar({ weddings: [] }, config.wedding));
   const metrics = createAgentMetrics(state, new Registry());
   const source = new ScriptedSource();
-  const scaler = opts.scaler ?? new DryRunScaler(clock.now);
+  const scaler = opts.scaler ?? new InMemoryScaler(clock.now);
   const calendar = new CountingCalendar();
   const loop = new ControlLoop({
     config,
     state,
     sources: { fake: source },
     scaler,
-    calendar,
+    calendar: new CalendarRefresher({ config, state, provider: calendar, metrics, logger: silentLogger }),
     clock: clock.now,
     metrics,
     logger: silentLogger,
@@ -205,8 +206,8 @@ describe('ControlLoop', () => {
       config,
       state,
       sources: {},
-      scaler: new DryRunScaler(() => T0),
-      calendar: new CountingCalendar(),
+      scaler: new InMemoryScaler(() => T0),
+      calendar: { refreshIfDue: async () => undefined },
       clock: () => T0,
       metrics: createAgentMetrics(state, new Registry()),
       logger: silentLogger,

@@ -1,33 +1,26 @@
 /**
- * The control loop. Each tick, for every target: read load → detect and forecast → plan → scale →
- * write state. One tick at a time (a slow tick makes the next one skip, never overlap); a tick never
- * throws (each stage's failure is counted and logged, and the other targets carry on).
+ * The control loop's scheduler: one tick at a time (a slow tick makes the next one skip, never overlap),
+ * each target's pipeline bounded by tickTimeoutSeconds, a tick that never throws, a stop that waits for
+ * the tick in flight. What a tick does for one target lives in target-pipeline.ts.
  */
-import type { AgentConfig, TargetConfig } from './config/schema';
-import { indexCalendar, expectedWeddingLoad, isPeakSeason, liveWeddings } from './calendar/rules';
-import type { WeddingCalendar } from './calendar/model';
-import type { CalendarSourceStatus } from './calendar/calendar-source';
-import type { AnomalyDetector, DetectorFactory } from './detect/detector';
-import type { ForecastContext, Forecaster, ForecasterFactory } from './forecast/forecaster';
-import { planReplicas } from './plan/plan-replicas';
+import type { AgentConfig } from './config/schema';
+import type { DetectorFactory } from './detect/detector';
+import type { ForecasterFactory } from './forecast/forecaster';
 import type { Scaler } from './scale/scaler';
 import type { LoadSource } from './sources/source';
 import type { AgentMetrics } from './metrics/agent-metrics';
-import type { AgentState, TargetState } from './state';
+import type { AgentState } from './state';
+import { TargetPipeline } from './target-pipeline';
 import type { Clock } from './util/clock';
 import type { Logger } from './util/logger';
-
-export interface CalendarProvider {
-  refresh(): Promise<WeddingCalendar>;
-  readonly status: Map<string, CalendarSourceStatus>;
-}
 
 export interface LoopDeps {
   config: AgentConfig;
   state: AgentState;
   sources: Record<string, LoadSource>;
   scaler: Scaler;
-  calendar: CalendarProvider;
+  /** Brings the state's calendar up to date before the targets run. */
+  calendar: { refreshIfDue(nowMs: number): Promise<void> };
   clock: Clock;
   metrics: AgentMetrics;
   logger: Logger;
@@ -39,36 +32,26 @@ export interface LoopDeps {
   afterTick?: (state: AgentState) => void;
 }
 
-interface Brain {
-  detector: AnomalyDetector;
-  forecaster: Forecaster;
-  inAnomaly: boolean;
-}
-
 export class ControlLoop {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
-  private lastCalendarRefreshMs = -Infinity;
-  private readonly brains = new Map<string, Brain>();
+  private readonly pipelines = new Map<string, TargetPipeline>();
   /** A target whose work outlived the tick timeout: skipped until it settles, so work never overlaps. */
   private readonly busy = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: LoopDeps) {
-    for (const t of deps.config.targets) this.brains.set(t.id, { detector: deps.newDetector(), forecaster: deps.newForecaster(), inAnomaly: false });
+    const isLeader = deps.isLeader ?? (() => true);
+    for (const t of deps.state.targets.values()) {
+      const source = deps.sources[t.config.load.source];
+      const pipelineDeps = { ...deps, source, isLeader, detector: deps.newDetector(), forecaster: deps.newForecaster() };
+      this.pipelines.set(t.config.id, new TargetPipeline(t, pipelineDeps));
+    }
   }
 
   /** Feeds history (cold-start backfill) to a target's forecaster and detector, oldest first. */
   seed(targetId: string, points: Array<{ tMs: number; value: number }>): void {
-    const brain = this.brains.get(targetId);
-    const target = this.deps.state.targets.get(targetId)?.config;
-    if (!brain || !target) return;
-    const index = this.deps.state.calendar;
-    for (const p of points) {
-      brain.forecaster.observe(p.tMs, p.value);
-      // The same wedding context a live tick gives: only the weddings this target serves.
-      brain.detector.update(p.tMs, p.value, { expectedWeddingLoad: expectedWeddingLoad(index, p.tMs, target.timezones) });
-    }
+    this.pipelines.get(targetId)?.seed(points);
   }
 
   start(): void {
@@ -105,8 +88,8 @@ export class ControlLoop {
     const endTimer = metrics.tickDuration.startTimer();
     const started = Date.now();
     try {
-      await this.refreshCalendar(now);
-      await Promise.all([...state.targets.values()].map((t) => this.tickTargetWithin(t, now)));
+      await this.deps.calendar.refreshIfDue(now);
+      await Promise.all([...this.pipelines].map(([id, pipeline]) => this.runWithin(id, pipeline, now)));
     } catch (err) {
       metrics.tickErrors.inc({ stage: 'tick' });
       logger.error({ err }, 'tick failed');
@@ -126,19 +109,18 @@ export class ControlLoop {
   }
 
   /**
-   * Runs one target's tick, waiting at most tickTimeoutSeconds. A target that overruns is counted and
+   * Runs one target's pipeline, waiting at most tickTimeoutSeconds. A target that overruns is counted and
    * left to finish in the background; it is skipped on later ticks until it does, so the tick stays
    * bounded for every other target and no target's work ever overlaps itself.
    */
-  private async tickTargetWithin(t: TargetState, now: number): Promise<void> {
+  private async runWithin(id: string, pipeline: TargetPipeline, now: number): Promise<void> {
     const { metrics, logger, config } = this.deps;
-    const id = t.config.id;
     if (this.busy.has(id)) {
       metrics.tickErrors.inc({ stage: 'target-busy' });
       logger.warn({ target: id }, 'previous work for this target is still running; skipping it this tick');
       return;
     }
-    const work = this.tickTarget(t, now).catch((err) => {
+    const work = pipeline.run(now).catch((err) => {
       metrics.tickErrors.inc({ stage: 'target' });
       logger.error({ err, target: id }, 'target tick failed');
     });
@@ -156,132 +138,4 @@ export class ControlLoop {
       void work.finally(() => this.busy.delete(id));
     }
   }
-
-  /** Re-reads the calendar when refreshSeconds have passed (the agent also calls it once before backfill). */
-  async refreshCalendar(now: number): Promise<void> {
-    const { config, state, calendar, logger, metrics } = this.deps;
-    if (now - this.lastCalendarRefreshMs < config.calendar.refreshSeconds * 1000) return;
-    this.lastCalendarRefreshMs = now;
-    const cal = await calendar.refresh();
-    state.calendar = indexCalendar(cal, config.wedding);
-    state.calendarSources = [...calendar.status.values()];
-    for (const s of state.calendarSources) {
-      if (!s.ok) {
-        metrics.tickErrors.inc({ stage: 'calendar' });
-        logger.warn({ source: s.location, error: s.lastError }, 'calendar source failed; keeping the last good calendar');
-      }
-    }
-  }
-
-  private async tickTarget(t: TargetState, now: number): Promise<void> {
-    const { config, state, metrics, logger, scaler } = this.deps;
-    const target = t.config;
-    const brain = this.brains.get(target.id)!;
-    const index = state.calendar;
-
-    // Read.
-    const source = this.deps.sources[target.load.source];
-    const endRead = metrics.sourceDuration.startTimer({ source: target.load.source });
-    const reading = await source.read(target, now).catch((err: Error) => ({ ok: false as const, error: err.message, atMs: now }));
-    endRead();
-    metrics.sourceRequests.inc({ source: target.load.source, outcome: reading.ok ? 'success' : 'error' });
-    const staleAfterMs = staleAfterSeconds(config, target) * 1000;
-    if (reading.ok) {
-      t.observed = { value: reading.value, atMs: reading.atMs };
-      t.lastReadError = null;
-    } else {
-      t.lastReadError = reading.error;
-      logger.warn({ target: target.id, error: reading.error }, 'load read failed');
-    }
-    t.stale = !t.observed || now - t.observed.atMs > staleAfterMs;
-
-    // Detect and forecast (only on fresh data: a failed read teaches nothing).
-    const ctx: ForecastContext = {
-      expectedWeddingLoad: (tMs) => expectedWeddingLoad(index, tMs, target.timezones),
-      isPeakSeason: (tMs) => isPeakSeason(tMs, index.rules, target.region),
-    };
-    t.expectedWeddingLoad = ctx.expectedWeddingLoad(now);
-    t.liveWeddings = liveWeddings(index, now, target.timezones).length;
-    t.peakSeason = ctx.isPeakSeason(now);
-    if (reading.ok) {
-      try {
-        t.anomaly = brain.detector.update(now, reading.value, { expectedWeddingLoad: t.expectedWeddingLoad });
-        this.recordAnomaly(t, brain, now, reading.value);
-        brain.forecaster.observe(now, reading.value);
-      } catch (err) {
-        metrics.tickErrors.inc({ stage: 'detect' });
-        logger.error({ err, target: target.id }, 'detector or forecaster failed');
-      }
-    }
-    try {
-      const stepMs = config.forecast.stepSeconds * 1000;
-      t.forecast = brain.forecaster.forecast(now, stepMs, Math.ceil((config.forecast.horizonHours * 3600_000) / stepMs), ctx);
-    } catch (err) {
-      metrics.tickErrors.inc({ stage: 'forecast' });
-      logger.error({ err, target: target.id }, 'forecast failed');
-    }
-
-    // Plan.
-    const workload = await scaler.read(target).catch((err: Error) => ({ error: err.message }));
-    if ('error' in workload) {
-      metrics.tickErrors.inc({ stage: 'scale-read' });
-      t.lastScaleError = workload.error;
-      logger.warn({ target: target.id, error: workload.error }, 'reading the workload failed; not deciding this tick');
-      return;
-    }
-    t.workload = workload;
-    // The workload answered: a past failure stays reported only if this tick's change fails again below.
-    t.lastScaleError = null;
-    const { decision, memory } = planReplicas(
-      {
-        target,
-        currentReplicas: workload.replicas,
-        observed: t.stale ? null : t.observed!.value,
-        forecast: t.forecast?.points ?? [],
-        calendar: index,
-        overrides: state.activeOverrides(now, target.id),
-        memory: t.memory,
-        // The surge rule arms on the detector's onset; a failed read carries no fresh verdict.
-        anomaly: reading.ok ? t.anomaly : undefined,
-        // Lead time measured from the cluster (replica increase → ready) when the scaler knows it.
-        measuredStartupSeconds: workload.measuredStartupSeconds,
-      },
-      config.policy,
-      now,
-    );
-    const direction = decision.desiredReplicas > workload.replicas ? 'up' : decision.desiredReplicas < workload.replicas ? 'down' : 'hold';
-    metrics.decisions.inc({ target: target.id, direction });
-    if (direction !== 'hold' || t.decision?.desiredReplicas !== decision.desiredReplicas) state.decisions.push(decision);
-    t.decision = decision;
-    t.memory = memory;
-
-    // Act (leader only).
-    if (direction === 'hold' || !(this.deps.isLeader?.() ?? true)) return;
-    const result = await scaler.apply(target, decision).catch((err: Error) => ({ ok: false as const, error: err.message }));
-    metrics.scaleOperations.inc({ target: target.id, direction, outcome: result.ok ? 'success' : 'error' });
-    if (!result.ok) {
-      metrics.scaleErrors.inc({ target: target.id });
-      t.lastScaleError = result.error;
-      logger.error({ target: target.id, error: result.error, desired: decision.desiredReplicas }, 'scaling failed');
-      return;
-    }
-    t.lastScaleError = null;
-    logger.info({ target: target.id, from: workload.replicas, to: decision.desiredReplicas, reasons: decision.reasons.map((r) => r.rule) }, 'scaled');
-  }
-
-  private recordAnomaly(t: TargetState, brain: Brain, now: number, value: number): void {
-    const threshold = this.deps.config.detection.threshold;
-    const anomalous = t.anomaly.kind !== 'none' && t.anomaly.score >= threshold;
-    // Count onsets, not every anomalous point: one spike is one anomaly however long it lasts.
-    if (anomalous && !brain.inAnomaly) {
-      this.deps.state.anomalies.push({ targetId: t.config.id, series: 'load', atMs: now, value, score: t.anomaly.score, kind: t.anomaly.kind });
-      this.deps.metrics.anomalies.inc({ target: t.config.id, kind: t.anomaly.kind });
-    }
-    brain.inAnomaly = anomalous;
-  }
-}
-
-function staleAfterSeconds(config: AgentConfig, target: TargetConfig): number {
-  const src = config.sources[target.load.source];
-  return src && 'staleAfterSeconds' in src ? src.staleAfterSeconds : Math.max(60, config.agent.tickSeconds * 4);
 }

@@ -5,14 +5,29 @@
  */
 import type { TargetConfig } from './config/schema';
 import type { CalendarIndex } from './calendar/rules';
-import type { CalendarSourceStatus } from './calendar/calendar-source';
+import type { CalendarSourceStatus } from './sources/calendar-store';
+import type { TargetCalendar } from './calendar/target-calendar';
 import type { AnomalyKind, AnomalyResult } from './detect/detector';
 import type { Forecast, ForecastPoint } from './forecast/forecaster';
-import type { Decision, Override, PlanMemory } from './plan/types';
-import { EMPTY_MEMORY } from './plan/types';
+import type { Decision, Override } from './plan/types';
 import { activeOverrides } from './plan/overrides';
 import type { WorkloadState } from './scale/scaler';
 import { BoundedList } from './util/bounded-list';
+
+/**
+ * One target's view of the world at one tick, computed once by its pipeline: the planner decides on it,
+ * and /metrics, GET /status and the paging conditions read it back instead of asking again.
+ */
+export interface TargetView {
+  atMs: number;
+  /** The load the planner may trust: the last good reading while fresh, else null (never read as zero). */
+  load: number | null;
+  /** Why this tick's read failed, or null when it succeeded. */
+  readError: string | null;
+  calendar: TargetCalendar;
+  /** This target's operator overrides in force at `atMs`. */
+  overrides: Override[];
+}
 
 export interface TargetState {
   config: TargetConfig;
@@ -21,14 +36,12 @@ export interface TargetState {
   /** True when the last read failed or the last good reading is too old to trust. */
   stale: boolean;
   lastReadError: string | null;
+  /** What the last tick knew (null before the first tick). */
+  view: TargetView | null;
   forecast: Forecast | null;
   workload: WorkloadState | null;
   decision: Decision | null;
-  memory: PlanMemory;
   anomaly: AnomalyResult;
-  expectedWeddingLoad: number;
-  liveWeddings: number;
-  peakSeason: boolean;
   lastScaleError: string | null;
 }
 
@@ -92,14 +105,11 @@ export class AgentState {
         observed: null,
         stale: true,
         lastReadError: 'not read yet',
+        view: null,
         forecast: null,
         workload: null,
         decision: null,
-        memory: EMPTY_MEMORY,
         anomaly: { score: 0, kind: 'none' },
-        expectedWeddingLoad: 0,
-        liveWeddings: 0,
-        peakSeason: false,
         lastScaleError: null,
       });
     }

@@ -15,7 +15,7 @@ describe('module', () => {
     plugin.getPanelOptionsSupplier()(builder, { data: [] });
     const items = builder.getItems();
     expect(items.map((i) => i.path)).toEqual(['agentUrl', 'targets', 'anomalyThreshold', 'timelineHours', 'readOnly']);
-    for (const item of items) expect(item.defaultValue).toEqual(DEFAULT_OPTIONS[item.path as keyof typeof DEFAULT_OPTIONS]);
+    for (const item of items) {expect(item.defaultValue).toEqual(DEFAULT_OPTIONS[item.path as keyof typeof DEFAULT_OPTIONS]);}
     expect(plugin.panel).toBeDefined();
   });
 

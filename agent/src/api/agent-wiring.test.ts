@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256Hex } from './auth';
 
-describe('operator API mounted by the agent (simulator source, dry-run scaler)', () => {
+describe('operator API mounted by the agent (simulator source, in-memory cluster)', () => {
   it('serves /api/v1 with the generated per-role tokens', async () => {
     const { value, tokens } = generateRoleTokens();
     expect(new Set(Object.values(tokens)).size).toBe(4);

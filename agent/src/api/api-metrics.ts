@@ -40,7 +40,7 @@ export function metricsMiddleware(m: ApiMetrics): RequestHandler {
   return (req, res, next) => {
     const start = process.hrtime.bigint();
     res.once('finish', () => {
-      const route = (res.locals.routeLabel as string | undefined) ?? (req.route?.path as string | undefined) ?? 'unmatched';
+      const route = (res.locals.routeLabel as string | undefined) ?? (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
       const method = KNOWN_METHODS.has(req.method) ? req.method : 'OTHER';
       m.requests.inc({ route, method, status: String(res.statusCode) });
       m.duration.observe({ route, method }, Number(process.hrtime.bigint() - start) / 1e9);

@@ -5,8 +5,6 @@
 import type { AnomalyKind } from '../detect/detector';
 import type { OverrideType, ProtectionKind, Reason } from '../plan/types';
 
-export type RoleName = 'viewer' | 'coordinator' | 'operator' | 'admin';
-
 export interface ApiError {
   error: string;
   /** For 400: one entry per bad field, e.g. { field: "replicas", reason: "must be an integer ≥ 0" }. */
@@ -72,10 +70,21 @@ export interface TargetStatusDto {
   lastDecision: DecisionDto | null;
 }
 
+/** One sink's health: what Sink.health() returns and GET /status shows, one shape under one name. */
+export interface SinkHealth {
+  name: string;
+  type: string;
+  /** False while the last delivery failed (backing off) — true again after the next success. */
+  healthy: boolean;
+  queueLength: number;
+  dropped: number;
+  lastError: string | null;
+}
+
 export interface StatusDto {
   agent: { version: string; cluster: string; mode: string; leader: boolean; startedAt: string; lastTick: string | null; lastTickDurationMs: number | null; ticks: number; now: string };
   targets: TargetStatusDto[];
-  sinks: Array<{ name: string; type: string; healthy: boolean; queueLength: number; dropped: number; lastError: string | null }>;
+  sinks: SinkHealth[];
   calendar: Array<{ location: string; ok: boolean; weddings: number; lastSuccess: string | null; lastError: string | null }>;
 }
 

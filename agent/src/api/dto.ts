@@ -1,10 +1,10 @@
 /** From the agent's state to the wire shapes of contract.ts (instants become ISO-8601 UTC strings). */
+import type { SinkHealth } from './contract';
 import type { Decision, Override } from '../plan/types';
 import { forecastAtLead, type AgentState, type AnomalyEvent, type AuditEntry, type TargetState } from '../state';
 import type { WeddingDay } from '../calendar/model';
 import type { AnomalyDto, AuditDto, CalendarWindowDto, DecisionDto, OverrideDto, StatusDto, TargetStatusDto } from './contract';
 
-export type SinkStatus = StatusDto['sinks'][number];
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : iso(ms));
@@ -73,12 +73,12 @@ export function targetStatusDto(t: TargetState, state: AgentState, nowMs: number
       stale: t.stale,
       error: t.lastReadError,
       forecastAtLead: forecastAtLead(t, state.info.lastTickMs)?.value ?? null,
-      expectedWedding: t.expectedWeddingLoad,
+      expectedWedding: t.view?.calendar.expectedLoad ?? 0,
     },
     capacityPerPod: c.capacityPerPod,
     targetUtilization: c.targetUtilization,
-    liveWeddings: t.liveWeddings,
-    peakSeason: t.peakSeason,
+    liveWeddings: t.view?.calendar.live.length ?? 0,
+    peakSeason: t.view?.calendar.peakSeason ?? false,
     protections: t.decision?.protections ?? [],
     deployFreeze: t.decision?.deployFreeze ?? false,
     overrides: state.activeOverrides(nowMs, c.id).map(overrideDto),
@@ -105,7 +105,7 @@ export function calendarSourcesDto(state: AgentState): StatusDto['calendar'] {
   return state.calendarSources.map((s) => ({ location: s.location, ok: s.ok, weddings: s.weddings, lastSuccess: isoOrNull(s.lastSuccessMs), lastError: s.lastError }));
 }
 
-export function statusDto(state: AgentState, nowMs: number, sinks: SinkStatus[]): StatusDto {
+export function statusDto(state: AgentState, nowMs: number, sinks: SinkHealth[]): StatusDto {
   return {
     agent: agentDto(state.info, nowMs),
     targets: [...state.targets.values()].map((t) => targetStatusDto(t, state, nowMs)),

@@ -25,7 +25,7 @@ const mutate = (value: unknown): fc.Arbitrary<unknown> =>
         case 't': pts[1][0] = x; break;
         case 'v': pts[1][1] = x; break;
         case 'labelKey': s.labels = { [typeof x === 'string' ? x : 'k'.repeat(129)]: 'v' }; break;
-        case 'extra': (s as Record<string, unknown>)[typeof x === 'string' ? x || 'e' : 'extra'] = x; break;
+        case 'extra': (s)[typeof x === 'string' ? x || 'e' : 'extra'] = x; break;
       }
       return v;
     }),

@@ -27,10 +27,10 @@ function validLabels(v: unknown): boolean {
 function validPoints(v: unknown): boolean {
   if (!Array.isArray(v)) return false;
   for (let i = 0; i < v.length; i++) {
-    const p = v[i];
+    const p: unknown = v[i];
     if (!Array.isArray(p) || p.length !== 2) return false;
-    const t = p[0];
-    const x = p[1];
+    const t: unknown = p[0];
+    const x: unknown = p[1];
     if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < 0 || t > MAX_TIME_MS) return false;
     if (typeof x !== 'number' || !Number.isFinite(x)) return false;
   }

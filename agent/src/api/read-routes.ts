@@ -3,7 +3,8 @@ import type { Router } from 'express';
 import { daysOverlapping } from '../calendar/rules';
 import { requireRole } from './auth';
 import { HttpError } from './errors';
-import { anomalyDto, auditDto, calendarWindowDto, decisionDto, iso, type SinkStatus } from './dto';
+import { anomalyDto, auditDto, calendarWindowDto, decisionDto, iso } from './dto';
+import type { SinkHealth } from './contract';
 import { StatusCache } from './status-cache';
 import type { AnomalyListDto, AuditListDto, CalendarDto, DecisionListDto, ForecastDto } from './contract';
 import { parse, sinceMs, targetOr404, type RouteContext } from './context';
@@ -14,7 +15,6 @@ import {
   decisionsQuerySchema,
   emptyQuerySchema,
   forecastQuerySchema,
-  targetParamsSchema,
 } from './schemas';
 
 const DAY_MS = 86_400_000;
@@ -30,7 +30,7 @@ function recent<T>(items: T[], atMs: (x: T) => number, since: number, limit: num
   return out;
 }
 
-export function registerReadRoutes(r: Router, ctx: RouteContext, sinks: () => SinkStatus[]): void {
+export function registerReadRoutes(r: Router, ctx: RouteContext, sinks: () => SinkHealth[]): void {
   const { state, clock } = ctx;
   const viewer = requireRole('viewer');
 

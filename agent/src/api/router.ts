@@ -19,7 +19,7 @@ import { securityHeadersMiddleware } from './security-headers';
 import { registerReloadRoutes } from './reload-routes';
 import { AuthFailureLimiter } from './auth-failures';
 import { errorHandler, sendError } from './errors';
-import type { SinkStatus } from './dto';
+import type { SinkHealth } from './contract';
 import type { RouteContext } from './context';
 import { registerReadRoutes } from './read-routes';
 import { registerOverrideRoutes } from './override-routes';
@@ -40,7 +40,7 @@ export interface ApiDeps {
   registry: Registry;
   /** The agent's load sources: /ingest feeds the push sources among them. */
   sources?: Record<string, LoadSource>;
-  sinks?: () => SinkStatus[];
+  sinks?: () => SinkHealth[];
   onAudit?: AuditHook;
   clock?: Clock;
   logger?: Logger;

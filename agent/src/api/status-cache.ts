@@ -6,7 +6,8 @@
  * (with `now`) and the sinks are built fresh on every request.
  */
 import type { AgentState } from '../state';
-import { agentDto, calendarSourcesDto, targetStatusDto, type SinkStatus } from './dto';
+import { agentDto, calendarSourcesDto, targetStatusDto } from './dto';
+import type { SinkHealth } from './contract';
 
 interface Entry {
   ticks: number;
@@ -31,7 +32,7 @@ export class StatusCache {
   ) {}
 
   /** The JSON body of GET /status at agent-clock instant `nowMs`. */
-  body(nowMs: number, sinks: SinkStatus[]): string {
+  body(nowMs: number, sinks: SinkHealth[]): string {
     const s = this.state;
     let e = this.entry;
     const real = this.realNow();

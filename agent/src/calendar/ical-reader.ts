@@ -11,8 +11,8 @@
  */
 import type ICALModule from 'ical.js' with { 'resolution-mode': 'import' };
 // ical.js ships a CommonJS build beside its ES module; its types are declared for the ES module only.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const ICAL: typeof ICALModule = require('ical.js');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: the CommonJS build, typed as the ES module
+const ICAL = require('ical.js') as typeof ICALModule;
 type ICALTime = InstanceType<typeof ICALModule.Time>;
 type ICALComponent = InstanceType<typeof ICALModule.Component>;
 import { DateTime, IANAZone } from 'luxon';
@@ -37,7 +37,7 @@ function localDateTime(time: ICALTime, zone: string): DateTime {
 export function parseIcalCalendar(text: string, origin: string): WeddingCalendar {
   let root: ICALComponent;
   try {
-    root = new ICAL.Component(ICAL.parse(text));
+    root = new ICAL.Component(ICAL.parse(text) as unknown[]);
   } catch (err) {
     throw new CalendarFormatError(`${origin}: not iCalendar: ${(err as Error).message}`);
   }

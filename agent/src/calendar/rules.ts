@@ -32,7 +32,7 @@ export function expandWedding(w: Wedding, rules: WeddingRules): WeddingDay[] {
       ceremonyStartMs: start,
       windowStartMs: start + windowStartH * HOUR_MS,
       windowEndMs: start + windowEndH * HOUR_MS,
-      localDate: local.toISODate()!,
+      localDate: local.toISODate(),
       localWeekday: local.weekday,
       loadAtFactorOne: load,
     });
@@ -114,7 +114,12 @@ export function isLocalWeekday(t: number, tz: string, weekdays: readonly number[
  * and a Saturday wedding in Kolkata protects even while it is still Friday in New York.
  */
 export function protectingWeddings(index: CalendarIndex, t: number, timezones: readonly string[] = []): LiveWedding[] {
-  return liveWeddings(index, t, timezones).filter((l) => index.rules.protectedWeekdays.includes(l.day.localWeekday));
+  return onProtectedDays(index, liveWeddings(index, t, timezones));
+}
+
+/** The live weddings whose ceremony day is a protected weekday in their own zone. */
+export function onProtectedDays(index: CalendarIndex, live: readonly LiveWedding[]): LiveWedding[] {
+  return live.filter((l) => index.rules.protectedWeekdays.includes(l.day.localWeekday));
 }
 
 /** Peak season for a region at `t` (month judged in the season's configured time zone). */
@@ -126,8 +131,13 @@ export function isPeakSeason(t: number, rules: WeddingRules, region: string): bo
 
 /** Expected wedding load at `t`: Σ guests × tradition multiplier × phase factor × per-guest load. */
 export function expectedWeddingLoad(index: CalendarIndex, t: number, timezones: readonly string[] = []): number {
+  return weddingLoad(index, liveWeddings(index, t, timezones));
+}
+
+/** The load a set of live weddings adds, each at its phase's factor. */
+export function weddingLoad(index: CalendarIndex, live: readonly LiveWedding[]): number {
   let sum = 0;
-  for (const l of liveWeddings(index, t, timezones)) sum += l.day.loadAtFactorOne * index.rules.phaseFactors[l.phase];
+  for (const l of live) sum += l.day.loadAtFactorOne * index.rules.phaseFactors[l.phase];
   return sum;
 }
 

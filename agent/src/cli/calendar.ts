@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon';
 import type { Register } from './main';
 import { loadConfigFile } from '../config/load';
-import { CalendarStore } from '../calendar/calendar-source';
-import { indexCalendar, isPeakSeason, liveWeddings, protectingWeddings, protectionWindows } from '../calendar/rules';
+import { CalendarStore } from '../sources/calendar-store';
+import { indexCalendar, protectionWindows } from '../calendar/rules';
+import { targetCalendar } from '../calendar/target-calendar';
 
 /** `calendar --config FILE [--at ISO] [--hours N]`: what the agent derives from its calendar at an instant. */
 export const registerCalendar: Register = (program, io, exit) => {
@@ -26,12 +27,16 @@ export const registerCalendar: Register = (program, io, exit) => {
       const t = at.toMillis();
       const result = {
         at: at.toISO(),
-        targets: loaded.config.targets.map((target) => ({
-          id: target.id,
-          peakSeason: isPeakSeason(t, loaded.config.wedding, target.region),
-          live: liveWeddings(index, t, target.timezones).map((l) => ({ id: l.day.wedding.id, day: l.day.dayIndex + 1, phase: l.phase, timezone: l.day.wedding.timezone })),
-          saturdayProtection: protectingWeddings(index, t, target.timezones).length > 0,
-        })),
+        // The same answers a tick's target view holds.
+        targets: loaded.config.targets.map((target) => {
+          const view = targetCalendar(index, target, t);
+          return {
+            id: target.id,
+            peakSeason: view.peakSeason,
+            live: view.live.map((l) => ({ id: l.day.wedding.id, day: l.day.dayIndex + 1, phase: l.phase, timezone: l.day.wedding.timezone })),
+            saturdayProtection: view.protecting.length > 0,
+          };
+        }),
         windows: protectionWindows(index, t, t + Number(opts.hours) * 3600_000).map((w) => ({ ...w, start: new Date(w.startMs).toISOString(), end: new Date(w.endMs).toISOString() })),
       };
       io.out(JSON.stringify(result, null, 2));

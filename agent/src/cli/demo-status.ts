@@ -25,6 +25,6 @@ export function demoStatusLine(state: AgentState): string {
     const anomaly = t.anomaly.kind !== 'none' && t.anomaly.score >= 0.7 ? ` ${t.anomaly.kind}!` : '';
     return `${t.config.id} ${load} → ${pods} pods${marks.length ? ` (${marks.join(', ')})` : ''}${anomaly}`;
   });
-  const live = Math.max(0, ...[...state.targets.values()].map((t) => t.liveWeddings));
+  const live = Math.max(0, ...[...state.targets.values()].map((t) => t.view?.calendar.live.length ?? 0));
   return `[${weekday}${at}] ${live} wedding(s) live · ${targets.join(' · ')}`;
 }

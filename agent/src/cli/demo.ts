@@ -21,7 +21,7 @@ export interface DemoOptions {
   corsOrigins?: string[];
 }
 
-/** Builds the demo agent: bundled config and calendar, simulated traffic, dry-run cluster, fast clock. */
+/** Builds the demo agent: bundled config and calendar, simulated traffic, in-memory cluster, fast clock. */
 export function createDemoAgent(opts: DemoOptions): Agent {
   const loaded = loadConfigFile(DEMO_CONFIG);
   loaded.config.agent.listen.port = opts.port;
@@ -34,7 +34,7 @@ export function createDemoAgent(opts: DemoOptions): Agent {
 export const registerDemo: Register = (program, io, exit) => {
   program
     .command('demo')
-    .description('run the agent on a simulated wedding weekend (dry-run cluster, faster than real time)')
+    .description('run the agent on a simulated wedding weekend (in-memory cluster, faster than real time)')
     .option('-p, --port <port>', 'listen port (default: $PORT or 8080)')
     .option('--speed <x>', 'simulated seconds per real second', '60')
     .option('--start <iso>', 'simulated start instant', DEMO_START)
@@ -76,7 +76,7 @@ export const registerDemo: Register = (program, io, exit) => {
       const base = `http://${addr.address}:${addr.port}`;
       io.out(
         [
-          `WedSync agent demo: a wedding weekend from ${opts.start}, ${speed}× real time, dry-run cluster.`,
+          `WedSync agent demo: a wedding weekend from ${opts.start}, ${speed}× real time, in-memory cluster.`,
           `  metrics   ${base}/metrics   (wedsync_agent_* series)`,
           `  health    ${base}/healthz   ${base}/readyz`,
           `  api       ${base}/api/v1/status   (OpenAPI: ${base}/api/v1/openapi.json)`,

@@ -6,7 +6,7 @@ import type { ForecastContext } from '../forecast/forecaster';
 import { weddingRulesSchema } from '../config/schema';
 import { parseJsonCalendar } from '../calendar/json-reader';
 import { parseIcalCalendar } from '../calendar/ical-reader';
-import { expectedWeddingLoad, indexCalendar, isPeakSeason, type CalendarIndex } from '../calendar/rules';
+import { expectedWeddingLoad, indexCalendar, type CalendarIndex } from '../calendar/rules';
 import { readSeries, round, writeOutput } from './detect';
 
 /**
@@ -36,7 +36,6 @@ export const registerForecast: Register = (program, io, exit) => {
       if (!calendar) return;
       const ctx: ForecastContext = {
         expectedWeddingLoad: (t) => expectedWeddingLoad(calendar, t),
-        isPeakSeason: (t) => isPeakSeason(t, calendar.rules, 'north'),
       };
       const step = medianStepMs(past);
       const forecaster = createForecaster();

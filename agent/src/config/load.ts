@@ -73,7 +73,7 @@ export function parseConfig(text: string, file: string, env: Record<string, stri
   if (doc.errors.length) {
     throw new ConfigError(doc.errors.map((e) => ({ file, path: '', message: `YAML: ${e.message.split('\n')[0]}` })));
   }
-  const raw = doc.toJS() ?? {};
+  const raw: unknown = doc.toJS() ?? {};
   const { value, problems } = resolveEnv(raw, env, file);
   const result = configSchema.safeParse(value);
   if (!result.success) {

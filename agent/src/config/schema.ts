@@ -294,7 +294,7 @@ export const configSchema = z
     policy: policySchema.default(policySchema.parse({})),
     kubernetes: z
       .object({
-        /** in-cluster service account, a kubeconfig file, or the dry-run scaler (no cluster at all). */
+        /** in-cluster service account, a kubeconfig file, or the in-memory cluster (no cluster at all). */
         connection: z.enum(['in-cluster', 'kubeconfig', 'none']).default('none'),
         kubeconfig: z.string().optional(),
         leaseName: z.string().default('wedsync-agent'),

@@ -18,7 +18,6 @@ export interface Forecast {
 /** Calendar knowledge for the forecast horizon (pure functions of the instant). */
 export interface ForecastContext {
   expectedWeddingLoad(tMs: number): number;
-  isPeakSeason(tMs: number): boolean;
 }
 
 export interface Forecaster {

@@ -1,6 +1,6 @@
 /** Small robust statistics for the forecaster (simple-statistics does the arithmetic). */
 // The package's typings are ESM-only under module "node16", but its CommonJS build loads fine with require.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS build, typed by hand below
 const ss = require('simple-statistics') as {
   linearRegression(data: number[][]): { m: number; b: number };
   quantileSorted(sorted: number[], p: number): number;

@@ -16,7 +16,6 @@ function ordinary(t: number): number {
 /** Saturday weddings 14:00–20:00 UTC, 60 units of expected load each. */
 const weddings: ForecastContext = {
   expectedWeddingLoad: (t) => (new Date(t).getUTCDay() === 6 && (t % DAY) / HOUR >= 14 && (t % DAY) / HOUR < 20 ? 60 : 0),
-  isPeakSeason: () => false,
 };
 
 describe('SeasonalCalendarForecaster', () => {
@@ -32,7 +31,7 @@ describe('SeasonalCalendarForecaster', () => {
     const f = createForecaster();
     for (let t = T0; t < T0 + 28 * DAY; t += STEP) f.observe(t, ordinary(t));
     const from = T0 + 28 * DAY - STEP;
-    const out = f.forecast(from, STEP, (48 * HOUR) / STEP, { expectedWeddingLoad: () => 0, isPeakSeason: () => false });
+    const out = f.forecast(from, STEP, (48 * HOUR) / STEP, { expectedWeddingLoad: () => 0 });
     expect(out.coldStart).toBe(false);
     expect(out.points).toHaveLength(192);
     expect(out.points[191].tMs - from).toBe(48 * HOUR);
@@ -59,13 +58,13 @@ describe('SeasonalCalendarForecaster', () => {
   it('averages readings of one tick (15 s) into one-minute points, so weeks of history fit and the weekly profile is used', () => {
     const f = createForecaster();
     for (let t = T0; t < T0 + 28 * DAY; t += 15_000) f.observe(t, ordinary(t) + (((t / 15_000) % 4) - 1.5));
-    const out = f.forecast(T0 + 28 * DAY - 15_000, 60_000, 60, { expectedWeddingLoad: () => 0, isPeakSeason: () => false });
+    const out = f.forecast(T0 + 28 * DAY - 15_000, 60_000, 60, { expectedWeddingLoad: () => 0 });
     expect(out.method).toMatch(/^weekly-median/);
     for (const p of out.points) expect(Math.abs(p.value - ordinary(p.tMs))).toBeLessThan(2);
   });
 
   it('uses no future rows: observations after the origin do not change the forecast', () => {
-    const ctx: ForecastContext = { expectedWeddingLoad: () => 0, isPeakSeason: () => false };
+    const ctx: ForecastContext = { expectedWeddingLoad: () => 0 };
     const origin = T0 + 22 * DAY;
     const a = createForecaster();
     const b = createForecaster();

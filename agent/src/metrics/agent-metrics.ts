@@ -61,7 +61,7 @@ export function createAgentMetrics(state: AgentState, registry = new Registry())
   perTarget(METRIC.forecastLowerLoad, 'Lower bound of the forecast one pod start-up ahead.', (t) => leadPoint(t)?.lower);
   perTarget(METRIC.forecastUpperLoad, 'Upper bound of the forecast one pod start-up ahead.', (t) => leadPoint(t)?.upper);
   perTarget(METRIC.forecastColdStart, '1 while the forecast relies on the calendar prior alone.', (t) => (t.forecast ? (t.forecast.coldStart ? 1 : 0) : null));
-  perTarget(METRIC.expectedWeddingLoad, 'Load the calendar expects from live weddings now.', (t) => t.expectedWeddingLoad);
+  perTarget(METRIC.expectedWeddingLoad, 'Load the calendar expects from live weddings now.', (t) => t.view?.calendar.expectedLoad);
   perTarget(METRIC.capacityLoad, 'Load the ready replicas serve at the target utilisation.', (t) => (t.workload ? t.workload.readyReplicas * t.config.capacityPerPod * t.config.targetUtilization : null));
   perTarget(METRIC.utilizationRatio, 'Observed load ÷ (ready replicas × capacity per pod).', (t) =>
     t.workload && t.observed && t.workload.readyReplicas > 0 ? t.observed.value / (t.workload.readyReplicas * t.config.capacityPerPod) : null,
@@ -72,9 +72,9 @@ export function createAgentMetrics(state: AgentState, registry = new Registry())
   perTarget(METRIC.replicasMin, 'Configured minimum replicas.', (t) => t.config.minReplicas);
   perTarget(METRIC.replicasMax, 'Configured maximum replicas.', (t) => t.config.maxReplicas);
   perTarget(METRIC.workloadGeneration, 'metadata.generation of the workload (changes on deploys).', (t) => t.workload?.generation);
-  perTarget(METRIC.activeWeddings, 'Weddings live now in the time zones the target serves.', (t) => t.liveWeddings);
+  perTarget(METRIC.activeWeddings, 'Weddings live now in the time zones the target serves.', (t) => t.view?.calendar.live.length);
   perTarget(METRIC.deployFreeze, '1 while weddings are live on a protected day for the target (deploys should wait).', (t) => (t.decision?.deployFreeze ? 1 : 0));
-  perTarget(METRIC.peakSeason, '1 in peak wedding season for the target region.', (t) => (t.peakSeason ? 1 : 0));
+  perTarget(METRIC.peakSeason, '1 in peak wedding season for the target region.', (t) => (t.view ? (t.view.calendar.peakSeason ? 1 : 0) : null));
   perTarget(METRIC.anomalyScore, 'Latest anomaly score of the target load, 0–1.', (t) => t.anomaly.score);
 
   new Gauge({
@@ -94,8 +94,7 @@ export function createAgentMetrics(state: AgentState, registry = new Registry())
     registers: [registry],
     collect() {
       this.reset();
-      const now = state.info.lastTickMs ?? 0;
-      for (const t of targets()) for (const type of ['pin', 'floor', 'freeze']) this.set({ target: t.config.id, type }, state.activeOverrides(now, t.config.id).filter((o) => o.type === type).length);
+      for (const t of targets()) for (const type of ['pin', 'floor', 'freeze']) this.set({ target: t.config.id, type }, t.view?.overrides.filter((o) => o.type === type).length ?? 0);
     },
   });
   new Gauge({ name: METRIC.calendarWeddings, help: 'Weddings in the merged calendar.', registers: [registry], collect() { this.set(new Set(state.calendar.days.map((d) => d.wedding.id)).size); } });

@@ -7,7 +7,6 @@ export const METRIC = {
   // Agent
   buildInfo: 'wedsync_agent_build_info',
   leader: 'wedsync_agent_leader',
-  up: 'wedsync_agent_up',
   ticksTotal: 'wedsync_agent_ticks_total',
   ticksSkippedTotal: 'wedsync_agent_ticks_skipped_total',
   tickErrorsTotal: 'wedsync_agent_tick_errors_total',
@@ -79,4 +78,3 @@ export const METRIC = {
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
-export const ALL_METRIC_NAMES: readonly string[] = Object.values(METRIC);

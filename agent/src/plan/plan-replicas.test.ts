@@ -1,7 +1,9 @@
 /** One row per planner rule (issue 8), including time-zone and DST cases. Pure: no clock, no I/O. */
 import { indexCalendar } from '../calendar/rules';
+import { targetCalendar } from '../calendar/target-calendar';
 import type { Wedding } from '../calendar/model';
 import { policySchema, targetSchema, weddingRulesSchema, type PlanPolicy, type TargetConfig } from '../config/schema';
+import { activeOverrides } from './overrides';
 import { planReplicas } from './plan-replicas';
 import { EMPTY_MEMORY, type Override, type PlanInput, type PlanMemory } from './types';
 
@@ -38,13 +40,15 @@ function plan(p: {
   anomaly?: PlanInput['anomaly'];
 }) {
   const now = p.now ?? JAN_WED;
+  const t = target(p.target);
+  // What the pipeline's target view hands the planner: the calendar's answers now, the overrides in force.
   const input: PlanInput = {
-    target: target(p.target),
+    target: t,
     currentReplicas: p.current,
     observed: p.observed,
     forecast: (p.forecast ?? []).map(([dt, value]) => ({ tMs: now + dt, value, lower: value, upper: value })),
-    calendar: indexCalendar({ weddings: p.weddings ?? [] }, weddingRulesSchema.parse(p.rules ?? {})),
-    overrides: p.overrides ?? [],
+    calendar: targetCalendar(indexCalendar({ weddings: p.weddings ?? [] }, weddingRulesSchema.parse(p.rules ?? {})), t, now),
+    overrides: activeOverrides(p.overrides ?? [], t.id, now),
     memory: { ...EMPTY_MEMORY, ...p.memory },
     anomaly: p.anomaly,
   };
@@ -276,7 +280,7 @@ describe('planReplicas memory and reasons', () => {
         currentReplicas: 10,
         observed: 350,
         forecast: [{ tMs: JAN_WED + 60_000, value: 1400, lower: 0, upper: 0 }],
-        calendar: indexCalendar({ weddings: [] }, weddingRulesSchema.parse({})),
+        calendar: targetCalendar(indexCalendar({ weddings: [] }, weddingRulesSchema.parse({})), target(), JAN_WED),
         overrides: [],
         memory: EMPTY_MEMORY,
         measuredStartupSeconds: 60,

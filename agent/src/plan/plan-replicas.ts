@@ -12,11 +12,10 @@
  *   6. min/max bounds; a pin override last
  */
 import type { PlanPolicy } from '../config/schema';
-import { expectedWeddingLoad, liveWeddings } from '../calendar/rules';
 import { Draft } from './draft';
 import { holdOnMissingData, neverScaleDownWhileHolding } from './fail-safe';
 import { applyBounds, applyStabilisation, applyStepLimits, windowRecommendations } from './limits';
-import { activeOverrides, applyFreezeAndFloor, applyPin } from './overrides';
+import { applyFreezeAndFloor, applyPin } from './overrides';
 import { calendarStepReplicas, predictiveReplicas } from './predictive';
 import { applyPostWeddingRampdown, applySaturdayProtection } from './protections';
 import { reactiveReplicas } from './reactive';
@@ -27,9 +26,9 @@ import { applyPeakSeasonFloor, applyWeddingHeadroom, calendarFloor } from './wed
 export { replicasFor } from './draft';
 
 export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number): PlanResult {
-  const { target, currentReplicas, observed, calendar, memory } = input;
+  const { target, currentReplicas, observed, calendar, overrides, memory } = input;
   const leadMs = (input.measuredStartupSeconds ?? target.podStartupSeconds) * 1000;
-  const overrides = activeOverrides(input.overrides, target.id, nowMs);
+  const floor = calendarFloor(target, policy, calendar.peakSeason);
   const holding = observed === null || !Number.isFinite(observed);
   const predictive = predictiveReplicas(target, input.forecast, nowMs, leadMs, policy.predictiveWindowSeconds * 1000, currentReplicas, policy.tolerance);
 
@@ -40,7 +39,7 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   // What the load seen this tick needs (0 when blind): the demand Saturday protection keeps capacity for.
   let observedNeed = 0;
   if (holding) {
-    const hold = holdOnMissingData(currentReplicas, memory.lastGood, calendarFloor(target, policy, calendar, nowMs).replicas, predictive?.replicas ?? null);
+    const hold = holdOnMissingData(currentReplicas, memory.lastGood, floor.replicas, predictive?.replicas ?? null);
     draft = new Draft(currentReplicas);
     draft.set('fail-safe', hold.replicas, hold.detail);
     draft.protect('stale_data');
@@ -52,15 +51,15 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
     if (predictive && predictive.replicas > draft.desired) draft.set('predictive', predictive.replicas, predictive.detail);
     else if (predictive) draft.note('predictive', predictive.replicas, predictive.detail);
     // Calendar phases start on the minute: a one-minute scan of the window sees every step.
-    const step = calendarStepReplicas(target, observed, (t) => expectedWeddingLoad(calendar, t, target.timezones), nowMs, leadMs, policy.predictiveWindowSeconds * 1000, 60_000, policy.calendarStepScale);
+    const step = calendarStepReplicas(target, observed, calendar.expectedLoadAt, nowMs, leadMs, policy.predictiveWindowSeconds * 1000, 60_000, policy.calendarStepScale);
     if (step && step.replicas > draft.desired) draft.set('calendar-step', step.replicas, step.detail);
     recentLoad = rememberLoad(recentLoad, { tMs: nowMs, value: observed }, policy.surgeSlopeWindowSeconds * 1000);
     surge = surgeReplicas(target, policy, memory.surge ?? null, recentLoad, input.anomaly, forecastFor(memory.forecastSoon, nowMs), nowMs, leadMs);
   }
 
   // 2. Calendar floors.
-  applyPeakSeasonFloor(draft, target, policy, calendar, nowMs);
-  applyWeddingHeadroom(draft, target, policy, calendar, nowMs);
+  applyPeakSeasonFloor(draft, target, policy, floor);
+  applyWeddingHeadroom(draft, target, policy, calendar.live);
   const recommendation = draft.desired;
 
   // 3. Surge (not a recommendation for stabilisation: it must be free to fall once the rise has passed).
@@ -74,7 +73,7 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   applyStepLimits(draft, policy, currentReplicas, nowMs - (memory.lastTickMs ?? nowMs - policy.stepPeriodSeconds * 1000));
 
   // 5. No scale-down while protected, frozen or blind; operator floors.
-  const protectedPeak = applySaturdayProtection(draft, target, calendar, nowMs, currentReplicas, observedNeed, memory.protectedPeak ?? null, policy.saturdayHold);
+  const protectedPeak = applySaturdayProtection(draft, calendar.protecting, currentReplicas, observedNeed, memory.protectedPeak ?? null, policy.saturdayHold);
   const deployFreeze = protectedPeak !== null;
   applyFreezeAndFloor(draft, overrides, currentReplicas);
   if (holding) neverScaleDownWhileHolding(draft, currentReplicas);
@@ -83,7 +82,7 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   applyBounds(draft, target);
   applyPin(draft, overrides);
 
-  const protectedNow = deployFreeze || (target.weddingCritical && liveWeddings(calendar, nowMs, target.timezones).length > 0);
+  const protectedNow = deployFreeze || (target.weddingCritical && calendar.live.length > 0);
   const decision: Decision = {
     targetId: target.id,
     atMs: nowMs,

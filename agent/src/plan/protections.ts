@@ -3,8 +3,8 @@
  * weekday (in the wedding's own time zone) there is no scale-down, and deploys should wait (deployFreeze).
  * When such a window ends, capacity comes down gradually (a bounded fraction per minute), not in one cliff.
  */
-import type { PlanPolicy, TargetConfig } from '../config/schema';
-import { protectingWeddings, type CalendarIndex } from '../calendar/rules';
+import type { PlanPolicy } from '../config/schema';
+import type { LiveWedding } from '../calendar/rules';
 import type { Draft } from './draft';
 
 /**
@@ -17,15 +17,12 @@ import type { Draft } from './draft';
  */
 export function applySaturdayProtection(
   draft: Draft,
-  target: TargetConfig,
-  calendar: CalendarIndex,
-  nowMs: number,
+  protecting: readonly LiveWedding[],
   currentReplicas: number,
   demandBacked: number,
   previousPeak: number | null,
   hold: PlanPolicy['saturdayHold'] = 'all',
 ): number | null {
-  const protecting = protectingWeddings(calendar, nowMs, target.timezones);
   if (!protecting.length) return null;
   draft.protect('saturday');
   const peak = Math.max(previousPeak ?? currentReplicas, demandBacked);

@@ -77,13 +77,13 @@ export function surgeReplicas(
   }
   // Continue the rise in a straight line for one start-up, bounded. (Compounding the growth rate instead
   // overshoots badly by mid-rise: a viral rise adds roughly a constant number of requests per minute.)
-  const slopePerMs = (observed - recent[0].value) / growth!.spanMs;
+  const slopePerMs = (observed - recent[0].value) / growth.spanMs;
   const expected = Math.min(observed * policy.surgeMaxGrowth, observed + slopePerMs * leadMs);
   const next = { sinceMs: state?.sinceMs ?? nowMs, peakExpected: Math.max(state?.peakExpected ?? 0, expected), peakObserved, lastRiseMs: nowMs };
   return {
     answer: {
       replicas: replicasForTarget(expected, target),
-      detail: `surge since ${since}: load ${fmt(observed)} rising ×${growth!.ratio.toFixed(2)} in ${Math.round(growth!.spanMs / 1000)}s, expecting ${fmt(expected)} one start-up ahead`,
+      detail: `surge since ${since}: load ${fmt(observed)} rising ×${growth.ratio.toFixed(2)} in ${Math.round(growth.spanMs / 1000)}s, expecting ${fmt(expected)} one start-up ahead`,
     },
     state: next,
   };

@@ -1,6 +1,6 @@
 /** What the planner reads and what it answers. Plain data: no clocks, no I/O. */
 import type { TargetConfig } from '../config/schema';
-import type { CalendarIndex } from '../calendar/rules';
+import type { TargetCalendar } from '../calendar/target-calendar';
 import type { ForecastPoint } from '../forecast/forecaster';
 import type { AnomalyResult } from '../detect/detector';
 
@@ -91,8 +91,9 @@ export interface PlanInput {
   /** Observed load, or null when the source failed or the reading is stale: never read as zero. */
   observed: number | null;
   forecast: ForecastPoint[];
-  calendar: CalendarIndex;
-  /** Active (unexpired) overrides for this target; expired ones are ignored anyway. */
+  /** What the calendar says about this target now (asked once per tick, by the pipeline). */
+  calendar: TargetCalendar;
+  /** This target's overrides in force now (the pipeline's view has already dropped expired ones). */
   overrides: Override[];
   memory: PlanMemory;
   /** The detector's verdict on this tick's reading; its onset signal arms the surge rule. Absent = no signal. */

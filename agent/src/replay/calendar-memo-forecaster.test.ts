@@ -10,7 +10,6 @@ describe('CalendarMemoForecaster', () => {
         calls++;
         return (t / 60_000) % 97 < 30 ? 40 : 0;
       },
-      isPeakSeason: () => true,
     };
     const plain = createForecaster();
     const memo = new CalendarMemoForecaster(createForecaster());

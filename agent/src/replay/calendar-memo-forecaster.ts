@@ -8,7 +8,6 @@ import type { Forecast, ForecastContext, Forecaster } from '../forecast/forecast
 
 export class CalendarMemoForecaster implements Forecaster {
   private readonly wedding = new Map<number, number>();
-  private readonly season = new Map<number, boolean>();
 
   constructor(private readonly inner: Forecaster, private readonly maxEntries = 400_000) {}
 
@@ -18,16 +17,10 @@ export class CalendarMemoForecaster implements Forecaster {
 
   forecast(fromMs: number, stepMs: number, steps: number, ctx: ForecastContext): Forecast {
     if (this.wedding.size > this.maxEntries) this.wedding.clear();
-    if (this.season.size > this.maxEntries) this.season.clear();
     const memo: ForecastContext = {
       expectedWeddingLoad: (t) => {
         let v = this.wedding.get(t);
         if (v === undefined) this.wedding.set(t, (v = ctx.expectedWeddingLoad(t)));
-        return v;
-      },
-      isPeakSeason: (t) => {
-        let v = this.season.get(t);
-        if (v === undefined) this.season.set(t, (v = ctx.isPeakSeason(t)));
         return v;
       },
     };

@@ -6,7 +6,7 @@
  */
 import { Agent, type AgentOptions } from '../agent';
 import type { LoadedConfig } from '../config/load';
-import { DryRunScaler } from '../scale/dry-run-scaler';
+import { InMemoryScaler } from '../scale/in-memory-scaler';
 import type { PushSource } from '../sources/push-source';
 import { createForecaster } from '../forecast/seasonal-calendar-forecaster';
 import { ManualClock } from '../util/clock';
@@ -35,7 +35,7 @@ export interface ReplayOptions extends Pick<AgentOptions, 'newDetector' | 'newFo
 export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promise<AgentReplay> {
   const loaded = replayConfig(trace, opts.user);
   const clock = new ManualClock(trace.startMs);
-  const scaler = new DryRunScaler(clock.now);
+  const scaler = new InMemoryScaler(clock.now);
   // The forecaster factory the agent wires (agent.ts: createForecaster), with calendar answers memoised.
   const newForecaster = opts.newForecaster ?? (() => createForecaster());
   const agent = new Agent(loaded, {

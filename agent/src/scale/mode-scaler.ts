@@ -2,7 +2,7 @@
  * The agent's modes, as a wrapper around a real scaler. `act` passes decisions through; `dry-run` and
  * `shadow` read the cluster but change nothing: apply() records what the agent would have done and
  * reports "unchanged". (Shadow mode additionally compares each decision with what the HPA did — see
- * shadow-report.ts.) With no cluster at all (connection "none") the dry-run scaler is used instead.
+ * shadow-report.ts.) With no cluster at all (connection "none") the in-memory cluster is used instead.
  */
 import type { TargetConfig } from '../config/schema';
 import type { Decision } from '../plan/types';

@@ -1,4 +1,4 @@
-/** The hands: what applies a decision to a workload. The dry-run scaler is also the demo's cluster. */
+/** The hands: what applies a decision to a workload. The in-memory cluster (in-memory-scaler.ts) is also the demo's. */
 import type { TargetConfig } from '../config/schema';
 import type { Decision } from '../plan/types';
 
@@ -13,6 +13,11 @@ export interface WorkloadState {
   hpa?: { name: string; minReplicas: number; maxReplicas: number; currentReplicas?: number; desiredReplicas?: number };
 }
 
+/**
+ * What applying a decision really did. `changed` is true only when the cluster was written to: false when
+ * the workload already matched, and when the agent's mode (dry-run, shadow) held the change back — the
+ * loop counts and logs real changes only.
+ */
 export type ScaleResult =
   | { ok: true; changed: boolean; replicas: number }
   | { ok: false; error: string };

@@ -55,7 +55,7 @@ describe('sink registry and config', () => {
     ['maxBatch above maxQueue', [{ type: 'memory', maxQueue: 10, maxBatch: 20 }], {}, 'sinks[0].maxBatch: maxBatch (20) is above maxQueue (10)'],
     ['a zero interval', [{ type: 'console', intervalSeconds: 0 }], {}, 'sinks[0].intervalSeconds'],
   ])('rejects %s, naming the field', (_name, sinks, env, expected) => {
-    const found = problems(sinks, env as Record<string, string>);
+    const found = problems(sinks, env);
     expect(found.some((p) => p.startsWith(expected))).toBe(true);
   });
 });

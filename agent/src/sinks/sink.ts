@@ -6,6 +6,7 @@
  * loop or the other sinks; delivery happens in the sink's own drain loop. Failures come back as values
  * (`ExportResult`, `FlushResult`, `SendOutcome`) — nothing a sink does throws into the agent.
  */
+import type { SinkHealth } from '../api/contract';
 import type { AgentState } from '../state';
 
 /** One value from the agent's registry, exactly as /metrics shows it (histograms as _bucket/_sum/_count). */
@@ -39,16 +40,8 @@ export interface FlushResult {
   pending: number;
 }
 
-/** What GET /status shows for a sink (StatusDto.sinks in api/contract.ts). */
-export interface SinkHealth {
-  name: string;
-  type: string;
-  /** False while the last delivery failed (backing off) — true again after the next success. */
-  healthy: boolean;
-  queueLength: number;
-  dropped: number;
-  lastError: string | null;
-}
+/** What GET /status shows for a sink: its wire shape is defined by the API contract. */
+export type { SinkHealth } from '../api/contract';
 
 export interface Sink {
   readonly name: string;

@@ -57,7 +57,7 @@ export class PrometheusSource implements LoadSource {
     } else return { ok: false, error: `unsupported result type ${data.resultType}`, atMs: nowMs };
     const value = Number(sample?.[1]);
     if (!Number.isFinite(value)) return { ok: false, error: `not a number: ${sample?.[1]}`, atMs: nowMs };
-    return { ok: true, value, atMs: Math.round((sample![0] as number) * 1000) };
+    return { ok: true, value, atMs: Math.round((sample![0]) * 1000) };
   }
 
   /** Backfill [from, to) through query_range, in chunks Prometheus accepts (≤ 11,000 points each). */

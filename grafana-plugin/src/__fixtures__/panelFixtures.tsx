@@ -18,7 +18,7 @@ export function promFrame(metric: string, target: string, values: number[], opts
   const step = opts.stepMs ?? 5 * MIN;
   const start = NOW - (values.length - 1) * step;
   const labels: Record<string, string> = { target, job: 'wedsync-agent' };
-  if (opts.keepName !== false) labels.__name__ = metric;
+  if (opts.keepName !== false) {labels.__name__ = metric;}
   return toDataFrame({
     refId: opts.refId ?? 'A',
     fields: [
@@ -114,10 +114,10 @@ export function fakeAgent(routes: Route[] = []) {
   const requests: RecordedRequest[] = [];
   const defaults: Route = (req) => {
     const path = new URL(req.url).pathname;
-    if (path.endsWith('/status')) return { status: 200, body: demoStatus() };
-    if (path.endsWith('/calendar')) return { status: 200, body: demoWeddings };
+    if (path.endsWith('/status')) {return { status: 200, body: demoStatus() };}
+    if (path.endsWith('/calendar')) {return { status: 200, body: demoWeddings };}
     const m = /\/targets\/([^/]+)\/forecast$/.exec(path);
-    if (m) return { status: 200, body: demoForecast(decodeURIComponent(m[1])) };
+    if (m) {return { status: 200, body: demoForecast(decodeURIComponent(m[1])) };}
     return { status: 404, body: { error: 'not found' } };
   };
   const fetch: FetchLike = async (url, init) => {

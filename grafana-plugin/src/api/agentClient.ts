@@ -55,8 +55,8 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     const token = opts.getToken();
-    if (token) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token) {headers.Authorization = `Bearer ${token}`;}
+    if (body !== undefined) {headers['Content-Type'] = 'application/json';}
     let res: Awaited<ReturnType<FetchLike>>;
     try {
       res = await doFetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -96,7 +96,7 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
 }
 
 function parseJson(text: string): unknown {
-  if (!text) return undefined;
+  if (!text) {return undefined;}
   try {
     return JSON.parse(text);
   } catch {

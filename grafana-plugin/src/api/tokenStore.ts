@@ -17,11 +17,11 @@ export function sessionTokenStore(agentUrl: string, storage: Storage | null = sa
     get: () => (storage ? storage.getItem(key) : memory),
     set: (token) => {
       const t = token.trim();
-      if (storage) storage.setItem(key, t);
-      else memory = t;
+      if (storage) {storage.setItem(key, t);}
+      else {memory = t;}
     },
     clear: () => {
-      if (storage) storage.removeItem(key);
+      if (storage) {storage.removeItem(key);}
       memory = null;
     },
   };

@@ -16,7 +16,7 @@ export function ActiveOverrides({ overrides, nowMs, onClear }: Props) {
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<{ id: string; message: string } | null>(null);
-  if (overrides.length === 0) return null;
+  if (overrides.length === 0) {return null;}
   return (
     <ul style={{ listStyle: 'none', padding: 0, margin: '4px 0' }}>
       {overrides.map((o) => (

@@ -81,9 +81,9 @@ function mergeByTime(history: Point[], future: Point[]): Point[] {
 }
 
 function valueAt(points: Point[], t: number): number | null {
-  if (!points.length) return null;
+  if (!points.length) {return null;}
   let best = points[0];
-  for (const p of points) if (Math.abs(p.t - t) < Math.abs(best.t - t)) best = p;
+  for (const p of points) {if (Math.abs(p.t - t) < Math.abs(best.t - t)) {best = p;}}
   return best.v;
 }
 

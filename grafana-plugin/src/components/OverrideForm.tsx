@@ -61,7 +61,7 @@ export function OverrideForm({ targets, nowMs, onSubmit, onClose }: Props) {
   };
 
   const confirm = async () => {
-    if (!pending) return;
+    if (!pending) {return;}
     setSubmitting(true);
     try {
       await onSubmit(pending);
@@ -71,8 +71,8 @@ export function OverrideForm({ targets, nowMs, onSubmit, onClose }: Props) {
       setRequestError(err);
       // Field-level answers from the agent go back next to the field they name.
       const fromAgent: DraftErrors = {};
-      for (const d of err.details) if (['target', 'type', 'replicas', 'reason'].includes(d.field)) fromAgent[d.field as keyof DraftErrors] = d.reason;
-      if (err.details.some((d) => d.field === 'until' || d.field === 'untilWeddingEnds')) fromAgent.duration = err.details.find((d) => d.field.startsWith('until'))!.reason;
+      for (const d of err.details) {if (['target', 'type', 'replicas', 'reason'].includes(d.field)) {fromAgent[d.field as keyof DraftErrors] = d.reason;}}
+      if (err.details.some((d) => d.field === 'until' || d.field === 'untilWeddingEnds')) {fromAgent.duration = err.details.find((d) => d.field.startsWith('until'))!.reason;}
       setErrors(fromAgent);
       setPending(null);
     } finally {

@@ -23,19 +23,19 @@ const LABEL: Partial<Record<ProtectionKind, { text: string; color: 'red' | 'oran
 
 export function ProtectionBadges({ protections, peakSeason, deployFreeze, overrides, nowMs }: Props) {
   const kinds = new Set(protections);
-  if (peakSeason) kinds.add('peak_season');
+  if (peakSeason) {kinds.add('peak_season');}
   const badges: Array<{ key: string; text: string; color: 'red' | 'orange' | 'blue' | 'purple' | 'green'; tooltip?: string }> = [];
   for (const k of kinds) {
     const l = LABEL[k];
-    if (l) badges.push({ key: k, ...l });
+    if (l) {badges.push({ key: k, ...l });}
   }
-  if (deployFreeze && !kinds.has('saturday')) badges.push({ key: 'deploy_freeze', text: 'Deploy freeze', color: 'red' });
+  if (deployFreeze && !kinds.has('saturday')) {badges.push({ key: 'deploy_freeze', text: 'Deploy freeze', color: 'red' });}
   for (const o of overrides) {
     const left = formatTimeLeft(Date.parse(o.until), nowMs);
     const what = o.type === 'freeze' ? 'freeze' : `${o.type} ${o.replicas}`;
     badges.push({ key: `override_${o.id}`, text: `Override ${what} · ${left} left`, color: 'blue', tooltip: `${o.reason} (by ${o.author})` });
   }
-  if (badges.length === 0) return null;
+  if (badges.length === 0) {return null;}
   return (
     <div data-testid={testIds.target.badges}>
       <Stack gap={0.5} wrap="wrap">

@@ -117,7 +117,7 @@ describe('override controls', () => {
     const created: unknown[] = [];
     const agent = fakeAgent([
       (req) => {
-        if (req.method !== 'POST') return undefined;
+        if (req.method !== 'POST') {return undefined;}
         created.push(req.body);
         return { status: 201, body: { id: 'ov-9', ...(req.body as object), author: 'operator', createdAt: new Date(NOW).toISOString(), untilWeddingEnds: false } };
       },

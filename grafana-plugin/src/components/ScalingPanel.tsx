@@ -29,8 +29,7 @@ export function ScalingPanel({ data, options, width, height }: PanelProps<PanelO
   const [formOpen, setFormOpen] = useState(false);
   const client = useMemo(
     () => (agentUrl ? createAgentClient({ baseUrl: agentUrl, getToken: () => tokens.get(), fetch: transport }) : null),
-    // A new token makes a new client, which reloads everything with it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `token` is read through tokens.get(); a new token must still make a new client, which reloads everything with it
     [agentUrl, tokens, transport, token],
   );
   const agent = useAgentData(client, data.series, options.timelineHours || 48);
@@ -49,7 +48,7 @@ export function ScalingPanel({ data, options, width, height }: PanelProps<PanelO
     try {
       return await call();
     } catch (e) {
-      if (e instanceof AgentApiError && e.needsToken) setAskToken(true);
+      if (e instanceof AgentApiError && e.needsToken) {setAskToken(true);}
       throw e;
     }
   }, []);
@@ -68,6 +67,7 @@ export function ScalingPanel({ data, options, width, height }: PanelProps<PanelO
   const wanted = (options.targets ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const statusById = new Map((agent.status?.targets ?? []).map((t) => [t.id, t]));
   const ids = [...new Set([...statusById.keys(), ...[...extracted.byTarget.keys()].filter(Boolean)])].filter((id) => wanted.length === 0 || wanted.includes(id));
+  // eslint-disable-next-line react-hooks/purity -- the wall clock is only the fallback when neither the agent nor the query says what "now" is
   const nowMs = agent.status ? Date.parse(agent.status.agent.now) : (data.timeRange?.to?.valueOf() ?? Date.now());
   const needsToken = askToken || (agent.error?.needsToken ?? false);
   // Query failures from Grafana's data source (e.g. Prometheus down) are said, not shown as "no data".

@@ -15,7 +15,7 @@ export function TokenPrompt({ reason, onSave }: Props) {
       data-testid={testIds.token.prompt}
       onSubmit={(e) => {
         e.preventDefault();
-        if (value.trim()) onSave(value.trim());
+        if (value.trim()) {onSave(value.trim());}
       }}
     >
       <Field label="Agent API token" description={`${reason} The token is kept for this browser session only, never in the dashboard.`}>

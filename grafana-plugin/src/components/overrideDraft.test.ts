@@ -31,7 +31,7 @@ describe('validateDraft', () => {
   ])('rejects %s', (_name, patch, field, message) => {
     const r = validateDraft({ ...base, ...patch }, limits);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors[field as keyof typeof r.errors]).toContain(message);
+    if (!r.ok) {expect(r.errors[field as keyof typeof r.errors]).toContain(message);}
   });
 
   it('builds the floor request with an until on the agent clock', () => {

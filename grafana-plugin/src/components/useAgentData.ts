@@ -21,17 +21,19 @@ export interface AgentData {
 /** Hours of future forecast drawn after the Prometheus history. */
 export const FORECAST_HORIZON_HOURS = 6;
 
+const NOTHING_LOADED: Omit<AgentData, 'reload'> = { loading: false, status: null, weddings: [], forecasts: {}, error: null, warnings: [] };
+
 export function useAgentData(client: AgentClient | null, refreshKey: unknown, timelineHours: number): AgentData {
-  const [state, setState] = useState<Omit<AgentData, 'reload'>>({ loading: false, status: null, weddings: [], forecasts: {}, error: null, warnings: [] });
+  const [state, setState] = useState<Omit<AgentData, 'reload'>>(NOTHING_LOADED);
   const [nonce, setNonce] = useState(0);
   const reload = useCallback(() => setNonce((n) => n + 1), []);
 
   useEffect(() => {
     if (!client) {
-      setState({ loading: false, status: null, weddings: [], forecasts: {}, error: null, warnings: [] });
       return;
     }
     let cancelled = false;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- marks the start of a request to the agent, an external system
     setState((s) => ({ ...s, loading: true }));
     (async () => {
       try {
@@ -52,12 +54,12 @@ export function useAgentData(client: AgentClient | null, refreshKey: unknown, ti
             ),
           ),
         ]);
-        if (cancelled) return;
+        if (cancelled) {return;}
         const byTarget: Record<string, ForecastDto> = {};
-        for (const f of forecasts) if (f) byTarget[f.target] = f;
+        for (const f of forecasts) {if (f) {byTarget[f.target] = f;}}
         setState({ loading: false, status, weddings, forecasts: byTarget, error: null, warnings });
       } catch (e) {
-        if (cancelled) return;
+        if (cancelled) {return;}
         const err = e instanceof AgentApiError ? e : new AgentApiError((e as Error).message, 0);
         setState({ loading: false, status: null, weddings: [], forecasts: {}, error: err, warnings: [] });
       }
@@ -67,5 +69,6 @@ export function useAgentData(client: AgentClient | null, refreshKey: unknown, ti
     };
   }, [client, refreshKey, timelineHours, nonce]);
 
-  return { ...state, reload };
+  // Without a client there is nothing to load: say so directly rather than through an effect.
+  return { ...(client ? state : NOTHING_LOADED), reload };
 }

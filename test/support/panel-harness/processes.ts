@@ -99,7 +99,7 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * `wedsync-agent run` with the demo's config (simulated load, dry-run cluster, real clock) plus
+ * `wedsync-agent run` with the demo's config (simulated load, in-memory cluster, real clock) plus
  * `api.corsOrigins: [corsOrigin]`: an agent that lets a page from that origin call it directly, as a
  * Grafana on another origin would. Resolves once /healthz answers.
  */

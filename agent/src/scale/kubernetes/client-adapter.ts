@@ -174,7 +174,7 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
 /** The Status message the API server sends with an error, when the body is one. */
 function serverMessage(body: unknown): string | undefined {
   try {
-    const parsed = typeof body === 'string' ? JSON.parse(body) : body;
+    const parsed = (typeof body === 'string' ? JSON.parse(body) : body) as { message?: unknown } | null | undefined;
     return typeof parsed?.message === 'string' ? parsed.message : undefined;
   } catch {
     return undefined;

@@ -28,7 +28,7 @@ export class InMemoryKubeApi implements KubeApi {
 
   /** The next `times` calls of `method` fail with `status`. */
   failNext(method: Method, status: number, times = 1): void {
-    this.failures.set(method, [...(this.failures.get(method) ?? []), ...Array(times).fill(status)]);
+    this.failures.set(method, [...(this.failures.get(method) ?? []), ...new Array<number>(times).fill(status)]);
   }
 
   async readWorkload(ref: WorkloadRef): Promise<WorkloadSnapshot> {

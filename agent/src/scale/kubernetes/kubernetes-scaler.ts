@@ -17,6 +17,8 @@ export class KubernetesScaler implements Scaler {
   readonly kind = 'kubernetes';
   private readonly trackers = new Map<string, StartupTracker>();
   private readonly uids = new Map<string, string | undefined>();
+  /** What read() just saw, per target: the first apply() attempt after it writes against it without asking again. */
+  private readonly lastRead = new Map<string, WorkloadSnapshot>();
   /** Last refusal per target, so a refusal that persists is one Event, not one per tick. */
   private readonly refusals = new Map<string, string>();
 
@@ -31,6 +33,7 @@ export class KubernetesScaler implements Scaler {
     try {
       const [w, hpas] = await both(this.api.readWorkload(ref), this.api.listHpas(ref.namespace));
       this.uids.set(target.id, w.uid);
+      this.lastRead.set(target.id, [w, hpas]);
       const measured = this.tracker(target.id).observe(this.clock(), w.specReplicas, w.readyReplicas);
       const owner = resolveOwnership(ref, hpas);
       const state: WorkloadState = { replicas: w.specReplicas, readyReplicas: w.readyReplicas, generation: w.generation };
@@ -48,16 +51,21 @@ export class KubernetesScaler implements Scaler {
   async apply(target: TargetConfig, decision: Decision): Promise<ScaleResult> {
     const ref: WorkloadRef & { uid?: string } = { ...target.kubernetes, uid: this.uids.get(target.id) };
     const why = decision.reasons.map((r) => `${r.rule}: ${r.detail}`).join('; ') || 'no reason given';
+    // The loop reads, plans and applies in one tick: the first attempt uses that read; a 409 means it is out of date.
+    let seen = this.lastRead.get(target.id);
+    this.lastRead.delete(target.id);
     try {
-      return await retryOnConflict(() => this.applyOnce(target, ref, decision.desiredReplicas, why));
+      return await retryOnConflict(async () => {
+        const snapshot = seen ?? (await both(this.api.readWorkload(ref), this.api.listHpas(ref.namespace)));
+        seen = undefined;
+        return this.applyOnce(target, ref, snapshot, decision.desiredReplicas, why);
+      });
     } catch (err) {
       return { ok: false, error: (err as Error).message };
     }
   }
 
-  private async applyOnce(target: TargetConfig, ref: WorkloadRef & { uid?: string }, desired: number, why: string): Promise<ScaleResult> {
-    // Re-read on every attempt: after a 409 the HPA (or its owner) may have changed.
-    const [w, hpas] = await both(this.api.readWorkload(ref), this.api.listHpas(ref.namespace));
+  private async applyOnce(target: TargetConfig, ref: WorkloadRef & { uid?: string }, [w, hpas]: WorkloadSnapshot, desired: number, why: string): Promise<ScaleResult> {
     const owner = resolveOwnership(ref, hpas);
     if (owner.kind === 'refused') {
       if (this.refusals.get(target.id) !== owner.error) await this.events.record(ref, 'WedSyncScaleRefused', owner.error, 'Warning');
@@ -95,6 +103,8 @@ export class KubernetesScaler implements Scaler {
     return t;
   }
 }
+
+type WorkloadSnapshot = [Awaited<ReturnType<KubeApi['readWorkload']>>, Awaited<ReturnType<KubeApi['listHpas']>>];
 
 /** Both results, or the first error — but only once both calls have settled (no request left in flight). */
 async function both<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {

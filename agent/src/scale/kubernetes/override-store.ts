@@ -102,14 +102,16 @@ export class OverrideStore {
       return [];
     }
     if (!Array.isArray(data)) return [];
-    return data.filter((o): o is Override => {
+    const entries = data as Array<Partial<Override> | null>;
+    return entries.filter((o): o is Override => {
       const ok =
         !!o &&
         typeof o.id === 'string' &&
         o.targetId === targetId &&
+        o.type !== undefined &&
         TYPES.has(o.type) &&
         Number.isFinite(o.untilMs) &&
-        (o.type === 'freeze' || (Number.isInteger(o.replicas) && o.replicas >= 0)) &&
+        (o.type === 'freeze' || (Number.isInteger(o.replicas) && (o.replicas ?? -1) >= 0)) &&
         typeof o.reason === 'string';
       if (!ok) this.logger?.warn({ target: targetId, entry: o }, 'dropping a malformed override from the annotation');
       return ok;

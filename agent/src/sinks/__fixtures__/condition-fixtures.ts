@@ -1,5 +1,6 @@
 /** A small agent state for the paging tests: two targets around a Saturday wedding in London. */
 import { indexCalendar } from '../../calendar/rules';
+import { targetCalendar } from '../../calendar/target-calendar';
 import type { Wedding } from '../../calendar/model';
 import { targetSchema, weddingRulesSchema } from '../../config/schema';
 import { AgentState, type TargetState } from '../../state';
@@ -24,6 +25,8 @@ export function fixtureState(nowMs: number, mutate: (targets: Record<'checkout' 
     t.observed = { value: 20, atMs: nowMs };
     t.stale = false;
     t.lastReadError = null;
+    // What the pipeline's view of this tick said: the conditions read it, not the calendar.
+    t.view = { atMs: nowMs, load: 20, readError: null, calendar: targetCalendar(calendar, t.config, nowMs), overrides: [] };
     t.workload = { replicas: 3, readyReplicas: 3 };
     t.decision = { targetId: t.config.id, atMs: nowMs, currentReplicas: 3, desiredReplicas: 3, reasons: [], protections: [], deployFreeze: false, holding: false };
   }

@@ -56,7 +56,7 @@ export class DatadogTransport implements Transport<Sample> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load of a heavy package
     const dd = require('@datadog/datadog-api-client') as DatadogModule;
     // Its console logger would duplicate our (redacting) pino logs for every failed request.
-    dd.logger.setLevel('silent');
+    (dd.logger as { setLevel(level: string): void }).setLevel('silent');
     const configuration = dd.client.createConfiguration({
       authMethods: { apiKeyAuth: this.opts.apiKey },
       baseServer: new dd.client.BaseServerConfiguration(this.baseUrl, {}),

@@ -1,6 +1,7 @@
 /**
  * The agent's critical conditions — what is worth waking someone for — as a pure function of the
  * state, the instant and what it remembered last time (when each fault started). No I/O, no clock.
+ * Which weddings are live comes from each target's view of the last tick, as the planner saw it.
  *
  *   scale-blocked-during-wedding  a wedding-critical target cannot be scaled while its weddings are live
  *   pinned-at-max-overloaded      a target at maxReplicas still above the overload utilisation, for a while
@@ -11,7 +12,6 @@
  * Outside protection windows the unreachable faults are still visible on /metrics and the dashboard;
  * they page only when a live Saturday wedding depends on them.
  */
-import { liveWeddings, protectingWeddings } from '../../calendar/rules';
 import type { AgentState, TargetState } from '../../state';
 
 export type ConditionKind = 'scale-blocked-during-wedding' | 'pinned-at-max-overloaded' | 'kubernetes-unreachable' | 'load-source-unreachable';
@@ -68,12 +68,11 @@ export function evaluateConditions(state: AgentState, opts: ConditionOptions, no
   };
   const conditions: CriticalCondition[] = [];
   const targets = [...state.targets.values()];
-  const tz = (t: TargetState) => t.config.timezones;
-  const protecting = (t: TargetState) => protectingWeddings(state.calendar, nowMs, tz(t)).length > 0;
+  const protecting = (t: TargetState) => (t.view?.calendar.protecting.length ?? 0) > 0;
 
   for (const t of targets) {
     const id = t.config.id;
-    const live = liveWeddings(state.calendar, nowMs, tz(t)).length;
+    const live = t.view?.calendar.live.length ?? 0;
     if (t.config.weddingCritical && live > 0 && kubernetesFailing(t, state)) {
       conditions.push({
         kind: 'scale-blocked-during-wedding',

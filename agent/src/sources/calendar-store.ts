@@ -5,9 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { CalendarSourceConfig } from '../config/schema';
-import type { WeddingCalendar } from './model';
-import { parseJsonCalendar } from './json-reader';
-import { parseIcalCalendar } from './ical-reader';
+import type { WeddingCalendar } from '../calendar/model';
+import { parseJsonCalendar } from '../calendar/json-reader';
+import { parseIcalCalendar } from '../calendar/ical-reader';
 
 export interface CalendarSourceStatus {
   location: string;
@@ -29,7 +29,7 @@ export class CalendarStore {
     private readonly sources: CalendarSourceConfig[],
     private readonly baseDir: string,
     private readonly now: () => number,
-    private readonly fetcher: Fetcher = fetch as unknown as Fetcher,
+    private readonly fetcher: Fetcher = fetch,
     private readonly timeoutMs = 10_000,
   ) {
     for (const s of sources) this.status.set(s.location, { location: s.location, ok: false, weddings: 0, lastSuccessMs: null, lastError: 'not loaded yet' });

@@ -1,6 +1,6 @@
 /**
  * An in-memory cluster: remembers replicas per target and makes new pods ready after the target's
- * start-up time on the injected clock. Used for dry-run mode, the demo and tests.
+ * start-up time on the injected clock. The scaler when there is no cluster (kubernetes.connection "none"): the demo, replays and tests.
  */
 import type { TargetConfig } from '../config/schema';
 import type { Decision } from '../plan/types';
@@ -13,8 +13,8 @@ interface Workload {
   generation: number;
 }
 
-export class DryRunScaler implements Scaler {
-  readonly kind = 'dry-run';
+export class InMemoryScaler implements Scaler {
+  readonly kind = 'in-memory';
   private readonly workloads = new Map<string, Workload>();
 
   constructor(private readonly now: () => number) {}
@@ -23,7 +23,7 @@ export class DryRunScaler implements Scaler {
     let w = this.workloads.get(target.id);
     if (!w) {
       const start = target.minReplicas;
-      w = { replicas: start, pods: Array(start).fill(0), generation: 1 };
+      w = { replicas: start, pods: new Array<number>(start).fill(0), generation: 1 };
       this.workloads.set(target.id, w);
     }
     return w;
@@ -41,7 +41,7 @@ export class DryRunScaler implements Scaler {
     if (want === w.replicas) return { ok: true, changed: false, replicas: want };
     const readyAt = this.now() + target.podStartupSeconds * 1000;
     // Removals act at once (newest pods first); additions become ready after start-up.
-    w.pods = want < w.replicas ? w.pods.slice(0, want) : [...w.pods, ...Array(want - w.replicas).fill(readyAt)];
+    w.pods = want < w.replicas ? w.pods.slice(0, want) : [...w.pods, ...new Array<number>(want - w.replicas).fill(readyAt)];
     w.replicas = want;
     return { ok: true, changed: true, replicas: want };
   }

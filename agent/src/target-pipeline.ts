@@ -1,0 +1,198 @@
+/**
+ * One target's work for one tick: read → see → detect and forecast → plan → publish → act. The pipeline
+ * owns everything the target remembers between ticks (its detector, forecaster, planner memory and last
+ * good reading); the state only receives what each tick concluded, written in one place.
+ */
+import type { AgentConfig, TargetConfig } from './config/schema';
+import { expectedWeddingLoad } from './calendar/rules';
+import { targetCalendar } from './calendar/target-calendar';
+import type { AnomalyDetector, AnomalyResult } from './detect/detector';
+import type { Forecast, Forecaster } from './forecast/forecaster';
+import type { AgentMetrics } from './metrics/agent-metrics';
+import { activeOverrides } from './plan/overrides';
+import { planReplicas } from './plan/plan-replicas';
+import { EMPTY_MEMORY, type Decision, type PlanMemory } from './plan/types';
+import type { Scaler, WorkloadState } from './scale/scaler';
+import type { LoadReading, LoadSource } from './sources/source';
+import type { AgentState, TargetState, TargetView } from './state';
+import type { Logger } from './util/logger';
+
+export interface PipelineDeps {
+  config: AgentConfig;
+  state: AgentState;
+  source: LoadSource;
+  scaler: Scaler;
+  metrics: AgentMetrics;
+  logger: Logger;
+  /** Only the leader acts on the cluster; followers decide and serve reads. */
+  isLeader: () => boolean;
+  detector: AnomalyDetector;
+  forecaster: Forecaster;
+}
+
+export class TargetPipeline {
+  private planMemory: PlanMemory = EMPTY_MEMORY;
+  private lastGood: { value: number; atMs: number } | null = null;
+  private inAnomaly = false;
+  private readonly target: TargetConfig;
+  private readonly staleAfterMs: number;
+
+  constructor(
+    private readonly out: TargetState,
+    private readonly deps: PipelineDeps,
+  ) {
+    this.target = out.config;
+    this.staleAfterMs = staleAfterSeconds(deps.config, this.target) * 1000;
+  }
+
+  /** Feeds history (cold-start backfill) to the forecaster and detector, oldest first. */
+  seed(points: ReadonlyArray<{ tMs: number; value: number }>): void {
+    const { detector, forecaster, state } = this.deps;
+    for (const p of points) {
+      forecaster.observe(p.tMs, p.value);
+      // The same wedding context a live tick gives: only the weddings this target serves.
+      detector.update(p.tMs, p.value, { expectedWeddingLoad: expectedWeddingLoad(state.calendar, p.tMs, this.target.timezones) });
+    }
+  }
+
+  async run(now: number): Promise<void> {
+    const { scaler, metrics, logger, config } = this.deps;
+    const reading = await this.read(now);
+    const view = this.see(now, reading);
+    // Only fresh data teaches the detector and forecaster: a failed read carries no new fact.
+    const anomaly = reading.ok ? this.learn(now, reading.value, view) : undefined;
+    const forecast = this.predict(now, view);
+
+    const workload = await scaler.read(this.target).catch((err: Error) => ({ error: err.message }));
+    if ('error' in workload) {
+      metrics.tickErrors.inc({ stage: 'scale-read' });
+      logger.warn({ target: this.target.id, error: workload.error }, 'reading the workload failed; not deciding this tick');
+      this.publish(view, anomaly, forecast, { lastScaleError: workload.error });
+      return;
+    }
+    const { decision, memory } = planReplicas(
+      {
+        target: this.target,
+        currentReplicas: workload.replicas,
+        observed: view.load,
+        forecast: forecast?.points ?? [],
+        calendar: view.calendar,
+        overrides: view.overrides,
+        memory: this.planMemory,
+        // The surge rule arms on the detector's onset; a failed read carries no fresh verdict.
+        anomaly,
+        // Lead time measured from the cluster (replica increase → ready) when the scaler knows it.
+        measuredStartupSeconds: workload.measuredStartupSeconds,
+      },
+      config.policy,
+      now,
+    );
+    this.planMemory = memory;
+    const direction = decision.desiredReplicas > workload.replicas ? 'up' : decision.desiredReplicas < workload.replicas ? 'down' : 'hold';
+    metrics.decisions.inc({ target: this.target.id, direction });
+    if (direction !== 'hold' || this.out.decision?.desiredReplicas !== decision.desiredReplicas) this.deps.state.decisions.push(decision);
+    // The workload answered: a past failure stays reported only if this tick's change fails again.
+    this.publish(view, anomaly, forecast, { workload, decision, lastScaleError: null });
+
+    if (direction !== 'hold' && this.deps.isLeader()) await this.act(decision, workload, direction);
+  }
+
+  private async read(now: number): Promise<LoadReading> {
+    const { source, metrics, logger } = this.deps;
+    const name = this.target.load.source;
+    const endRead = metrics.sourceDuration.startTimer({ source: name });
+    const reading = await source.read(this.target, now).catch((err: Error) => ({ ok: false as const, error: err.message, atMs: now }));
+    endRead();
+    metrics.sourceRequests.inc({ source: name, outcome: reading.ok ? 'success' : 'error' });
+    if (reading.ok) this.lastGood = { value: reading.value, atMs: reading.atMs };
+    else logger.warn({ target: this.target.id, error: reading.error }, 'load read failed');
+    return reading;
+  }
+
+  /** The target view: every fact about the world this tick, asked once. */
+  private see(now: number, reading: LoadReading): TargetView {
+    const { state } = this.deps;
+    const fresh = this.lastGood !== null && now - this.lastGood.atMs <= this.staleAfterMs;
+    return {
+      atMs: now,
+      load: fresh ? this.lastGood!.value : null,
+      readError: reading.ok ? null : reading.error,
+      calendar: targetCalendar(state.calendar, this.target, now),
+      overrides: activeOverrides(state.overrides, this.target.id, now),
+    };
+  }
+
+  private learn(now: number, value: number, view: TargetView): AnomalyResult | undefined {
+    const { detector, forecaster, metrics, logger, state, config } = this.deps;
+    let anomaly: AnomalyResult | undefined;
+    try {
+      anomaly = detector.update(now, value, { expectedWeddingLoad: view.calendar.expectedLoad });
+      const anomalous = anomaly.kind !== 'none' && anomaly.score >= config.detection.threshold;
+      // Count onsets, not every anomalous point: one spike is one anomaly however long it lasts.
+      if (anomalous && !this.inAnomaly) {
+        state.anomalies.push({ targetId: this.target.id, series: 'load', atMs: now, value, score: anomaly.score, kind: anomaly.kind });
+        metrics.anomalies.inc({ target: this.target.id, kind: anomaly.kind });
+      }
+      this.inAnomaly = anomalous;
+      forecaster.observe(now, value);
+    } catch (err) {
+      metrics.tickErrors.inc({ stage: 'detect' });
+      logger.error({ err, target: this.target.id }, 'detector or forecaster failed');
+    }
+    return anomaly;
+  }
+
+  private predict(now: number, view: TargetView): Forecast | null {
+    const { forecaster, metrics, logger, config } = this.deps;
+    try {
+      const stepMs = config.forecast.stepSeconds * 1000;
+      const steps = Math.ceil((config.forecast.horizonHours * 3600_000) / stepMs);
+      return forecaster.forecast(now, stepMs, steps, { expectedWeddingLoad: view.calendar.expectedLoadAt });
+    } catch (err) {
+      metrics.tickErrors.inc({ stage: 'forecast' });
+      logger.error({ err, target: this.target.id }, 'forecast failed');
+      return null;
+    }
+  }
+
+  /** The one place a tick's conclusions reach the state; what a tick could not learn keeps its last value. */
+  private publish(
+    view: TargetView,
+    anomaly: AnomalyResult | undefined,
+    forecast: Forecast | null,
+    outcome: { workload?: WorkloadState; decision?: Decision; lastScaleError: string | null },
+  ): void {
+    const t = this.out;
+    t.observed = this.lastGood;
+    t.stale = view.load === null;
+    t.lastReadError = view.readError;
+    t.view = view;
+    if (anomaly) t.anomaly = anomaly;
+    if (forecast) t.forecast = forecast;
+    if (outcome.workload) t.workload = outcome.workload;
+    if (outcome.decision) t.decision = outcome.decision;
+    t.lastScaleError = outcome.lastScaleError;
+  }
+
+  private async act(decision: Decision, workload: WorkloadState, direction: 'up' | 'down'): Promise<void> {
+    const { scaler, metrics, logger } = this.deps;
+    const id = this.target.id;
+    const result = await scaler.apply(this.target, decision).catch((err: Error) => ({ ok: false as const, error: err.message }));
+    if (!result.ok) {
+      metrics.scaleOperations.inc({ target: id, direction, outcome: 'error' });
+      metrics.scaleErrors.inc({ target: id });
+      this.out.lastScaleError = result.error;
+      logger.error({ target: id, error: result.error, desired: decision.desiredReplicas }, 'scaling failed');
+      return;
+    }
+    // Held back by the mode (dry-run, shadow) or already there: nothing changed, so nothing is counted as scaled.
+    if (!result.changed) return;
+    metrics.scaleOperations.inc({ target: id, direction, outcome: 'success' });
+    logger.info({ target: id, from: workload.replicas, to: decision.desiredReplicas, reasons: decision.reasons.map((r) => r.rule) }, 'scaled');
+  }
+}
+
+function staleAfterSeconds(config: AgentConfig, target: TargetConfig): number {
+  const src = config.sources[target.load.source];
+  return src && 'staleAfterSeconds' in src ? src.staleAfterSeconds : Math.max(60, config.agent.tickSeconds * 4);
+}
