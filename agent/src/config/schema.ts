@@ -1,18 +1,19 @@
 /**
- * The agent's configuration schema: the one place that says what a valid config is.
+ * The agent's configuration schema: the one place that says what a valid config is. Each source and sink
+ * keeps its own schema beside its code (sources/registry.ts and sinks/registry.ts list them); this file
+ * composes them with the agent-wide keys.
  *
  * Every key has a default where a sensible one exists, so a minimal config is short. Cross-field rules
  * (min ≤ max, unique target ids, known sources) live in `superRefine` so their errors carry key paths too.
  * Secrets are never written inline: `secretRef` fields must be `${ENV_VAR}` references (see load.ts).
  */
 import { z } from 'zod';
-import { IANAZone } from 'luxon';
+import { dnsLabel, positiveSeconds, timeZone } from './common';
+import { sinkConfigSchema, type SinkConfig } from '../sinks/registry';
+import { sourceConfigSchema, type SourceConfig } from '../sources/registry';
 
-const timeZone = z
-  .string()
-  .refine((tz) => IANAZone.isValidZone(tz), { message: 'is not an IANA time zone (e.g. "Europe/London")' });
+export type { SinkConfig, SourceConfig };
 
-const positiveSeconds = z.number().positive();
 
 /** A value that must come from the environment; load.ts checks the raw file held `${NAME}` here. */
 export const SECRET_KEYS = new Set(['apiKey', 'licenseKey', 'routingKey', 'token', 'password', 'bearerToken']);
@@ -45,7 +46,7 @@ const loadSpec = z
 
 export const targetSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lower-case letters, digits and dashes'),
+    id: dnsLabel,
     kubernetes: kubernetesRef,
     load: loadSpec,
     /** Load one ready pod serves at 100 % utilisation, in the load query's unit (usually requests/second). */
@@ -62,34 +63,6 @@ export const targetSchema = z
   })
   .strict();
 
-const sourceSchema = z.discriminatedUnion('type', [
-  z
-    .object({
-      type: z.literal('prometheus'),
-      url: z.url(),
-      timeoutSeconds: positiveSeconds.default(5),
-      /** Readings older than this are stale: the planner holds rather than trusting them. */
-      staleAfterSeconds: positiveSeconds.default(120),
-      bearerToken: z.string().optional(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('simulator'),
-      /** Base load (per target, in its unit) before the daily/weekly rhythm and weddings. */
-      baseLoad: z.number().nonnegative().default(100),
-      /** Load per expected-wedding-load unit (see wedding.perGuestLoad). */
-      weddingScale: z.number().nonnegative().default(1),
-      noise: z.number().min(0).max(1).default(0.05),
-      seed: z.number().int().default(42),
-      /** Unannounced surges (viral spikes) at these ISO instants, each `durationMinutes` long. */
-      surges: z
-        .array(z.object({ at: z.iso.datetime({ offset: true }), durationMinutes: z.number().positive(), factor: z.number().positive() }).strict())
-        .default([]),
-    })
-    .strict(),
-  z.object({ type: z.literal('push'), staleAfterSeconds: positiveSeconds.default(120) }).strict(),
-]);
 
 const calendarSource = z
   .object({
@@ -198,68 +171,11 @@ const apiSchema = z
   })
   .strict();
 
-/** Options every queued sink shares: a name for /status and metrics, the queue bound, batching, a timeout. */
-const sinkName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lower-case letters, digits and dashes').optional();
-const maxQueue = (d: number) => z.number().int().positive().default(d);
-const maxBatch = (d: number) => z.number().int().positive().default(d);
-const requestTimeoutSeconds = positiveSeconds.default(10);
 
-const sinkSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('console'), name: sinkName, intervalSeconds: positiveSeconds.default(60), maxQueue: maxQueue(10000), maxBatch: maxBatch(1000) }).strict(),
-  /** Keeps samples in memory (dry runs, demo, tests); `intervalSeconds` absent = every tick. */
-  z.object({ type: z.literal('memory'), name: sinkName, intervalSeconds: positiveSeconds.optional(), maxQueue: maxQueue(10000), maxBatch: maxBatch(1000) }).strict(),
-  z
-    .object({
-      type: z.literal('datadog'),
-      name: sinkName,
-      apiKey: z.string().min(1),
-      site: z.enum(['datadoghq.com', 'us3.datadoghq.com', 'us5.datadoghq.com', 'datadoghq.eu', 'ap1.datadoghq.com', 'ap2.datadoghq.com', 'ddog-gov.com']).default('datadoghq.com'),
-      /** Override for tests and proxies; the real URL is derived from `site`. */
-      url: z.url().optional(),
-      intervalSeconds: positiveSeconds.default(30),
-      maxQueue: maxQueue(10000),
-      /** Samples per request (Datadog accepts up to 500 kB compressed per payload). */
-      maxBatch: maxBatch(1000),
-      gzip: z.boolean().default(true),
-      requestTimeoutSeconds,
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('newrelic'),
-      name: sinkName,
-      licenseKey: z.string().min(1),
-      /** https://metric-api.newrelic.com (US) or https://metric-api.eu.newrelic.com (EU). */
-      url: z.url().default('https://metric-api.newrelic.com'),
-      intervalSeconds: positiveSeconds.default(30),
-      maxQueue: maxQueue(10000),
-      maxBatch: maxBatch(1000),
-      requestTimeoutSeconds,
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('pagerduty'),
-      name: sinkName,
-      routingKey: z.string().min(1),
-      /** host[:port] of the Events API (PagerDuty's own by default). */
-      server: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be host or host:port, without a scheme').default('events.pagerduty.com'),
-      dashboardUrl: z.url().optional(),
-      /** How long Kubernetes/Prometheus may be unreachable inside a protection window before paging. */
-      unreachableAfterSeconds: positiveSeconds.default(120),
-      /** A target at maxReplicas at or above this utilisation (observed ÷ ready capacity) is overloaded. */
-      overloadUtilization: z.number().positive().default(1),
-      overloadedAfterSeconds: z.number().min(0).default(120),
-      /** Page events waiting for delivery (one event per request). */
-      maxQueue: maxQueue(200),
-      requestTimeoutSeconds,
-    })
-    .strict(),
-]);
 
 /** Sink names must be unique (the name defaults to the type): metrics and /status are keyed by it. */
 const sinksSchema = z
-  .array(sinkSchema)
+  .array(sinkConfigSchema)
   .default([])
   .superRefine((sinks, ctx) => {
     const seen = new Map<string, number>();
@@ -285,7 +201,7 @@ export const configSchema = z
       })
       .strict()
       .default({ cluster: 'default', mode: 'dry-run', tickSeconds: 15, tickTimeoutSeconds: 10, listen: { host: '127.0.0.1', port: 8080 }, logLevel: 'info' }),
-    sources: z.record(z.string(), sourceSchema).default({}),
+    sources: z.record(z.string(), sourceConfigSchema).default({}),
     calendar: z
       .object({ sources: z.array(calendarSource).default([]), refreshSeconds: positiveSeconds.default(300) })
       .strict()
@@ -363,8 +279,6 @@ export type AgentConfig = z.infer<typeof configSchema>;
 export type TargetConfig = z.infer<typeof targetSchema>;
 export type WeddingRules = z.infer<typeof weddingRulesSchema>;
 export type PlanPolicy = z.infer<typeof policySchema>;
-export type SourceConfig = z.infer<typeof sourceSchema>;
-export type SinkConfig = z.infer<typeof sinkSchema>;
 export type ApiConfig = z.infer<typeof apiSchema>;
 export type CalendarSourceConfig = z.infer<typeof calendarSource>;
 export type Role = ApiConfig['tokens'][number]['role'];

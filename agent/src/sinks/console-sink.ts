@@ -6,6 +6,13 @@ import type { Writable } from 'node:stream';
 import type { Sample, SendOutcome, Transport } from './sink';
 import { QueuedSink } from './queued-sink';
 import { allSamples, queueOptions, type QueueConfig, type SinkDeps } from './sink-deps';
+import { z } from 'zod';
+import { positiveSeconds } from '../config/common';
+import { sinkName, maxQueue, maxBatch } from './sink-config';
+
+/** This sink's config (an entry of `sinks`), composed by sinks/registry.ts. */
+export const consoleSinkConfig = z.object({ type: z.literal('console'), name: sinkName, intervalSeconds: positiveSeconds.default(60), maxQueue: maxQueue(10000), maxBatch: maxBatch(1000) }).strict();
+export type ConsoleSinkConfig = z.infer<typeof consoleSinkConfig>;
 
 export function formatSampleLine(s: Sample): string {
   const labels = Object.entries(s.labels)

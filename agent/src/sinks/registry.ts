@@ -1,21 +1,25 @@
 /**
- * Sink types, one constructor each, in one explicit alphabetical map.
+ * Sink types, each with its config schema and constructor, in explicit alphabetical lists.
  *
  * Adding a sink:
- *   1. its config in config/schema.ts (`sinkSchema`): a `type` literal, `name`, queue options, secrets as
- *      `${ENV}` references (add the key to SECRET_KEYS if new);
- *   2. a folder here with a Transport (`send(batch, signal) → SendOutcome`, never deciding retries itself)
- *      and a sink class wrapping it in QueuedSink;
- *   3. its line below; a test against a local capture server using the real client library.
+ *   1. a folder here with its config schema (a `type` literal, `name`, queue options from sink-config.ts,
+ *      secrets as `${ENV}` references: add a new secret key to SECRET_KEYS in config/schema.ts), a
+ *      Transport (`send(batch, signal) → SendOutcome`, never deciding retries itself) and a sink class
+ *      wrapping it in QueuedSink;
+ *   2. its schema in SINK_CONFIG_SCHEMAS and its builder in SINK_BUILDERS below;
+ *   3. a test against a local capture server using the real client library.
  */
-import type { SinkConfig } from '../config/schema';
-import { ConsoleSink } from './console-sink';
-import { DatadogSink } from './datadog/datadog-sink';
-import { MemorySink } from './memory-sink';
-import { NewRelicSink } from './newrelic/newrelic-sink';
-import { PagerDutySink } from './pagerduty/pagerduty-sink';
+import { z } from 'zod';
+import { ConsoleSink, consoleSinkConfig } from './console-sink';
+import { DatadogSink, datadogSinkConfig } from './datadog/datadog-sink';
+import { MemorySink, memorySinkConfig } from './memory-sink';
+import { NewRelicSink, newRelicSinkConfig } from './newrelic/newrelic-sink';
+import { PagerDutySink, pagerDutySinkConfig } from './pagerduty/pagerduty-sink';
 import type { Sink } from './sink';
 import type { SinkDeps } from './sink-deps';
+
+export const sinkConfigSchema = z.discriminatedUnion('type', [consoleSinkConfig, datadogSinkConfig, memorySinkConfig, newRelicSinkConfig, pagerDutySinkConfig]);
+export type SinkConfig = z.infer<typeof sinkConfigSchema>;
 
 /** A built sink and how often it wants the tick's output (0 = every tick). */
 export interface SinkEntry {

@@ -4,6 +4,21 @@
  */
 import type { TargetConfig } from '../config/schema';
 import type { HistoryPoint, LoadReading, LoadSource } from './source';
+import { z } from 'zod';
+import { positiveSeconds } from '../config/common';
+
+/** This source's config (an entry of `sources`), composed by sources/registry.ts. */
+export const prometheusSourceConfig = z
+  .object({
+    type: z.literal('prometheus'),
+    url: z.url(),
+    timeoutSeconds: positiveSeconds.default(5),
+    /** Readings older than this are stale: the planner holds rather than trusting them. */
+    staleAfterSeconds: positiveSeconds.default(120),
+    bearerToken: z.string().optional(),
+  })
+  .strict();
+export type PrometheusSourceConfig = z.infer<typeof prometheusSourceConfig>;
 
 export interface PrometheusSourceOptions {
   url: string;

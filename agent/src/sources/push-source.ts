@@ -4,6 +4,12 @@
  */
 import type { TargetConfig } from '../config/schema';
 import type { LoadReading, LoadSource } from './source';
+import { z } from 'zod';
+import { positiveSeconds } from '../config/common';
+
+/** This source's config (an entry of `sources`), composed by sources/registry.ts. */
+export const pushSourceConfig = z.object({ type: z.literal('push'), staleAfterSeconds: positiveSeconds.default(120) }).strict();
+export type PushSourceConfig = z.infer<typeof pushSourceConfig>;
 
 export function seriesKey(name: string, labels: Record<string, string> = {}): string {
   const keys = Object.keys(labels).sort();

@@ -1,13 +1,17 @@
 /**
- * Source types, one constructor each, in one explicit map. Adding a source: write `<name>-source.ts`
- * implementing LoadSource, add its schema to config/schema.ts (sourceSchema) and its line here.
+ * Source types, each with its config schema and constructor, in explicit alphabetical lists. Adding a
+ * source: write `<name>-source.ts` implementing LoadSource with its schema beside it, then one line in
+ * each list below. config/schema.ts takes the union from here.
  */
-import type { SourceConfig } from '../config/schema';
+import { z } from 'zod';
 import type { CalendarIndex } from '../calendar/rules';
 import type { LoadSource } from './source';
-import { PrometheusSource } from './prometheus-source';
-import { PushSource } from './push-source';
-import { SimulatorSource } from './simulator-source';
+import { PrometheusSource, prometheusSourceConfig } from './prometheus-source';
+import { PushSource, pushSourceConfig } from './push-source';
+import { SimulatorSource, simulatorSourceConfig } from './simulator-source';
+
+export const sourceConfigSchema = z.discriminatedUnion('type', [prometheusSourceConfig, pushSourceConfig, simulatorSourceConfig]);
+export type SourceConfig = z.infer<typeof sourceConfigSchema>;
 
 export interface SourceDeps {
   calendar: () => CalendarIndex;

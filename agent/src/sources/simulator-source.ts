@@ -8,6 +8,25 @@ import { DateTime } from 'luxon';
 import type { TargetConfig } from '../config/schema';
 import { expectedWeddingLoad, type CalendarIndex } from '../calendar/rules';
 import type { LoadReading, LoadSource } from './source';
+import { z } from 'zod';
+
+/** This source's config (an entry of `sources`), composed by sources/registry.ts. */
+export const simulatorSourceConfig = z
+  .object({
+    type: z.literal('simulator'),
+    /** Base load (per target, in its unit) before the daily/weekly rhythm and weddings. */
+    baseLoad: z.number().nonnegative().default(100),
+    /** Load per expected-wedding-load unit (see wedding.perGuestLoad). */
+    weddingScale: z.number().nonnegative().default(1),
+    noise: z.number().min(0).max(1).default(0.05),
+    seed: z.number().int().default(42),
+    /** Unannounced surges (viral spikes) at these ISO instants, each `durationMinutes` long. */
+    surges: z
+      .array(z.object({ at: z.iso.datetime({ offset: true }), durationMinutes: z.number().positive(), factor: z.number().positive() }).strict())
+      .default([]),
+  })
+  .strict();
+export type SimulatorSourceConfig = z.infer<typeof simulatorSourceConfig>;
 
 export interface SimulatorOptions {
   baseLoad: number;

@@ -2,13 +2,34 @@
  * The PagerDuty sink: judges the agent's critical conditions after every tick (PageTracker) and
  * delivers trigger/resolve events through the shared queue, one event per request.
  */
-import type { SinkConfig } from '../../config/schema';
 import { QueuedSink } from '../queued-sink';
 import { queueOptions, type SinkDeps } from '../sink-deps';
 import { PageTracker, type PageEvent } from './page-tracker';
 import { PagerDutyTransport } from './pagerduty-transport';
+import { z } from 'zod';
+import { positiveSeconds } from '../../config/common';
+import { sinkName, maxQueue, requestTimeoutSeconds } from '../sink-config';
 
-export type PagerDutySinkConfig = Extract<SinkConfig, { type: 'pagerduty' }>;
+/** This sink's config (an entry of `sinks`), composed by sinks/registry.ts. */
+export const pagerDutySinkConfig = z
+  .object({
+    type: z.literal('pagerduty'),
+    name: sinkName,
+    routingKey: z.string().min(1),
+    /** host[:port] of the Events API (PagerDuty's own by default). */
+    server: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be host or host:port, without a scheme').default('events.pagerduty.com'),
+    dashboardUrl: z.url().optional(),
+    /** How long Kubernetes/Prometheus may be unreachable inside a protection window before paging. */
+    unreachableAfterSeconds: positiveSeconds.default(120),
+    /** A target at maxReplicas at or above this utilisation (observed ÷ ready capacity) is overloaded. */
+    overloadUtilization: z.number().positive().default(1),
+    overloadedAfterSeconds: z.number().min(0).default(120),
+    /** Page events waiting for delivery (one event per request). */
+    maxQueue: maxQueue(200),
+    requestTimeoutSeconds,
+  })
+  .strict();
+export type PagerDutySinkConfig = z.infer<typeof pagerDutySinkConfig>;
 
 export class PagerDutySink extends QueuedSink<PageEvent> {
   readonly tracker: PageTracker;
