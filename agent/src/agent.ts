@@ -151,7 +151,7 @@ export class Agent {
       clock: this.clock,
       logger: this.logger,
     });
-    const app = createApp({ state: this.state, registry: this.metrics.registry, api });
+    const app = createApp({ state: this.state, registry: this.metrics.registry, api, stalled: () => this.loop.stallReason() });
     // Connect, take part in the election and load persisted overrides before serving or ticking.
     await this.actuator?.start();
     this.server = await new Promise<Server>((resolve, reject) => {

@@ -56,7 +56,7 @@ class CountingCalendar implements CalendarProvider {
   }
 }
 
-function setup(opts: { scaler?: Scaler; isLeader?: () => boolean; config?: AgentConfig } = {}) {
+function setup(opts: { scaler?: Scaler; isLeader?: () => boolean; config?: AgentConfig; monotonic?: () => number } = {}) {
   const config = opts.config ?? makeConfig();
   const clock = new ManualClock(T0);
   const state = new AgentState({ version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, config.targets, indexCalendar({ weddings: [] }, config.wedding));
@@ -76,6 +76,7 @@ function setup(opts: { scaler?: Scaler; isLeader?: () => boolean; config?: Agent
     newDetector: () => new EwmaDetector(),
     newForecaster: () => new LevelPlusCalendarForecaster(),
     isLeader: opts.isLeader,
+    monotonic: opts.monotonic,
   });
   return { config, clock, state, metrics, source, scaler, calendar, loop };
 }
@@ -261,5 +262,20 @@ describe('ControlLoop', () => {
     expect(spikes).toHaveLength(1);
     expect(spikes[0]).toMatchObject({ kind: 'spike', value: 1000 });
     expect(await metricValue(metrics.registry, 'wedsync_agent_anomalies_total', { target: 'api', kind: 'spike' })).toBe(1);
+  });
+
+  it('reports a stall when no tick has finished for three periods plus the timeout, in real time', async () => {
+    let mono = 1_000;
+    const { source, loop, clock } = setup({ monotonic: () => mono });
+    source.values = { api: 5, web: 5 };
+    expect(loop.stallReason()).toBeNull(); // before the first tick readiness says "starting" instead
+    await loop.tick();
+    mono += 50_000; // 3 × 15 s + 10 s = 55 s allowed
+    expect(loop.stallReason()).toBeNull();
+    clock.advance(-3_600_000); // a wall-clock step back changes nothing: the check uses real elapsed time
+    mono += 10_000;
+    expect(loop.stallReason()).toMatch(/no tick has finished for 60 s \(allowed 55 s\)/);
+    await loop.tick();
+    expect(loop.stallReason()).toBeNull();
   });
 });

@@ -30,12 +30,15 @@ export interface LoopDeps {
   isLeader?: () => boolean;
   /** Called after every tick with the fresh state (sinks, paging). Must not throw. */
   afterTick?: (state: AgentState) => void;
+  /** Real elapsed time in ms, never stepped by clock changes (default performance.now): the stall check. */
+  monotonic?: () => number;
 }
 
 export class ControlLoop {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private lastFinishedMono: number | null = null;
   private readonly pipelines = new Map<string, TargetPipeline>();
   /** A target whose work outlived the tick timeout: skipped until it settles, so work never overlaps. */
   private readonly busy = new Map<string, Promise<void>>();
@@ -100,12 +103,25 @@ export class ControlLoop {
       state.info.lastTickDurationMs = Date.now() - started;
       state.info.ticks++;
       state.info.ready = true;
+      this.lastFinishedMono = (this.deps.monotonic ?? performance.now.bind(performance))();
       try {
         this.deps.afterTick?.(state);
       } catch (err) {
         logger.error({ err }, 'afterTick hook failed');
       }
     }
+  }
+
+  /**
+   * Why the loop is not keeping up, or null: no tick has finished for three periods plus the tick timeout,
+   * in real time (a wedged event loop, a hung calendar, a stopped timer). Readiness reports it.
+   */
+  stallReason(): string | null {
+    if (this.lastFinishedMono === null) return null;
+    const { tickSeconds, tickTimeoutSeconds } = this.deps.config.agent;
+    const allowedMs = (3 * tickSeconds + tickTimeoutSeconds) * 1000;
+    const sinceMs = (this.deps.monotonic ?? performance.now.bind(performance))() - this.lastFinishedMono;
+    return sinceMs > allowedMs ? `no tick has finished for ${Math.round(sinceMs / 1000)} s (allowed ${Math.round(allowedMs / 1000)} s)` : null;
   }
 
   /**

@@ -9,6 +9,8 @@ export interface AppDeps {
   registry: Registry;
   /** The operator API (mounted at /api/v1) when configured. */
   api?: Router;
+  /** Why the control loop is stalled, or null (readiness turns 503 while it is). */
+  stalled?: () => string | null;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -16,7 +18,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // Bodies change every request (timestamps); hashing each one for an ETag would cost more than it saves.
   app.set('etag', false);
-  app.use(opsRoutes(deps.state, deps.registry));
+  app.use(opsRoutes(deps.state, deps.registry, deps.stalled));
   if (deps.api) app.use('/api/v1', deps.api);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

@@ -3,15 +3,18 @@ import { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { AgentState } from '../state';
 
-export function opsRoutes(state: AgentState, registry: Registry): Router {
+export function opsRoutes(state: AgentState, registry: Registry, stalled: () => string | null = () => null): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  // Ready once the config is loaded and the first tick has run: before that the agent has nothing to say.
+  // Ready once the first tick has run (before that the agent has nothing to say), and not while ticks have
+  // stopped finishing: a stalled loop serves a frozen picture, and the Service should stop sending to it.
   r.get('/readyz', (_req, res) => {
-    if (state.info.ready) res.json({ status: 'ready', ticks: state.info.ticks });
-    else res.status(503).json({ status: 'starting', reason: 'first tick not finished' });
+    const stall = stalled();
+    if (!state.info.ready) res.status(503).json({ status: 'starting', reason: 'first tick not finished' });
+    else if (stall) res.status(503).json({ status: 'stalled', reason: stall });
+    else res.json({ status: 'ready', ticks: state.info.ticks });
   });
   r.get('/metrics', async (_req, res) => {
     res.set('Content-Type', registry.contentType);

@@ -7,6 +7,7 @@
  * (min ≤ max, unique target ids, known sources) live in `superRefine` so their errors carry key paths too.
  * Secrets are never written inline: `secretRef` fields must be `${ENV_VAR}` references (see load.ts).
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { dnsLabel, positiveSeconds, timeZone } from './common';
 import { sinkConfigSchema, type SinkConfig } from '../sinks/registry';
@@ -44,6 +45,11 @@ const loadSpec = z
   })
   .strict();
 
+/** An IP address or a DNS host name (what server.listen accepts). */
+const listenHost = z
+  .string()
+  .refine((h) => isIP(h) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(h), { message: 'must be an IP address or a host name' });
+
 export const targetSchema = z
   .object({
     id: dnsLabel,
@@ -68,7 +74,10 @@ const calendarSource = z
   .object({
     format: z.enum(['json', 'ical']),
     /** A file path (relative to the config file) or an http(s) URL. */
-    location: z.string().min(1),
+    location: z
+      .string()
+      .min(1)
+      .refine((l) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(l) || /^https?:\/\//i.test(l), { message: 'must be an http(s) URL or a file path (no other URL scheme is read)' }),
     bearerToken: z.string().optional(),
   })
   .strict();
@@ -107,7 +116,10 @@ export const weddingRulesSchema = z
       .strict()
       .default({ regions: { north: [5, 6, 7, 8, 9, 10], south: [11, 12, 1, 2, 3, 4] }, timezone: 'UTC' }),
     /** Days on which live weddings trigger protection (no scale-down, deploy freeze), in the wedding's own zone. 6 = Saturday. */
-    protectedWeekdays: z.array(z.number().int().min(1).max(7)).default([6]),
+    protectedWeekdays: z
+      .array(z.number().int().min(1).max(7))
+      .min(1, 'must name at least one weekday (6 = Saturday): an empty list would silently drop Saturday protection')
+      .default([6]),
   })
   .strict();
 
@@ -196,7 +208,7 @@ export const configSchema = z
         tickSeconds: positiveSeconds.default(15),
         /** A target whose tick work runs longer than this is counted as an error and skipped until it settles (see loop.ts). */
         tickTimeoutSeconds: positiveSeconds.default(10),
-        listen: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ host: '127.0.0.1', port: 8080 }),
+        listen: z.object({ host: listenHost.default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ host: '127.0.0.1', port: 8080 }),
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       })
       .strict()
@@ -266,6 +278,12 @@ export const configSchema = z
       if (!(t.region in cfg.wedding.peakSeason.regions))
         ctx.addIssue({ code: 'custom', path: ['targets', i, 'region'], message: `unknown region "${t.region}" (wedding.peakSeason.regions has ${Object.keys(cfg.wedding.peakSeason.regions).join(', ')})` });
     });
+    const { tickSeconds, tickTimeoutSeconds } = cfg.agent;
+    if (tickTimeoutSeconds > tickSeconds)
+      ctx.addIssue({ code: 'custom', path: ['agent', 'tickTimeoutSeconds'], message: `(${tickTimeoutSeconds}) is longer than agent.tickSeconds (${tickSeconds}): a target's work must end before the next tick starts` });
+    for (const [name, src] of Object.entries(cfg.sources))
+      if ('staleAfterSeconds' in src && src.staleAfterSeconds < tickSeconds)
+        ctx.addIssue({ code: 'custom', path: ['sources', name, 'staleAfterSeconds'], message: `(${src.staleAfterSeconds}) is shorter than agent.tickSeconds (${tickSeconds}): every reading would be stale by the next tick, and the agent would hold for ever` });
     if (cfg.kubernetes.connection === 'kubeconfig' && !cfg.kubernetes.kubeconfig)
       ctx.addIssue({ code: 'custom', path: ['kubernetes', 'kubeconfig'], message: 'is required when connection is "kubeconfig"' });
     const k = cfg.kubernetes;

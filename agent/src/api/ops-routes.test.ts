@@ -1,0 +1,27 @@
+/** /readyz as a Kubernetes readiness probe sees it: starting, ready, and stalled (issue 12). */
+import request from 'supertest';
+import { Registry } from 'prom-client';
+import { configSchema } from '../config/schema';
+import { indexCalendar } from '../calendar/rules';
+import { AgentState } from '../state';
+import { createApp } from './app';
+
+function state(): AgentState {
+  const config = configSchema.parse({ sources: { p: { type: 'push' } }, targets: [{ id: 'a', kubernetes: { namespace: 'n', name: 'a' }, load: { source: 'p', query: 'a' }, capacityPerPod: 1, maxReplicas: 2 }] });
+  return new AgentState({ version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: 0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, config.targets, indexCalendar({ weddings: [] }, config.wedding));
+}
+
+describe('GET /readyz', () => {
+  it('is 503 before the first tick, 200 after, and 503 again while the loop is stalled', async () => {
+    const s = state();
+    let stall: string | null = null;
+    const app = createApp({ state: s, registry: new Registry(), stalled: () => stall });
+    expect((await request(app).get('/readyz')).status).toBe(503);
+    s.info.ready = true;
+    expect((await request(app).get('/readyz')).status).toBe(200);
+    stall = 'no tick has finished for 90 s (allowed 55 s)';
+    const res = await request(app).get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ status: 'stalled', reason: stall });
+  });
+});
