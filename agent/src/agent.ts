@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfigFile, type LoadedConfig } from './config/load';
+import { configWarnings } from './config/schema';
 import { CalendarStore } from './sources/calendar-store';
 import { CalendarRefresher } from './sources/calendar-refresher';
 import { backfillHistory } from './backfill';
@@ -55,6 +56,10 @@ export interface AgentOptions {
   sinkDeps?: Partial<Pick<SinkDeps, 'timers' | 'stdout' | 'pagerDutyAgent' | 'backoff' | 'random'>>;
 }
 
+/** How long start() waits for the first calendar refresh before starting without it. */
+const CALENDAR_START_WAIT_MS = 3000;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 export class Agent {
   readonly state: AgentState;
   readonly metrics: AgentMetrics;
@@ -104,9 +109,10 @@ export class Agent {
     this.calendar = new CalendarRefresher({
       config,
       state: this.state,
-      provider: new CalendarStore(config.calendar.sources, loaded.baseDir, clock),
+      provider: new CalendarStore(config.calendar.sources, loaded.baseDir, clock, fetch, 10_000, config.calendar.maxBytes),
       metrics: this.metrics,
       logger: this.logger,
+      clock,
     });
     const loopConfig = opts.tickIntervalMs ? { ...config, agent: { ...config.agent, tickSeconds: opts.tickIntervalMs / 1000 } } : config;
     this.loop = new ControlLoop({
@@ -115,7 +121,6 @@ export class Agent {
       sources: this.sources,
       scaler: opts.scaler ?? this.actuator?.scaler ?? new InMemoryScaler(clock),
       isLeader: this.actuator?.isLeader,
-      calendar: this.calendar,
       clock,
       metrics: this.metrics,
       logger: this.logger,
@@ -158,12 +163,15 @@ export class Agent {
       const s = app.listen(port, host, () => resolve(s));
       s.once('error', reject);
     });
-    // The calendar first, so backfilled history is judged with its weddings in view.
-    await this.calendar.refreshIfDue(this.clock());
+    // Backfilled history is best judged with its weddings in view, but a hanging calendar URL must not
+    // hold the start: wait a few seconds for the first refresh, then go on (it lands when it lands).
+    await Promise.race([this.calendar.refresh(this.clock()), delay(CALENDAR_START_WAIT_MS)]);
     await backfillHistory({ config: this.loaded.config, sources: this.sources, clock: this.clock, logger: this.logger, seed: (id, points) => this.loop.seed(id, points) });
     this.loop.start();
+    this.calendar.start();
     const addr = this.server.address() as AddressInfo;
     this.logger.info({ host: addr.address, port: addr.port, mode: this.state.info.mode, targets: this.state.targets.size }, 'agent started');
+    for (const w of configWarnings(this.loaded.config)) this.logger.warn({ key: w.path }, `config: ${w.path} ${w.message}`);
     return addr;
   }
 
@@ -171,6 +179,7 @@ export class Agent {
   stop(deadlineMs = 9000): Promise<void> {
     this.stopping ??= (async () => {
       const started = Date.now();
+      this.calendar.stop();
       await this.loop.stop(deadlineMs - 1000);
       // Persist override edits and hand the Lease to the standby now rather than after it expires.
       await this.actuator?.stop();

@@ -1,9 +1,7 @@
 import { Registry } from 'prom-client';
 import { configSchema, type AgentConfig, type TargetConfig } from './config/schema';
 import { indexCalendar } from './calendar/rules';
-import type { WeddingCalendar } from './calendar/model';
 import { ControlLoop } from './loop';
-import { CalendarRefresher, type CalendarProvider } from './sources/calendar-refresher';
 import { createAgentMetrics } from './metrics/agent-metrics';
 import { InMemoryScaler } from './scale/in-memory-scaler';
 import type { Scaler } from './scale/scaler';
@@ -46,16 +44,6 @@ class ScriptedSource implements LoadSource {
   }
 }
 
-class CountingCalendar implements CalendarProvider {
-  refreshes = 0;
-  readonly status = new Map();
-  constructor(private cal: WeddingCalendar = { weddings: [] }) {}
-  async refresh() {
-    this.refreshes++;
-    return this.cal;
-  }
-}
-
 function setup(opts: { scaler?: Scaler; isLeader?: () => boolean; config?: AgentConfig; monotonic?: () => number } = {}) {
   const config = opts.config ?? makeConfig();
   const clock = new ManualClock(T0);
@@ -63,13 +51,11 @@ function setup(opts: { scaler?: Scaler; isLeader?: () => boolean; config?: Agent
   const metrics = createAgentMetrics(state, new Registry());
   const source = new ScriptedSource();
   const scaler = opts.scaler ?? new InMemoryScaler(clock.now);
-  const calendar = new CountingCalendar();
   const loop = new ControlLoop({
     config,
     state,
     sources: { fake: source },
     scaler,
-    calendar: new CalendarRefresher({ config, state, provider: calendar, metrics, logger: silentLogger }),
     clock: clock.now,
     metrics,
     logger: silentLogger,
@@ -78,7 +64,7 @@ function setup(opts: { scaler?: Scaler; isLeader?: () => boolean; config?: Agent
     isLeader: opts.isLeader,
     monotonic: opts.monotonic,
   });
-  return { config, clock, state, metrics, source, scaler, calendar, loop };
+  return { config, clock, state, metrics, source, scaler, loop };
 }
 
 async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
@@ -208,7 +194,6 @@ describe('ControlLoop', () => {
       state,
       sources: {},
       scaler: new InMemoryScaler(() => T0),
-      calendar: { refreshIfDue: async () => undefined },
       clock: () => T0,
       metrics: createAgentMetrics(state, new Registry()),
       logger: silentLogger,
@@ -224,18 +209,6 @@ describe('ControlLoop', () => {
     loop.seed('api', [{ tMs: T0 + 60_000, value: 10 }]);
     loop.seed('web', [{ tMs: T0 + 60_000, value: 10 }]);
     expect(seen).toEqual([[20], [0]]); // api: 100 guests × 2.0 × ceremony 1.0 × 0.1; web: none of its weddings
-  });
-
-  it('refreshes the calendar on the first tick and then every refreshSeconds', async () => {
-    const { source, loop, calendar, clock } = setup();
-    source.values = { api: 5, web: 5 };
-    await loop.tick();
-    clock.advance(60_000);
-    await loop.tick();
-    expect(calendar.refreshes).toBe(1);
-    clock.advance(240_000);
-    await loop.tick();
-    expect(calendar.refreshes).toBe(2);
   });
 
   it('only the leader acts; a follower decides and exports', async () => {

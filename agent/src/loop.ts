@@ -1,7 +1,8 @@
 /**
  * The control loop's scheduler: one tick at a time (a slow tick makes the next one skip, never overlap),
  * each target's pipeline bounded by tickTimeoutSeconds, a tick that never throws, a stop that waits for
- * the tick in flight. What a tick does for one target lives in target-pipeline.ts.
+ * the tick in flight. What a tick does for one target lives in target-pipeline.ts. The calendar is
+ * refreshed off the tick (sources/calendar-refresher.ts): a slow calendar never holds a decision.
  */
 import type { AgentConfig } from './config/schema';
 import type { DetectorFactory } from './detect/detector';
@@ -19,8 +20,6 @@ export interface LoopDeps {
   state: AgentState;
   sources: Record<string, LoadSource>;
   scaler: Scaler;
-  /** Brings the state's calendar up to date before the targets run. */
-  calendar: { refreshIfDue(nowMs: number): Promise<void> };
   clock: Clock;
   metrics: AgentMetrics;
   logger: Logger;
@@ -91,7 +90,6 @@ export class ControlLoop {
     const endTimer = metrics.tickDuration.startTimer();
     const started = Date.now();
     try {
-      await this.deps.calendar.refreshIfDue(now);
       await Promise.all([...this.pipelines].map(([id, pipeline]) => this.runWithin(id, pipeline, now)));
     } catch (err) {
       metrics.tickErrors.inc({ stage: 'tick' });

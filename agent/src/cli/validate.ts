@@ -1,5 +1,6 @@
 import type { Register } from './main';
 import { ConfigError, formatProblem, loadConfigFile } from '../config/load';
+import { configWarnings } from '../config/schema';
 
 /** `validate --config FILE`: exit 0, or print every problem (file: key path: reason) and exit 2. */
 export const registerValidate: Register = (program, io, exit) => {
@@ -10,6 +11,7 @@ export const registerValidate: Register = (program, io, exit) => {
     .action((opts: { config: string }) => {
       try {
         const { config } = loadConfigFile(opts.config);
+        for (const w of configWarnings(config)) io.err(`${opts.config}: ${w.path}: warning: ${w.message}`);
         io.out(`${opts.config}: ok (${config.targets.length} target(s), mode ${config.agent.mode})`);
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;

@@ -1,5 +1,5 @@
 /** Config mistakes `validate` used to pass silently (issue 12): each one now names its key and why. */
-import { configSchema } from './schema';
+import { configSchema, configWarnings } from './schema';
 
 const base = () => ({
   sources: { prom: { type: 'prometheus', url: 'http://127.0.0.1:9090' } },
@@ -11,7 +11,6 @@ const rows: Array<{ name: string; patch: (c: Record<string, any>) => void; path:
   { name: 'staleAfterSeconds shorter than a tick', patch: (c) => (c.sources.prom.staleAfterSeconds = 0.001), path: 'sources.prom.staleAfterSeconds', message: /shorter than agent.tickSeconds/ },
   { name: 'a listen host that is no host', patch: (c) => (c.agent = { listen: { host: 'not a host!!' } }), path: 'agent.listen.host', message: /IP address or a host name/ },
   { name: 'an ftp:// calendar (it used to be read as a file path)', patch: (c) => (c.calendar = { sources: [{ format: 'json', location: 'ftp://example.org/w.json' }] }), path: 'calendar.sources.0.location', message: /http\(s\) URL or a file path/ },
-  { name: 'protectedWeekdays: [] (no Saturday protection, without a word)', patch: (c) => (c.wedding = { protectedWeekdays: [] }), path: 'wedding.protectedWeekdays', message: /at least one weekday/ },
 ];
 
 describe('config cross-field checks', () => {
@@ -32,5 +31,13 @@ describe('config cross-field checks', () => {
 
   test('the defaults pass', () => {
     expect(configSchema.safeParse(base()).success).toBe(true);
+  });
+
+  test('protectedWeekdays: [] is valid (replays use it to price the rule) but never silent: a warning names the key', () => {
+    const cfg: Record<string, any> = base();
+    cfg.wedding = { protectedWeekdays: [] };
+    const parsed = configSchema.parse(cfg);
+    expect(configWarnings(parsed)).toEqual([{ path: 'wedding.protectedWeekdays', message: expect.stringMatching(/Saturday protection and the deploy freeze are off/) }]);
+    expect(configWarnings(configSchema.parse(base()))).toEqual([]);
   });
 });

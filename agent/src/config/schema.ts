@@ -116,10 +116,7 @@ export const weddingRulesSchema = z
       .strict()
       .default({ regions: { north: [5, 6, 7, 8, 9, 10], south: [11, 12, 1, 2, 3, 4] }, timezone: 'UTC' }),
     /** Days on which live weddings trigger protection (no scale-down, deploy freeze), in the wedding's own zone. 6 = Saturday. */
-    protectedWeekdays: z
-      .array(z.number().int().min(1).max(7))
-      .min(1, 'must name at least one weekday (6 = Saturday): an empty list would silently drop Saturday protection')
-      .default([6]),
+    protectedWeekdays: z.array(z.number().int().min(1).max(7)).default([6]),
   })
   .strict();
 
@@ -215,9 +212,14 @@ export const configSchema = z
       .default({ cluster: 'default', mode: 'dry-run', tickSeconds: 15, tickTimeoutSeconds: 10, listen: { host: '127.0.0.1', port: 8080 }, logLevel: 'info' }),
     sources: z.record(z.string(), sourceConfigSchema).default({}),
     calendar: z
-      .object({ sources: z.array(calendarSource).default([]), refreshSeconds: positiveSeconds.default(300) })
+      .object({
+        sources: z.array(calendarSource).default([]),
+        refreshSeconds: positiveSeconds.default(300),
+        /** A calendar file or answer larger than this is refused unread (the last good one stays). */
+        maxBytes: z.number().int().positive().default(16 * 1024 * 1024),
+      })
       .strict()
-      .default({ sources: [], refreshSeconds: 300 }),
+      .default({ sources: [], refreshSeconds: 300, maxBytes: 16 * 1024 * 1024 }),
     wedding: weddingRulesSchema.default(weddingRulesSchema.parse({})),
     policy: policySchema.default(policySchema.parse({})),
     kubernetes: z
@@ -294,6 +296,17 @@ export const configSchema = z
   });
 
 export type AgentConfig = z.infer<typeof configSchema>;
+
+/**
+ * Valid but worth a word: settings that switch a wedding protection off. `validate` prints them and the
+ * agent logs them at start, so such a config is never a silent accident.
+ */
+export function configWarnings(cfg: AgentConfig): Array<{ path: string; message: string }> {
+  const out: Array<{ path: string; message: string }> = [];
+  if (cfg.wedding.protectedWeekdays.length === 0)
+    out.push({ path: 'wedding.protectedWeekdays', message: 'is empty: Saturday protection and the deploy freeze are off for every wedding' });
+  return out;
+}
 export type TargetConfig = z.infer<typeof targetSchema>;
 export type WeddingRules = z.infer<typeof weddingRulesSchema>;
 export type PlanPolicy = z.infer<typeof policySchema>;

@@ -44,7 +44,7 @@ const load = (t: number): number => 100 + 40 * Math.sin((2 * Math.PI * (t % (24 
 function agentFor(url: string, logs: string[]): Agent {
   const config = configSchema.parse({
     agent: { listen: { host: '127.0.0.1', port: 0 }, tickSeconds: 3600 },
-    sources: { prometheus: { type: 'prometheus', url, timeoutSeconds: 5 } },
+    sources: { prometheus: { type: 'prometheus', url, timeoutSeconds: 5, staleAfterSeconds: 7200 } },
     forecast: { backfillHours: 72, stepSeconds: 60, horizonHours: 48 },
     targets: [{ id: 'uploads', kubernetes: { namespace: 'wedsync', name: 'uploads' }, load: { source: 'prometheus', query: 'wedsync_demo_load' }, capacityPerPod: 50, maxReplicas: 10 }],
   });

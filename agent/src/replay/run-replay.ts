@@ -52,6 +52,8 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
   let holdingSteps = 0;
   let deployFreezeSteps = 0;
   const protectedSteps = new Uint8Array(trace.demand.length);
+  // The trace's calendar, read before the first step (the agent's own timer refreshes it when it runs live).
+  await agent.calendar.refresh(trace.startMs);
   for (let k = 0; k < trace.demand.length; k++) {
     clock.nowMs = trace.startMs + k * trace.stepMs;
     if (!opts.missing?.(k)) source.ingest(REPLAY_SERIES, {}, [[clock.nowMs, trace.demand[k]]]);

@@ -1,6 +1,7 @@
 /**
- * Keeps the state's calendar current: every refreshSeconds it asks the calendar store for the merged
- * calendar, indexes it once (all time-zone work happens here) and records each source's health.
+ * Keeps the state's calendar current: every refreshSeconds, on its own timer and never inside a tick, it
+ * asks the calendar store for the merged calendar, indexes it once (all time-zone work happens here) and
+ * records each source's health. A hanging calendar URL delays only the next refresh.
  */
 import type { AgentConfig } from '../config/schema';
 import { indexCalendar } from '../calendar/rules';
@@ -22,17 +23,42 @@ export interface CalendarRefresherDeps {
   provider: CalendarProvider;
   metrics: AgentMetrics;
   logger: Logger;
+  /** The agent's clock (the instant each refresh is stamped with). */
+  clock: () => number;
 }
 
 export class CalendarRefresher {
   private lastRefreshMs = -Infinity;
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<void> | null = null;
 
   constructor(private readonly deps: CalendarRefresherDeps) {}
 
-  /** Re-reads the calendar when refreshSeconds have passed since the last time. */
+  /** Refreshes every refreshSeconds of real time on its own timer, never inside a tick. */
+  start(): void {
+    this.timer = setInterval(() => void this.refresh(this.deps.clock()), this.deps.config.calendar.refreshSeconds * 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Re-reads the calendar when refreshSeconds have passed since the last time (replays drive it this way). */
   async refreshIfDue(now: number): Promise<void> {
+    if (now - this.lastRefreshMs < this.deps.config.calendar.refreshSeconds * 1000) return;
+    await this.refresh(now);
+  }
+
+  /** One refresh at a time: a call while one is running waits for it instead of starting another. */
+  refresh(now: number): Promise<void> {
+    this.inFlight ??= this.load(now).finally(() => (this.inFlight = null));
+    return this.inFlight;
+  }
+
+  private async load(now: number): Promise<void> {
     const { config, state, provider, logger, metrics } = this.deps;
-    if (now - this.lastRefreshMs < config.calendar.refreshSeconds * 1000) return;
     this.lastRefreshMs = now;
     const cal = await provider.refresh();
     state.calendar = indexCalendar(cal, config.wedding);

@@ -58,4 +58,36 @@ describe('CalendarStore', () => {
     expect((await store.refresh()).weddings).toEqual([]);
     expect(store.status.get('missing.json')?.lastError).toMatch(/ENOENT/);
   });
+
+  it('refuses a calendar over maxBytes before reading it, from a file and from a chunked HTTP answer, keeping the last good one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wedsync-cal-cap-'));
+    const good = readFileSync(join(EXAMPLES, 'weddings.json'), 'utf8');
+    writeFileSync(join(dir, 'w.json'), good);
+    const big = createServer((_req, res) => {
+      // No content-length: the cap has to hold while streaming.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = 'x'.repeat(64 * 1024);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 64 && res.write(chunk)) sent++;
+        if (sent >= 64) res.end();
+        else res.once('drain', pump);
+      };
+      pump();
+    });
+    await new Promise<void>((r) => big.listen(0, '127.0.0.1', r));
+    const bigUrl = `http://127.0.0.1:${(big.address() as AddressInfo).port}/huge.json`;
+    try {
+      const store = new CalendarStore([{ format: 'json', location: 'w.json' }, { format: 'json', location: bigUrl }], dir, () => 0, fetch, 10_000, 1024 * 1024);
+      let cal = await store.refresh();
+      expect(cal.weddings).toHaveLength(2);
+      expect(store.status.get(bigUrl)?.lastError).toMatch(/over calendar.maxBytes \(1048576\)/);
+      writeFileSync(join(dir, 'w.json'), good + ' '.repeat(2 * 1024 * 1024));
+      cal = await store.refresh();
+      expect(cal.weddings).toHaveLength(2); // the last good file calendar stays
+      expect(store.status.get('w.json')).toMatchObject({ ok: false, lastError: expect.stringMatching(/over calendar.maxBytes/) });
+    } finally {
+      await new Promise<void>((r) => big.close(() => r()));
+    }
+  });
 });

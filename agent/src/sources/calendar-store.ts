@@ -2,7 +2,7 @@
  * Loads calendars from files or HTTP URLs and keeps the last good one when a source fails:
  * a planner's typo in the calendar must never make the agent forget every wedding.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { CalendarSourceConfig } from '../config/schema';
 import type { WeddingCalendar } from '../calendar/model';
@@ -17,7 +17,18 @@ export interface CalendarSourceStatus {
   lastError: string | null;
 }
 
-export type Fetcher = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+export interface FetchedResponse {
+  ok: boolean;
+  status: number;
+  headers?: { get(name: string): string | null };
+  body?: ReadableStream<Uint8Array> | null;
+  text(): Promise<string>;
+}
+
+export type Fetcher = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<FetchedResponse>;
+
+/** Default for calendar.maxBytes: thousands of weddings fit in a fraction of it. */
+export const DEFAULT_CALENDAR_MAX_BYTES = 16 * 1024 * 1024;
 
 const PARSERS = { json: parseJsonCalendar, ical: parseIcalCalendar } as const;
 
@@ -31,6 +42,8 @@ export class CalendarStore {
     private readonly now: () => number,
     private readonly fetcher: Fetcher = fetch,
     private readonly timeoutMs = 10_000,
+    /** A larger calendar is refused before it is parsed (the pod has a memory limit); the last good one stays. */
+    private readonly maxBytes = DEFAULT_CALENDAR_MAX_BYTES,
   ) {
     for (const s of sources) this.status.set(s.location, { location: s.location, ok: false, weddings: 0, lastSuccessMs: null, lastError: 'not loaded yet' });
   }
@@ -40,9 +53,12 @@ export class CalendarStore {
       const headers: Record<string, string> = s.bearerToken ? { authorization: `Bearer ${s.bearerToken}` } : {};
       const res = await this.fetcher(s.location, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      return res.text();
+      return readCapped(res, this.maxBytes);
     }
-    return readFile(isAbsolute(s.location) ? s.location : resolve(this.baseDir, s.location), 'utf8');
+    const path = isAbsolute(s.location) ? s.location : resolve(this.baseDir, s.location);
+    const { size } = await stat(path);
+    if (size > this.maxBytes) throw tooLarge(size, this.maxBytes);
+    return readFile(path, 'utf8');
   }
 
   /** Refreshes every source; never throws. Returns the merged calendar (last good version of each source). */
@@ -75,4 +91,33 @@ export class CalendarStore {
     }
     return { weddings };
   }
+}
+
+function tooLarge(bytes: number, maxBytes: number): Error {
+  return new Error(`calendar is ${bytes} bytes or more, over calendar.maxBytes (${maxBytes}); not read, the last good calendar is kept`);
+}
+
+/** The body as text, refusing it as soon as it passes maxBytes: a huge answer is never held in memory. */
+async function readCapped(res: FetchedResponse, maxBytes: number): Promise<string> {
+  const declared = Number(res.headers?.get('content-length') ?? NaN);
+  if (declared > maxBytes) throw tooLarge(declared, maxBytes);
+  if (!res.body) {
+    const text = await res.text();
+    if (Buffer.byteLength(text) > maxBytes) throw tooLarge(Buffer.byteLength(text), maxBytes);
+    return text;
+  }
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(total, maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,0 +1,75 @@
+/** The calendar refresher: off the tick, one refresh at a time, every refreshSeconds (issue 12). */
+import { Registry } from 'prom-client';
+import { configSchema } from '../config/schema';
+import { indexCalendar } from '../calendar/rules';
+import type { WeddingCalendar } from '../calendar/model';
+import { ControlLoop } from '../loop';
+import { createAgentMetrics } from '../metrics/agent-metrics';
+import { InMemoryScaler } from '../scale/in-memory-scaler';
+import { AgentState } from '../state';
+import { ManualClock } from '../util/clock';
+import { silentLogger } from '../util/logger';
+import { EwmaDetector } from '../detect/ewma-detector';
+import { LevelPlusCalendarForecaster } from '../forecast/level-plus-calendar-forecaster';
+import { PushSource } from './push-source';
+import { CalendarRefresher, type CalendarProvider } from './calendar-refresher';
+
+const T0 = Date.parse('2027-06-05T12:00:00Z');
+const WEDDING = { id: 'w', title: 'W', start: '2027-06-05T13:00:00+01:00', timezone: 'Europe/London', days: 1, guests: 100, tradition: 'british', vendors: 1 };
+
+class CountingCalendar implements CalendarProvider {
+  refreshes = 0;
+  readonly status = new Map();
+  gate: Promise<void> | null = null;
+  constructor(private cal: WeddingCalendar = { weddings: [WEDDING] }) {}
+  async refresh() {
+    this.refreshes++;
+    if (this.gate) await this.gate;
+    return this.cal;
+  }
+}
+
+function setup() {
+  const config = configSchema.parse({
+    sources: { p: { type: 'push' } },
+    calendar: { refreshSeconds: 300 },
+    forecast: { horizonHours: 1 },
+    targets: [{ id: 'api', kubernetes: { namespace: 'n', name: 'api' }, load: { source: 'p', query: 'api' }, capacityPerPod: 10, maxReplicas: 50 }],
+  });
+  const clock = new ManualClock(T0);
+  const state = new AgentState({ version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, config.targets, indexCalendar({ weddings: [] }, config.wedding));
+  const metrics = createAgentMetrics(state, new Registry());
+  const provider = new CountingCalendar();
+  const refresher = new CalendarRefresher({ config, state, provider, metrics, logger: silentLogger, clock: clock.now });
+  const loop = new ControlLoop({ config, state, sources: { p: new PushSource() }, scaler: new InMemoryScaler(clock.now), clock: clock.now, metrics, logger: silentLogger, newDetector: () => new EwmaDetector(), newForecaster: () => new LevelPlusCalendarForecaster() });
+  return { clock, state, provider, refresher, loop };
+}
+
+describe('CalendarRefresher', () => {
+  it('refreshes when due: at once, then only after refreshSeconds', async () => {
+    const { clock, provider, refresher, state } = setup();
+    await refresher.refreshIfDue(clock.now());
+    expect(state.calendar.days).toHaveLength(1);
+    clock.advance(60_000);
+    await refresher.refreshIfDue(clock.now());
+    expect(provider.refreshes).toBe(1);
+    clock.advance(240_000);
+    await refresher.refreshIfDue(clock.now());
+    expect(provider.refreshes).toBe(2);
+  });
+
+  it('a hanging calendar source never holds a tick, and refreshes do not pile up behind it', async () => {
+    const { clock, provider, refresher, loop, state } = setup();
+    let release!: () => void;
+    provider.gate = new Promise((r) => (release = r));
+    const hanging = refresher.refresh(clock.now());
+    await loop.tick(); // would wait on the calendar if the tick still refreshed it
+    expect(state.info.ticks).toBe(1);
+    expect(state.calendar.days).toHaveLength(0);
+    void refresher.refresh(clock.now());
+    expect(provider.refreshes).toBe(1); // the second call joins the one in flight
+    release();
+    await hanging;
+    expect(state.calendar.days).toHaveLength(1);
+  });
+});
