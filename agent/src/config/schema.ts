@@ -204,12 +204,12 @@ export const configSchema = z
         mode: z.enum(['act', 'dry-run', 'shadow']).default('dry-run'),
         tickSeconds: positiveSeconds.default(15),
         /** A target whose tick work runs longer than this is counted as an error and skipped until it settles (see loop.ts). */
-        tickTimeoutSeconds: positiveSeconds.default(10),
+        tickTimeoutSeconds: positiveSeconds.optional(),
         listen: z.object({ host: listenHost.default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ host: '127.0.0.1', port: 8080 }),
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       })
       .strict()
-      .default({ cluster: 'default', mode: 'dry-run', tickSeconds: 15, tickTimeoutSeconds: 10, listen: { host: '127.0.0.1', port: 8080 }, logLevel: 'info' }),
+      .default({ cluster: 'default', mode: 'dry-run', tickSeconds: 15, listen: { host: '127.0.0.1', port: 8080 }, logLevel: 'info' }),
     sources: z.record(z.string(), sourceConfigSchema).default({}),
     calendar: z
       .object({
@@ -281,7 +281,7 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['targets', i, 'region'], message: `unknown region "${t.region}" (wedding.peakSeason.regions has ${Object.keys(cfg.wedding.peakSeason.regions).join(', ')})` });
     });
     const { tickSeconds, tickTimeoutSeconds } = cfg.agent;
-    if (tickTimeoutSeconds > tickSeconds)
+    if (tickTimeoutSeconds !== undefined && tickTimeoutSeconds > tickSeconds)
       ctx.addIssue({ code: 'custom', path: ['agent', 'tickTimeoutSeconds'], message: `(${tickTimeoutSeconds}) is longer than agent.tickSeconds (${tickSeconds}): a target's work must end before the next tick starts` });
     for (const [name, src] of Object.entries(cfg.sources))
       if ('staleAfterSeconds' in src && src.staleAfterSeconds < tickSeconds)
@@ -293,7 +293,9 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['kubernetes', 'renewDeadlineSeconds'], message: `must be below leaseDurationSeconds (${k.leaseDurationSeconds}) so a stalled leader stops before its Lease can be taken` });
     if (cfg.agent.mode === 'act' && cfg.kubernetes.connection === 'none')
       ctx.addIssue({ code: 'custom', path: ['agent', 'mode'], message: 'mode "act" needs a Kubernetes connection (kubernetes.connection is "none")' });
-  });
+  })
+  // Unset, the tick timeout is 10 s, or the tick itself when that is shorter: work never overlaps the next tick.
+  .transform((cfg) => ({ ...cfg, agent: { ...cfg.agent, tickTimeoutSeconds: cfg.agent.tickTimeoutSeconds ?? Math.min(10, cfg.agent.tickSeconds) } }));
 
 export type AgentConfig = z.infer<typeof configSchema>;
 
