@@ -15,14 +15,15 @@ const ingest = (body: unknown, role: Role | null = 'operator') => {
   const r = request(api.base).post('/api/v1/ingest');
   return (role ? r.set(api.auth(role)) : r).send(body as object);
 };
-const points = (n: number, from = NOW) => Array.from({ length: n }, (_, i) => [from + i * 1000, i] as [number, number]);
+// n points, one a second, the last at `until` (a client's recent history).
+const points = (n: number, until = NOW) => Array.from({ length: n }, (_, i) => [until - (n - 1 - i) * 1000, i] as [number, number]);
 
 describe('POST /ingest', () => {
   beforeEach(() => start());
 
   it('feeds watched series into the push source; the targets read the latest point', async () => {
     const res = await ingest({ series: [{ name: 'api_rps', points: [[NOW - 2000, 10], [NOW, 42], [NOW - 1000, 20]] }] }).expect(200);
-    expect(ingestResultSchema.parse(res.body)).toEqual({ accepted: 3, ignored: 0, series: 1 });
+    expect(ingestResultSchema.parse(res.body)).toEqual({ accepted: 3, rejected: { unwatched: 0, future: 0, out_of_order: 0, negative: 0, non_finite: 0, series_limit: 0 }, series: 1 });
     const target = api.state.targets.get('api')!.config;
     expect(await api.push.read(target, NOW)).toEqual({ ok: true, value: 42, atMs: NOW });
     expect(await api.registry.getSingleMetricAsString('wedsync_agent_ingested_samples_total')).toMatch(/ 3$/m);
@@ -35,9 +36,9 @@ describe('POST /ingest', () => {
 
   it('ignores (and counts) series no target watches, storing nothing', async () => {
     const res = await ingest({ series: [{ name: 'random_series', points: points(5) }, { name: 'api_rps', labels: { env: 'dev' }, points: points(2) }] }).expect(200);
-    expect(res.body).toEqual({ accepted: 0, ignored: 7, series: 2 });
+    expect(res.body).toMatchObject({ accepted: 0, rejected: { unwatched: 7 }, series: 2 });
     expect(api.push.seriesCount).toBe(0);
-    expect(await api.registry.getSingleMetricAsString('wedsync_agent_ingest_rejected_samples_total')).toMatch(/reason="unwatched"} 7/);
+    expect(await api.registry.getSingleMetricAsString('wedsync_agent_ingest_points_rejected_total')).toMatch(/reason="unwatched"} 7/);
   });
 
   it.each([
@@ -91,7 +92,7 @@ describe('POST /ingest bounds', () => {
     await ingest({ series: [{ name: 'api_rps', points: points(800) }] }).expect(200);
     const res = await ingest({ series: [{ name: 'api_rps', points: points(800) }] }).expect(429);
     expect(res.headers['retry-after']).toBe('1');
-    expect(await api.registry.getSingleMetricAsString('wedsync_agent_ingest_rejected_samples_total')).toMatch(/reason="saturated"} 800/);
+    expect(await api.registry.getSingleMetricAsString('wedsync_agent_ingest_points_rejected_total')).toMatch(/reason="saturated"} 800/);
     api.clock.advance(1000);
     await ingest({ series: [{ name: 'api_rps', points: points(800) }] }).expect(200);
   });
