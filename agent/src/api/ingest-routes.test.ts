@@ -1,13 +1,15 @@
 import request from 'supertest';
 import http from 'node:http';
+import net from 'node:net';
 import { startTestApi, snapshot, NOW, type TestApi } from './__fixtures__/harness';
 import { ingestResultSchema } from './schemas';
 import type { Role } from '../config/schema';
 import type { ApiConfig } from '../config/schema';
+import type { ServerTimeouts } from './listen';
 
 let api: TestApi;
-const start = async (cfg: Partial<ApiConfig> = {}) => {
-  api = await startTestApi(cfg);
+const start = async (cfg: Partial<ApiConfig> = {}, timeouts?: Partial<ServerTimeouts>) => {
+  api = await startTestApi(cfg, { timeouts });
 };
 afterEach(() => api.close());
 
@@ -112,5 +114,42 @@ describe('POST /ingest bounds', () => {
     held.destroy();
     for (let i = 0; i < 100 && res.status !== 200; i++) res = await ingest({ series: [] });
     expect(res.status).toBe(200);
+  });
+
+  it('slow-loris clients (headers or body a byte at a time) are cut off, so a normal ingest still answers 2xx (raw sockets on 127.0.0.1)', async () => {
+    // Short timeouts so the test takes ~1 s; the agent's own are 10 s for headers, 15 s for a request.
+    await start({ ingestMaxConcurrent: 8 }, { requestTimeoutMs: 600, headersTimeoutMs: 400, checkIntervalMs: 100 });
+    const url = new URL(api.base);
+    const head = `POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: ${api.auth('operator').Authorization}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n`;
+    const closed: boolean[] = [];
+    const drips = Array.from({ length: 16 }, (_, i) => {
+      const sock = net.connect(Number(url.port), url.hostname);
+      sock.on('error', () => undefined);
+      sock.on('close', () => (closed[i] = true));
+      // Half send all headers and then a body byte by byte (each holds an ingest slot); half send headers byte by byte.
+      const text = i < 8 ? head + '{"series":[' : head;
+      let at = i < 8 ? text.length : 0;
+      if (at) sock.write(text);
+      const timer = setInterval(() => sock.writable && sock.write(at < text.length ? text[at++] : ' '), 50);
+      return { sock, timer };
+    });
+    try {
+      // Let the body drips take every slot first.
+      await new Promise((r) => setTimeout(r, 150));
+      let res = await ingest({ series: [{ name: 'api_rps', points: points(3) }] });
+      const deadline = Date.now() + 5000;
+      while (res.status === 429 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        res = await ingest({ series: [{ name: 'api_rps', points: points(3) }] });
+      }
+      expect(res.status).toBe(200);
+      expect(res.body.accepted).toBe(3);
+      expect(closed.filter(Boolean).length).toBe(16);
+    } finally {
+      for (const d of drips) {
+        clearInterval(d.timer);
+        d.sock.destroy();
+      }
+    }
   });
 });
