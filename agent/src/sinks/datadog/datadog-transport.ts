@@ -9,6 +9,7 @@
  */
 import type { Sample, SendOutcome, Transport } from '../sink';
 import { httpFailure } from '../retry';
+import { datadogErrorText } from './datadog-errors';
 import { toDatadogSeries } from './datadog-series';
 
 type DatadogModule = typeof import('@datadog/datadog-api-client');
@@ -44,7 +45,7 @@ export class DatadogTransport implements Transport<Sample> {
       await api.submitMetrics({ body: { series: toDatadogSeries(batch, this.opts.tags) }, ...(this.opts.gzip ? { contentEncoding: 'gzip' as const } : {}) });
       return { ok: true };
     } catch (err) {
-      if (err instanceof dd.client.ApiException) return httpFailure(err.code, this.lastRetryAfter, Date.now(), JSON.stringify(err.body));
+      if (err instanceof dd.client.ApiException) return httpFailure(err.code, this.lastRetryAfter, Date.now(), datadogErrorText(err.code, err.body));
       return { ok: false, retryable: true, error: err instanceof Error ? err.message : String(err) };
     } finally {
       this.signal = undefined;
