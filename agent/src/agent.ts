@@ -12,6 +12,7 @@ import type { ForecasterFactory } from './forecast/forecaster';
 import { createForecaster } from './forecast/seasonal-calendar-forecaster';
 import { ControlLoop } from './loop';
 import { createAgentMetrics, type AgentMetrics } from './metrics/agent-metrics';
+import { collectProcessMetrics } from './metrics/process-metrics';
 import { createApp } from './api/app';
 import { listen, type BoundServer } from './api/listen';
 import { createApiRouter } from './api/router';
@@ -85,6 +86,7 @@ export class Agent {
       indexCalendar({ weddings: [] }, config.wedding),
     );
     this.metrics = createAgentMetrics(this.state);
+    collectProcessMetrics(this.metrics.registry);
     this.sources = buildSources(config.sources, { calendar: () => this.state.calendar });
     const registry = this.metrics.registry;
     const kube = !opts.scaler && (config.kubernetes.connection !== 'none' || opts.kubeApi !== undefined);
