@@ -1,5 +1,6 @@
 /**
- * Datadog sink → local HTTP stand-in, with the real @datadog/datadog-api-client (v2 submitMetrics).
+ * Datadog sink → local HTTP stand-in (the capture server): the agent's own v2 series transport over Node's
+ * fetch (datadog-transport.ts says why not the official client).
  */
 import { METRIC } from '../agent/src/metrics/names';
 import { DatadogSink } from '../agent/src/sinks/datadog/datadog-sink';
@@ -9,7 +10,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../agent/src/util/logger';
 import { loadSinkConfigs, quiet, startCaptureServer, type CaptureServer } from './sinks-capture';
 
-// Real servers and (for Datadog) a 2–4 s client load on a shared 2-core machine: allow more than Jest's 5 s.
+// Real servers on a shared 2-core machine: allow more than Jest's 5 s.
 jest.setTimeout(30_000);
 
 const KEY = 'dd-test-key-0123456789abcdef';
@@ -28,7 +29,7 @@ function datadogSink(extra: Record<string, unknown> = {}, logs?: string[]) {
   return { sink: sink as DatadogSink, deps };
 }
 
-describe('Datadog sink against a local stand-in (real @datadog/datadog-api-client)', () => {
+describe('Datadog sink against a local stand-in (the capture server)', () => {
   test('POSTs gzip JSON series to /api/v2/series with the key in the DD-API-KEY header only', async () => {
     const { sink } = datadogSink();
     sink.export(samplesInput([sample('wedsync_agent_replicas_current', 1, AT, { target: 'checkout' }), sample('wedsync_agent_replicas_current', 2, AT, { target: 'gallery' })], AT));
@@ -90,7 +91,7 @@ describe('Datadog sink against a local stand-in (real @datadog/datadog-api-clien
   test.each([
     [503, '{"errors":["overloaded"]}', 'HTTP 503: Service Unavailable (overloaded)'],
     [500, '', 'HTTP 500: Internal Server Error'],
-  ])('a %d (a status outside the client\'s spec) is logged with its code and a readable reason, not "Unknown API Status Code!"', async (status, body, text) => {
+  ])('a %d is logged with its code and a readable reason, not "Unknown API Status Code!"', async (status, body, text) => {
     const logs: string[] = [];
     const { sink } = datadogSink({}, logs);
     server.respond(() => ({ status, body }));

@@ -1,31 +1,24 @@
 /**
- * A readable reason for a refused Datadog request. The client's ApiException carries the status and
- * either the decoded error body (`{errors: [...]}`, for the statuses its spec lists) or, for any other
- * status (500, 502, 503…), the text `Unknown API Status Code!\nBody: "…"` — which says nothing an
- * operator can use. This turns both into e.g. `Service Unavailable (overloaded)`. Pure.
+ * A readable reason for a refused Datadog request: the status's name and what the body says, e.g.
+ * `Service Unavailable (overloaded)`. Datadog answers errors as `{"errors": ["…"]}`; a proxy or load
+ * balancer in front of it may answer HTML or nothing. Pure.
  */
 import { STATUS_CODES } from 'node:http';
 
-const UNKNOWN_STATUS = /^Unknown API Status Code!\s*Body:\s*"([\s\S]*)"\s*$/;
 const MAX_DETAIL = 200;
 
-function errorsOf(v: unknown): string | null {
-  const errors = (v as { errors?: unknown } | null)?.errors;
-  return Array.isArray(errors) && errors.length ? errors.map(String).join('; ') : null;
-}
-
-function detailOf(body: unknown): string {
-  if (body === undefined || body === null) return '';
-  if (typeof body !== 'string') return errorsOf(body) ?? JSON.stringify(body);
-  const text = (UNKNOWN_STATUS.exec(body)?.[1] ?? body).trim();
+function detailOf(body: string): string {
+  const text = body.trim();
   try {
-    return errorsOf(JSON.parse(text)) ?? text;
+    const errors = (JSON.parse(text) as { errors?: unknown } | null)?.errors;
+    if (Array.isArray(errors) && errors.length) return errors.map(String).join('; ');
   } catch {
-    return text;
+    // not JSON: the text itself
   }
+  return text;
 }
 
-export function datadogErrorText(status: number, body: unknown): string {
+export function datadogErrorText(status: number, body: string): string {
   const reason = STATUS_CODES[status] ?? 'unexpected status';
   const detail = detailOf(body).replace(/\s+/g, ' ').slice(0, MAX_DETAIL);
   return detail && detail !== reason ? `${reason} (${detail})` : reason;
