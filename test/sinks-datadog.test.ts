@@ -1,13 +1,16 @@
 /**
- * Datadog sink → local HTTP stand-in, with the real @datadog/datadog-api-client (v2 submitMetrics).
+ * Datadog sink → local HTTP stand-in (the capture server): the agent's own v2 series transport over Node's
+ * fetch (datadog-transport.ts says why not the official client).
  */
 import { METRIC } from '../agent/src/metrics/names';
 import { DatadogSink } from '../agent/src/sinks/datadog/datadog-sink';
 import { buildSinks } from '../agent/src/sinks/registry';
 import { metricValue, sample, samplesInput, testDeps } from '../agent/src/sinks/__fixtures__/sink-test-helpers';
+import { Writable } from 'node:stream';
+import { createLogger } from '../agent/src/util/logger';
 import { loadSinkConfigs, quiet, startCaptureServer, type CaptureServer } from './sinks-capture';
 
-// Real servers and (for Datadog) a 2–4 s client load on a shared 2-core machine: allow more than Jest's 5 s.
+// Real servers on a shared 2-core machine: allow more than Jest's 5 s.
 jest.setTimeout(30_000);
 
 const KEY = 'dd-test-key-0123456789abcdef';
@@ -19,14 +22,14 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-function datadogSink(extra: Record<string, unknown> = {}) {
-  const deps = testDeps();
+function datadogSink(extra: Record<string, unknown> = {}, logs?: string[]) {
+  const deps = testDeps(logs ? { logger: createLogger('info', new Writable({ write: (chunk, _e, done) => (logs.push(String(chunk)), done()) })) } : {});
   const [cfg] = loadSinkConfigs([{ type: 'datadog', apiKey: '${DD_API_KEY}', url: server.url, ...extra }], { DD_API_KEY: KEY });
   const [{ sink }] = buildSinks([cfg], deps);
   return { sink: sink as DatadogSink, deps };
 }
 
-describe('Datadog sink against a local stand-in (real @datadog/datadog-api-client)', () => {
+describe('Datadog sink against a local stand-in (the capture server)', () => {
   test('POSTs gzip JSON series to /api/v2/series with the key in the DD-API-KEY header only', async () => {
     const { sink } = datadogSink();
     sink.export(samplesInput([sample('wedsync_agent_replicas_current', 1, AT, { target: 'checkout' }), sample('wedsync_agent_replicas_current', 2, AT, { target: 'gallery' })], AT));
@@ -83,6 +86,21 @@ describe('Datadog sink against a local stand-in (real @datadog/datadog-api-clien
     expect(await metricValue(deps.registry, METRIC.sinkDroppedSamplesTotal, { reason: 'rejected' })).toBe(1);
     expect(await metricValue(deps.registry, METRIC.sinkFailedExportsTotal, { reason: '5xx' })).toBe(1);
     expect(await metricValue(deps.registry, METRIC.sinkFailedExportsTotal, { reason: '4xx' })).toBe(1);
+  });
+
+  test.each([
+    [503, '{"errors":["overloaded"]}', 'HTTP 503: Service Unavailable (overloaded)'],
+    [500, '', 'HTTP 500: Internal Server Error'],
+  ])('a %d is logged with its code and a readable reason, not "Unknown API Status Code!"', async (status, body, text) => {
+    const logs: string[] = [];
+    const { sink } = datadogSink({}, logs);
+    server.respond(() => ({ status, body }));
+    sink.export(samplesInput([sample('m', 1, AT)], AT));
+    await quiet(sink);
+    expect(sink.health().lastError).toBe(text);
+    const line = logs.map((l) => JSON.parse(l) as { msg: string; error?: string }).find((l) => l.msg.startsWith('sink delivery failed'));
+    expect(line?.error).toBe(text);
+    expect(logs.join('')).not.toContain('Unknown API Status Code');
   });
 
   test('the site decides the intake URL when no url is given', () => {

@@ -55,7 +55,9 @@ function ingestPayloads(count: number): string[] {
     JSON.stringify({
       series: Array.from({ length: SERIES }, (_, s) => ({
         ...seriesName(s),
-        points: Array.from({ length: perSeries }, (_, p) => [NOW + (k * perSeries + p) * 1000, Math.round((100 + 50 * Math.sin(p + s) + Math.random() * 10) * 1000) / 1000]),
+        // All at the server's (frozen) now: replayed batches are then accepted every time (equal
+        // timestamps, last wins) instead of being refused as out of order or ahead of the clock.
+        points: Array.from({ length: perSeries }, (_, p) => [NOW, Math.round((100 + 50 * Math.sin(p + s + k) + Math.random() * 10) * 1000) / 1000]),
       })),
     }),
   );

@@ -2,7 +2,6 @@
  * Wiring: from a validated config to a running agent (state, loop, HTTP server). The only place that
  * knows every room; everything it builds can also be built alone in a test.
  */
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfigFile, type LoadedConfig } from './config/load';
 import { configWarnings } from './config/schema';
@@ -16,7 +15,9 @@ import type { ForecasterFactory } from './forecast/forecaster';
 import { createForecaster } from './forecast/seasonal-calendar-forecaster';
 import { ControlLoop } from './loop';
 import { createAgentMetrics, type AgentMetrics } from './metrics/agent-metrics';
+import { collectProcessMetrics } from './metrics/process-metrics';
 import { createApp } from './api/app';
+import { listen, type BoundServer } from './api/listen';
 import { createApiRouter } from './api/router';
 import { parseEnvTokens, TOKENS_ENV, type TokenEntry } from './api/auth';
 import type { AuditHook } from './api/audit';
@@ -71,7 +72,7 @@ export class Agent {
   readonly logger: Logger;
   /** Scaler, leader election, override persistence and Events, when kubernetes.connection is not "none". */
   readonly actuator: KubernetesActuator | null;
-  private server: Server | null = null;
+  private bound: BoundServer | null = null;
   private readonly clock: Clock;
   /** Accepted API tokens: config digests plus WEDSYNC_API_TOKENS (hashed here; plain tokens are not kept). */
   private readonly apiTokens: TokenEntry[];
@@ -93,6 +94,7 @@ export class Agent {
       indexCalendar({ weddings: [] }, config.wedding),
     );
     this.metrics = createAgentMetrics(this.state);
+    collectProcessMetrics(this.metrics.registry);
     this.sources = buildSources(config.sources, { calendar: () => this.state.calendar });
     const registry = this.metrics.registry;
     const kube = !opts.scaler && (config.kubernetes.connection !== 'none' || opts.kubeApi !== undefined);
@@ -138,9 +140,26 @@ export class Agent {
     return this.sinks.health();
   }
 
-  /** Starts the loop and the HTTP server; resolves with the bound address. */
+  /**
+   * Binds the HTTP server, then starts the rest; resolves with the bound address. A port that cannot be
+   * bound rejects with a ListenError (naming host:port) before leader election or any tick.
+   */
   async start(): Promise<AddressInfo> {
     const { host, port } = this.loaded.config.agent.listen;
+    this.bound = await listen(host, port);
+    try {
+      await this.startBehind(this.bound);
+    } catch (err) {
+      await this.bound.close();
+      throw err;
+    }
+    const addr = this.bound.address;
+    this.logger.info({ host: addr.address, port: addr.port, mode: this.state.info.mode, targets: this.state.targets.size }, 'agent started');
+    for (const w of configWarnings(this.loaded.config)) this.logger.warn({ key: w.path }, `config: ${w.path} ${w.message}`);
+    return addr;
+  }
+
+  private async startBehind(bound: BoundServer): Promise<void> {
     const api = createApiRouter({
       state: this.state,
       config: this.loaded.config.api,
@@ -157,22 +176,15 @@ export class Agent {
       logger: this.logger,
     });
     const app = createApp({ state: this.state, registry: this.metrics.registry, api, stalled: () => this.loop.stallReason() });
-    // Connect, take part in the election and load persisted overrides before serving or ticking.
+    // Connect, take part in the election and load persisted overrides before serving (503 until then) or ticking.
     await this.actuator?.start();
-    this.server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(port, host, () => resolve(s));
-      s.once('error', reject);
-    });
+    bound.serve(app);
     // Backfilled history is best judged with its weddings in view, but a hanging calendar URL must not
     // hold the start: wait a few seconds for the first refresh, then go on (it lands when it lands).
     await Promise.race([this.calendar.refresh(this.clock()), delay(CALENDAR_START_WAIT_MS)]);
     await backfillHistory({ config: this.loaded.config, sources: this.sources, clock: this.clock, logger: this.logger, seed: (id, points) => this.loop.seed(id, points) });
     this.loop.start();
     this.calendar.start();
-    const addr = this.server.address() as AddressInfo;
-    this.logger.info({ host: addr.address, port: addr.port, mode: this.state.info.mode, targets: this.state.targets.size }, 'agent started');
-    for (const w of configWarnings(this.loaded.config)) this.logger.warn({ key: w.path }, `config: ${w.path} ${w.message}`);
-    return addr;
   }
 
   /** Stops ticking, finishes the tick in flight, closes the server. Idempotent; bounded by `deadlineMs`. */
@@ -186,11 +198,7 @@ export class Agent {
       // Sinks flush what the last tick queued, within what is left of the deadline (at least 1 s).
       await this.sinks.shutdown(Math.max(1000, deadlineMs - (Date.now() - started) - 500));
       await Promise.all(Object.values(this.sources).map((s) => s.close?.() ?? Promise.resolve()));
-      if (this.server) {
-        const server = this.server;
-        server.closeAllConnections?.();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      }
+      await this.bound?.close();
       this.logger.info('agent stopped');
     })();
     return this.stopping;

@@ -1,7 +1,8 @@
 /**
- * Slows token guessing: an address that fails authentication `limit` times within a minute is refused
- * (429) until its minute is over, whatever it presents. Only failures are counted, so callers with
- * good tokens pay nothing; the table is bounded (oldest windows are forgotten first).
+ * Bounds bad-token traffic: an address that fails authentication `limit` times within a minute has its
+ * further failures answered 429 until its minute is over. It is consulted only for tokens that did not
+ * match (auth.ts), so a valid token is never refused here; the table is bounded (oldest windows are
+ * forgotten first).
  */
 import type { Clock } from '../util/clock';
 

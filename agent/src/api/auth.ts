@@ -90,10 +90,18 @@ export class TokenAuthenticator {
 
   /**
    * 401 without a valid token; the principal goes to `res.locals.principal`. With a limiter, an
-   * address that keeps failing gets 429 before its token is even looked at.
+   * address that keeps failing gets 429 for its *bad* tokens only: a valid token is always accepted,
+   * so one stale dashboard behind a shared proxy address cannot lock every operator out. Guessing is
+   * stopped by the tokens themselves (≥ 16 random characters); the limiter bounds the cost and noise.
    */
   middleware(failures?: AuthFailureLimiter): RequestHandler {
     return (req, res, next) => {
+      const p = this.authenticate(req.headers.authorization);
+      if (p) {
+        res.locals.principal = p;
+        next();
+        return;
+      }
       const address = req.socket.remoteAddress ?? 'unknown';
       const wait = failures?.blockedFor(address) ?? null;
       if (wait !== null) {
@@ -101,15 +109,9 @@ export class TokenAuthenticator {
         sendError(res, 429, 'too many failed authentications from this address; retry later');
         return;
       }
-      const p = this.authenticate(req.headers.authorization);
-      if (!p) {
-        failures?.recordFailure(address);
-        res.set('WWW-Authenticate', 'Bearer realm="wedsync"');
-        sendError(res, 401, 'missing or invalid bearer token');
-        return;
-      }
-      res.locals.principal = p;
-      next();
+      failures?.recordFailure(address);
+      res.set('WWW-Authenticate', 'Bearer realm="wedsync"');
+      sendError(res, 401, 'missing or invalid bearer token');
     };
   }
 }

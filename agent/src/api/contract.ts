@@ -150,12 +150,26 @@ export interface CalendarDto {
   to: string;
   windows: CalendarWindowDto[];
 }
+/**
+ * Why ingested samples were not stored: `unwatched` no target reads the series; `future` timestamp
+ * beyond the push source's allowed clock skew; `out_of_order` older than the series' latest point;
+ * `negative` a negative load; `non_finite` not a finite number; `series_limit` the source holds too
+ * many series.
+ */
+export interface IngestRejections {
+  unwatched: number;
+  future: number;
+  out_of_order: number;
+  negative: number;
+  non_finite: number;
+  series_limit: number;
+}
 /** POST /ingest answer. */
 export interface IngestResultDto {
   /** Samples stored. */
   accepted: number;
-  /** Samples of series no target watches (not stored). */
-  ignored: number;
+  /** Samples not stored, by reason (every reason is present, 0 when none). */
+  rejected: IngestRejections;
   series: number;
 }
 /** POST /reload answer: what was applied live and what changed but needs a restart. */

@@ -1,13 +1,15 @@
 import request from 'supertest';
 import http from 'node:http';
+import net from 'node:net';
 import { startTestApi, snapshot, NOW, type TestApi } from './__fixtures__/harness';
 import { ingestResultSchema } from './schemas';
 import type { Role } from '../config/schema';
 import type { ApiConfig } from '../config/schema';
+import type { ServerTimeouts } from './listen';
 
 let api: TestApi;
-const start = async (cfg: Partial<ApiConfig> = {}) => {
-  api = await startTestApi(cfg);
+const start = async (cfg: Partial<ApiConfig> = {}, timeouts?: Partial<ServerTimeouts>) => {
+  api = await startTestApi(cfg, { timeouts });
 };
 afterEach(() => api.close());
 
@@ -15,14 +17,15 @@ const ingest = (body: unknown, role: Role | null = 'operator') => {
   const r = request(api.base).post('/api/v1/ingest');
   return (role ? r.set(api.auth(role)) : r).send(body as object);
 };
-const points = (n: number, from = NOW) => Array.from({ length: n }, (_, i) => [from + i * 1000, i] as [number, number]);
+// n points, one a second, the last at `until` (a client's recent history).
+const points = (n: number, until = NOW) => Array.from({ length: n }, (_, i) => [until - (n - 1 - i) * 1000, i] as [number, number]);
 
 describe('POST /ingest', () => {
   beforeEach(() => start());
 
   it('feeds watched series into the push source; the targets read the latest point', async () => {
     const res = await ingest({ series: [{ name: 'api_rps', points: [[NOW - 2000, 10], [NOW, 42], [NOW - 1000, 20]] }] }).expect(200);
-    expect(ingestResultSchema.parse(res.body)).toEqual({ accepted: 3, ignored: 0, series: 1 });
+    expect(ingestResultSchema.parse(res.body)).toEqual({ accepted: 3, rejected: { unwatched: 0, future: 0, out_of_order: 0, negative: 0, non_finite: 0, series_limit: 0 }, series: 1 });
     const target = api.state.targets.get('api')!.config;
     expect(await api.push.read(target, NOW)).toEqual({ ok: true, value: 42, atMs: NOW });
     expect(await api.registry.getSingleMetricAsString('wedsync_agent_ingested_samples_total')).toMatch(/ 3$/m);
@@ -35,9 +38,9 @@ describe('POST /ingest', () => {
 
   it('ignores (and counts) series no target watches, storing nothing', async () => {
     const res = await ingest({ series: [{ name: 'random_series', points: points(5) }, { name: 'api_rps', labels: { env: 'dev' }, points: points(2) }] }).expect(200);
-    expect(res.body).toEqual({ accepted: 0, ignored: 7, series: 2 });
+    expect(res.body).toMatchObject({ accepted: 0, rejected: { unwatched: 7 }, series: 2 });
     expect(api.push.seriesCount).toBe(0);
-    expect(await api.registry.getSingleMetricAsString('wedsync_agent_ingest_rejected_samples_total')).toMatch(/reason="unwatched"} 7/);
+    expect(await api.registry.getSingleMetricAsString('wedsync_agent_ingest_points_rejected_total')).toMatch(/reason="unwatched"} 7/);
   });
 
   it.each([
@@ -91,7 +94,7 @@ describe('POST /ingest bounds', () => {
     await ingest({ series: [{ name: 'api_rps', points: points(800) }] }).expect(200);
     const res = await ingest({ series: [{ name: 'api_rps', points: points(800) }] }).expect(429);
     expect(res.headers['retry-after']).toBe('1');
-    expect(await api.registry.getSingleMetricAsString('wedsync_agent_ingest_rejected_samples_total')).toMatch(/reason="saturated"} 800/);
+    expect(await api.registry.getSingleMetricAsString('wedsync_agent_ingest_points_rejected_total')).toMatch(/reason="saturated"} 800/);
     api.clock.advance(1000);
     await ingest({ series: [{ name: 'api_rps', points: points(800) }] }).expect(200);
   });
@@ -111,5 +114,44 @@ describe('POST /ingest bounds', () => {
     held.destroy();
     for (let i = 0; i < 100 && res.status !== 200; i++) res = await ingest({ series: [] });
     expect(res.status).toBe(200);
+  });
+
+  it('slow-loris clients (headers or body a byte at a time) are cut off, so a normal ingest still answers 2xx (raw sockets on 127.0.0.1)', async () => {
+    // Short timeouts so the test takes ~1 s; the agent's own are 10 s for headers, 15 s for a request.
+    await start({ ingestMaxConcurrent: 8 }, { requestTimeoutMs: 600, headersTimeoutMs: 400, checkIntervalMs: 100 });
+    const url = new URL(api.base);
+    const head = `POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: ${api.auth('operator').Authorization}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n`;
+    const closed: boolean[] = [];
+    const drips = Array.from({ length: 16 }, (_, i) => {
+      const sock = net.connect(Number(url.port), url.hostname);
+      sock.on('error', () => undefined);
+      sock.on('close', () => (closed[i] = true));
+      // Half send all headers and then a body byte by byte (each holds an ingest slot); half send headers byte by byte.
+      const text = i < 8 ? head + '{"series":[' : head;
+      let at = i < 8 ? text.length : 0;
+      if (at) sock.write(text);
+      const timer = setInterval(() => sock.writable && sock.write(at < text.length ? text[at++] : ' '), 50);
+      return { sock, timer };
+    });
+    try {
+      // Let the body drips take every slot first.
+      await new Promise((r) => setTimeout(r, 150));
+      let res = await ingest({ series: [{ name: 'api_rps', points: points(3) }] });
+      const deadline = Date.now() + 5000;
+      while (res.status === 429 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        res = await ingest({ series: [{ name: 'api_rps', points: points(3) }] });
+      }
+      expect(res.status).toBe(200);
+      expect(res.body.accepted).toBe(3);
+      // The server cuts each slow client at its own timeout; the closes reach us in their own time.
+      for (let i = 0; i < 40 && closed.filter(Boolean).length < 16; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(closed.filter(Boolean).length).toBe(16);
+    } finally {
+      for (const d of drips) {
+        clearInterval(d.timer);
+        d.sock.destroy();
+      }
+    }
   });
 });

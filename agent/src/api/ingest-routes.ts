@@ -1,10 +1,13 @@
 /**
  * POST /ingest: samples pushed by clients into the agent's push sources. Only series a target watches
  * (its `load.query`, written as `name{label="v",…}` with labels sorted) are stored — the rest are
- * counted as ignored — so a client cannot grow the agent's memory with series nobody reads.
+ * counted as `unwatched` — so a client cannot grow the agent's memory with series nobody reads. The
+ * answer counts every point: accepted, or rejected by reason (the push source's rules for future,
+ * out-of-order and negative points; see push-source.ts), and so does
+ * `wedsync_agent_ingest_points_rejected_total{reason}`.
  */
 import type { Router } from 'express';
-import { seriesKey, PushSource } from '../sources/push-source';
+import { emptyRejections, seriesKey, PushSource, type PushIngestResult } from '../sources/push-source';
 import type { LoadSource } from '../sources/source';
 import { requireRole } from './auth';
 import { HttpError, badRequest } from './errors';
@@ -67,23 +70,28 @@ export function registerIngestRoutes(r: Router, ctx: RouteContext, sources: Reco
         metrics.ingestRejected.inc({ reason: 'saturated' }, samples);
         throw new HttpError(429, `ingest is saturated (over ${config.ingestSamplesPerSecond} samples/s); retry in ${wait} s`, undefined, { 'Retry-After': String(wait) });
       }
+      const now = clock();
       let accepted = 0;
-      let ignored = 0;
+      const rejected = { ...emptyRejections(), unwatched: 0 };
       for (const s of series) {
         const labels = s.labels ?? {};
         const targets = watched.get(seriesKey(s.name, labels));
         if (!targets) {
-          ignored += s.points.length;
+          rejected.unwatched += s.points.length;
           continue;
         }
-        let stored = 0;
-        for (const src of targets) stored = Math.max(stored, src.ingest(s.name, labels, s.points));
-        accepted += stored;
-        ignored += s.points.length - stored;
+        // Sources watching the same series saw the same points: report the one that stored most.
+        let best: PushIngestResult | null = null;
+        for (const src of targets) {
+          const r = src.ingest(s.name, labels, s.points, now);
+          if (!best || r.accepted > best.accepted) best = r;
+        }
+        accepted += best!.accepted;
+        for (const [reason, n] of Object.entries(best!.rejected)) rejected[reason as keyof typeof rejected] += n;
       }
       metrics.ingested.inc(accepted);
-      if (ignored) metrics.ingestRejected.inc({ reason: 'unwatched' }, ignored);
-      res.json({ accepted, ignored, series: series.length } satisfies IngestResultDto);
+      for (const [reason, n] of Object.entries(rejected)) if (n) metrics.ingestRejected.inc({ reason }, n);
+      res.json({ accepted, rejected, series: series.length } satisfies IngestResultDto);
     },
   );
 }

@@ -63,7 +63,7 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Push samples for series the targets watch; 429 with Retry-After when saturated',
     role: 'operator',
     body: S.ingestRequestSchema,
-    ok: { status: 200, schema: S.ingestResultSchema, description: 'samples stored and ignored' },
+    ok: { status: 200, schema: S.ingestResultSchema, description: 'samples stored, and those not stored by reason' },
     errors: [400, 413, 415],
   },
   {

@@ -175,6 +175,16 @@ export const reloadResultSchema = z.object({
 });
 export const ingestResultSchema = z.object({
   accepted: z.number().int().describe('samples stored'),
-  ignored: z.number().int().describe('samples of series no target watches (not stored)'),
+  rejected: z
+    .object({
+      unwatched: z.number().int().describe('series no target watches'),
+      future: z.number().int().describe('timestamp beyond the allowed clock skew'),
+      out_of_order: z.number().int().describe('older than the series\' latest point'),
+      negative: z.number().int().describe('negative load'),
+      non_finite: z.number().int().describe('not a finite number'),
+      series_limit: z.number().int().describe('the push source holds too many series'),
+    })
+    .strict()
+    .describe('samples not stored, by reason'),
   series: z.number().int(),
 });

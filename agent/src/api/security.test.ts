@@ -116,13 +116,20 @@ describe('request metrics', () => {
 });
 
 describe('failed authentications per address', () => {
-  it('429 with Retry-After once an address fails api.authFailuresPerMinute times, even with a good token; clears after the minute', async () => {
+  it('429 with Retry-After for bad tokens once an address fails api.authFailuresPerMinute times; clears after the minute', async () => {
     api = await startTestApi({ authFailuresPerMinute: 2 });
     await request(api.base).get('/api/v1/status').set('Authorization', 'Bearer guess-1-xxxxxxxxxxxxxxx').expect(401);
     await request(api.base).get('/api/v1/status').expect(401);
-    const res = await request(api.base).get('/api/v1/status').set(api.auth('viewer')).expect(429);
+    const res = await request(api.base).get('/api/v1/status').set('Authorization', 'Bearer guess-2-xxxxxxxxxxxxxxx').expect(429);
     expect(res.headers['retry-after']).toBe('60');
     api.clock.advance(60_000);
-    await request(api.base).get('/api/v1/status').set(api.auth('viewer')).expect(200);
+    await request(api.base).get('/api/v1/status').set('Authorization', 'Bearer guess-3-xxxxxxxxxxxxxxx').expect(401);
+  });
+
+  it('never locks out a valid token: 30 bad tokens from one address, then the admin token still gets 200', async () => {
+    api = await startTestApi(); // api.authFailuresPerMinute: 30 (the default)
+    for (let i = 0; i < 30; i++) await request(api.base).get('/api/v1/status').set('Authorization', `Bearer stale-dashboard-token-${i}`).expect(401);
+    await request(api.base).get('/api/v1/status').set('Authorization', 'Bearer stale-dashboard-token-x').expect(429);
+    await request(api.base).get('/api/v1/status').set(api.auth('admin')).expect(200);
   });
 });

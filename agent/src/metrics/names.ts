@@ -73,7 +73,7 @@ export const METRIC = {
   apiRequestsTotal: 'wedsync_agent_api_requests_total',
   apiRequestDurationSeconds: 'wedsync_agent_api_request_duration_seconds',
   ingestedSamplesTotal: 'wedsync_agent_ingested_samples_total',
-  ingestRejectedSamplesTotal: 'wedsync_agent_ingest_rejected_samples_total',
+  ingestPointsRejectedTotal: 'wedsync_agent_ingest_points_rejected_total',
   auditEventsTotal: 'wedsync_agent_audit_events_total',
 } as const;
 

@@ -56,7 +56,7 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
   await agent.calendar.refresh(trace.startMs);
   for (let k = 0; k < trace.demand.length; k++) {
     clock.nowMs = trace.startMs + k * trace.stepMs;
-    if (!opts.missing?.(k)) source.ingest(REPLAY_SERIES, {}, [[clock.nowMs, trace.demand[k]]]);
+    if (!opts.missing?.(k)) source.ingest(REPLAY_SERIES, {}, [[clock.nowMs, trace.demand[k]]], clock.nowMs);
     await agent.loop.tick();
     const w = await scaler.read(target);
     replicas[k] = w.replicas;

@@ -1,6 +1,15 @@
 /**
  * Load pushed to the agent (POST /api/v1/ingest) instead of scraped. Keeps the latest point per series
  * (name plus sorted labels), a bounded map; a target reads the series named by its `load.query`.
+ *
+ * No point may take a series over. The rules, checked against the receive time `nowMs`:
+ * - a value must be finite and ≥ 0 (load is a rate or a count) — else `non_finite` / `negative`;
+ * - a timestamp more than `maxClockSkewSeconds` ahead is refused (`future`); one within the skew is
+ *   stored as received *now*, so a fast client clock can neither freeze the series (later points must
+ *   only beat the receive time) nor keep a reading looking fresh after its sender has gone quiet;
+ * - a point older than what the series held before this batch is refused (`out_of_order`); a batch
+ *   itself may come in any order, and its newest point becomes the reading;
+ * - equal timestamps: the last one received wins (a resend corrects a value).
  */
 import type { TargetConfig } from '../config/schema';
 import type { LoadReading, LoadSource } from './source';
@@ -8,7 +17,14 @@ import { z } from 'zod';
 import { positiveSeconds } from '../config/common';
 
 /** This source's config (an entry of `sources`), composed by sources/registry.ts. */
-export const pushSourceConfig = z.object({ type: z.literal('push'), staleAfterSeconds: positiveSeconds.default(120) }).strict();
+export const pushSourceConfig = z
+  .object({
+    type: z.literal('push'),
+    staleAfterSeconds: positiveSeconds.default(120),
+    /** How far ahead of the agent's clock a point may be stamped (clock skew); further is refused as `future`. */
+    maxClockSkewSeconds: z.number().min(0).default(60),
+  })
+  .strict();
 export type PushSourceConfig = z.infer<typeof pushSourceConfig>;
 
 export function seriesKey(name: string, labels: Record<string, string> = {}): string {
@@ -16,24 +32,70 @@ export function seriesKey(name: string, labels: Record<string, string> = {}): st
   return keys.length ? `${name}{${keys.map((k) => `${k}="${labels[k]}"`).join(',')}}` : name;
 }
 
+/** Why a pushed point was not stored; the ingest answer and `wedsync_agent_ingest_points_rejected_total` use these. */
+export const PUSH_REJECT_REASONS = ['future', 'out_of_order', 'negative', 'non_finite', 'series_limit'] as const;
+export type PushRejectReason = (typeof PUSH_REJECT_REASONS)[number];
+
+export interface PushIngestResult {
+  accepted: number;
+  rejected: Record<PushRejectReason, number>;
+}
+
+export interface PushSourceOptions {
+  /** Series kept at most; points of further series are refused (`series_limit`). */
+  maxSeries?: number;
+  /** How far ahead of the agent's clock a point's timestamp may be (sender clock skew). */
+  maxClockSkewSeconds?: number;
+}
+
+export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 60;
+
+export function emptyRejections(): Record<PushRejectReason, number> {
+  return { future: 0, out_of_order: 0, negative: 0, non_finite: 0, series_limit: 0 };
+}
+
 export class PushSource implements LoadSource {
   readonly type = 'push';
   private readonly latest = new Map<string, { tMs: number; value: number }>();
+  private readonly maxSeries: number;
+  private readonly maxSkewMs: number;
 
-  constructor(private readonly maxSeries = 100_000) {}
+  constructor(opts: PushSourceOptions = {}) {
+    this.maxSeries = opts.maxSeries ?? 100_000;
+    this.maxSkewMs = (opts.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS) * 1000;
+  }
 
-  /** Stores points (any order); returns how many were accepted. Older points than the latest are kept out. */
-  ingest(name: string, labels: Record<string, string>, points: ReadonlyArray<readonly [number, number]>): number {
+  /** Stores the newest acceptable point of `points`, received at `nowMs`; says what happened to each point. */
+  ingest(name: string, labels: Record<string, string>, points: ReadonlyArray<readonly [number, number]>, nowMs: number): PushIngestResult {
+    const rejected = emptyRejections();
     const key = seriesKey(name, labels);
-    let cur = this.latest.get(key);
-    if (!cur && this.latest.size >= this.maxSeries) return 0;
-    let accepted = 0;
-    for (const [tMs, value] of points) {
-      accepted++;
-      if (!cur || tMs >= cur.tMs) cur = { tMs, value };
+    const before = this.latest.get(key);
+    if (!before && this.latest.size >= this.maxSeries) {
+      rejected.series_limit = points.length;
+      return { accepted: 0, rejected };
     }
-    if (cur) this.latest.set(key, cur);
-    return accepted;
+    let accepted = 0;
+    let next = before;
+    for (const [tMs, value] of points) {
+      const reason = this.refusal(tMs, value, before, nowMs);
+      if (reason) {
+        rejected[reason]++;
+        continue;
+      }
+      accepted++;
+      const at = Math.min(tMs, nowMs);
+      if (!next || at >= next.tMs) next = { tMs: at, value };
+    }
+    if (next) this.latest.set(key, next);
+    return { accepted, rejected };
+  }
+
+  private refusal(tMs: number, value: number, before: { tMs: number } | undefined, nowMs: number): PushRejectReason | null {
+    if (!Number.isFinite(value)) return 'non_finite';
+    if (value < 0) return 'negative';
+    if (tMs > nowMs + this.maxSkewMs) return 'future';
+    if (before && Math.min(tMs, nowMs) < before.tMs) return 'out_of_order';
+    return null;
   }
 
   get seriesCount(): number {

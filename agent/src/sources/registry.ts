@@ -21,7 +21,7 @@ type Builders = { [K in SourceConfig['type']]: (cfg: Extract<SourceConfig, { typ
 
 export const SOURCE_BUILDERS: Builders = {
   prometheus: (cfg) => new PrometheusSource({ url: cfg.url, timeoutSeconds: cfg.timeoutSeconds, bearerToken: cfg.bearerToken }),
-  push: () => new PushSource(),
+  push: (cfg) => new PushSource({ maxClockSkewSeconds: cfg.maxClockSkewSeconds }),
   simulator: (cfg, deps) => new SimulatorSource({ ...cfg, calendar: deps.calendar }),
 };
 

@@ -2,8 +2,6 @@
  * A real operator API on 127.0.0.1, port 0, over a hand-filled AgentState and a manual clock. No
  * Kubernetes and no loop: the API only reads and writes state, so that is all a test needs.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { configSchema, type AgentConfig, type ApiConfig } from '../../config/schema';
 import { indexCalendar } from '../../calendar/rules';
@@ -13,6 +11,7 @@ import { PushSource } from '../../sources/push-source';
 import { ManualClock } from '../../util/clock';
 import type { AuditEntry } from '../../state';
 import { createApp } from '../app';
+import { listen, SERVER_TIMEOUTS, type ServerTimeouts } from '../listen';
 import { createApiRouter } from '../router';
 import { parseEnvTokens, sha256Hex } from '../auth';
 import type { Role } from '../../config/schema';
@@ -100,7 +99,10 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(api: Partial<ApiConfig> = {}, opts: { targetCount?: number; reloadConfig?: () => AgentConfig } = {}): Promise<TestApi> {
+export async function startTestApi(
+  api: Partial<ApiConfig> = {},
+  opts: { targetCount?: number; reloadConfig?: () => AgentConfig; timeouts?: Partial<ServerTimeouts> } = {},
+): Promise<TestApi> {
   const config = testConfig(api, opts.targetCount);
   const clock = new ManualClock(NOW);
   const state = new AgentState(
@@ -128,10 +130,9 @@ export async function startTestApi(api: Partial<ApiConfig> = {}, opts: { targetC
     clock: clock.now,
   });
   const app = createApp({ state, registry, api: router });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
+  const bound = await listen('127.0.0.1', 0, { ...SERVER_TIMEOUTS, ...opts.timeouts });
+  bound.serve(app);
+  const { port } = bound.address;
   return {
     base: `http://127.0.0.1:${port}`,
     state,
@@ -141,11 +142,7 @@ export async function startTestApi(api: Partial<ApiConfig> = {}, opts: { targetC
     audits,
     config,
     auth: (role) => ({ Authorization: `Bearer ${TOKENS[role]}` }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => bound.close(),
   };
 }
 

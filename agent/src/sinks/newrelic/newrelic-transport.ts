@@ -14,13 +14,9 @@
  *     so the real request is tested against a local capture server.
  * The agent is not a web app needing APM tracing, so the Metric API wins on every count.
  */
-import { gzip } from 'node:zlib';
-import { promisify } from 'node:util';
 import type { Sample, SendOutcome, Transport } from '../sink';
-import { httpFailure } from '../retry';
+import { postJson } from '../json-post';
 import { toNewRelicPayload } from './newrelic-payload';
-
-const gzipAsync = promisify(gzip);
 
 export interface NewRelicTransportOptions {
   /** License (ingest) key; sent only in the Api-Key header. */
@@ -37,20 +33,7 @@ export class NewRelicTransport implements Transport<Sample> {
     this.endpoint = `${opts.url.replace(/\/+$/, '')}/metric/v1`;
   }
 
-  async send(batch: Sample[], signal: AbortSignal): Promise<SendOutcome> {
-    const body = await gzipAsync(JSON.stringify(toNewRelicPayload(batch, this.opts.attributes)));
-    try {
-      const res = await fetch(this.endpoint, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Api-Key': this.opts.licenseKey },
-        body,
-        signal,
-      });
-      const text = await res.text().catch(() => '');
-      if (res.status >= 200 && res.status < 300) return { ok: true };
-      return httpFailure(res.status, res.headers.get('retry-after'), Date.now(), text);
-    } catch (err) {
-      return { ok: false, retryable: true, error: err instanceof Error ? err.message : String(err) };
-    }
+  send(batch: Sample[], signal: AbortSignal): Promise<SendOutcome> {
+    return postJson({ url: this.endpoint, headers: { 'Api-Key': this.opts.licenseKey }, payload: toNewRelicPayload(batch, this.opts.attributes), gzip: true, signal });
   }
 }
