@@ -175,6 +175,10 @@ export const policySchema = z
     surgeSlopeWindowSeconds: z.number().positive().default(60),
     /** Upper bound on the growth the surge rule extrapolates over one start-up (× the load now). */
     surgeMaxGrowth: z.number().min(1).default(4),
+    /** Burst headroom: the quantile of recent rises within one start-up kept as room (0 turns the rule off). */
+    burstQuantile: z.number().min(0).lt(1).default(0.98),
+    /** How long a rise counts in burst headroom's history (its weight decays with this time constant). */
+    burstMemorySeconds: z.number().positive().default(86400),
   })
   .strict();
 

@@ -2,6 +2,7 @@
 import { indexCalendar } from '../calendar/rules';
 import type { Wedding } from '../calendar/model';
 import { policySchema, targetSchema, weddingRulesSchema, type PlanPolicy, type TargetConfig } from '../config/schema';
+import { BURST_BIN_EDGES } from './burst-headroom';
 import { planReplicas } from './plan-replicas';
 import { EMPTY_MEMORY, type Override, type PlanInput, type PlanMemory } from './types';
 
@@ -50,6 +51,9 @@ function plan(p: {
   };
   return planReplicas(input, policySchema.parse(p.policy ?? {}), now);
 }
+
+/** Burst history whose every recorded rise within one start-up is `pods` pods' worth (a bin edge). */
+const burstHistory = (pods: number): PlanMemory['burst'] => ({ pending: [], weights: BURST_BIN_EDGES.map((e) => (e === pods ? 600 : 0)), atMs: JAN_WED - MIN });
 
 const override = (o: Partial<Override>): Override => ({ id: 'o1', targetId: 'web', type: 'pin', untilMs: JAN_WED + 60 * MIN, untilWeddingEnds: false, reason: 'launch', author: 'ops', createdAtMs: JAN_WED - MIN, ...o });
 
@@ -238,6 +242,36 @@ const rows: Row[] = [
     name: 'surge: once the rise has passed it lets go and capacity comes back down',
     args: { current: 23, observed: 190, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 200 }], surge: { sinceMs: JAN_WED - 2 * MIN, peakExpected: 800 }, recommendations: [{ tMs: JAN_WED - MIN, replicas: 6 }] }, policy: { maxScaleDownRatio: 1 } },
     desired: 6,
+  },
+  {
+    // 350 rps = 7 pods at full capacity; recent rises of up to 4 pods within one start-up (98th percentile ≈ 3.99).
+    name: 'burst headroom: room at full capacity for the load now plus the recent high-quantile rise within one start-up',
+    args: { current: 10, observed: 350, memory: { burst: burstHistory(4) } },
+    desired: 11,
+    rule: 'burst-headroom',
+  },
+  {
+    name: 'burst headroom: where the series rises little within a start-up, the target utilisation’s headroom covers it (no extra pods)',
+    args: { current: 10, observed: 350, memory: { burst: burstHistory(0.5) } },
+    desired: 10,
+  },
+  {
+    name: 'burst headroom: the room is in pods, not a multiple of the load (the same 4 pods at a quiet hour)',
+    args: { current: 2, observed: 20, memory: { burst: burstHistory(4) } },
+    desired: 5,
+    rule: 'burst-headroom',
+  },
+  { name: 'burst headroom: burstQuantile 0 turns it off', args: { current: 10, observed: 350, memory: { burst: burstHistory(4) }, policy: { burstQuantile: 0 } }, desired: 10 },
+  {
+    name: 'burst headroom is not a recommendation for stabilisation: when the history calms, the room goes at once',
+    args: { current: 12, observed: 350, memory: { burst: burstHistory(0.5), recommendations: [{ tMs: JAN_WED - MIN, replicas: 10 }], lastTickMs: JAN_WED - MIN } },
+    desired: 10,
+  },
+  {
+    name: 'burst headroom: missing load learns nothing and the fail-safe holds',
+    args: { current: 11, observed: null, memory: { burst: burstHistory(4), lastGood: 11 } },
+    desired: 11,
+    holding: true,
   },
   {
     name: 'fail-safe: missing load holds the last good decision',

@@ -6,7 +6,8 @@
  *      announced steps → the highest; or, on missing/stale load, the fail-safe hold
  *   2. calendar floors: peak-season pre-scale, reserved headroom for wedding-critical targets
  *   3. unannounced surge: extrapolate a detected rise one start-up ahead (kept out of stabilisation,
- *      so capacity comes back down as soon as the rise has passed)
+ *      so capacity comes back down as soon as the rise has passed); burst headroom: room for the rise
+ *      the series has recently made within one start-up (also kept out of stabilisation)
  *   4. scale-down stabilisation, then the gradual post-wedding ramp-down, then the step limits
  *   5. no scale-down: Saturday protection, freeze override, fail-safe; floor override
  *   6. min/max bounds; a pin override last
@@ -15,11 +16,12 @@ import type { PlanPolicy } from '../config/schema';
 import { expectedWeddingLoad, liveWeddings } from '../calendar/rules';
 import { Draft } from './draft';
 import { holdOnMissingData, neverScaleDownWhileHolding } from './fail-safe';
+import { burstHeadroomReplicas, learnBursts, type BurstState } from './burst-headroom';
 import { applyBounds, applyStabilisation, applyStepLimits, windowRecommendations } from './limits';
 import { activeOverrides, applyFreezeAndFloor, applyPin } from './overrides';
 import { calendarStepReplicas, predictiveReplicas } from './predictive';
 import { applyPostWeddingRampdown, applySaturdayProtection } from './protections';
-import { reactiveReplicas } from './reactive';
+import { reactiveReplicas, type RuleAnswer } from './reactive';
 import { forecastFor, forecastSoon, rememberLoad, surgeReplicas, type SurgeOutcome } from './surge';
 import type { Decision, PlanInput, PlanResult } from './types';
 import { applyPeakSeasonFloor, applyWeddingHeadroom, calendarFloor } from './wedding-floors';
@@ -37,6 +39,8 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   let draft: Draft;
   let recentLoad = memory.recentLoad ?? [];
   let surge: SurgeOutcome = { answer: null, state: null };
+  let burst: BurstState | null = memory.burst ?? null;
+  let burstAnswer: RuleAnswer | null = null;
   // What the load seen this tick needs (0 when blind): the demand Saturday protection keeps capacity for.
   let observedNeed = 0;
   if (holding) {
@@ -55,6 +59,8 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
     const step = calendarStepReplicas(target, observed, (t) => expectedWeddingLoad(calendar, t, target.timezones), nowMs, leadMs, policy.predictiveWindowSeconds * 1000, 60_000, policy.calendarStepScale);
     if (step && step.replicas > draft.desired) draft.set('calendar-step', step.replicas, step.detail);
     recentLoad = rememberLoad(recentLoad, { tMs: nowMs, value: observed }, policy.surgeSlopeWindowSeconds * 1000);
+    burst = learnBursts(burst, { tMs: nowMs, value: observed }, target.capacityPerPod, leadMs, policy.burstMemorySeconds * 1000);
+    burstAnswer = burstHeadroomReplicas(target, policy, burst, observed);
     surge = surgeReplicas(target, policy, memory.surge ?? null, recentLoad, input.anomaly, forecastFor(memory.forecastSoon, nowMs), nowMs, leadMs);
   }
 
@@ -66,6 +72,7 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   // 3. Surge (not a recommendation for stabilisation: it must be free to fall once the rise has passed).
   if (surge.answer && surge.answer.replicas > draft.desired) draft.set('surge', surge.answer.replicas, surge.answer.detail);
   else if (surge.answer) draft.note('surge', surge.answer.replicas, surge.answer.detail);
+  if (burstAnswer && burstAnswer.replicas > draft.desired) draft.set('burst-headroom', burstAnswer.replicas, burstAnswer.detail);
 
   // 4. Stabilisation, ramp-down, step limits.
   const recommendations = holding ? memory.recommendations : windowRecommendations(memory.recommendations, nowMs, recommendation, policy.scaleDownStabilizationSeconds);
@@ -103,6 +110,7 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
       protectedReplicas: protectedNow ? draft.desired : (memory.protectedReplicas ?? null),
       recentLoad,
       surge: surge.state,
+      burst,
       lastTickMs: nowMs,
       protectedPeak,
       forecastSoon: forecastSoon(input.forecast, nowMs),
