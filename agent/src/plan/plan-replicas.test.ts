@@ -112,18 +112,37 @@ const rows: Row[] = [
     rule: 'peak-season',
   },
   {
-    name: 'Saturday protection: no scale-down while a Saturday wedding is live, deploy freeze set',
-    args: { now: SAT_LONDON, current: 30, observed: 40, weddings: [wedding({})], policy: { peakSeasonPreScale: 0 } },
+    name: 'Saturday protection: never below the window’s peak need while a Saturday wedding is live, deploy freeze set',
+    args: { now: SAT_LONDON, current: 30, observed: 40, weddings: [wedding({})], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0 } },
     desired: 30,
     rule: 'saturday-protection',
     protections: ['saturday'],
     deployFreeze: true,
   },
   {
-    name: 'Saturday protection (default hold: all) keeps even a surge overshoot demand never confirmed',
-    args: { now: SAT_LONDON, current: 60, observed: 40, weddings: [wedding({})], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1 } },
+    name: 'Saturday protection with saturdayHold: all keeps even a surge overshoot demand never confirmed (no scale-down at all)',
+    args: { now: SAT_LONDON, current: 60, observed: 40, weddings: [wedding({})], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1, saturdayHold: 'all' } },
     desired: 60,
     rule: 'saturday-protection',
+    deployFreeze: true,
+  },
+  {
+    name: 'Saturday protection (default hold: peak) keeps the window’s peak need, not what a passing surge or burst headroom added',
+    args: { now: SAT_LONDON, current: 60, observed: 40, weddings: [wedding({})], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1 } },
+    desired: 30,
+    rule: 'saturday-protection',
+    deployFreeze: true,
+  },
+  {
+    name: 'Saturday protection (peak): the window’s peak rises with what the load needs (700 rps = 20 pods), and is kept',
+    args: { now: SAT_LONDON, current: 60, observed: 700, weddings: [wedding({})], memory: { protectedPeak: 12 }, policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1 } },
+    desired: 20,
+    deployFreeze: true,
+  },
+  {
+    name: 'Saturday protection (peak): a window opens on what is needed then, not on room a surge left running',
+    args: { now: SAT_LONDON, current: 60, observed: 40, weddings: [wedding({})], policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1 } },
+    desired: 2,
     deployFreeze: true,
   },
   {
@@ -135,7 +154,7 @@ const rows: Row[] = [
   },
   {
     name: 'Saturday protection, time zone: Saturday in Kolkata while still Friday in New York',
-    args: { now: Date.parse('2027-06-05T03:00:00Z'), current: 30, observed: 40, weddings: [wedding({ start: '2027-06-05T08:00:00+05:30', timezone: 'Asia/Kolkata' })], policy: { peakSeasonPreScale: 0 } },
+    args: { now: Date.parse('2027-06-05T03:00:00Z'), current: 30, observed: 40, weddings: [wedding({ start: '2027-06-05T08:00:00+05:30', timezone: 'Asia/Kolkata' })], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0 } },
     desired: 30,
     deployFreeze: true,
   },
@@ -147,7 +166,7 @@ const rows: Row[] = [
   },
   {
     name: 'Saturday protection, DST: a Saturday reception running past the New York fall-back stays protected',
-    args: { now: Date.parse('2027-11-07T06:30:00Z'), current: 30, observed: 40, weddings: [wedding({ start: '2027-11-06T20:00:00-04:00', timezone: 'America/New_York' })], policy: { peakSeasonPreScale: 0 } },
+    args: { now: Date.parse('2027-11-07T06:30:00Z'), current: 30, observed: 40, weddings: [wedding({ start: '2027-11-06T20:00:00-04:00', timezone: 'America/New_York' })], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0 } },
     desired: 30,
     deployFreeze: true,
   },
@@ -272,6 +291,17 @@ const rows: Row[] = [
     args: { current: 11, observed: null, memory: { burst: burstHistory(4), lastGood: 11 } },
     desired: 11,
     holding: true,
+  },
+  {
+    name: 'rising hold: no scale-down while the load rises beyond the tolerance (a surge’s extra pods are kept through the rise)',
+    args: { current: 30, observed: 600, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 500 }] }, policy: { maxScaleDownRatio: 1 } },
+    desired: 30,
+    rule: 'rising-hold',
+  },
+  {
+    name: 'rising hold: a rise within the tolerance is noise, and capacity comes down as usual',
+    args: { current: 30, observed: 540, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 500 }] }, policy: { maxScaleDownRatio: 1 } },
+    desired: 16,
   },
   {
     name: 'fail-safe: missing load holds the last good decision',

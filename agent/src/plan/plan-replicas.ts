@@ -8,7 +8,8 @@
  *   3. unannounced surge: extrapolate a detected rise one start-up ahead (kept out of stabilisation,
  *      so capacity comes back down as soon as the rise has passed); burst headroom: room for the rise
  *      the series has recently made within one start-up (also kept out of stabilisation)
- *   4. scale-down stabilisation, then the gradual post-wedding ramp-down, then the step limits
+ *   4. scale-down stabilisation, then the gradual post-wedding ramp-down, then the step limits; no
+ *      scale-down while the load is rising
  *   5. no scale-down: Saturday protection, freeze override, fail-safe; floor override
  *   6. min/max bounds; a pin override last
  */
@@ -22,6 +23,8 @@ import { activeOverrides, applyFreezeAndFloor, applyPin } from './overrides';
 import { calendarStepReplicas, predictiveReplicas } from './predictive';
 import { applyPostWeddingRampdown, applySaturdayProtection } from './protections';
 import { reactiveReplicas, type RuleAnswer } from './reactive';
+import { holdWhileRising } from './rising-hold';
+import { saturdayHoldInputs } from './saturday-hold';
 import { forecastFor, forecastSoon, rememberLoad, surgeReplicas, type SurgeOutcome } from './surge';
 import type { Decision, PlanInput, PlanResult } from './types';
 import { applyPeakSeasonFloor, applyWeddingHeadroom, calendarFloor } from './wedding-floors';
@@ -79,9 +82,11 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   applyStabilisation(draft, recommendations, currentReplicas, policy.scaleDownStabilizationSeconds);
   applyPostWeddingRampdown(draft, policy, currentReplicas, memory.lastProtectedMs, memory.protectedReplicas ?? null, nowMs);
   applyStepLimits(draft, policy, currentReplicas, nowMs - (memory.lastTickMs ?? nowMs - policy.stepPeriodSeconds * 1000));
+  if (!holding) holdWhileRising(draft, recentLoad, currentReplicas, policy.tolerance);
 
   // 5. No scale-down while protected, frozen or blind; operator floors.
-  const protectedPeak = applySaturdayProtection(draft, target, calendar, nowMs, currentReplicas, observedNeed, memory.protectedPeak ?? null, policy.saturdayHold);
+  const hold = saturdayHoldInputs(policy, recommendation, observedNeed, memory.protectedPeak ?? null);
+  const protectedPeak = applySaturdayProtection(draft, target, calendar, nowMs, currentReplicas, hold.demandBacked, hold.previousPeak, hold.hold);
   const deployFreeze = protectedPeak !== null;
   applyFreezeAndFloor(draft, overrides, currentReplicas);
   if (holding) neverScaleDownWhileHolding(draft, currentReplicas);
