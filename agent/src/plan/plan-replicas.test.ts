@@ -304,13 +304,13 @@ const rows: Row[] = [
     desired: 16,
   },
   {
-    name: 'surge momentum: where past onsets were steps (none of the straight line came true), the rise is barely extrapolated',
-    args: { current: 6, observed: 200, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 100 }], surgeMomentum: { open: [], recent: [], weight: 20, sum: 0 } }, anomaly: { score: 0.9, kind: 'spike' }, policy: { maxScaleUpRatio: 10 } },
-    desired: 7, // 200 + 1/21 × 300 = 214 rps
-    rule: 'surge',
+    name: 'surge: a rise the series makes routinely (within burst headroom’s room) is not extrapolated again',
+    args: { current: 6, observed: 200, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 100 }], burst: burstHistory(4) }, anomaly: { score: 0.9, kind: 'spike' }, policy: { maxScaleUpRatio: 10 } },
+    desired: 8,
+    rule: 'burst-headroom',
   },
   {
-    name: 'surge momentum: with no past onsets the straight line is trusted in full (200 + 3 × 100/min)',
+    name: 'surge: a rise beyond what the series routinely makes is extrapolated (200 + 3 × 100/min)',
     args: { current: 6, observed: 200, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 100 }], burst: burstHistory(1) }, anomaly: { score: 0.9, kind: 'spike' }, policy: { maxScaleUpRatio: 10 } },
     desired: 15,
     rule: 'surge',

@@ -17,7 +17,7 @@ import type { PlanPolicy } from '../config/schema';
 import { expectedWeddingLoad, liveWeddings } from '../calendar/rules';
 import { Draft } from './draft';
 import { holdOnMissingData, neverScaleDownWhileHolding } from './fail-safe';
-import { burstHeadroomReplicas, learnBursts, type BurstState } from './burst-headroom';
+import { burstHeadroomReplicas, isRoutineRise, learnBursts, type BurstState } from './burst-headroom';
 import { applyBounds, applyStabilisation, applyStepLimits, windowRecommendations } from './limits';
 import { activeOverrides, applyFreezeAndFloor, applyPin } from './overrides';
 import { calendarStepReplicas, predictiveReplicas } from './predictive';
@@ -26,7 +26,6 @@ import { reactiveReplicas, type RuleAnswer } from './reactive';
 import { holdWhileRising } from './rising-hold';
 import { saturdayHoldInputs } from './saturday-hold';
 import { forecastFor, forecastSoon, rememberLoad, surgeReplicas, type SurgeOutcome } from './surge';
-import { learnMomentum, straightLineBet, surgeContinuation, type SurgeMomentum } from './surge-momentum';
 import type { Decision, PlanInput, PlanResult } from './types';
 import { applyPeakSeasonFloor, applyWeddingHeadroom, calendarFloor } from './wedding-floors';
 
@@ -45,7 +44,6 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   let surge: SurgeOutcome = { answer: null, state: null };
   let burst: BurstState | null = memory.burst ?? null;
   let burstAnswer: RuleAnswer | null = null;
-  let momentum: SurgeMomentum | null = memory.surgeMomentum ?? null;
   // What the load seen this tick needs (0 when blind): the demand Saturday protection keeps capacity for.
   let observedNeed = 0;
   if (holding) {
@@ -66,9 +64,8 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
     recentLoad = rememberLoad(recentLoad, { tMs: nowMs, value: observed }, policy.surgeSlopeWindowSeconds * 1000);
     burst = learnBursts(burst, { tMs: nowMs, value: observed }, target.capacityPerPod, leadMs, policy.burstMemorySeconds * 1000);
     burstAnswer = burstHeadroomReplicas(target, policy, burst, observed);
-    surge = surgeReplicas(target, policy, memory.surge ?? null, recentLoad, input.anomaly, forecastFor(memory.forecastSoon, nowMs), nowMs, leadMs, surgeContinuation(momentum));
-    const onsetBet = !memory.surge && surge.state ? straightLineBet(recentLoad, leadMs, policy.surgeMaxGrowth) : null;
-    momentum = learnMomentum(momentum, { tMs: nowMs, value: observed }, onsetBet, leadMs);
+    if (memory.surge || !isRoutineRise(burst, policy, recentLoad, target.capacityPerPod))
+      surge = surgeReplicas(target, policy, memory.surge ?? null, recentLoad, input.anomaly, forecastFor(memory.forecastSoon, nowMs), nowMs, leadMs);
   }
 
   // 2. Calendar floors.
@@ -120,7 +117,6 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
       recentLoad,
       surge: surge.state,
       burst,
-      surgeMomentum: momentum,
       lastTickMs: nowMs,
       protectedPeak,
       forecastSoon: forecastSoon(input.forecast, nowMs),

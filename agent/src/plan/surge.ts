@@ -60,8 +60,6 @@ export function surgeReplicas(
   forecastNow: number | null,
   nowMs: number,
   leadMs: number,
-  /** Share of the rise expected to go on over the start-up (surge-momentum.ts); 1 = all of it. */
-  continuation = 1,
 ): SurgeOutcome {
   const growth = recentGrowth(recent);
   const rising = !!growth && growth.ratio > 1;
@@ -80,12 +78,12 @@ export function surgeReplicas(
   // Continue the rise in a straight line for one start-up, bounded. (Compounding the growth rate instead
   // overshoots badly by mid-rise: a viral rise adds roughly a constant number of requests per minute.)
   const slopePerMs = (observed - recent[0].value) / growth!.spanMs;
-  const expected = Math.min(observed * policy.surgeMaxGrowth, observed + continuation * slopePerMs * leadMs);
+  const expected = Math.min(observed * policy.surgeMaxGrowth, observed + slopePerMs * leadMs);
   const next = { sinceMs: state?.sinceMs ?? nowMs, peakExpected: Math.max(state?.peakExpected ?? 0, expected), peakObserved, lastRiseMs: nowMs };
   return {
     answer: {
       replicas: replicasForTarget(expected, target),
-      detail: `surge since ${since}: load ${fmt(observed)} rising ×${growth!.ratio.toFixed(2)} in ${Math.round(growth!.spanMs / 1000)}s, expecting ${fmt(expected)} one start-up ahead${continuation < 1 ? ` (${Math.round(continuation * 100)}% of the rise continued, as past onsets here did)` : ''}`,
+      detail: `surge since ${since}: load ${fmt(observed)} rising ×${growth!.ratio.toFixed(2)} in ${Math.round(growth!.spanMs / 1000)}s, expecting ${fmt(expected)} one start-up ahead`,
     },
     state: next,
   };

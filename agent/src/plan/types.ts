@@ -4,7 +4,6 @@ import type { CalendarIndex } from '../calendar/rules';
 import type { ForecastPoint } from '../forecast/forecaster';
 import type { AnomalyResult } from '../detect/detector';
 import type { BurstState } from './burst-headroom';
-import type { SurgeMomentum } from './surge-momentum';
 
 export type OverrideType = 'pin' | 'floor' | 'freeze';
 
@@ -85,8 +84,6 @@ export interface PlanMemory {
   protectedPeak?: number | null;
   /** How far the load has recently risen within one start-up (burst-headroom.ts). */
   burst?: BurstState | null;
-  /** How much of past surges' rises went on (surge-momentum.ts). */
-  surgeMomentum?: SurgeMomentum | null;
 }
 
 export const EMPTY_MEMORY: PlanMemory = { recommendations: [], lastGood: null, lastProtectedMs: null, recentLoad: [], surge: null, lastTickMs: null, protectedPeak: null, forecastSoon: [], protectedReplicas: null };
