@@ -88,15 +88,3 @@ export function burstHeadroomReplicas(target: TargetConfig, policy: PlanPolicy, 
     detail: `burst headroom: the load rose up to ${fmt(rise)} pods' worth within one start-up (${Math.round(policy.burstQuantile * 1000) / 10}th percentile, last ~${fmt(memoryH)} h); room for ${fmt(observed)} + that at full capacity`,
   };
 }
-
-/**
- * A rise this series makes routinely is not an unannounced surge: when the load's rise over the slope
- * window is within the rise burst headroom already keeps room for, extrapolating it (surge.ts) would buy
- * a second helping of room for the same jump. A surge already in progress is not affected.
- */
-export function isRoutineRise(state: BurstState | null, policy: PlanPolicy, recent: ReadonlyArray<{ value: number }>, capacityPerPod: number): boolean {
-  if (!state || policy.burstQuantile <= 0 || recent.length < 2) return false;
-  const lowest = Math.min(...recent.map((p) => p.value));
-  const rise = (recent[recent.length - 1].value - lowest) / capacityPerPod;
-  return rise <= riseQuantile(state.weights, policy.burstQuantile);
-}

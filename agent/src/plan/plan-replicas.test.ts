@@ -304,18 +304,6 @@ const rows: Row[] = [
     desired: 16,
   },
   {
-    name: 'surge: a rise the series makes routinely (within burst headroom’s room) is not extrapolated again',
-    args: { current: 6, observed: 200, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 100 }], burst: burstHistory(4) }, anomaly: { score: 0.9, kind: 'spike' }, policy: { maxScaleUpRatio: 10 } },
-    desired: 8,
-    rule: 'burst-headroom',
-  },
-  {
-    name: 'surge: a rise beyond what the series routinely makes is extrapolated (200 + 3 × 100/min)',
-    args: { current: 6, observed: 200, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 100 }], burst: burstHistory(1) }, anomaly: { score: 0.9, kind: 'spike' }, policy: { maxScaleUpRatio: 10 } },
-    desired: 15,
-    rule: 'surge',
-  },
-  {
     name: 'fail-safe: missing load holds the last good decision',
     args: { current: 10, observed: null, memory: { lastGood: 14 } },
     desired: 14,

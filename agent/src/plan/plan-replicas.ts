@@ -17,7 +17,7 @@ import type { PlanPolicy } from '../config/schema';
 import { expectedWeddingLoad, liveWeddings } from '../calendar/rules';
 import { Draft } from './draft';
 import { holdOnMissingData, neverScaleDownWhileHolding } from './fail-safe';
-import { burstHeadroomReplicas, isRoutineRise, learnBursts, type BurstState } from './burst-headroom';
+import { burstHeadroomReplicas, learnBursts, type BurstState } from './burst-headroom';
 import { applyBounds, applyStabilisation, applyStepLimits, windowRecommendations } from './limits';
 import { activeOverrides, applyFreezeAndFloor, applyPin } from './overrides';
 import { calendarStepReplicas, predictiveReplicas } from './predictive';
@@ -64,8 +64,7 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
     recentLoad = rememberLoad(recentLoad, { tMs: nowMs, value: observed }, policy.surgeSlopeWindowSeconds * 1000);
     burst = learnBursts(burst, { tMs: nowMs, value: observed }, target.capacityPerPod, leadMs, policy.burstMemorySeconds * 1000);
     burstAnswer = burstHeadroomReplicas(target, policy, burst, observed);
-    if (memory.surge || !isRoutineRise(burst, policy, recentLoad, target.capacityPerPod))
-      surge = surgeReplicas(target, policy, memory.surge ?? null, recentLoad, input.anomaly, forecastFor(memory.forecastSoon, nowMs), nowMs, leadMs);
+    surge = surgeReplicas(target, policy, memory.surge ?? null, recentLoad, input.anomaly, forecastFor(memory.forecastSoon, nowMs), nowMs, leadMs);
   }
 
   // 2. Calendar floors.
