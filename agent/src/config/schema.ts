@@ -142,11 +142,12 @@ export const policySchema = z
     /** Weight of the calendar's announced rise in expected wedding load (load now + scale × rise); 0 turns it off. */
     calendarStepScale: z.number().min(0).default(1),
     /**
-     * What Saturday protection holds while a protecting wedding is live. `all` (the product rule): no
-     * scale-down at all. `demand`: everything running when the window opened and every pod observed load
-     * asked for since, but not capacity only a prediction asked for and the load never confirmed.
+     * What Saturday protection holds while a protecting wedding is live. `peak` (the default): never below
+     * the highest count the window's needs asked for, without what only a surge or burst headroom added.
+     * `all`: no scale-down at all. `demand`: everything running when the window opened and every pod
+     * observed load asked for since, but not capacity only a prediction asked for and the load never confirmed.
      */
-    saturdayHold: z.enum(['all', 'demand']).default('all'),
+    saturdayHold: z.enum(['peak', 'all', 'demand']).default('peak'),
     /** How long after a protecting wedding window the gradual ramp-down applies. */
     postWeddingRampdownSeconds: z.number().min(0).default(3600),
     /** Detector score (spike or level shift) that arms the surge rule. */
@@ -157,6 +158,10 @@ export const policySchema = z
     surgeSlopeWindowSeconds: z.number().positive().default(60),
     /** Upper bound on the growth the surge rule extrapolates over one start-up (× the load now). */
     surgeMaxGrowth: z.number().min(1).default(4),
+    /** Burst headroom: the quantile of recent rises within one start-up kept as room (0 turns the rule off). */
+    burstQuantile: z.number().min(0).lt(1).default(0.98),
+    /** How long a rise counts in burst headroom's history (its weight decays with this time constant). */
+    burstMemorySeconds: z.number().positive().default(86400),
   })
   .strict();
 

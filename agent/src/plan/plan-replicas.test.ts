@@ -3,6 +3,7 @@ import { indexCalendar } from '../calendar/rules';
 import { targetCalendar } from '../calendar/target-calendar';
 import type { Wedding } from '../calendar/model';
 import { policySchema, targetSchema, weddingRulesSchema, type PlanPolicy, type TargetConfig } from '../config/schema';
+import { BURST_BIN_EDGES } from './burst-headroom';
 import { activeOverrides } from './overrides';
 import { planReplicas } from './plan-replicas';
 import { EMPTY_MEMORY, type Override, type PlanInput, type PlanMemory } from './types';
@@ -54,6 +55,9 @@ function plan(p: {
   };
   return planReplicas(input, policySchema.parse(p.policy ?? {}), now);
 }
+
+/** Burst history whose every recorded rise within one start-up is `pods` pods' worth (a bin edge). */
+const burstHistory = (pods: number): PlanMemory['burst'] => ({ pending: [], weights: BURST_BIN_EDGES.map((e) => (e === pods ? 600 : 0)), atMs: JAN_WED - MIN });
 
 const override = (o: Partial<Override>): Override => ({ id: 'o1', targetId: 'web', type: 'pin', untilMs: JAN_WED + 60 * MIN, untilWeddingEnds: false, reason: 'launch', author: 'ops', createdAtMs: JAN_WED - MIN, ...o });
 
@@ -112,18 +116,37 @@ const rows: Row[] = [
     rule: 'peak-season',
   },
   {
-    name: 'Saturday protection: no scale-down while a Saturday wedding is live, deploy freeze set',
-    args: { now: SAT_LONDON, current: 30, observed: 40, weddings: [wedding({})], policy: { peakSeasonPreScale: 0 } },
+    name: 'Saturday protection: never below the window’s peak need while a Saturday wedding is live, deploy freeze set',
+    args: { now: SAT_LONDON, current: 30, observed: 40, weddings: [wedding({})], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0 } },
     desired: 30,
     rule: 'saturday-protection',
     protections: ['saturday'],
     deployFreeze: true,
   },
   {
-    name: 'Saturday protection (default hold: all) keeps even a surge overshoot demand never confirmed',
-    args: { now: SAT_LONDON, current: 60, observed: 40, weddings: [wedding({})], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1 } },
+    name: 'Saturday protection with saturdayHold: all keeps even a surge overshoot demand never confirmed (no scale-down at all)',
+    args: { now: SAT_LONDON, current: 60, observed: 40, weddings: [wedding({})], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1, saturdayHold: 'all' } },
     desired: 60,
     rule: 'saturday-protection',
+    deployFreeze: true,
+  },
+  {
+    name: 'Saturday protection (default hold: peak) keeps the window’s peak need, not what a passing surge or burst headroom added',
+    args: { now: SAT_LONDON, current: 60, observed: 40, weddings: [wedding({})], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1 } },
+    desired: 30,
+    rule: 'saturday-protection',
+    deployFreeze: true,
+  },
+  {
+    name: 'Saturday protection (peak): the window’s peak rises with what the load needs (700 rps = 20 pods), and is kept',
+    args: { now: SAT_LONDON, current: 60, observed: 700, weddings: [wedding({})], memory: { protectedPeak: 12 }, policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1 } },
+    desired: 20,
+    deployFreeze: true,
+  },
+  {
+    name: 'Saturday protection (peak): a window opens on what is needed then, not on room a surge left running',
+    args: { now: SAT_LONDON, current: 60, observed: 40, weddings: [wedding({})], policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1 } },
+    desired: 2,
     deployFreeze: true,
   },
   {
@@ -135,7 +158,7 @@ const rows: Row[] = [
   },
   {
     name: 'Saturday protection, time zone: Saturday in Kolkata while still Friday in New York',
-    args: { now: Date.parse('2027-06-05T03:00:00Z'), current: 30, observed: 40, weddings: [wedding({ start: '2027-06-05T08:00:00+05:30', timezone: 'Asia/Kolkata' })], policy: { peakSeasonPreScale: 0 } },
+    args: { now: Date.parse('2027-06-05T03:00:00Z'), current: 30, observed: 40, weddings: [wedding({ start: '2027-06-05T08:00:00+05:30', timezone: 'Asia/Kolkata' })], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0 } },
     desired: 30,
     deployFreeze: true,
   },
@@ -147,7 +170,7 @@ const rows: Row[] = [
   },
   {
     name: 'Saturday protection, DST: a Saturday reception running past the New York fall-back stays protected',
-    args: { now: Date.parse('2027-11-07T06:30:00Z'), current: 30, observed: 40, weddings: [wedding({ start: '2027-11-06T20:00:00-04:00', timezone: 'America/New_York' })], policy: { peakSeasonPreScale: 0 } },
+    args: { now: Date.parse('2027-11-07T06:30:00Z'), current: 30, observed: 40, weddings: [wedding({ start: '2027-11-06T20:00:00-04:00', timezone: 'America/New_York' })], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0 } },
     desired: 30,
     deployFreeze: true,
   },
@@ -242,6 +265,47 @@ const rows: Row[] = [
     name: 'surge: once the rise has passed it lets go and capacity comes back down',
     args: { current: 23, observed: 190, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 200 }], surge: { sinceMs: JAN_WED - 2 * MIN, peakExpected: 800 }, recommendations: [{ tMs: JAN_WED - MIN, replicas: 6 }] }, policy: { maxScaleDownRatio: 1 } },
     desired: 6,
+  },
+  {
+    // 350 rps = 7 pods at full capacity; recent rises of up to 4 pods within one start-up (98th percentile ≈ 3.99).
+    name: 'burst headroom: room at full capacity for the load now plus the recent high-quantile rise within one start-up',
+    args: { current: 10, observed: 350, memory: { burst: burstHistory(4) } },
+    desired: 11,
+    rule: 'burst-headroom',
+  },
+  {
+    name: 'burst headroom: where the series rises little within a start-up, the target utilisation’s headroom covers it (no extra pods)',
+    args: { current: 10, observed: 350, memory: { burst: burstHistory(0.5) } },
+    desired: 10,
+  },
+  {
+    name: 'burst headroom: the room is in pods, not a multiple of the load (the same 4 pods at a quiet hour)',
+    args: { current: 2, observed: 20, memory: { burst: burstHistory(4) } },
+    desired: 5,
+    rule: 'burst-headroom',
+  },
+  { name: 'burst headroom: burstQuantile 0 turns it off', args: { current: 10, observed: 350, memory: { burst: burstHistory(4) }, policy: { burstQuantile: 0 } }, desired: 10 },
+  {
+    name: 'burst headroom is not a recommendation for stabilisation: when the history calms, the room goes at once',
+    args: { current: 12, observed: 350, memory: { burst: burstHistory(0.5), recommendations: [{ tMs: JAN_WED - MIN, replicas: 10 }], lastTickMs: JAN_WED - MIN } },
+    desired: 10,
+  },
+  {
+    name: 'burst headroom: missing load learns nothing and the fail-safe holds',
+    args: { current: 11, observed: null, memory: { burst: burstHistory(4), lastGood: 11 } },
+    desired: 11,
+    holding: true,
+  },
+  {
+    name: 'rising hold: no scale-down while the load rises beyond the tolerance (a surge’s extra pods are kept through the rise)',
+    args: { current: 30, observed: 600, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 500 }] }, policy: { maxScaleDownRatio: 1 } },
+    desired: 30,
+    rule: 'rising-hold',
+  },
+  {
+    name: 'rising hold: a rise within the tolerance is noise, and capacity comes down as usual',
+    args: { current: 30, observed: 540, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 500 }] }, policy: { maxScaleDownRatio: 1 } },
+    desired: 16,
   },
   {
     name: 'fail-safe: missing load holds the last good decision',

@@ -6,19 +6,24 @@
  *      announced steps → the highest; or, on missing/stale load, the fail-safe hold
  *   2. calendar floors: peak-season pre-scale, reserved headroom for wedding-critical targets
  *   3. unannounced surge: extrapolate a detected rise one start-up ahead (kept out of stabilisation,
- *      so capacity comes back down as soon as the rise has passed)
- *   4. scale-down stabilisation, then the gradual post-wedding ramp-down, then the step limits
+ *      so capacity comes back down as soon as the rise has passed); burst headroom: room for the rise
+ *      the series has recently made within one start-up (also kept out of stabilisation)
+ *   4. scale-down stabilisation, then the gradual post-wedding ramp-down, then the step limits; no
+ *      scale-down while the load is rising
  *   5. no scale-down: Saturday protection, freeze override, fail-safe; floor override
  *   6. min/max bounds; a pin override last
  */
 import type { PlanPolicy } from '../config/schema';
 import { Draft } from './draft';
 import { holdOnMissingData, neverScaleDownWhileHolding } from './fail-safe';
+import { burstHeadroomReplicas, learnBursts, type BurstState } from './burst-headroom';
 import { applyBounds, applyStabilisation, applyStepLimits, windowRecommendations } from './limits';
 import { applyFreezeAndFloor, applyPin } from './overrides';
 import { calendarStepReplicas, predictiveReplicas } from './predictive';
 import { applyPostWeddingRampdown, applySaturdayProtection } from './protections';
-import { reactiveReplicas } from './reactive';
+import { reactiveReplicas, type RuleAnswer } from './reactive';
+import { holdWhileRising } from './rising-hold';
+import { saturdayHoldInputs } from './saturday-hold';
 import { forecastFor, forecastSoon, rememberLoad, surgeReplicas, type SurgeOutcome } from './surge';
 import type { Decision, PlanInput, PlanResult } from './types';
 import { applyPeakSeasonFloor, applyWeddingHeadroom, calendarFloor } from './wedding-floors';
@@ -36,6 +41,8 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   let draft: Draft;
   let recentLoad = memory.recentLoad ?? [];
   let surge: SurgeOutcome = { answer: null, state: null };
+  let burst: BurstState | null = memory.burst ?? null;
+  let burstAnswer: RuleAnswer | null = null;
   // What the load seen this tick needs (0 when blind): the demand Saturday protection keeps capacity for.
   let observedNeed = 0;
   if (holding) {
@@ -54,6 +61,8 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
     const step = calendarStepReplicas(target, observed, calendar.expectedLoadAt, nowMs, leadMs, policy.predictiveWindowSeconds * 1000, 60_000, policy.calendarStepScale);
     if (step && step.replicas > draft.desired) draft.set('calendar-step', step.replicas, step.detail);
     recentLoad = rememberLoad(recentLoad, { tMs: nowMs, value: observed }, policy.surgeSlopeWindowSeconds * 1000);
+    burst = learnBursts(burst, { tMs: nowMs, value: observed }, target.capacityPerPod, leadMs, policy.burstMemorySeconds * 1000);
+    burstAnswer = burstHeadroomReplicas(target, policy, burst, observed);
     surge = surgeReplicas(target, policy, memory.surge ?? null, recentLoad, input.anomaly, forecastFor(memory.forecastSoon, nowMs), nowMs, leadMs);
   }
 
@@ -65,15 +74,18 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   // 3. Surge (not a recommendation for stabilisation: it must be free to fall once the rise has passed).
   if (surge.answer && surge.answer.replicas > draft.desired) draft.set('surge', surge.answer.replicas, surge.answer.detail);
   else if (surge.answer) draft.note('surge', surge.answer.replicas, surge.answer.detail);
+  if (burstAnswer && burstAnswer.replicas > draft.desired) draft.set('burst-headroom', burstAnswer.replicas, burstAnswer.detail);
 
   // 4. Stabilisation, ramp-down, step limits.
   const recommendations = holding ? memory.recommendations : windowRecommendations(memory.recommendations, nowMs, recommendation, policy.scaleDownStabilizationSeconds);
   applyStabilisation(draft, recommendations, currentReplicas, policy.scaleDownStabilizationSeconds);
   applyPostWeddingRampdown(draft, policy, currentReplicas, memory.lastProtectedMs, memory.protectedReplicas ?? null, nowMs);
   applyStepLimits(draft, policy, currentReplicas, nowMs - (memory.lastTickMs ?? nowMs - policy.stepPeriodSeconds * 1000));
+  if (!holding) holdWhileRising(draft, recentLoad, currentReplicas, policy.tolerance);
 
   // 5. No scale-down while protected, frozen or blind; operator floors.
-  const protectedPeak = applySaturdayProtection(draft, calendar.protecting, currentReplicas, observedNeed, memory.protectedPeak ?? null, policy.saturdayHold);
+  const hold = saturdayHoldInputs(policy, recommendation, observedNeed, memory.protectedPeak ?? null);
+  const protectedPeak = applySaturdayProtection(draft, calendar.protecting, currentReplicas, hold.demandBacked, hold.previousPeak, hold.hold);
   const deployFreeze = protectedPeak !== null;
   applyFreezeAndFloor(draft, overrides, currentReplicas);
   if (holding) neverScaleDownWhileHolding(draft, currentReplicas);
@@ -102,6 +114,7 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
       protectedReplicas: protectedNow ? draft.desired : (memory.protectedReplicas ?? null),
       recentLoad,
       surge: surge.state,
+      burst,
       lastTickMs: nowMs,
       protectedPeak,
       forecastSoon: forecastSoon(input.forecast, nowMs),

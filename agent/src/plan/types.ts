@@ -3,6 +3,7 @@ import type { TargetConfig } from '../config/schema';
 import type { TargetCalendar } from '../calendar/target-calendar';
 import type { ForecastPoint } from '../forecast/forecaster';
 import type { AnomalyResult } from '../detect/detector';
+import type { BurstState } from './burst-headroom';
 
 export type OverrideType = 'pin' | 'floor' | 'freeze';
 
@@ -81,6 +82,8 @@ export interface PlanMemory {
   forecastSoon?: Array<{ tMs: number; value: number }>;
   /** Highest demand-backed count of the protecting window in progress (what Saturday protection holds). */
   protectedPeak?: number | null;
+  /** How far the load has recently risen within one start-up (burst-headroom.ts). */
+  burst?: BurstState | null;
 }
 
 export const EMPTY_MEMORY: PlanMemory = { recommendations: [], lastGood: null, lastProtectedMs: null, recentLoad: [], surge: null, lastTickMs: null, protectedPeak: null, forecastSoon: [], protectedReplicas: null };
