@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Register } from './main';
 import { ConfigError, loadConfigFile, type LoadedConfig } from '../config/load';
 import { compareOnTrace, replicasCsv } from '../replay/compare';
-import { readTrace, TraceError } from '../replay/trace';
+import { describeDemandIssues, readTrace, TraceError } from '../replay/trace';
 
 /** `wedsync-agent replay`: a backtest of the agent on a recorded trace, against HPA, static peak and oracle. */
 export const registerReplay: Register = (program, io, exit) => {
@@ -17,6 +17,8 @@ export const registerReplay: Register = (program, io, exit) => {
       try {
         user = opts.config ? loadConfigFile(opts.config) : undefined;
         const trace = readTrace(opts.trace);
+        const issues = trace.demandIssues && describeDemandIssues({ issues: trace.demandIssues });
+        if (issues) io.err(`replay: ${opts.trace}/trace.csv: ${issues}`);
         const { summary, agentReplicas } = await compareOnTrace(trace, { user });
         writeFileSync(opts.output, replicasCsv(trace, agentReplicas));
         io.out(JSON.stringify(summary, null, 2));

@@ -28,7 +28,7 @@ export interface AgentReplay {
 
 export interface ReplayOptions extends Pick<AgentOptions, 'newDetector' | 'newForecaster'> {
   user?: LoadedConfig;
-  /** Steps whose reading is withheld (a source outage), to exercise the fail-safe. */
+  /** Steps whose reading is withheld (a source outage), to exercise the fail-safe; the trace's own gaps are withheld too. */
   missing?: (step: number) => boolean;
 }
 
@@ -52,9 +52,10 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
   let holdingSteps = 0;
   let deployFreezeSteps = 0;
   const protectedSteps = new Uint8Array(trace.demand.length);
+  const gap = trace.missing;
   for (let k = 0; k < trace.demand.length; k++) {
     clock.nowMs = trace.startMs + k * trace.stepMs;
-    if (!opts.missing?.(k)) source.ingest(REPLAY_SERIES, {}, [[clock.nowMs, trace.demand[k]]]);
+    if (!opts.missing?.(k) && !gap?.[k]) source.ingest(REPLAY_SERIES, {}, [[clock.nowMs, trace.demand[k]]]);
     await agent.loop.tick();
     const w = await scaler.read(target);
     replicas[k] = w.replicas;
