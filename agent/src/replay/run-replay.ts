@@ -30,6 +30,8 @@ export interface ReplayOptions extends Pick<AgentOptions, 'newDetector' | 'newFo
   user?: LoadedConfig;
   /** Steps whose reading is withheld (a source outage), to exercise the fail-safe; the trace's own gaps are withheld too. */
   missing?: (step: number) => boolean;
+  /** Told how far the replay is, every few hundred steps (a progress bar). */
+  onProgress?: (step: number, steps: number) => void;
 }
 
 export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promise<AgentReplay> {
@@ -67,6 +69,7 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
     }
     const last = decision?.reasons.filter((r) => r.replicas === decision.desiredReplicas).pop();
     if (last) rules[last.rule] = (rules[last.rule] ?? 0) + 1;
+    if (opts.onProgress && (k % 240 === 239 || k === trace.demand.length - 1)) opts.onProgress(k + 1, trace.demand.length);
   }
   await agent.stop();
   return { replicas, holdingSteps, deployFreezeSteps, protectedSteps, rules, forecastMethod: agent.state.targets.get(target.id)!.forecast?.method ?? null };

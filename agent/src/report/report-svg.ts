@@ -18,7 +18,7 @@ export const SERIES_COLOURS: Record<PolicyName | 'demand', string> = {
 
 const W = 1120;
 const PLOT_H = 300;
-const LEFT = 56;
+const LEFT = 80;
 const RIGHT = 12;
 const TOP = 10;
 const STRIP_H = 9;
