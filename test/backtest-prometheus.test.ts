@@ -3,7 +3,8 @@
  * days (and a nine-day series) of history by `promtool tsdb create-blocks-from openmetrics`, shifted into
  * the past. The agent's schedule from Prometheus must equal `replay`'s on the same trace folder.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../agent/src/cli/main';
@@ -130,6 +131,17 @@ describe('backtest from a real Prometheus (promtool-backfilled history)', () => 
     expect(t.weekends[0].weddings).toBe(1);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html.includes(`data-testid="headline">${t.headline.text}</p>`)).toBe(true);
+  }, 120_000);
+
+  test('the built CLI replays several targets in worker threads: the same schedules as in-process', async () => {
+    const cliJs = join(__dirname, '..', 'agent', 'dist', 'cli', 'main.js');
+    if (!existsSync(cliJs)) throw new Error('the agent is not built: run `npm run build` first (root `npm test` does)');
+    const out = join(dir, 'workers');
+    const r = spawnSync(process.execPath, [cliJs, 'backtest', '--config', config, '--from', iso(START), '--to', iso(END), '--target', 'api', 'gappy', '--out', out], { encoding: 'utf8' });
+    expect(r.stderr).toMatch(/^backtest: api: 2880 minutes\nbacktest: gappy: 2880 minutes; 2\d minute\(s\) without data/);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n').map((f) => f.split('/').pop())).toEqual(['summary.json', 'replicas-api.csv', 'replicas-gappy.csv', 'report.html']);
+    expect(readFileSync(join(out, 'replicas-api.csv'), 'utf8')).toBe(readFileSync(join(dir, 'replay-replicas.csv'), 'utf8'));
   }, 120_000);
 
   test('gaps in the history are counted, withheld from the agent, and shown in the report', async () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { main } from '../agent/src/cli/main';
 import { writeSyntheticTrace } from '../agent/src/replay/synthetic-trace';
-import { CHROMIUM, REPO, requireChromium } from './support/panel-harness/processes';
+import { CHROMIUM, CHROMIUM_ARGS, REPO, requireChromium } from './support/panel-harness/processes';
 
 let browser: Browser | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'wedsync-report-browser-'));
@@ -26,10 +26,7 @@ beforeAll(async () => {
   const err: string[] = [];
   const code = await main(['node', 'wedsync-agent', 'replay', '--trace', trace, '--report', join(dir, 'report')], { out: () => undefined, err: (l) => err.push(l) });
   if (code !== 0) throw new Error(`replay --report failed: ${err.join('\n')}`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 120_000);
 
 afterAll(async () => {

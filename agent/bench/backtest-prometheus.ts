@@ -11,11 +11,11 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { readTrace } from '../src/replay/trace';
+import { freePort } from '../src/util/free-port';
 
 // Compiled to agent/.tmp/bench-backtest/bench/.
 const AGENT = resolve(__dirname, '..', '..', '..');
@@ -32,14 +32,6 @@ const TARGETS = [
 ];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** The trace folder moved 52 weeks back: demand rows, meta.start and every wedding (same wall clock). */
 function shiftedTrace(src: string, dir: string): void {

@@ -6,10 +6,10 @@
 import type { LoadedConfig } from '../config/load';
 import type { TargetConfig } from '../config/schema';
 import { CalendarStore } from '../calendar/calendar-source';
-import { compareOnTrace } from '../replay/compare';
 import type { Trace, TraceMeta } from '../replay/trace';
 import type { ReplayedTarget } from '../report/report-model';
 import { checkQueries } from './check-queries';
+import { replayAll } from './replay-pool';
 import type { RangeClientOptions } from './prometheus-range';
 import { BacktestError, fetchClusterReplicas, fetchDemand, STEP_MS } from './target-history';
 import type { TimeRange } from './time-range';
@@ -90,7 +90,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const prom: RangeClientOptions = { ...selected.prom, fetch: opts.fetch, attempts: opts.attempts, retryDelayMs: opts.retryDelayMs };
   await checkQueries(prom, loaded, selected.targets, range.toMs);
   const calendar = await loadCalendar(loaded);
-  const out: BacktestResult['targets'] = [];
+  const fetched: Array<{ target: TargetConfig; trace: Trace; missingSteps: number; cluster: Awaited<ReturnType<typeof fetchClusterReplicas>> }> = [];
   for (const target of selected.targets) {
     progress.begin(`${target.id}: history`, 1);
     const demand = await fetchDemand(prom, target, range, (done, total) => {
@@ -110,21 +110,23 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       calendar,
       calendarSources: loaded.config.calendar.sources,
     };
-    const steps = demand.values.length;
-    progress.begin(`${target.id}: replay`, steps);
-    const user: LoadedConfig = { ...loaded, config: { ...loaded.config, targets: [target] } };
-    const { summary, agentReplicas } = await compareOnTrace(trace, { user, onProgress: (k) => progress.update(k) });
-    progress.end();
-    out.push({
-      id: target.id,
-      trace,
-      agentReplicas,
-      summary,
-      cluster: cluster && { query: cluster.query, replicas: cluster.values, missingSteps: cluster.missingSteps },
-      rules: loaded.config.wedding,
-      timezones: target.timezones,
-      demandMissingSteps: demand.missingSteps,
-    });
+    fetched.push({ target, trace, missingSteps: demand.missingSteps, cluster });
   }
+  const totalSteps = fetched.reduce((n, f) => n + f.trace.demand.length, 0);
+  progress.begin(`replay (${fetched.length} target${fetched.length === 1 ? '' : 's'})`, totalSteps);
+  // Each target alone in the config, as `replay --config` sees it: its own wedding settings, the same policy.
+  const jobs = fetched.map((f) => ({ trace: f.trace, user: { ...loaded, config: { ...loaded.config, targets: [f.target] } } }));
+  const replays = await replayAll(jobs, (k) => progress.update(k));
+  progress.end();
+  const out: BacktestResult['targets'] = fetched.map((f, i) => ({
+    id: f.target.id,
+    trace: f.trace,
+    agentReplicas: replays[i].agentReplicas,
+    summary: replays[i].summary,
+    cluster: f.cluster && { query: f.cluster.query, replicas: f.cluster.values, missingSteps: f.cluster.missingSteps },
+    rules: loaded.config.wedding,
+    timezones: f.target.timezones,
+    demandMissingSteps: f.missingSteps,
+  }));
   return { prometheusUrl: prom.url, targets: out };
 }
