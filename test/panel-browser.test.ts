@@ -17,6 +17,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startHarnessServer, type HarnessServer } from './support/panel-harness/server';
 import {
   CHROMIUM,
+  CHROMIUM_ARGS,
   HARNESS_DIR,
   ICONS_DIR,
   PLUGIN_DIR,
@@ -72,10 +73,7 @@ beforeAll(async () => {
   if (demoStarted.status === 'fulfilled') demo = demoStarted.value;
   if (corsStarted.status === 'fulfilled') corsAgent = corsStarted.value;
   for (const r of [built, demoStarted, corsStarted]) if (r.status === 'rejected') throw r.reason;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 180_000);
 
 afterAll(async () => {

@@ -12,6 +12,7 @@ async function cli(...args: string[]): Promise<{ code: number; out: string[]; er
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wedsync-cli-'));
+const fixture = (name: string) => path.join(__dirname, '..', '__fixtures__', 'real-data', name);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** A small hourly series written as NAB rows: 5 weeks of a daily rhythm, with optional changes after `cut`. */
@@ -42,14 +43,34 @@ describe('wedsync-agent detect', () => {
   });
 
   it.each([
-    ['timestamp,value\n2027-01-04 00:00:00,1\n2027-01-04 01:00:00,n/a\n', /bad\.csv: row 3: value "n\/a" is not a number/],
+    ['timestamp,value\n2027-01-04 00:00:00,\n2027-01-04 01:00:00,n/a\n', /bad\.csv: no usable data rows \(last problem: row 3: value "n\/a" is not a number\)/],
     ['when,value\n2027-01-04 00:00:00,1\n', /bad\.csv: row 1: header must name the columns/],
-  ])('names the row and the reason for a bad file (%#)', async (text, message) => {
+  ])('names the row and the reason for a file it cannot use (%#)', async (text, message) => {
     fs.writeFileSync(path.join(dir, 'bad.csv'), text);
     const r = await cli('detect', '--input', path.join(dir, 'bad.csv'));
     expect(r.code).toBe(2);
     expect(r.err.join('\n')).toMatch(message);
     expect(r.err.join('\n')).not.toMatch(/\s+at .*\.(ts|js):\d+/);
+  });
+
+  it('scores a file whose clock hour repeats in row order, as NAB does, and says so in one line', async () => {
+    const r = await cli('detect', '--input', fixture('repeated-clock-hour.csv'));
+    expect(r.code).toBe(0);
+    expect(r.out).toHaveLength(587 + 1);
+    expect(r.out[313]).toMatch(/^2027-10-31 01:05:00,/); // the row after 01:55 goes back 55 minutes, kept in place
+    expect(r.err).toEqual([expect.stringMatching(/^detect: .*repeated-clock-hour\.csv: 1 backward timestamp \(first at row 314; row order kept, as NAB does\), 11 repeated timestamps/)]);
+  });
+
+  it.each([
+    ['duplicates.csv', 578, /2 repeated timestamps \(first at row 103; each row scored in file order\)/],
+    ['gaps.csv', 563, /2 gaps of 13 missing steps in all \(first at row 152; scored as they come\)/],
+    ['empty-values.csv', 573, /3 empty values \(first at row 52; left out\)/],
+    ['non-numeric.csv', 572, /4 non-numeric values \(first at row 72; left out\)/],
+  ])('%s: scored, %i rows out, the irregular rows reported', async (name, rows, message) => {
+    const r = await cli('detect', '--input', fixture(name));
+    expect(r.code).toBe(0);
+    expect(r.out).toHaveLength(rows + 1);
+    expect(r.err.join('\n')).toMatch(message);
   });
 
   it('says when the input cannot be read', async () => {
@@ -89,6 +110,28 @@ describe('wedsync-agent forecast', () => {
     const r = await cli('forecast', '--input', series('e.csv'), ...args);
     expect(r.code).toBe(2);
     expect(r.err.join('\n')).toMatch(message);
+  });
+
+  it('forecasts from a file whose clock hour repeats: time order, last value wins, reported in one line', async () => {
+    const r = await cli('forecast', '--input', fixture('repeated-clock-hour.csv'), '--at', '2027-11-01 00:00:00', '--horizon', '12');
+    expect(r.code).toBe(0);
+    expect(r.out).toHaveLength(13);
+    expect(r.out[1]).toMatch(/^2027-11-01 00:00:00,/);
+    expect(r.err[0]).toMatch(/^forecast: .*repeated-clock-hour\.csv: 1 backward timestamp \(first at row 314; put back in time order\), 11 repeated timestamps \(first at row 314; last value wins\)$/);
+    // 576 distinct instants: the 11 repeated ones count once.
+    expect(r.err[1]).toMatch(/^forecast: 576 rows before/);
+  });
+
+  it('a duplicate timestamp: the last value in the file is the one learned', async () => {
+    const hour = (h: number) => new Date(Date.UTC(2027, 0, 1, h)).toISOString().slice(0, 19).replace('T', ' ');
+    const base = ['timestamp,value', ...Array.from({ length: 48 }, (_, h) => `${hour(h)},100`)];
+    const dup = [...base, '2027-01-02 23:00:00,5000']; // a repeated last row replaces the earlier 100
+    fs.writeFileSync(path.join(dir, 'dup.csv'), dup.join('\n'));
+    fs.writeFileSync(path.join(dir, 'nodup.csv'), [...base.slice(0, -1), '2027-01-02 23:00:00,5000'].join('\n'));
+    const a = await cli('forecast', '--input', path.join(dir, 'dup.csv'), '--at', '2027-01-03 00:00:00', '--horizon', '3');
+    const b = await cli('forecast', '--input', path.join(dir, 'nodup.csv'), '--at', '2027-01-03 00:00:00', '--horizon', '3');
+    expect(a.out).toEqual(b.out);
+    expect(a.err[0]).toMatch(/1 repeated timestamp \(first at row 50; last value wins\)/);
   });
 
   it('adds the expected load of a calendar and reports a bad calendar', async () => {

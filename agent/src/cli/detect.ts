@@ -1,13 +1,23 @@
 import * as fs from 'node:fs';
 import type { CliIo, ExitCode, Register } from './main';
-import { parseSeriesCsv, SeriesCsvError, type SeriesCsv } from '../detect/series-csv';
+import { describeIssues, parseSeriesCsv, SeriesCsvError, type IssueKind, type SeriesCsv } from '../detect/series-csv';
 import { createDetector } from '../detect/combined-detector';
 
 /**
  * `detect --input FILE.csv [--output FILE.csv]`: scores every row of a `timestamp,value` series (NAB
  * format; extra columns ignored) in streaming order — each row's score uses only the rows before it and
- * itself — and writes `timestamp,value,anomaly_score`, one row per input row.
+ * itself — and writes `timestamp,value,anomaly_score`, one row per usable input row.
  */
+
+/** What detect does with each kind of irregular row: the file's row order is the stream, as NAB's detectors read it. */
+export const DETECT_RULES: Partial<Record<IssueKind, string>> = {
+  backward: 'row order kept, as NAB does',
+  duplicate: 'each row scored in file order',
+  gaps: 'scored as they come',
+  empty: 'left out',
+  nonNumeric: 'left out',
+  badTimestamp: 'left out',
+};
 export const registerDetect: Register = (program, io, exit) => {
   program
     .command('detect')
@@ -15,7 +25,7 @@ export const registerDetect: Register = (program, io, exit) => {
     .requiredOption('-i, --input <file>', 'CSV with a timestamp,value header (extra columns ignored)')
     .option('-o, --output <file>', 'write timestamp,value,anomaly_score here (default: standard output)')
     .action((opts: { input: string; output?: string }) => {
-      const series = readSeries(opts.input, io, exit);
+      const series = readSeries(opts.input, io, exit, 'detect', DETECT_RULES);
       if (!series) return;
       const detector = createDetector();
       const lines = ['timestamp,value,anomaly_score'];
@@ -24,8 +34,11 @@ export const registerDetect: Register = (program, io, exit) => {
     });
 };
 
-/** Reads and parses a series file; on failure prints "FILE: row N: reason" and sets exit code 2. */
-export function readSeries(file: string, io: CliIo, exit: ExitCode): SeriesCsv | null {
+/**
+ * Reads and parses a series file; irregular rows are reported in one stderr line with the command's rule
+ * for each kind. On failure prints "FILE: reason" and sets exit code 2.
+ */
+export function readSeries(file: string, io: CliIo, exit: ExitCode, command: string, rules: Partial<Record<IssueKind, string>>): SeriesCsv | null {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -35,7 +48,10 @@ export function readSeries(file: string, io: CliIo, exit: ExitCode): SeriesCsv |
     return null;
   }
   try {
-    return parseSeriesCsv(text);
+    const series = parseSeriesCsv(text);
+    const issues = describeIssues(series.issues, rules);
+    if (issues) io.err(`${command}: ${file}: ${issues}`);
+    return series;
   } catch (err) {
     if (!(err instanceof SeriesCsvError)) throw err;
     io.err(`${file}: ${err.message}`);

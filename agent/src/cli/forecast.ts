@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import type { CliIo, ExitCode, Register } from './main';
-import { formatTimestamp, medianStepMs, parseTimestamp } from '../detect/series-csv';
+import { formatTimestamp, medianStepMs, parseTimestamp, timeOrderedLastWins, type IssueKind } from '../detect/series-csv';
 import { createForecaster } from '../forecast/seasonal-calendar-forecaster';
 import type { ForecastContext } from '../forecast/forecaster';
 import { weddingRulesSchema } from '../config/schema';
@@ -14,6 +14,16 @@ import { readSeries, round, writeOutput } from './detect';
  * from the rows before --at and writes N rows `timestamp,forecast,lower,upper` at the input's step, the
  * first at --at. With a calendar (JSON or iCalendar) the forecast adds the expected wedding load.
  */
+
+/** What forecast does with each kind of irregular row: it learns from the series in time order. */
+export const FORECAST_RULES: Partial<Record<IssueKind, string>> = {
+  backward: 'put back in time order',
+  duplicate: 'last value wins',
+  gaps: 'learned around',
+  empty: 'left out',
+  nonNumeric: 'left out',
+  badTimestamp: 'left out',
+};
 export const registerForecast: Register = (program, io, exit) => {
   program
     .command('forecast')
@@ -28,9 +38,9 @@ export const registerForecast: Register = (program, io, exit) => {
       if (!at) return fail(io, exit, `--at: "${opts.at}" is not a date-time (use "YYYY-MM-DD HH:MM:SS", ISO-8601 or epoch seconds)`);
       const horizon = Number(opts.horizon);
       if (!Number.isInteger(horizon) || horizon < 1 || horizon > 100_000) return fail(io, exit, `--horizon: "${opts.horizon}" must be a whole number from 1 to 100000`);
-      const series = readSeries(opts.input, io, exit);
+      const series = readSeries(opts.input, io, exit, 'forecast', FORECAST_RULES);
       if (!series) return;
-      const past = series.rows.filter((r) => r.tMs < at.tMs);
+      const past = timeOrderedLastWins(series.rows).filter((r) => r.tMs < at.tMs);
       if (past.length < 2) return fail(io, exit, `${opts.input}: ${past.length} row(s) before --at ${opts.at}; at least 2 are needed to know the step`);
       const calendar = opts.calendar ? readCalendar(opts.calendar, io, exit) : indexCalendar({ weddings: [] }, weddingRulesSchema.parse({}));
       if (!calendar) return;

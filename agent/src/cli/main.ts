@@ -11,6 +11,7 @@ import { registerCalendar } from './calendar';
 import { registerDetect } from './detect';
 import { registerForecast } from './forecast';
 import { registerReplay } from './replay';
+import { registerBacktest } from './backtest';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -24,7 +25,7 @@ export interface ExitCode {
 
 export type Register = (program: Command, io: CliIo, exit: ExitCode) => void;
 
-const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay, registerDetect, registerForecast];
+const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay, registerBacktest, registerDetect, registerForecast];
 
 export async function main(argv: string[], io: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') }): Promise<number> {
   const exit: ExitCode = { code: 0 };

@@ -2,7 +2,10 @@ import { writeFileSync } from 'node:fs';
 import type { Register } from './main';
 import { ConfigError, loadConfigFile, type LoadedConfig } from '../config/load';
 import { compareOnTrace, replicasCsv } from '../replay/compare';
-import { readTrace, TraceError } from '../replay/trace';
+import { describeDemandIssues, readTrace, TraceError, type Trace } from '../replay/trace';
+import { replayConfig } from '../replay/replay-config';
+import type { ReplaySummary } from '../replay/compare';
+import { writeReport } from '../report/write-report';
 
 /** `wedsync-agent replay`: a backtest of the agent on a recorded trace, against HPA, static peak and oracle. */
 export const registerReplay: Register = (program, io, exit) => {
@@ -11,14 +14,23 @@ export const registerReplay: Register = (program, io, exit) => {
     .description('play a trace folder (trace.csv, calendar.json, meta.json) minute by minute through the agent; print a JSON comparison')
     .requiredOption('--trace <dir>', 'trace folder')
     .option('--config <file>', 'agent config whose policy, wedding rules and detection settings to use')
-    .requiredOption('--output <file>', 'where to write timestamp,replicas for every minute')
-    .action(async (opts: { trace: string; config?: string; output: string }) => {
+    .option('--output <file>', 'where to write timestamp,replicas for every minute')
+    .option('--report <dir>', 'write summary.json, replicas.csv and a self-contained report.html here')
+    .action(async (opts: { trace: string; config?: string; output?: string; report?: string }) => {
+      if (!opts.output && !opts.report) {
+        io.err('replay: give --output FILE, --report DIR, or both');
+        exit.code = 2;
+        return;
+      }
       let user: LoadedConfig | undefined;
       try {
         user = opts.config ? loadConfigFile(opts.config) : undefined;
         const trace = readTrace(opts.trace);
+        const issues = trace.demandIssues && describeDemandIssues({ issues: trace.demandIssues });
+        if (issues) io.err(`replay: ${opts.trace}/trace.csv: ${issues}`);
         const { summary, agentReplicas } = await compareOnTrace(trace, { user });
-        writeFileSync(opts.output, replicasCsv(trace, agentReplicas));
+        if (opts.output) writeFileSync(opts.output, replicasCsv(trace, agentReplicas));
+        if (opts.report) writeTraceReport(opts.report, trace, user, summary, agentReplicas);
         io.out(JSON.stringify(summary, null, 2));
       } catch (err) {
         if (err instanceof TraceError || err instanceof ConfigError) {
@@ -30,3 +42,17 @@ export const registerReplay: Register = (program, io, exit) => {
       }
     });
 };
+
+/** The report of one trace: the target is the replay's own (the trace's shape, the config's wedding settings). */
+function writeTraceReport(dir: string, trace: Trace, user: LoadedConfig | undefined, summary: ReplaySummary, agentReplicas: Int32Array): void {
+  const { config } = replayConfig(trace, user);
+  const target = config.targets[0];
+  const endMs = trace.startMs + trace.demand.length * trace.stepMs;
+  writeReport(dir, [{ id: target.id, trace, agentReplicas, summary, cluster: null, rules: config.wedding, timezones: target.timezones }], {
+    title: `WedSync replay: ${target.id}`,
+    source: `trace ${trace.dir}`,
+    fromMs: trace.startMs,
+    toMs: endMs,
+    generatedAtMs: Date.now(),
+  });
+}

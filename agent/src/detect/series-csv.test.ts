@@ -1,4 +1,6 @@
-import { parseSeriesCsv, parseTimestamp, formatTimestamp, medianStepMs } from './series-csv';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describeIssues, parseSeriesCsv, parseTimestamp, formatTimestamp, medianStepMs, timeOrderedLastWins } from './series-csv';
 
 describe('parseSeriesCsv', () => {
   it('reads NAB rows, ignores extra columns, keeps the raw timestamp', () => {
@@ -18,14 +20,43 @@ describe('parseSeriesCsv', () => {
   it.each([
     ['time,val\n2014-07-01 00:00:00,1', /row 1: header must name the columns "timestamp" and "value"/],
     ['timestamp,a,b\n2014-07-01 00:00:00,1,2', /row 1: header must name the columns "timestamp" and "value"/],
-    ['timestamp,value\n2014-07-01 00:00:00,1\nyesterday,2', /row 3: timestamp "yesterday" is not a date-time/],
-    ['timestamp,value\n2014-07-01 00:00:00,1\n2014-07-01 00:05:00,', /row 3: value "" is not a number/],
-    ['timestamp,value\n2014-07-01 00:00:00,1\n2014-02-30 00:05:00,1', /row 3: timestamp "2014-02-30 00:05:00" is not a date-time/],
-    ['timestamp,value\n2014-07-01 00:05:00,1\n2014-07-01 00:00:00,2', /row 3: .* is before the previous row's/],
-    ['timestamp,value\n2014-07-01 00:00:00', /row 2: expected at least 2 columns, found 1/],
+    ['timestamp,value\nyesterday,2\n2014-07-01 00:05:00,', /no usable data rows \(last problem: row 3: value is empty\)/],
+    ['timestamp,value\n2014-02-30 00:05:00,1', /no usable data rows .*row 2: timestamp "2014-02-30 00:05:00" is not a date-time/],
+    ['timestamp,value\n2014-07-01 00:00:00', /no usable data rows .*row 2: value is empty/],
     ['timestamp,value\n', /no data rows/],
-  ])('rejects %j with the row and the reason', (text, message) => {
+  ])('refuses only a bad header or no usable row: %j', (text, message) => {
     expect(() => parseSeriesCsv(text)).toThrow(message);
+  });
+
+  const fixture = (name: string) => parseSeriesCsv(fs.readFileSync(path.join(__dirname, '..', '__fixtures__', 'real-data', name), 'utf8'));
+
+  it.each([
+    // A clock hour repeated: at 02:00 the clock goes back to 01:05 (55 minutes), as a local-time export at the end of DST.
+    ['repeated-clock-hour.csv', 587, { backward: 1, duplicate: 11, gaps: 0 }, { backward: 314, duplicate: 314 }],
+    ['duplicates.csv', 578, { duplicate: 2, backward: 0 }, { duplicate: 103 }],
+    ['late-sample.csv', 576, { backward: 1, duplicate: 0, gaps: 0 }, { backward: 205 }],
+    ['gaps.csv', 563, { gaps: 2, missingSteps: 13 }, { gaps: 152 }],
+    ['empty-values.csv', 573, { empty: 3 }, { empty: 52 }],
+    ['non-numeric.csv', 572, { nonNumeric: 4 }, { nonNumeric: 72 }],
+  ])('%s: %i usable rows, each irregular kind counted with its first row', (name, n, counts, firstRow) => {
+    const { rows, issues } = fixture(name);
+    expect(rows).toHaveLength(n);
+    expect(issues).toMatchObject(counts);
+    expect(issues.firstRow).toMatchObject(firstRow);
+  });
+
+  it('keeps the file order; timeOrderedLastWins sorts and lets the last of a repeated timestamp win', () => {
+    const { rows } = parseSeriesCsv('timestamp,value\n2027-01-01 00:10:00,3\n2027-01-01 00:00:00,1\n2027-01-01 00:10:00,4\n2027-01-01 00:05:00,2\n');
+    expect(rows.map((r) => r.value)).toEqual([3, 1, 4, 2]);
+    expect(timeOrderedLastWins(rows).map((r) => r.value)).toEqual([1, 2, 4]);
+  });
+
+  it('describes the issues in one line with the rule per kind', () => {
+    const { issues } = fixture('repeated-clock-hour.csv');
+    expect(describeIssues(issues, { backward: 'row order kept', duplicate: 'each row scored' })).toBe(
+      '1 backward timestamp (first at row 314; row order kept), 11 repeated timestamps (first at row 314; each row scored)',
+    );
+    expect(describeIssues(parseSeriesCsv('timestamp,value\n2027-01-01 00:00:00,1\n').issues, {})).toBeNull();
   });
 
   it('reads ISO-8601 and epoch timestamps and writes them back the same way', () => {

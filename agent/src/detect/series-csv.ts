@@ -1,6 +1,7 @@
 /**
  * Reads `timestamp,value` CSV (the Numenta Anomaly Benchmark format; extra columns ignored) into rows,
- * failing with the row number and the reason. Pure: takes text, returns rows or throws SeriesCsvError.
+ * counting what real exports contain (backward and repeated timestamps, gaps, empty and non-numeric
+ * values) instead of refusing the file. Pure: takes text, returns rows or throws SeriesCsvError.
  */
 
 export interface SeriesRow {
@@ -11,12 +12,6 @@ export interface SeriesRow {
 }
 
 export type TimestampStyle = 'nab' | 'iso' | 'epoch-s' | 'epoch-ms';
-
-export interface SeriesCsv {
-  rows: SeriesRow[];
-  /** How the timestamps were written, so generated rows can be written the same way. */
-  style: TimestampStyle;
-}
 
 export class SeriesCsvError extends Error {}
 
@@ -57,9 +52,45 @@ export function formatTimestamp(tMs: number, style: TimestampStyle): string {
   }
 }
 
+/** What real exports contain besides clean rows, each kind counted (see `describeIssues` for the one-line report). */
+export interface SeriesIssues {
+  /** Rows whose timestamp is before the previous row's (a repeated clock hour, late samples). */
+  backward: number;
+  /** Rows whose timestamp an earlier row already had. */
+  duplicate: number;
+  /** Intervals longer than 1.5 × the median step between consecutive (time-ordered) timestamps, and the steps they miss. */
+  gaps: number;
+  missingSteps: number;
+  /** Rows with an empty value, with a value that is not a number, or whose timestamp cannot be read: not usable. */
+  empty: number;
+  nonNumeric: number;
+  badTimestamp: number;
+  /** The first file row (1 = header) of each kind, so the report can point at it. */
+  firstRow: Partial<Record<IssueKind, number>>;
+}
+
+export type IssueKind = 'backward' | 'duplicate' | 'gaps' | 'empty' | 'nonNumeric' | 'badTimestamp';
+
+export interface SeriesCsv {
+  /** Usable rows (a readable timestamp and a finite value), in file order. */
+  rows: SeriesRow[];
+  /** How the timestamps were written, so generated rows can be written the same way. */
+  style: TimestampStyle;
+  issues: SeriesIssues;
+}
+
+export const noIssues = (): SeriesIssues => ({ backward: 0, duplicate: 0, gaps: 0, missingSteps: 0, empty: 0, nonNumeric: 0, badTimestamp: 0, firstRow: {} });
+
+function note(issues: SeriesIssues, kind: IssueKind, rowNo: number): void {
+  if (kind !== 'gaps') issues[kind]++;
+  issues.firstRow[kind] ??= rowNo;
+}
+
 /**
- * Parses the whole file. Row numbers count file lines from 1 (the header is row 1), as an editor shows
- * them. Timestamps must strictly increase: a streaming detector cannot go back in time.
+ * Parses the whole file as real exports come: rows whose timestamp or value cannot be used are counted
+ * and left out; backward and repeated timestamps are counted and kept in file order (each command applies
+ * its own rule to them). Only a bad header or a file with no usable row is refused. Row numbers count
+ * file lines from 1 (the header is row 1), as an editor shows them.
  */
 export function parseSeriesCsv(text: string): SeriesCsv {
   const lines = text.split(/\r?\n/);
@@ -70,25 +101,82 @@ export function parseSeriesCsv(text: string): SeriesCsv {
   if (vi < 0 && header.length === 2 && ti >= 0) vi = 1 - ti;
   if (ti < 0 || vi < 0) throw new SeriesCsvError(`row 1: header must name the columns "timestamp" and "value" (found "${lines[0] ?? ''}")`);
   const rows: SeriesRow[] = [];
+  const rowNos: number[] = [];
+  const issues = noIssues();
+  const seen = new Set<number>();
   let style: TimestampStyle | null = null;
+  let lastError = '';
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     if (line.trim() === '') continue;
     const rowNo = i + 1;
     const cells = line.split(',');
-    if (cells.length <= Math.max(ti, vi)) throw new SeriesCsvError(`row ${rowNo}: expected at least ${Math.max(ti, vi) + 1} columns, found ${cells.length}`);
-    const ts = parseTimestamp(cells[ti]);
-    if (!ts) throw new SeriesCsvError(`row ${rowNo}: timestamp "${cells[ti].trim()}" is not a date-time (use "YYYY-MM-DD HH:MM:SS", ISO-8601 or epoch seconds)`);
-    const valueText = cells[vi].trim();
-    const value = valueText === '' ? NaN : Number(valueText);
-    if (!Number.isFinite(value)) throw new SeriesCsvError(`row ${rowNo}: value "${valueText}" is not a number`);
+    const ts = cells.length > ti ? parseTimestamp(cells[ti]) : null;
+    if (!ts) {
+      note(issues, 'badTimestamp', rowNo);
+      lastError = `row ${rowNo}: timestamp "${(cells[ti] ?? '').trim()}" is not a date-time (use "YYYY-MM-DD HH:MM:SS", ISO-8601 or epoch seconds)`;
+      continue;
+    }
+    const valueText = (cells[vi] ?? '').trim();
+    if (valueText === '') {
+      note(issues, 'empty', rowNo);
+      lastError = `row ${rowNo}: value is empty`;
+      continue;
+    }
+    const value = Number(valueText);
+    if (!Number.isFinite(value)) {
+      note(issues, 'nonNumeric', rowNo);
+      lastError = `row ${rowNo}: value "${valueText}" is not a number`;
+      continue;
+    }
     const prev = rows[rows.length - 1];
-    if (prev && ts.tMs < prev.tMs) throw new SeriesCsvError(`row ${rowNo}: timestamp ${cells[ti].trim()} is before the previous row's ${prev.raw} (rows must be in time order)`);
+    if (prev && ts.tMs < prev.tMs) note(issues, 'backward', rowNo);
+    if (seen.has(ts.tMs)) note(issues, 'duplicate', rowNo);
+    seen.add(ts.tMs);
     style ??= ts.style;
     rows.push({ raw: cells[ti].trim(), tMs: ts.tMs, value });
+    rowNos.push(rowNo);
   }
-  if (rows.length === 0) throw new SeriesCsvError('the file has a header but no data rows');
-  return { rows, style: style ?? 'iso' };
+  if (rows.length === 0) throw new SeriesCsvError(lastError ? `no usable data rows (last problem: ${lastError})` : 'the file has a header but no data rows');
+  countGaps(rows, rowNos, issues);
+  return { rows, style: style ?? 'iso', issues };
+}
+
+/** Gaps between distinct timestamps in time order: longer than 1.5 × the median step. */
+function countGaps(rows: SeriesRow[], rowNos: number[], issues: SeriesIssues): void {
+  const order = rows.map((_, i) => i).sort((a, b) => rows[a].tMs - rows[b].tMs || a - b);
+  const distinct = order.filter((k, j) => j === 0 || rows[k].tMs !== rows[order[j - 1]].tMs);
+  const step = medianStepMs(distinct.map((k) => rows[k]));
+  if (step <= 0) return;
+  for (let j = 1; j < distinct.length; j++) {
+    const dt = rows[distinct[j]].tMs - rows[distinct[j - 1]].tMs;
+    if (dt > 1.5 * step) {
+      issues.gaps++;
+      issues.missingSteps += Math.round(dt / step) - 1;
+      note(issues, 'gaps', rowNos[distinct[j]]);
+    }
+  }
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * One line for stderr saying what was found and what was done about each kind (`rules`: the command's
+ * rule per kind, e.g. { duplicate: 'last value wins' }), or null when the input was clean.
+ */
+export function describeIssues(issues: SeriesIssues, rules: Partial<Record<IssueKind, string>>): string | null {
+  const parts: string[] = [];
+  const add = (kind: IssueKind, text: string) => {
+    const notes = [issues.firstRow[kind] ? `first at row ${issues.firstRow[kind]}` : '', rules[kind] ?? ''].filter(Boolean);
+    parts.push(notes.length ? `${text} (${notes.join('; ')})` : text);
+  };
+  if (issues.backward) add('backward', plural(issues.backward, 'backward timestamp'));
+  if (issues.duplicate) add('duplicate', plural(issues.duplicate, 'repeated timestamp'));
+  if (issues.gaps) add('gaps', `${plural(issues.gaps, 'gap')} of ${plural(issues.missingSteps, 'missing step')} in all`);
+  if (issues.empty) add('empty', plural(issues.empty, 'empty value'));
+  if (issues.nonNumeric) add('nonNumeric', plural(issues.nonNumeric, 'non-numeric value'));
+  if (issues.badTimestamp) add('badTimestamp', plural(issues.badTimestamp, 'unreadable timestamp'));
+  return parts.length ? parts.join(', ') : null;
 }
 
 /** The typical sampling step: the median gap between rows (robust to a few gaps in the data). */
@@ -98,4 +186,11 @@ export function medianStepMs(rows: readonly SeriesRow[]): number {
   for (let i = 1; i < rows.length; i++) gaps.push(rows[i].tMs - rows[i - 1].tMs);
   gaps.sort((a, b) => a - b);
   return gaps[gaps.length >> 1];
+}
+
+/** Rows in time order, one per timestamp: for a repeated timestamp the last row in the file wins. */
+export function timeOrderedLastWins(rows: readonly SeriesRow[]): SeriesRow[] {
+  const byTime = new Map<number, SeriesRow>();
+  for (const r of rows) byTime.set(r.tMs, r);
+  return [...byTime.values()].sort((a, b) => a.tMs - b.tMs);
 }

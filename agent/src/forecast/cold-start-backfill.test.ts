@@ -6,13 +6,13 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Agent } from '../agent';
 import { configSchema } from '../config/schema';
 import { createLogger } from '../util/logger';
+import { freePort } from '../util/free-port';
 
 const HOUR = 3_600_000;
 /** Whole minutes, so the history lines up with the forecast step. */
@@ -28,14 +28,6 @@ function requireTool(tool: string): string {
     }
   }
   throw new Error(`"${tool}" is not installed: \`sudo apt-get install -y --no-install-recommends prometheus\` (or bash scripts/ensure-tools.sh)`);
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 /** The daily rhythm the history holds: 100 ± 40 by hour of day. */

@@ -19,7 +19,7 @@ export function replayConfig(trace: Trace, user?: LoadedConfig): LoadedConfig {
     agent: { cluster: 'replay', mode: 'dry-run', tickSeconds: trace.meta.stepSeconds, logLevel: 'silent' },
     sources: { [REPLAY_SOURCE]: { type: 'push', staleAfterSeconds: Math.max(120, 2 * trace.meta.stepSeconds) } },
     // Read once: the trace's calendar does not change while it plays.
-    calendar: { sources: [{ format: 'json', location: join(trace.dir, 'calendar.json') }], refreshSeconds: 10 * 365 * 86_400 },
+    calendar: { sources: trace.calendarSources ?? [{ format: 'json', location: join(trace.dir, 'calendar.json') }], refreshSeconds: 10 * 365 * 86_400 },
     wedding: base?.wedding,
     policy: base?.policy,
     detection: base?.detection,

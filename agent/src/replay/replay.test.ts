@@ -92,6 +92,20 @@ describe('replay on a generated two-day trace', () => {
     expect(err.join('\n')).toMatch(/policy\.tolerance/);
   });
 
+  test('a trace.csv with a repeated clock hour, an empty and a non-numeric value replays, reported in one stderr line', async () => {
+    const err: string[] = [];
+    const out: string[] = [];
+    const trace = join(__dirname, '..', '__fixtures__', 'real-data', 'trace-repeated-hour');
+    const code = await main(['node', 'wedsync-agent', 'replay', '--trace', trace, '--output', join(dir, 'rh.csv')], { out: (l) => out.push(l), err: (l) => err.push(l) });
+    expect(code).toBe(0);
+    expect(err).toEqual([
+      expect.stringMatching(/^replay: .*trace-repeated-hour\/trace\.csv: 1 backward timestamp \(first at row 242; placed at its own timestamp\), 60 repeated timestamps \(first at row 242; last value wins\), 1 gap of 2 missing steps in all/),
+    ]);
+    const summary = JSON.parse(out.join('\n')) as ReplaySummary;
+    expect(summary.minutes).toBe(480);
+    expect(readFileSync(join(dir, 'rh.csv'), 'utf8').trim().split('\n')).toHaveLength(481);
+  });
+
   test('a bad trace folder is a clear error, exit code 2', async () => {
     const err: string[] = [];
     const code = await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'nope'), '--output', join(dir, 'x.csv')], { out: () => undefined, err: (l) => err.push(l) });

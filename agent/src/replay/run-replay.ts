@@ -28,8 +28,10 @@ export interface AgentReplay {
 
 export interface ReplayOptions extends Pick<AgentOptions, 'newDetector' | 'newForecaster'> {
   user?: LoadedConfig;
-  /** Steps whose reading is withheld (a source outage), to exercise the fail-safe. */
+  /** Steps whose reading is withheld (a source outage), to exercise the fail-safe; the trace's own gaps are withheld too. */
   missing?: (step: number) => boolean;
+  /** Told how far the replay is, every few hundred steps (a progress bar). */
+  onProgress?: (step: number, steps: number) => void;
 }
 
 export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promise<AgentReplay> {
@@ -52,11 +54,12 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
   let holdingSteps = 0;
   let deployFreezeSteps = 0;
   const protectedSteps = new Uint8Array(trace.demand.length);
+  const gap = trace.missing;
   // The trace's calendar, read before the first step (the agent's own timer refreshes it when it runs live).
   await agent.calendar.refresh(trace.startMs);
   for (let k = 0; k < trace.demand.length; k++) {
     clock.nowMs = trace.startMs + k * trace.stepMs;
-    if (!opts.missing?.(k)) source.ingest(REPLAY_SERIES, {}, [[clock.nowMs, trace.demand[k]]], clock.nowMs);
+    if (!opts.missing?.(k) && !gap?.[k]) source.ingest(REPLAY_SERIES, {}, [[clock.nowMs, trace.demand[k]]], clock.nowMs);
     await agent.loop.tick();
     const w = await scaler.read(target);
     replicas[k] = w.replicas;
@@ -68,6 +71,7 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
     }
     const last = decision?.reasons.filter((r) => r.replicas === decision.desiredReplicas).pop();
     if (last) rules[last.rule] = (rules[last.rule] ?? 0) + 1;
+    if (opts.onProgress && (k % 240 === 239 || k === trace.demand.length - 1)) opts.onProgress(k + 1, trace.demand.length);
   }
   await agent.stop();
   return { replicas, holdingSteps, deployFreezeSteps, protectedSteps, rules, forecastMethod: agent.state.targets.get(target.id)!.forecast?.method ?? null };

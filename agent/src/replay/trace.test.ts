@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseDemandCsv, parseMeta, readTrace } from './trace';
+import { describeDemandIssues, parseDemandCsv, parseMeta, readTrace } from './trace';
 import { writeSyntheticTrace } from './synthetic-trace';
 
 const START = Date.parse('2027-06-04T00:00:00Z');
@@ -30,16 +30,43 @@ describe('trace reading', () => {
 
   test.each([
     ['a wrong header', 'time,rps\n', /line 1: expected the header/],
-    ['a bad number', 'timestamp,demand_rps\n2027-06-04T00:00:00Z,abc\n', /line 2: demand_rps "abc"/],
-    ['a gap in the minutes', 'timestamp,demand_rps\n2027-06-04T00:00:00Z,1\n2027-06-04T00:02:00Z,1\n', /line 3: .* breaks the 60s sequence/],
-  ])('trace.csv: %s is named with its line', (_n, text, message) => {
-    expect(() => parseDemandCsv(text, 'trace.csv', START, 60_000)).toThrow(message);
+    ['no usable row', 'timestamp,demand_rps\n2027-06-04T00:00:00Z,abc\n', /no usable data rows .*row 2: value "abc" is not a number/],
+    ['a negative demand', 'timestamp,demand_rps\n2027-06-04T00:00:00Z,-3\n', /2027-06-04T00:00:00Z: demand_rps -3 is negative/],
+    ['rows only outside the grid', 'timestamp,demand_rps\n2027-06-05T00:00:00Z,1\n', /no row falls inside meta.json's 10 steps/],
+  ])('trace.csv: %s is refused, named', (_n, text, message) => {
+    expect(() => parseDemandCsv(text, 'trace.csv', START, 60_000, 10)).toThrow(message);
   });
 
-  test('a row count that disagrees with meta.json is refused', () => {
+  test('gaps, duplicates, late and unusable rows are placed on the grid and counted', () => {
+    const rows = ['00:00:00Z,10', '00:01:00Z,11', '00:01:00Z,12', '00:04:00Z,14', '00:03:00Z,13', '00:05:00Z,', '00:06:00Z,n/a', '00:07:30Z,17', '00:09:00Z,19', '00:12:00Z,99'];
+    const d = parseDemandCsv(['timestamp,demand_rps', ...rows.map((r) => `2027-06-04T${r}`)].join('\n'), 'trace.csv', START, 60_000, 10);
+    // Step 1: last value wins; 2, 5, 6 have no row: the last value before; 7:30 lands on step 8.
+    expect([...d.demand]).toEqual([10, 12, 12, 13, 14, 14, 14, 14, 17, 19]);
+    expect([...d.missing]).toEqual([0, 0, 1, 0, 0, 1, 1, 1, 0, 0]);
+    expect(d.issues).toMatchObject({ duplicate: 1, backward: 1, empty: 1, nonNumeric: 1, gaps: 2, missingSteps: 4, offGrid: 1, outOfRange: 1 });
+    expect(describeDemandIssues(d)).toBe(
+      '1 backward timestamp (first at row 6; placed at its own timestamp), 1 repeated timestamp (first at row 4; last value wins), ' +
+        '2 gaps of 4 missing steps in all (the agent sees no reading there; policies are scored with the last value before), ' +
+        '1 empty value (first at row 7; left out), 1 non-numeric value (first at row 8; left out), ' +
+        "1 timestamp(s) off the step grid (put on the nearest step), 1 row(s) outside meta.json's range (left out)",
+    );
+  });
+
+  test('a trace.csv with a repeated clock hour is read: the second pass of the hour wins', () => {
+    const t = readTrace(join(__dirname, '..', '__fixtures__', 'real-data', 'trace-repeated-hour'));
+    expect(t.demand.length).toBe(480);
+    // Rows 32 and 33 (an empty value, "n/a") leave a two-step gap.
+    expect(t.demandIssues).toMatchObject({ backward: 1, duplicate: 60, empty: 1, nonNumeric: 1, gaps: 1, missingSteps: 2 });
+    expect(t.missing![30]).toBe(1);
+    expect(t.demand[180]).toBe(Number(readFileSync(join(t.dir, 'trace.csv'), 'utf8').split('\n')[241].split(',')[1]));
+  });
+
+  test('a trace shorter than meta.json says ends in a gap', () => {
     writeSyntheticTrace(dir, { days: 1 });
     writeFileSync(join(dir, 'trace.csv'), 'timestamp,demand_rps\n2027-06-04T00:00:00Z,1\n');
-    expect(() => readTrace(dir)).toThrow(/1 rows, but meta.json says minutes=1440/);
+    const t = readTrace(dir);
+    expect(t.demand.length).toBe(1440);
+    expect(t.demandIssues).toMatchObject({ gaps: 1, missingSteps: 1439 });
   });
 
   test('a missing file is named', () => {

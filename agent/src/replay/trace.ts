@@ -1,12 +1,15 @@
 /**
- * Reads a trace folder (the format of data/traces: trace.csv, calendar.json, meta.json). Every problem
- * names the file, the field or line, and what is wrong with it.
+ * Reads a trace folder (the format of data/traces: trace.csv, calendar.json, meta.json). Irregular rows
+ * in trace.csv are counted and handled by REPLAY_RULES; every refusal names the file, the field or line,
+ * and what is wrong with it.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseJsonCalendar } from '../calendar/json-reader';
 import type { WeddingCalendar } from '../calendar/model';
+import type { CalendarSourceConfig } from '../config/schema';
+import { describeIssues, parseSeriesCsv, type IssueKind, type SeriesCsv, type SeriesIssues } from '../detect/series-csv';
 
 export const traceMetaSchema = z
   .object({
@@ -28,9 +31,14 @@ export interface Trace {
   meta: TraceMeta;
   startMs: number;
   stepMs: number;
-  /** Demand per step (requests/s), index k at startMs + k·stepMs. */
+  /** Demand per step (requests/s), index k at startMs + k·stepMs; steps without a reading hold the last value before. */
   demand: Float64Array;
+  /** 1 at steps that had no reading (gaps): the agent is not shown them, as in a source outage. */
+  missing?: Uint8Array;
+  demandIssues?: DemandSeries['issues'];
   calendar: WeddingCalendar;
+  /** Where the agent's calendar comes from; default: the folder's calendar.json. */
+  calendarSources?: CalendarSourceConfig[];
 }
 
 export class TraceError extends Error {
@@ -58,39 +66,114 @@ export function parseMeta(text: string, origin: string): TraceMeta {
   return r.data;
 }
 
-/** Parses `timestamp,demand_rps` rows; they must be consecutive steps from `startMs`. */
-export function parseDemandCsv(text: string, origin: string, startMs: number, stepMs: number): Float64Array {
-  const lines = text.split(/\r?\n/);
-  if (lines[0]?.trim() !== 'timestamp,demand_rps') throw new TraceError(`${origin}: line 1: expected the header "timestamp,demand_rps", found "${lines[0]?.slice(0, 60)}"`);
-  const values: number[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (!line) continue;
-    const comma = line.indexOf(',');
-    const t = Date.parse(line.slice(0, comma));
-    const v = Number(line.slice(comma + 1));
-    if (comma < 0 || Number.isNaN(t)) throw new TraceError(`${origin}: line ${i + 1}: timestamp "${line.slice(0, 40)}" is not ISO-8601`);
-    if (!Number.isFinite(v) || v < 0) throw new TraceError(`${origin}: line ${i + 1}: demand_rps "${line.slice(comma + 1)}" is not a non-negative number`);
-    const expected = startMs + values.length * stepMs;
-    if (t !== expected) throw new TraceError(`${origin}: line ${i + 1}: timestamp ${line.slice(0, comma)} breaks the ${stepMs / 1000}s sequence (expected ${new Date(expected).toISOString()})`);
-    values.push(v);
+/** Demand on the trace's step grid, with the steps no row filled and what was irregular in the file. */
+export interface DemandSeries {
+  demand: Float64Array;
+  /** 1 where no usable row fell on the step: the agent sees no reading there (as in an outage). */
+  missing: Uint8Array;
+  issues: SeriesIssues & { offGrid: number; outOfRange: number };
+}
+
+/**
+ * What replay does with each kind of irregular row. The trace is a step grid from meta.start, so every
+ * row lands on the step its timestamp names (nearest step).
+ */
+export const REPLAY_RULES: Partial<Record<IssueKind, string>> = {
+  backward: 'placed at its own timestamp',
+  duplicate: 'last value wins',
+  gaps: 'the agent sees no reading there; policies are scored with the last value before',
+  empty: 'left out',
+  nonNumeric: 'left out',
+  badTimestamp: 'left out',
+};
+
+/**
+ * Parses `timestamp,demand_rps` rows onto `steps` steps from `startMs`. Irregular rows are counted
+ * (REPLAY_RULES), rows off the grid are put on the nearest step, rows outside it are left out; only a
+ * wrong header, a negative demand or a file with no usable row inside the grid is refused.
+ */
+export function parseDemandCsv(text: string, origin: string, startMs: number, stepMs: number, steps: number): DemandSeries {
+  const first = text.slice(0, text.search(/\r?\n|$/));
+  if (first.trim() !== 'timestamp,demand_rps') throw new TraceError(`${origin}: line 1: expected the header "timestamp,demand_rps", found "${first.slice(0, 60)}"`);
+  let series: SeriesCsv;
+  try {
+    series = parseSeriesCsv(text);
+  } catch (err) {
+    throw new TraceError(`${origin}: ${(err as Error).message}`);
   }
-  if (!values.length) throw new TraceError(`${origin}: no rows`);
-  return Float64Array.from(values);
+  const demand = new Float64Array(steps);
+  const missing = new Uint8Array(steps).fill(1);
+  const issues = { ...series.issues, offGrid: 0, outOfRange: 0 };
+  for (const row of series.rows) {
+    if (row.value < 0) throw new TraceError(`${origin}: timestamp ${row.raw}: demand_rps ${row.value} is negative`);
+    const k = Math.round((row.tMs - startMs) / stepMs);
+    if (row.tMs !== startMs + k * stepMs) issues.offGrid++;
+    if (k < 0 || k >= steps) {
+      issues.outOfRange++;
+      continue;
+    }
+    demand[k] = row.value;
+    missing[k] = 0;
+  }
+  const filled = fillGaps(demand, missing);
+  if (filled === 0) throw new TraceError(`${origin}: no row falls inside meta.json's ${steps} steps from ${new Date(startMs).toISOString()}`);
+  // Gaps are steps of the grid without a row (a missing last hour included), not intervals between rows.
+  const ranges = missingRanges(missing);
+  issues.gaps = ranges.length;
+  issues.missingSteps = steps - filled;
+  issues.firstRow = { ...issues.firstRow, gaps: undefined };
+  return { demand, missing, issues };
+}
+
+/**
+ * Gives missing steps the last value before them (the first value after, at the start), so every policy
+ * is scored on a complete series; returns how many steps had a value of their own.
+ */
+export function fillGaps(demand: Float64Array, missing: Uint8Array): number {
+  let firstKnown = -1;
+  let known = 0;
+  for (let k = 0; k < demand.length; k++) {
+    if (missing[k]) continue;
+    known++;
+    if (firstKnown < 0) firstKnown = k;
+  }
+  if (firstKnown < 0) return 0;
+  for (let k = 0; k < demand.length; k++) if (missing[k]) demand[k] = k < firstKnown ? demand[firstKnown] : demand[k - 1];
+  return known;
+}
+
+/** Steps with no reading, as [first, last] index ranges. */
+export function missingRanges(missing: ArrayLike<number>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let k = 0; k < missing.length; k++) {
+    if (!missing[k]) continue;
+    const from = k;
+    while (k + 1 < missing.length && missing[k + 1]) k++;
+    out.push([from, k]);
+  }
+  return out;
+}
+
+/** One stderr line about the trace's irregular rows, or null when it was clean. */
+export function describeDemandIssues(d: Pick<DemandSeries, 'issues'>): string | null {
+  const parts = [describeIssues(d.issues, REPLAY_RULES)];
+  if (d.issues.offGrid) parts.push(`${d.issues.offGrid} timestamp(s) off the step grid (put on the nearest step)`);
+  if (d.issues.outOfRange) parts.push(`${d.issues.outOfRange} row(s) outside meta.json's range (left out)`);
+  const text = parts.filter(Boolean).join(', ');
+  return text || null;
 }
 
 export function readTrace(dir: string): Trace {
   const meta = parseMeta(readText(dir, 'meta.json'), join(dir, 'meta.json'));
   const startMs = Date.parse(meta.start);
   const stepMs = meta.stepSeconds * 1000;
-  const demand = parseDemandCsv(readText(dir, 'trace.csv'), join(dir, 'trace.csv'), startMs, stepMs);
-  if (demand.length !== meta.minutes * (60_000 / stepMs))
-    throw new TraceError(`${join(dir, 'trace.csv')}: ${demand.length} rows, but meta.json says minutes=${meta.minutes}`);
+  const steps = Math.round((meta.minutes * 60_000) / stepMs);
+  const { demand, missing, issues } = parseDemandCsv(readText(dir, 'trace.csv'), join(dir, 'trace.csv'), startMs, stepMs, steps);
   let calendar: WeddingCalendar;
   try {
     calendar = parseJsonCalendar(readText(dir, 'calendar.json'), join(dir, 'calendar.json'));
   } catch (err) {
     throw new TraceError((err as Error).message);
   }
-  return { dir, meta, startMs, stepMs, demand, calendar };
+  return { dir, meta, startMs, stepMs, demand, missing, demandIssues: issues, calendar };
 }

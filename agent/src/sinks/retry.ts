@@ -1,7 +1,7 @@
 /**
  * Retry policy as pure functions, so every branch is a table test.
  *
- * Why not a retry library such as `exponential-backoff`: its `backOff(fn)` owns the whole retry loop around one call,
+ * Why not `exponential-backoff` (which the backtest's Prometheus reads use): its `backOff(fn)` owns the whole retry loop around one call,
  * sleeping with real timers. A sink needs the opposite shape — the queue keeps accepting (and dropping
  * oldest) while it waits, the wait must honour the server's Retry-After, and tests drive it with a fake
  * clock. What remains is two tiny functions, cheaper to own than to bend a library around.

@@ -27,35 +27,45 @@ export interface PrometheusSourceOptions {
   fetch?: typeof fetch;
 }
 
-interface PromResponse {
+export interface PromResponse {
   status: 'success' | 'error';
   error?: string;
-  data?: { resultType: string; result: Array<{ value?: [number, string]; values?: Array<[number, string]> }> | [number, string] };
+  errorType?: string;
+  data?: { resultType: string; result: Array<{ metric?: Record<string, string>; value?: [number, string]; values?: Array<[number, string]> }> | [number, string] };
+}
+
+/** A failed request: `status` is the HTTP status (absent when none came back), `errorType` Prometheus's own (e.g. bad_data). */
+export interface PromFailure {
+  failure: string;
+  status?: number;
+  errorType?: string;
+}
+
+/** One GET against the Prometheus HTTP API; never throws (failures are values). */
+export async function promGet(opts: PrometheusSourceOptions, path: string, params: Record<string, string>): Promise<PromResponse | PromFailure> {
+  const url = new URL(path, opts.url.endsWith('/') ? opts.url : opts.url + '/');
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  try {
+    const res = await (opts.fetch ?? fetch)(url, {
+      headers: opts.bearerToken ? { authorization: `Bearer ${opts.bearerToken}` } : {},
+      signal: AbortSignal.timeout(opts.timeoutSeconds * 1000),
+    });
+    const body = (await res.json().catch(() => null)) as PromResponse | null;
+    if (!res.ok || !body || body.status !== 'success') return { failure: `HTTP ${res.status}${body?.error ? `: ${body.error}` : ''}`, status: res.status, errorType: body?.errorType };
+    return body;
+  } catch (err) {
+    const e = err as Error;
+    return { failure: e.name === 'TimeoutError' ? `timeout after ${opts.timeoutSeconds}s` : `${e.message}${(e.cause as Error)?.message ? ` (${(e.cause as Error).message})` : ''}` };
+  }
 }
 
 export class PrometheusSource implements LoadSource {
   readonly type = 'prometheus';
-  private readonly fetch: typeof fetch;
 
-  constructor(private readonly opts: PrometheusSourceOptions) {
-    this.fetch = opts.fetch ?? fetch;
-  }
+  constructor(private readonly opts: PrometheusSourceOptions) {}
 
-  private async get(path: string, params: Record<string, string>): Promise<PromResponse | { failure: string }> {
-    const url = new URL(path, this.opts.url.endsWith('/') ? this.opts.url : this.opts.url + '/');
-    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-    try {
-      const res = await this.fetch(url, {
-        headers: this.opts.bearerToken ? { authorization: `Bearer ${this.opts.bearerToken}` } : {},
-        signal: AbortSignal.timeout(this.opts.timeoutSeconds * 1000),
-      });
-      const body = (await res.json().catch(() => null)) as PromResponse | null;
-      if (!res.ok || !body || body.status !== 'success') return { failure: `HTTP ${res.status}${body?.error ? `: ${body.error}` : ''}` };
-      return body;
-    } catch (err) {
-      const e = err as Error;
-      return { failure: e.name === 'TimeoutError' ? `timeout after ${this.opts.timeoutSeconds}s` : `${e.message}${(e.cause as Error)?.message ? ` (${(e.cause as Error).message})` : ''}` };
-    }
+  private get(path: string, params: Record<string, string>): Promise<PromResponse | PromFailure> {
+    return promGet(this.opts, path, params);
   }
 
   async read(target: TargetConfig, nowMs: number): Promise<LoadReading> {

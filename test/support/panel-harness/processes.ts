@@ -13,6 +13,8 @@ export const PLUGIN_DIST = join(PLUGIN_DIR, 'dist');
 export const HARNESS_DIR = __dirname;
 export const ICONS_DIR = join(REPO, 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons');
 export const CHROMIUM = '/usr/bin/chromium';
+/** Headless Chromium flags that work on this machine kind (RECIPES.md). */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 function newestMtime(dir: string): number {
   let newest = 0;
