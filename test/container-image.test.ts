@@ -36,7 +36,7 @@ describe('container image (Containerfile built and run with real Podman, local d
       expect(id.stdout.trim()).not.toBe('0');
       expect(id.stdout.trim()).toBe('65532');
     }
-  });
+  }, 30_000);
 
   test('demo on a read-only root filesystem as 65532 serves /readyz and wedsync_agent_* on /metrics', async () => {
     const name = `wedsync-image-test-${process.pid}`;
@@ -52,7 +52,7 @@ describe('container image (Containerfile built and run with real Podman, local d
     } finally {
       await podman(['rm', '-f', '-t', '1', name]);
     }
-  });
+  }, 90_000);
 
   test.each([
     ['a broken value', 'agent:\n  mode: sideways\n', /agent\.mode/],
@@ -65,13 +65,13 @@ describe('container image (Containerfile built and run with real Podman, local d
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(CONFIG);
     expect(r.stderr).toMatch(key);
-  });
+  }, 30_000);
 
   test('run with no config mounted exits 2 naming the file it could not read', async () => {
     const r = await podman(['run', '--rm', ...SECURE, IMAGE]);
     expect(r).toMatchObject({ code: 2 });
     expect(r.stderr).toContain(`${CONFIG}: (top level): cannot read: ENOENT`);
-  });
+  }, 30_000);
 });
 
 function bannerUrl(child: ChildProcess): Promise<string> {
