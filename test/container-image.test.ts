@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { poll } from './support/poll';
 import { buildImage, makeNodeBase, podman, PODMAN, REPO, requireContainerTools, RUN_LIMITS } from './support/container/podman';
 
 const VERSION: string = JSON.parse(readFileSync(join(REPO, 'agent', 'package.json'), 'utf8')).version;
@@ -92,14 +93,4 @@ function bannerUrl(child: ChildProcess): Promise<string> {
       reject(new Error(`container exited early (${code}): ${out}`));
     });
   });
-}
-
-async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
