@@ -69,8 +69,12 @@ module.exports = (_env, argv) => {
       new CopyWebpackPlugin({
         patterns: [
           { from: '../README.md', to: '.' },
-          { from: '../CHANGELOG.md', to: '.', noErrorOnMissing: true },
+          // One CHANGELOG and LICENSE for the whole project (the plugin's version is the project's).
+          { from: '../../CHANGELOG.md', to: '.' },
+          { from: '../../LICENSE', to: '.' },
           { from: 'img', to: 'img' },
+          // The screenshots plugin.json names, where the README's image links expect them.
+          { from: '../docs/*.png', to: 'docs/[name][ext]' },
           {
             from: 'plugin.json',
             to: '.',

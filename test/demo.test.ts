@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { poll } from './support/poll';
 
 const ROOT = join(__dirname, '..');
 
@@ -24,16 +25,6 @@ function startDemo(args: string[] = [], env: Record<string, string> = {}): { chi
     child.once('exit', (code) => reject(new Error(`demo exited early (${code}): ${out}`)));
   });
   return { child, port, output: () => out };
-}
-
-async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('demo (built CLI, simulated wedding weekend, in-memory cluster)', () => {

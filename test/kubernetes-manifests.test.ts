@@ -4,6 +4,10 @@
  * unknown fields — run in a plain Node child process, both being ESM-only), the pieces checked against
  * each other, the ConfigMap against the agent's own config schema, and the RBAC against the requests the
  * agent really makes (recorded by the Kubernetes API stand-in): everything it needs, nothing more.
+ * Every kustomize overlay is rendered by a real `kubectl kustomize` (Debian's kubectl: kustomize 2.0.3) and
+ * each object it yields is validated the same way, the Prometheus Operator kinds against their CRD schemas
+ * (@kubernetes-models/prometheus-operator); the generated PrometheusRule and dashboard ConfigMaps are
+ * checked against their sources (alert-rules/rules, dashboards).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,8 +23,10 @@ import { indexCalendar } from '../agent/src/calendar/rules';
 import { silentLogger } from '../agent/src/util/logger';
 import { Registry } from 'prom-client';
 import { KubeApiStandIn, type RecordedRequest } from './support/kube-api-standin';
+import { kustomize } from './support/kubectl';
 
-const DEPLOY = join(__dirname, '../agent/deploy');
+const REPO = join(__dirname, '..');
+const DEPLOY = join(__dirname, '../agent/deploy/base');
 const CHECKER = join(__dirname, 'support/kube-manifest-check.mjs');
 const manifestFiles = readdirSync(DEPLOY).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
 const docs = manifestFiles.flatMap((f) => parseAllDocuments(readFileSync(join(DEPLOY, f), 'utf8')).map((d) => d.toJS())).filter(Boolean);
@@ -60,7 +66,7 @@ describe('agent/deploy manifests', () => {
     expect(role.errors).toEqual(expect.arrayContaining([expect.stringMatching(/must have required property verbs/)]));
   });
 
-  test('kustomization.yaml lists every manifest', () => {
+  test('base/kustomization.yaml lists every manifest', () => {
     const k = parseAllDocuments(readFileSync(join(DEPLOY, 'kustomization.yaml'), 'utf8'))[0].toJS();
     expect([...k.resources].sort()).toEqual([...manifestFiles].sort());
   });
@@ -89,12 +95,111 @@ describe('agent/deploy manifests', () => {
 
   test("the ConfigMap's config passes the agent's schema and matches the Deployment (listen port, in-cluster, Lease namespace)", () => {
     const [cm] = find('ConfigMap');
-    const config = parseConfig(cm.data['config.yaml'], 'configmap.yaml', { CALENDAR_TOKEN: 'from-a-secret' });
+    const config = parseConfig(cm.data['agent.yaml'], 'configmap.yaml', { CALENDAR_TOKEN: 'from-a-secret' });
     const [dep] = find('Deployment');
     expect(config.kubernetes.connection).toBe('in-cluster');
     expect(config.kubernetes.leaseNamespace).toBe(dep.metadata.namespace);
     expect(config.agent.listen).toEqual({ host: '0.0.0.0', port: dep.spec.template.spec.containers[0].ports[0].containerPort });
     expect(config.targets.length).toBeGreaterThan(0);
+  });
+});
+
+// ---- kustomize overlays, rendered by Debian's kubectl -------------------------------------------------
+
+const BASE_KINDS = ['ConfigMap', 'Deployment', 'Namespace', 'PodDisruptionBudget', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'ServiceAccount'];
+const DASHBOARD_MAPS = ['ConfigMap', 'ConfigMap', 'ConfigMap'];
+const OPERATOR_KINDS = ['PrometheusRule', 'ServiceMonitor'];
+const OVERLAYS: Record<string, string[]> = {
+  'agent/deploy': BASE_KINDS,
+  'agent/deploy/overlays/act': BASE_KINDS,
+  'agent/deploy/overlays/prometheus-operator': [...BASE_KINDS, ...OPERATOR_KINDS],
+  'agent/deploy/overlays/grafana': [...BASE_KINDS, ...DASHBOARD_MAPS],
+  'agent/deploy/overlays/kube-prometheus-stack': [...BASE_KINDS, ...DASHBOARD_MAPS, ...OPERATOR_KINDS],
+};
+type Obj = any;
+const rendered = new Map<string, { file: string; objects: Obj[] }>();
+function render(overlay: string): { file: string; objects: Obj[] } {
+  if (!rendered.has(overlay)) {
+    const text = kustomize(join(REPO, overlay));
+    const file = join(mkdtempSync(join(tmpdir(), 'wedsync-kustomize-')), 'rendered.yaml');
+    writeFileSync(file, text);
+    rendered.set(overlay, { file, objects: parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean) });
+  }
+  return rendered.get(overlay)!;
+}
+const one = (objects: Obj[], kind: string, name?: string): Obj => {
+  const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+const ruleGroups = (): unknown[] => readdirSync(join(REPO, 'alert-rules/rules')).filter((f) => f.endsWith('.yml')).sort().flatMap((f) => parseAllDocuments(readFileSync(join(REPO, 'alert-rules/rules', f), 'utf8'))[0].toJS().groups);
+
+describe("kustomize overlays (real kubectl kustomize: Debian's kubectl 1.20, kustomize 2.0.3)", () => {
+  // One checker process for every overlay: loading the schema libraries is most of its cost.
+  let checked: CheckResult[] = [];
+  beforeAll(() => {
+    checked = check(Object.keys(OVERLAYS).map((o) => render(o).file));
+  }, 120_000);
+
+  test.each(Object.entries(OVERLAYS))('%s renders, and every object passes its schema (Kubernetes OpenAPI, Prometheus Operator CRDs)', (overlay, kinds) => {
+    const { file } = render(overlay);
+    const results = checked.filter((r) => r.file === file);
+    expect(results.filter((r) => r.errors.length)).toEqual([]);
+    expect(results.map((r) => r.kind).sort()).toEqual([...kinds].sort());
+  });
+
+  test('the CRD check catches a ServiceMonitor and a PrometheusRule of the wrong shape', () => {
+    const bad = join(mkdtempSync(join(tmpdir(), 'wedsync-crd-')), 'bad.yaml');
+    writeFileSync(bad, ['apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: { name: m }\nspec: { selector: {}, endpoints: [{ port: 8080 }] }', 'apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: { name: r }\nspec: { groups: [{ rules: [] }] }'].join('\n---\n'));
+    const [monitor, rule] = check([bad]);
+    expect(monitor.errors).toEqual([expect.stringMatching(/^\/spec\/endpoints\/0\/port must be string/)]);
+    expect(rule.errors).toEqual([expect.stringMatching(/^\/spec\/groups\/0 must have required property name/)]);
+  });
+
+  test('the generated files are up to date with their sources (scripts/generate-deploy.mjs --check)', () => {
+    expect(() => execFileSync(process.execPath, [join(REPO, 'scripts/generate-deploy.mjs'), '--check'], { stdio: 'pipe' })).not.toThrow();
+  });
+
+  test('the rendered PrometheusRule holds exactly the rule groups of alert-rules/rules', () => {
+    const rule = one(render('agent/deploy/overlays/prometheus-operator').objects, 'PrometheusRule');
+    expect(rule.spec.groups).toEqual(ruleGroups());
+    expect(rule.metadata.namespace).toBe('wedsync');
+  });
+
+  test('the ServiceMonitor scrapes the Service by its labels and named port, so the job label is wedsync-agent', () => {
+    const { objects } = render('agent/deploy/overlays/prometheus-operator');
+    const monitor = one(objects, 'ServiceMonitor');
+    const svc = one(objects, 'Service');
+    expect(svc.metadata.labels).toMatchObject(monitor.spec.selector.matchLabels);
+    expect(monitor.spec.namespaceSelector.matchNames).toEqual([svc.metadata.namespace]);
+    expect(svc.spec.ports.map((p: { name: string }) => p.name)).toContain(monitor.spec.endpoints[0].port);
+    expect(svc.metadata.name).toBe('wedsync-agent'); // the job label the alert rules read
+  });
+
+  test("the grafana overlay's ConfigMaps are the dashboards, labelled for the sidecar", () => {
+    const maps = render('agent/deploy/overlays/grafana').objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1');
+    const files = readdirSync(join(REPO, 'dashboards')).filter((f) => f.endsWith('.json')).sort();
+    expect(maps.flatMap((m) => Object.keys(m.data)).sort()).toEqual(files);
+    for (const m of maps) for (const [f, json] of Object.entries(m.data)) expect(JSON.parse(json as string)).toEqual(JSON.parse(readFileSync(join(REPO, 'dashboards', f), 'utf8')));
+  });
+
+  test('kube-prometheus-stack: the release label reaches the ServiceMonitor and PrometheusRule, not the selectors', () => {
+    const { objects } = render('agent/deploy/overlays/kube-prometheus-stack');
+    for (const kind of OPERATOR_KINDS) expect(one(objects, kind).metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(one(objects, 'Deployment').spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'wedsync-agent' });
+  });
+
+  test('the base stays shadow; the act overlay acts on one target and its Role grants exactly that workload', () => {
+    const env = { CALENDAR_TOKEN: 'from-a-secret' };
+    const base = one(render('agent/deploy').objects, 'ConfigMap', 'wedsync-agent-config');
+    expect(parseConfig(base.data['agent.yaml'], 'base', env).agent.mode).toBe('shadow');
+    const { objects } = render('agent/deploy/overlays/act');
+    const config = parseConfig(one(objects, 'ConfigMap', 'wedsync-agent-config').data['agent.yaml'], 'overlays/act/agent.yaml', env);
+    expect(config.agent.mode).toBe('act');
+    const role = one(objects, 'Role', 'wedsync-agent-scaler');
+    const names = new Set((role.rules as Rule[]).flatMap((r) => r.resourceNames ?? []));
+    expect([...names]).toEqual(config.targets.map((t) => t.kubernetes.name));
+    expect(new Set(config.targets.map((t) => t.kubernetes.namespace))).toEqual(new Set([role.metadata.namespace]));
   });
 });
 
@@ -144,7 +249,7 @@ describe('agent/deploy RBAC against the requests the agent makes (Kubernetes API
 
   test('stand-in: every request the agent makes is granted, and every rule is used (least privilege)', async () => {
     const [cm] = find('ConfigMap');
-    const parsed = parseConfig(cm.data['config.yaml'], 'configmap.yaml', { CALENDAR_TOKEN: 'from-a-secret' });
+    const parsed = parseConfig(cm.data['agent.yaml'], 'configmap.yaml', { CALENDAR_TOKEN: 'from-a-secret' });
     const config = { ...parsed, agent: { ...parsed.agent, mode: 'act' as const } };
     const [api, photo] = config.targets;
     for (const t of config.targets) {

@@ -3,7 +3,9 @@
 //  - kubernetes-models 4.x: validators generated from the Kubernetes OpenAPI spec (types, required fields,
 //    enums, formats) — but it accepts unknown fields, so
 //  - @kubernetes/client-node's generated models (attributeTypeMap per type, also from the OpenAPI spec)
-//    are walked to reject any field the API does not define (as the server's strict field validation does).
+//    are walked to reject any field the API does not define (as the server's strict field validation does);
+//  - @kubernetes-models/prometheus-operator: validators generated from the Prometheus Operator CRDs'
+//    schemas (ServiceMonitor, PrometheusRule, …), for monitoring.coreos.com objects.
 // Usage: node kube-manifest-check.mjs FILE... → JSON [{ file, apiVersion, kind, name, errors: [] }] on stdout.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,12 +16,15 @@ const agentRequire = createRequire(new URL('../../agent/package.json', import.me
 
 const k8s = await import('@kubernetes/client-node');
 
+const CRD_GROUP = 'monitoring.coreos.com';
+const groupOf = (obj) => (obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '');
+
 async function openApiErrors(obj) {
   const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
-  const path = `kubernetes-models/${group ? group + '/' : ''}${version}/${obj.kind}`;
+  const path = group === CRD_GROUP ? `@kubernetes-models/prometheus-operator/${group}/${version}/${obj.kind}` : `kubernetes-models/${group ? group + '/' : ''}${version}/${obj.kind}`;
   let mod;
   try {
-    mod = agentRequire(path);
+    mod = group === CRD_GROUP ? await import(path) : agentRequire(path);
   } catch {
     return [`no schema for ${obj.apiVersion} ${obj.kind} (${path})`];
   }
@@ -69,6 +74,11 @@ for (const file of process.argv.slice(2)) {
     if (!obj.apiVersion || !obj.kind) errors.push('apiVersion and kind are required');
     else {
       errors.push(...(await openApiErrors(obj)));
+      // The CRD validators are the only schema for those kinds: client-node has no models for them.
+      if (groupOf(obj) === CRD_GROUP) {
+        results.push({ file, apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata?.name, errors });
+        continue;
+      }
       const type = `${obj.apiVersion.split('/').pop().replace(/^v/, 'V')}${obj.kind}`;
       if (!k8s[type]) errors.push(`no client model ${type}`);
       else unknownFields(obj, type, '', errors);

@@ -13,6 +13,8 @@ export const DEMO_START = '2027-06-04T12:00:00Z';
 
 export interface DemoOptions {
   port: number;
+  /** Listen address; the bundled config's 127.0.0.1 unless given (a container needs 0.0.0.0). */
+  host?: string;
   speed: number;
   start: string;
   /** WEDSYNC_API_TOKENS value for the operator API (role:token,…); defaults to the environment's. */
@@ -25,6 +27,7 @@ export interface DemoOptions {
 export function createDemoAgent(opts: DemoOptions): Agent {
   const loaded = loadConfigFile(DEMO_CONFIG);
   loaded.config.agent.listen.port = opts.port;
+  if (opts.host) loaded.config.agent.listen.host = opts.host;
   if (opts.corsOrigins?.length) loaded.config.api.corsOrigins = opts.corsOrigins;
   const clock = acceleratedClock(Date.parse(opts.start), opts.speed);
   const env = opts.apiTokens === undefined ? process.env : { ...process.env, [TOKENS_ENV]: opts.apiTokens };
@@ -36,11 +39,12 @@ export const registerDemo: Register = (program, io, exit) => {
     .command('demo')
     .description('run the agent on a simulated wedding weekend (in-memory cluster, faster than real time)')
     .option('-p, --port <port>', 'listen port (default: $PORT or 8080)')
+    .option('--host <address>', 'listen address (default 127.0.0.1; in a container: 0.0.0.0)')
     .option('--speed <x>', 'simulated seconds per real second', '60')
     .option('--start <iso>', 'simulated start instant', DEMO_START)
     .option('--cors-origin <origin...>', 'browser origins allowed to call the API (e.g. your Grafana: http://localhost:3000)')
     .option('--quiet', 'do not print a status line every 15 simulated minutes')
-    .action(async (opts: { port?: string; speed: string; start: string; corsOrigin?: string[]; quiet?: boolean }) => {
+    .action(async (opts: { port?: string; host?: string; speed: string; start: string; corsOrigin?: string[]; quiet?: boolean }) => {
       const port = Number(opts.port ?? process.env.PORT ?? 8080);
       const speed = Number(opts.speed);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -71,7 +75,7 @@ export const registerDemo: Register = (program, io, exit) => {
         exit.code = 2;
         return;
       }
-      const agent = createDemoAgent({ port, speed, start: opts.start, apiTokens: generated?.value, corsOrigins: opts.corsOrigin });
+      const agent = createDemoAgent({ port, host: opts.host, speed, start: opts.start, apiTokens: generated?.value, corsOrigins: opts.corsOrigin });
       const addr = await agent.start();
       const base = `http://${addr.address}:${addr.port}`;
       io.out(

@@ -38,7 +38,7 @@ export function kubeError(status: number, op: KubeOperation, detail?: string): K
       return new KubeApiError(
         status,
         op,
-        `forbidden: RBAC does not allow verb "${op.verb}" on ${res} ${where}; grant it in the agent's Role (agent/deploy/rbac.yaml)${tail}`,
+        `forbidden: RBAC does not allow verb "${op.verb}" on ${res} ${where}; grant it in the agent's Role (agent/deploy/base/rbac.yaml)${tail}`,
       );
     case 404:
       return new KubeApiError(status, op, `not found: ${obj} ${where} does not exist (check the target's kubernetes.namespace/name)${tail}`);

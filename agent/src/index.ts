@@ -1,0 +1,9 @@
+/**
+ * The package's entry point (`main`) for programs that embed the agent instead of running the CLI:
+ * the CLI itself, the agent, config loading and the version. Everything else is internal.
+ */
+export { main } from './cli/main';
+export { Agent } from './agent';
+export { ConfigError, loadConfigFile, parseConfig, type LoadedConfig } from './config/load';
+export type { AgentConfig } from './config/schema';
+export { VERSION } from './version';
