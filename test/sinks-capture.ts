@@ -98,17 +98,14 @@ export async function startCaptureServer(opts: { tls?: TlsMaterial; respond?: Re
     respond: (r) => {
       responder = r;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }
 
 import { parseConfig } from '../agent/src/config/load';
 import type { SinkConfig } from '../agent/src/config/schema';
 import type { QueuedSink } from '../agent/src/sinks/queued-sink';
+import { closeServer } from '../agent/src/api/listen';
 
 /** Sink configs through the real loader: secrets as `${ENV}` references, schema defaults applied. */
 export function loadSinkConfigs(sinks: unknown[], env: Record<string, string>): SinkConfig[] {

@@ -12,17 +12,13 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { BENCHMARKS_MD as BENCHMARKS, BUILT_CLI as CLI, SHARED_TRACES as TRACES } from './bench-paths';
 import { DateTime } from 'luxon';
 import { readTrace } from '../src/replay/trace';
 import { freePort } from '../src/util/free-port';
 
-// Compiled to agent/.tmp/bench-backtest/bench/.
-const AGENT = resolve(__dirname, '..', '..', '..');
-const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
-const TRACES = process.env.WEDSYNC_TRACES ?? resolve(AGENT, '..', '..', 'shared', 'data', 'traces');
 const RUNS = Number(process.env.BACKTEST_RUNS ?? 3);
-const BENCHMARKS = resolve(AGENT, '..', 'BENCHMARKS.md');
 const SECTION = '## Backtest from Prometheus';
 const SHIFT_MS = 364 * 86_400_000;
 const TARGETS = [

@@ -13,17 +13,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { AGENT_DIR as AGENT, BENCHMARKS_MD as BENCHMARKS, BUILT_CLI as CLI, SHARED_TRACES as TRACES } from './bench-paths';
 import { shapeOf, type ReplaySummary } from '../src/replay/compare';
 import { hpaAtReplicaHours, hpaFrontier } from '../src/replay/hpa-frontier';
 import { readyReplicas, startupSteps } from '../src/replay/score';
 import { readTrace } from '../src/replay/trace';
 
-// Compiled to agent/.tmp/bench-replay/bench/.
-const AGENT = resolve(__dirname, '..', '..', '..');
-const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
-const TRACES = process.env.WEDSYNC_TRACES ?? resolve(AGENT, '..', '..', 'shared', 'data', 'traces');
 const RUNS = Number(process.env.REPLAY_RUNS ?? 3);
-const BENCHMARKS = resolve(AGENT, '..', 'BENCHMARKS.md');
 const SECTION = '## Replay backtest';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];

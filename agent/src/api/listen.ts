@@ -67,15 +67,19 @@ export function listen(host: string, port: number, timeouts: ServerTimeouts = SE
         serve: (h) => {
           handler = h;
         },
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
+        close: () => closeServer(server),
       });
     };
     server.once('error', onError);
     server.once('listening', onListening);
     server.listen(port, host);
+  });
+}
+
+/** Closes a server now: open keep-alive connections are cut rather than waited for. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((done) => {
+    server.closeAllConnections();
+    server.close(() => done());
   });
 }
