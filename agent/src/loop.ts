@@ -1,8 +1,7 @@
 /**
  * The control loop's scheduler: one tick at a time (a slow tick makes the next one skip, never overlap),
  * each target's pipeline bounded by tickTimeoutSeconds, a tick that never throws, a stop that waits for
- * the tick in flight. What a tick does for one target lives in target-pipeline.ts. The calendar is
- * refreshed off the tick (sources/calendar-refresher.ts): a slow calendar never holds a decision.
+ * the tick in flight. One target's tick is target-pipeline.ts; the calendar refreshes off the tick.
  */
 import type { AgentConfig } from './config/schema';
 import type { DetectorFactory } from './detect/detector';
@@ -14,6 +13,7 @@ import type { AgentState } from './state';
 import { TargetPipeline } from './target-pipeline';
 import type { Clock } from './util/clock';
 import type { Logger } from './util/logger';
+import { raceTimeout } from './util/timeout';
 
 export interface LoopDeps {
   config: AgentConfig;
@@ -41,8 +41,10 @@ export class ControlLoop {
   private readonly pipelines = new Map<string, TargetPipeline>();
   /** A target whose work outlived the tick timeout: skipped until it settles, so work never overlaps. */
   private readonly busy = new Map<string, Promise<void>>();
+  private readonly monotonic: () => number;
 
   constructor(private readonly deps: LoopDeps) {
+    this.monotonic = deps.monotonic ?? (() => performance.now());
     const isLeader = deps.isLeader ?? (() => true);
     for (const t of deps.state.targets.values()) {
       const source = deps.sources[t.config.load.source];
@@ -70,9 +72,7 @@ export class ControlLoop {
       this.deps.metrics.ticksSkipped.inc();
       return this.running;
     }
-    this.running = this.tick().finally(() => {
-      this.running = null;
-    });
+    this.running = this.tick().finally(() => (this.running = null));
     return this.running;
   }
 
@@ -101,7 +101,7 @@ export class ControlLoop {
       state.info.lastTickDurationMs = Date.now() - started;
       state.info.ticks++;
       state.info.ready = true;
-      this.lastFinishedMono = (this.deps.monotonic ?? performance.now.bind(performance))();
+      this.lastFinishedMono = this.monotonic();
       try {
         this.deps.afterTick?.(state);
       } catch (err) {
@@ -110,22 +110,18 @@ export class ControlLoop {
     }
   }
 
-  /**
-   * Why the loop is not keeping up, or null: no tick has finished for three periods plus the tick timeout,
-   * in real time (a wedged event loop, a hung calendar, a stopped timer). Readiness reports it.
-   */
+  /** Why the loop is not keeping up (no tick finished for 3 periods + the timeout, in real time), or null. */
   stallReason(): string | null {
     if (this.lastFinishedMono === null) return null;
     const { tickSeconds, tickTimeoutSeconds } = this.deps.config.agent;
     const allowedMs = (3 * tickSeconds + tickTimeoutSeconds) * 1000;
-    const sinceMs = (this.deps.monotonic ?? performance.now.bind(performance))() - this.lastFinishedMono;
+    const sinceMs = this.monotonic() - this.lastFinishedMono;
     return sinceMs > allowedMs ? `no tick has finished for ${Math.round(sinceMs / 1000)} s (allowed ${Math.round(allowedMs / 1000)} s)` : null;
   }
 
   /**
-   * Runs one target's pipeline, waiting at most tickTimeoutSeconds. A target that overruns is counted and
-   * left to finish in the background; it is skipped on later ticks until it does, so the tick stays
-   * bounded for every other target and no target's work ever overlaps itself.
+   * One target's pipeline, awaited at most tickTimeoutSeconds. One that overruns finishes in the background
+   * and is skipped until it does: the tick stays bounded and no target's work ever overlaps itself.
    */
   private async runWithin(id: string, pipeline: TargetPipeline, now: number): Promise<void> {
     const { metrics, logger, config } = this.deps;
@@ -138,14 +134,7 @@ export class ControlLoop {
       metrics.tickErrors.inc({ stage: 'target' });
       logger.error({ err, target: id }, 'target tick failed');
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), config.agent.tickTimeoutSeconds * 1000);
-      timer.unref();
-    });
-    const outcome = await Promise.race([work, timedOut]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') {
+    if ((await raceTimeout(work, config.agent.tickTimeoutSeconds * 1000)) === 'timeout') {
       metrics.tickErrors.inc({ stage: 'timeout' });
       logger.error({ target: id, timeoutSeconds: config.agent.tickTimeoutSeconds }, 'target tick timed out');
       this.busy.set(id, work);
