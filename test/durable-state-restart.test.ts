@@ -87,8 +87,8 @@ describe('state survives a SIGKILL in shadow mode (built CLI process; Kubernetes
       env: { ...process.env, PD_ROUTING_KEY: 'routing-key-for-test', WEDSYNC_API_TOKENS: `operator:${TOKEN}`, NODE_EXTRA_CA_CERTS: join(dir, 'pd-ca.pem') },
     });
     let output = '';
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
     const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
     const agent: RunningAgent = { child, port: 0, output: () => output, exited };
     running.push(agent);

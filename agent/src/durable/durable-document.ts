@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Override } from '../plan/types';
-import type { OpenPage, PageSnapshot } from '../sinks/pagerduty/open-pages';
+import type { PageSnapshot } from '../sinks/pagerduty/open-pages';
 import type { AuditEntry } from '../state';
 
 export interface DurableDocument {
@@ -88,10 +88,10 @@ export function decodeDocument(text: string | undefined): Decoded {
     const memory: Record<string, number> = {};
     if (sp.memory && typeof sp.memory === 'object')
       for (const [k, v] of Object.entries(sp.memory as Record<string, unknown>)) if (typeof v === 'number' && Number.isFinite(v)) memory[k] = v;
-    pages[sink] = { open: entries(openPage, sp.open, dropped, `pages.${sink}.open`) as OpenPage[], memory };
+    pages[sink] = { open: entries(openPage, sp.open, dropped, `pages.${sink}.open`), memory };
   }
   return {
-    doc: { overrides: entries(override, o.overrides, dropped, 'overrides') as Override[], audit: entries(auditEntry, o.audit, dropped, 'audit') as AuditEntry[], pages },
+    doc: { overrides: entries(override, o.overrides, dropped, 'overrides'), audit: entries(auditEntry, o.audit, dropped, 'audit'), pages },
     dropped,
   };
 }
