@@ -11,7 +11,7 @@ import { configSchema } from '../agent/src/config/schema';
 import type { Override } from '../agent/src/plan/types';
 import { STATE_DATA_KEY } from '../agent/src/durable/configmap-backend';
 import { createKubeApi, makeKubeConfig, type KubernetesClientModule } from '../agent/src/scale/kubernetes/client-adapter';
-import { OVERRIDES_ANNOTATION } from '../agent/src/scale/kubernetes/override-store';
+import { OVERRIDES_ANNOTATION } from '../agent/src/scale/kubernetes/legacy-override-annotation';
 import { silentLogger } from '../agent/src/util/logger';
 import { KubeApiStandIn } from './support/kube-api-standin';
 import { deployment, DEPLOY_PATH } from './support/kube-objects';

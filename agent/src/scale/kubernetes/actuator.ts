@@ -22,7 +22,7 @@ import type { KubeApi } from './kube-api';
 import { KubernetesScaler } from './kubernetes-scaler';
 import { lazyKubeApi } from './lazy-kube-api';
 import { LeaseLeaderElector } from './leader-election';
-import { OverrideStore } from './override-store';
+import { readLegacyOverrides } from './legacy-override-annotation';
 
 export interface ActuatorDeps {
   config: AgentConfig;
@@ -106,14 +106,16 @@ export class KubernetesActuator {
    * Overrides older versions kept in an annotation on each target (kubernetes.overridesAnnotation) into
    * state.overrides. Read only; the durable state runs this once, when it has nothing stored yet.
    */
-  importLegacyOverrides(): Promise<void> {
+  async importLegacyOverrides(): Promise<void> {
     const { config, state, clock, logger } = this.deps;
-    return new OverrideStore(this.api, config.targets, state, clock, {
+    const found = await readLegacyOverrides(this.api, config.targets, clock(), {
       logger,
       annotation: config.kubernetes.overridesAnnotation,
-      readOnly: true,
       onFailure: () => this.metrics.overrideSyncFailures.inc(),
-    }).sync();
+    });
+    const known = new Set(state.overrides.map((o) => o.id));
+    state.overrides = [...state.overrides, ...found.filter((o) => !known.has(o.id))];
+    if (found.length) logger.info({ overrides: found.length, annotation: config.kubernetes.overridesAnnotation }, 'imported overrides from the legacy annotation');
   }
 }
 
