@@ -1,6 +1,6 @@
 /**
  * A Kubernetes API in memory with the server's optimistic concurrency (resourceVersion → 409), for unit
- * tests of the scaler, the leader election and the override store. `failNext` injects one error status
+ * tests of the scaler, the leader election and the durable state. `failNext` injects one error status
  * for the next call of a method. The stand-in HTTP server in test/support plays the same role for the
  * real client library.
  */

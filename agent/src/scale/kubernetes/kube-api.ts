@@ -1,7 +1,7 @@
 /**
  * The small slice of the Kubernetes API the actuator uses, as plain data. The real implementation
  * (client-adapter.ts) wraps @kubernetes/client-node, which is ESM-only and loaded lazily; everything
- * else (scaler, leader election, override store) talks to this interface, so it is tested against the
+ * else (scaler, leader election, the durable state) talks to this interface, so it is tested against the
  * in-memory cluster without loading the client at all.
  */
 
