@@ -178,8 +178,8 @@ async function main(): Promise<void> {
     tickMedianMs: +median(ticks).toFixed(1),
     tickP99Ms: +median(p99s).toFixed(1),
     requestsPerTick: reqs,
-    overrideSyncMedianMs: +median(syncs).toFixed(1),
-    overrideSyncRequests: syncReqs,
+    stateSyncMedianMs: +median(syncs).toFixed(1),
+    stateSyncRequests: syncReqs,
     handoverSeconds: { median: +median(handovers).toFixed(2), max: +Math.max(...handovers).toFixed(2), runs: handovers.length },
     crashFailoverSeconds: { median: +median(crashes).toFixed(2), max: +Math.max(...crashes).toFixed(2), runs: crashes.length },
   };
