@@ -4,11 +4,12 @@
  * stand-in (test/support/kube-api-standin.ts; the real @kubernetes/client-node), paging a local HTTPS
  * stand-in of the PagerDuty Events API (the real @pagerduty/pdjs; its self-signed certificate trusted
  * through NODE_EXTRA_CA_CERTS). The target sits at maxReplicas and overloaded, which pages; the test sets
- * an override, kills the process with SIGKILL (no shutdown code runs), and starts it again.
+ * an override, kills the process with SIGKILL (no shutdown code runs), and starts it again. A second
+ * test does the same without a cluster, through the state file under state.directory.
  * Needs `npm run build -w agent` (npm test builds first).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -81,8 +82,8 @@ describe('state survives a SIGKILL in shadow mode (built CLI process; Kubernetes
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function startAgent(): Promise<RunningAgent> {
-    const child = spawn(process.execPath, [BIN, 'run', '--config', join(dir, 'config.yaml')], {
+  async function startAgent(config = join(dir, 'config.yaml')): Promise<RunningAgent> {
+    const child = spawn(process.execPath, [BIN, 'run', '--config', config], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, PD_ROUTING_KEY: 'routing-key-for-test', WEDSYNC_API_TOKENS: `operator:${TOKEN}`, NODE_EXTRA_CA_CERTS: join(dir, 'pd-ca.pem') },
     });
@@ -165,5 +166,33 @@ describe('state survives a SIGKILL in shadow mode (built CLI process; Kubernetes
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);
     running.splice(running.indexOf(third), 1);
+  });
+
+  test('no cluster, state.directory: an override outlives SIGKILL through the state file', async () => {
+    const fileDir = mkdtempSync(join(tmpdir(), 'wedsync-restart-file-'));
+    writeFileSync(
+      join(fileDir, 'config.yaml'),
+      [
+        'agent: { mode: shadow, tickSeconds: 1, listen: { host: 127.0.0.1, port: 0 }, logLevel: info }',
+        'sources: { sim: { type: simulator } }',
+        'forecast: { backfillHours: 0 }',
+        'state: { directory: state }',
+        'targets: [{ id: web, kubernetes: { namespace: ns, name: web }, load: { source: sim, query: web }, capacityPerPod: 10, maxReplicas: 5 }]',
+      ].join('\n'),
+    );
+    const file = join(fileDir, 'state', 'wedsync-agent-state.json');
+    const inFile = (id: string) => existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { overrides: Array<{ id: string }> }).overrides.some((o) => o.id === id);
+    try {
+      const first = await startAgent(join(fileDir, 'config.yaml'));
+      const created = (await api(first).post('/api/v1/overrides').set('Authorization', `Bearer ${TOKEN}`).send({ target: 'web', type: 'pin', replicas: 4, until: new Date(Date.now() + 3_600_000).toISOString(), reason: 'speeches' }).expect(201)).body as { id: string };
+      await until('the override in the state file', () => inFile(created.id));
+      await kill(first);
+      const second = await startAgent(join(fileDir, 'config.yaml'));
+      const listed = (await api(second).get('/api/v1/overrides').set('Authorization', `Bearer ${TOKEN}`).expect(200)).body as { overrides: Array<{ id: string }> };
+      expect(listed.overrides.map((o) => o.id)).toEqual([created.id]);
+      await kill(second);
+    } finally {
+      rmSync(fileDir, { recursive: true, force: true });
+    }
   });
 });
