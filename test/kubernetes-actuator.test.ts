@@ -2,15 +2,13 @@
  * The Kubernetes actuator with the real @kubernetes/client-node against a local Kubernetes API stand-in
  * (test/support/kube-api-standin.ts: plain HTTP on 127.0.0.1, recording every request).
  */
-import { indexCalendar } from '../agent/src/calendar/rules';
-import { targetSchema, weddingRulesSchema } from '../agent/src/config/schema';
+import { targetSchema } from '../agent/src/config/schema';
 import type { Decision, Override } from '../agent/src/plan/types';
 import { createKubeApi, makeKubeConfig, type KubernetesClientModule } from '../agent/src/scale/kubernetes/client-adapter';
 import { KubeEventRecorder } from '../agent/src/scale/kubernetes/event-recorder';
 import type { KubeApi } from '../agent/src/scale/kubernetes/kube-api';
 import { KubernetesScaler } from '../agent/src/scale/kubernetes/kubernetes-scaler';
-import { OVERRIDES_ANNOTATION, OverrideStore } from '../agent/src/scale/kubernetes/override-store';
-import { AgentState } from '../agent/src/state';
+import { OVERRIDES_ANNOTATION, readLegacyOverrides } from '../agent/src/scale/kubernetes/legacy-override-annotation';
 import { KubeApiStandIn } from './support/kube-api-standin';
 import { deployment, hpa, DEPLOY_PATH, HPA_PATH, HPAS_PATH } from './support/kube-objects';
 
@@ -122,25 +120,11 @@ describe('Kubernetes actuator against the API stand-in (real client library)', (
     ]);
   });
 
-  test('stand-in: overrides persist as an annotation (merge patch guarded by resourceVersion) and load into a fresh agent', async () => {
-    const newState = () =>
-      new AgentState(
-        { version: 't', cluster: 'c', mode: 'act', leader: true, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false },
-        [target],
-        indexCalendar({ weddings: [] }, weddingRulesSchema.parse({})),
-      );
+  test('stand-in: overrides earlier versions kept in the annotation are read with one GET per target, never written', async () => {
     const override: Override = { id: 'ov-1', targetId: target.id, type: 'pin', replicas: 12, untilMs: T0 + 3600_000, untilWeddingEnds: false, reason: 'speeches', author: 'ops', createdAtMs: T0 };
-    const before = newState();
-    before.overrides.push(override);
-    await new OverrideStore(api, [target], before, () => T0).sync();
-    const patch = writes().find((r) => r.method === 'PATCH')!;
-    expect(patch).toMatchObject({ path: DEPLOY_PATH, contentType: 'application/merge-patch+json' });
-    expect(patch.body.metadata.resourceVersion).toEqual(expect.any(String));
-    expect(JSON.parse(patch.body.metadata.annotations[OVERRIDES_ANNOTATION])).toEqual([override]);
-    expect(standIn.get(DEPLOY_PATH).metadata.annotations['deployment.kubernetes.io/revision']).toBe('4'); // merge, not replace
-
-    const restarted = newState();
-    await new OverrideStore(api, [target], restarted, () => T0).sync();
-    expect(restarted.overrides).toEqual([override]);
+    const d = deployment(3);
+    standIn.put(DEPLOY_PATH, { ...d, metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, [OVERRIDES_ANNOTATION]: JSON.stringify([override]) } } });
+    expect(await readLegacyOverrides(api, [target], T0)).toEqual([override]);
+    expect(standIn.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${DEPLOY_PATH}`]);
   });
 });

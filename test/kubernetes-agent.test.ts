@@ -1,15 +1,17 @@
 /**
  * The whole agent wired for Kubernetes (mode act / dry-run), two replicas against one Kubernetes API
  * stand-in (test/support/kube-api-standin.ts) through the real @kubernetes/client-node: only the leader
- * scales, both serve /metrics with wedsync_agent_leader, overrides persist in the target's annotation,
- * and stopping the leader hands the Lease over.
+ * scales, both serve /metrics with wedsync_agent_leader, overrides persist in the agent's state ConfigMap
+ * (in every mode: two shadow replicas agree on them and a restart keeps them), overrides older versions
+ * kept in the target's annotation are imported once, and stopping the leader hands the Lease over.
  */
 import request from 'supertest';
 import { Agent } from '../agent/src/agent';
 import { configSchema } from '../agent/src/config/schema';
 import type { Override } from '../agent/src/plan/types';
+import { STATE_DATA_KEY } from '../agent/src/durable/configmap-backend';
 import { createKubeApi, makeKubeConfig, type KubernetesClientModule } from '../agent/src/scale/kubernetes/client-adapter';
-import { OVERRIDES_ANNOTATION } from '../agent/src/scale/kubernetes/override-store';
+import { OVERRIDES_ANNOTATION } from '../agent/src/scale/kubernetes/legacy-override-annotation';
 import { silentLogger } from '../agent/src/util/logger';
 import { KubeApiStandIn } from './support/kube-api-standin';
 import { deployment, DEPLOY_PATH } from './support/kube-objects';
@@ -18,6 +20,7 @@ import { deployment, DEPLOY_PATH } from './support/kube-objects';
 const k8s: KubernetesClientModule = require('@kubernetes/client-node');
 const T0 = Date.UTC(2026, 5, 13, 15);
 const OPERATOR_TOKEN = 'operator-token-for-the-stand-in-test';
+const STATE_PATH = '/api/v1/namespaces/wedsync/configmaps/wedsync-agent-state';
 const persisted: Override = { id: 'ov-persisted', targetId: 'shop-api', type: 'floor', replicas: 5, untilMs: T0 + 86_400_000, untilWeddingEnds: false, reason: 'speeches', author: 'ops', createdAtMs: T0 - 60_000 };
 
 function config(mode: 'act' | 'dry-run' | 'shadow') {
@@ -41,6 +44,9 @@ describe('agent with the Kubernetes actuator against the API stand-in (real clie
     return agent;
   };
   const scalePatches = () => standIn.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/scale'));
+  const storedState = () => JSON.parse(standIn.get(STATE_PATH).data[STATE_DATA_KEY]) as { overrides: Override[]; audit: Array<{ action: string; detail: { id: string } }> };
+  const api = (addr: { port: number }) => request(`http://127.0.0.1:${addr.port}`);
+  const auth = { Authorization: `Bearer ${OPERATOR_TOKEN}` };
 
   beforeEach(async () => {
     standIn = new KubeApiStandIn();
@@ -65,7 +71,7 @@ describe('agent with the Kubernetes actuator against the API stand-in (real clie
     expect((await request(`http://127.0.0.1:${addrA.port}`).get('/metrics')).text).toMatch(/^wedsync_agent_leader 1$/m);
     expect((await request(`http://127.0.0.1:${addrB.port}`).get('/metrics')).text).toMatch(/^wedsync_agent_leader 0$/m);
 
-    // Overrides persisted in the cluster were loaded at start by both replicas.
+    // Overrides an older version kept in the annotation were imported at the first start, by both replicas.
     expect(a.state.overrides).toEqual([persisted]);
     expect(b.state.overrides).toEqual([persisted]);
 
@@ -80,16 +86,19 @@ describe('agent with the Kubernetes actuator against the API stand-in (real clie
     expect(scalePatches().length).toBe(patchesBefore);
 
     // An override set through the follower's API is audited as an Event on the target, and reaches the
-    // annotation and the leader.
+    // state ConfigMap and the leader.
     const res = await request(`http://127.0.0.1:${addrB.port}`)
       .post('/api/v1/overrides')
       .set('Authorization', `Bearer ${OPERATOR_TOKEN}`)
       .send({ target: 'shop-api', type: 'pin', replicas: 9, until: new Date(T0 + 3600_000).toISOString(), reason: 'first dance' })
       .expect(201);
-    await b.actuator!.syncOverrides();
-    await a.actuator!.syncOverrides();
+    await b.durable!.sync();
+    await a.durable!.sync();
     expect(a.state.overrides.map((o) => o.id).sort()).toEqual([res.body.id, 'ov-persisted'].sort());
-    expect(JSON.parse(standIn.get(DEPLOY_PATH).metadata.annotations[OVERRIDES_ANNOTATION]).map((o: Override) => o.id).sort()).toEqual([res.body.id, 'ov-persisted'].sort());
+    expect(storedState().overrides.map((o) => o.id).sort()).toEqual([res.body.id, 'ov-persisted'].sort());
+    // The annotation is never written again: it still holds only what the older version left.
+    expect(JSON.parse(standIn.get(DEPLOY_PATH).metadata.annotations[OVERRIDES_ANNOTATION]).map((o: Override) => o.id)).toEqual(['ov-persisted']);
+    expect(standIn.requests.filter((r) => r.method === 'PATCH' && r.path === DEPLOY_PATH)).toEqual([]);
     const audit = standIn.requests.find((r) => r.method === 'POST' && r.body?.reason === 'WedSyncAudit')!;
     expect(audit.body.involvedObject).toMatchObject({ kind: 'Deployment', name: 'shop-api', namespace: 'shop' });
     expect(audit.body.message).toMatch(/^env-operator-1 \(operator\) /);
@@ -102,16 +111,17 @@ describe('agent with the Kubernetes actuator against the API stand-in (real clie
     expect(standIn.get('/apis/coordination.k8s.io/v1/namespaces/wedsync/leases/wedsync-agent').spec).toMatchObject({ holderIdentity: 'agent-b', leaseTransitions: 1 });
   });
 
-  test('stand-in: dry-run decides and exports but patches nothing and writes no Events or annotations', async () => {
+  test('stand-in: dry-run decides and exports but patches nothing and writes no Events or annotations, only its own Lease and state', async () => {
     const c = newAgent('dry-run', 'agent-c');
     const addr = await c.start();
     await c.loop.trigger();
     c.state.overrides.push({ ...persisted, id: 'ov-local' });
-    await c.actuator!.syncOverrides();
+    await c.durable!.sync();
     expect(c.state.info.leader).toBe(true);
     expect(c.state.targets.get('shop-api')!.decision!.desiredReplicas).toBeGreaterThan(3);
-    const writes = standIn.requests.filter((r) => r.method !== 'GET' && !r.path.includes('/leases'));
+    const writes = standIn.requests.filter((r) => r.method !== 'GET' && !r.path.includes('/leases') && r.path !== STATE_PATH && r.path !== '/api/v1/namespaces/wedsync/configmaps');
     expect(writes).toEqual([]);
+    expect(storedState().overrides.map((o) => o.id).sort()).toEqual(['ov-local', 'ov-persisted']);
     const metrics = (await request(`http://127.0.0.1:${addr.port}`).get('/metrics')).text;
     expect(metrics).toMatch(/wedsync_agent_shadow_held_back_total\{target="shop-api",direction="up"\} [1-9]/);
   });
@@ -131,5 +141,39 @@ describe('agent with the Kubernetes actuator against the API stand-in (real clie
     expect(cmp.ticksAgentHigher).toBeGreaterThanOrEqual(1);
     expect((await request(`http://127.0.0.1:${addr.port}`).get('/metrics')).text).toMatch(/^wedsync_agent_shadow_cluster_replicas\{target="shop-api"\} 4$/m);
     expect(standIn.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
+  });
+
+  test('stand-in: two shadow replicas agree on an override set through either, and a restart keeps it and its audit entry', async () => {
+    const a = newAgent('shadow', 'shadow-a');
+    const addrA = await a.start();
+    const b = newAgent('shadow', 'shadow-b');
+    const addrB = await b.start();
+    const until = new Date(T0 + 3600_000).toISOString();
+    const viaA = (await api(addrA).post('/api/v1/overrides').set(auth).send({ target: 'shop-api', type: 'floor', replicas: 8, until, reason: 'speeches' }).expect(201)).body as { id: string };
+    const viaB = (await api(addrB).post('/api/v1/overrides').set(auth).send({ target: 'shop-api', type: 'pin', replicas: 9, until, reason: 'first dance' }).expect(201)).body as { id: string };
+    // The API nudges a round; one more on each side and both have both.
+    await a.durable!.sync();
+    await b.durable!.sync();
+    await a.durable!.sync();
+    const ids = (body: { overrides: Array<{ id: string }> }) => body.overrides.map((o) => o.id).sort();
+    const expected = [viaA.id, viaB.id, 'ov-persisted'].sort();
+    expect(ids((await api(addrA).get('/api/v1/overrides').set(auth).expect(200)).body)).toEqual(expected);
+    expect(ids((await api(addrB).get('/api/v1/overrides').set(auth).expect(200)).body)).toEqual(expected);
+
+    // Removed through B: gone on A as well.
+    await api(addrB).delete(`/api/v1/overrides/${viaA.id}`).set(auth).expect(200);
+    await b.durable!.sync();
+    await a.durable!.sync();
+    expect(ids((await api(addrA).get('/api/v1/overrides').set(auth).expect(200)).body)).toEqual([viaB.id, 'ov-persisted'].sort());
+    expect(storedState().audit.map((e) => e.action)).toEqual(['override.create', 'override.create', 'override.delete']);
+    expect(standIn.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
+
+    // Both replicas restart: the override and the audit trail are still there.
+    await Promise.all(agents.splice(0).map((x) => x.stop()));
+    const c = newAgent('shadow', 'shadow-c');
+    const addrC = await c.start();
+    expect(ids((await api(addrC).get('/api/v1/overrides').set(auth).expect(200)).body)).toEqual([viaB.id, 'ov-persisted'].sort());
+    const trail = (await api(addrC).get('/api/v1/audit').set(auth).expect(200)).body as { entries: Array<{ action: string }> };
+    expect(trail.entries.map((e) => e.action).sort()).toEqual(['override.create', 'override.create', 'override.delete']);
   });
 });

@@ -16,6 +16,8 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { parseConfig } from '../agent/src/config/load';
 import type { Decision } from '../agent/src/plan/types';
+import { ConfigMapStateBackend } from '../agent/src/durable/configmap-backend';
+import { DurableStateStore } from '../agent/src/durable/durable-state-store';
 import { KubernetesActuator } from '../agent/src/scale/kubernetes/actuator';
 import { createKubeApi, makeKubeConfig, type KubernetesClientModule } from '../agent/src/scale/kubernetes/client-adapter';
 import { AgentState } from '../agent/src/state';
@@ -269,7 +271,10 @@ describe('agent/deploy RBAC against the requests the agent makes (Kubernetes API
     );
     const kubeApi = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'options', options: standIn.kubeConfigOptions() }));
     const actuator = new KubernetesActuator({ config, baseDir: DEPLOY, state, clock: () => now, logger: silentLogger, registry: new Registry(), api: kubeApi, env: { POD_NAME: 'wedsync-agent-0' } });
-    await actuator.start(); // Lease create, override load
+    await actuator.start(); // Lease create
+    // The agent's state ConfigMap, named as the ConfigMap's config says (created here, then replaced).
+    const durable = new DurableStateStore(new ConfigMapStateBackend(kubeApi, config.kubernetes.leaseNamespace, config.state.configMap), state, { clock: () => now, logger: silentLogger, maxAuditEntries: 200, intervalMs: 60_000 });
+    await durable.start(() => actuator.importLegacyOverrides()); // read the annotation once, create the ConfigMap
     await actuator.elector.tryAcquireOrRenew(); // Lease get + update
     const decision = (targetId: string, desired: number): Decision => ({ targetId, atMs: now, currentReplicas: 3, desiredReplicas: desired, reasons: [], protections: [], deployFreeze: false, holding: false });
     for (const t of [api, photo]) {
@@ -277,7 +282,7 @@ describe('agent/deploy RBAC against the requests the agent makes (Kubernetes API
       expect(await actuator.scaler.apply(t, decision(t.id, 6))).toMatchObject({ ok: true, changed: true });
     }
     state.overrides.push({ id: 'o', targetId: photo.id, type: 'floor', replicas: 4, untilMs: now + 3600_000, untilWeddingEnds: false, reason: 'r', author: 'a', createdAtMs: now });
-    await actuator.syncOverrides();
+    await durable.stop(); // get + update the ConfigMap
     await actuator.auditHook({ atMs: now, actor: 'ops', role: 'operator', action: 'override.create', targetId: photo.id, detail: { type: 'floor' } });
     await actuator.stop();
 
@@ -294,7 +299,7 @@ describe('agent/deploy RBAC against the requests the agent makes (Kubernetes API
     expect(denied).toEqual([]);
     // Each kind of call really happened (the scenario covers the actuator), …
     expect(new Set(accesses.map((a) => `${a.verb} ${a.resource}`))).toEqual(
-      new Set(['create leases', 'get leases', 'update leases', 'get deployments', 'list horizontalpodautoscalers', 'patch horizontalpodautoscalers', 'patch deployments/scale', 'patch deployments', 'create events']),
+      new Set(['create leases', 'get leases', 'update leases', 'create configmaps', 'get configmaps', 'update configmaps', 'get deployments', 'list horizontalpodautoscalers', 'patch horizontalpodautoscalers', 'patch deployments/scale', 'create events']),
     );
     // … and every rule grants something the agent used: nothing granted "just in case".
     for (const role of roles)

@@ -3,7 +3,8 @@
  * stand-in running in its own process on 127.0.0.1:
  *  1. one tick's cluster work for 20 targets (10 with an HPA, 10 without), every target changing each
  *     tick: read + apply (re-read, patch, Event), all targets in parallel as the loop runs them;
- *  2. one override-sync round for the 20 targets (nothing changed: reads only);
+ *  2. one durable-state round (overrides, audit, open pages in the agent's ConfigMap; nothing changed:
+ *     one read, no write);
  *  3. handover: the leader stops (releases the Lease) → the standby leads (default timings: 15 s lease,
  *     2 s retry);
  *  4. crash failover: the leader process is SIGKILLed → the standby leads (bounded by the lease).
@@ -16,6 +17,8 @@ import { Registry } from 'prom-client';
 import { indexCalendar } from '../src/calendar/rules';
 import { configSchema, type TargetConfig } from '../src/config/schema';
 import type { Decision } from '../src/plan/types';
+import { ConfigMapStateBackend } from '../src/durable/configmap-backend';
+import { DurableStateStore } from '../src/durable/durable-state-store';
 import { KubernetesActuator } from '../src/scale/kubernetes/actuator';
 import { createKubeApi, loadKubernetesClient, makeKubeConfig } from '../src/scale/kubernetes/client-adapter';
 import type { KubeApi } from '../src/scale/kubernetes/kube-api';
@@ -86,6 +89,7 @@ async function tickCost(k8s: Awaited<ReturnType<typeof loadKubernetesClient>>): 
   );
   const api: KubeApi = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'options', options: kubeOptions(standIn.url) }));
   const actuator = new KubernetesActuator({ config, baseDir: __dirname, state, clock: Date.now, logger: silentLogger, registry: new Registry(), api, env: { POD_NAME: 'bench' } });
+  const durable = new DurableStateStore(new ConfigMapStateBackend(api, 'wedsync', 'wedsync-agent-state'), state, { clock: Date.now, logger: silentLogger, maxAuditEntries: 200, intervalMs: 15_000 });
   const decision = (t: TargetConfig, desired: number): Decision => ({ targetId: t.id, atMs: Date.now(), currentReplicas: 0, desiredReplicas: desired, reasons: [{ rule: 'bench', replicas: desired, detail: 'bench' }], protections: [], deployFreeze: false, holding: false });
   const tickMs: number[] = [];
   const syncMs: number[] = [];
@@ -106,7 +110,7 @@ async function tickCost(k8s: Awaited<ReturnType<typeof loadKubernetesClient>>): 
     requests = await standIn.call<number>('requests');
     await standIn.call('reset');
     const s = performance.now();
-    await actuator.syncOverrides();
+    await durable.sync();
     syncMs.push(performance.now() - s);
     syncRequests = await standIn.call<number>('requests');
   }
@@ -174,8 +178,8 @@ async function main(): Promise<void> {
     tickMedianMs: +median(ticks).toFixed(1),
     tickP99Ms: +median(p99s).toFixed(1),
     requestsPerTick: reqs,
-    overrideSyncMedianMs: +median(syncs).toFixed(1),
-    overrideSyncRequests: syncReqs,
+    stateSyncMedianMs: +median(syncs).toFixed(1),
+    stateSyncRequests: syncReqs,
     handoverSeconds: { median: +median(handovers).toFixed(2), max: +Math.max(...handovers).toFixed(2), runs: handovers.length },
     crashFailoverSeconds: { median: +median(crashes).toFixed(2), max: +Math.max(...crashes).toFixed(2), runs: crashes.length },
   };

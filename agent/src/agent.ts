@@ -2,7 +2,10 @@
  * Wiring: from a validated config to a running agent (state, loop, HTTP server). The only place that
  * knows every room; everything it builds can also be built alone in a test.
  */
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { loadConfigFile, type LoadedConfig } from './config/load';
 import { configWarnings } from './config/schema';
 import { CalendarStore } from './sources/calendar-store';
@@ -33,6 +36,11 @@ import type { SinkDeps } from './sinks/sink-deps';
 import { createSinkMetrics } from './sinks/sink-metrics';
 import { buildSources } from './sources/registry';
 import type { LoadSource } from './sources/source';
+import { ConfigMapStateBackend } from './durable/configmap-backend';
+import { createDurableMetrics } from './durable/durable-metrics';
+import { DurableStateStore } from './durable/durable-state-store';
+import { FileStateBackend } from './durable/file-backend';
+import type { StateBackend } from './durable/state-backend';
 import { AgentState } from './state';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/logger';
@@ -72,6 +80,8 @@ export class Agent {
   readonly logger: Logger;
   /** Scaler, leader election, override persistence and Events, when kubernetes.connection is not "none". */
   readonly actuator: KubernetesActuator | null;
+  /** Overrides, audit trail and open pages kept across restarts (a ConfigMap, a file, or null: memory only). */
+  readonly durable: DurableStateStore | null;
   private bound: BoundServer | null = null;
   private readonly clock: Clock;
   /** Accepted API tokens: config digests plus WEDSYNC_API_TOKENS (hashed here; plain tokens are not kept). */
@@ -101,9 +111,17 @@ export class Agent {
     this.actuator = kube
       ? new KubernetesActuator({ config, baseDir: loaded.baseDir, state: this.state, clock, logger: this.logger, registry, api: opts.kubeApi, env: opts.env })
       : null;
-    this.onAudit = opts.onAudit ?? this.actuator?.auditHook;
+    this.durable = this.buildDurableState(loaded, clock, opts.tickIntervalMs);
+    const auditHook = opts.onAudit ?? this.actuator?.auditHook;
+    // Every audited change (an override set or removed) is stored soon, not at the next round.
+    this.onAudit = (entry) => {
+      this.durable?.nudge();
+      return auditHook?.(entry);
+    };
+    const durable = this.durable;
+    const pageStore = durable ? (sink: string) => durable.pages(sink) : undefined;
     this.sinks = new SinkFanout({
-      entries: buildSinks(config.sinks, { cluster: config.agent.cluster, metrics: createSinkMetrics(registry), logger: this.logger, ...opts.sinkDeps }),
+      entries: buildSinks(config.sinks, { cluster: config.agent.cluster, metrics: createSinkMetrics(registry), logger: this.logger, pageStore, ...opts.sinkDeps }),
       collect: (atMs) => collectSamples(registry, atMs),
       clock,
       logger: this.logger,
@@ -132,6 +150,27 @@ export class Agent {
         this.actuator?.afterTick(s);
         this.sinks.afterTick(s);
       },
+    });
+  }
+
+  /**
+   * Where the agent's own state lives: with a cluster, a ConfigMap it owns (in every mode — it is the
+   * agent's memory, not a scaling action); without one, a file under state.directory; else nowhere.
+   */
+  private buildDurableState(loaded: LoadedConfig, clock: Clock, tickIntervalMs?: number): DurableStateStore | null {
+    const { config } = loaded;
+    let backend: StateBackend | null = null;
+    if (this.actuator) backend = new ConfigMapStateBackend(this.actuator.api, config.kubernetes.leaseNamespace, config.state.configMap);
+    else if (config.state.directory !== undefined) backend = new FileStateBackend(resolve(loaded.baseDir, config.state.directory));
+    if (!backend) return null;
+    const metrics = createDurableMetrics(this.metrics.registry);
+    return new DurableStateStore(backend, this.state, {
+      clock,
+      logger: this.logger,
+      maxAuditEntries: config.state.maxAuditEntries,
+      intervalMs: tickIntervalMs ?? config.agent.tickSeconds * 1000,
+      onFailure: () => metrics.syncFailures.inc(),
+      onWrite: () => metrics.writes.inc(),
     });
   }
 
@@ -176,8 +215,11 @@ export class Agent {
       logger: this.logger,
     });
     const app = createApp({ state: this.state, registry: this.metrics.registry, api, stalled: () => this.loop.stallReason() });
-    // Connect, take part in the election and load persisted overrides before serving (503 until then) or ticking.
+    // Connect, take part in the election and load the durable state before serving (503 until then) or ticking.
     await this.actuator?.start();
+    await this.startDurableState();
+    // PagerDuty sinks restore the pages PagerDuty holds open before the first evaluation.
+    await this.sinks.start();
     bound.serve(app);
     // Backfilled history is best judged with its weddings in view, but a hanging calendar URL must not
     // hold the start: wait a few seconds for the first refresh, then go on (it lands when it lands).
@@ -187,16 +229,37 @@ export class Agent {
     this.calendar.start();
   }
 
+  private async startDurableState(): Promise<void> {
+    const dir = this.loaded.config.state.directory;
+    if (!this.durable) {
+      this.logger.warn({ key: 'state.directory' }, 'state: memory only — overrides, the audit trail and open pages are lost on restart (set state.directory, or connect to Kubernetes)');
+      return;
+    }
+    if (!this.actuator && dir !== undefined) {
+      const path = resolve(this.loaded.baseDir, dir);
+      try {
+        await mkdir(path, { recursive: true });
+        await access(path, constants.W_OK);
+      } catch (err) {
+        throw new Error(`${this.loaded.file}: state.directory: cannot write ${path} (${(err as Error).message})`);
+      }
+    }
+    const actuator = this.actuator;
+    await this.durable.start(actuator ? () => actuator.importLegacyOverrides() : undefined);
+  }
+
   /** Stops ticking, finishes the tick in flight, closes the server. Idempotent; bounded by `deadlineMs`. */
   stop(deadlineMs = 9000): Promise<void> {
     this.stopping ??= (async () => {
       const started = Date.now();
       this.calendar.stop();
       await this.loop.stop(deadlineMs - 1000);
-      // Persist override edits and hand the Lease to the standby now rather than after it expires.
+      // Hand the Lease to the standby now rather than after it expires.
       await this.actuator?.stop();
       // Sinks flush what the last tick queued, within what is left of the deadline (at least 1 s).
       await this.sinks.shutdown(Math.max(1000, deadlineMs - (Date.now() - started) - 500));
+      // Last: what the API and the sinks changed since the last round (delivered pages included).
+      await this.durable?.stop();
       await Promise.all(Object.values(this.sources).map((s) => s.close?.() ?? Promise.resolve()));
       await this.bound?.close();
       this.logger.info('agent stopped');

@@ -248,6 +248,24 @@ export const configSchema = z
       })
       .strict()
       .default({ connection: 'none', leaseName: 'wedsync-agent', leaseNamespace: 'wedsync', leaseDurationSeconds: 15, overridesAnnotation: 'wedsync.io/overrides' }),
+    state: z
+      .object({
+        /**
+         * Without a cluster (kubernetes.connection "none"): the directory of the state file
+         * (wedsync-agent-state.json). Unset: state is kept in memory only and lost on restart.
+         */
+        directory: z
+          .string()
+          .min(1)
+          .refine((d) => !d.includes('\0'), { message: 'must be a directory path' })
+          .optional(),
+        /** With a cluster: the ConfigMap, in kubernetes.leaseNamespace, that holds the agent's state. */
+        configMap: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes object name').default('wedsync-agent-state'),
+        /** Newest audit entries kept in the durable state (a ConfigMap holds at most 1 MiB). */
+        maxAuditEntries: z.number().int().min(0).max(2000).default(200),
+      })
+      .strict()
+      .default({ configMap: 'wedsync-agent-state', maxAuditEntries: 200 }),
     detection: z
       .object({
         /** Scores at or above this mark an anomaly (kept in the recent list, counted, shown on the panel). */
@@ -310,6 +328,8 @@ export type AgentConfig = z.infer<typeof configSchema>;
  */
 export function configWarnings(cfg: AgentConfig): Array<{ path: string; message: string }> {
   const out: Array<{ path: string; message: string }> = [];
+  if (cfg.state.directory !== undefined && cfg.kubernetes.connection !== 'none')
+    out.push({ path: 'state.directory', message: `is not used with a Kubernetes connection: state is kept in ConfigMap ${cfg.kubernetes.leaseNamespace}/${cfg.state.configMap}` });
   if (cfg.wedding.protectedWeekdays.length === 0)
     out.push({ path: 'wedding.protectedWeekdays', message: 'is empty: Saturday protection and the deploy freeze are off for every wedding' });
   return out;

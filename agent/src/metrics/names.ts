@@ -41,6 +41,10 @@ export const METRIC = {
   overrideSyncFailuresTotal: 'wedsync_agent_override_sync_failures_total',
   leaderTransitionsTotal: 'wedsync_agent_leader_transitions_total',
 
+  // The agent's durable state (overrides, audit trail, open pages: durable/)
+  stateSyncFailuresTotal: 'wedsync_agent_state_sync_failures_total',
+  stateWritesTotal: 'wedsync_agent_state_writes_total',
+
   // Wedding protections
   activeWeddings: 'wedsync_agent_active_weddings',
   calendarWeddings: 'wedsync_agent_calendar_weddings',

@@ -51,6 +51,19 @@ export class SinkFanout {
     return this.collecting ?? Promise.resolve();
   }
 
+  /** Before the first tick: each sink loads what it kept from an earlier run; a failure is logged, not fatal. */
+  async start(): Promise<void> {
+    await Promise.all(
+      this.opts.entries.map(async (e) => {
+        try {
+          await e.sink.start?.();
+        } catch (err) {
+          this.opts.logger.warn({ err: (err as Error).message, sink: e.sink.name }, 'sink could not load its kept state; starting without it');
+        }
+      }),
+    );
+  }
+
   /** A sink by name (tests, the demo's memory sink). */
   find(name: string): Sink | undefined {
     return this.opts.entries.find((e) => e.sink.name === name)?.sink;

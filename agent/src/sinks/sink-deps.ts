@@ -2,6 +2,7 @@
 import type { Agent as HttpsAgent } from 'node:https';
 import type { Writable } from 'node:stream';
 import type { Logger } from '../util/logger';
+import type { OpenPagesStore } from './pagerduty/open-pages';
 import type { QueuedSinkOptions } from './queued-sink';
 import type { BackoffPolicy } from './retry';
 import type { Sample, SinkInput, Transport } from './sink';
@@ -18,6 +19,8 @@ export interface SinkDeps {
   backoff?: BackoffPolicy;
   /** Where the console sink writes (stdout by default). */
   stdout?: Writable;
+  /** Where a PagerDuty sink keeps its open pages across restarts (the agent's durable state); none: memory only. */
+  pageStore?: (sinkName: string) => OpenPagesStore;
   /** TLS agent for PagerDuty (tests trust their self-signed stand-in with it). */
   pagerDutyAgent?: HttpsAgent;
 }

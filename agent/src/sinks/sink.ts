@@ -53,6 +53,8 @@ export interface Sink {
   /** Stops accepting, flushes with the deadline, counts what is left as dropped. Idempotent. */
   shutdown(deadlineMs: number): Promise<FlushResult>;
   health(): SinkHealth;
+  /** Loads what the sink kept from an earlier run (PagerDuty: its open pages), before the first tick. */
+  start?(): Promise<void>;
 }
 
 /** One delivery attempt's outcome, as a transport reports it. */

@@ -13,6 +13,11 @@ export class BoundedList<T> {
     }
   }
 
+  /** Replaces the contents (oldest first), keeping the newest `capacity`. */
+  replace(items: readonly T[]): void {
+    this.items = items.slice(Math.max(0, items.length - this.capacity));
+  }
+
   /** Oldest first. */
   toArray(): T[] {
     return this.items.slice();

@@ -37,7 +37,7 @@ export function createActuatorMetrics(registry: Registry, state: AgentState, sha
   });
   return {
     eventFailures: new Counter({ name: METRIC.kubernetesEventFailuresTotal, help: 'Kubernetes Events that could not be written.', registers: [registry] }),
-    overrideSyncFailures: new Counter({ name: METRIC.overrideSyncFailuresTotal, help: 'Failed rounds of syncing overrides with the target annotation.', registers: [registry] }),
+    overrideSyncFailures: new Counter({ name: METRIC.overrideSyncFailuresTotal, help: 'Failed reads of the override annotation older versions kept (imported once, on the first start with no state ConfigMap).', registers: [registry] }),
     leaderTransitions: new Counter({ name: METRIC.leaderTransitionsTotal, help: 'Times this replica gained or lost leadership.', registers: [registry] }),
     heldBack: new Counter({ name: METRIC.shadowHeldBackTotal, help: 'Changes the agent decided but did not make (dry-run and shadow modes), by direction.', labelNames: ['target', 'direction'], registers: [registry] }),
   };

@@ -1,6 +1,8 @@
 /**
  * The Kubernetes side of the agent, assembled from config: the scaler (behind the agent's mode), leader
- * election, the override annotation store, Events and the audit hook. agent.ts builds one when
+ * election, Events and the audit hook. Overrides persist with the rest of the agent's state in its
+ * ConfigMap (durable/, wired by agent.ts over this actuator's `api`); the override annotation older
+ * versions wrote is only read, once (`importLegacyOverrides`). agent.ts builds one when
  * kubernetes.connection is not "none", passes `scaler` and `isLeader` to the loop, calls `afterTick`
  * after each tick, and `start()`/`stop()` around the agent's life. The client library is loaded by
  * `start()` (a real dynamic import); tests pass an `api` instead.
@@ -20,7 +22,7 @@ import type { KubeApi } from './kube-api';
 import { KubernetesScaler } from './kubernetes-scaler';
 import { lazyKubeApi } from './lazy-kube-api';
 import { LeaseLeaderElector } from './leader-election';
-import { OverrideStore } from './override-store';
+import { readLegacyOverrides } from './legacy-override-annotation';
 
 export interface ActuatorDeps {
   config: AgentConfig;
@@ -39,15 +41,12 @@ export class KubernetesActuator {
   readonly api: KubeApi;
   readonly scaler: ModeScaler;
   readonly elector: LeaseLeaderElector;
-  readonly overrides: OverrideStore;
   readonly events: EventRecorder;
   readonly shadow = new ShadowReport();
   readonly metrics: ActuatorMetrics;
   readonly identity: string;
   /** For the API's Auditor (api/audit.ts AuditHook): an Event on the target per audited change (act mode). */
   readonly auditHook: (entry: AuditEntry) => Promise<void>;
-  private syncTimer: NodeJS.Timeout | null = null;
-  private syncing: Promise<void> | null = null;
 
   constructor(private readonly deps: ActuatorDeps) {
     const { config, state, clock, logger } = deps;
@@ -57,17 +56,12 @@ export class KubernetesActuator {
     this.identity = k.identity ?? env.POD_NAME ?? `${hostname()}_${process.pid}`;
     this.api = deps.api ?? lazyKubeApi(() => connect(connection(config, deps.baseDir)));
     this.metrics = createActuatorMetrics(deps.registry, state, this.shadow);
-    // dry-run and shadow change nothing in the cluster (the Lease aside): no patches, no Events, no annotation writes.
+    // dry-run and shadow change nothing in the cluster but the agent's own objects (the Lease and its state
+    // ConfigMap): no patches, no Events.
     this.events = mode === 'act' ? new KubeEventRecorder(this.api, clock, logger, () => this.metrics.eventFailures.inc()) : NO_EVENTS;
     this.scaler = new ModeScaler(new KubernetesScaler(this.api, this.events, clock), mode, (w) => {
       this.metrics.heldBack.inc({ target: w.targetId, direction: w.to > w.from ? 'up' : 'down' });
       logger.info({ target: w.targetId, from: w.from, to: w.to, reasons: w.reasons, mode }, 'would scale (not acting in this mode)');
-    });
-    this.overrides = new OverrideStore(this.api, config.targets, state, clock, {
-      logger,
-      annotation: k.overridesAnnotation,
-      readOnly: mode !== 'act',
-      onFailure: () => this.metrics.overrideSyncFailures.inc(),
     });
     state.info.leader = false;
     this.elector = new LeaseLeaderElector(this.api, {
@@ -95,31 +89,33 @@ export class KubernetesActuator {
     if (this.scaler.mode === 'shadow') this.shadow.observe(state);
   }
 
-  /** Connects (fails loudly if the client cannot be configured), runs a first election round and loads overrides. */
+  /** Connects (fails loudly if the client cannot be configured) and runs a first election round. */
   async start(): Promise<void> {
     if ('ready' in this.api) await (this.api as { ready(): Promise<unknown> }).ready();
     await this.elector.tryAcquireOrRenew();
-    await this.syncOverrides();
     this.elector.start();
-    this.syncTimer = setInterval(() => void this.syncOverrides(), this.deps.config.agent.tickSeconds * 1000);
-    this.syncTimer.unref();
     this.deps.logger.info({ identity: this.identity, leader: this.elector.isLeader(), mode: this.scaler.mode }, 'kubernetes actuator started');
   }
 
-  /** Writes pending override changes, then hands the Lease over. Idempotent. */
+  /** Hands the Lease over. Idempotent. */
   async stop(): Promise<void> {
-    if (this.syncTimer) clearInterval(this.syncTimer);
-    this.syncTimer = null;
-    await this.syncOverrides();
     await this.elector.stop();
   }
 
-  /** One override round at a time; never rejects (the store counts and logs its failures). */
-  syncOverrides(): Promise<void> {
-    this.syncing ??= this.overrides.sync().finally(() => {
-      this.syncing = null;
+  /**
+   * Overrides older versions kept in an annotation on each target (kubernetes.overridesAnnotation) into
+   * state.overrides. Read only; the durable state runs this once, when it has nothing stored yet.
+   */
+  async importLegacyOverrides(): Promise<void> {
+    const { config, state, clock, logger } = this.deps;
+    const found = await readLegacyOverrides(this.api, config.targets, clock(), {
+      logger,
+      annotation: config.kubernetes.overridesAnnotation,
+      onFailure: () => this.metrics.overrideSyncFailures.inc(),
     });
-    return this.syncing;
+    const known = new Set(state.overrides.map((o) => o.id));
+    state.overrides = [...state.overrides, ...found.filter((o) => !known.has(o.id))];
+    if (found.length) logger.info({ overrides: found.length, annotation: config.kubernetes.overridesAnnotation }, 'imported overrides from the legacy annotation');
   }
 }
 

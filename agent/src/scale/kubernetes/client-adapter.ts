@@ -6,7 +6,7 @@
  */
 import type * as K8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { kubeError, type KubeOperation } from './errors';
-import type { HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from './kube-api';
+import type { ConfigMapRecord, HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from './kube-api';
 import { formatMicroTime, parseMicroTime } from './micro-time';
 
 export type KubernetesClientModule = typeof K8s;
@@ -51,6 +51,15 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
   }
   const workloadOp = (verb: KubeOperation['verb'], ref: WorkloadRef, sub = ''): KubeOperation => ({ verb, resource: plural(ref) + sub, group: 'apps', namespace: ref.namespace, name: ref.name });
   const leaseOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({ verb, resource: 'leases', group: 'coordination.k8s.io', namespace, name });
+
+  const configMapOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({ verb, resource: 'configmaps', group: '', namespace, name });
+  const toConfigMap = (c: K8s.V1ConfigMap): ConfigMapRecord => ({ data: { ...(c.data ?? {}) }, resourceVersion: c.metadata?.resourceVersion });
+  const fromConfigMap = (namespace: string, name: string, r: ConfigMapRecord, labels?: Record<string, string>): K8s.V1ConfigMap => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace, ...(labels ? { labels } : {}), ...(r.resourceVersion ? { resourceVersion: r.resourceVersion } : {}) },
+    data: r.data,
+  });
 
   const toLease = (l: K8s.V1Lease): LeaseRecord => ({
     holderIdentity: l.spec?.holderIdentity || null,
@@ -167,6 +176,23 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
 
     async replaceLease(namespace, name, record) {
       return toLease(await call(leaseOp('update', namespace, name), () => coordination.replaceNamespacedLease({ name, namespace, body: fromLease(namespace, name, record) })));
+    },
+
+    async readConfigMap(namespace, name) {
+      try {
+        return toConfigMap(await call(configMapOp('get', namespace, name), () => core.readNamespacedConfigMap({ name, namespace })));
+      } catch (err) {
+        if ((err as { status?: number }).status === 404) return null;
+        throw err;
+      }
+    },
+
+    async createConfigMap(namespace, name, data, labels) {
+      return toConfigMap(await call(configMapOp('create', namespace, name), () => core.createNamespacedConfigMap({ namespace, body: fromConfigMap(namespace, name, { data }, labels) })));
+    },
+
+    async replaceConfigMap(namespace, name, record, labels) {
+      return toConfigMap(await call(configMapOp('update', namespace, name), () => core.replaceNamespacedConfigMap({ name, namespace, body: fromConfigMap(namespace, name, record, labels) })));
     },
   };
 }

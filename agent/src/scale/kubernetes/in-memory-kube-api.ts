@@ -1,11 +1,11 @@
 /**
  * A Kubernetes API in memory with the server's optimistic concurrency (resourceVersion → 409), for unit
- * tests of the scaler, the leader election and the override store. `failNext` injects one error status
+ * tests of the scaler, the leader election and the durable state. `failNext` injects one error status
  * for the next call of a method. The stand-in HTTP server in test/support plays the same role for the
  * real client library.
  */
 import { kubeError, type KubeOperation } from './errors';
-import type { HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from './kube-api';
+import type { ConfigMapRecord, HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from './kube-api';
 
 type Method = keyof KubeApi;
 
@@ -14,6 +14,7 @@ export class InMemoryKubeApi implements KubeApi {
   readonly hpas: HpaSnapshot[] = [];
   readonly leases = new Map<string, LeaseRecord>();
   readonly events: KubeEvent[] = [];
+  readonly configMaps = new Map<string, ConfigMapRecord>();
   readonly calls: Array<{ method: Method; args: unknown[] }> = [];
   private readonly failures = new Map<Method, number[]>();
   private version = 1;
@@ -102,6 +103,30 @@ export class InMemoryKubeApi implements KubeApi {
     return { ...stored };
   }
 
+  async readConfigMap(namespace: string, name: string): Promise<ConfigMapRecord | null> {
+    this.enter('readConfigMap', [namespace, name], configMapOp('get', namespace, name));
+    const c = this.configMaps.get(`${namespace}/${name}`);
+    return c ? structuredClone(c) : null;
+  }
+
+  async createConfigMap(namespace: string, name: string, data: Record<string, string>): Promise<ConfigMapRecord> {
+    this.enter('createConfigMap', [namespace, name, data], configMapOp('create', namespace, name));
+    if (this.configMaps.has(`${namespace}/${name}`)) throw kubeError(409, configMapOp('create', namespace, name), 'already exists');
+    const stored = { data: { ...data }, resourceVersion: this.nextVersion() };
+    this.configMaps.set(`${namespace}/${name}`, stored);
+    return structuredClone(stored);
+  }
+
+  async replaceConfigMap(namespace: string, name: string, record: ConfigMapRecord): Promise<ConfigMapRecord> {
+    this.enter('replaceConfigMap', [namespace, name, record], configMapOp('update', namespace, name));
+    const cur = this.configMaps.get(`${namespace}/${name}`);
+    if (!cur) throw kubeError(404, configMapOp('update', namespace, name));
+    if (record.resourceVersion !== cur.resourceVersion) throw kubeError(409, configMapOp('update', namespace, name));
+    const stored = { data: { ...record.data }, resourceVersion: this.nextVersion() };
+    this.configMaps.set(`${namespace}/${name}`, stored);
+    return structuredClone(stored);
+  }
+
   private enter(method: Method, args: unknown[], o: KubeOperation): void {
     this.calls.push({ method, args });
     const queue = this.failures.get(method);
@@ -118,3 +143,4 @@ const key = (ref: WorkloadRef) => `${ref.kind}/${ref.namespace}/${ref.name}`;
 const plural = (ref: WorkloadRef) => (ref.kind === 'Deployment' ? 'deployments' : 'statefulsets');
 const op = (verb: KubeOperation['verb'], ref: WorkloadRef): KubeOperation => ({ verb, resource: plural(ref), group: 'apps', namespace: ref.namespace, name: ref.name });
 const leaseOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({ verb, resource: 'leases', group: 'coordination.k8s.io', namespace, name });
+const configMapOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({ verb, resource: 'configmaps', group: '', namespace, name });

@@ -1,7 +1,7 @@
 /**
  * The small slice of the Kubernetes API the actuator uses, as plain data. The real implementation
  * (client-adapter.ts) wraps @kubernetes/client-node, which is ESM-only and loaded lazily; everything
- * else (scaler, leader election, override store) talks to this interface, so it is tested against the
+ * else (scaler, leader election, the durable state) talks to this interface, so it is tested against the
  * in-memory cluster without loading the client at all.
  */
 
@@ -56,6 +56,12 @@ export interface KubeEvent {
   atMs: number;
 }
 
+/** A ConfigMap's data and version (the agent's own state lives in one: durable/configmap-backend.ts). */
+export interface ConfigMapRecord {
+  data: Record<string, string>;
+  resourceVersion?: string;
+}
+
 export interface KubeApi {
   readWorkload(ref: WorkloadRef): Promise<WorkloadSnapshot>;
   listHpas(namespace: string): Promise<HpaSnapshot[]>;
@@ -71,4 +77,10 @@ export interface KubeApi {
   createLease(namespace: string, name: string, record: LeaseRecord): Promise<LeaseRecord>;
   /** Replaces the Lease; record.resourceVersion makes a stale write fail with 409. */
   replaceLease(namespace: string, name: string, record: LeaseRecord): Promise<LeaseRecord>;
+  /** null when the ConfigMap does not exist. */
+  readConfigMap(namespace: string, name: string): Promise<ConfigMapRecord | null>;
+  /** 409 when it already exists (another replica created it first). */
+  createConfigMap(namespace: string, name: string, data: Record<string, string>, labels?: Record<string, string>): Promise<ConfigMapRecord>;
+  /** Replaces the data; resourceVersion makes a stale write fail with 409. */
+  replaceConfigMap(namespace: string, name: string, record: ConfigMapRecord, labels?: Record<string, string>): Promise<ConfigMapRecord>;
 }

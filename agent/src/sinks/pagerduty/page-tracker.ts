@@ -1,11 +1,14 @@
 /**
  * Turns conditions into page events: trigger when one appears (or its severity changes), resolve when
  * it clears. Remembers what it has open, so a condition that stays true pages once, not every tick.
- * A restarted agent starts with nothing open; a condition still true then re-triggers the same
- * dedup key, which PagerDuty folds into the open incident.
+ * A restarted agent is handed what PagerDuty held open when it stopped (`restore`, from the agent's
+ * durable state): a condition still true then stays quiet, and one that cleared while the agent was down
+ * resolves at the first evaluation. Without durable state it starts with nothing open, and a condition
+ * still true re-triggers the same dedup key, which PagerDuty folds into the open incident.
  */
 import type { AgentState } from '../../state';
-import { evaluateConditions, type ConditionKind, type ConditionMemory, type ConditionOptions, type CriticalCondition } from './conditions';
+import { evaluateConditions, type ConditionKind, type ConditionMemory, type ConditionOptions, type CriticalCondition, type PageSeverity } from './conditions';
+import type { OpenPage } from './open-pages';
 
 export type PageEvent =
   | { action: 'trigger'; kind: ConditionKind; dedupKey: string; condition: CriticalCondition; atMs: number }
@@ -38,5 +41,21 @@ export class PageTracker {
 
   get openConditions(): CriticalCondition[] {
     return [...this.open.values()];
+  }
+
+  /** When each fault started, as the last evaluation left it (kept across restarts with the open pages). */
+  get conditionMemory(): ConditionMemory {
+    return this.memory;
+  }
+
+  /**
+   * Before the first evaluation: the pages PagerDuty holds open and the conditions' memory, as an earlier
+   * run left them. The next evaluation resolves those whose condition has cleared and keeps quiet about
+   * those still true (the memory keeps a condition that needs a duration from being re-timed from zero).
+   */
+  restore(pages: readonly OpenPage[], memory: ConditionMemory): void {
+    for (const p of pages)
+      this.open.set(p.dedupKey, { kind: p.kind as ConditionKind, dedupKey: p.dedupKey, severity: p.severity as PageSeverity, summary: p.summary, targets: [...p.targets], details: { ...p.details } });
+    this.memory = { ...memory, ...this.memory };
   }
 }

@@ -4,6 +4,8 @@
  */
 import { QueuedSink } from '../queued-sink';
 import { queueOptions, type SinkDeps } from '../sink-deps';
+import { MEMORY_ONLY_PAGES } from './open-pages';
+import { PagePersistence } from './page-persistence';
 import { PageTracker, type PageEvent } from './page-tracker';
 import { PagerDutyTransport } from './pagerduty-transport';
 import { z } from 'zod';
@@ -33,6 +35,7 @@ export type PagerDutySinkConfig = z.infer<typeof pagerDutySinkConfig>;
 
 export class PagerDutySink extends QueuedSink<PageEvent> {
   readonly tracker: PageTracker;
+  private readonly persistence: PagePersistence;
 
   constructor(name: string, cfg: PagerDutySinkConfig, deps: SinkDeps) {
     const tracker = new PageTracker({
@@ -49,12 +52,32 @@ export class PagerDutySink extends QueuedSink<PageEvent> {
       dashboardUrl: cfg.dashboardUrl,
       agent: deps.pagerDutyAgent,
     });
+    // Open pages survive restarts in the agent's durable state (deps.pageStore), when it has one.
+    const persistence = new PagePersistence(deps.pageStore?.(name) ?? MEMORY_ONLY_PAGES, tracker);
     super({
-      ...queueOptions(name, 'pagerduty', transport, (input) => tracker.next(input.state, input.atMs), { ...cfg, maxBatch: 1 }, deps),
+      ...queueOptions(
+        name,
+        'pagerduty',
+        transport,
+        (input) => {
+          const events = tracker.next(input.state, input.atMs);
+          persistence.afterEvaluation();
+          return events;
+        },
+        { ...cfg, maxBatch: 1 },
+        deps,
+      ),
       onDelivered: (batch) => {
         for (const e of batch) deps.metrics.pages.inc({ sink: name, kind: e.kind, action: e.action });
+        persistence.onDelivered(batch);
       },
     });
     this.tracker = tracker;
+    this.persistence = persistence;
+  }
+
+  /** Restores the pages PagerDuty held open when the agent last ran (see page-persistence.ts). */
+  start(): Promise<void> {
+    return this.persistence.restore();
   }
 }

@@ -1,0 +1,107 @@
+/**
+ * The agent's own durable state as one JSON document: operator overrides, the recent audit trail, and
+ * per PagerDuty sink the pages PagerDuty holds open (with the conditions' start times). The same document
+ * lives in a ConfigMap (with a cluster) or in a file (without). Decoding never trusts the stored text:
+ * entries that are not well-formed are dropped and reported, never applied.
+ */
+import { z } from 'zod';
+import type { Override } from '../plan/types';
+import type { PageSnapshot } from '../sinks/pagerduty/open-pages';
+import type { AuditEntry } from '../state';
+
+export interface DurableDocument {
+  overrides: Override[];
+  audit: AuditEntry[];
+  /** By PagerDuty sink name. */
+  pages: Record<string, PageSnapshot>;
+}
+
+export const DOCUMENT_VERSION = 1;
+export const emptyDocument = (): DurableDocument => ({ overrides: [], audit: [], pages: {} });
+
+/** ConfigMaps hold at most 1 MiB; past this the oldest audit entries give way (the document is written whole). */
+export const MAX_DOCUMENT_BYTES = 900 * 1024;
+
+const override = z.object({
+  id: z.string().min(1),
+  targetId: z.string().min(1),
+  type: z.enum(['pin', 'floor', 'freeze']),
+  replicas: z.number().int().min(0).optional(),
+  untilMs: z.number().finite(),
+  untilWeddingEnds: z.boolean().default(false),
+  reason: z.string(),
+  author: z.string().default('unknown'),
+  createdAtMs: z.number().finite().default(0),
+}).refine((o) => o.type === 'freeze' || o.replicas !== undefined, { message: 'pin and floor need replicas' });
+
+const auditEntry = z.object({
+  atMs: z.number().finite(),
+  actor: z.string(),
+  role: z.string(),
+  action: z.string(),
+  targetId: z.string().optional(),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+const openPage = z.object({
+  dedupKey: z.string().min(1),
+  kind: z.string().min(1),
+  severity: z.string().min(1),
+  summary: z.string().default(''),
+  targets: z.array(z.string()).default([]),
+  details: z.record(z.string(), z.unknown()).default({}),
+  openedAtMs: z.number().finite(),
+});
+
+/** Keeps the entries that parse; says how many it dropped. */
+function entries<T>(schema: z.ZodType<T>, raw: unknown, dropped: string[], what: string): T[] {
+  if (!Array.isArray(raw)) return [];
+  const out: T[] = [];
+  raw.forEach((item, i) => {
+    const r = schema.safeParse(item);
+    if (r.success) out.push(r.data);
+    else dropped.push(`${what}[${i}]: ${r.error.issues[0]?.message ?? 'malformed'}`);
+  });
+  return out;
+}
+
+export interface Decoded {
+  doc: DurableDocument;
+  /** What was dropped and why (the store logs it). */
+  dropped: string[];
+}
+
+export function decodeDocument(text: string | undefined): Decoded {
+  const dropped: string[] = [];
+  if (!text) return { doc: emptyDocument(), dropped };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { doc: emptyDocument(), dropped: ['the stored state is not JSON; starting from empty'] };
+  }
+  const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const pages: Record<string, PageSnapshot> = {};
+  const rawPages = o.pages && typeof o.pages === 'object' ? (o.pages as Record<string, unknown>) : {};
+  for (const [sink, p] of Object.entries(rawPages)) {
+    const sp = (p && typeof p === 'object' ? p : {}) as Record<string, unknown>;
+    const memory: Record<string, number> = {};
+    if (sp.memory && typeof sp.memory === 'object')
+      for (const [k, v] of Object.entries(sp.memory as Record<string, unknown>)) if (typeof v === 'number' && Number.isFinite(v)) memory[k] = v;
+    pages[sink] = { open: entries(openPage, sp.open, dropped, `pages.${sink}.open`), memory };
+  }
+  return {
+    doc: { overrides: entries(override, o.overrides, dropped, 'overrides'), audit: entries(auditEntry, o.audit, dropped, 'audit'), pages },
+    dropped,
+  };
+}
+
+/** JSON text of the document, within MAX_DOCUMENT_BYTES (oldest audit entries dropped first). */
+export function encodeDocument(doc: DurableDocument, maxBytes = MAX_DOCUMENT_BYTES): string {
+  let audit = doc.audit;
+  for (;;) {
+    const text = JSON.stringify({ version: DOCUMENT_VERSION, overrides: doc.overrides, audit, pages: doc.pages });
+    if (Buffer.byteLength(text) <= maxBytes || audit.length === 0) return text;
+    audit = audit.slice(Math.ceil(audit.length / 4));
+  }
+}
