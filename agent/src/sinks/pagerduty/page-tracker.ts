@@ -5,7 +5,7 @@
  * dedup key, which PagerDuty folds into the open incident.
  */
 import type { AgentState } from '../../state';
-import { evaluateConditions, type ConditionKind, type ConditionMemory, type ConditionOptions, type CriticalCondition } from './conditions';
+import { evaluateConditions, type ConditionKind, type ConditionMemory, type ConditionOptions, type CriticalCondition } from '../../paging/conditions';
 
 export type PageEvent =
   | { action: 'trigger'; kind: ConditionKind; dedupKey: string; condition: CriticalCondition; atMs: number }
