@@ -74,4 +74,16 @@ describe('PageHandOff', () => {
     expect(series.size).toBe(0); // the page is already closing: no delivered series for it
     expect(handOff.verdict(resolve, SATURDAY_4PM + 3_000)).toBe('send');
   });
+
+  test('a page restored as open after a restart is adopted as delivered: its series is back, its resolve is sent', () => {
+    const { handOff, series, tick } = setup();
+    handOff.adoptDelivered('wedsync/test/pinned-at-max-overloaded/checkout', 'pinned-at-max-overloaded', 'checkout');
+    expect([...series]).toEqual(['pinned-at-max-overloaded/checkout']);
+    // A fresh tracker (no snapshot in this test) re-triggers it: it stays delivered, and the resolve goes out.
+    const [trigger] = tick(overloaded(SATURDAY_4PM), SATURDAY_4PM);
+    expect(handOff.verdict(trigger, SATURDAY_4PM + MINUTE)).toBe('send');
+    const [resolve] = tick(fixtureState(SATURDAY_4PM + 2 * MINUTE), SATURDAY_4PM + 2 * MINUTE);
+    expect(handOff.verdict(resolve, SATURDAY_4PM + 2 * MINUTE)).toBe('send');
+    expect(series.size).toBe(0);
+  });
 });

@@ -62,6 +62,16 @@ export class PageHandOff {
     }
   }
 
+  /**
+   * A page this sink delivered before a restart and still holds open (restored from a snapshot of the
+   * tracker): exports its delivered series again at once, so the alert rule does not take it over.
+   */
+  adoptDelivered(dedupKey: string, kind: ConditionKind, subject: string): void {
+    if (this.current.has(dedupKey)) return;
+    this.current.set(dedupKey, { kind, subject, deadlineMs: -Infinity, state: 'delivered' });
+    this.listener.delivered(kind, subject);
+  }
+
   /** Just before an event is sent: send it, skip it silently, or hand its episode to Alertmanager. */
   verdict(e: PageEvent, nowMs: number): Verdict {
     const episode = this.episodeOf.get(e);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { positiveSeconds } from '../../config/common';
 import { conditionOptions } from '../../paging/page-monitor';
 import { QueuedSink } from '../queued-sink';
+import type { SinkInput } from '../sink';
 import { sinkName, maxQueue, requestTimeoutSeconds } from '../sink-config';
 import { queueOptions, type SinkDeps } from '../sink-deps';
 import { realTimers } from '../timers';
@@ -52,6 +53,8 @@ export type PagerDutySinkConfig = z.infer<typeof pagerDutySinkConfig>;
 
 export class PagerDutySink extends QueuedSink<PageEvent> {
   readonly tracker: PageTracker;
+  /** Per-incident delivery deadlines; restored open pages must be adopted here (adoptDelivered). */
+  readonly handOff: PageHandOff;
 
   constructor(name: string, cfg: PagerDutySinkConfig, deps: SinkDeps) {
     const tracker = new PageTracker(conditionOptions(deps.cluster, deps.paging));
@@ -70,7 +73,7 @@ export class PagerDutySink extends QueuedSink<PageEvent> {
       dashboardUrl: cfg.dashboardUrl,
       agent: deps.pagerDutyAgent,
     });
-    const toItems = (input: { state: Parameters<PageTracker['next']>[0]; atMs: number }) => {
+    const toItems = (input: SinkInput) => {
       const events = tracker.next(input.state, input.atMs);
       handOff.queued(events, timers.now());
       return events;
@@ -93,5 +96,6 @@ export class PagerDutySink extends QueuedSink<PageEvent> {
       },
     });
     this.tracker = tracker;
+    this.handOff = handOff;
   }
 }
