@@ -86,4 +86,12 @@ describe('PageHandOff', () => {
     expect(handOff.verdict(resolve, SATURDAY_4PM + 2 * MINUTE)).toBe('send');
     expect(series.size).toBe(0);
   });
+
+  test('adoptOpen adopts only pages the ledger never saw: a handed-off page stays Alertmanager\'s', () => {
+    const { handOff, series, tick } = setup();
+    const [trigger] = tick(overloaded(SATURDAY_4PM), SATURDAY_4PM);
+    expect(handOff.verdict(trigger, SATURDAY_4PM + MINUTE)).toBe('hand-off');
+    handOff.adoptOpen([{ dedupKey: trigger.dedupKey, kind: 'pinned-at-max-overloaded', subject: 'checkout' }, { dedupKey: 'wedsync/test/scale-blocked/gallery', kind: 'scale-blocked', subject: 'gallery' }]);
+    expect([...series]).toEqual(['scale-blocked/gallery']);
+  });
 });

@@ -12,7 +12,7 @@
  * A trigger is only *started* while `now + requestTimeoutMs ≤ deadline`: a request that starts later could
  * land in PagerDuty after Alertmanager took over.
  */
-import type { ConditionKind } from '../../paging/conditions';
+import type { ConditionKind, CriticalCondition } from '../../paging/conditions';
 import type { PageEvent } from './page-tracker';
 
 type EpisodeState = 'pending' | 'delivered' | 'handed-off';
@@ -64,12 +64,22 @@ export class PageHandOff {
 
   /**
    * A page this sink delivered before a restart and still holds open (restored from a snapshot of the
-   * tracker): exports its delivered series again at once, so the alert rule does not take it over.
+   * tracker): exports its delivered series again at once, so the alert rule does not take it over, and
+   * lets its resolve through.
    */
   adoptDelivered(dedupKey: string, kind: ConditionKind, subject: string): void {
     if (this.current.has(dedupKey)) return;
     this.current.set(dedupKey, { kind, subject, deadlineMs: -Infinity, state: 'delivered' });
     this.listener.delivered(kind, subject);
+  }
+
+  /**
+   * Called with the tracker's open pages before each evaluation. Every page the tracker opens goes
+   * through `queued` first, so one it holds without an episode here was restored from a snapshot of
+   * pages PagerDuty was told about (delivered triggers only): adopt it as delivered.
+   */
+  adoptOpen(open: readonly Pick<CriticalCondition, 'dedupKey' | 'kind' | 'subject'>[]): void {
+    for (const c of open) if (!this.current.has(c.dedupKey)) this.adoptDelivered(c.dedupKey, c.kind, c.subject);
   }
 
   /** Just before an event is sent: send it, skip it silently, or hand its episode to Alertmanager. */

@@ -53,7 +53,7 @@ export type PagerDutySinkConfig = z.infer<typeof pagerDutySinkConfig>;
 
 export class PagerDutySink extends QueuedSink<PageEvent> {
   readonly tracker: PageTracker;
-  /** Per-incident delivery deadlines; restored open pages must be adopted here (adoptDelivered). */
+  /** Per-incident delivery deadlines and the delivered series; adopts pages the tracker restored. */
   readonly handOff: PageHandOff;
 
   constructor(name: string, cfg: PagerDutySinkConfig, deps: SinkDeps) {
@@ -74,6 +74,8 @@ export class PagerDutySink extends QueuedSink<PageEvent> {
       agent: deps.pagerDutyAgent,
     });
     const toItems = (input: SinkInput) => {
+      // Pages restored open after a restart (if the tracker was given any) are the sink's, delivered.
+      handOff.adoptOpen(tracker.openConditions);
       const events = tracker.next(input.state, input.atMs);
       handOff.queued(events, timers.now());
       return events;
