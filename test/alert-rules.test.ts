@@ -11,6 +11,9 @@ import { parse } from 'yaml';
 import { requireTool, runTool } from './support/alerting-tools';
 import { ALERT_RULES_DIR, allowedMetricNames, loadRules, ruleFiles } from './support/alerting-metrics';
 import { metricNamesIn } from './support/alerting-promql';
+import { PAGE_DEFINITIONS } from '../agent/src/paging/definitions';
+import { pagerDutySinkConfig } from '../agent/src/sinks/pagerduty/pagerduty-sink';
+import { METRIC } from '../agent/src/metrics/names';
 
 const ALERTMANAGER_YML = join(ALERT_RULES_DIR, 'alertmanager.yml');
 const TESTS_DIR = join(ALERT_RULES_DIR, 'tests');
@@ -84,8 +87,33 @@ describe('alert rule conventions', () => {
         'WedSyncSinkFailing',
         'WedSyncSinkDropping',
         'WedSyncDeployDuringFreeze',
+        'WedSyncKubernetesUnreachable',
       ]),
     );
+  });
+
+  const pagingAlerts = new Set(Object.values(PAGE_DEFINITIONS).map((d) => d.alert));
+
+  test.each(Object.values(PAGE_DEFINITIONS).map((d) => [d.kind, d] as const))(
+    'one truth for paging: %s is paged by its alert rule on the agent\'s series only, leaving delivered pages to the agent',
+    (kind, def) => {
+      const rule = alerts().find((a) => a.alert === def.alert);
+      expect(rule).toBeDefined();
+      expect(rule!.expr).toContain(`${METRIC.pageCondition}{kind="${kind}"}`);
+      expect(rule!.expr).toMatch(new RegExp(`unless on \\(cluster, kind, subject\\)\\s+max by \\(cluster, kind, subject\\) \\(${METRIC.pageDelivered}\\)`));
+      // Thresholds live in the agent: the rule reads no other metric (the agent's own wedding_day and severity ride on the series).
+      expect(metricNamesIn(rule!.expr).sort()).toEqual([METRIC.pageCondition, METRIC.pageDelivered].sort());
+      // The hand-off window: longer than the sink's default handOffAfterSeconds plus a 30 s scrape and a 30 s evaluation.
+      const handOff = pagerDutySinkConfig.parse({ type: 'pagerduty', routingKey: 'k' }).handOffAfterSeconds;
+      expect(seconds(rule!.for!)).toBeGreaterThanOrEqual(handOff + 60);
+    },
+  );
+
+  test('no other alert reads the agent\'s paging inputs with thresholds of its own', () => {
+    for (const rule of alerts().filter((a) => !pagingAlerts.has(a.alert!))) {
+      expect({ alert: rule.alert, reads: metricNamesIn(rule.expr).filter((n) => [METRIC.utilizationRatio, METRIC.scaleErrorsTotal, METRIC.replicasMax].includes(n as never)) }).toEqual({ alert: rule.alert, reads: [] });
+      expect(rule.expr).not.toContain(METRIC.pageCondition);
+    }
   });
 
   test.each(alerts().map((a) => [a.alert!, a] as const))('%s: severity, summary, description, runbook section, wedding_day join', (name, rule) => {
@@ -95,8 +123,9 @@ describe('alert rule conventions', () => {
     const anchor = rule.annotations?.runbook_url?.match(/RUNBOOK\.md#(.+)$/)?.[1];
     expect(anchor).toBe(name.toLowerCase());
     expect(runbookAnchors.has(anchor!)).toBe(true);
-    // The wedding_day label comes from the one-series-per-cluster info join.
-    expect(rule.expr).toMatch(/group_left \(wedding_day\) wedsync_cluster:wedding_day:info/);
+    // The wedding_day label comes from the agent's page condition (paging alerts) or the one-series-per-cluster info join.
+    if (Object.values(PAGE_DEFINITIONS).some((d) => d.alert === name)) expect(rule.expr).toContain(METRIC.pageCondition);
+    else expect(rule.expr).toMatch(/group_left \(wedding_day\) wedsync_cluster:wedding_day:info/);
   });
 
   test('the runbook has one section per alert and none for alerts that do not exist', () => {
@@ -145,9 +174,9 @@ describe('alertmanager.yml (real amtool)', () => {
   };
   const pagerduty = (name: string) => config.receivers.find((r) => r.name === name)?.pagerduty_configs?.[0];
 
-  test('wedding-day pages are critical (high urgency), other pages warning; keys come from files', () => {
-    expect(pagerduty('pagerduty-wedding-day')).toMatchObject({ severity: 'critical', send_resolved: true });
-    expect(pagerduty('pagerduty')).toMatchObject({ severity: 'warning', send_resolved: true });
+  test('wedding-day pages are critical (high urgency), other pages warning, unless the agent set the page severity; keys come from files', () => {
+    expect(pagerduty('pagerduty-wedding-day')).toMatchObject({ severity: '{{ if .CommonLabels.page_severity }}{{ .CommonLabels.page_severity }}{{ else }}critical{{ end }}', send_resolved: true });
+    expect(pagerduty('pagerduty')).toMatchObject({ severity: '{{ if .CommonLabels.page_severity }}{{ .CommonLabels.page_severity }}{{ else }}warning{{ end }}', send_resolved: true });
     for (const r of config.receivers)
       for (const pd of r.pagerduty_configs ?? []) {
         expect(pd.routing_key).toBeUndefined();
@@ -162,3 +191,10 @@ describe('alertmanager.yml (real amtool)', () => {
     expect(rule!.equal).toEqual(['cluster']);
   });
 });
+
+/** A Prometheus duration such as `2m` or `90s`, in seconds. */
+function seconds(d: string): number {
+  const m = /^(\d+)(s|m|h)$/.exec(d);
+  if (!m) throw new Error(`unsupported duration ${d}`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
+}

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { PAGING_DEFAULTS } from '../agent/src/paging/paging-config';
 import { REPO_ROOT, allowedMetricNames } from './support/alerting-metrics';
 import { metricNamesIn } from './support/alerting-promql';
 import { runTool } from './support/alerting-tools';
@@ -128,6 +129,17 @@ describe('dashboards', () => {
     const exprs = expressions(load('wedsync-fleet-overview.json')).map((e) => e.expr).join('\n');
     for (const metric of ['wedsync_agent_observed_load', 'wedsync_agent_forecast_load', 'wedsync_agent_replicas_current', 'wedsync_agent_protection_active', 'wedsync_agent_deploy_freeze'])
       expect(exprs).toContain(metric);
+  });
+
+  test('utilisation turns red at the paging threshold, and the fleet overview shows the page conditions (one truth for paging)', () => {
+    const red = (file: string, title: string) => {
+      const p = allPanels(load(file).panels).find((x) => x.title === title) as unknown as { fieldConfig: { defaults: { thresholds: { steps: { color: string; value: number | null }[] } } } };
+      return p.fieldConfig.defaults.thresholds.steps.find((s) => s.color === 'red')?.value;
+    };
+    expect(red('wedsync-fleet-overview.json', 'Utilisation (load ÷ ready capacity)')).toBe(PAGING_DEFAULTS.overloadUtilization);
+    expect(red('wedsync-target-detail.json', 'Utilisation')).toBe(PAGING_DEFAULTS.overloadUtilization);
+    expect(expressions(load('wedsync-fleet-overview.json')).map((e) => e.expr).join('\n')).toContain('wedsync_agent_page_condition');
+    expect(expressions(load('wedsync-agent-health.json')).map((e) => e.expr).join('\n')).toContain('wedsync_agent_page_hand_offs_total');
   });
 
   test('the health dashboard covers the agent, its loop and every sink metric', () => {

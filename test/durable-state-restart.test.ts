@@ -70,7 +70,8 @@ describe('state survives a SIGKILL in shadow mode (built CLI process; Kubernetes
         'targets:',
         '  - { id: shop-api, kubernetes: { namespace: shop, name: shop-api }, load: { source: sim, query: shop }, capacityPerPod: 50, maxReplicas: 3 }',
         'sinks:',
-        `  - { type: pagerduty, routingKey: "\${PD_ROUTING_KEY}", server: "${pd.hostPort}", overloadedAfterSeconds: 0 }`,
+        `  - { type: pagerduty, routingKey: "\${PD_ROUTING_KEY}", server: "${pd.hostPort}" }`,
+        'paging: { overloadedAfterSeconds: 0 }',
       ].join('\n'),
     );
   });

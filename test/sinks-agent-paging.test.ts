@@ -1,6 +1,7 @@
 /**
  * End to end through the real control loop: a wedding-critical target whose workload cannot be read
- * during a live Saturday wedding makes the agent page PagerDuty, and recovery resolves the page.
+ * during a live Saturday wedding makes the agent page PagerDuty (kubernetes-unreachable, after
+ * `paging.unreachableAfterSeconds`), /metrics shows the same condition, and recovery resolves the page.
  * Real agent (simulator source, a scaler that fails on demand, JSON calendar file), real @pagerduty/pdjs
  * against a local HTTPS stand-in of the Events API (self-signed certificate).
  */
@@ -64,6 +65,7 @@ agent: { cluster: wedding-prod, listen: { port: 0 }, logLevel: silent }
 sources: { sim: { type: simulator } }
 calendar: { sources: [{ format: json, location: weddings.json }] }
 forecast: { backfillHours: 0 }
+paging: { unreachableAfterSeconds: 0.2 }
 targets:
   - { id: checkout, kubernetes: { namespace: shop, name: checkout }, load: { source: sim, query: checkout }, capacityPerPod: 50, maxReplicas: 20, weddingCritical: true }
 sinks:
@@ -78,8 +80,13 @@ sinks:
   const events = () => pd.accepted().map((r) => JSON.parse(r.body) as { event_action: string; dedup_key: string; routing_key: string; payload?: { severity: string; summary: string } });
   await until('a trigger', () => events().length >= 1);
   const [trigger] = events();
-  expect(trigger).toMatchObject({ event_action: 'trigger', dedup_key: 'wedsync/wedding-prod/scale-blocked-during-wedding/checkout', routing_key: 'routing-key-for-test', payload: { severity: 'critical' } });
-  expect(trigger.payload!.summary).toContain('ECONNREFUSED');
+  expect(trigger).toMatchObject({ event_action: 'trigger', dedup_key: 'wedsync/wedding-prod/kubernetes-unreachable/cluster', routing_key: 'routing-key-for-test', payload: { severity: 'critical' } });
+  expect(trigger.payload!.summary).toContain('Kubernetes unreachable');
+  // /metrics exports the same condition the sink paged, with the delivered series beside it.
+  await quiet(agent.sinks.find('pagerduty') as unknown as { settled(): Promise<void> });
+  const metrics = await agent.metrics.registry.metrics();
+  expect(metrics).toContain('wedsync_agent_page_condition{kind="kubernetes-unreachable",subject="cluster",severity="critical",wedding_day="true"} 1');
+  expect(metrics).toContain('wedsync_agent_page_delivered{sink="pagerduty",kind="kubernetes-unreachable",subject="cluster"} 1');
 
   // Still broken for several more ticks: no repeat pages.
   const ticks = agent.state.info.ticks;
@@ -90,5 +97,6 @@ sinks:
   scaler.broken = false;
   await until('a resolve', () => events().length >= 2);
   expect(events()[1]).toEqual({ routing_key: 'routing-key-for-test', event_action: 'resolve', dedup_key: trigger.dedup_key });
+  await quiet(agent.sinks.find('pagerduty') as unknown as { settled(): Promise<void> });
   expect(agent.sinkHealth()).toEqual([{ name: 'pagerduty', type: 'pagerduty', healthy: true, queueLength: 0, dropped: 0, lastError: null }]);
 });

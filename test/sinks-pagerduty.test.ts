@@ -4,7 +4,7 @@
  */
 import { Agent as HttpsAgent } from 'node:https';
 import { METRIC } from '../agent/src/metrics/names';
-import { fixtureState, kubernetesDown, SATURDAY_4PM } from '../agent/src/sinks/__fixtures__/condition-fixtures';
+import { fixtureState, SATURDAY_4PM } from '../agent/src/sinks/__fixtures__/condition-fixtures';
 import type { PagerDutySink } from '../agent/src/sinks/pagerduty/pagerduty-sink';
 import { buildSinks } from '../agent/src/sinks/registry';
 import { metricValue, testDeps } from '../agent/src/sinks/__fixtures__/sink-test-helpers';
@@ -31,15 +31,21 @@ afterEach(async () => {
   await server.close();
 });
 
-function pagerDutySink() {
-  const deps = testDeps({ pagerDutyAgent: agent });
-  const [cfg] = loadSinkConfigs([{ type: 'pagerduty', routingKey: '${PD_ROUTING_KEY}', server: server.hostPort, dashboardUrl: DASHBOARD }], { PD_ROUTING_KEY: ROUTING_KEY });
+function pagerDutySink(extra: Record<string, unknown> = {}) {
+  // Pages at the first refused write, as `paging.scaleBlockedAfterSeconds: 0` would.
+  const deps = testDeps({ pagerDutyAgent: agent, paging: { overloadUtilization: 1, overloadedAfterSeconds: 120, scaleBlockedAfterSeconds: 0, unreachableAfterSeconds: 120 } });
+  const [cfg] = loadSinkConfigs([{ type: 'pagerduty', routingKey: '${PD_ROUTING_KEY}', server: server.hostPort, dashboardUrl: DASHBOARD, ...extra }], { PD_ROUTING_KEY: ROUTING_KEY });
   const [{ sink, intervalMs }] = buildSinks([cfg], deps);
   expect(intervalMs).toBe(0);
   return { sink: sink as PagerDutySink, deps };
 }
 
-const down = (now: number) => fixtureState(now, (t) => kubernetesDown(t.checkout, now));
+/** The leader's scale write to checkout is refused (RBAC) during the Saturday wedding. */
+const down = (now: number) =>
+  fixtureState(now, (t) => {
+    t.checkout.lastScaleError = 'HTTP-Code: 403 Forbidden';
+    t.checkout.decision = { ...t.checkout.decision!, desiredReplicas: 6 };
+  });
 
 describe('PagerDuty sink against a local HTTPS Events API stand-in (real @pagerduty/pdjs)', () => {
   test('triggers on a critical condition, stays quiet while it holds, resolves with the same dedup key', async () => {
@@ -59,14 +65,14 @@ describe('PagerDuty sink against a local HTTPS Events API stand-in (real @pagerd
     expect(trigger).toMatchObject({
       routing_key: ROUTING_KEY,
       event_action: 'trigger',
-      dedup_key: 'wedsync/test/scale-blocked-during-wedding/checkout',
-      payload: { severity: 'critical', source: 'wedsync-agent/test', component: 'checkout', class: 'scale-blocked-during-wedding', group: 'test' },
+      dedup_key: 'wedsync/test/scale-blocked/checkout',
+      payload: { severity: 'critical', source: 'wedsync-agent/test', component: 'checkout', class: 'scale-blocked', group: 'test' },
       links: [{ href: `${DASHBOARD}&var-target=checkout`, text: 'WedSync dashboard' }],
     });
-    expect(trigger.payload.summary).toContain('cannot be scaled during 1 live wedding');
+    expect(trigger.payload.summary).toContain('checkout cannot be scaled to 6 replicas (runs 3): HTTP-Code: 403 Forbidden');
     expect(resolve).toEqual({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: trigger.dedup_key });
     expect(server.requests[0].headers['content-type']).toContain('application/json');
-    expect(await metricValue(deps.registry, METRIC.pagesTotal, { action: 'trigger', kind: 'scale-blocked-during-wedding' })).toBe(1);
+    expect(await metricValue(deps.registry, METRIC.pagesTotal, { action: 'trigger', kind: 'scale-blocked' })).toBe(1);
     expect(await metricValue(deps.registry, METRIC.pagesTotal, { action: 'resolve' })).toBe(1);
   });
 
@@ -92,7 +98,7 @@ describe('PagerDuty sink against a local HTTPS Events API stand-in (real @pagerd
   });
 
   test('a 429 reaches the queue after the immediate retries pdjs makes itself, and the queue honours Retry-After', async () => {
-    const { sink, deps } = pagerDutySink();
+    const { sink, deps } = pagerDutySink({ handOffAfterSeconds: 120 });
     server.respond(() => ({ status: 429, headers: { 'retry-after': '30' }, body: '{"status":"throttled"}' }));
     sink.export({ atMs: SATURDAY_4PM, samples: [], state: down(SATURDAY_4PM) });
     await quiet(sink);
@@ -107,5 +113,40 @@ describe('PagerDuty sink against a local HTTPS Events API stand-in (real @pagerd
     await quiet(sink);
     expect(server.requests.map((r) => r.status)).toEqual([429, 429, 429, 429, 202]);
     expect(await metricValue(deps.registry, METRIC.sinkFailedExportsTotal, { sink: 'pagerduty', reason: '429' })).toBe(1);
+  });
+
+  test('delivered: exports wedsync_agent_page_delivered until the resolve (the alert rule stands back meanwhile)', async () => {
+    const { sink, deps } = pagerDutySink();
+    sink.export({ atMs: SATURDAY_4PM, samples: [], state: down(SATURDAY_4PM) });
+    await quiet(sink);
+    expect(await metricValue(deps.registry, METRIC.pageDelivered, { sink: 'pagerduty', kind: 'scale-blocked', subject: 'checkout' })).toBe(1);
+    sink.export({ atMs: SATURDAY_4PM + 15_000, samples: [], state: fixtureState(SATURDAY_4PM + 15_000) });
+    await quiet(sink);
+    expect(await metricValue(deps.registry, METRIC.pageDelivered)).toBe(0);
+    expect(server.accepted().map((r) => JSON.parse(r.body).event_action)).toEqual(['trigger', 'resolve']);
+  });
+
+  test('PagerDuty unreachable past handOffAfterSeconds: the trigger is left to Alertmanager, counted, and neither it nor its resolve is sent later', async () => {
+    const { sink, deps } = pagerDutySink({ handOffAfterSeconds: 30 });
+    server.respond(() => ({ status: 503, body: '{"status":"unavailable"}' }));
+    sink.export({ atMs: SATURDAY_4PM, samples: [], state: down(SATURDAY_4PM) });
+    await quiet(sink);
+    server.respond(() => ({ status: 202, body: '{"status":"success"}' }));
+    // Backoff past the point where a request could still finish before the hand-off (30 s − 10 s timeout).
+    deps.timers.advance(21_000);
+    await quiet(sink);
+    expect(server.requests.map((r) => r.status)).toEqual([503]);
+    expect(await metricValue(deps.registry, METRIC.pageHandOffsTotal, { sink: 'pagerduty', kind: 'scale-blocked' })).toBe(1);
+    expect(await metricValue(deps.registry, METRIC.pageDelivered)).toBe(0);
+    expect(sink.health().queueLength).toBe(0);
+    // Still failing, then recovered: no late trigger, no resolve for a page the sink never opened.
+    sink.export({ atMs: SATURDAY_4PM + 30_000, samples: [], state: down(SATURDAY_4PM + 30_000) });
+    sink.export({ atMs: SATURDAY_4PM + 45_000, samples: [], state: fixtureState(SATURDAY_4PM + 45_000) });
+    await quiet(sink);
+    expect(server.requests.map((r) => r.status)).toEqual([503]);
+    // The next occurrence is the sink's again.
+    sink.export({ atMs: SATURDAY_4PM + 60_000, samples: [], state: down(SATURDAY_4PM + 60_000) });
+    await quiet(sink);
+    expect(server.accepted().map((r) => JSON.parse(r.body).event_action)).toEqual(['trigger']);
   });
 });

@@ -156,7 +156,7 @@ async function main(): Promise<void> {
             kind: 'kubernetes-unreachable' as const,
             dedupKey: `wedsync/bench/kubernetes-unreachable/${i}`,
             atMs: Date.now(),
-            condition: { kind: 'kubernetes-unreachable' as const, dedupKey: `k${i}`, severity: 'critical' as const, summary: 'bench', targets: ['t'], details: {} },
+            condition: { kind: 'kubernetes-unreachable' as const, subject: 'cluster', dedupKey: `k${i}`, weddingDay: true, severity: 'critical' as const, summary: 'bench', targets: ['t'], details: {} },
           })),
         { maxQueue: 1000 },
         deps(),

@@ -34,6 +34,7 @@ import { collectSamples } from './sinks/samples';
 import type { SinkHealth } from './sinks/sink';
 import type { SinkDeps } from './sinks/sink-deps';
 import { createSinkMetrics } from './sinks/sink-metrics';
+import { conditionOptions, PageMonitor } from './paging/page-monitor';
 import { buildSources } from './sources/registry';
 import type { LoadSource } from './sources/source';
 import { ConfigMapStateBackend } from './durable/configmap-backend';
@@ -89,6 +90,8 @@ export class Agent {
   private readonly envApiTokens: TokenEntry[];
   private readonly onAudit?: AuditHook;
   private stopping: Promise<void> | null = null;
+  /** The page-worthy conditions, judged once per tick for /metrics (the PagerDuty sink judges the same definitions). */
+  private readonly pages: PageMonitor;
 
   constructor(readonly loaded: LoadedConfig, opts: AgentOptions = {}) {
     const { config } = loaded;
@@ -121,11 +124,12 @@ export class Agent {
     const durable = this.durable;
     const pageStore = durable ? (sink: string) => durable.pages(sink) : undefined;
     this.sinks = new SinkFanout({
-      entries: buildSinks(config.sinks, { cluster: config.agent.cluster, metrics: createSinkMetrics(registry), logger: this.logger, pageStore, ...opts.sinkDeps }),
+      entries: buildSinks(config.sinks, { cluster: config.agent.cluster, metrics: createSinkMetrics(registry), logger: this.logger, paging: config.paging, pageStore, ...opts.sinkDeps }),
       collect: (atMs) => collectSamples(registry, atMs),
       clock,
       logger: this.logger,
     });
+    this.pages = new PageMonitor(conditionOptions(config.agent.cluster, config.paging));
     this.calendar = new CalendarRefresher({
       config,
       state: this.state,
@@ -147,6 +151,7 @@ export class Agent {
       newDetector: opts.newDetector ?? (() => createDetector()),
       newForecaster: opts.newForecaster ?? (() => createForecaster()),
       afterTick: (s) => {
+        this.pages.update(s, s.info.lastTickMs ?? clock());
         this.actuator?.afterTick(s);
         this.sinks.afterTick(s);
       },

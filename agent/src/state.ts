@@ -13,6 +13,7 @@ import type { Decision, Override } from './plan/types';
 import { activeOverrides } from './plan/overrides';
 import type { WorkloadState } from './scale/scaler';
 import { BoundedList } from './util/bounded-list';
+import type { CriticalCondition } from './paging/conditions';
 
 /**
  * One target's view of the world at one tick, computed once by its pipeline: the planner decides on it,
@@ -92,6 +93,8 @@ export class AgentState {
   readonly anomalies = new BoundedList<AnomalyEvent>(500);
   readonly audit = new BoundedList<AuditEntry>(1000);
   overrides: Override[] = [];
+  /** Page-worthy conditions holding past their duration after the last tick (paging/page-monitor.ts). */
+  pageConditions: readonly CriticalCondition[] = [];
   calendarSources: CalendarSourceStatus[] = [];
 
   constructor(

@@ -41,11 +41,11 @@ export function alertmanagerConfigForTest(dir: string, pagerDutyUrl: string): st
   return file;
 }
 
-/** Scrapes the agent every second as job "wedsync-agent" in cluster "demo", with the shipped rule files. */
-export function prometheusConfigForTest(dir: string, agentPort: number, alertmanagerPort: number): string {
+/** Scrapes the agent every second as job "wedsync-agent" in cluster "demo", with the shipped rule files (or `rules`). */
+export function prometheusConfigForTest(dir: string, agentPort: number, alertmanagerPort: number, rules: string[] = ruleFiles()): string {
   const config = {
     global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
-    rule_files: ruleFiles(),
+    rule_files: rules,
     alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${alertmanagerPort}`] }] }] },
     scrape_configs: [{ job_name: 'wedsync-agent', static_configs: [{ targets: [`127.0.0.1:${agentPort}`], labels: { cluster: 'demo' } }] }],
   };

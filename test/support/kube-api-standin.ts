@@ -61,6 +61,11 @@ export class KubeApiStandIn {
     this.faults.push({ method, path, status, times });
   }
 
+  /** Forgets every injected fault (the API answers normally again). */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   /** Kubeconfig options for KubeConfig.loadFromOptions (RECIPES.md: plain http needs skipTLSVerify). */
   kubeConfigOptions(): object {
     return {

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { dnsLabel, positiveSeconds, timeZone } from './common';
 import { sinkConfigSchema, type SinkConfig } from '../sinks/registry';
 import { sourceConfigSchema, type SourceConfig } from '../sources/registry';
+import { pagingConfig } from '../paging/paging-config';
 
 export type { SinkConfig, SourceConfig };
 
@@ -283,6 +284,8 @@ export const configSchema = z
       .strict()
       .default({ horizonHours: 48, stepSeconds: 60, backfillHours: 24 * 14 }),
     api: apiSchema.default(apiSchema.parse({})),
+    /** Thresholds and durations of the page-worthy conditions: /metrics, the alert rules and the PagerDuty sink share them. */
+    paging: pagingConfig,
     sinks: sinksSchema,
     targets: z.array(targetSchema).min(1),
   })

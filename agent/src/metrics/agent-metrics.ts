@@ -97,6 +97,16 @@ export function createAgentMetrics(state: AgentState, registry = new Registry())
       for (const t of targets()) for (const type of ['pin', 'floor', 'freeze']) this.set({ target: t.config.id, type }, t.view?.overrides.filter((o) => o.type === type).length ?? 0);
     },
   });
+  new Gauge({
+    name: METRIC.pageCondition,
+    help: 'Page-worthy conditions (paging/definitions.ts): 1 while one holds past its duration. The alert rules page on this series.',
+    labelNames: ['kind', 'subject', 'severity', 'wedding_day'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const c of state.pageConditions) this.set({ kind: c.kind, subject: c.subject, severity: c.severity, wedding_day: String(c.weddingDay) }, 1);
+    },
+  });
   new Gauge({ name: METRIC.calendarWeddings, help: 'Weddings in the merged calendar.', registers: [registry], collect() { this.set(new Set(state.calendar.days.map((d) => d.wedding.id)).size); } });
   new Gauge({
     name: METRIC.calendarSourceUp,

@@ -73,6 +73,11 @@ export const METRIC = {
   sinkUp: 'wedsync_agent_sink_up',
   pagesTotal: 'wedsync_agent_pages_total',
 
+  // Paging (paging/definitions.ts): one truth for the alert rules and the PagerDuty sink
+  pageCondition: 'wedsync_agent_page_condition',
+  pageDelivered: 'wedsync_agent_page_delivered',
+  pageHandOffsTotal: 'wedsync_agent_page_hand_offs_total',
+
   // API
   apiRequestsTotal: 'wedsync_agent_api_requests_total',
   apiRequestDurationSeconds: 'wedsync_agent_api_request_duration_seconds',

@@ -30,6 +30,22 @@ describe('QueuedSink', () => {
     expect(sink.health()).toEqual({ name: 'mem', type: 'memory', healthy: true, queueLength: 0, dropped: 0, lastError: null });
   });
 
+  test('admit, asked before every attempt, leaves refused items unsent and out of the queue (retries included)', async () => {
+    const deps = testDeps();
+    const store = new MemoryTransport<Sample>();
+    let refuse = new Set([1]);
+    const sink = new QueuedSink({ ...queueOptions('mem', 'memory', store, allSamples, { maxQueue: 100, maxBatch: 1 }, deps), admit: (s: Sample) => !refuse.has(Number(s.labels.seq)) });
+    store.failNext({ ok: false, status: 503, retryable: true, error: 'HTTP 503' });
+    sink.export(samplesInput(burst(0, 3)));
+    await turns();
+    expect(store.items).toHaveLength(0); // item 0 failed and waits for its retry
+    refuse = new Set([0, 1]); // by the retry, item 0 is no longer wanted either
+    deps.timers.advance(1000);
+    await turns();
+    expect(seqs(store.items)).toEqual([2]);
+    expect(sink.health()).toMatchObject({ queueLength: 0, dropped: 0 });
+  });
+
   test('a retryable failure keeps the batch and retries after a jittered backoff', async () => {
     const { sink, store, registry, timers } = makeSink({ maxQueue: 100, maxBatch: 10 });
     store.failNext({ ok: false, status: 503, retryable: true, error: 'HTTP 503' });

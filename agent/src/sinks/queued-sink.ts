@@ -29,6 +29,11 @@ export interface QueuedSinkOptions<T> {
   random?: () => number;
   /** Runs after a batch is delivered (PagerDuty counts its pages here). */
   onDelivered?: (batch: T[]) => void;
+  /**
+   * Asked right before each item is sent (first attempt and every retry): false leaves it out, unsent and
+   * uncounted here — the hook counts why. PagerDuty uses it to hand an overdue trigger to Alertmanager.
+   */
+  admit?: (item: T) => boolean;
 }
 
 type Phase = 'idle' | 'sending' | 'backoff';
@@ -154,13 +159,30 @@ export class QueuedSink<T> implements Sink {
         this.wake = null;
         continue;
       }
-      const batch = this.queue.splice(0, this.opts.maxBatch);
+      const batch = this.admitted(this.queue.splice(0, this.opts.maxBatch));
+      if (batch.length === 0) {
+        this.updateQueueGauge();
+        continue;
+      }
       this.inflight = batch;
       this.setPhase('sending');
       const outcome = await this.sendOnce(batch);
       this.inflight = [];
       this.settle(batch, outcome);
     }
+  }
+
+  private admitted(batch: T[]): T[] {
+    const admit = this.opts.admit;
+    if (!admit) return batch;
+    return batch.filter((item) => {
+      try {
+        return admit(item);
+      } catch (err) {
+        this.opts.logger.error({ err, sink: this.name }, 'sink admit hook failed; sending the item');
+        return true;
+      }
+    });
   }
 
   private async sendOnce(batch: T[]): Promise<SendOutcome & { seconds: number }> {

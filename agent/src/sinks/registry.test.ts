@@ -42,7 +42,7 @@ describe('sink registry and config', () => {
       ['pagerduty', 'pagerduty', 0],
     ]);
     expect(cfg.sinks[3]).toMatchObject({ url: 'https://metric-api.newrelic.com', maxQueue: 10_000, maxBatch: 1000, requestTimeoutSeconds: 10 });
-    expect(cfg.sinks[4]).toMatchObject({ server: 'events.pagerduty.com', unreachableAfterSeconds: 120, overloadUtilization: 1 });
+    expect(cfg.sinks[4]).toMatchObject({ server: 'events.pagerduty.com', handOffAfterSeconds: 30, requestTimeoutSeconds: 10 });
   });
 
   test.each([
@@ -54,6 +54,8 @@ describe('sink registry and config', () => {
     ['two sinks with the same name', [{ type: 'memory' }, { type: 'memory' }], {}, 'sinks[1].name: duplicate sink name "memory" (also sinks[0]); give each memory sink its own name'],
     ['maxBatch above maxQueue', [{ type: 'memory', maxQueue: 10, maxBatch: 20 }], {}, 'sinks[0].maxBatch: maxBatch (20) is above maxQueue (10)'],
     ['a zero interval', [{ type: 'console', intervalSeconds: 0 }], {}, 'sinks[0].intervalSeconds'],
+    ['a paging threshold still on the PagerDuty sink', [{ type: 'pagerduty', routingKey: '${K}', overloadedAfterSeconds: 60 }], { K: 'k' }, 'sinks[0].overloadedAfterSeconds: moved to paging.overloadedAfterSeconds'],
+    ['a hand-off no longer than a request', [{ type: 'pagerduty', routingKey: '${K}', handOffAfterSeconds: 10 }], { K: 'k' }, 'sinks[0].handOffAfterSeconds: (10) must be longer than requestTimeoutSeconds (10)'],
   ])('rejects %s, naming the field', (_name, sinks, env, expected) => {
     const found = problems(sinks, env);
     expect(found.some((p) => p.startsWith(expected))).toBe(true);

@@ -1,6 +1,7 @@
 /** What every sink constructor receives besides its own config: shared metrics, logs, time. */
 import type { Agent as HttpsAgent } from 'node:https';
 import type { Writable } from 'node:stream';
+import type { PagingConfig } from '../paging/paging-config';
 import type { Logger } from '../util/logger';
 import type { OpenPagesStore } from './pagerduty/open-pages';
 import type { QueuedSinkOptions } from './queued-sink';
@@ -23,6 +24,8 @@ export interface SinkDeps {
   pageStore?: (sinkName: string) => OpenPagesStore;
   /** TLS agent for PagerDuty (tests trust their self-signed stand-in with it). */
   pagerDutyAgent?: HttpsAgent;
+  /** The agent's `paging` section: the PagerDuty sink pages from the same definitions as /metrics (defaults when absent). */
+  paging?: PagingConfig;
 }
 
 /** The queue settings a sink's config carries (schema defaults fill them in). */

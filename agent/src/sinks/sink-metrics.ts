@@ -17,6 +17,10 @@ export interface SinkMetrics {
   exportDuration: Histogram<SinkLabels | 'outcome'>;
   up: Gauge<SinkLabels>;
   pages: Counter<'sink' | 'kind' | 'action'>;
+  /** 1 while the PagerDuty sink has delivered the trigger of an open page (the alert rules stand back). */
+  pageDelivered: Gauge<'sink' | 'kind' | 'subject'>;
+  /** Triggers the PagerDuty sink could not deliver within its hand-off time and left to Alertmanager. */
+  pageHandOffs: Counter<'sink' | 'kind'>;
 }
 
 const cache = new WeakMap<Registry, SinkMetrics>();
@@ -40,6 +44,18 @@ export function createSinkMetrics(registry: Registry): SinkMetrics {
     }),
     up: new Gauge({ name: METRIC.sinkUp, help: '1 when the last delivery succeeded (or none was needed yet), 0 while failing.', labelNames, registers: [registry] }),
     pages: new Counter({ name: METRIC.pagesTotal, help: 'PagerDuty events sent, by condition kind and action (trigger, resolve).', labelNames: ['sink', 'kind', 'action'], registers: [registry] }),
+    pageDelivered: new Gauge({
+      name: METRIC.pageDelivered,
+      help: "1 while this sink has delivered the trigger of an open page: the alert rules leave that page to the agent's sink.",
+      labelNames: ['sink', 'kind', 'subject'],
+      registers: [registry],
+    }),
+    pageHandOffs: new Counter({
+      name: METRIC.pageHandOffsTotal,
+      help: 'Page triggers not delivered within the hand-off time, left to Alertmanager (never sent later).',
+      labelNames: ['sink', 'kind'],
+      registers: [registry],
+    }),
   };
   cache.set(registry, metrics);
   return metrics;

@@ -1,21 +1,27 @@
-import { fixtureState, kubernetesDown, MINUTE, SATURDAY_4PM } from '../__fixtures__/condition-fixtures';
+import { fixtureState, MINUTE, SATURDAY_4PM } from '../__fixtures__/condition-fixtures';
+import type { TargetState } from '../../state';
 import { PageTracker } from './page-tracker';
 import { dashboardLink, toPagerDutyEvent } from './pagerduty-events';
 
 const opts = { cluster: 'test', unreachableAfterMs: 2 * MINUTE, overloadUtilization: 1, overloadedAfterMs: 0 };
+/** The leader's scale write was refused this tick (RBAC): scale-blocked, at once with these options. */
+const writeRefused = (t: TargetState) => {
+  t.lastScaleError = 'HTTP-Code: 403 Forbidden';
+  t.decision = { ...t.decision!, desiredReplicas: 6 };
+};
 
 describe('PageTracker', () => {
   test('triggers once while a condition holds, resolves with the same key when it clears', () => {
     const tracker = new PageTracker(opts);
     const t0 = SATURDAY_4PM;
     expect(tracker.next(fixtureState(t0), t0)).toEqual([]);
-    const down = (now: number) => fixtureState(now, (t) => kubernetesDown(t.checkout, now));
+    const down = (now: number) => fixtureState(now, (t) => writeRefused(t.checkout));
     const first = tracker.next(down(t0 + 15_000), t0 + 15_000);
-    expect(first.map((e) => [e.action, e.dedupKey])).toEqual([['trigger', 'wedsync/test/scale-blocked-during-wedding/checkout']]);
+    expect(first.map((e) => [e.action, e.dedupKey])).toEqual([['trigger', 'wedsync/test/scale-blocked/checkout']]);
     expect(tracker.next(down(t0 + 30_000), t0 + 30_000)).toEqual([]);
     expect(tracker.openConditions).toHaveLength(1);
     const cleared = tracker.next(fixtureState(t0 + 45_000), t0 + 45_000);
-    expect(cleared).toEqual([{ action: 'resolve', kind: 'scale-blocked-during-wedding', dedupKey: 'wedsync/test/scale-blocked-during-wedding/checkout', atMs: t0 + 45_000 }]);
+    expect(cleared).toEqual([{ action: 'resolve', kind: 'scale-blocked', dedupKey: 'wedsync/test/scale-blocked/checkout', atMs: t0 + 45_000 }]);
     expect(tracker.openConditions).toEqual([]);
   });
 
@@ -39,13 +45,13 @@ describe('toPagerDutyEvent', () => {
 
   test('a trigger carries summary, severity, class, component, details and a dashboard link for the target', () => {
     const tracker = new PageTracker(opts);
-    const [e] = tracker.next(fixtureState(SATURDAY_4PM, (t) => kubernetesDown(t.checkout, SATURDAY_4PM)), SATURDAY_4PM);
+    const [e] = tracker.next(fixtureState(SATURDAY_4PM, (t) => writeRefused(t.checkout)), SATURDAY_4PM);
     const body = toPagerDutyEvent(e, ctx);
     expect(body).toMatchObject({
       routing_key: 'R0UTING',
       event_action: 'trigger',
-      dedup_key: 'wedsync/test/scale-blocked-during-wedding/checkout',
-      payload: { source: 'wedsync-agent/test', severity: 'critical', component: 'checkout', group: 'test', class: 'scale-blocked-during-wedding', timestamp: '2026-06-13T15:00:00.000Z' },
+      dedup_key: 'wedsync/test/scale-blocked/checkout',
+      payload: { source: 'wedsync-agent/test', severity: 'critical', component: 'checkout', group: 'test', class: 'scale-blocked', timestamp: '2026-06-13T15:00:00.000Z' },
       links: [{ href: 'https://grafana.example/d/wedsync/wedsync?orgId=1&var-target=checkout', text: 'WedSync dashboard' }],
     });
     expect(body.payload.custom_details).toMatchObject({ liveWeddings: 1, targets: ['checkout'] });

@@ -7,7 +7,7 @@
  * still true re-triggers the same dedup key, which PagerDuty folds into the open incident.
  */
 import type { AgentState } from '../../state';
-import { evaluateConditions, type ConditionKind, type ConditionMemory, type ConditionOptions, type CriticalCondition, type PageSeverity } from './conditions';
+import { evaluateConditions, type ConditionKind, type ConditionMemory, type ConditionOptions, type CriticalCondition, type PageSeverity } from '../../paging/conditions';
 import type { OpenPage } from './open-pages';
 
 export type PageEvent =
@@ -54,8 +54,14 @@ export class PageTracker {
    * those still true (the memory keeps a condition that needs a duration from being re-timed from zero).
    */
   restore(pages: readonly OpenPage[], memory: ConditionMemory): void {
-    for (const p of pages)
-      this.open.set(p.dedupKey, { kind: p.kind as ConditionKind, dedupKey: p.dedupKey, severity: p.severity as PageSeverity, summary: p.summary, targets: [...p.targets], details: { ...p.details } });
+    for (const p of pages) {
+      const kind = p.kind as ConditionKind;
+      // The subject is the dedup key's tail (paging/definitions.ts dedupKey); severity says whether it paged as a wedding day.
+      const prefix = `wedsync/${this.opts.cluster}/${kind}/`;
+      const subject = p.dedupKey.startsWith(prefix) ? p.dedupKey.slice(prefix.length) : p.dedupKey.split('/').slice(3).join('/');
+      const severity = p.severity as PageSeverity;
+      this.open.set(p.dedupKey, { kind, subject, dedupKey: p.dedupKey, severity, weddingDay: severity !== 'warning', summary: p.summary, targets: [...p.targets], details: { ...p.details } });
+    }
     this.memory = { ...memory, ...this.memory };
   }
 }

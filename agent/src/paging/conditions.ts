@@ -1,0 +1,143 @@
+/**
+ * Evaluates the page-worthy conditions of paging/definitions.ts on the state the last tick stored: a
+ * pure function of the state, the options, the instant and what it remembered last time (when each
+ * fault started). No I/O, no clock. Which weddings are live comes from each target's stored view.
+ *
+ * The four kinds are disjoint on purpose, so one fault opens one incident: a failed workload *read* is
+ * `kubernetes-unreachable` (one for the cluster), a failed *write* after a good read is `scale-blocked`
+ * (per target), a failed load read is `load-source-unreachable` (per source), and `pinned-at-max-overloaded`
+ * needs a fresh reading and a workload that answered.
+ */
+import type { AgentState, TargetState } from '../state';
+import { dedupKey, pageSeverity, PAGE_DEFINITIONS, type ConditionKind, type PageSeverity } from './definitions';
+
+export type { ConditionKind, PageSeverity } from './definitions';
+export { dedupKey } from './definitions';
+
+export interface CriticalCondition {
+  kind: ConditionKind;
+  /** Target id, load source name, or "cluster" (PAGE_DEFINITIONS[kind].subject says which). */
+  subject: string;
+  /** Stable across ticks and restarts: the same fault always maps to the same PagerDuty incident. */
+  dedupKey: string;
+  severity: PageSeverity;
+  /** A wedding is live, or Saturday protection / a deploy freeze holds, for a target involved. */
+  weddingDay: boolean;
+  summary: string;
+  targets: string[];
+  details: Record<string, unknown>;
+}
+
+export interface ConditionOptions {
+  cluster: string;
+  unreachableAfterMs: number;
+  /** Utilisation (observed ÷ ready capacity) at or above which a target is overloaded; 1 = every pod at capacity. */
+  overloadUtilization: number;
+  overloadedAfterMs: number;
+  /** How long scale writes must keep failing; 0 (the default here) pages at the first failure. */
+  scaleBlockedAfterMs?: number;
+}
+
+/** When each underlying fault was first seen; faults that cleared are forgotten. */
+export type ConditionMemory = Readonly<Record<string, number>>;
+
+/** The workload read failed on the last tick (so no fresh decision was made). */
+export function kubernetesReadFailing(t: TargetState, state: AgentState): boolean {
+  return t.lastScaleError !== null && (t.decision === null || t.decision.atMs !== state.info.lastTickMs);
+}
+
+/** The leader's scale write failed on the last tick: a fresh decision the workload does not match. */
+export function scaleWriteFailing(t: TargetState, state: AgentState): boolean {
+  if (t.lastScaleError === null || kubernetesReadFailing(t, state)) return false;
+  return state.info.leader && t.workload !== null && t.decision !== null && t.decision.desiredReplicas !== t.workload.replicas;
+}
+
+export function utilization(t: TargetState): number | null {
+  if (!t.workload || !t.observed || t.stale) return null;
+  const capacity = t.workload.readyReplicas * t.config.capacityPerPod;
+  return capacity > 0 ? t.observed.value / capacity : t.observed.value > 0 ? Infinity : 0;
+}
+
+/** The target's wedding window, as the recording rule `wedsync_target:wedding_window:bool` defines it. */
+export function weddingDay(t: TargetState): boolean {
+  return (t.view?.calendar.live.length ?? 0) > 0 || t.decision?.deployFreeze === true || t.decision?.protections.includes('saturday') === true;
+}
+
+export function evaluateConditions(state: AgentState, opts: ConditionOptions, nowMs: number, memory: ConditionMemory): { conditions: CriticalCondition[]; memory: ConditionMemory } {
+  const next: Record<string, number> = {};
+  /** Records that `fault` holds now and says for how long it has held. */
+  const heldFor = (fault: string): number => {
+    next[fault] = memory[fault] ?? nowMs;
+    return nowMs - next[fault];
+  };
+  const conditions: CriticalCondition[] = [];
+  const push = (kind: ConditionKind, subject: string, involved: TargetState[], summary: string, details: Record<string, unknown>) => {
+    const wedding = involved.some(weddingDay);
+    const critical = involved.some((t) => t.config.weddingCritical && weddingDay(t));
+    conditions.push({
+      kind,
+      subject,
+      dedupKey: dedupKey(opts.cluster, kind, subject),
+      severity: pageSeverity(wedding, critical),
+      weddingDay: wedding,
+      summary: `[${opts.cluster}] ${summary}`,
+      targets: involved.map((t) => t.config.id),
+      details: { ...details, liveWeddings: involved.reduce((n, t) => n + (t.view?.calendar.live.length ?? 0), 0) },
+    });
+  };
+  const targets = [...state.targets.values()];
+
+  for (const t of targets) {
+    const id = t.config.id;
+    if (scaleWriteFailing(t, state) && heldFor(`scale/${id}`) >= (opts.scaleBlockedAfterMs ?? 0)) {
+      push('scale-blocked', id, [t], `${id} cannot be scaled to ${t.decision!.desiredReplicas} replicas (runs ${t.workload!.replicas}): ${short(t.lastScaleError)}`, {
+        error: short(t.lastScaleError),
+        desiredReplicas: t.decision!.desiredReplicas,
+        currentReplicas: t.workload!.replicas,
+      });
+    }
+    const util = utilization(t);
+    if (t.workload && t.workload.replicas >= t.config.maxReplicas && util !== null && util >= opts.overloadUtilization && heldFor(`overloaded/${id}`) >= opts.overloadedAfterMs) {
+      push('pinned-at-max-overloaded', id, [t], `${id} is at maxReplicas (${t.config.maxReplicas}) and still overloaded (utilisation ${formatRatio(util)})`, {
+        maxReplicas: t.config.maxReplicas,
+        readyReplicas: t.workload.readyReplicas,
+        observedLoad: t.observed?.value ?? null,
+        utilization: Number.isFinite(util) ? util : 'no ready pods',
+      });
+    }
+  }
+
+  const unreadable = targets.filter((t) => kubernetesReadFailing(t, state));
+  if (unreadable.length) {
+    const forMs = heldFor('kubernetes');
+    if (forMs >= opts.unreachableAfterMs)
+      push('kubernetes-unreachable', 'cluster', unreadable, `Kubernetes unreachable for ${Math.round(forMs / 1000)} s (${unreadable.map((t) => t.config.id).join(', ')})`, {
+        failingForSeconds: Math.round(forMs / 1000),
+        error: short(unreadable[0].lastScaleError),
+      });
+  }
+
+  const bySource = new Map<string, TargetState[]>();
+  for (const t of targets) if (t.lastReadError !== null && t.stale) bySource.set(t.config.load.source, [...(bySource.get(t.config.load.source) ?? []), t]);
+  for (const [source, failing] of bySource) {
+    const forMs = heldFor(`source/${source}`);
+    if (forMs >= opts.unreachableAfterMs)
+      push('load-source-unreachable', source, failing, `load source "${source}" unreachable for ${Math.round(forMs / 1000)} s (${failing.map((t) => t.config.id).join(', ')})`, {
+        source,
+        failingForSeconds: Math.round(forMs / 1000),
+        error: short(failing[0].lastReadError),
+      });
+  }
+  return { conditions, memory: next };
+}
+
+/** The definition a condition came from (for its alert name and subject type). */
+export const definitionOf = (c: Pick<CriticalCondition, 'kind'>) => PAGE_DEFINITIONS[c.kind];
+
+function short(s: string | null): string {
+  return (s ?? 'unknown error').slice(0, 200);
+}
+
+function formatRatio(r: number): string {
+  return Number.isFinite(r) ? `${Math.round(r * 100)} %` : 'no ready pods';
+}

@@ -1,0 +1,32 @@
+/**
+ * Evaluates the page-worthy conditions once per tick and keeps the result in the state, where
+ * /metrics reads it (`wedsync_agent_page_condition`). Holds only the memory of when each fault started.
+ */
+import type { AgentState } from '../state';
+import { evaluateConditions, type ConditionMemory, type ConditionOptions, type CriticalCondition } from './conditions';
+import { PAGING_DEFAULTS, type PagingConfig } from './paging-config';
+
+/** The evaluator's options from the `paging` section (the same for /metrics and the PagerDuty sink). */
+export function conditionOptions(cluster: string, cfg: PagingConfig = PAGING_DEFAULTS): ConditionOptions {
+  return {
+    cluster,
+    overloadUtilization: cfg.overloadUtilization,
+    overloadedAfterMs: cfg.overloadedAfterSeconds * 1000,
+    scaleBlockedAfterMs: cfg.scaleBlockedAfterSeconds * 1000,
+    unreachableAfterMs: cfg.unreachableAfterSeconds * 1000,
+  };
+}
+
+export class PageMonitor {
+  private memory: ConditionMemory = {};
+
+  constructor(private readonly opts: ConditionOptions) {}
+
+  /** After each tick: what holds past its duration now. */
+  update(state: AgentState, nowMs: number): readonly CriticalCondition[] {
+    const { conditions, memory } = evaluateConditions(state, this.opts, nowMs, this.memory);
+    this.memory = memory;
+    state.pageConditions = conditions;
+    return conditions;
+  }
+}
