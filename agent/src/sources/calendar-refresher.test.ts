@@ -27,6 +27,12 @@ class CountingCalendar implements CalendarProvider {
     if (this.gate) await this.gate;
     return this.cal;
   }
+  calendar() {
+    return this.cal;
+  }
+  confirm() {
+    return { outcome: 'nothing-held' as const };
+  }
 }
 
 function setup() {
