@@ -176,6 +176,7 @@ export class Agent {
       sources: this.sources,
       onAudit: this.onAudit,
       sinks: () => this.sinkHealth(),
+      calendar: this.calendar,
       clock: this.clock,
       logger: this.logger,
     });
