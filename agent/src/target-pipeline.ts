@@ -116,8 +116,10 @@ export class TargetPipeline {
   /**
    * A reading's age is taken once, on arrival, from wall times (the sample's and ours; never negative),
    * and from then on it ages on the monotonic clock: a wall-clock step back cannot make an old sample
-   * young again, nor one forward make the next tick's sample look hours old. A sample no newer than the
-   * one already held (a stalled source repeating itself) keeps the age it had.
+   * young again, and a step forward cannot age a sample already held. A sample no newer than the one
+   * already held (a stalled source repeating itself) keeps the age it had. (A sample arriving after our
+   * clock stepped forward, stamped by a source whose clock did not, looks old: the planner holds, the
+   * safe side.)
    */
   private remember(reading: { value: number; atMs: number }, now: number, mono: number): void {
     const prev = this.lastGood;
