@@ -43,12 +43,15 @@ import { DurableStateStore } from './durable/durable-state-store';
 import { FileStateBackend } from './durable/file-backend';
 import type { StateBackend } from './durable/state-backend';
 import { AgentState } from './state';
-import { systemClock, type Clock } from './util/clock';
+import { systemClock, systemMonoClock, type Clock, type MonoClock } from './util/clock';
 import { createLogger, type Logger } from './util/logger';
 import { VERSION } from './version';
 
 export interface AgentOptions {
+  /** Wall time. A clock given here is simulated time (demo, replay, tests) and, unless `monoClock` is also given, its own monotonic time. */
   clock?: Clock;
+  /** Monotonic time for elapsed-time decisions; default: performance.now() with the system clock, else `clock`. */
+  monoClock?: MonoClock;
   logger?: Logger;
   /** Overrides the scaler the config implies (tests, demo). */
   scaler?: Scaler;
@@ -133,7 +136,7 @@ export class Agent {
     this.calendar = new CalendarRefresher({
       config,
       state: this.state,
-      provider: new CalendarStore(config.calendar.sources, loaded.baseDir, clock, fetch, 10_000, config.calendar.maxBytes),
+      provider: new CalendarStore(config.calendar.sources, loaded.baseDir, clock, fetch, 10_000, config.calendar.maxBytes, config.calendar.maxDropFraction),
       metrics: this.metrics,
       logger: this.logger,
       clock,
@@ -146,6 +149,7 @@ export class Agent {
       scaler: opts.scaler ?? this.actuator?.scaler ?? new InMemoryScaler(clock),
       isLeader: this.actuator?.isLeader,
       clock,
+      monoClock: opts.monoClock ?? (opts.clock ? opts.clock : systemMonoClock()),
       metrics: this.metrics,
       logger: this.logger,
       newDetector: opts.newDetector ?? (() => createDetector()),
@@ -216,6 +220,7 @@ export class Agent {
       sources: this.sources,
       onAudit: this.onAudit,
       sinks: () => this.sinkHealth(),
+      calendar: this.calendar,
       clock: this.clock,
       logger: this.logger,
     });

@@ -11,6 +11,7 @@ import { ManualClock } from './util/clock';
 import { silentLogger } from './util/logger';
 import { EwmaDetector } from './detect/ewma-detector';
 import { LevelPlusCalendarForecaster } from './forecast/level-plus-calendar-forecaster';
+import type { ForecasterFactory } from './forecast/forecaster';
 
 const T0 = Date.parse('2027-01-12T10:00:00Z'); // a Tuesday in January: no season, no weddings
 
@@ -44,7 +45,7 @@ class ScriptedSource implements LoadSource {
   }
 }
 
-function setup(opts: { scaler?: Scaler; isLeader?: () => boolean; config?: AgentConfig; monotonic?: () => number } = {}) {
+function setup(opts: { scaler?: Scaler; isLeader?: () => boolean; config?: AgentConfig; monotonic?: () => number; newForecaster?: ForecasterFactory } = {}) {
   const config = opts.config ?? makeConfig();
   const clock = new ManualClock(T0);
   const state = new AgentState({ version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, config.targets, indexCalendar({ weddings: [] }, config.wedding));
@@ -60,8 +61,9 @@ function setup(opts: { scaler?: Scaler; isLeader?: () => boolean; config?: Agent
     metrics,
     logger: silentLogger,
     newDetector: () => new EwmaDetector(),
-    newForecaster: () => new LevelPlusCalendarForecaster(),
+    newForecaster: opts.newForecaster ?? (() => new LevelPlusCalendarForecaster()),
     isLeader: opts.isLeader,
+    monoClock: clock.mono,
     monotonic: opts.monotonic,
   });
   return { config, clock, state, metrics, source, scaler, loop };
@@ -245,10 +247,60 @@ describe('ControlLoop', () => {
     await loop.tick();
     mono += 50_000; // 3 × 15 s + 10 s = 55 s allowed
     expect(loop.stallReason()).toBeNull();
-    clock.advance(-3_600_000); // a wall-clock step back changes nothing: the check uses real elapsed time
+    clock.stepWall(-3_600_000); // a wall-clock step back changes nothing: the check uses real elapsed time
     mono += 10_000;
     expect(loop.stallReason()).toMatch(/no tick has finished for 60 s \(allowed 55 s\)/);
     await loop.tick();
     expect(loop.stallReason()).toBeNull();
+  });
+
+  describe('a wall-clock step: staleness and step limits measure monotonic time', () => {
+    it('a clock stepped back 1 h still goes stale on time (source down)', async () => {
+      const { source, loop, state, clock } = setup();
+      source.values = { api: 95, web: 5 };
+      await loop.tick();
+      source.values = { api: new Error('prometheus down'), web: 5 };
+      clock.stepWall(-3_600_000);
+      clock.advance(120_000); // push source: staleAfterSeconds 120; the last sample is exactly 120 s old
+      await loop.tick();
+      expect(state.targets.get('api')!.stale).toBe(false);
+      clock.advance(15_000);
+      await loop.tick();
+      const api = state.targets.get('api')!;
+      expect(api.stale).toBe(true);
+      expect(api.decision).toMatchObject({ holding: true });
+    });
+
+    it('a clock stepped back 1 h still goes stale on time (a stalled source repeating its last sample)', async () => {
+      const { loop, state, clock, source } = setup();
+      source.values = { api: 95, web: 5 };
+      const t0 = clock.nowMs;
+      // Answers with the same sample (stamped t0) for ever, like a Prometheus whose scrapes stopped.
+      source.read = async (target) => ({ ok: true, value: target.id === 'api' ? 95 : 5, atMs: t0 });
+      await loop.tick();
+      clock.stepWall(-3_600_000);
+      clock.advance(135_000);
+      await loop.tick();
+      expect(state.targets.get('api')!.stale).toBe(true);
+      expect(state.targets.get('api')!.observed).toEqual({ value: 95, atMs: t0 });
+    });
+
+    it('a clock stepped forward 1 h allows no more than one tick of step-down', async () => {
+      const config = makeConfig({ policy: { maxScaleUpPods: 100, scaleDownStabilizationSeconds: 0, maxScaleDownRatio: 0.1, stepPeriodSeconds: 15 } });
+      // No forecast: the step limit alone stands between the drop in load and the replicas.
+      const newForecaster = () => ({ observe: () => undefined, forecast: () => ({ points: [], method: 'none', coldStart: false }) });
+      const { source, loop, state, clock, scaler } = setup({ config, newForecaster });
+      source.values = { api: 400, web: 5 };
+      await loop.tick();
+      expect(await scaler.read(config.targets[0])).toMatchObject({ replicas: 40 });
+      source.values = { api: 10, web: 5 };
+      clock.advance(60_000);
+      clock.stepWall(3_600_000);
+      await loop.tick();
+      // 60 s of monotonic time = four 15 s periods of −10 % (at least one pod): 40 → 36 → 33 → 30 → 27.
+      expect(state.targets.get('api')!.decision).toMatchObject({ desiredReplicas: 27 });
+      expect(state.targets.get('api')!.decision!.reasons.at(-1)).toMatchObject({ rule: 'max-step-down', replicas: 27 });
+      expect(await scaler.read(config.targets[0])).toMatchObject({ replicas: 27 });
+    });
   });
 });

@@ -11,7 +11,7 @@ import type { LoadSource } from './sources/source';
 import type { AgentMetrics } from './metrics/agent-metrics';
 import type { AgentState } from './state';
 import { TargetPipeline } from './target-pipeline';
-import type { Clock } from './util/clock';
+import type { Clock, MonoClock } from './util/clock';
 import type { Logger } from './util/logger';
 import { raceTimeout } from './util/timeout';
 
@@ -29,7 +29,16 @@ export interface LoopDeps {
   isLeader?: () => boolean;
   /** Called after every tick with the fresh state (sinks, paging). Must not throw. */
   afterTick?: (state: AgentState) => void;
-  /** Real elapsed time in ms, never stepped by clock changes (default performance.now): the stall check. */
+  /**
+   * Monotonic instants on the decision clock's timescale: every elapsed-time computation of a tick (a
+   * reading's age, stabilisation windows, step limits, holds) uses them, never wall time (util/clock.ts).
+   * Default: `clock` itself, which is right for a simulated clock (demo, replay, tests) and only for one.
+   */
+  monoClock?: MonoClock;
+  /**
+   * Real elapsed time in ms, never stepped by clock changes (default performance.now): the stall check.
+   * Real, not the decision clock's: the timer that drives ticks runs in real time, even in a demo.
+   */
   monotonic?: () => number;
 }
 
@@ -87,10 +96,11 @@ export class ControlLoop {
   async tick(): Promise<void> {
     const { state, metrics, logger, clock } = this.deps;
     const now = clock();
+    const mono = (this.deps.monoClock ?? clock)();
     const endTimer = metrics.tickDuration.startTimer();
     const started = Date.now();
     try {
-      await Promise.all([...this.pipelines].map(([id, pipeline]) => this.runWithin(id, pipeline, now)));
+      await Promise.all([...this.pipelines].map(([id, pipeline]) => this.runWithin(id, pipeline, now, mono)));
     } catch (err) {
       metrics.tickErrors.inc({ stage: 'tick' });
       logger.error({ err }, 'tick failed');
@@ -123,14 +133,14 @@ export class ControlLoop {
    * One target's pipeline, awaited at most tickTimeoutSeconds. One that overruns finishes in the background
    * and is skipped until it does: the tick stays bounded and no target's work ever overlaps itself.
    */
-  private async runWithin(id: string, pipeline: TargetPipeline, now: number): Promise<void> {
+  private async runWithin(id: string, pipeline: TargetPipeline, now: number, mono: number): Promise<void> {
     const { metrics, logger, config } = this.deps;
     if (this.busy.has(id)) {
       metrics.tickErrors.inc({ stage: 'target-busy' });
       logger.warn({ target: id }, 'previous work for this target is still running; skipping it this tick');
       return;
     }
-    const work = pipeline.run(now).catch((err) => {
+    const work = pipeline.run(now, mono).catch((err) => {
       metrics.tickErrors.inc({ stage: 'target' });
       logger.error({ err, target: id }, 'target tick failed');
     });

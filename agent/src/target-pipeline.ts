@@ -32,7 +32,8 @@ export interface PipelineDeps {
 
 export class TargetPipeline {
   private planMemory: PlanMemory = EMPTY_MEMORY;
-  private lastGood: { value: number; atMs: number } | null = null;
+  /** The newest sample seen: its wall time (shown), and the monotonic instant it was that old at (aged). */
+  private lastGood: { value: number; atMs: number; monoAtMs: number } | null = null;
   private inAnomaly = false;
   private readonly target: TargetConfig;
   private readonly staleAfterMs: number;
@@ -55,10 +56,11 @@ export class TargetPipeline {
     }
   }
 
-  async run(now: number): Promise<void> {
+  /** One tick at wall instant `now` and monotonic instant `mono` (util/clock.ts: which is for what). */
+  async run(now: number, mono: number = now): Promise<void> {
     const { scaler, metrics, logger, config } = this.deps;
-    const reading = await this.read(now);
-    const view = this.see(now, reading);
+    const reading = await this.read(now, mono);
+    const view = this.see(now, mono, reading);
     // Only fresh data teaches the detector and forecaster: a failed read carries no new fact.
     const anomaly = reading.ok ? this.learn(now, reading.value, view) : undefined;
     const forecast = this.predict(now, view);
@@ -83,6 +85,8 @@ export class TargetPipeline {
         anomaly,
         // Lead time measured from the cluster (replica increase → ready) when the scaler knows it.
         measuredStartupSeconds: workload.measuredStartupSeconds,
+        // Elapsed-time rules (stabilisation, step limits, ramp-down, surge) measure on the monotonic clock.
+        monoMs: mono,
       },
       config.policy,
       now,
@@ -97,22 +101,37 @@ export class TargetPipeline {
     if (direction !== 'hold' && this.deps.isLeader()) await this.act(decision, workload, direction);
   }
 
-  private async read(now: number): Promise<LoadReading> {
+  private async read(now: number, mono: number): Promise<LoadReading> {
     const { source, metrics, logger } = this.deps;
     const name = this.target.load.source;
     const endRead = metrics.sourceDuration.startTimer({ source: name });
     const reading = await source.read(this.target, now).catch((err: Error) => ({ ok: false as const, error: err.message, atMs: now }));
     endRead();
     metrics.sourceRequests.inc({ source: name, outcome: reading.ok ? 'success' : 'error' });
-    if (reading.ok) this.lastGood = { value: reading.value, atMs: reading.atMs };
+    if (reading.ok) this.remember(reading, now, mono);
     else logger.warn({ target: this.target.id, error: reading.error }, 'load read failed');
     return reading;
   }
 
+  /**
+   * A reading's age is taken once, on arrival, from wall times (the sample's and ours; never negative),
+   * and from then on it ages on the monotonic clock: a wall-clock step back cannot make an old sample
+   * young again, and a step forward cannot age a sample already held. A sample no newer than the one
+   * already held (a stalled source repeating itself) keeps the age it had. (A sample arriving after our
+   * clock stepped forward, stamped by a source whose clock did not, looks old: the planner holds, the
+   * safe side.)
+   */
+  private remember(reading: { value: number; atMs: number }, now: number, mono: number): void {
+    const prev = this.lastGood;
+    const monoAtMs = mono - Math.max(0, now - reading.atMs);
+    const notNewer = prev !== null && reading.atMs <= prev.atMs;
+    this.lastGood = { value: reading.value, atMs: reading.atMs, monoAtMs: notNewer ? Math.min(prev.monoAtMs, monoAtMs) : monoAtMs };
+  }
+
   /** The target view: every fact about the world this tick, asked once. */
-  private see(now: number, reading: LoadReading): TargetView {
+  private see(now: number, mono: number, reading: LoadReading): TargetView {
     const { state } = this.deps;
-    const fresh = this.lastGood !== null && now - this.lastGood.atMs <= this.staleAfterMs;
+    const fresh = this.lastGood !== null && mono - this.lastGood.monoAtMs <= this.staleAfterMs;
     return {
       atMs: now,
       load: fresh ? this.lastGood!.value : null,
@@ -163,7 +182,7 @@ export class TargetPipeline {
     outcome: { workload?: WorkloadState; decision?: Decision; lastScaleError: string | null },
   ): void {
     const t = this.out;
-    t.observed = this.lastGood;
+    t.observed = this.lastGood && { value: this.lastGood.value, atMs: this.lastGood.atMs };
     t.stale = view.load === null;
     t.lastReadError = view.readError;
     t.view = view;

@@ -85,7 +85,38 @@ export interface StatusDto {
   agent: { version: string; cluster: string; mode: string; leader: boolean; startedAt: string; lastTick: string | null; lastTickDurationMs: number | null; ticks: number; now: string };
   targets: TargetStatusDto[];
   sinks: SinkHealth[];
-  calendar: Array<{ location: string; ok: boolean; weddings: number; lastSuccess: string | null; lastError: string | null }>;
+  calendar: CalendarSourceDto[];
+}
+
+/** A calendar update held back because it removes too many upcoming weddings (POST /calendar/confirm applies it). */
+export interface HeldCalendarUpdateDto {
+  fingerprint: string;
+  upcomingBefore: number;
+  upcomingAfter: number;
+  weddings: number;
+  since: string;
+}
+
+export interface CalendarSourceDto {
+  location: string;
+  ok: boolean;
+  /** Weddings in the calendar in force for this source. */
+  weddings: number;
+  lastSuccess: string | null;
+  lastError: string | null;
+  held: HeldCalendarUpdateDto | null;
+}
+
+/** POST /calendar/confirm body: the held update, named by its source and fingerprint. */
+export interface CalendarConfirmRequest {
+  source: string;
+  fingerprint: string;
+  reason: string;
+}
+
+/** POST /calendar/confirm answer: the update now in force. */
+export interface CalendarConfirmResultDto extends HeldCalendarUpdateDto {
+  source: string;
 }
 
 export interface ForecastDto {

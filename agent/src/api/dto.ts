@@ -3,8 +3,8 @@ import type { SinkHealth } from './contract';
 import type { Decision, Override } from '../plan/types';
 import { forecastAtLead, type AgentState, type AnomalyEvent, type AuditEntry, type TargetState } from '../state';
 import type { WeddingDay } from '../calendar/model';
-import type { AnomalyDto, AuditDto, CalendarWindowDto, DecisionDto, OverrideDto, StatusDto, TargetStatusDto } from './contract';
-
+import type { AnomalyDto, AuditDto, CalendarWindowDto, DecisionDto, HeldCalendarUpdateDto, OverrideDto, StatusDto, TargetStatusDto } from './contract';
+import type { HeldCalendarUpdate } from '../sources/calendar-store';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : iso(ms));
@@ -102,7 +102,11 @@ export function agentDto(i: AgentState['info'], nowMs: number): StatusDto['agent
 }
 
 export function calendarSourcesDto(state: AgentState): StatusDto['calendar'] {
-  return state.calendarSources.map((s) => ({ location: s.location, ok: s.ok, weddings: s.weddings, lastSuccess: isoOrNull(s.lastSuccessMs), lastError: s.lastError }));
+  return state.calendarSources.map((s) => ({ location: s.location, ok: s.ok, weddings: s.weddings, lastSuccess: isoOrNull(s.lastSuccessMs), lastError: s.lastError, held: s.held && heldCalendarUpdateDto(s.held) }));
+}
+
+export function heldCalendarUpdateDto(h: HeldCalendarUpdate): HeldCalendarUpdateDto {
+  return { fingerprint: h.fingerprint, upcomingBefore: h.upcomingBefore, upcomingAfter: h.upcomingAfter, weddings: h.weddings, since: iso(h.sinceMs) };
 }
 
 export function statusDto(state: AgentState, nowMs: number, sinks: SinkHealth[]): StatusDto {

@@ -42,6 +42,7 @@ const extraHeaders = fc.dictionary(
 
 const validOverride = { target: 'api', type: 'pin', replicas: 3, until: '2027-06-05T16:00:00Z', reason: 'fuzz' };
 const validIngest = { series: [{ name: 'api_rps', labels: { env: 'x' }, points: [[1, 2]] }] };
+const validConfirm = { source: 'weddings.json', fingerprint: '0123456789abcdef', reason: 'fuzz' };
 
 /** Valid bodies with one field replaced by anything: the edge of the schema. */
 const mutated = (valid: Record<string, unknown>) =>
@@ -51,6 +52,7 @@ const body = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v)),
   mutated(validOverride),
   mutated(validIngest),
+  mutated(validConfirm),
   fc.string({ unit: 'grapheme', maxLength: 80 }),
   fc.constantFrom('', '{', '{"series":[', 'null', '[]', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"polluted":true}}}', '1e999', '"\\ud800"'),
   fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)),

@@ -74,6 +74,15 @@ export const ROUTES: RouteDoc[] = [
     ok: { status: 200, schema: S.reloadResultSchema, description: 'what was applied' },
     errors: [404, 422],
   },
+  {
+    method: 'post',
+    path: '/calendar/confirm',
+    summary: 'Apply a calendar update held back because it removes too many upcoming weddings, named by source and fingerprint (GET /status)',
+    role: 'admin',
+    body: S.calendarConfirmRequestSchema,
+    ok: { status: 200, schema: S.calendarConfirmResultSchema, description: 'the update now in force' },
+    errors: [400, 404, 409, 413, 415],
+  },
   { method: 'get', path: '/audit', summary: 'Who changed what and when, newest first', role: 'viewer', query: S.auditQuerySchema, ok: { status: 200, schema: S.auditListSchema, description: 'audit entries' }, errors: [400] },
   { method: 'get', path: '/openapi.json', summary: 'This document', role: null, ok: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'OpenAPI 3.1 document' }, errors: [] },
 ];

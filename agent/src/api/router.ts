@@ -17,6 +17,7 @@ import { TokenAuthenticator, principalOf, type TokenEntry } from './auth';
 import { CorsPolicy, corsMiddleware } from './cors';
 import { securityHeadersMiddleware } from './security-headers';
 import { registerReloadRoutes } from './reload-routes';
+import { registerCalendarRoutes, type CalendarConfirmer } from './calendar-routes';
 import { AuthFailureLimiter } from './auth-failures';
 import { errorHandler, sendError } from './errors';
 import type { SinkHealth } from './contract';
@@ -41,6 +42,8 @@ export interface ApiDeps {
   /** The agent's load sources: /ingest feeds the push sources among them. */
   sources?: Record<string, LoadSource>;
   sinks?: () => SinkHealth[];
+  /** Applies held calendar updates for POST /calendar/confirm (admin); without it the route answers 404. */
+  calendar?: CalendarConfirmer;
   onAudit?: AuditHook;
   clock?: Clock;
   logger?: Logger;
@@ -85,6 +88,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   registerReadRoutes(r, ctx, deps.sinks ?? (() => []));
   registerOverrideRoutes(r, ctx);
   registerIngestRoutes(r, ctx, deps.sources ?? {});
+  registerCalendarRoutes(r, ctx, deps.calendar);
   registerReloadRoutes(r, ctx, { reloadConfig: deps.reloadConfig, agentConfig: deps.agentConfig, envTokens: deps.envTokens ?? [], auth, cors });
   r.use((req, res) => sendError(res, 404, `no route ${req.method} /api/v1${req.path}`));
   r.use(errorHandler(logger));

@@ -44,6 +44,14 @@ export const ingestRequestSchema = z
   })
   .strict();
 
+export const calendarConfirmRequestSchema = z
+  .object({
+    source: z.string().min(1).max(2048).describe('the calendar source location, as in calendar.sources and GET /status'),
+    fingerprint: z.string().regex(/^[0-9a-f]{16}$/, 'must be the 16 hex digits GET /status shows for the held update').describe('the held update\'s fingerprint'),
+    reason: z.string().trim().min(1, 'must not be empty').max(500),
+  })
+  .strict();
+
 // Query strings: every value arrives as a string (or an array when repeated, which is refused).
 const limit = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
 export const decisionsQuerySchema = z.object({ target: targetId.optional(), since: instant.optional(), limit: limit(1000, 100) }).strict();
@@ -115,6 +123,14 @@ const targetStatusSchema = z.object({
   lastDecision: decisionSchema.nullable(),
 });
 
+export const heldCalendarUpdateSchema = z.object({
+  fingerprint: z.string(),
+  upcomingBefore: z.number().int().describe('upcoming weddings in the calendar in force'),
+  upcomingAfter: z.number().int().describe('upcoming weddings in the held update'),
+  weddings: z.number().int().describe('all weddings in the held update'),
+  since: z.string(),
+});
+
 export const statusSchema = z.object({
   agent: z.object({
     version: z.string(),
@@ -129,7 +145,16 @@ export const statusSchema = z.object({
   }),
   targets: z.array(targetStatusSchema),
   sinks: z.array(z.object({ name: z.string(), type: z.string(), healthy: z.boolean(), queueLength: z.number(), dropped: z.number(), lastError: nullableString })),
-  calendar: z.array(z.object({ location: z.string(), ok: z.boolean(), weddings: z.number(), lastSuccess: nullableString, lastError: nullableString })),
+  calendar: z.array(
+    z.object({
+      location: z.string(),
+      ok: z.boolean(),
+      weddings: z.number(),
+      lastSuccess: nullableString,
+      lastError: nullableString,
+      held: heldCalendarUpdateSchema.nullable().describe('an update held back because it removes too many upcoming weddings'),
+    }),
+  ),
 });
 
 export const forecastSchema = z.object({
@@ -188,3 +213,4 @@ export const ingestResultSchema = z.object({
     .describe('samples not stored, by reason'),
   series: z.number().int(),
 });
+export const calendarConfirmResultSchema = heldCalendarUpdateSchema.extend({ source: z.string() });

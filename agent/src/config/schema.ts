@@ -223,9 +223,14 @@ export const configSchema = z
         refreshSeconds: positiveSeconds.default(300),
         /** A calendar file or answer larger than this is refused unread (the last good one stays). */
         maxBytes: z.number().int().positive().default(16 * 1024 * 1024),
+        /**
+         * An update removing more than this fraction of a source's upcoming weddings is held (the last
+         * good calendar stays in force) until an operator confirms it; 1 never holds.
+         */
+        maxDropFraction: z.number().min(0).max(1).default(0.5),
       })
       .strict()
-      .default({ sources: [], refreshSeconds: 300, maxBytes: 16 * 1024 * 1024 }),
+      .default({ sources: [], refreshSeconds: 300, maxBytes: 16 * 1024 * 1024, maxDropFraction: 0.5 }),
     wedding: weddingRulesSchema.default(weddingRulesSchema.parse({})),
     policy: policySchema.default(policySchema.parse({})),
     kubernetes: z

@@ -129,6 +129,31 @@ export function createAgentMetrics(state: AgentState, registry = new Registry())
     },
   });
 
+  new Gauge({
+    name: METRIC.calendarUpdateHeld,
+    help: '1 while a calendar update that removes too many upcoming weddings is held (the last good calendar stays in force until an operator confirms it).',
+    labelNames: ['source'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of state.calendarSources) this.set({ source: s.location }, s.held ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: METRIC.calendarUpcomingWeddings,
+    help: 'Upcoming weddings of a held calendar update (calendar="held") and of the calendar it would replace (calendar="in_force").',
+    labelNames: ['source', 'calendar'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of state.calendarSources) {
+        if (!s.held) continue;
+        this.set({ source: s.location, calendar: 'in_force' }, s.held.upcomingBefore);
+        this.set({ source: s.location, calendar: 'held' }, s.held.upcomingAfter);
+      }
+    },
+  });
+
   return {
     registry,
     ticks: new Counter({ name: METRIC.ticksTotal, help: 'Control-loop ticks run.', registers: [registry] }),

@@ -50,6 +50,8 @@ export const METRIC = {
   calendarWeddings: 'wedsync_agent_calendar_weddings',
   calendarSourceUp: 'wedsync_agent_calendar_source_up',
   calendarLastSuccessTimestampSeconds: 'wedsync_agent_calendar_last_success_timestamp_seconds',
+  calendarUpdateHeld: 'wedsync_agent_calendar_update_held',
+  calendarUpcomingWeddings: 'wedsync_agent_calendar_upcoming_weddings',
   protectionActive: 'wedsync_agent_protection_active',
   deployFreeze: 'wedsync_agent_deploy_freeze',
   peakSeason: 'wedsync_agent_peak_season',

@@ -39,6 +39,7 @@ function plan(p: {
   overrides?: Override[];
   forecast?: Array<[offsetMs: number, value: number]>;
   anomaly?: PlanInput['anomaly'];
+  monoMs?: number;
 }) {
   const now = p.now ?? JAN_WED;
   const t = target(p.target);
@@ -52,6 +53,7 @@ function plan(p: {
     overrides: activeOverrides(p.overrides ?? [], t.id, now),
     memory: { ...EMPTY_MEMORY, ...p.memory },
     anomaly: p.anomaly,
+    monoMs: p.monoMs,
   };
   return planReplicas(input, policySchema.parse(p.policy ?? {}), now);
 }
@@ -370,5 +372,27 @@ describe('planReplicas memory and reasons', () => {
     const { decision } = plan({ current: 5, observed: 350, forecast: [[200_000, 100]] });
     expect(decision.reasons.map((r) => r.rule)).toEqual(['reactive', 'predictive']);
     expect(decision.reasons[0].detail).toMatch(/observed 350/);
+  });
+
+  describe('elapsed time is monotonic: a wall-clock step changes no limit', () => {
+    const HOUR = 3_600_000;
+    const MONO = 5_000_000; // the monotonic timescale has its own origin
+    test('a wall clock stepped forward 1 h: one tick (60 s monotonic) of step-down, not 64 periods', () => {
+      const r = plan({ now: JAN_WED + HOUR, monoMs: MONO, current: 40, observed: 10, policy: { scaleDownStabilizationSeconds: 0 }, memory: { lastTickMs: MONO - MIN } });
+      expect(r.decision.desiredReplicas).toBe(27); // 40 → 36 → 33 → 30 → 27: four 15 s periods of −10 %
+      expect(r.decision.reasons.at(-1)).toMatchObject({ rule: 'max-step-down' });
+      expect(r.memory.lastTickMs).toBe(MONO);
+    });
+    test('a wall clock stepped back 1 h: the stabilisation window still forgets on time', () => {
+      const memory = { recommendations: [{ tMs: MONO - 301_000, replicas: 40 }, { tMs: MONO - 60_000, replicas: 30 }], lastTickMs: MONO - MIN };
+      const r = plan({ now: JAN_WED - HOUR, monoMs: MONO, current: 40, observed: 10, policy: { maxScaleDownRatio: 1 }, memory });
+      expect(r.decision.desiredReplicas).toBe(30); // the 40 left the 300 s window; the 30 of a minute ago holds
+      expect(r.memory.recommendations.map((x) => x.tMs)).toEqual([MONO - 60_000, MONO]);
+    });
+    test('post-wedding ramp-down measured on the monotonic clock', () => {
+      const r = plan({ now: JAN_WED + HOUR, monoMs: MONO, current: 40, observed: 10, policy: { maxScaleDownRatio: 1, scaleDownStabilizationSeconds: 0 }, memory: { lastProtectedMs: MONO - 2 * MIN, protectedReplicas: 40, lastTickMs: MONO - MIN } });
+      expect(r.decision.reasons.at(-1)).toMatchObject({ rule: 'post-wedding-rampdown' });
+      expect(r.decision.desiredReplicas).toBe(Math.ceil(40 * Math.pow(0.95, 2) - 1e-9));
+    });
   });
 });

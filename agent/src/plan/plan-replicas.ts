@@ -1,6 +1,8 @@
 /**
  * planReplicas: the replica count for one target, as a pure function of (inputs, policy, now). No I/O,
- * no clock: the loop and the replay call it the same way. Every rule that shapes the number says so in
+ * no clock: the loop and the replay call it the same way. Two instants come in: `nowMs` (wall) for what
+ * the forecast and calendar say about now, and `input.monoMs` (monotonic) for everything measured as
+ * elapsed time since an earlier tick, so a wall-clock step cannot widen a step limit or a window. Every rule that shapes the number says so in
  * `reasons`. Order (each rule in its own file):
  *   1. demand: reactive (HPA v2 rule), predictive (forecast peak one start-up ahead) and the calendar's
  *      announced steps → the highest; or, on missing/stale load, the fail-safe hold
@@ -32,6 +34,7 @@ export { replicasFor } from './draft';
 
 export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number): PlanResult {
   const { target, currentReplicas, observed, calendar, overrides, memory } = input;
+  const mono = input.monoMs ?? nowMs;
   const leadMs = (input.measuredStartupSeconds ?? target.podStartupSeconds) * 1000;
   const floor = calendarFloor(target, policy, calendar.peakSeason);
   const holding = observed === null || !Number.isFinite(observed);
@@ -60,10 +63,10 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
     // Calendar phases start on the minute: a one-minute scan of the window sees every step.
     const step = calendarStepReplicas(target, observed, calendar.expectedLoadAt, nowMs, leadMs, policy.predictiveWindowSeconds * 1000, 60_000, policy.calendarStepScale);
     if (step && step.replicas > draft.desired) draft.set('calendar-step', step.replicas, step.detail);
-    recentLoad = rememberLoad(recentLoad, { tMs: nowMs, value: observed }, policy.surgeSlopeWindowSeconds * 1000);
-    burst = learnBursts(burst, { tMs: nowMs, value: observed }, target.capacityPerPod, leadMs, policy.burstMemorySeconds * 1000);
+    recentLoad = rememberLoad(recentLoad, { tMs: mono, value: observed }, policy.surgeSlopeWindowSeconds * 1000);
+    burst = learnBursts(burst, { tMs: mono, value: observed }, target.capacityPerPod, leadMs, policy.burstMemorySeconds * 1000);
     burstAnswer = burstHeadroomReplicas(target, policy, burst, observed);
-    surge = surgeReplicas(target, policy, memory.surge ?? null, recentLoad, input.anomaly, forecastFor(memory.forecastSoon, nowMs), nowMs, leadMs);
+    surge = surgeReplicas(target, policy, memory.surge ?? null, recentLoad, input.anomaly, forecastFor(memory.forecastSoon, nowMs), mono, leadMs);
   }
 
   // 2. Calendar floors.
@@ -77,10 +80,10 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   if (burstAnswer && burstAnswer.replicas > draft.desired) draft.set('burst-headroom', burstAnswer.replicas, burstAnswer.detail);
 
   // 4. Stabilisation, ramp-down, step limits.
-  const recommendations = holding ? memory.recommendations : windowRecommendations(memory.recommendations, nowMs, recommendation, policy.scaleDownStabilizationSeconds);
+  const recommendations = holding ? memory.recommendations : windowRecommendations(memory.recommendations, mono, recommendation, policy.scaleDownStabilizationSeconds);
   applyStabilisation(draft, recommendations, currentReplicas, policy.scaleDownStabilizationSeconds);
-  applyPostWeddingRampdown(draft, policy, currentReplicas, memory.lastProtectedMs, memory.protectedReplicas ?? null, nowMs);
-  applyStepLimits(draft, policy, currentReplicas, nowMs - (memory.lastTickMs ?? nowMs - policy.stepPeriodSeconds * 1000));
+  applyPostWeddingRampdown(draft, policy, currentReplicas, memory.lastProtectedMs, memory.protectedReplicas ?? null, mono);
+  applyStepLimits(draft, policy, currentReplicas, mono - (memory.lastTickMs ?? mono - policy.stepPeriodSeconds * 1000));
   if (!holding) holdWhileRising(draft, recentLoad, currentReplicas, policy.tolerance);
 
   // 5. No scale-down while protected, frozen or blind; operator floors.
@@ -110,12 +113,12 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
     memory: {
       recommendations,
       lastGood: holding ? memory.lastGood : draft.desired,
-      lastProtectedMs: protectedNow ? nowMs : memory.lastProtectedMs,
+      lastProtectedMs: protectedNow ? mono : memory.lastProtectedMs,
       protectedReplicas: protectedNow ? draft.desired : (memory.protectedReplicas ?? null),
       recentLoad,
       surge: surge.state,
       burst,
-      lastTickMs: nowMs,
+      lastTickMs: mono,
       protectedPeak,
       forecastSoon: forecastSoon(input.forecast, nowMs),
     },

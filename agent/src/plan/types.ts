@@ -62,7 +62,7 @@ export interface SurgeState {
   lastRiseMs?: number;
 }
 
-/** What the planner remembers between ticks (returned, never mutated). */
+/** What the planner remembers between ticks (returned, never mutated). Its instants are monotonic (PlanInput.monoMs). */
 export interface PlanMemory {
   /** Recent raw recommendations, for scale-down stabilisation. */
   recommendations: Array<{ tMs: number; replicas: number }>;
@@ -103,6 +103,13 @@ export interface PlanInput {
   anomaly?: AnomalyResult;
   /** Pod start-up measured from the cluster (replica increase → ready), when known; else the configured one. */
   measuredStartupSeconds?: number;
+  /**
+   * This tick's monotonic instant (util/clock.ts), on the timescale of the memory's own instants: every
+   * elapsed-time rule (stabilisation window, step limits, post-wedding ramp-down, surge and burst memory)
+   * measures with it, so a wall-clock step neither widens a step nor stretches a window. Absent: `now`
+   * (a simulated clock, as in replay, is its own monotonic time).
+   */
+  monoMs?: number;
 }
 
 export interface PlanResult {

@@ -13,6 +13,10 @@ import { EwmaDetector } from '../detect/ewma-detector';
 import { LevelPlusCalendarForecaster } from '../forecast/level-plus-calendar-forecaster';
 import { PushSource } from './push-source';
 import { CalendarRefresher, type CalendarProvider } from './calendar-refresher';
+import { CalendarStore } from './calendar-store';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const T0 = Date.parse('2027-06-05T12:00:00Z');
 const WEDDING = { id: 'w', title: 'W', start: '2027-06-05T13:00:00+01:00', timezone: 'Europe/London', days: 1, guests: 100, tradition: 'british', vendors: 1 };
@@ -26,6 +30,12 @@ class CountingCalendar implements CalendarProvider {
     this.refreshes++;
     if (this.gate) await this.gate;
     return this.cal;
+  }
+  calendar() {
+    return this.cal;
+  }
+  confirm() {
+    return { outcome: 'nothing-held' as const };
   }
 }
 
@@ -71,5 +81,44 @@ describe('CalendarRefresher', () => {
     release();
     await hanging;
     expect(state.calendar.days).toHaveLength(1);
+  });
+
+  it('a held update keeps Saturday protection in force and is exported as a gauge; a confirmation applies it at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wedsync-refresh-held-'));
+    const second = { ...WEDDING, id: 'w2', start: '2027-06-12T13:00:00+01:00' };
+    writeFileSync(join(dir, 'w.json'), JSON.stringify({ weddings: [WEDDING, second] }));
+    const config = configSchema.parse({
+      sources: { p: { type: 'push' } },
+      calendar: { sources: [{ format: 'json', location: 'w.json' }] },
+      targets: [{ id: 'api', kubernetes: { namespace: 'n', name: 'api' }, load: { source: 'p', query: 'api' }, capacityPerPod: 10, maxReplicas: 50 }],
+    });
+    const clock = new ManualClock(T0);
+    const state = new AgentState({ version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, [], indexCalendar({ weddings: [] }, config.wedding));
+    const registry = new Registry();
+    const metrics = createAgentMetrics(state, registry);
+    const store = new CalendarStore(config.calendar.sources, dir, clock.now, fetch, 10_000, config.calendar.maxBytes, config.calendar.maxDropFraction);
+    const refresher = new CalendarRefresher({ config, state, provider: store, metrics, logger: silentLogger, clock: clock.now });
+    const gauge = async (name: string) => (await registry.getSingleMetric(name)!.get()).values.map((v) => [v.labels, v.value]);
+    await refresher.refresh(clock.now());
+    expect(state.calendar.days).toHaveLength(2);
+    expect(await gauge('wedsync_agent_calendar_update_held')).toEqual([[{ source: 'w.json' }, 0]]);
+
+    writeFileSync(join(dir, 'w.json'), '{"weddings":[]}');
+    await refresher.refresh(clock.now());
+    expect(state.calendar.days).toHaveLength(2); // both Saturdays still protected
+    expect(await gauge('wedsync_agent_calendar_update_held')).toEqual([[{ source: 'w.json' }, 1]]);
+    expect(await gauge('wedsync_agent_calendar_upcoming_weddings')).toEqual([
+      [{ source: 'w.json', calendar: 'in_force' }, 2],
+      [{ source: 'w.json', calendar: 'held' }, 0],
+    ]);
+    const held = state.calendarSources[0].held!;
+    expect(held).toMatchObject({ upcomingBefore: 2, upcomingAfter: 0 });
+
+    expect(await refresher.confirm('w.json', 'ffffffffffffffff')).toMatchObject({ outcome: 'mismatch' });
+    expect(state.calendar.days).toHaveLength(2);
+    expect(await refresher.confirm('w.json', held.fingerprint)).toMatchObject({ outcome: 'applied' });
+    expect(state.calendar.days).toHaveLength(0);
+    expect(state.calendarSources[0].held).toBeNull();
+    expect(await gauge('wedsync_agent_calendar_update_held')).toEqual([[{ source: 'w.json' }, 0]]);
   });
 });

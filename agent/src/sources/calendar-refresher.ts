@@ -9,11 +9,15 @@ import type { WeddingCalendar } from '../calendar/model';
 import type { AgentMetrics } from '../metrics/agent-metrics';
 import type { AgentState } from '../state';
 import type { Logger } from '../util/logger';
-import type { CalendarSourceStatus } from './calendar-store';
+import type { CalendarSourceStatus, ConfirmOutcome } from './calendar-store';
 
 /** What the refresher reads calendars from (CalendarStore; tests pass their own). */
 export interface CalendarProvider {
   refresh(): Promise<WeddingCalendar>;
+  /** The merged calendar in force, without reading anything. */
+  calendar(): WeddingCalendar;
+  /** Applies a held update named by source and fingerprint (see CalendarStore.confirm). */
+  confirm(location: string, fingerprint: string): ConfirmOutcome;
   readonly status: Map<string, CalendarSourceStatus>;
 }
 
@@ -57,17 +61,43 @@ export class CalendarRefresher {
     return this.inFlight;
   }
 
+  /**
+   * An operator confirms a held update (POST /api/v1/calendar/confirm): applied and indexed at once when
+   * the fingerprint names the update held now. A refresh in flight is waited for first, so the answer is
+   * about the latest update read.
+   */
+  async confirm(location: string, fingerprint: string): Promise<ConfirmOutcome> {
+    await this.inFlight;
+    const { config, state, provider, logger } = this.deps;
+    const result = provider.confirm(location, fingerprint);
+    if (result.outcome === 'applied') {
+      state.calendar = indexCalendar(provider.calendar(), config.wedding);
+      state.calendarSources = this.sources();
+      logger.warn({ source: location, fingerprint, upcomingBefore: result.held.upcomingBefore, upcomingAfter: result.held.upcomingAfter }, 'held calendar update confirmed by an operator and applied');
+    }
+    return result;
+  }
+
+  private sources(): CalendarSourceStatus[] {
+    return [...this.deps.provider.status.values()].map((s) => ({ ...s }));
+  }
+
   private async load(now: number): Promise<void> {
     const { config, state, provider, logger, metrics } = this.deps;
     this.lastRefreshMs = now;
     const cal = await provider.refresh();
     state.calendar = indexCalendar(cal, config.wedding);
-    state.calendarSources = [...provider.status.values()];
+    state.calendarSources = this.sources();
     for (const s of state.calendarSources) {
       if (!s.ok) {
         metrics.tickErrors.inc({ stage: 'calendar' });
         logger.warn({ source: s.location, error: s.lastError }, 'calendar source failed; keeping the last good calendar');
       }
+      if (s.held)
+        logger.warn(
+          { source: s.location, fingerprint: s.held.fingerprint, upcomingBefore: s.held.upcomingBefore, upcomingAfter: s.held.upcomingAfter, maxDropFraction: config.calendar.maxDropFraction },
+          'calendar update removes too many upcoming weddings: held, the last good calendar stays in force until an operator confirms it (POST /api/v1/calendar/confirm)',
+        );
     }
   }
 }

@@ -38,14 +38,32 @@ describe('PrometheusSource against a local Prometheus API stand-in', () => {
   afterAll(() => prom.stop());
   beforeEach(() => (prom.requests = []));
 
-  it('reads an instant vector at the agent clock, with the bearer token', async () => {
-    prom.answer = () => ({ body: vector([1812000000.5, '123.25']) });
+  /** Answers the load query with `load` and the freshness query (max(timestamp(…))) with `newest`. */
+  const byQuery = (load: unknown, newest: unknown) => (_req: IncomingMessage, params: URLSearchParams) => ({ body: params.get('query')!.startsWith('max(timestamp(') ? newest : load });
+
+  it('reads an instant vector at the agent clock, with the bearer token, and asks for the newest sample time', async () => {
+    prom.answer = byQuery(vector([1812000001, '123.25']), vector([1812000001, '1812000000.5']));
     const src = new PrometheusSource({ url: prom.url + '/prom/', timeoutSeconds: 1, bearerToken: 'tok' });
     expect(await src.read(target, 1812000001000)).toEqual({ ok: true, value: 123.25, atMs: 1812000000500 });
-    expect(prom.requests[0].path).toBe('/prom/api/v1/query');
-    expect(prom.requests[0].params.get('query')).toBe('sum(rate(http_requests_total[1m]))');
-    expect(prom.requests[0].params.get('time')).toBe('1812000001.000');
-    expect(prom.requests[0].auth).toBe('Bearer tok');
+    expect(prom.requests.map((r) => r.path)).toEqual(['/prom/api/v1/query', '/prom/api/v1/query']);
+    expect(prom.requests.map((r) => r.params.get('query')).sort()).toEqual(['max(timestamp(http_requests_total))', 'sum(rate(http_requests_total[1m]))']);
+    expect(prom.requests.map((r) => r.params.get('time'))).toEqual(['1812000001.000', '1812000001.000']);
+    expect(prom.requests.map((r) => r.auth)).toEqual(['Bearer tok', 'Bearer tok']);
+  });
+
+  it('a value served from the lookback is as old as its newest sample, not the evaluation time', async () => {
+    prom.answer = byQuery(vector([1812000180, '5']), vector([1812000180, '1812000000']));
+    const src = new PrometheusSource({ url: prom.url, timeoutSeconds: 1 });
+    expect(await src.read(target, 1812000180000)).toEqual({ ok: true, value: 5, atMs: 1812000000000 });
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['no sample within the lookback', vector(), /^stale: /],
+    ['a failed freshness query', { status: 'error', error: 'boom' }, /^freshness query failed: HTTP 200: boom/],
+  ])('does not trust a value whose age it cannot tell: %s', async (_n, newest, message) => {
+    prom.answer = byQuery(vector([1812000180, '5']), newest);
+    const src = new PrometheusSource({ url: prom.url, timeoutSeconds: 1 });
+    expect(await src.read(target, 1812000180000)).toMatchObject({ ok: false, error: expect.stringMatching(message) });
   });
 
   it.each<[string, () => { status?: number; body?: unknown; delayMs?: number }, RegExp]>([

@@ -1,11 +1,15 @@
 /**
  * Reads a target's load with a PromQL instant query (`/api/v1/query`). Errors, timeouts, empty results
  * and non-numbers all come back as `{ ok: false }`: an empty result is "no data", never zero load.
+ * The reading's time is the newest sample time of the series the query reads (prometheus-freshness.ts),
+ * asked in a second instant query alongside: an instant query stamps every answer with its evaluation
+ * time, so a stalled or restarted Prometheus would otherwise serve a minutes-old value as fresh.
  */
 import type { TargetConfig } from '../config/schema';
 import type { HistoryPoint, LoadReading, LoadSource } from './source';
 import { z } from 'zod';
 import { positiveSeconds } from '../config/common';
+import { freshnessQuery } from './prometheus-freshness';
 
 /** This source's config (an entry of `sources`), composed by sources/registry.ts. */
 export const prometheusSourceConfig = z
@@ -68,21 +72,28 @@ export class PrometheusSource implements LoadSource {
     return promGet(this.opts, path, params);
   }
 
+  private readonly freshnessQueries = new Map<string, string | null>();
+
   async read(target: TargetConfig, nowMs: number): Promise<LoadReading> {
-    const body = await this.get('api/v1/query', { query: target.load.query, time: (nowMs / 1000).toFixed(3) });
+    const time = (nowMs / 1000).toFixed(3);
+    const query = target.load.query;
+    if (!this.freshnessQueries.has(query)) this.freshnessQueries.set(query, freshnessQuery(query));
+    const ageQuery = this.freshnessQueries.get(query)!;
+    const [body, age] = await Promise.all([this.get('api/v1/query', { query, time }), ageQuery ? this.get('api/v1/query', { query: ageQuery, time }) : null]);
     if ('failure' in body) return { ok: false, error: body.failure, atMs: nowMs };
-    const data = body.data!;
-    let sample: [number, string] | undefined;
-    if (data.resultType === 'scalar') sample = data.result as [number, string];
-    else if (data.resultType === 'vector') {
-      const result = data.result as Array<{ value?: [number, string] }>;
-      if (result.length === 0) return { ok: false, error: 'empty result (no series matched)', atMs: nowMs };
-      if (result.length > 1) return { ok: false, error: `query returned ${result.length} series; wrap it in sum()`, atMs: nowMs };
-      sample = result[0].value;
-    } else return { ok: false, error: `unsupported result type ${data.resultType}`, atMs: nowMs };
-    const value = Number(sample?.[1]);
-    if (!Number.isFinite(value)) return { ok: false, error: `not a number: ${sample?.[1]}`, atMs: nowMs };
-    return { ok: true, value, atMs: Math.round((sample![0]) * 1000) };
+    const sample = oneSample(body);
+    if ('error' in sample) return { ok: false, error: sample.error, atMs: nowMs };
+    const value = Number(sample.value[1]);
+    if (!Number.isFinite(value)) return { ok: false, error: `not a number: ${sample.value[1]}`, atMs: nowMs };
+    const evaluatedMs = Math.round(sample.value[0] * 1000);
+    if (!age) return { ok: true, value, atMs: evaluatedMs };
+    // Not knowing how old the data is means not trusting it: the planner holds on an error value.
+    if ('failure' in age) return { ok: false, error: `freshness query failed: ${age.failure}`, atMs: nowMs };
+    const newest = oneSample(age);
+    if ('error' in newest) return { ok: false, error: 'stale: a series the query reads has no sample within Prometheus\'s lookback', atMs: nowMs };
+    const sampleMs = Math.round(Number(newest.value[1]) * 1000);
+    if (!Number.isFinite(sampleMs)) return { ok: false, error: `freshness query answered ${newest.value[1]}`, atMs: nowMs };
+    return { ok: true, value, atMs: Math.min(evaluatedMs, sampleMs) };
   }
 
   /** Backfill [from, to) through query_range, in chunks Prometheus accepts (≤ 11,000 points each). */
@@ -107,4 +118,15 @@ export class PrometheusSource implements LoadSource {
     }
     return out;
   }
+}
+
+/** The one sample of an instant query's answer (a scalar or a one-series vector). */
+function oneSample(body: PromResponse): { value: [number, string] } | { error: string } {
+  const data = body.data!;
+  if (data.resultType === 'scalar') return { value: data.result as [number, string] };
+  if (data.resultType !== 'vector') return { error: `unsupported result type ${data.resultType}` };
+  const result = data.result as Array<{ value?: [number, string] }>;
+  if (result.length === 0) return { error: 'empty result (no series matched)' };
+  if (result.length > 1) return { error: `query returned ${result.length} series; wrap it in sum()` };
+  return result[0].value ? { value: result[0].value } : { error: 'a vector sample without a value' };
 }

@@ -2,6 +2,8 @@
  * A real operator API on 127.0.0.1, port 0, over a hand-filled AgentState and a manual clock. No
  * Kubernetes and no loop: the API only reads and writes state, so that is all a test needs.
  */
+import { CalendarStore } from '../../sources/calendar-store';
+import type { CalendarConfirmer } from '../calendar-routes';
 import { Registry } from 'prom-client';
 import { configSchema, type AgentConfig, type ApiConfig } from '../../config/schema';
 import { indexCalendar } from '../../calendar/rules';
@@ -101,7 +103,7 @@ export interface TestApi {
 
 export async function startTestApi(
   api: Partial<ApiConfig> = {},
-  opts: { targetCount?: number; reloadConfig?: () => AgentConfig; timeouts?: Partial<ServerTimeouts> } = {},
+  opts: { targetCount?: number; reloadConfig?: () => AgentConfig; timeouts?: Partial<ServerTimeouts>; calendar?: CalendarConfirmer } = {},
 ): Promise<TestApi> {
   const config = testConfig(api, opts.targetCount);
   const clock = new ManualClock(NOW);
@@ -127,6 +129,8 @@ export async function startTestApi(
     onAudit: (e) => {
       audits.push(e);
     },
+    // A real store with no sources unless the test brings its own: every confirmation names an unknown source.
+    calendar: opts.calendar ?? { confirm: (location, fingerprint) => Promise.resolve(new CalendarStore([], '.', clock.now).confirm(location, fingerprint)) },
     clock: clock.now,
   });
   const app = createApp({ state, registry, api: router });
