@@ -32,6 +32,10 @@ import type { SinkHealth } from './sinks/sink';
 import type { SinkDeps } from './sinks/sink-deps';
 import { createSinkMetrics } from './sinks/sink-metrics';
 import { buildSources } from './sources/registry';
+import { FleetSource } from './fleet/fleet-source';
+import { createFleetMetrics } from './fleet/fleet-metrics';
+import { resolveIdentity } from './identity/identity';
+import { detectFromNodes } from './identity/node-detection';
 import type { LoadSource } from './sources/source';
 import { AgentState } from './state';
 import { systemClock, type Clock } from './util/clock';
@@ -53,6 +57,8 @@ export interface AgentOptions {
   onAudit?: AuditHook;
   /** The Kubernetes API to act through (tests: in memory or a stand-in); default: the client per kubernetes.connection. */
   kubeApi?: KubeApi;
+  /** Real time for the fleet source (the global store's timestamps); default Date.now, even when `clock` is simulated. */
+  wallClock?: () => number;
   /** Test hooks for the sinks: a fake backoff clock, the console sink's stream, a TLS agent for PagerDuty. */
   sinkDeps?: Partial<Pick<SinkDeps, 'timers' | 'stdout' | 'pagerDutyAgent' | 'backoff' | 'random'>>;
 }
@@ -72,6 +78,8 @@ export class Agent {
   readonly logger: Logger;
   /** Scaler, leader election, override persistence and Events, when kubernetes.connection is not "none". */
   readonly actuator: KubernetesActuator | null;
+  /** Watches the peer clusters through the global store, when fleet.peers is set. */
+  readonly fleet: FleetSource | null;
   private bound: BoundServer | null = null;
   private readonly clock: Clock;
   /** Accepted API tokens: config digests plus WEDSYNC_API_TOKENS (hashed here; plain tokens are not kept). */
@@ -93,8 +101,10 @@ export class Agent {
       config.targets,
       indexCalendar({ weddings: [] }, config.wedding),
     );
+    Object.assign(this.state.info, resolveIdentity(config.agent));
     this.metrics = createAgentMetrics(this.state);
     collectProcessMetrics(this.metrics.registry);
+    createFleetMetrics(this.state, this.metrics.registry);
     this.sources = buildSources(config.sources, { calendar: () => this.state.calendar });
     const registry = this.metrics.registry;
     const kube = !opts.scaler && (config.kubernetes.connection !== 'none' || opts.kubeApi !== undefined);
@@ -103,11 +113,14 @@ export class Agent {
       : null;
     this.onAudit = opts.onAudit ?? this.actuator?.auditHook;
     this.sinks = new SinkFanout({
-      entries: buildSinks(config.sinks, { cluster: config.agent.cluster, metrics: createSinkMetrics(registry), logger: this.logger, ...opts.sinkDeps }),
+      entries: buildSinks(config.sinks, { cluster: config.agent.cluster, identity: () => ({ cluster: this.state.info.cluster, provider: this.state.info.provider ?? 'other', region: this.state.info.region ?? 'unknown' }), metrics: createSinkMetrics(registry), logger: this.logger, ...opts.sinkDeps }),
       collect: (atMs) => collectSamples(registry, atMs),
       clock,
       logger: this.logger,
     });
+    this.fleet = config.fleet.peers.length
+      ? new FleetSource({ config: config.fleet, cluster: config.agent.cluster, publish: (status) => (this.state.fleet = status), logger: this.logger, wallClock: opts.wallClock })
+      : null;
     this.calendar = new CalendarRefresher({
       config,
       state: this.state,
@@ -178,13 +191,27 @@ export class Agent {
     const app = createApp({ state: this.state, registry: this.metrics.registry, api, stalled: () => this.loop.stallReason() });
     // Connect, take part in the election and load persisted overrides before serving (503 until then) or ticking.
     await this.actuator?.start();
+    await this.detectIdentity();
     bound.serve(app);
     // Backfilled history is best judged with its weddings in view, but a hanging calendar URL must not
     // hold the start: wait a few seconds for the first refresh, then go on (it lands when it lands).
     await Promise.race([this.calendar.refresh(this.clock()), delay(CALENDAR_START_WAIT_MS)]);
     await backfillHistory({ config: this.loaded.config, sources: this.sources, clock: this.clock, logger: this.logger, seed: (id, points) => this.loop.seed(id, points) });
+    this.fleet?.start();
     this.loop.start();
     this.calendar.start();
+  }
+
+  /** Provider and region the config leaves unset, from the nodes (optional permission; never fails start-up). */
+  private async detectIdentity(): Promise<void> {
+    const { provider, region } = this.loaded.config.agent;
+    const list = this.actuator?.api.listNodes?.bind(this.actuator.api);
+    if ((provider && region) || !list) return;
+    const found = await detectFromNodes(list, 5000);
+    Object.assign(this.state.info, resolveIdentity(this.loaded.config.agent, found));
+    const { cluster } = this.state.info;
+    if (found.note) this.logger.warn({ cluster, provider: this.state.info.provider, region: this.state.info.region }, `identity: ${found.note}`);
+    else this.logger.info({ cluster, provider: this.state.info.provider, region: this.state.info.region }, 'identity detected from the nodes');
   }
 
   /** Stops ticking, finishes the tick in flight, closes the server. Idempotent; bounded by `deadlineMs`. */
@@ -192,7 +219,9 @@ export class Agent {
     this.stopping ??= (async () => {
       const started = Date.now();
       this.calendar.stop();
+      const fleetStopped = this.fleet?.stop();
       await this.loop.stop(deadlineMs - 1000);
+      await fleetStopped;
       // Persist override edits and hand the Lease to the standby now rather than after it expires.
       await this.actuator?.stop();
       // Sinks flush what the last tick queued, within what is left of the deadline (at least 1 s).

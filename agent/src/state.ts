@@ -13,6 +13,8 @@ import type { Decision, Override } from './plan/types';
 import { activeOverrides } from './plan/overrides';
 import type { WorkloadState } from './scale/scaler';
 import { BoundedList } from './util/bounded-list';
+import type { FleetStatus } from './fleet/peer-assessment';
+import type { Provider } from './identity/identity';
 
 /**
  * One target's view of the world at one tick, computed once by its pipeline: the planner decides on it,
@@ -77,6 +79,9 @@ export interface AuditEntry {
 export interface AgentInfo {
   version: string;
   cluster: string;
+  /** Cloud and region (identity/): config, else detected from the nodes at start; absent = other/unknown. */
+  provider?: Provider;
+  region?: string;
   mode: 'act' | 'dry-run' | 'shadow';
   leader: boolean;
   startedAtMs: number;
@@ -93,6 +98,8 @@ export class AgentState {
   readonly audit = new BoundedList<AuditEntry>(1000);
   overrides: Override[] = [];
   calendarSources: CalendarSourceStatus[] = [];
+  /** The peers as the fleet source last saw them (fleet/); null when fleet.peers is not set. */
+  fleet: FleetStatus | null = null;
 
   constructor(
     readonly info: AgentInfo,

@@ -9,6 +9,7 @@ import { targetCalendar } from './calendar/target-calendar';
 import type { AnomalyDetector, AnomalyResult } from './detect/detector';
 import type { Forecast, Forecaster } from './forecast/forecaster';
 import type { AgentMetrics } from './metrics/agent-metrics';
+import { fleetInput } from './fleet/fleet-input';
 import { activeOverrides } from './plan/overrides';
 import { planReplicas } from './plan/plan-replicas';
 import { EMPTY_MEMORY, type Decision, type PlanMemory } from './plan/types';
@@ -83,6 +84,8 @@ export class TargetPipeline {
         anomaly,
         // Lead time measured from the cluster (replica increase → ready) when the scaler knows it.
         measuredStartupSeconds: workload.measuredStartupSeconds,
+        // Peer clusters (fleet.peers): the fleet source's last status, published on its own timer.
+        fleet: fleetInput(config.fleet, this.deps.state.fleet),
       },
       config.policy,
       now,

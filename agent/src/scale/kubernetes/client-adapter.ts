@@ -168,6 +168,11 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
     async replaceLease(namespace, name, record) {
       return toLease(await call(leaseOp('update', namespace, name), () => coordination.replaceNamespacedLease({ name, namespace, body: fromLease(namespace, name, record) })));
     },
+
+    async listNodes(limit) {
+      const list = await call({ verb: 'list', resource: 'nodes', group: '', namespace: '' }, () => core.listNode({ limit }));
+      return list.items.map((n) => ({ providerID: n.spec?.providerID, labels: { ...(n.metadata?.labels ?? {}) } }));
+    },
   };
 }
 

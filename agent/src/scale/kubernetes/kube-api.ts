@@ -71,4 +71,6 @@ export interface KubeApi {
   createLease(namespace: string, name: string, record: LeaseRecord): Promise<LeaseRecord>;
   /** Replaces the Lease; record.resourceVersion makes a stale write fail with 409. */
   replaceLease(namespace: string, name: string, record: LeaseRecord): Promise<LeaseRecord>;
+  /** Up to `limit` nodes' providerID and labels (identity detection; optional permission, see identity/). */
+  listNodes?(limit: number): Promise<Array<{ providerID?: string; labels: Record<string, string> }>>;
 }

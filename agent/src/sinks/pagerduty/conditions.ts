@@ -9,12 +9,14 @@
  *                                 protection window (one page for the cluster, not one per target)
  *   load-source-unreachable       a load source (Prometheus, …) has failed for longer than allowed, inside
  *                                 a protection window (one page per source)
+ *   peer-cluster-lost             a peer cluster (fleet.peers) is lost: see peer-conditions.ts
  * Outside protection windows the unreachable faults are still visible on /metrics and the dashboard;
  * they page only when a live Saturday wedding depends on them.
  */
 import type { AgentState, TargetState } from '../../state';
+import { peerLostConditions } from './peer-conditions';
 
-export type ConditionKind = 'scale-blocked-during-wedding' | 'pinned-at-max-overloaded' | 'kubernetes-unreachable' | 'load-source-unreachable';
+export type ConditionKind = 'scale-blocked-during-wedding' | 'pinned-at-max-overloaded' | 'kubernetes-unreachable' | 'load-source-unreachable' | 'peer-cluster-lost';
 export type PageSeverity = 'critical' | 'error' | 'warning' | 'info';
 
 export interface CriticalCondition {
@@ -130,6 +132,7 @@ export function evaluateConditions(state: AgentState, opts: ConditionOptions, no
       });
     }
   }
+  conditions.push(...peerLostConditions(state, opts.cluster));
   return { conditions, memory: next };
 }
 
