@@ -107,7 +107,7 @@ describe('agent/deploy manifests', () => {
 // ---- kustomize overlays, rendered by Debian's kubectl -------------------------------------------------
 
 const BASE_KINDS = ['ConfigMap', 'Deployment', 'Namespace', 'PodDisruptionBudget', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'ServiceAccount'];
-const DASHBOARD_MAPS = ['ConfigMap', 'ConfigMap', 'ConfigMap'];
+const DASHBOARD_MAPS = ['ConfigMap', 'ConfigMap', 'ConfigMap', 'ConfigMap'];
 const OPERATOR_KINDS = ['PrometheusRule', 'ServiceMonitor'];
 const OVERLAYS: Record<string, string[]> = {
   'agent/deploy': BASE_KINDS,
