@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import type { Register } from './main';
-import { loadConfigFile } from '../config/load';
-import { Agent } from '../agent';
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { parseConfig } from '../config/load';
+import { Agent, type AgentOptions } from '../agent';
 import { acceleratedClock } from '../util/clock';
 import { runUntilSignal } from './run';
 import { generateRoleTokens, parseEnvTokens, TOKENS_ENV } from '../api/auth';
@@ -21,17 +24,35 @@ export interface DemoOptions {
   apiTokens?: string;
   /** Browser origins allowed to call the API (a local Grafana, e.g. http://localhost:3000). */
   corsOrigins?: string[];
+  /**
+   * Laid over the bundled demo.yaml before validation, as in a config file: `agent` keys (cluster,
+   * provider, region, logLevel), `fleet` and `sinks` — several demos as the clusters of one fleet.
+   */
+  config?: { agent?: Record<string, unknown>; fleet?: unknown; sinks?: unknown[] };
+  /** Where `${ENV}` references in `config` are read from (default: the process environment). */
+  env?: Record<string, string | undefined>;
+  /** Test hooks for the sinks (e.g. the TLS agent that trusts a PagerDuty stand-in). */
+  sinkDeps?: AgentOptions['sinkDeps'];
+}
+
+/** The bundled demo config with `over` laid on top, validated like any config file (errors name the key). */
+function demoConfig(over: DemoOptions['config'], env: Record<string, string | undefined>) {
+  const raw = parse(readFileSync(DEMO_CONFIG, 'utf8')) as Record<string, Record<string, unknown>>;
+  if (over?.agent) raw.agent = { ...raw.agent, ...over.agent };
+  if (over?.fleet !== undefined) raw.fleet = over.fleet as Record<string, unknown>;
+  if (over?.sinks) raw.sinks = over.sinks as unknown as Record<string, unknown>;
+  return { config: parseConfig(stringify(raw), DEMO_CONFIG, env), file: DEMO_CONFIG, baseDir: dirname(DEMO_CONFIG) };
 }
 
 /** Builds the demo agent: bundled config and calendar, simulated traffic, in-memory cluster, fast clock. */
 export function createDemoAgent(opts: DemoOptions): Agent {
-  const loaded = loadConfigFile(DEMO_CONFIG);
+  const loaded = demoConfig(opts.config, { ...process.env, ...opts.env });
   loaded.config.agent.listen.port = opts.port;
   if (opts.host) loaded.config.agent.listen.host = opts.host;
   if (opts.corsOrigins?.length) loaded.config.api.corsOrigins = opts.corsOrigins;
   const clock = acceleratedClock(Date.parse(opts.start), opts.speed);
   const env = opts.apiTokens === undefined ? process.env : { ...process.env, [TOKENS_ENV]: opts.apiTokens };
-  return new Agent(loaded, { clock, tickIntervalMs: (loaded.config.agent.tickSeconds * 1000) / opts.speed, env });
+  return new Agent(loaded, { clock, tickIntervalMs: (loaded.config.agent.tickSeconds * 1000) / opts.speed, env, sinkDeps: opts.sinkDeps });
 }
 
 export const registerDemo: Register = (program, io, exit) => {
