@@ -323,7 +323,7 @@ describe('identity detection (real client library, Kubernetes API stand-in) and 
     standIn.put('/api/v1/nodes/ip-10-0-1-1', node('ip-10-0-1-1', 'aws:///eu-west-1a/i-0a'));
     standIn.put('/api/v1/nodes/ip-10-0-2-1', node('ip-10-0-2-1', 'aws:///eu-west-1b/i-0b'));
     const api = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'options', options: standIn.kubeConfigOptions() }));
-    expect(await detectFromNodes(api.listNodes!, 5000)).toEqual({ provider: 'eks', region: 'eu-west-1', note: null });
+    expect(await detectFromNodes((limit) => api.listNodes!(limit), 5000)).toEqual({ provider: 'eks', region: 'eu-west-1', note: null });
     expect(standIn.requests.map((r) => [r.method, r.path])).toEqual([['GET', '/api/v1/nodes']]);
 
     const { objects } = render('agent/deploy/overlays/node-identity');
@@ -334,6 +334,6 @@ describe('identity detection (real client library, Kubernetes API stand-in) and 
     expect(render('agent/deploy').objects.filter((o: Obj) => o.kind.startsWith('Cluster'))).toEqual([]); // optional: not in the base
 
     standIn.failNext('GET', /^\/api\/v1\/nodes$/, 403);
-    expect((await detectFromNodes(api.listNodes!, 5000)).note).toMatch(/^no permission to list nodes/);
+    expect((await detectFromNodes((limit) => api.listNodes!(limit), 5000)).note).toMatch(/^no permission to list nodes/);
   });
 });
