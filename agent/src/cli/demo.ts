@@ -9,6 +9,8 @@ import { acceleratedClock } from '../util/clock';
 import { runUntilSignal } from './run';
 import { generateRoleTokens, parseEnvTokens, TOKENS_ENV } from '../api/auth';
 import { demoStatusLine } from './demo-status';
+import { demoFleetConfig, type DemoFleetFlags } from './demo-fleet-options';
+import { ConfigError } from '../config/load';
 
 /** The bundled demo config (agent/demo), found from src/cli and dist/cli alike. */
 export const DEMO_CONFIG = join(__dirname, '..', '..', 'demo', 'demo.yaml');
@@ -65,7 +67,12 @@ export const registerDemo: Register = (program, io, exit) => {
     .option('--start <iso>', 'simulated start instant', DEMO_START)
     .option('--cors-origin <origin...>', 'browser origins allowed to call the API (e.g. your Grafana: http://localhost:3000)')
     .option('--quiet', 'do not print a status line every 15 simulated minutes')
-    .action(async (opts: { port?: string; host?: string; speed: string; start: string; corsOrigin?: string[]; quiet?: boolean }) => {
+    .option('--cluster <name>', 'agent.cluster (default "demo"): run several demos as the clusters of one fleet')
+    .option('--provider <cloud>', 'agent.provider: eks, gke, aks or other')
+    .option('--region <region>', 'agent.region, e.g. eu-west-1')
+    .option('--fleet-query <url>', 'fleet.query: the global store (e.g. a central Prometheus) the demos remote_write into')
+    .option('--peer <peers...>', 'fleet.peers: clusters sharing traffic with this one, each cluster or cluster=share')
+    .action(async (opts: DemoFleetFlags & { port?: string; host?: string; speed: string; start: string; corsOrigin?: string[]; quiet?: boolean }) => {
       const port = Number(opts.port ?? process.env.PORT ?? 8080);
       const speed = Number(opts.speed);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -96,7 +103,15 @@ export const registerDemo: Register = (program, io, exit) => {
         exit.code = 2;
         return;
       }
-      const agent = createDemoAgent({ port, host: opts.host, speed, start: opts.start, apiTokens: generated?.value, corsOrigins: opts.corsOrigin });
+      let agent: Agent;
+      try {
+        agent = createDemoAgent({ port, host: opts.host, speed, start: opts.start, apiTokens: generated?.value, corsOrigins: opts.corsOrigin, config: demoFleetConfig(opts) });
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        io.err(err.message);
+        exit.code = 2;
+        return;
+      }
       const addr = await agent.start();
       const base = `http://${addr.address}:${addr.port}`;
       io.out(
