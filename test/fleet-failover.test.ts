@@ -9,6 +9,7 @@
  *      fleet round and a tick, with the reason "peer cluster eu-a lost", and pages (PagerDuty: a local
  *      HTTPS stand-in of the Events API, the real @pagerduty/pdjs client).
  *   3. The central Prometheus stops: eu-b holds — the floor stays, nothing is released, nothing scales down.
+ *   4. The central Prometheus and cluster eu-a come back: eu-b releases the floor gradually, and the page resolves.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent as HttpsAgent } from 'node:https';
@@ -204,5 +205,28 @@ describe('fleet failover: two demo agents, their own real Prometheus each, remot
     expect(b.state.fleet!.peers[0].health).toBe('lost');
     // No resolve went out on the store's outage: the peer is still lost as far as anyone knows.
     expect(pagerDuty.accepted().map((r) => JSON.parse(r.body) as { event_action: string }).filter((e) => e.event_action === 'resolve')).toEqual([]);
+
+    // 4. The store and cluster eu-a come back: the floor is released gradually, not at once; the page resolves.
+    processes.push(startProcess('prometheus-central-2', prometheusBin, prometheusArgs(join(dir, 'central.yml'), join(dir, 'central'), centralPort, ['--web.enable-remote-write-receiver'])));
+    const a2 = agentFor('eu-a', 'eks', 'eu-west-1', 'eu-b');
+    agents.push(a2);
+    const addrA2 = await a2.start();
+    processes.push(startProcess('prometheus-eu-a-2', prometheusBin, prometheusArgs(clusterPrometheusConfig(dir, 'eu-a', addrA2.port, centralPort), join(dir, 'eu-a-2'), await freePort())));
+    const releasing = await waitFor(
+      'eu-b to start releasing the floor',
+      async () => {
+        const d = b.state.targets.get('api')!.decision!;
+        return d.reasons.find((r) => r.rule === 'peer-failover' && r.detail.startsWith('peer cluster eu-a back: releasing')) ? d : undefined;
+      },
+      60_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\nfleet b: ${JSON.stringify(b.state.fleet)}\n${diagnostics()}`);
+    });
+    expect(b.state.fleet!.peers[0].health).toBe('up');
+    // Gradual: the first released floor is within a pod or two of what was held (fleet.releaseSeconds is 30 real seconds here).
+    expect(releasing.reasons.find((r) => r.rule === 'peer-failover')!.replicas).toBeGreaterThanOrEqual(held.get('api')! - 2);
+    expect(releasing.protections).toContain('peer_failover');
+    const resolve = await waitFor('the page to resolve', async () => pagerDuty!.accepted().map((r) => JSON.parse(r.body) as { event_action: string; dedup_key: string }).find((e) => e.event_action === 'resolve'), 10_000);
+    expect(resolve.dedup_key).toBe('wedsync/eu-b/peer-cluster-lost/eu-a');
   });
 });
