@@ -62,7 +62,7 @@ const nullableNumber = z.number().nullable();
 const nullableString = z.string().nullable();
 const reason = z.object({ rule: z.string(), replicas: z.number(), detail: z.string() });
 /** Kinds are open strings here: the planner and detectors may add kinds without breaking clients. */
-const protection = z.string().describe('saturday, peak_season, wedding_headroom, post_wedding_rampdown, override_pin, override_floor, override_freeze, stale_data, …');
+const protection = z.string().describe('saturday, peak_season, wedding_headroom, post_wedding_rampdown, override_pin, override_floor, override_freeze, stale_data, peer_failover, fleet_data_missing, …');
 const anomalyKind = z.string().describe('none, spike, dip, level_shift, missing_expected_load, …');
 
 export const apiErrorSchema = z.object({ error: z.string(), details: z.array(z.object({ field: z.string(), reason: z.string() })).optional() });
