@@ -119,6 +119,8 @@ export const statusSchema = z.object({
   agent: z.object({
     version: z.string(),
     cluster: z.string(),
+    provider: z.string().describe('eks, gke, aks or other (agent.provider, else detected from the nodes)'),
+    region: z.string().describe('agent.region, else detected from the nodes; unknown when neither'),
     mode: z.string(),
     leader: z.boolean(),
     startedAt: z.string(),
@@ -130,6 +132,15 @@ export const statusSchema = z.object({
   targets: z.array(targetStatusSchema),
   sinks: z.array(z.object({ name: z.string(), type: z.string(), healthy: z.boolean(), queueLength: z.number(), dropped: z.number(), lastError: nullableString })),
   calendar: z.array(z.object({ location: z.string(), ok: z.boolean(), weddings: z.number(), lastSuccess: nullableString, lastError: nullableString })),
+  fleet: z
+    .object({
+      dataOk: z.boolean().describe('false while the global store cannot be trusted: the agent holds'),
+      error: nullableString,
+      checkedAt: nullableString,
+      peers: z.array(z.object({ cluster: z.string(), share: z.number(), health: z.enum(['unknown', 'up', 'lost']), lastSeen: nullableString, lostSince: nullableString, reason: z.string() })),
+    })
+    .nullable()
+    .describe('the peer clusters (fleet.peers) as this agent sees them; null when it runs alone'),
 });
 
 export const forecastSchema = z.object({
