@@ -58,8 +58,8 @@ describe('metricNamesIn (the helper both rule and dashboard checks rely on)', ()
 describe('dashboards', () => {
   const allowed = allowedMetricNames();
 
-  test('there is a fleet overview, a target detail and an agent & sinks health dashboard', () => {
-    expect(files.sort()).toEqual(['wedsync-agent-health.json', 'wedsync-fleet-overview.json', 'wedsync-target-detail.json']);
+  test('there is a fleet overview, a clusters view, a target detail and an agent & sinks health dashboard', () => {
+    expect(files.sort()).toEqual(['wedsync-agent-health.json', 'wedsync-fleet-clusters.json', 'wedsync-fleet-overview.json', 'wedsync-target-detail.json']);
   });
 
   describe.each(files)('%s', (file) => {
@@ -72,6 +72,16 @@ describe('dashboards', () => {
       expect(vars.cluster?.type).toBe('query');
       expect(vars.target?.type).toBe('query');
       expect(variableQuery(vars.target)).toContain('$cluster');
+    });
+
+    test('cloud provider and region are variables, and the cluster list follows them (wedsync_agent_info)', () => {
+      const vars = Object.fromEntries(d.templating.list.map((v) => [v.name, v]));
+      expect(variableQuery(vars.provider)).toBe('label_values(wedsync_agent_info, provider)');
+      expect(variableQuery(vars.region)).toContain('provider=~"$provider"');
+      expect(variableQuery(vars.cluster)).toBe('label_values(wedsync_agent_info{provider=~"$provider", region=~"$region"}, cluster)');
+      const order = d.templating.list.map((v) => v.name);
+      expect(order.indexOf('provider')).toBeLessThan(order.indexOf('region'));
+      expect(order.indexOf('region')).toBeLessThan(order.indexOf('cluster'));
     });
 
     test('every panel type is core Grafana or our plugin, ids are unique, the grid is 24 wide', () => {
@@ -140,6 +150,14 @@ describe('dashboards', () => {
     expect(red('wedsync-target-detail.json', 'Utilisation')).toBe(PAGING_DEFAULTS.overloadUtilization);
     expect(expressions(load('wedsync-fleet-overview.json')).map((e) => e.expr).join('\n')).toContain('wedsync_agent_page_condition');
     expect(expressions(load('wedsync-agent-health.json')).map((e) => e.expr).join('\n')).toContain('wedsync_agent_page_hand_offs_total');
+  });
+
+  test('the clusters view shows, per cluster, weddings live, replicas, cost per hour, protections and peer state', () => {
+    const exprs = expressions(load('wedsync-fleet-clusters.json')).map((e) => e.expr);
+    for (const metric of ['wedsync_agent_info', 'wedsync_agent_active_weddings', 'wedsync_agent_replicas_current', 'wedsync_agent_cost_per_hour', 'wedsync_agent_protection_active', 'wedsync_agent_peer_up', 'wedsync_agent_peer_lost', 'wedsync_agent_fleet_data_ok'])
+      expect(exprs.join('\n')).toContain(metric);
+    // Every panel query keeps the cluster label: one series per cluster, never the fleet blended.
+    for (const p of allPanels(load('wedsync-fleet-clusters.json').panels)) for (const t of p.targets ?? []) expect({ panel: p.title, byCluster: /by \(cluster\b/.test(t.expr) }).toEqual({ panel: p.title, byCluster: true });
   });
 
   test('the health dashboard covers the agent, its loop and every sink metric', () => {

@@ -27,6 +27,8 @@ function startDemo(args: string[] = [], env: Record<string, string> = {}): { chi
   return { child, port, output: () => out };
 }
 
+jest.setTimeout(30_000); // a demo start takes 4–5 s on a busy 2-core machine
+
 describe('demo (built CLI, simulated wedding weekend, in-memory cluster)', () => {
   let demo: ReturnType<typeof startDemo> | null = null;
   afterEach(() => {
@@ -65,4 +67,21 @@ describe('demo (built CLI, simulated wedding weekend, in-memory cluster)', () =>
     const other = await preflight('http://evil.example');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
+
+  it('plays one cluster of a fleet with --cluster/--provider/--region (wedsync_agent_info), and names the key of a bad flag', async () => {
+    demo = startDemo(['--port', '0', '--cluster', 'eu-a', '--provider', 'gke', '--region', 'europe-west1']);
+    const base = `http://127.0.0.1:${await demo.port}`;
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/^wedsync_agent_info\{cluster="eu-a",provider="gke",region="europe-west1",version="[^"]+"\} 1$/m);
+    demo.child.kill('SIGTERM');
+
+    for (const [args, error] of [
+      [['--provider', 'digitalocean'], /demo\.yaml: agent\.provider: .*"eks"/],
+      [['--peer', 'eu-b'], /demo\.yaml: fleet\.query: is required when fleet\.peers is set/],
+    ] as const) {
+      const bad = startDemo(['--port', '0', ...args]);
+      await expect(bad.port).rejects.toThrow(/exited early \(2\)/);
+      expect(bad.output()).toMatch(error);
+    }
+  }, 30_000);
 });

@@ -23,6 +23,7 @@ import { createKubeApi, makeKubeConfig, type KubernetesClientModule } from '../a
 import { AgentState } from '../agent/src/state';
 import { indexCalendar } from '../agent/src/calendar/rules';
 import { silentLogger } from '../agent/src/util/logger';
+import { detectFromNodes } from '../agent/src/identity/node-detection';
 import { Registry } from 'prom-client';
 import { KubeApiStandIn, type RecordedRequest } from './support/kube-api-standin';
 import { kustomize } from './support/kubectl';
@@ -109,7 +110,7 @@ describe('agent/deploy manifests', () => {
 // ---- kustomize overlays, rendered by Debian's kubectl -------------------------------------------------
 
 const BASE_KINDS = ['ConfigMap', 'Deployment', 'Namespace', 'PodDisruptionBudget', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'ServiceAccount'];
-const DASHBOARD_MAPS = ['ConfigMap', 'ConfigMap', 'ConfigMap'];
+const DASHBOARD_MAPS = ['ConfigMap', 'ConfigMap', 'ConfigMap', 'ConfigMap'];
 const OPERATOR_KINDS = ['PrometheusRule', 'ServiceMonitor'];
 const OVERLAYS: Record<string, string[]> = {
   'agent/deploy': BASE_KINDS,
@@ -117,6 +118,7 @@ const OVERLAYS: Record<string, string[]> = {
   'agent/deploy/overlays/prometheus-operator': [...BASE_KINDS, ...OPERATOR_KINDS],
   'agent/deploy/overlays/grafana': [...BASE_KINDS, ...DASHBOARD_MAPS],
   'agent/deploy/overlays/kube-prometheus-stack': [...BASE_KINDS, ...DASHBOARD_MAPS, ...OPERATOR_KINDS],
+  'agent/deploy/overlays/node-identity': [...BASE_KINDS, 'ClusterRole', 'ClusterRoleBinding'],
 };
 type Obj = any;
 const rendered = new Map<string, { file: string; objects: Obj[] }>();
@@ -308,5 +310,35 @@ describe('agent/deploy RBAC against the requests the agent makes (Kubernetes API
           expect({ role: role.metadata.name, rule, verb, used: accesses.some((a) => a.namespace === role.metadata.namespace && a.verb === verb && allows({ ...rule, verbs: [verb] }, a)) }).toMatchObject({ used: true });
     expect(JSON.stringify(roles)).not.toContain('"*"');
     expect(find('ClusterRole')).toEqual([]);
+  });
+});
+
+describe('identity detection (real client library, Kubernetes API stand-in) and the optional node-identity addon', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the ESM-only client, through Jest's CommonJS transform (RECIPES.md)
+  const k8s: KubernetesClientModule = require('@kubernetes/client-node');
+  let standIn: KubeApiStandIn;
+  beforeAll(async () => {
+    standIn = new KubeApiStandIn();
+    await standIn.start();
+  });
+  afterAll(() => standIn.stop());
+
+  test('one read-only `list nodes`, exactly what the addon grants, gives provider and region; a 403 is "not detected"', async () => {
+    const node = (name: string, providerID: string) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'topology.kubernetes.io/region': 'eu-west-1' } }, spec: { providerID } });
+    standIn.put('/api/v1/nodes/ip-10-0-1-1', node('ip-10-0-1-1', 'aws:///eu-west-1a/i-0a'));
+    standIn.put('/api/v1/nodes/ip-10-0-2-1', node('ip-10-0-2-1', 'aws:///eu-west-1b/i-0b'));
+    const api = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'options', options: standIn.kubeConfigOptions() }));
+    expect(await detectFromNodes((limit) => api.listNodes!(limit), 5000)).toEqual({ provider: 'eks', region: 'eu-west-1', note: null });
+    expect(standIn.requests.map((r) => [r.method, r.path])).toEqual([['GET', '/api/v1/nodes']]);
+
+    const { objects } = render('agent/deploy/overlays/node-identity');
+    expect(one(objects, 'ClusterRole', 'wedsync-agent-node-reader').rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['list'] }]);
+    const binding = one(objects, 'ClusterRoleBinding', 'wedsync-agent-node-reader');
+    const sa = one(objects, 'ServiceAccount');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: sa.metadata.name, namespace: sa.metadata.namespace }]);
+    expect(render('agent/deploy').objects.filter((o: Obj) => o.kind.startsWith('Cluster'))).toEqual([]); // optional: not in the base
+
+    standIn.failNext('GET', /^\/api\/v1\/nodes$/, 403);
+    expect((await detectFromNodes((limit) => api.listNodes!(limit), 5000)).note).toMatch(/^no permission to list nodes/);
   });
 });

@@ -98,5 +98,7 @@ sinks:
   await until('a resolve', () => events().length >= 2);
   expect(events()[1]).toEqual({ routing_key: 'routing-key-for-test', event_action: 'resolve', dedup_key: trigger.dedup_key });
   await quiet(agent.sinks.find('pagerduty') as unknown as { settled(): Promise<void> });
+  // The stand-in records the resolve before its answer reaches the sink: wait for the sink to take it off the queue.
+  await until('the queue to drain', () => agent!.sinkHealth()[0]?.queueLength === 0);
   expect(agent.sinkHealth()).toEqual([{ name: 'pagerduty', type: 'pagerduty', healthy: true, queueLength: 0, dropped: 0, lastError: null }]);
 });

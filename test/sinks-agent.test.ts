@@ -33,7 +33,7 @@ describe('Agent sink wiring (memory sink + New Relic stand-in answering 503)', (
   test('samples are exactly the registry, health is exposed, a dead sink never slows the ticks, stop flushes', async () => {
     nr = await startCaptureServer({ respond: () => ({ status: 503, body: '{"error":"down"}' }) });
     const yaml = `
-agent: { cluster: wedding-prod, listen: { port: 0 }, logLevel: silent }
+agent: { cluster: wedding-prod, provider: aks, region: westeurope, listen: { port: 0 }, logLevel: silent }
 sources: { sim: { type: simulator } }
 forecast: { backfillHours: 0 }
 targets:
@@ -63,6 +63,9 @@ sinks:
     expect(mem.store.batches.length).toBeGreaterThanOrEqual(batchesBefore + 8);
     expect(nr.requests.length).toBeGreaterThan(1);
     expect(nr.requests.every((r) => r.headers['api-key'] === 'nr-secret' && !r.body.includes('nr-secret'))).toBe(true);
+    // Identity from the config: every New Relic series carries cluster, provider and region.
+    expect((JSON.parse(nr.requests[0].body) as Array<{ common: unknown }>)[0].common).toEqual({ attributes: { cluster: 'wedding-prod', provider: 'aks', region: 'westeurope', service: 'wedsync-agent' } });
+    expect(mem.store.items.find((s) => s.name === METRIC.info)).toMatchObject({ labels: { cluster: 'wedding-prod', provider: 'aks', region: 'westeurope' }, value: 1 });
 
     const health = agent.sinkHealth();
     expect(health.map((h) => [h.name, h.type])).toEqual([

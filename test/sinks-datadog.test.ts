@@ -22,8 +22,8 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-function datadogSink(extra: Record<string, unknown> = {}, logs?: string[]) {
-  const deps = testDeps(logs ? { logger: createLogger('info', new Writable({ write: (chunk, _e, done) => (logs.push(String(chunk)), done()) })) } : {});
+function datadogSink(extra: Record<string, unknown> = {}, logs?: string[], identity?: () => { cluster: string; provider: string; region: string }) {
+  const deps = testDeps({ ...(logs ? { logger: createLogger('info', new Writable({ write: (chunk, _e, done) => (logs.push(String(chunk)), done()) })) } : {}), ...(identity ? { identity } : {}) });
   const [cfg] = loadSinkConfigs([{ type: 'datadog', apiKey: '${DD_API_KEY}', url: server.url, ...extra }], { DD_API_KEY: KEY });
   const [{ sink }] = buildSinks([cfg], deps);
   return { sink: sink as DatadogSink, deps };
@@ -48,6 +48,21 @@ describe('Datadog sink against a local stand-in (the capture server)', () => {
         { metric: 'wedsync_agent_replicas_current', type: 3, points: [{ timestamp: AT / 1000, value: 2 }], tags: ['cluster:test', 'service:wedsync-agent', 'seq:2', 'target:gallery'] },
       ],
     });
+  });
+
+  test('every series carries the agent\'s cluster, provider and region, as known at each send (detected after start)', async () => {
+    const identity = { cluster: 'eu-a', provider: 'other', region: 'unknown' };
+    const { sink } = datadogSink({ gzip: false }, undefined, () => identity);
+    sink.export(samplesInput([sample('wedsync_agent_replicas_current', 1, AT, { target: 'checkout' })], AT));
+    await sink.forceFlush(30_000);
+    Object.assign(identity, { provider: 'eks', region: 'eu-west-1' });
+    sink.export(samplesInput([sample('wedsync_agent_replicas_current', 2, AT + 1000, { target: 'checkout' })], AT + 1000));
+    await sink.forceFlush(30_000);
+    const tags = server.requests.map((r) => (JSON.parse(r.body) as { series: Array<{ tags: string[] }> }).series[0].tags);
+    expect(tags).toEqual([
+      ['cluster:eu-a', 'provider:other', 'region:unknown', 'service:wedsync-agent', 'seq:1', 'target:checkout'],
+      ['cluster:eu-a', 'provider:eks', 'region:eu-west-1', 'service:wedsync-agent', 'seq:2', 'target:checkout'],
+    ]);
   });
 
   test('batches at most maxBatch samples per request; a series backlog becomes one series with several points', async () => {

@@ -20,8 +20,8 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-function newRelicSink(extra: Record<string, unknown> = {}) {
-  const deps = testDeps();
+function newRelicSink(extra: Record<string, unknown> = {}, identity?: () => { cluster: string; provider: string; region: string }) {
+  const deps = testDeps(identity ? { identity } : {});
   const [cfg] = loadSinkConfigs([{ type: 'newrelic', licenseKey: '${NEW_RELIC_LICENSE_KEY}', url: server.url, ...extra }], { NEW_RELIC_LICENSE_KEY: KEY });
   const [{ sink }] = buildSinks([cfg], deps);
   return { sink: sink as NewRelicSink, deps };
@@ -44,6 +44,13 @@ describe('New Relic sink against a local Metric API stand-in', () => {
         metrics: [{ name: 'wedsync_agent_observed_load', type: 'gauge', value: 42, timestamp: AT, attributes: { seq: '42', target: 'checkout' } }],
       },
     ]);
+  });
+
+  test('common attributes carry the agent\'s cluster, provider and region', async () => {
+    const { sink } = newRelicSink({}, () => ({ cluster: 'eu-b', provider: 'gke', region: 'europe-west1' }));
+    sink.export(samplesInput([sample('wedsync_agent_observed_load', 42, AT, { target: 'checkout' })], AT));
+    await sink.forceFlush(10_000);
+    expect((JSON.parse(server.requests[0].body) as Array<{ common: unknown }>)[0].common).toEqual({ attributes: { cluster: 'eu-b', provider: 'gke', region: 'europe-west1', service: 'wedsync-agent' } });
   });
 
   test('batches at most maxBatch samples per request', async () => {

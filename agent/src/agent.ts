@@ -36,6 +36,10 @@ import type { SinkDeps } from './sinks/sink-deps';
 import { createSinkMetrics } from './sinks/sink-metrics';
 import { conditionOptions, PageMonitor } from './paging/page-monitor';
 import { buildSources } from './sources/registry';
+import { FleetSource } from './fleet/fleet-source';
+import { createFleetMetrics } from './fleet/fleet-metrics';
+import { resolveIdentity } from './identity/identity';
+import { detectFromNodes } from './identity/node-detection';
 import type { LoadSource } from './sources/source';
 import { ConfigMapStateBackend } from './durable/configmap-backend';
 import { createDurableMetrics } from './durable/durable-metrics';
@@ -65,6 +69,8 @@ export interface AgentOptions {
   onAudit?: AuditHook;
   /** The Kubernetes API to act through (tests: in memory or a stand-in); default: the client per kubernetes.connection. */
   kubeApi?: KubeApi;
+  /** Real time for the fleet source (the global store's timestamps); default Date.now, even when `clock` is simulated. */
+  wallClock?: () => number;
   /** Test hooks for the sinks: a fake backoff clock, the console sink's stream, a TLS agent for PagerDuty. */
   sinkDeps?: Partial<Pick<SinkDeps, 'timers' | 'stdout' | 'pagerDutyAgent' | 'backoff' | 'random'>>;
 }
@@ -86,6 +92,8 @@ export class Agent {
   readonly actuator: KubernetesActuator | null;
   /** Overrides, audit trail and open pages kept across restarts (a ConfigMap, a file, or null: memory only). */
   readonly durable: DurableStateStore | null;
+  /** Watches the peer clusters through the global store, when fleet.peers is set. */
+  readonly fleet: FleetSource | null;
   private bound: BoundServer | null = null;
   private readonly clock: Clock;
   /** Accepted API tokens: config digests plus WEDSYNC_API_TOKENS (hashed here; plain tokens are not kept). */
@@ -109,8 +117,10 @@ export class Agent {
       config.targets,
       indexCalendar({ weddings: [] }, config.wedding),
     );
+    Object.assign(this.state.info, resolveIdentity(config.agent));
     this.metrics = createAgentMetrics(this.state);
     collectProcessMetrics(this.metrics.registry);
+    createFleetMetrics(this.state, this.metrics.registry);
     this.sources = buildSources(config.sources, { calendar: () => this.state.calendar });
     const registry = this.metrics.registry;
     const kube = !opts.scaler && (config.kubernetes.connection !== 'none' || opts.kubeApi !== undefined);
@@ -127,12 +137,15 @@ export class Agent {
     const durable = this.durable;
     const pageStore = durable ? (sink: string) => durable.pages(sink) : undefined;
     this.sinks = new SinkFanout({
-      entries: buildSinks(config.sinks, { cluster: config.agent.cluster, metrics: createSinkMetrics(registry), logger: this.logger, paging: config.paging, pageStore, ...opts.sinkDeps }),
+      entries: buildSinks(config.sinks, { cluster: config.agent.cluster, identity: () => ({ cluster: this.state.info.cluster, provider: this.state.info.provider ?? 'other', region: this.state.info.region ?? 'unknown' }), metrics: createSinkMetrics(registry), logger: this.logger, paging: config.paging, pageStore, ...opts.sinkDeps }),
       collect: (atMs) => collectSamples(registry, atMs),
       clock,
       logger: this.logger,
     });
     this.pages = new PageMonitor(conditionOptions(config.agent.cluster, config.paging));
+    this.fleet = config.fleet.peers.length
+      ? new FleetSource({ config: config.fleet, cluster: config.agent.cluster, publish: (status) => (this.state.fleet = status), logger: this.logger, wallClock: opts.wallClock })
+      : null;
     this.calendar = new CalendarRefresher({
       config,
       state: this.state,
@@ -227,6 +240,7 @@ export class Agent {
     const app = createApp({ state: this.state, registry: this.metrics.registry, api, stalled: () => this.loop.stallReason() });
     // Connect, take part in the election and load the durable state before serving (503 until then) or ticking.
     await this.actuator?.start();
+    await this.detectIdentity();
     await this.startDurableState();
     // PagerDuty sinks restore the pages PagerDuty holds open before the first evaluation.
     await this.sinks.start();
@@ -235,6 +249,7 @@ export class Agent {
     // hold the start: wait a few seconds for the first refresh, then go on (it lands when it lands).
     await Promise.race([this.calendar.refresh(this.clock()), delay(CALENDAR_START_WAIT_MS)]);
     await backfillHistory({ config: this.loaded.config, sources: this.sources, clock: this.clock, logger: this.logger, seed: (id, points) => this.loop.seed(id, points) });
+    this.fleet?.start();
     this.loop.start();
     this.calendar.start();
   }
@@ -258,12 +273,26 @@ export class Agent {
     await this.durable.start(actuator ? () => actuator.importLegacyOverrides() : undefined);
   }
 
+  /** Provider and region the config leaves unset, from the nodes (optional permission; never fails start-up). */
+  private async detectIdentity(): Promise<void> {
+    const { provider, region } = this.loaded.config.agent;
+    const list = this.actuator?.api.listNodes?.bind(this.actuator.api);
+    if ((provider && region) || !list) return;
+    const found = await detectFromNodes(list, 5000);
+    Object.assign(this.state.info, resolveIdentity(this.loaded.config.agent, found));
+    const { cluster } = this.state.info;
+    if (found.note) this.logger.warn({ cluster, provider: this.state.info.provider, region: this.state.info.region }, `identity: ${found.note}`);
+    else this.logger.info({ cluster, provider: this.state.info.provider, region: this.state.info.region }, 'identity detected from the nodes');
+  }
+
   /** Stops ticking, finishes the tick in flight, closes the server. Idempotent; bounded by `deadlineMs`. */
   stop(deadlineMs = 9000): Promise<void> {
     this.stopping ??= (async () => {
       const started = Date.now();
       this.calendar.stop();
+      const fleetStopped = this.fleet?.stop();
       await this.loop.stop(deadlineMs - 1000);
+      await fleetStopped;
       // Hand the Lease to the standby now rather than after it expires.
       await this.actuator?.stop();
       // Sinks flush what the last tick queued, within what is left of the deadline (at least 1 s).

@@ -14,6 +14,8 @@ import { activeOverrides } from './plan/overrides';
 import type { WorkloadState } from './scale/scaler';
 import { BoundedList } from './util/bounded-list';
 import type { CriticalCondition } from './paging/conditions';
+import type { FleetStatus } from './fleet/peer-assessment';
+import type { Provider } from './identity/identity';
 
 /**
  * One target's view of the world at one tick, computed once by its pipeline: the planner decides on it,
@@ -78,6 +80,9 @@ export interface AuditEntry {
 export interface AgentInfo {
   version: string;
   cluster: string;
+  /** Cloud and region (identity/): config, else detected from the nodes at start; absent = other/unknown. */
+  provider?: Provider;
+  region?: string;
   mode: 'act' | 'dry-run' | 'shadow';
   leader: boolean;
   startedAtMs: number;
@@ -96,6 +101,8 @@ export class AgentState {
   /** Page-worthy conditions holding past their duration after the last tick (paging/page-monitor.ts). */
   pageConditions: readonly CriticalCondition[] = [];
   calendarSources: CalendarSourceStatus[] = [];
+  /** The peers as the fleet source last saw them (fleet/); null when fleet.peers is not set. */
+  fleet: FleetStatus | null = null;
 
   constructor(
     readonly info: AgentInfo,

@@ -9,6 +9,7 @@ import { targetCalendar } from './calendar/target-calendar';
 import type { AnomalyDetector, AnomalyResult } from './detect/detector';
 import type { Forecast, Forecaster } from './forecast/forecaster';
 import type { AgentMetrics } from './metrics/agent-metrics';
+import { fleetInput } from './fleet/fleet-input';
 import { activeOverrides } from './plan/overrides';
 import { planReplicas } from './plan/plan-replicas';
 import { EMPTY_MEMORY, type Decision, type PlanMemory } from './plan/types';
@@ -87,6 +88,8 @@ export class TargetPipeline {
         measuredStartupSeconds: workload.measuredStartupSeconds,
         // Elapsed-time rules (stabilisation, step limits, ramp-down, surge) measure on the monotonic clock.
         monoMs: mono,
+        // Peer clusters (fleet.peers): the fleet source's last status, published on its own timer.
+        fleet: fleetInput(config.fleet, this.deps.state.fleet),
       },
       config.policy,
       now,

@@ -36,7 +36,9 @@ export type ProtectionKind =
   | 'override_pin'
   | 'override_floor'
   | 'override_freeze'
-  | 'stale_data';
+  | 'stale_data'
+  | 'peer_failover'
+  | 'fleet_data_missing';
 
 export interface Reason {
   rule: string;

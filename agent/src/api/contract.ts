@@ -82,10 +82,20 @@ export interface SinkHealth {
 }
 
 export interface StatusDto {
-  agent: { version: string; cluster: string; mode: string; leader: boolean; startedAt: string; lastTick: string | null; lastTickDurationMs: number | null; ticks: number; now: string };
+  agent: { version: string; cluster: string; provider: string; region: string; mode: string; leader: boolean; startedAt: string; lastTick: string | null; lastTickDurationMs: number | null; ticks: number; now: string };
   targets: TargetStatusDto[];
   sinks: SinkHealth[];
   calendar: CalendarSourceDto[];
+  /** The peer clusters as this agent sees them (fleet.peers); null when it runs alone. */
+  fleet: FleetStatusDto | null;
+}
+
+export interface FleetStatusDto {
+  /** False while the global store cannot be trusted: the agent holds (no raise, no release, no scale-down). */
+  dataOk: boolean;
+  error: string | null;
+  checkedAt: string | null;
+  peers: Array<{ cluster: string; share: number; health: 'unknown' | 'up' | 'lost'; lastSeen: string | null; lostSince: string | null; reason: string }>;
 }
 
 /** A calendar update held back because it removes too many upcoming weddings (POST /calendar/confirm applies it). */

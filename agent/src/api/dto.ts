@@ -91,6 +91,8 @@ export function agentDto(i: AgentState['info'], nowMs: number): StatusDto['agent
   return {
     version: i.version,
     cluster: i.cluster,
+    provider: i.provider ?? 'other',
+    region: i.region ?? 'unknown',
     mode: i.mode,
     leader: i.leader,
     startedAt: iso(i.startedAtMs),
@@ -109,11 +111,19 @@ export function heldCalendarUpdateDto(h: HeldCalendarUpdate): HeldCalendarUpdate
   return { fingerprint: h.fingerprint, upcomingBefore: h.upcomingBefore, upcomingAfter: h.upcomingAfter, weddings: h.weddings, since: iso(h.sinceMs) };
 }
 
+export function fleetDto(state: AgentState): StatusDto['fleet'] {
+  const f = state.fleet;
+  if (!f) return null;
+  const peers = f.peers.map((p) => ({ cluster: p.cluster, share: p.share, health: p.health, lastSeen: isoOrNull(p.lastSeenMs), lostSince: isoOrNull(p.lostSinceMs), reason: p.reason }));
+  return { dataOk: f.dataOk, error: f.error, checkedAt: isoOrNull(f.checkedAtMs), peers };
+}
+
 export function statusDto(state: AgentState, nowMs: number, sinks: SinkHealth[]): StatusDto {
   return {
     agent: agentDto(state.info, nowMs),
     targets: [...state.targets.values()].map((t) => targetStatusDto(t, state, nowMs)),
     sinks,
     calendar: calendarSourcesDto(state),
+    fleet: fleetDto(state),
   };
 }

@@ -26,6 +26,27 @@ describe('GET /status', () => {
     expect(t.protections).toEqual(['saturday']);
     expect(t.deployFreeze).toBe(true);
     expect(body.sinks).toEqual([]);
+    expect(body.agent).toMatchObject({ provider: 'other', region: 'unknown' });
+    expect(body.fleet).toBeNull();
+  });
+
+  it('shows the identity and the peer clusters as the fleet source last saw them', async () => {
+    Object.assign(api.state.info, { provider: 'gke', region: 'europe-west1' });
+    api.state.fleet = {
+      cluster: 'test', share: 1, dataOk: true, error: null, checkedAtMs: NOW, watchingSinceMs: NOW - HOUR,
+      peers: [{ cluster: 'eu-b', share: 2, health: 'lost', lastSeenMs: NOW - 130_000, lostSinceMs: NOW - 10_000, reason: 'its last wedsync_agent_info sample is 130 s old' }],
+    };
+    try {
+      const body = statusSchema.parse((await get('/status').expect(200)).body);
+      expect(body.agent).toMatchObject({ provider: 'gke', region: 'europe-west1' });
+      expect(body.fleet).toEqual({
+        dataOk: true, error: null, checkedAt: new Date(NOW).toISOString(),
+        peers: [{ cluster: 'eu-b', share: 2, health: 'lost', lastSeen: new Date(NOW - 130_000).toISOString(), lostSince: new Date(NOW - 10_000).toISOString(), reason: 'its last wedsync_agent_info sample is 130 s old' }],
+      });
+    } finally {
+      api.state.fleet = null;
+      Object.assign(api.state.info, { provider: undefined, region: undefined });
+    }
   });
 
   it('says why scaling a target failed, so operators need not grep logs', async () => {

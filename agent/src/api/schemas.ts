@@ -70,7 +70,7 @@ const nullableNumber = z.number().nullable();
 const nullableString = z.string().nullable();
 const reason = z.object({ rule: z.string(), replicas: z.number(), detail: z.string() });
 /** Kinds are open strings here: the planner and detectors may add kinds without breaking clients. */
-const protection = z.string().describe('saturday, peak_season, wedding_headroom, post_wedding_rampdown, override_pin, override_floor, override_freeze, stale_data, …');
+const protection = z.string().describe('saturday, peak_season, wedding_headroom, post_wedding_rampdown, override_pin, override_floor, override_freeze, stale_data, peer_failover, fleet_data_missing, …');
 const anomalyKind = z.string().describe('none, spike, dip, level_shift, missing_expected_load, …');
 
 export const apiErrorSchema = z.object({ error: z.string(), details: z.array(z.object({ field: z.string(), reason: z.string() })).optional() });
@@ -135,6 +135,8 @@ export const statusSchema = z.object({
   agent: z.object({
     version: z.string(),
     cluster: z.string(),
+    provider: z.string().describe('eks, gke, aks or other (agent.provider, else detected from the nodes)'),
+    region: z.string().describe('agent.region, else detected from the nodes; unknown when neither'),
     mode: z.string(),
     leader: z.boolean(),
     startedAt: z.string(),
@@ -155,6 +157,15 @@ export const statusSchema = z.object({
       held: heldCalendarUpdateSchema.nullable().describe('an update held back because it removes too many upcoming weddings'),
     }),
   ),
+  fleet: z
+    .object({
+      dataOk: z.boolean().describe('false while the global store cannot be trusted: the agent holds'),
+      error: nullableString,
+      checkedAt: nullableString,
+      peers: z.array(z.object({ cluster: z.string(), share: z.number(), health: z.enum(['unknown', 'up', 'lost']), lastSeen: nullableString, lostSince: nullableString, reason: z.string() })),
+    })
+    .nullable()
+    .describe('the peer clusters (fleet.peers) as this agent sees them; null when it runs alone'),
 });
 
 export const forecastSchema = z.object({

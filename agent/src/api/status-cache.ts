@@ -6,7 +6,7 @@
  * (with `now`) and the sinks are built fresh on every request.
  */
 import type { AgentState } from '../state';
-import { agentDto, calendarSourcesDto, targetStatusDto } from './dto';
+import { agentDto, calendarSourcesDto, targetStatusDto, fleetDto } from './dto';
 import type { SinkHealth } from './contract';
 
 interface Entry {
@@ -59,6 +59,6 @@ export class StatusCache {
         calendarJson: JSON.stringify(calendarSourcesDto(s)),
       };
     }
-    return `{"agent":${JSON.stringify(agentDto(s.info, nowMs))},"targets":${e.targetsJson},"sinks":${JSON.stringify(sinks)},"calendar":${e.calendarJson}}`;
+    return `{"agent":${JSON.stringify(agentDto(s.info, nowMs))},"targets":${e.targetsJson},"sinks":${JSON.stringify(sinks)},"calendar":${e.calendarJson},"fleet":${JSON.stringify(fleetDto(s))}}`;
   }
 }

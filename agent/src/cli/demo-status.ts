@@ -13,6 +13,8 @@ const SHORT: Record<string, string> = {
   override_floor: 'floor',
   override_freeze: 'frozen',
   stale_data: 'NO DATA',
+  peer_failover: 'PEER LOST',
+  fleet_data_missing: 'fleet hold',
 };
 
 export function demoStatusLine(state: AgentState): string {

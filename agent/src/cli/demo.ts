@@ -1,11 +1,16 @@
 import { join } from 'node:path';
 import type { Register } from './main';
-import { loadConfigFile } from '../config/load';
-import { Agent } from '../agent';
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { parseConfig } from '../config/load';
+import { Agent, type AgentOptions } from '../agent';
 import { acceleratedClock } from '../util/clock';
 import { runUntilSignal } from './run';
 import { generateRoleTokens, parseEnvTokens, TOKENS_ENV } from '../api/auth';
 import { demoStatusLine } from './demo-status';
+import { demoFleetConfig, type DemoFleetFlags } from './demo-fleet-options';
+import { ConfigError } from '../config/load';
 
 /** The bundled demo config (agent/demo), found from src/cli and dist/cli alike. */
 export const DEMO_CONFIG = join(__dirname, '..', '..', 'demo', 'demo.yaml');
@@ -21,17 +26,35 @@ export interface DemoOptions {
   apiTokens?: string;
   /** Browser origins allowed to call the API (a local Grafana, e.g. http://localhost:3000). */
   corsOrigins?: string[];
+  /**
+   * Laid over the bundled demo.yaml before validation, as in a config file: `agent` keys (cluster,
+   * provider, region, logLevel), `fleet` and `sinks` — several demos as the clusters of one fleet.
+   */
+  config?: { agent?: Record<string, unknown>; fleet?: unknown; sinks?: unknown[] };
+  /** Where `${ENV}` references in `config` are read from (default: the process environment). */
+  env?: Record<string, string | undefined>;
+  /** Test hooks for the sinks (e.g. the TLS agent that trusts a PagerDuty stand-in). */
+  sinkDeps?: AgentOptions['sinkDeps'];
+}
+
+/** The bundled demo config with `over` laid on top, validated like any config file (errors name the key). */
+function demoConfig(over: DemoOptions['config'], env: Record<string, string | undefined>) {
+  const raw = parse(readFileSync(DEMO_CONFIG, 'utf8')) as Record<string, Record<string, unknown>>;
+  if (over?.agent) raw.agent = { ...raw.agent, ...over.agent };
+  if (over?.fleet !== undefined) raw.fleet = over.fleet as Record<string, unknown>;
+  if (over?.sinks) raw.sinks = over.sinks as unknown as Record<string, unknown>;
+  return { config: parseConfig(stringify(raw), DEMO_CONFIG, env), file: DEMO_CONFIG, baseDir: dirname(DEMO_CONFIG) };
 }
 
 /** Builds the demo agent: bundled config and calendar, simulated traffic, in-memory cluster, fast clock. */
 export function createDemoAgent(opts: DemoOptions): Agent {
-  const loaded = loadConfigFile(DEMO_CONFIG);
+  const loaded = demoConfig(opts.config, { ...process.env, ...opts.env });
   loaded.config.agent.listen.port = opts.port;
   if (opts.host) loaded.config.agent.listen.host = opts.host;
   if (opts.corsOrigins?.length) loaded.config.api.corsOrigins = opts.corsOrigins;
   const clock = acceleratedClock(Date.parse(opts.start), opts.speed);
   const env = opts.apiTokens === undefined ? process.env : { ...process.env, [TOKENS_ENV]: opts.apiTokens };
-  return new Agent(loaded, { clock, tickIntervalMs: (loaded.config.agent.tickSeconds * 1000) / opts.speed, env });
+  return new Agent(loaded, { clock, tickIntervalMs: (loaded.config.agent.tickSeconds * 1000) / opts.speed, env, sinkDeps: opts.sinkDeps });
 }
 
 export const registerDemo: Register = (program, io, exit) => {
@@ -44,7 +67,12 @@ export const registerDemo: Register = (program, io, exit) => {
     .option('--start <iso>', 'simulated start instant', DEMO_START)
     .option('--cors-origin <origin...>', 'browser origins allowed to call the API (e.g. your Grafana: http://localhost:3000)')
     .option('--quiet', 'do not print a status line every 15 simulated minutes')
-    .action(async (opts: { port?: string; host?: string; speed: string; start: string; corsOrigin?: string[]; quiet?: boolean }) => {
+    .option('--cluster <name>', 'agent.cluster (default "demo"): run several demos as the clusters of one fleet')
+    .option('--provider <cloud>', 'agent.provider: eks, gke, aks or other')
+    .option('--region <region>', 'agent.region, e.g. eu-west-1')
+    .option('--fleet-query <url>', 'fleet.query: the global store (e.g. a central Prometheus) the demos remote_write into')
+    .option('--peer <peers...>', 'fleet.peers: clusters sharing traffic with this one, each cluster or cluster=share')
+    .action(async (opts: DemoFleetFlags & { port?: string; host?: string; speed: string; start: string; corsOrigin?: string[]; quiet?: boolean }) => {
       const port = Number(opts.port ?? process.env.PORT ?? 8080);
       const speed = Number(opts.speed);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -75,7 +103,15 @@ export const registerDemo: Register = (program, io, exit) => {
         exit.code = 2;
         return;
       }
-      const agent = createDemoAgent({ port, host: opts.host, speed, start: opts.start, apiTokens: generated?.value, corsOrigins: opts.corsOrigin });
+      let agent: Agent;
+      try {
+        agent = createDemoAgent({ port, host: opts.host, speed, start: opts.start, apiTokens: generated?.value, corsOrigins: opts.corsOrigin, config: demoFleetConfig(opts) });
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        io.err(err.message);
+        exit.code = 2;
+        return;
+      }
       const addr = await agent.start();
       const base = `http://${addr.address}:${addr.port}`;
       io.out(

@@ -13,6 +13,7 @@ import { dnsLabel, positiveSeconds, timeZone } from './common';
 import { sinkConfigSchema, type SinkConfig } from '../sinks/registry';
 import { sourceConfigSchema, type SourceConfig } from '../sources/registry';
 import { pagingConfig } from '../paging/paging-config';
+import { FLEET_DEFAULTS, fleetIssues, fleetSchema } from '../fleet/fleet-config';
 
 export type { SinkConfig, SourceConfig };
 
@@ -207,6 +208,9 @@ export const configSchema = z
     agent: z
       .object({
         cluster: z.string().min(1).default('default'),
+        /** Cloud and region (fleet identity); unset, detected from the nodes when connected to Kubernetes (identity/). */
+        provider: z.enum(['eks', 'gke', 'aks', 'other']).optional(),
+        region: z.string().min(1).optional(),
         mode: z.enum(['act', 'dry-run', 'shadow']).default('dry-run'),
         tickSeconds: positiveSeconds.default(15),
         /** A target whose tick work runs longer than this is counted as an error and skipped until it settles (see loop.ts). */
@@ -293,6 +297,7 @@ export const configSchema = z
     paging: pagingConfig,
     sinks: sinksSchema,
     targets: z.array(targetSchema).min(1),
+    fleet: fleetSchema.default(FLEET_DEFAULTS),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -322,6 +327,7 @@ export const configSchema = z
     const k = cfg.kubernetes;
     if (k.renewDeadlineSeconds !== undefined && k.renewDeadlineSeconds >= k.leaseDurationSeconds)
       ctx.addIssue({ code: 'custom', path: ['kubernetes', 'renewDeadlineSeconds'], message: `must be below leaseDurationSeconds (${k.leaseDurationSeconds}) so a stalled leader stops before its Lease can be taken` });
+    for (const issue of fleetIssues(cfg.fleet, cfg.agent.cluster)) ctx.addIssue({ code: 'custom', ...issue });
     if (cfg.agent.mode === 'act' && cfg.kubernetes.connection === 'none')
       ctx.addIssue({ code: 'custom', path: ['agent', 'mode'], message: 'mode "act" needs a Kubernetes connection (kubernetes.connection is "none")' });
   })

@@ -21,7 +21,7 @@ export interface AgentMetrics {
   sourceDuration: Histogram<'source'>;
 }
 
-const PROTECTIONS = ['saturday', 'peak_season', 'wedding_headroom', 'post_wedding_rampdown', 'override_pin', 'override_floor', 'override_freeze', 'stale_data'] as const;
+const PROTECTIONS = ['saturday', 'peak_season', 'wedding_headroom', 'post_wedding_rampdown', 'override_pin', 'override_floor', 'override_freeze', 'stale_data', 'peer_failover', 'fleet_data_missing'] as const;
 
 export function createAgentMetrics(state: AgentState, registry = new Registry()): AgentMetrics {
   const targets = () => [...state.targets.values()];

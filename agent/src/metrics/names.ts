@@ -86,6 +86,14 @@ export const METRIC = {
   ingestedSamplesTotal: 'wedsync_agent_ingested_samples_total',
   ingestPointsRejectedTotal: 'wedsync_agent_ingest_points_rejected_total',
   auditEventsTotal: 'wedsync_agent_audit_events_total',
+
+  // Fleet: identity and peer clusters (fleet/, identity/)
+  info: 'wedsync_agent_info',
+  peerUp: 'wedsync_agent_peer_up',
+  peerLost: 'wedsync_agent_peer_lost',
+  fleetDataOk: 'wedsync_agent_fleet_data_ok',
+  // Exported by the cost work (issue 17); named here so the fleet dashboard may read it.
+  costPerHour: 'wedsync_agent_cost_per_hour',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -3,10 +3,12 @@
  * pure function of the state, the options, the instant and what it remembered last time (when each
  * fault started). No I/O, no clock. Which weddings are live comes from each target's stored view.
  *
- * The four kinds are disjoint on purpose, so one fault opens one incident: a failed workload *read* is
+ * The kinds are disjoint on purpose, so one fault opens one incident: a failed workload *read* is
  * `kubernetes-unreachable` (one for the cluster), a failed *write* after a good read is `scale-blocked`
- * (per target), a failed load read is `load-source-unreachable` (per source), and `pinned-at-max-overloaded`
- * needs a fresh reading and a workload that answered.
+ * (per target), a failed load read is `load-source-unreachable` (per source), `pinned-at-max-overloaded`
+ * needs a fresh reading and a workload that answered, and `peer-cluster-lost` is about another cluster
+ * (one per lost peer; the fleet source keeps peers' last health while the global store is down, so the
+ * store's own outage opens and resolves nothing).
  */
 import type { AgentState, TargetState } from '../state';
 import { dedupKey, pageSeverity, PAGE_DEFINITIONS, type ConditionKind, type PageSeverity } from './definitions';
@@ -36,6 +38,8 @@ export interface ConditionOptions {
   overloadedAfterMs: number;
   /** How long scale writes must keep failing; 0 (the default here) pages at the first failure. */
   scaleBlockedAfterMs?: number;
+  /** How long a peer cluster must stay lost; 0 (the default) pages as soon as the fleet source says so. */
+  peerLostAfterMs?: number;
 }
 
 /** When each underlying fault was first seen; faults that cleared are forgotten. */
@@ -127,6 +131,19 @@ export function evaluateConditions(state: AgentState, opts: ConditionOptions, no
         failingForSeconds: Math.round(forMs / 1000),
         error: short(failing[0].lastReadError),
       });
+  }
+
+  // A lost peer's page names the targets whose floors went up; its wedding day is judged on them (or, when
+  // none was raised yet, on every target this cluster runs).
+  const raised = targets.filter((t) => t.decision?.protections.includes('peer_failover'));
+  for (const p of state.fleet?.peers ?? []) {
+    if (p.health !== 'lost' || heldFor(`peer/${p.cluster}`) < (opts.peerLostAfterMs ?? 0)) continue;
+    push('peer-cluster-lost', p.cluster, raised.length ? raised : targets, `peer cluster ${p.cluster} lost (${p.reason}); ${opts.cluster} raised its floors by the peer's share${raised.length ? ` (${raised.map((t) => t.config.id).join(', ')})` : ''}`, {
+      peer: p.cluster,
+      share: p.share,
+      reason: p.reason,
+      lostSince: p.lostSinceMs === null ? null : new Date(p.lostSinceMs).toISOString(),
+    });
   }
   return { conditions, memory: next };
 }

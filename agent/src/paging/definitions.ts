@@ -12,20 +12,20 @@
  */
 import type { PagingConfig } from './paging-config';
 
-export type ConditionKind = 'pinned-at-max-overloaded' | 'scale-blocked' | 'kubernetes-unreachable' | 'load-source-unreachable';
+export type ConditionKind = 'pinned-at-max-overloaded' | 'scale-blocked' | 'kubernetes-unreachable' | 'load-source-unreachable' | 'peer-cluster-lost';
 /** PagerDuty event severities; with "urgency based on severity", critical/error are high urgency, warning/info low. */
 export type PageSeverity = 'critical' | 'error' | 'warning' | 'info';
 
 export interface PageDefinition {
   kind: ConditionKind;
-  /** What one incident is about: a target, a load source, or the whole cluster. */
-  subject: 'target' | 'source' | 'cluster';
+  /** What one incident is about: a target, a load source, the whole cluster, or a peer cluster (fleet.peers). */
+  subject: 'target' | 'source' | 'cluster' | 'peer';
   /** The alert rule that pages on this kind through Alertmanager. */
   alert: string;
   /** When the condition holds, in words (README, runbook and the tests quote it). */
   holdsWhen: string;
   /** The `paging` key giving how long it must hold before it pages. */
-  duration: keyof Pick<PagingConfig, 'overloadedAfterSeconds' | 'scaleBlockedAfterSeconds' | 'unreachableAfterSeconds'>;
+  duration: keyof Pick<PagingConfig, 'overloadedAfterSeconds' | 'scaleBlockedAfterSeconds' | 'unreachableAfterSeconds' | 'peerLostAfterSeconds'>;
 }
 
 export const PAGE_DEFINITIONS: Readonly<Record<ConditionKind, PageDefinition>> = {
@@ -56,6 +56,13 @@ export const PAGE_DEFINITIONS: Readonly<Record<ConditionKind, PageDefinition>> =
     alert: 'WedSyncMetricsStale',
     holdsWhen: 'a load source fails and the load of the targets reading it is stale (the planner holds); one incident per source',
     duration: 'unreachableAfterSeconds',
+  },
+  'peer-cluster-lost': {
+    kind: 'peer-cluster-lost',
+    subject: 'peer',
+    alert: 'WedSyncPeerClusterLost',
+    holdsWhen: "a cluster in fleet.peers stopped reporting to the global store (past fleet.staleAfterSeconds) or its served load collapsed while its weddings are live; never on the global store's own outage; one incident per lost peer",
+    duration: 'peerLostAfterSeconds',
   },
 };
 

@@ -14,6 +14,7 @@ export function conditionOptions(cluster: string, cfg: PagingConfig = PAGING_DEF
     overloadedAfterMs: cfg.overloadedAfterSeconds * 1000,
     scaleBlockedAfterMs: cfg.scaleBlockedAfterSeconds * 1000,
     unreachableAfterMs: cfg.unreachableAfterSeconds * 1000,
+    peerLostAfterMs: cfg.peerLostAfterSeconds * 1000,
   };
 }
 

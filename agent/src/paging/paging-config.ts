@@ -11,6 +11,7 @@ export const PAGING_DEFAULTS = {
   overloadedAfterSeconds: 120,
   scaleBlockedAfterSeconds: 60,
   unreachableAfterSeconds: 120,
+  peerLostAfterSeconds: 0,
 } as const;
 
 export const pagingConfig = z
@@ -23,6 +24,8 @@ export const pagingConfig = z
     scaleBlockedAfterSeconds: z.number().min(0).default(PAGING_DEFAULTS.scaleBlockedAfterSeconds),
     /** How long Kubernetes reads or a load source may fail before it pages. */
     unreachableAfterSeconds: positiveSeconds.default(PAGING_DEFAULTS.unreachableAfterSeconds),
+    /** How long a peer cluster must stay lost before it pages; 0 because fleet.staleAfterSeconds already waited. */
+    peerLostAfterSeconds: z.number().min(0).default(PAGING_DEFAULTS.peerLostAfterSeconds),
   })
   .strict()
   .default({ ...PAGING_DEFAULTS });

@@ -12,7 +12,8 @@
  *      the series has recently made within one start-up (also kept out of stabilisation)
  *   4. scale-down stabilisation, then the gradual post-wedding ramp-down, then the step limits; no
  *      scale-down while the load is rising
- *   5. no scale-down: Saturday protection, freeze override, fail-safe; floor override
+ *   5. no scale-down: Saturday protection, freeze override, fail-safe; floor override; a lost peer
+ *      cluster's failover floor (and no scale-down while the fleet's data is missing)
  *   6. min/max bounds; a pin override last
  */
 import type { PlanPolicy } from '../config/schema';
@@ -21,6 +22,7 @@ import { holdOnMissingData, neverScaleDownWhileHolding } from './fail-safe';
 import { burstHeadroomReplicas, learnBursts, type BurstState } from './burst-headroom';
 import { applyBounds, applyStabilisation, applyStepLimits, windowRecommendations } from './limits';
 import { applyFreezeAndFloor, applyPin } from './overrides';
+import { applyPeerFailover, peerFailover } from './peer-failover';
 import { calendarStepReplicas, predictiveReplicas } from './predictive';
 import { applyPostWeddingRampdown, applySaturdayProtection } from './protections';
 import { reactiveReplicas, type RuleAnswer } from './reactive';
@@ -91,6 +93,8 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   const protectedPeak = applySaturdayProtection(draft, calendar.protecting, currentReplicas, hold.demandBacked, hold.previousPeak, hold.hold);
   const deployFreeze = protectedPeak !== null;
   applyFreezeAndFloor(draft, overrides, currentReplicas);
+  const failover = peerFailover(target, input.fleet, holding ? null : observed, currentReplicas, memory.peerFailover ?? null, nowMs);
+  applyPeerFailover(draft, failover, currentReplicas);
   if (holding) neverScaleDownWhileHolding(draft, currentReplicas);
 
   // 6. Bounds, then a pin.
@@ -121,6 +125,7 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
       lastTickMs: mono,
       protectedPeak,
       forecastSoon: forecastSoon(input.forecast, nowMs),
+      peerFailover: failover.memory,
     },
   };
 }

@@ -4,6 +4,7 @@ import type { TargetCalendar } from '../calendar/target-calendar';
 import type { ForecastPoint } from '../forecast/forecaster';
 import type { AnomalyResult } from '../detect/detector';
 import type { BurstState } from './burst-headroom';
+import type { FleetInput, PeerFailoverMemory } from './peer-failover';
 
 export type OverrideType = 'pin' | 'floor' | 'freeze';
 
@@ -30,7 +31,9 @@ export type ProtectionKind =
   | 'override_pin'
   | 'override_floor'
   | 'override_freeze'
-  | 'stale_data';
+  | 'stale_data'
+  | 'peer_failover'
+  | 'fleet_data_missing';
 
 /** Why a number was chosen: each rule that shaped the decision says what it did. */
 export interface Reason {
@@ -84,6 +87,8 @@ export interface PlanMemory {
   protectedPeak?: number | null;
   /** How far the load has recently risen within one start-up (burst-headroom.ts). */
   burst?: BurstState | null;
+  /** A peer cluster's failover floor in force or being released (peer-failover.ts). */
+  peerFailover?: PeerFailoverMemory | null;
 }
 
 export const EMPTY_MEMORY: PlanMemory = { recommendations: [], lastGood: null, lastProtectedMs: null, recentLoad: [], surge: null, lastTickMs: null, protectedPeak: null, forecastSoon: [], protectedReplicas: null };
@@ -110,6 +115,8 @@ export interface PlanInput {
    * (a simulated clock, as in replay, is its own monotonic time).
    */
   monoMs?: number;
+  /** Peer clusters sharing this one's traffic, when fleet.peers is set (peer-failover.ts). */
+  fleet?: FleetInput;
 }
 
 export interface PlanResult {

@@ -13,6 +13,8 @@ import type { SinkTimers } from './timers';
 export interface SinkDeps {
   /** Cluster name: a tag/attribute on every sample, part of every page's dedup key. */
   cluster: string;
+  /** Cluster, provider and region, read at each export (provider/region may be detected after start). */
+  identity?: () => { cluster: string; provider: string; region: string };
   metrics: SinkMetrics;
   logger: Logger;
   timers?: SinkTimers;
@@ -57,6 +59,11 @@ export function queueOptions<T>(
     random: deps.random,
     backoff: deps.backoff,
   };
+}
+
+/** The identity tags every Datadog/New Relic series carries (cluster alone when no identity is wired). */
+export function identityLabels(deps: SinkDeps): Record<string, string> {
+  return deps.identity?.() ?? { cluster: deps.cluster };
 }
 
 /** Sample sinks ship every sample of the tick as it is. */

@@ -19,6 +19,8 @@ const LABEL: Partial<Record<ProtectionKind, { text: string; color: 'red' | 'oran
   wedding_headroom: { text: 'Wedding headroom', color: 'purple' },
   post_wedding_rampdown: { text: 'Post-wedding ramp-down', color: 'blue' },
   stale_data: { text: 'Stale data: holding', color: 'orange' },
+  peer_failover: { text: 'Peer cluster lost: failover floor', color: 'red' },
+  fleet_data_missing: { text: 'Fleet data missing: holding', color: 'orange' },
 };
 
 export function ProtectionBadges({ protections, peakSeason, deployFreeze, overrides, nowMs }: Props) {

@@ -194,6 +194,11 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
     async replaceConfigMap(namespace, name, record, labels) {
       return toConfigMap(await call(configMapOp('update', namespace, name), () => core.replaceNamespacedConfigMap({ name, namespace, body: fromConfigMap(namespace, name, record, labels) })));
     },
+
+    async listNodes(limit) {
+      const list = await call({ verb: 'list', resource: 'nodes', group: '', namespace: '' }, () => core.listNode({ limit }));
+      return list.items.map((n) => ({ providerID: n.spec?.providerID, labels: { ...(n.metadata?.labels ?? {}) } }));
+    },
   };
 }
 

@@ -31,7 +31,7 @@ export class KubeApiError extends Error {
 export function kubeError(status: number, op: KubeOperation, detail?: string): KubeApiError {
   const res = op.group ? `${op.resource}.${op.group}` : op.resource;
   const obj = op.name ? `${res} "${op.name}"` : res;
-  const where = `in namespace "${op.namespace}"`;
+  const where = op.namespace ? `in namespace "${op.namespace}"` : 'cluster-wide';
   const tail = detail ? ` (server said: ${detail})` : '';
   switch (status) {
     case 403:

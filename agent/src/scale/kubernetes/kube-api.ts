@@ -83,4 +83,6 @@ export interface KubeApi {
   createConfigMap(namespace: string, name: string, data: Record<string, string>, labels?: Record<string, string>): Promise<ConfigMapRecord>;
   /** Replaces the data; resourceVersion makes a stale write fail with 409. */
   replaceConfigMap(namespace: string, name: string, record: ConfigMapRecord, labels?: Record<string, string>): Promise<ConfigMapRecord>;
+  /** Up to `limit` nodes' providerID and labels (identity detection; optional permission, see identity/). */
+  listNodes?(limit: number): Promise<Array<{ providerID?: string; labels: Record<string, string> }>>;
 }

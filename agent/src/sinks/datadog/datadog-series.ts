@@ -28,7 +28,8 @@ export function labelsToTags(labels: Record<string, string>): string[] {
 export function toDatadogSeries(samples: readonly Sample[], commonTags: readonly string[]): DatadogSeries[] {
   const byKey = new Map<string, DatadogSeries>();
   for (const s of samples) {
-    const tags = [...commonTags, ...labelsToTags(s.labels)];
+    // A label equal to a common tag (wedsync_agent_info's cluster/provider/region) is sent once.
+    const tags = [...new Set([...commonTags, ...labelsToTags(s.labels)])];
     const key = `${s.name}|${tags.join(',')}`;
     let series = byKey.get(key);
     if (!series) {

@@ -1,7 +1,7 @@
 /** The Datadog sink: the shared queue around DatadogTransport. */
 import { QueuedSink } from '../queued-sink';
 import type { Sample } from '../sink';
-import { allSamples, queueOptions, type SinkDeps } from '../sink-deps';
+import { allSamples, identityLabels, queueOptions, type SinkDeps } from '../sink-deps';
 import { DatadogTransport } from './datadog-transport';
 import { z } from 'zod';
 import { positiveSeconds } from '../../config/common';
@@ -30,7 +30,7 @@ export class DatadogSink extends QueuedSink<Sample> {
   readonly transport: DatadogTransport;
 
   constructor(name: string, cfg: DatadogSinkConfig, deps: SinkDeps) {
-    const transport = new DatadogTransport({ apiKey: cfg.apiKey, site: cfg.site, url: cfg.url, gzip: cfg.gzip, tags: [`cluster:${deps.cluster}`, 'service:wedsync-agent'] });
+    const transport = new DatadogTransport({ apiKey: cfg.apiKey, site: cfg.site, url: cfg.url, gzip: cfg.gzip, tags: () => [...Object.entries(identityLabels(deps)).map(([k, v]) => `${k}:${v}`), 'service:wedsync-agent'] });
     super(queueOptions(name, 'datadog', transport, allSamples, cfg, deps));
     this.transport = transport;
   }

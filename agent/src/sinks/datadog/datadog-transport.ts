@@ -25,7 +25,8 @@ export interface DatadogTransportOptions {
   site: string;
   /** Full base URL instead of the site (proxies, tests). */
   url?: string;
-  tags: string[];
+  /** Tags on every series (cluster, provider, region, service), read at each send. */
+  tags: () => string[];
   gzip: boolean;
 }
 
@@ -40,7 +41,7 @@ export class DatadogTransport implements Transport<Sample> {
     return postJson({
       url: `${this.baseUrl}/api/v2/series`,
       headers: { 'DD-API-KEY': this.opts.apiKey, Accept: 'application/json' },
-      payload: { series: toDatadogSeries(batch, this.opts.tags) },
+      payload: { series: toDatadogSeries(batch, this.opts.tags()) },
       gzip: this.opts.gzip,
       signal,
       describe: datadogErrorText,

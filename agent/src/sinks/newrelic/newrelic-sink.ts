@@ -1,7 +1,7 @@
 /** The New Relic sink: the shared queue around NewRelicTransport (Metric API; see its doc comment for why). */
 import { QueuedSink } from '../queued-sink';
 import type { Sample } from '../sink';
-import { allSamples, queueOptions, type SinkDeps } from '../sink-deps';
+import { allSamples, identityLabels, queueOptions, type SinkDeps } from '../sink-deps';
 import { NewRelicTransport } from './newrelic-transport';
 import { z } from 'zod';
 import { positiveSeconds } from '../../config/common';
@@ -25,7 +25,7 @@ export type NewRelicSinkConfig = z.infer<typeof newRelicSinkConfig>;
 
 export class NewRelicSink extends QueuedSink<Sample> {
   constructor(name: string, cfg: NewRelicSinkConfig, deps: SinkDeps) {
-    const transport = new NewRelicTransport({ licenseKey: cfg.licenseKey, url: cfg.url, attributes: { cluster: deps.cluster, service: 'wedsync-agent' } });
+    const transport = new NewRelicTransport({ licenseKey: cfg.licenseKey, url: cfg.url, attributes: () => ({ ...identityLabels(deps), service: 'wedsync-agent' }) });
     super(queueOptions(name, 'newrelic', transport, allSamples, cfg, deps));
   }
 }

@@ -23,7 +23,8 @@ export interface NewRelicTransportOptions {
   licenseKey: string;
   /** https://metric-api.newrelic.com, https://metric-api.eu.newrelic.com, or a stand-in. */
   url: string;
-  attributes: Record<string, string>;
+  /** Common attributes (cluster, provider, region, service), read at each send. */
+  attributes: () => Record<string, string>;
 }
 
 export class NewRelicTransport implements Transport<Sample> {
@@ -34,6 +35,6 @@ export class NewRelicTransport implements Transport<Sample> {
   }
 
   send(batch: Sample[], signal: AbortSignal): Promise<SendOutcome> {
-    return postJson({ url: this.endpoint, headers: { 'Api-Key': this.opts.licenseKey }, payload: toNewRelicPayload(batch, this.opts.attributes), gzip: true, signal });
+    return postJson({ url: this.endpoint, headers: { 'Api-Key': this.opts.licenseKey }, payload: toNewRelicPayload(batch, this.opts.attributes()), gzip: true, signal });
   }
 }
