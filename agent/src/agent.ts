@@ -37,6 +37,8 @@ import { AgentState } from './state';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/logger';
 import { VERSION } from './version';
+import { PriceBook } from './cost/price-book';
+import { OpenCostRefresher } from './cost/opencost-refresher';
 
 export interface AgentOptions {
   clock?: Clock;
@@ -66,6 +68,9 @@ export class Agent {
   readonly metrics: AgentMetrics;
   readonly loop: ControlLoop;
   readonly calendar: CalendarRefresher;
+  /** Replica-hour prices: OpenCost when configured and answering, else the price table, else unknown. */
+  readonly prices: PriceBook;
+  readonly opencost: OpenCostRefresher | null;
   readonly sources: Record<string, LoadSource>;
   /** Every configured sink, fed after each tick; see sinks/fanout.ts. */
   readonly sinks: SinkFanout;
@@ -116,6 +121,13 @@ export class Agent {
       logger: this.logger,
       clock,
     });
+    this.prices = new PriceBook(config.pricing, clock);
+    const oc = config.pricing?.opencost;
+    const ocSource = oc ? config.sources[oc.source] : undefined;
+    this.opencost =
+      oc && ocSource?.type === 'prometheus'
+        ? new OpenCostRefresher({ prometheus: ocSource, targets: config.targets, book: this.prices, refreshSeconds: oc.refreshSeconds, clock, logger: this.logger })
+        : null;
     const loopConfig = opts.tickIntervalMs ? { ...config, agent: { ...config.agent, tickSeconds: opts.tickIntervalMs / 1000 } } : config;
     this.loop = new ControlLoop({
       config: loopConfig,
@@ -128,6 +140,7 @@ export class Agent {
       logger: this.logger,
       newDetector: opts.newDetector ?? (() => createDetector()),
       newForecaster: opts.newForecaster ?? (() => createForecaster()),
+      prices: this.prices,
       afterTick: (s) => {
         this.actuator?.afterTick(s);
         this.sinks.afterTick(s);
@@ -182,9 +195,12 @@ export class Agent {
     // Backfilled history is best judged with its weddings in view, but a hanging calendar URL must not
     // hold the start: wait a few seconds for the first refresh, then go on (it lands when it lands).
     await Promise.race([this.calendar.refresh(this.clock()), delay(CALENDAR_START_WAIT_MS)]);
+    // The first OpenCost answer, if it comes quickly, prices the first tick; else the table does until it lands.
+    if (this.opencost) await Promise.race([this.opencost.refresh(), delay(CALENDAR_START_WAIT_MS)]);
     await backfillHistory({ config: this.loaded.config, sources: this.sources, clock: this.clock, logger: this.logger, seed: (id, points) => this.loop.seed(id, points) });
     this.loop.start();
     this.calendar.start();
+    this.opencost?.start();
   }
 
   /** Stops ticking, finishes the tick in flight, closes the server. Idempotent; bounded by `deadlineMs`. */
@@ -192,6 +208,7 @@ export class Agent {
     this.stopping ??= (async () => {
       const started = Date.now();
       this.calendar.stop();
+      this.opencost?.stop();
       await this.loop.stop(deadlineMs - 1000);
       // Persist override edits and hand the Lease to the standby now rather than after it expires.
       await this.actuator?.stop();

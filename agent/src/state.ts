@@ -13,6 +13,7 @@ import type { Decision, Override } from './plan/types';
 import { activeOverrides } from './plan/overrides';
 import type { WorkloadState } from './scale/scaler';
 import { BoundedList } from './util/bounded-list';
+import type { ReplicaPrice } from './cost/price';
 
 /**
  * One target's view of the world at one tick, computed once by its pipeline: the planner decides on it,
@@ -43,6 +44,13 @@ export interface TargetState {
   decision: Decision | null;
   anomaly: AnomalyResult;
   lastScaleError: string | null;
+  /** What a replica-hour costs and what the running replicas cost per hour (null before the first workload read). */
+  cost: TargetCost | null;
+}
+
+export interface TargetCost extends ReplicaPrice {
+  /** perReplicaHour × the replicas the workload runs; null when the price is unknown (never 0 for unknown). */
+  perHour: number | null;
 }
 
 /**
@@ -111,6 +119,7 @@ export class AgentState {
         decision: null,
         anomaly: { score: 0, kind: 'none' },
         lastScaleError: null,
+        cost: null,
       });
     }
   }

@@ -14,8 +14,9 @@ import { planReplicas } from './plan/plan-replicas';
 import { EMPTY_MEMORY, type Decision, type PlanMemory } from './plan/types';
 import type { Scaler, WorkloadState } from './scale/scaler';
 import type { LoadReading, LoadSource } from './sources/source';
-import type { AgentState, TargetState, TargetView } from './state';
+import type { AgentState, TargetCost, TargetState, TargetView } from './state';
 import type { Logger } from './util/logger';
+import type { PriceBook } from './cost/price-book';
 
 export interface PipelineDeps {
   config: AgentConfig;
@@ -28,6 +29,8 @@ export interface PipelineDeps {
   isLeader: () => boolean;
   detector: AnomalyDetector;
   forecaster: Forecaster;
+  /** Where a replica-hour's price comes from (OpenCost, the price table, or unknown). */
+  prices: PriceBook;
 }
 
 export class TargetPipeline {
@@ -70,6 +73,7 @@ export class TargetPipeline {
       this.publish(view, anomaly, forecast, { lastScaleError: workload.error });
       return;
     }
+    const price = this.deps.prices.price(this.target, workload.podRequests);
     const { decision, memory } = planReplicas(
       {
         target: this.target,
@@ -83,6 +87,8 @@ export class TargetPipeline {
         anomaly,
         // Lead time measured from the cluster (replica increase → ready) when the scaler knows it.
         measuredStartupSeconds: workload.measuredStartupSeconds,
+        // The planner stays pure: it is told the price, and says what each protection costs.
+        price: price.perReplicaHour !== null ? { perReplicaHour: price.perReplicaHour, currency: price.currency } : undefined,
       },
       config.policy,
       now,
@@ -92,7 +98,8 @@ export class TargetPipeline {
     metrics.decisions.inc({ target: this.target.id, direction });
     if (direction !== 'hold' || this.out.decision?.desiredReplicas !== decision.desiredReplicas) this.deps.state.decisions.push(decision);
     // The workload answered: a past failure stays reported only if this tick's change fails again.
-    this.publish(view, anomaly, forecast, { workload, decision, lastScaleError: null });
+    const cost = { ...price, perHour: price.perReplicaHour === null ? null : price.perReplicaHour * workload.replicas };
+    this.publish(view, anomaly, forecast, { workload, decision, lastScaleError: null, cost });
 
     if (direction !== 'hold' && this.deps.isLeader()) await this.act(decision, workload, direction);
   }
@@ -160,7 +167,7 @@ export class TargetPipeline {
     view: TargetView,
     anomaly: AnomalyResult | undefined,
     forecast: Forecast | null,
-    outcome: { workload?: WorkloadState; decision?: Decision; lastScaleError: string | null },
+    outcome: { workload?: WorkloadState; decision?: Decision; lastScaleError: string | null; cost?: TargetCost },
   ): void {
     const t = this.out;
     t.observed = this.lastGood;
@@ -171,6 +178,7 @@ export class TargetPipeline {
     if (forecast) t.forecast = forecast;
     if (outcome.workload) t.workload = outcome.workload;
     if (outcome.decision) t.decision = outcome.decision;
+    if (outcome.cost) t.cost = outcome.cost;
     t.lastScaleError = outcome.lastScaleError;
   }
 

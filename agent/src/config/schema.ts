@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { dnsLabel, positiveSeconds, timeZone } from './common';
 import { sinkConfigSchema, type SinkConfig } from '../sinks/registry';
 import { sourceConfigSchema, type SourceConfig } from '../sources/registry';
+import { checkPricingAgainstConfig, pricingSchema, targetCostSchema } from '../cost/pricing-config';
 
 export type { SinkConfig, SourceConfig };
 
@@ -66,6 +67,8 @@ export const targetSchema = z
     region: z.string().default('north'),
     /** Time zones whose weddings this target serves; empty means all weddings. */
     timezones: z.array(timeZone).default([]),
+    /** Pod requests (fallback), capacity type and node pool: cost/pricing-config.ts. */
+    cost: targetCostSchema.optional(),
   })
   .strict();
 
@@ -266,6 +269,8 @@ export const configSchema = z
       .default({ horizonHours: 48, stepSeconds: 60, backfillHours: 24 * 14 }),
     api: apiSchema.default(apiSchema.parse({})),
     sinks: sinksSchema,
+    /** Price table and OpenCost: cost/pricing-config.ts. */
+    pricing: pricingSchema.optional(),
     targets: z.array(targetSchema).min(1),
   })
   .strict()
@@ -298,6 +303,7 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['kubernetes', 'renewDeadlineSeconds'], message: `must be below leaseDurationSeconds (${k.leaseDurationSeconds}) so a stalled leader stops before its Lease can be taken` });
     if (cfg.agent.mode === 'act' && cfg.kubernetes.connection === 'none')
       ctx.addIssue({ code: 'custom', path: ['agent', 'mode'], message: 'mode "act" needs a Kubernetes connection (kubernetes.connection is "none")' });
+    checkPricingAgainstConfig(cfg, ctx);
   })
   // Unset, the tick timeout is 10 s, or the tick itself when that is shorter: work never overlaps the next tick.
   .transform((cfg) => ({ ...cfg, agent: { ...cfg.agent, tickTimeoutSeconds: cfg.agent.tickTimeoutSeconds ?? Math.min(10, cfg.agent.tickSeconds) } }));

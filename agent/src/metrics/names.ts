@@ -51,6 +51,10 @@ export const METRIC = {
   peakSeason: 'wedsync_agent_peak_season',
   overridesActive: 'wedsync_agent_overrides_active',
 
+  // Cost: in the pricing currency (GET /status says which), absent while the price is unknown
+  costPerHour: 'wedsync_agent_cost_per_hour',
+  costPerReplicaHour: 'wedsync_agent_cost_per_replica_hour',
+
   // Detection and prediction
   anomalyScore: 'wedsync_agent_anomaly_score',
   anomaliesTotal: 'wedsync_agent_anomalies_total',

@@ -103,6 +103,8 @@ export interface PlanInput {
   anomaly?: AnomalyResult;
   /** Pod start-up measured from the cluster (replica increase → ready), when known; else the configured one. */
   measuredStartupSeconds?: number;
+  /** What one replica-hour costs (pricing room, passed in by the pipeline); absent when unknown. */
+  price?: { perReplicaHour: number; currency: string };
 }
 
 export interface PlanResult {
