@@ -39,6 +39,9 @@ import { createLogger, type Logger } from './util/logger';
 import { VERSION } from './version';
 import { PriceBook } from './cost/price-book';
 import { OpenCostRefresher } from './cost/opencost-refresher';
+import type { CapacityPlanning } from './api/capacity-routes';
+import { buildCapacityPlan } from './capacity/build-plan';
+import type { CapacityPlan } from './capacity/capacity-plan';
 
 export interface AgentOptions {
   clock?: Clock;
@@ -148,6 +151,30 @@ export class Agent {
     });
   }
 
+  /** The capacity plan's inputs: each target's own forecaster, the price book, the policy. */
+  capacityPlanning(): CapacityPlanning {
+    return {
+      config: this.loaded.config,
+      prices: this.prices,
+      project: (t, now, start, stepMs, n) => this.loop.project(t.config.id, now, start, stepMs, n) ?? { values: new Array<null>(n).fill(null), method: 'none' },
+    };
+  }
+
+  /** The capacity plan for [from, to) as the API answers it. */
+  capacityPlan(fromMs: number, toMs: number): CapacityPlan & { missingPoints: Record<string, number> } {
+    return buildCapacityPlan({ state: this.state, ...this.capacityPlanning() }, fromMs, toMs, this.clock());
+  }
+
+  /**
+   * What `capacity-plan --config` needs without serving or ticking: the calendar, OpenCost's prices and
+   * the history the forecasters learn from (the same backfill a start does).
+   */
+  async prepareOffline(): Promise<void> {
+    await this.calendar.refresh(this.clock());
+    await this.opencost?.refresh();
+    await backfillHistory({ config: this.loaded.config, sources: this.sources, clock: this.clock, logger: this.logger, seed: (id, points) => this.loop.seed(id, points) });
+  }
+
   /** Health of every sink, for GET /status (StatusDto.sinks). */
   sinkHealth(): SinkHealth[] {
     return this.sinks.health();
@@ -187,6 +214,7 @@ export class Agent {
       sinks: () => this.sinkHealth(),
       clock: this.clock,
       logger: this.logger,
+      capacityPlanning: this.capacityPlanning(),
     });
     const app = createApp({ state: this.state, registry: this.metrics.registry, api, stalled: () => this.loop.stallReason() });
     // Connect, take part in the election and load persisted overrides before serving (503 until then) or ticking.

@@ -58,6 +58,11 @@ export class ControlLoop {
   }
 
   /** Feeds history (cold-start backfill) to a target's forecaster and detector, oldest first. */
+  /** A target's projected load on a future grid (capacity/demand.ts LoadProjector); null for an unknown target. */
+  project(targetId: string, now: number, start: number, stepMs: number, n: number): { values: Array<number | null>; method: string } | null {
+    return this.pipelines.get(targetId)?.project(now, start, stepMs, n) ?? null;
+  }
+
   seed(targetId: string, points: Array<{ tMs: number; value: number }>): void {
     this.pipelines.get(targetId)?.seed(points);
   }

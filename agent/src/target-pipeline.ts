@@ -58,6 +58,24 @@ export class TargetPipeline {
     }
   }
 
+  /**
+   * The load the forecaster expects at start + k·stepMs (k = 0 … n−1), for the capacity plan: any horizon,
+   * with the calendar's expected wedding load. Read-only for the plan's purposes (the forecaster only caches).
+   */
+  project(now: number, start: number, stepMs: number, n: number): { values: Array<number | null>; method: string } {
+    const { forecaster, state } = this.deps;
+    // An origin at or before now, on the window's grid: only history up to now counts.
+    const m = Math.floor((start - now) / stepMs) + 1;
+    const origin = start - m * stepMs;
+    try {
+      const f = forecaster.forecast(origin, stepMs, m - 1 + n, { expectedWeddingLoad: (t) => expectedWeddingLoad(state.calendar, t, this.target.timezones) });
+      return { values: f.points.slice(m - 1, m - 1 + n).map((p) => p.value), method: f.method };
+    } catch (err) {
+      this.deps.logger.error({ err, target: this.target.id }, 'capacity projection failed');
+      return { values: new Array<null>(n).fill(null), method: `failed: ${(err as Error).message}` };
+    }
+  }
+
   async run(now: number): Promise<void> {
     const { scaler, metrics, logger, config } = this.deps;
     const reading = await this.read(now);

@@ -27,6 +27,15 @@ export const DEFAULT_OPTIONS: PanelOptions = {
 };
 
 export type OverrideType = 'pin' | 'floor' | 'freeze';
+
+/** A target's cost (GET /status): unknown prices are null, never 0. */
+export interface CostDto {
+  currency: string;
+  perReplicaHour: number | null;
+  perHour: number | null;
+  source: 'opencost' | 'table' | 'unknown';
+  detail: string;
+}
 export type AnomalyKind = 'none' | 'spike' | 'dip' | 'level_shift' | 'missing_expected_load';
 export type ProtectionKind =
   | 'saturday'
@@ -113,6 +122,8 @@ export interface TargetStatusDto {
   overrides: OverrideDto[];
   anomaly: { score: number; kind: AnomalyKind };
   lastDecision: DecisionDto | null;
+  /** Absent from agents before cost was added. */
+  cost?: CostDto | null;
 }
 
 export interface StatusDto {
