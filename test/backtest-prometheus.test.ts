@@ -125,7 +125,7 @@ describe('backtest from a real Prometheus (promtool-backfilled history)', () => 
     expect(t.policies.agent).toEqual(JSON.parse(rp.out.join('\n')).policies.agent);
     // Replica-hours in money, next to them: 0.5 × 0.04 + 1 × 0.005 = 0.025 USD a replica-hour.
     expect(t.price).toMatchObject({ currency: 'USD', perReplicaHour: 0.025, source: 'table' });
-    for (const p of Object.values(t.policies) as Array<{ replicaHours: number; cost: number; currency: string }>) expect(p).toMatchObject({ currency: 'USD', cost: expect.closeTo(p.replicaHours * 0.025, 3) });
+    for (const p of Object.values<{ replicaHours: number; cost: number; currency: string }>(t.policies)) expect(p).toMatchObject({ currency: 'USD', cost: expect.closeTo(p.replicaHours * 0.025, 3) });
     expect(t.policies.cluster_ran.cost).toBeCloseTo(2 * (19 * 8 + 5 * 20) * 0.025, 6);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<th>cost (USD)</th>');
     expect(t.clusterRanQuery).toBe('max(kube_deployment_status_replicas{namespace="shop",deployment="api"})');

@@ -49,8 +49,8 @@ const series: HistorySeries[] = [
     gauge('node_ram_hourly_cost', { node, instance: 'opencost:9003', job: 'opencost', instance_type: 'm6i.xlarge', region: 'eu-west-1' }, p.ram),
   ]),
   ...PODS.flatMap((p) => [
-    gauge('container_cpu_allocation', { namespace: 'wedsync', pod: p.pod, container: p.pod.split('-')[0]!, node: p.node, instance: 'opencost:9003', job: 'opencost' }, p.cpu),
-    gauge('container_memory_allocation_bytes', { namespace: 'wedsync', pod: p.pod, container: p.pod.split('-')[0]!, node: p.node, instance: 'opencost:9003', job: 'opencost' }, p.mem * GIB),
+    gauge('container_cpu_allocation', { namespace: 'wedsync', pod: p.pod, container: p.pod.split('-')[0], node: p.node, instance: 'opencost:9003', job: 'opencost' }, p.cpu),
+    gauge('container_memory_allocation_bytes', { namespace: 'wedsync', pod: p.pod, container: p.pod.split('-')[0], node: p.node, instance: 'opencost:9003', job: 'opencost' }, p.mem * GIB),
   ]),
 ];
 
@@ -105,7 +105,7 @@ describe('OpenCost price path (real Prometheus, promtool-backfilled OpenCost ser
     expect('failure' in body ? body.failure : null).toBeNull();
     const result = (body as { data: { result: Array<{ value: [number, string] }> } }).data.result;
     expect(result).toHaveLength(1);
-    expect(Number(result[0]!.value[1])).toBeCloseTo(EXPECTED, 10);
+    expect(Number(result[0].value[1])).toBeCloseTo(EXPECTED, 10);
   });
 
   it('GET /status: OpenCost where its series exist, the table where they do not, unknown (null) where neither answers', async () => {
@@ -113,11 +113,11 @@ describe('OpenCost price path (real Prometheus, promtool-backfilled OpenCost ser
     const cost = Object.fromEntries(res.body.targets.map((t: { id: string; cost: unknown }) => [t.id, t.cost])) as Record<string, { perReplicaHour: number | null; perHour: number | null; source: string; detail: string }>;
     const replicas = res.body.targets[0].replicas.current as number;
     expect(replicas).toBeGreaterThanOrEqual(2);
-    expect(cost.api!.source).toBe('opencost');
-    expect(cost.api!.perReplicaHour).toBeCloseTo(EXPECTED, 10);
-    expect(cost.api!.perHour).toBeCloseTo(EXPECTED * replicas, 10);
+    expect(cost.api.source).toBe('opencost');
+    expect(cost.api.perReplicaHour).toBeCloseTo(EXPECTED, 10);
+    expect(cost.api.perHour).toBeCloseTo(EXPECTED * replicas, 10);
     expect(cost.photos).toMatchObject({ source: 'table', detail: expect.stringMatching(/^OpenCost no OpenCost series for this workload; price table: eks\/eu-west-1 on-demand/) });
-    expect(cost.photos!.perReplicaHour).toBeCloseTo(1 * 0.04456 + 2 * 0.00489, 10);
+    expect(cost.photos.perReplicaHour).toBeCloseTo(1 * 0.04456 + 2 * 0.00489, 10);
     expect(cost.batch).toMatchObject({ source: 'unknown', perReplicaHour: null, perHour: null, detail: expect.stringMatching(/pod requests unknown/) });
   });
 

@@ -90,6 +90,6 @@ describe('cost in /status, /metrics and GET /capacity-plan (demo agent, price ta
     const withCost = agent.state.decisions.toArray().flatMap((d) => d.reasons).filter((r) => /costs \d/.test(r.detail));
     // Friday noon in peak season: the peak-season floor is a protection, and it is priced.
     expect(withCost.length).toBeGreaterThan(0);
-    expect(withCost[0]!.detail).toMatch(/costs [\d.]+ USD\/h \(\+\d+ replicas? × [\d.]+ USD\)/);
+    expect(withCost[0].detail).toMatch(/costs [\d.]+ USD\/h \(\+\d+ replicas? × [\d.]+ USD\)/);
   });
 });

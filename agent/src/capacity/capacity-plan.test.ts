@@ -42,7 +42,7 @@ describe('capacity plan (pure)', () => {
       currency: 'USD',
       targets: [{ target: target(), demand: demand([35, 350, 1750, 700, 70]), method: 'test', price: price(0.05) }],
     });
-    const t = plan.targets[0]!;
+    const t = plan.targets[0];
     expect(t.peak).toEqual({ load: 1750, at: T0 + 2 * HOUR });
     // 1750 / 35 = 50 pods wanted, 40 allowed.
     expect(t.pods).toMatchObject({ peak: 40, neededAt: T0 + 2 * HOUR, requestBy: T0 + 2 * HOUR - 180_000, cappedAtMax: true, wantedAtPeak: 50 });
@@ -58,7 +58,7 @@ describe('capacity plan (pure)', () => {
   test('wedding headroom while weddings are live, for wedding-critical targets only', () => {
     const run = (critical: boolean) =>
       planCapacity({ cluster: 'c', fromMs: T0, toMs: T0 + HOUR, stepMs: HOUR, policy, currency: 'USD', targets: [{ target: target({ weddingCritical: critical }), demand: demand([350], () => 2), method: 'test', price: price(0.05) }] })
-        .targets[0]!.pods.peak;
+        .targets[0].pods.peak;
     expect(run(false)).toBe(10);
     expect(run(true)).toBe(12);
   });
@@ -86,8 +86,8 @@ describe('capacity plan (pure)', () => {
         { target: target({ id: 'x', cost: { podRequests: { cpu: 1, memoryGiB: 1 } } }), demand: demand([350]), method: 't', price: price(null) },
       ],
     });
-    expect(plan.targets[1]!.cost).toMatchObject({ perReplicaHour: null, window: null, peakPerHour: null, source: 'unknown' });
-    expect(plan.targets[1]!.nodes).toEqual({ pool: null, reason: 'no cost.nodePool configured for this target' });
+    expect(plan.targets[1].cost).toMatchObject({ perReplicaHour: null, window: null, peakPerHour: null, source: 'unknown' });
+    expect(plan.targets[1].nodes).toEqual({ pool: null, reason: 'no cost.nodePool configured for this target' });
     expect(plan.cost).toMatchObject({ window: null, peakPerHour: null, unknownTargets: ['x'] });
   });
 

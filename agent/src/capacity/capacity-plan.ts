@@ -170,7 +170,7 @@ export function planCapacity(input: { cluster: string; fromMs: number; toMs: num
     if (plan.nodes.pool === null) return;
     const perNode = plan.nodes.podsPerNode;
     let p = pools.get(plan.nodes.pool);
-    if (!p) pools.set(plan.nodes.pool, (p = { nodesAt: [], targets: [], times: input.targets[i]!.demand.map((d) => d.tMs) }));
+    if (!p) pools.set(plan.nodes.pool, (p = { nodesAt: [], targets: [], times: input.targets[i].demand.map((d) => d.tMs) }));
     p.targets.push(plan.target);
     podsAt.forEach((pods, k) => (p.nodesAt[k] = (p.nodesAt[k] ?? 0) + Math.ceil(pods / perNode)));
   });

@@ -21,17 +21,17 @@ const [api, batch] = config.targets;
 
 describe('the price table path', () => {
   test('requests × the row of this provider, region and capacity type', () => {
-    const p = tablePrice(config.pricing, api!.cost, { cpu: 0.5, memoryGiB: 2 });
+    const p = tablePrice(config.pricing, api.cost, { cpu: 0.5, memoryGiB: 2 });
     expect(p).toMatchObject({ source: 'table', currency: 'EUR' });
     expect(p.perReplicaHour).toBeCloseTo(0.5 * 0.04 + 2 * 0.005, 10);
     expect(p.detail).toMatch(/gke\/europe-west4 on-demand: 0.5 vCPU/);
-    const spot = tablePrice(config.pricing, batch!.cost, { cpu: 2, memoryGiB: 4 });
+    const spot = tablePrice(config.pricing, batch.cost, { cpu: 2, memoryGiB: 4 });
     expect(spot.perReplicaHour).toBeCloseTo(2 * 0.01 + 4 * 0.001, 10);
     expect(spot.detail).toMatch(/spot/);
   });
 
   test('unknown, never 0: no requests, no table row, no pricing', () => {
-    expect(tablePrice(config.pricing, batch!.cost, undefined)).toMatchObject({ perReplicaHour: null, source: 'unknown', detail: expect.stringMatching(/pod requests unknown/) });
+    expect(tablePrice(config.pricing, batch.cost, undefined)).toMatchObject({ perReplicaHour: null, source: 'unknown', detail: expect.stringMatching(/pod requests unknown/) });
     expect(tablePrice(undefined, undefined, { cpu: 1, memoryGiB: 1 })).toMatchObject({ perReplicaHour: null, source: 'unknown' });
     expect(tablePrice({ ...config.pricing!, region: 'mars-1' }, undefined, { cpu: 1, memoryGiB: 1 })).toMatchObject({ perReplicaHour: null, detail: 'pricing.table.gke.mars-1 is missing' });
   });
@@ -40,21 +40,21 @@ describe('the price table path', () => {
     let now = 1_000_000;
     const book = new PriceBook({ ...config.pricing!, opencost: { source: 'prom', refreshSeconds: 60 } }, () => now);
     // Workload spec wins over the target's fallback.
-    expect(book.price(api!, { cpu: 1, memoryGiB: 1 }).perReplicaHour).toBeCloseTo(0.045, 10);
-    expect(book.price(api!, undefined).perReplicaHour).toBeCloseTo(0.03, 10);
-    expect(book.price(api!, undefined).detail).toMatch(/^OpenCost not asked yet; price table:/);
+    expect(book.price(api, { cpu: 1, memoryGiB: 1 }).perReplicaHour).toBeCloseTo(0.045, 10);
+    expect(book.price(api, undefined).perReplicaHour).toBeCloseTo(0.03, 10);
+    expect(book.price(api, undefined).detail).toMatch(/^OpenCost not asked yet; price table:/);
     book.recordOpenCost('api', { ok: true, perReplicaHour: 0.0712, atMs: now });
-    expect(book.price(api!, undefined)).toMatchObject({ perReplicaHour: 0.0712, source: 'opencost' });
+    expect(book.price(api, undefined)).toMatchObject({ perReplicaHour: 0.0712, source: 'opencost' });
     // One failed refresh keeps a fresh answer.
     book.recordOpenCost('api', { ok: false, error: 'timeout', atMs: now + 60_000 });
-    expect(book.price(api!, undefined).source).toBe('opencost');
+    expect(book.price(api, undefined).source).toBe('opencost');
     // Three refresh periods later the answer is too old: the table again.
     now += 181_000;
-    expect(book.price(api!, undefined)).toMatchObject({ source: 'table', detail: expect.stringMatching(/^OpenCost answer too old/) });
+    expect(book.price(api, undefined)).toMatchObject({ source: 'table', detail: expect.stringMatching(/^OpenCost answer too old/) });
     book.recordOpenCost('api', { ok: false, error: 'no OpenCost series for this workload', atMs: now });
-    expect(book.price(api!, undefined).detail).toMatch(/^OpenCost no OpenCost series for this workload; price table/);
+    expect(book.price(api, undefined).detail).toMatch(/^OpenCost no OpenCost series for this workload; price table/);
     // No OpenCost, no requests: unknown (null), never 0.
-    expect(book.price(batch!, undefined)).toMatchObject({ perReplicaHour: null, source: 'unknown' });
+    expect(book.price(batch, undefined)).toMatchObject({ perReplicaHour: null, source: 'unknown' });
   });
 });
 

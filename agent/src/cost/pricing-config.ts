@@ -113,7 +113,7 @@ export function checkPricingAgainstConfig(
   }
   cfg.targets.forEach((t, i) => {
     if (t.cost?.capacityType !== 'spot' || p.provider === undefined || p.region === undefined) return;
-    if (p.table[p.provider]?.[p.region] && !p.table[p.provider]![p.region]!.spot)
+    if (p.table[p.provider]?.[p.region] && !p.table[p.provider][p.region].spot)
       ctx.addIssue({ code: 'custom', path: ['targets', i, 'cost', 'capacityType'], message: `is "spot" but pricing.table.${p.provider}.${p.region} has no spot prices` });
   });
 }

@@ -13,7 +13,7 @@ export function parseQuantity(q: string | number | undefined): number | undefine
   if (typeof q === 'number') return Number.isFinite(q) ? q : undefined;
   const m = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/.exec(q?.trim() ?? '');
   if (!m) return undefined;
-  return Number(m[1]) * SUFFIX[m[2] ?? '']!;
+  return Number(m[1]) * SUFFIX[m[2] ?? ''];
 }
 
 interface ContainerLike {
