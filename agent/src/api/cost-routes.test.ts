@@ -38,14 +38,13 @@ describe('cost in /status, /metrics and GET /capacity-plan (demo agent, price ta
     expect(byId.notifications.cost.detail).toMatch(/spot/);
   });
 
-  it('/metrics: wedsync_agent_cost_per_hour{target} and the replica-hour price', async () => {
-    const res = await request(base).get('/metrics').expect(200);
-    const status = (await request(base).get('/api/v1/status').set(viewer()).expect(200)).body as { targets: Array<{ id: string; cost: { perHour: number } }> };
-    for (const t of status.targets) {
-      const m = new RegExp(`^wedsync_agent_cost_per_hour\\{target="${t.id}"\\} (\\S+)$`, 'm').exec(res.text);
-      expect(Number(m?.[1])).toBeCloseTo(t.cost.perHour, 10);
-    }
-    expect(res.text).toMatch(/^wedsync_agent_cost_per_replica_hour\{target="api"\} 0\.02717$/m);
+  it('/metrics: wedsync_agent_cost_per_hour{target} = the replica-hour price × current replicas, in one scrape', async () => {
+    const text = (await request(base).get('/metrics').expect(200)).text;
+    const value = (name: string, target: string) => Number(new RegExp(`^${name}\\{target="${target}"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    for (const id of ['api', 'photo-upload', 'notifications'])
+      expect(value('wedsync_agent_cost_per_hour', id)).toBeCloseTo(value('wedsync_agent_cost_per_replica_hour', id) * value('wedsync_agent_replicas_current', id), 10);
+    expect(value('wedsync_agent_cost_per_replica_hour', 'api')).toBeCloseTo(API_PRICE, 10);
+    expect(value('wedsync_agent_cost_per_replica_hour', 'notifications')).toBeCloseTo(SPOT_PRICE, 10);
   });
 
   it('GET /capacity-plan: the coming weekend by default, per target peak, pods, nodes and cost', async () => {
@@ -86,10 +85,14 @@ describe('cost in /status, /metrics and GET /capacity-plan (demo agent, price ta
     await request(base).get('/api/v1/capacity-plan').expect(401);
   });
 
-  it('decision reasons price the protections in force', async () => {
-    const withCost = agent.state.decisions.toArray().flatMap((d) => d.reasons).filter((r) => /costs \d/.test(r.detail));
-    // Friday noon in peak season: the peak-season floor is a protection, and it is priced.
-    expect(withCost.length).toBeGreaterThan(0);
-    expect(withCost[0].detail).toMatch(/costs [\d.]+ USD\/h \(\+\d+ replicas? × [\d.]+ USD\)/);
+  it('decision reasons price the protections in force: an operator floor says what it costs per hour', async () => {
+    const until = new Date(agent.state.info.lastTickMs! + 3_600_000).toISOString();
+    await request(base).post('/api/v1/overrides').set('Authorization', `Bearer ${tokens.operator}`).send({ target: 'api', type: 'floor', replicas: 50, until, reason: 'gala dinner' }).expect(201);
+    await agent.loop.trigger();
+    const d = agent.state.targets.get('api')!.decision!;
+    const floor = d.reasons.find((r) => r.rule === 'override-floor')!;
+    const added = Number(/\(\+(\d+) replicas? ×/.exec(floor.detail)?.[1]);
+    expect(added).toBeGreaterThan(0);
+    expect(floor.detail).toMatch(new RegExp(`; costs ${(added * API_PRICE).toFixed(added * API_PRICE >= 1 ? 2 : 4)} USD/h \\(\\+${added} replicas? × 0\\.0272 USD\\)$`));
   });
 });
