@@ -60,16 +60,25 @@ export class TargetPipeline {
 
   /**
    * The load the forecaster expects at start + k·stepMs (k = 0 … n−1), for the capacity plan: any horizon,
-   * with the calendar's expected wedding load. Read-only for the plan's purposes (the forecaster only caches).
+   * with the calendar's expected wedding load. The forecast's origin is `now`, so it sees exactly the
+   * history a tick now would; a grid instant between two forecast points takes the higher (peaks are not
+   * missed). Reading it changes no history (the forecaster may refit its calendar weight, as a tick would).
    */
   project(now: number, start: number, stepMs: number, n: number): { values: Array<number | null>; method: string } {
     const { forecaster, state } = this.deps;
-    // An origin at or before now, on the window's grid: only history up to now counts.
-    const m = Math.floor((start - now) / stepMs) + 1;
-    const origin = start - m * stepMs;
+    if (n <= 0) return { values: [], method: 'none' };
+    const span = Math.ceil((start + (n - 1) * stepMs - now) / stepMs) + 1;
     try {
-      const f = forecaster.forecast(origin, stepMs, m - 1 + n, { expectedWeddingLoad: (t) => expectedWeddingLoad(state.calendar, t, this.target.timezones) });
-      return { values: f.points.slice(m - 1, m - 1 + n).map((p) => p.value), method: f.method };
+      const f = forecaster.forecast(now, stepMs, Math.max(1, span), { expectedWeddingLoad: (t) => expectedWeddingLoad(state.calendar, t, this.target.timezones) });
+      // Point i is at now + (i + 1)·stepMs.
+      const at = (i: number) => f.points[Math.min(Math.max(i, 0), f.points.length - 1)]?.value ?? null;
+      const values = Array.from({ length: n }, (_, k) => {
+        const x = (start + k * stepMs - now) / stepMs - 1;
+        const lo = at(Math.floor(x));
+        const hi = at(Math.ceil(x));
+        return lo === null || hi === null ? null : Math.max(lo, hi);
+      });
+      return { values, method: f.method };
     } catch (err) {
       this.deps.logger.error({ err, target: this.target.id }, 'capacity projection failed');
       return { values: new Array<null>(n).fill(null), method: `failed: ${(err as Error).message}` };
