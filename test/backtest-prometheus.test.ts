@@ -61,15 +61,17 @@ describe('backtest from a real Prometheus (promtool-backfilled history)', () => 
     ];
     prom = await startPrometheusWithHistory(join(dir, 'prometheus'), series);
     config = join(dir, 'backtest.yaml');
-    const target = (id: string, query: string) =>
-      `  - { id: ${id}, kubernetes: { namespace: shop, name: ${id} }, load: { source: prom, query: '${query}' }, capacityPerPod: 50, targetUtilization: 0.7, minReplicas: 2, maxReplicas: 100, podStartupSeconds: 180 }`;
+    const target = (id: string, query: string, extra = '') =>
+      `  - { id: ${id}, kubernetes: { namespace: shop, name: ${id} }, load: { source: prom, query: '${query}' }, capacityPerPod: 50, targetUtilization: 0.7, minReplicas: 2, maxReplicas: 100, podStartupSeconds: 180${extra} }`;
     writeFileSync(
       config,
       [
         `sources: { prom: { type: prometheus, url: "${prom.url}" } }`,
         `calendar: { sources: [{ format: json, location: trace/calendar.json }] }`,
+        // A price table: api's replica-hours are priced (its pods request 0.5 vCPU and 1 GiB); the others' are unknown.
+        'pricing: { currency: USD, provider: eks, region: eu-west-1, table: { eks: { eu-west-1: { onDemand: { vcpuHour: 0.04, gibHour: 0.005 } } } } }',
         'targets:',
-        target('api', 'sum(demand_rps{service="api"})'),
+        target('api', 'sum(demand_rps{service="api"})', ', cost: { podRequests: { cpu: 0.5, memoryGiB: 1 } }'),
         target('several', 'rate(http_requests_total{service="api"}[5m])'),
         target('gappy', 'sum(demand_rps{service="gappy"})'),
         target('nodata', 'sum(no_such_metric)'),
@@ -108,7 +110,7 @@ describe('backtest from a real Prometheus (promtool-backfilled history)', () => 
   test("the agent's schedule from Prometheus equals replay's on the same trace; the report compares every policy", async () => {
     const out = join(dir, 'report');
     const bt = await cli('backtest', '--config', config, '--from', iso(START), '--to', iso(END), '--target', 'api', '--out', out);
-    expect(bt.err.join('\n')).toMatch(/^backtest: api: 2880 minutes$/m);
+    expect(bt.err.join('\n')).toMatch(/^backtest: api: 2880 minutes; agent [\d.]+ replica-hours = [\d.]+ USD; HPA v2 [\d.]+ = [\d.]+ USD; oracle [\d.]+ = [\d.]+ USD$/m);
     expect(bt.code).toBe(0);
     const replayCsv = join(dir, 'replay-replicas.csv');
     const rp = await cli('replay', '--trace', traceDir, '--config', config, '--output', replayCsv);
@@ -121,6 +123,11 @@ describe('backtest from a real Prometheus (promtool-backfilled history)', () => 
     const t = summary.targets[0];
     expect(Object.keys(t.policies)).toEqual(['agent', 'cluster_ran', 'hpa_v2', 'hpa_headroom', 'static_peak', 'oracle']);
     expect(t.policies.agent).toEqual(JSON.parse(rp.out.join('\n')).policies.agent);
+    // Replica-hours in money, next to them: 0.5 × 0.04 + 1 × 0.005 = 0.025 USD a replica-hour.
+    expect(t.price).toMatchObject({ currency: 'USD', perReplicaHour: 0.025, source: 'table' });
+    for (const p of Object.values<{ replicaHours: number; cost: number; currency: string }>(t.policies)) expect(p).toMatchObject({ currency: 'USD', cost: expect.closeTo(p.replicaHours * 0.025, 3) });
+    expect(t.policies.cluster_ran.cost).toBeCloseTo(2 * (19 * 8 + 5 * 20) * 0.025, 6);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<th>cost (USD)</th>');
     expect(t.clusterRanQuery).toBe('max(kube_deployment_status_replicas{namespace="shop",deployment="api"})');
     // 8 pods by day and 20 from 19:00: (19 × 8 + 5 × 20) pod-hours a day.
     expect(t.policies.cluster_ran.replicaHours).toBe(2 * (19 * 8 + 5 * 20));
@@ -138,7 +145,7 @@ describe('backtest from a real Prometheus (promtool-backfilled history)', () => 
     if (!existsSync(cliJs)) throw new Error('the agent is not built: run `npm run build` first (root `npm test` does)');
     const out = join(dir, 'workers');
     const r = spawnSync(process.execPath, [cliJs, 'backtest', '--config', config, '--from', iso(START), '--to', iso(END), '--target', 'api', 'gappy', '--out', out], { encoding: 'utf8' });
-    expect(r.stderr).toMatch(/^backtest: api: 2880 minutes\nbacktest: gappy: 2880 minutes; 2\d minute\(s\) without data/);
+    expect(r.stderr).toMatch(/^backtest: api: 2880 minutes; agent .* USD\nbacktest: gappy: 2880 minutes; 2\d minute\(s\) without data/);
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n').map((f) => f.split('/').pop())).toEqual(['summary.json', 'replicas-api.csv', 'replicas-gappy.csv', 'report.html']);
     expect(readFileSync(join(out, 'replicas-api.csv'), 'utf8')).toBe(readFileSync(join(dir, 'replay-replicas.csv'), 'utf8'));

@@ -10,6 +10,8 @@ import type { KubeApi } from '../agent/src/scale/kubernetes/kube-api';
 import { KubernetesScaler } from '../agent/src/scale/kubernetes/kubernetes-scaler';
 import { OVERRIDES_ANNOTATION, readLegacyOverrides } from '../agent/src/scale/kubernetes/legacy-override-annotation';
 import { KubeApiStandIn } from './support/kube-api-standin';
+import { PriceBook } from '../agent/src/cost/price-book';
+import { pricingSchema } from '../agent/src/cost/pricing-config';
 import { deployment, hpa, DEPLOY_PATH, HPA_PATH, HPAS_PATH } from './support/kube-objects';
 
 // Jest loads the ESM-only client through the transform in test/jest.config.js; the agent uses import().
@@ -60,6 +62,28 @@ describe('Kubernetes actuator against the API stand-in (real client library)', (
     });
     expect(event.body.message).toBe('Deployment shop-api replicas 3 → 9: wedding_headroom: 20% headroom: 2 weddings live');
     expect(standIn.get(DEPLOY_PATH).spec.replicas).toBe(9);
+  });
+
+  test("stand-in: one pod's requests are read from the Deployment's template (summed over containers) and priced by the table", async () => {
+    type Container = { name: string; image: string; resources?: { requests: Record<string, string> } };
+    const d = deployment(3);
+    const containers: Container[] = [
+      { name: 'api', image: 'shop/api:1', resources: { requests: { cpu: '750m', memory: '1536Mi' } } },
+      { name: 'proxy', image: 'envoy:1', resources: { requests: { cpu: '250m', memory: '512Mi' } } },
+    ];
+    d.spec.template.spec.containers = containers;
+    standIn.put(DEPLOY_PATH, d);
+    const read = await scaler.read(target);
+    expect(read).toEqual({ replicas: 3, readyReplicas: 3, generation: 4, podRequests: { cpu: 1, memoryGiB: 2 } });
+    const pricing = pricingSchema.parse({ provider: 'gke', region: 'europe-west4', table: { gke: { 'europe-west4': { onDemand: { vcpuHour: 0.03, gibHour: 0.004 } } } } });
+    // The spec's requests win over the target's fallback (none here).
+    const price = new PriceBook(pricing, () => T0).price(target, 'error' in read ? undefined : read.podRequests);
+    expect(price).toMatchObject({ source: 'table', perReplicaHour: expect.closeTo(1 * 0.03 + 2 * 0.004, 10) });
+    // A container without requests: the pod's price is unknown, not undercounted.
+    containers.push({ name: 'sidecar', image: 'x:1' });
+    standIn.put(DEPLOY_PATH, d);
+    const partial = await scaler.read(target);
+    expect('error' in partial ? 'error' : partial.podRequests).toBeUndefined();
   });
 
   test('stand-in: with an HPA it merge-patches autoscaling/v2 minReplicas and never the Deployment; a 409 is retried after a re-read', async () => {

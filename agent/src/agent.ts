@@ -50,6 +50,11 @@ import { AgentState } from './state';
 import { systemClock, systemMonoClock, type Clock, type MonoClock } from './util/clock';
 import { createLogger, type Logger } from './util/logger';
 import { VERSION } from './version';
+import { PriceBook } from './cost/price-book';
+import { OpenCostRefresher } from './cost/opencost-refresher';
+import type { CapacityPlanning } from './api/capacity-routes';
+import { buildCapacityPlan } from './capacity/build-plan';
+import type { CapacityPlan } from './capacity/capacity-plan';
 
 export interface AgentOptions {
   /** Wall time. A clock given here is simulated time (demo, replay, tests) and, unless `monoClock` is also given, its own monotonic time. */
@@ -84,6 +89,9 @@ export class Agent {
   readonly metrics: AgentMetrics;
   readonly loop: ControlLoop;
   readonly calendar: CalendarRefresher;
+  /** Replica-hour prices: OpenCost when configured and answering, else the price table, else unknown. */
+  readonly prices: PriceBook;
+  readonly opencost: OpenCostRefresher | null;
   readonly sources: Record<string, LoadSource>;
   /** Every configured sink, fed after each tick; see sinks/fanout.ts. */
   readonly sinks: SinkFanout;
@@ -154,6 +162,13 @@ export class Agent {
       logger: this.logger,
       clock,
     });
+    this.prices = new PriceBook(config.pricing, clock);
+    const oc = config.pricing?.opencost;
+    const ocSource = oc ? config.sources[oc.source] : undefined;
+    this.opencost =
+      oc && ocSource?.type === 'prometheus'
+        ? new OpenCostRefresher({ prometheus: ocSource, targets: config.targets, book: this.prices, refreshSeconds: oc.refreshSeconds, clock, logger: this.logger })
+        : null;
     const loopConfig = opts.tickIntervalMs ? { ...config, agent: { ...config.agent, tickSeconds: opts.tickIntervalMs / 1000 } } : config;
     this.loop = new ControlLoop({
       config: loopConfig,
@@ -167,6 +182,7 @@ export class Agent {
       logger: this.logger,
       newDetector: opts.newDetector ?? (() => createDetector()),
       newForecaster: opts.newForecaster ?? (() => createForecaster()),
+      prices: this.prices,
       afterTick: (s) => {
         this.pages.update(s, s.info.lastTickMs ?? clock());
         this.actuator?.afterTick(s);
@@ -194,6 +210,30 @@ export class Agent {
       onFailure: () => metrics.syncFailures.inc(),
       onWrite: () => metrics.writes.inc(),
     });
+  }
+
+  /** The capacity plan's inputs: each target's own forecaster, the price book, the policy. */
+  capacityPlanning(): CapacityPlanning {
+    return {
+      config: this.loaded.config,
+      prices: this.prices,
+      project: (t, now, start, stepMs, n) => this.loop.project(t.config.id, now, start, stepMs, n) ?? { values: new Array<null>(n).fill(null), method: 'none' },
+    };
+  }
+
+  /** The capacity plan for [from, to) as the API answers it. */
+  capacityPlan(fromMs: number, toMs: number): CapacityPlan & { missingPoints: Record<string, number> } {
+    return buildCapacityPlan({ state: this.state, ...this.capacityPlanning() }, fromMs, toMs, this.clock());
+  }
+
+  /**
+   * What `capacity-plan --config` needs without serving or ticking: the calendar, OpenCost's prices and
+   * the history the forecasters learn from (the same backfill a start does).
+   */
+  async prepareOffline(): Promise<void> {
+    await this.calendar.refresh(this.clock());
+    await this.opencost?.refresh();
+    await backfillHistory({ config: this.loaded.config, sources: this.sources, clock: this.clock, logger: this.logger, seed: (id, points) => this.loop.seed(id, points) });
   }
 
   /** Health of every sink, for GET /status (StatusDto.sinks). */
@@ -236,6 +276,7 @@ export class Agent {
       calendar: this.calendar,
       clock: this.clock,
       logger: this.logger,
+      capacityPlanning: this.capacityPlanning(),
     });
     const app = createApp({ state: this.state, registry: this.metrics.registry, api, stalled: () => this.loop.stallReason() });
     // Connect, take part in the election and load the durable state before serving (503 until then) or ticking.
@@ -248,10 +289,13 @@ export class Agent {
     // Backfilled history is best judged with its weddings in view, but a hanging calendar URL must not
     // hold the start: wait a few seconds for the first refresh, then go on (it lands when it lands).
     await Promise.race([this.calendar.refresh(this.clock()), delay(CALENDAR_START_WAIT_MS)]);
+    // The first OpenCost answer, if it comes quickly, prices the first tick; else the table does until it lands.
+    if (this.opencost) await Promise.race([this.opencost.refresh(), delay(CALENDAR_START_WAIT_MS)]);
     await backfillHistory({ config: this.loaded.config, sources: this.sources, clock: this.clock, logger: this.logger, seed: (id, points) => this.loop.seed(id, points) });
     this.fleet?.start();
     this.loop.start();
     this.calendar.start();
+    this.opencost?.start();
   }
 
   private async startDurableState(): Promise<void> {
@@ -291,6 +335,7 @@ export class Agent {
       const started = Date.now();
       this.calendar.stop();
       const fleetStopped = this.fleet?.stop();
+      this.opencost?.stop();
       await this.loop.stop(deadlineMs - 1000);
       await fleetStopped;
       // Hand the Lease to the standby now rather than after it expires.

@@ -11,6 +11,7 @@ import type { LoadSource } from './sources/source';
 import type { AgentMetrics } from './metrics/agent-metrics';
 import type { AgentState } from './state';
 import { TargetPipeline } from './target-pipeline';
+import { PriceBook } from './cost/price-book';
 import type { Clock, MonoClock } from './util/clock';
 import type { Logger } from './util/logger';
 import { raceTimeout } from './util/timeout';
@@ -25,6 +26,8 @@ export interface LoopDeps {
   logger: Logger;
   newDetector: DetectorFactory;
   newForecaster: ForecasterFactory;
+  /** Replica-hour prices; default: the config's price table alone (no OpenCost). */
+  prices?: PriceBook;
   /** Only the leader acts on the cluster; followers decide and serve reads. */
   isLeader?: () => boolean;
   /** Called after every tick with the fresh state (sinks, paging). Must not throw. */
@@ -55,14 +58,20 @@ export class ControlLoop {
   constructor(private readonly deps: LoopDeps) {
     this.monotonic = deps.monotonic ?? (() => performance.now());
     const isLeader = deps.isLeader ?? (() => true);
+    const prices = deps.prices ?? new PriceBook(deps.config.pricing, deps.clock);
     for (const t of deps.state.targets.values()) {
       const source = deps.sources[t.config.load.source];
-      const pipelineDeps = { ...deps, source, isLeader, detector: deps.newDetector(), forecaster: deps.newForecaster() };
+      const pipelineDeps = { ...deps, source, isLeader, prices, detector: deps.newDetector(), forecaster: deps.newForecaster() };
       this.pipelines.set(t.config.id, new TargetPipeline(t, pipelineDeps));
     }
   }
 
   /** Feeds history (cold-start backfill) to a target's forecaster and detector, oldest first. */
+  /** A target's projected load on a future grid (capacity/demand.ts LoadProjector); null for an unknown target. */
+  project(targetId: string, now: number, start: number, stepMs: number, n: number): { values: Array<number | null>; method: string } | null {
+    return this.pipelines.get(targetId)?.project(now, start, stepMs, n) ?? null;
+  }
+
   seed(targetId: string, points: Array<{ tMs: number; value: number }>): void {
     this.pipelines.get(targetId)?.seed(points);
   }

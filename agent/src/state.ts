@@ -16,6 +16,7 @@ import { BoundedList } from './util/bounded-list';
 import type { CriticalCondition } from './paging/conditions';
 import type { FleetStatus } from './fleet/peer-assessment';
 import type { Provider } from './identity/identity';
+import type { ReplicaPrice } from './cost/price';
 
 /**
  * One target's view of the world at one tick, computed once by its pipeline: the planner decides on it,
@@ -46,6 +47,13 @@ export interface TargetState {
   decision: Decision | null;
   anomaly: AnomalyResult;
   lastScaleError: string | null;
+  /** What a replica-hour costs and what the running replicas cost per hour (null before the first workload read). */
+  cost: TargetCost | null;
+}
+
+export interface TargetCost extends ReplicaPrice {
+  /** perReplicaHour × the replicas the workload runs; null when the price is unknown (never 0 for unknown). */
+  perHour: number | null;
 }
 
 /**
@@ -121,6 +129,7 @@ export class AgentState {
         decision: null,
         anomaly: { score: 0, kind: 'none' },
         lastScaleError: null,
+        cost: null,
       });
     }
   }

@@ -15,8 +15,9 @@ import { planReplicas } from './plan/plan-replicas';
 import { EMPTY_MEMORY, type Decision, type PlanMemory } from './plan/types';
 import type { Scaler, WorkloadState } from './scale/scaler';
 import type { LoadReading, LoadSource } from './sources/source';
-import type { AgentState, TargetState, TargetView } from './state';
+import type { AgentState, TargetCost, TargetState, TargetView } from './state';
 import type { Logger } from './util/logger';
+import type { PriceBook } from './cost/price-book';
 
 export interface PipelineDeps {
   config: AgentConfig;
@@ -29,6 +30,8 @@ export interface PipelineDeps {
   isLeader: () => boolean;
   detector: AnomalyDetector;
   forecaster: Forecaster;
+  /** Where a replica-hour's price comes from (OpenCost, the price table, or unknown). */
+  prices: PriceBook;
 }
 
 export class TargetPipeline {
@@ -57,6 +60,33 @@ export class TargetPipeline {
     }
   }
 
+  /**
+   * The load the forecaster expects at start + k·stepMs (k = 0 … n−1), for the capacity plan: any horizon,
+   * with the calendar's expected wedding load. The forecast's origin is `now`, so it sees exactly the
+   * history a tick now would; a grid instant between two forecast points takes the higher (peaks are not
+   * missed). Reading it changes no history (the forecaster may refit its calendar weight, as a tick would).
+   */
+  project(now: number, start: number, stepMs: number, n: number): { values: Array<number | null>; method: string } {
+    const { forecaster, state } = this.deps;
+    if (n <= 0) return { values: [], method: 'none' };
+    const span = Math.ceil((start + (n - 1) * stepMs - now) / stepMs) + 1;
+    try {
+      const f = forecaster.forecast(now, stepMs, Math.max(1, span), { expectedWeddingLoad: (t) => expectedWeddingLoad(state.calendar, t, this.target.timezones) });
+      // Point i is at now + (i + 1)·stepMs.
+      const at = (i: number) => f.points[Math.min(Math.max(i, 0), f.points.length - 1)]?.value ?? null;
+      const values = Array.from({ length: n }, (_, k) => {
+        const x = (start + k * stepMs - now) / stepMs - 1;
+        const lo = at(Math.floor(x));
+        const hi = at(Math.ceil(x));
+        return lo === null || hi === null ? null : Math.max(lo, hi);
+      });
+      return { values, method: f.method };
+    } catch (err) {
+      this.deps.logger.error({ err, target: this.target.id }, 'capacity projection failed');
+      return { values: new Array<null>(n).fill(null), method: `failed: ${(err as Error).message}` };
+    }
+  }
+
   /** One tick at wall instant `now` and monotonic instant `mono` (util/clock.ts: which is for what). */
   async run(now: number, mono: number = now): Promise<void> {
     const { scaler, metrics, logger, config } = this.deps;
@@ -73,6 +103,7 @@ export class TargetPipeline {
       this.publish(view, anomaly, forecast, { lastScaleError: workload.error });
       return;
     }
+    const price = this.deps.prices.price(this.target, workload.podRequests);
     const { decision, memory } = planReplicas(
       {
         target: this.target,
@@ -90,6 +121,8 @@ export class TargetPipeline {
         monoMs: mono,
         // Peer clusters (fleet.peers): the fleet source's last status, published on its own timer.
         fleet: fleetInput(config.fleet, this.deps.state.fleet),
+        // The planner stays pure: it is told the price, and says what each protection costs.
+        price: price.perReplicaHour !== null ? { perReplicaHour: price.perReplicaHour, currency: price.currency } : undefined,
       },
       config.policy,
       now,
@@ -99,7 +132,8 @@ export class TargetPipeline {
     metrics.decisions.inc({ target: this.target.id, direction });
     if (direction !== 'hold' || this.out.decision?.desiredReplicas !== decision.desiredReplicas) this.deps.state.decisions.push(decision);
     // The workload answered: a past failure stays reported only if this tick's change fails again.
-    this.publish(view, anomaly, forecast, { workload, decision, lastScaleError: null });
+    const cost = { ...price, perHour: price.perReplicaHour === null ? null : price.perReplicaHour * workload.replicas };
+    this.publish(view, anomaly, forecast, { workload, decision, lastScaleError: null, cost });
 
     if (direction !== 'hold' && this.deps.isLeader()) await this.act(decision, workload, direction);
   }
@@ -182,7 +216,7 @@ export class TargetPipeline {
     view: TargetView,
     anomaly: AnomalyResult | undefined,
     forecast: Forecast | null,
-    outcome: { workload?: WorkloadState; decision?: Decision; lastScaleError: string | null },
+    outcome: { workload?: WorkloadState; decision?: Decision; lastScaleError: string | null; cost?: TargetCost },
   ): void {
     const t = this.out;
     t.observed = this.lastGood && { value: this.lastGood.value, atMs: this.lastGood.atMs };
@@ -193,6 +227,7 @@ export class TargetPipeline {
     if (forecast) t.forecast = forecast;
     if (outcome.workload) t.workload = outcome.workload;
     if (outcome.decision) t.decision = outcome.decision;
+    if (outcome.cost) t.cost = outcome.cost;
     t.lastScaleError = outcome.lastScaleError;
   }
 

@@ -19,6 +19,11 @@ export const testIds = {
     badges: 'data-testid wedsync-badges',
     badge: (kind: string) => `data-testid wedsync-badge ${kind}`,
     chartEmpty: 'data-testid wedsync-chart-empty',
+    cost: 'data-testid wedsync-target-cost',
+    weekendPlan: 'data-testid wedsync-target-weekend-plan',
+  },
+  capacity: {
+    summary: 'data-testid wedsync-capacity-summary',
   },
   timeline: {
     container: 'data-testid wedsync-timeline',

@@ -27,6 +27,34 @@ export const DEFAULT_OPTIONS: PanelOptions = {
 };
 
 export type OverrideType = 'pin' | 'floor' | 'freeze';
+
+/** GET /capacity-plan (agent/src/api/contract.ts CapacityPlanDto): the coming weekend's pods, nodes and cost. */
+export interface CapacityPlanDto {
+  cluster: string;
+  from: string;
+  to: string;
+  stepSeconds: number;
+  targets: Array<{
+    target: string;
+    method: string;
+    peak: { load: number; at: string } | null;
+    pods: { peak: number; neededAt: string | null; requestBy: string | null; cappedAtMax: boolean; wantedAtPeak: number; steps: Array<{ from: string; to: string; pods: number }> };
+    nodes: { pool: string; podsPerNode: number; peak: number; allocatable: { cpu: number; memoryGiB: number } } | { pool: null; reason: string };
+    cost: { currency: string; perReplicaHour: number | null; peakPerHour: number | null; replicaHours: number; window: number | null; source: 'opencost' | 'table' | 'unknown'; detail: string };
+    missingPoints: number;
+  }>;
+  pools: Array<{ pool: string; peakNodes: number; at: string | null; targets: string[] }>;
+  cost: { currency: string; window: number | null; peakPerHour: number | null; unknownTargets: string[] };
+}
+
+/** A target's cost (GET /status): unknown prices are null, never 0. */
+export interface CostDto {
+  currency: string;
+  perReplicaHour: number | null;
+  perHour: number | null;
+  source: 'opencost' | 'table' | 'unknown';
+  detail: string;
+}
 export type AnomalyKind = 'none' | 'spike' | 'dip' | 'level_shift' | 'missing_expected_load';
 export type ProtectionKind =
   | 'saturday'
@@ -115,6 +143,8 @@ export interface TargetStatusDto {
   overrides: OverrideDto[];
   anomaly: { score: number; kind: AnomalyKind };
   lastDecision: DecisionDto | null;
+  /** Absent from agents before cost was added. */
+  cost?: CostDto | null;
 }
 
 export interface StatusDto {

@@ -17,6 +17,8 @@ export type AgentResponsesFitThePanel = [
   Assert<Fits<Agent.CalendarWindowDto, Panel.CalendarWindowDto>>,
   Assert<Fits<Agent.OverrideDto, Panel.OverrideDto>>,
   Assert<Fits<Agent.ApiError, Panel.ApiError>>,
+  Assert<Fits<Agent.CapacityPlanDto, Panel.CapacityPlanDto>>,
+  Assert<Fits<Agent.CostDto, Panel.CostDto>>,
 ];
 
 export type PanelRequestsFitTheAgent = [Assert<Fits<Panel.OverrideRequest, Agent.OverrideRequest>>];

@@ -68,6 +68,39 @@ export interface TargetStatusDto {
   overrides: OverrideDto[];
   anomaly: { score: number; kind: AnomalyKind };
   lastDecision: DecisionDto | null;
+  /** What the target costs; null before the first workload read. Unknown prices are null, never 0. */
+  cost: CostDto | null;
+}
+
+/** GET /capacity-plan: what a window (the coming weekend by default) needs, per target and per node pool. */
+export interface CapacityPlanDto {
+  cluster: string;
+  from: string;
+  to: string;
+  stepSeconds: number;
+  targets: Array<{
+    target: string;
+    method: string;
+    peak: { load: number; at: string } | null;
+    pods: { peak: number; neededAt: string | null; requestBy: string | null; cappedAtMax: boolean; wantedAtPeak: number; steps: Array<{ from: string; to: string; pods: number }> };
+    nodes: { pool: string; podsPerNode: number; peak: number; allocatable: { cpu: number; memoryGiB: number } } | { pool: null; reason: string };
+    cost: { currency: string; perReplicaHour: number | null; peakPerHour: number | null; replicaHours: number; window: number | null; source: 'opencost' | 'table' | 'unknown'; detail: string };
+    /** Grid points the projection could not fill (no history, no forecast). */
+    missingPoints: number;
+  }>;
+  pools: Array<{ pool: string; peakNodes: number; at: string | null; targets: string[] }>;
+  cost: { currency: string; window: number | null; peakPerHour: number | null; unknownTargets: string[] };
+}
+
+export interface CostDto {
+  currency: string;
+  /** Price of one replica-hour, null when unknown. */
+  perReplicaHour: number | null;
+  /** perReplicaHour × the replicas running now, null when unknown. */
+  perHour: number | null;
+  source: 'opencost' | 'table' | 'unknown';
+  /** How it was computed, or why it is unknown. */
+  detail: string;
 }
 
 /** One sink's health: what Sink.health() returns and GET /status shows, one shape under one name. */

@@ -84,6 +84,7 @@ export function targetStatusDto(t: TargetState, state: AgentState, nowMs: number
     overrides: state.activeOverrides(nowMs, c.id).map(overrideDto),
     anomaly: { score: t.anomaly.score, kind: t.anomaly.kind },
     lastDecision: t.decision ? decisionDto(t.decision) : null,
+    cost: t.cost ? { currency: t.cost.currency, perReplicaHour: t.cost.perReplicaHour, perHour: t.cost.perHour, source: t.cost.source, detail: t.cost.detail } : null,
   };
 }
 

@@ -83,6 +83,15 @@ export const ROUTES: RouteDoc[] = [
     ok: { status: 200, schema: S.calendarConfirmResultSchema, description: 'the update now in force' },
     errors: [400, 404, 409, 413, 415],
   },
+  {
+    method: 'get',
+    path: '/capacity-plan',
+    summary: 'Capacity for a window (default: the coming weekend): per target the forecast peak, pods needed and when, nodes in its pool, and the cost',
+    role: 'viewer',
+    query: S.capacityPlanQuerySchema,
+    ok: { status: 200, schema: S.capacityPlanSchema, description: 'capacity plan' },
+    errors: [400],
+  },
   { method: 'get', path: '/audit', summary: 'Who changed what and when, newest first', role: 'viewer', query: S.auditQuerySchema, ok: { status: 200, schema: S.auditListSchema, description: 'audit entries' }, errors: [400] },
   { method: 'get', path: '/openapi.json', summary: 'This document', role: null, ok: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'OpenAPI 3.1 document' }, errors: [] },
 ];

@@ -23,6 +23,7 @@ import { errorHandler, sendError } from './errors';
 import type { SinkHealth } from './contract';
 import type { RouteContext } from './context';
 import { registerReadRoutes } from './read-routes';
+import { registerCapacityRoutes, type CapacityPlanning } from './capacity-routes';
 import { registerOverrideRoutes } from './override-routes';
 import { registerIngestRoutes } from './ingest-routes';
 import { buildOpenApiDocument } from './openapi';
@@ -47,6 +48,8 @@ export interface ApiDeps {
   onAudit?: AuditHook;
   clock?: Clock;
   logger?: Logger;
+  /** The agent's projector and price book for GET /capacity-plan; default: the state's stored forecasts and the config's price table. */
+  capacityPlanning?: CapacityPlanning;
 }
 
 export function createApiRouter(deps: ApiDeps): Router {
@@ -86,6 +89,7 @@ export function createApiRouter(deps: ApiDeps): Router {
     }),
   );
   registerReadRoutes(r, ctx, deps.sinks ?? (() => []));
+  registerCapacityRoutes(r, ctx, deps.capacityPlanning, deps.agentConfig);
   registerOverrideRoutes(r, ctx);
   registerIngestRoutes(r, ctx, deps.sources ?? {});
   registerCalendarRoutes(r, ctx, deps.calendar);

@@ -59,6 +59,9 @@ export const anomaliesQuerySchema = z.object({ target: targetId.optional(), sinc
 export const auditQuerySchema = z.object({ since: instant.optional(), limit: limit(1000, 100) }).strict();
 export const calendarQuerySchema = z.object({ from: instant.optional(), to: instant.optional(), target: targetId.optional() }).strict();
 export const forecastQuerySchema = z.object({ horizon: z.coerce.number().gt(0).max(24 * 14).optional().describe('hours ahead (default: the whole forecast)') }).strict();
+export const capacityPlanQuerySchema = z
+  .object({ from: instant.optional().describe('default: the coming Saturday 00:00 (wedding.peakSeason.timezone)'), to: instant.optional().describe('default: the Monday 00:00 after from; at most 14 days after from') })
+  .strict();
 export const overridesQuerySchema = z.object({ target: targetId.optional() }).strict();
 export const emptyQuerySchema = z.object({}).strict();
 export const targetParamsSchema = z.object({ id: targetId }).strict();
@@ -98,6 +101,14 @@ export const decisionSchema = z.object({
   holding: z.boolean(),
 });
 
+export const costSchema = z.object({
+  currency: z.string().describe('ISO 4217 code of pricing.currency'),
+  perReplicaHour: nullableNumber.describe('price of one replica-hour; null when unknown (never 0 for unknown)'),
+  perHour: nullableNumber.describe('perReplicaHour × the replicas running now; null when unknown'),
+  source: z.enum(['opencost', 'table', 'unknown']),
+  detail: z.string(),
+});
+
 const targetStatusSchema = z.object({
   id: z.string(),
   kubernetes: z.object({ kind: z.string(), namespace: z.string(), name: z.string() }),
@@ -121,6 +132,7 @@ const targetStatusSchema = z.object({
   overrides: z.array(overrideSchema),
   anomaly: z.object({ score: z.number(), kind: anomalyKind }),
   lastDecision: decisionSchema.nullable(),
+  cost: costSchema.nullable(),
 });
 
 export const heldCalendarUpdateSchema = z.object({
@@ -197,6 +209,38 @@ export const auditSchema = z.object({
   action: z.string(),
   target: z.string().optional(),
   detail: z.record(z.string(), z.unknown()),
+});
+
+const source = z.enum(['opencost', 'table', 'unknown']);
+const resources = z.object({ cpu: z.number(), memoryGiB: z.number() });
+export const capacityPlanSchema = z.object({
+  cluster: z.string(),
+  from: z.string(),
+  to: z.string(),
+  stepSeconds: z.number(),
+  targets: z.array(
+    z.object({
+      target: z.string(),
+      method: z.string(),
+      peak: z.object({ load: z.number(), at: z.string() }).nullable(),
+      pods: z.object({
+        peak: z.number().int(),
+        neededAt: nullableString,
+        requestBy: nullableString.describe('one pod start-up before neededAt'),
+        cappedAtMax: z.boolean(),
+        wantedAtPeak: z.number().int(),
+        steps: z.array(z.object({ from: z.string(), to: z.string(), pods: z.number().int() })),
+      }),
+      nodes: z.union([
+        z.object({ pool: z.string(), podsPerNode: z.number().int(), peak: z.number().int(), allocatable: resources }),
+        z.object({ pool: z.null(), reason: z.string() }),
+      ]),
+      cost: z.object({ currency: z.string(), perReplicaHour: nullableNumber, peakPerHour: nullableNumber, replicaHours: z.number(), window: nullableNumber, source, detail: z.string() }),
+      missingPoints: z.number().int(),
+    }),
+  ),
+  pools: z.array(z.object({ pool: z.string(), peakNodes: z.number().int(), at: nullableString, targets: z.array(z.string()) })),
+  cost: z.object({ currency: z.string(), window: nullableNumber, peakPerHour: nullableNumber, unknownTargets: z.array(z.string()) }),
 });
 
 export const decisionListSchema = z.object({ decisions: z.array(decisionSchema) });

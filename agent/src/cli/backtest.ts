@@ -5,6 +5,7 @@ import { runBacktest } from '../backtest/run-backtest';
 import { BacktestError } from '../backtest/target-history';
 import { parseRange } from '../backtest/time-range';
 import { writeReport } from '../report/write-report';
+import { costLine } from './replay';
 
 /**
  * `wedsync-agent backtest --config FILE --from T1 --to T2 [--target ID …] [--out DIR]`: what the agent
@@ -40,7 +41,7 @@ export const registerBacktest: Register = (program, io, exit) => {
         });
         for (const t of result.targets) {
           const gaps = t.demandMissingSteps ? `; ${t.demandMissingSteps} minute(s) without data (gaps: the agent saw no reading there)` : '';
-          io.err(`backtest: ${t.id}: ${t.trace.demand.length} minutes${gaps}${t.cluster ? '' : '; no replica series for what the cluster ran'}`);
+          io.err(`backtest: ${t.id}: ${t.trace.demand.length} minutes${gaps}${t.cluster ? '' : '; no replica series for what the cluster ran'}${t.summary.price.perReplicaHour === null ? '' : `; ${costLine(t.summary)}`}`);
         }
         io.out(files.join('\n'));
       } catch (err) {

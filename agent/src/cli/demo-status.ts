@@ -3,6 +3,7 @@
  * wedding weekend unfold instead of a silent prompt.
  */
 import type { AgentState } from '../state';
+import { money } from '../cost/price';
 
 const SHORT: Record<string, string> = {
   saturday: 'Saturday freeze',
@@ -28,5 +29,8 @@ export function demoStatusLine(state: AgentState): string {
     return `${t.config.id} ${load} → ${pods} pods${marks.length ? ` (${marks.join(', ')})` : ''}${anomaly}`;
   });
   const live = Math.max(0, ...[...state.targets.values()].map((t) => t.view?.calendar.live.length ?? 0));
-  return `[${weekday}${at}] ${live} wedding(s) live · ${targets.join(' · ')}`;
+  const costs = [...state.targets.values()].map((t) => t.cost);
+  const known = costs.filter((c) => c?.perHour != null);
+  const cost = known.length && known.length === costs.length ? ` · ${money(known.reduce((s, c) => s + c!.perHour!, 0), known[0]!.currency)}/h` : '';
+  return `[${weekday}${at}] ${live} wedding(s) live · ${targets.join(' · ')}${cost}`;
 }

@@ -28,9 +28,9 @@ export interface DemoOptions {
   corsOrigins?: string[];
   /**
    * Laid over the bundled demo.yaml before validation, as in a config file: `agent` keys (cluster,
-   * provider, region, logLevel), `fleet` and `sinks` — several demos as the clusters of one fleet.
+   * provider, region, logLevel), `fleet`, `sinks` and `paging` — several demos as the clusters of one fleet.
    */
-  config?: { agent?: Record<string, unknown>; fleet?: unknown; sinks?: unknown[] };
+  config?: { agent?: Record<string, unknown>; fleet?: unknown; sinks?: unknown[]; paging?: Record<string, unknown> };
   /** Where `${ENV}` references in `config` are read from (default: the process environment). */
   env?: Record<string, string | undefined>;
   /** Test hooks for the sinks (e.g. the TLS agent that trusts a PagerDuty stand-in). */
@@ -43,6 +43,7 @@ function demoConfig(over: DemoOptions['config'], env: Record<string, string | un
   if (over?.agent) raw.agent = { ...raw.agent, ...over.agent };
   if (over?.fleet !== undefined) raw.fleet = over.fleet as Record<string, unknown>;
   if (over?.sinks) raw.sinks = over.sinks as unknown as Record<string, unknown>;
+  if (over?.paging) raw.paging = { ...raw.paging, ...over.paging };
   return { config: parseConfig(stringify(raw), DEMO_CONFIG, env), file: DEMO_CONFIG, baseDir: dirname(DEMO_CONFIG) };
 }
 

@@ -6,6 +6,7 @@ import { describeDemandIssues, readTrace, TraceError, type Trace } from '../repl
 import { replayConfig } from '../replay/replay-config';
 import type { ReplaySummary } from '../replay/compare';
 import { writeReport } from '../report/write-report';
+import { money } from '../cost/price';
 
 /** `wedsync-agent replay`: a backtest of the agent on a recorded trace, against HPA, static peak and oracle. */
 export const registerReplay: Register = (program, io, exit) => {
@@ -42,6 +43,13 @@ export const registerReplay: Register = (program, io, exit) => {
       }
     });
 };
+
+/** "agent 812.3 replica-hours = 22.07 USD (HPA v2 …, oracle …)": replica-hours next to money, or "cost unknown". */
+export function costLine(s: ReplaySummary): string {
+  const c = (x: number | null) => (x === null ? 'cost unknown' : money(x, s.price.currency));
+  const p = s.policies;
+  return `agent ${p.agent.replicaHours} replica-hours = ${c(p.agent.cost)}; HPA v2 ${p.hpa_v2.replicaHours} = ${c(p.hpa_v2.cost)}; oracle ${p.oracle.replicaHours} = ${c(p.oracle.cost)}${s.price.perReplicaHour === null ? ` (${s.price.detail})` : ''}`;
+}
 
 /** The report of one trace: the target is the replay's own (the trace's shape, the config's wedding settings). */
 function writeTraceReport(dir: string, trace: Trace, user: LoadedConfig | undefined, summary: ReplaySummary, agentReplicas: Int32Array): void {

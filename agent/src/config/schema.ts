@@ -14,6 +14,7 @@ import { sinkConfigSchema, type SinkConfig } from '../sinks/registry';
 import { sourceConfigSchema, type SourceConfig } from '../sources/registry';
 import { pagingConfig } from '../paging/paging-config';
 import { FLEET_DEFAULTS, fleetIssues, fleetSchema } from '../fleet/fleet-config';
+import { checkPricingAgainstConfig, pricingSchema, targetCostSchema } from '../cost/pricing-config';
 
 export type { SinkConfig, SourceConfig };
 
@@ -68,6 +69,8 @@ export const targetSchema = z
     region: z.string().default('north'),
     /** Time zones whose weddings this target serves; empty means all weddings. */
     timezones: z.array(timeZone).default([]),
+    /** Pod requests (fallback), capacity type and node pool: cost/pricing-config.ts. */
+    cost: targetCostSchema.optional(),
   })
   .strict();
 
@@ -296,6 +299,8 @@ export const configSchema = z
     /** Thresholds and durations of the page-worthy conditions: /metrics, the alert rules and the PagerDuty sink share them. */
     paging: pagingConfig,
     sinks: sinksSchema,
+    /** Price table and OpenCost: cost/pricing-config.ts. */
+    pricing: pricingSchema.optional(),
     targets: z.array(targetSchema).min(1),
     fleet: fleetSchema.default(FLEET_DEFAULTS),
   })
@@ -330,9 +335,18 @@ export const configSchema = z
     for (const issue of fleetIssues(cfg.fleet, cfg.agent.cluster)) ctx.addIssue({ code: 'custom', ...issue });
     if (cfg.agent.mode === 'act' && cfg.kubernetes.connection === 'none')
       ctx.addIssue({ code: 'custom', path: ['agent', 'mode'], message: 'mode "act" needs a Kubernetes connection (kubernetes.connection is "none")' });
+    checkPricingAgainstConfig(cfg, ctx);
   })
   // Unset, the tick timeout is 10 s, or the tick itself when that is shorter: work never overlaps the next tick.
-  .transform((cfg) => ({ ...cfg, agent: { ...cfg.agent, tickTimeoutSeconds: cfg.agent.tickTimeoutSeconds ?? Math.min(10, cfg.agent.tickSeconds) } }));
+  .transform((cfg) => ({
+    ...cfg,
+    agent: { ...cfg.agent, tickTimeoutSeconds: cfg.agent.tickTimeoutSeconds ?? Math.min(10, cfg.agent.tickSeconds) },
+    // The price table row defaults to the cluster's configured identity (checked above).
+    pricing:
+      cfg.pricing && cfg.pricing.provider === undefined && cfg.pricing.region === undefined && cfg.agent.provider !== undefined && cfg.agent.region !== undefined
+        ? { ...cfg.pricing, provider: cfg.agent.provider, region: cfg.agent.region }
+        : cfg.pricing,
+  }));
 
 export type AgentConfig = z.infer<typeof configSchema>;
 

@@ -75,6 +75,9 @@ export function createAgentMetrics(state: AgentState, registry = new Registry())
   perTarget(METRIC.activeWeddings, 'Weddings live now in the time zones the target serves.', (t) => t.view?.calendar.live.length);
   perTarget(METRIC.deployFreeze, '1 while weddings are live on a protected day for the target (deploys should wait).', (t) => (t.decision?.deployFreeze ? 1 : 0));
   perTarget(METRIC.peakSeason, '1 in peak wedding season for the target region.', (t) => (t.view ? (t.view.calendar.peakSeason ? 1 : 0) : null));
+  // No series while the price is unknown: an absent cost is "unknown", a 0 would read as "free".
+  perTarget(METRIC.costPerHour, 'What the running replicas of the target cost per hour (price per replica-hour × replicas), in the pricing currency.', (t) => t.cost?.perHour);
+  perTarget(METRIC.costPerReplicaHour, 'Price of one replica-hour of the target (OpenCost or the price table), in the pricing currency.', (t) => t.cost?.perReplicaHour);
   perTarget(METRIC.anomalyScore, 'Latest anomaly score of the target load, 0–1.', (t) => t.anomaly.score);
 
   new Gauge({

@@ -57,6 +57,10 @@ export const METRIC = {
   peakSeason: 'wedsync_agent_peak_season',
   overridesActive: 'wedsync_agent_overrides_active',
 
+  // Cost: in the pricing currency (GET /status says which), absent while the price is unknown
+  costPerHour: 'wedsync_agent_cost_per_hour',
+  costPerReplicaHour: 'wedsync_agent_cost_per_replica_hour',
+
   // Detection and prediction
   anomalyScore: 'wedsync_agent_anomaly_score',
   anomaliesTotal: 'wedsync_agent_anomalies_total',
@@ -92,8 +96,6 @@ export const METRIC = {
   peerUp: 'wedsync_agent_peer_up',
   peerLost: 'wedsync_agent_peer_lost',
   fleetDataOk: 'wedsync_agent_fleet_data_ok',
-  // Exported by the cost work (issue 17); named here so the fleet dashboard may read it.
-  costPerHour: 'wedsync_agent_cost_per_hour',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

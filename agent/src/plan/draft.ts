@@ -8,17 +8,21 @@ import type { ProtectionKind, Reason } from './types';
 export class Draft {
   readonly reasons: Reason[] = [];
   readonly protections: ProtectionKind[] = [];
+  /** The count before each reason's rule ran (parallel to `reasons`): what a protection added is measured from it. */
+  readonly before: number[] = [];
 
   constructor(public desired: number) {}
 
   /** Sets the count and records the rule that set it. */
   set(rule: string, replicas: number, detail: string): void {
+    this.before.push(this.desired);
     this.desired = replicas;
     this.reasons.push({ rule, replicas, detail });
   }
 
   /** Records a rule's view without changing the count (e.g. a predictive answer below the reactive one). */
   note(rule: string, replicas: number, detail: string): void {
+    this.before.push(this.desired);
     this.reasons.push({ rule, replicas, detail });
   }
 

@@ -25,6 +25,7 @@ import { applyFreezeAndFloor, applyPin } from './overrides';
 import { applyPeerFailover, peerFailover } from './peer-failover';
 import { calendarStepReplicas, predictiveReplicas } from './predictive';
 import { applyPostWeddingRampdown, applySaturdayProtection } from './protections';
+import { priceProtections } from './protection-cost';
 import { reactiveReplicas, type RuleAnswer } from './reactive';
 import { holdWhileRising } from './rising-hold';
 import { saturdayHoldInputs } from './saturday-hold';
@@ -107,7 +108,7 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
     atMs: nowMs,
     currentReplicas,
     desiredReplicas: draft.desired,
-    reasons: draft.reasons,
+    reasons: input.price ? priceProtections(draft, input.price) : draft.reasons,
     protections: draft.protections,
     deployFreeze,
     holding,

@@ -117,6 +117,8 @@ export interface PlanInput {
   monoMs?: number;
   /** Peer clusters sharing this one's traffic, when fleet.peers is set (peer-failover.ts). */
   fleet?: FleetInput;
+  /** What one replica-hour costs (pricing room, passed in by the pipeline); absent when unknown. */
+  price?: { perReplicaHour: number; currency: string };
 }
 
 export interface PlanResult {

@@ -6,6 +6,7 @@ import { hpaV2, oracle, staticPeak, withProtectionHold, type ServiceShape } from
 import { replayAgent, type ReplayOptions } from './run-replay';
 import { scoreSchedule, type Score } from './score';
 import type { Trace } from './trace';
+import type { ReplicaPrice } from '../cost/price';
 
 export const TARGETS = { overloadVsHpa: 0.1, unservedVsHpa: 0.1, replicaHoursVsOracle: 1.1 };
 
@@ -14,13 +15,23 @@ export interface ReplaySummary {
   start: string;
   minutes: number;
   /** oracle_hold: the oracle keeping the agent's Saturday protection windows (no scale-down inside them). */
-  policies: { agent: Score; static_peak: Score; hpa_v2: Score; oracle: Score; oracle_hold: Score };
+  policies: { agent: PricedScore; static_peak: PricedScore; hpa_v2: PricedScore; oracle: PricedScore; oracle_hold: PricedScore };
+  /** What a replica-hour cost (price table); every policy's `cost` is its replicaHours × this, null when unknown. */
+  price: ReplicaPrice;
   agentVsHpa: { overloadMinutes: number | null; unservedRequests: number | null };
   agentVsOracle: { replicaHours: number };
   agentVsOracleWithHold: { replicaHours: number };
   targetsMet: { overload: boolean; unserved: boolean; replicaHours: boolean };
   agent: { holdingSteps: number; deployFreezeSteps: number; finalRules: Record<string, number>; forecastMethod: string | null };
   elapsedSeconds: number;
+}
+
+/** A score with its replica-hours in money (the price's currency), null when the price is unknown. */
+export type PricedScore = Score & { cost: number | null; currency: string };
+
+/** replicaHours × price, to the cent's hundredth; null (never 0) when the price is unknown. */
+export function costOf(replicaHours: number, price: Pick<ReplicaPrice, 'perReplicaHour'>): number | null {
+  return price.perReplicaHour === null ? null : Math.round(replicaHours * price.perReplicaHour * 10_000) / 10_000;
 }
 
 export function shapeOf(trace: Trace): ServiceShape {
@@ -36,7 +47,10 @@ export async function compareOnTrace(trace: Trace, opts: ReplayOptions = {}, now
   const started = now();
   const shape = shapeOf(trace);
   const agent = await replayAgent(trace, opts);
-  const score = (r: ArrayLike<number>) => scoreSchedule(r, trace.demand, shape);
+  const score = (r: ArrayLike<number>): PricedScore => {
+    const s = scoreSchedule(r, trace.demand, shape);
+    return { ...s, cost: costOf(s.replicaHours, agent.price), currency: agent.price.currency };
+  };
   const oracleSchedule = oracle(trace.demand, shape);
   const policies = {
     agent: score(agent.replicas),
@@ -51,6 +65,7 @@ export async function compareOnTrace(trace: Trace, opts: ReplayOptions = {}, now
     start: new Date(trace.startMs).toISOString(),
     minutes: (trace.demand.length * trace.stepMs) / 60_000,
     policies,
+    price: agent.price,
     agentVsHpa: { overloadMinutes: ratio(a.overloadMinutes, h.overloadMinutes), unservedRequests: ratio(a.unservedRequests, h.unservedRequests) },
     agentVsOracle: { replicaHours: ratio(a.replicaHours, o.replicaHours) ?? 0 },
     agentVsOracleWithHold: { replicaHours: ratio(a.replicaHours, policies.oracle_hold.replicaHours) ?? 0 },

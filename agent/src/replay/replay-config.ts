@@ -2,7 +2,8 @@
  * The agent configuration a replay runs with: the service shape comes from the trace's meta.json (it is
  * what the trace describes), the calendar from its calendar.json, the load from a push series the replay
  * feeds minute by minute. A user config (--config) contributes its policy, wedding rules, detection
- * settings and its first target's wedding settings (critical, time zones, region): what users tune.
+ * settings and its first target's wedding settings (critical, time zones, region): what users tune; and
+ * its price table with the target's `cost` block, so the replay prices replica-hours (OpenCost is live-only).
  */
 import { join } from 'node:path';
 import { configSchema, type AgentConfig } from '../config/schema';
@@ -23,6 +24,8 @@ export function replayConfig(trace: Trace, user?: LoadedConfig): LoadedConfig {
     wedding: base?.wedding,
     policy: base?.policy,
     detection: base?.detection,
+    // The table only: OpenCost describes the cluster now, not the trace's past, and its source is not here.
+    pricing: base?.pricing ? { ...base.pricing, opencost: undefined } : undefined,
     forecast: { horizonHours: 1, stepSeconds: trace.meta.stepSeconds, backfillHours: 0 },
     targets: [
       {
@@ -37,6 +40,7 @@ export function replayConfig(trace: Trace, user?: LoadedConfig): LoadedConfig {
         weddingCritical: t?.weddingCritical ?? false,
         region: t?.region ?? 'north',
         timezones: t?.timezones ?? [],
+        cost: t?.cost,
       },
     ],
   };

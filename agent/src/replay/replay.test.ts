@@ -83,6 +83,35 @@ describe('replay on a generated two-day trace', () => {
     expect(summary.policies.agent.peakReplicas).toBeGreaterThan(9);
   });
 
+  test('replica-hours come with their cost in the config\'s currency (price table × the target\'s pod requests); unknown without one', async () => {
+    const cfg = join(dir, 'priced.yaml');
+    writeFileSync(
+      cfg,
+      [
+        'sources: { trace: { type: push } }',
+        'pricing: { currency: EUR, provider: aks, region: westeurope, table: { aks: { westeurope: { onDemand: { vcpuHour: 0.05, gibHour: 0.006 } } } } }',
+        'targets:',
+        '  - { id: web, kubernetes: { namespace: a, name: b }, load: { source: trace, query: rps }, capacityPerPod: 50, maxReplicas: 9, cost: { podRequests: { cpu: 1, memoryGiB: 2 } } }',
+      ].join('\n'),
+    );
+    const out: string[] = [];
+    expect(await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'trace'), '--config', cfg, '--output', join(dir, 'r4.csv')], { out: (l) => out.push(l), err: () => undefined })).toBe(0);
+    const summary = JSON.parse(out.join('\n')) as ReplaySummary;
+    const price = 1 * 0.05 + 2 * 0.006;
+    expect(summary.price).toMatchObject({ currency: 'EUR', source: 'table' });
+    expect(summary.price.perReplicaHour).toBeCloseTo(price, 10);
+    for (const p of Object.values(summary.policies)) {
+      expect(p.currency).toBe('EUR');
+      expect(p.cost).toBeCloseTo(p.replicaHours * price, 3);
+    }
+    // Without a price table: unknown (null), never 0.
+    const bare: string[] = [];
+    await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'trace'), '--output', join(dir, 'r5.csv')], { out: (l) => bare.push(l), err: () => undefined });
+    const unpriced = JSON.parse(bare.join('\n')) as ReplaySummary;
+    expect(unpriced.price.perReplicaHour).toBeNull();
+    expect(unpriced.policies.agent.cost).toBeNull();
+  });
+
   test('an invalid --config is refused with the key at fault, exit code 2', async () => {
     const cfg = join(dir, 'bad.yaml');
     writeFileSync(cfg, ['sources: { trace: { type: push } }', 'policy: { tolerance: 7 }', 'targets:', '  - { id: web, kubernetes: { namespace: a, name: b }, load: { source: trace, query: rps }, capacityPerPod: 50, maxReplicas: 9 }'].join('\n'));

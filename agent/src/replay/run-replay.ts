@@ -14,6 +14,7 @@ import { silentLogger } from '../util/logger';
 import { CalendarMemoForecaster } from './calendar-memo-forecaster';
 import { REPLAY_SERIES, REPLAY_SOURCE, replayConfig } from './replay-config';
 import type { Trace } from './trace';
+import type { ReplicaPrice } from '../cost/price';
 
 export interface AgentReplay {
   replicas: Int32Array;
@@ -24,6 +25,8 @@ export interface AgentReplay {
   protectedSteps: Uint8Array;
   rules: Record<string, number>;
   forecastMethod: string | null;
+  /** The replica-hour price the agent used (the config's price table and the target's cost.podRequests). */
+  price: ReplicaPrice;
 }
 
 export interface ReplayOptions extends Pick<AgentOptions, 'newDetector' | 'newForecaster'> {
@@ -74,5 +77,6 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
     if (opts.onProgress && (k % 240 === 239 || k === trace.demand.length - 1)) opts.onProgress(k + 1, trace.demand.length);
   }
   await agent.stop();
-  return { replicas, holdingSteps, deployFreezeSteps, protectedSteps, rules, forecastMethod: agent.state.targets.get(target.id)!.forecast?.method ?? null };
+  const price = agent.prices.price(target, undefined);
+  return { replicas, holdingSteps, deployFreezeSteps, protectedSteps, rules, forecastMethod: agent.state.targets.get(target.id)!.forecast?.method ?? null, price };
 }

@@ -4,6 +4,8 @@
  */
 import { POLICY_NAMES, type TargetReport } from './report-model';
 import { chartSvg, esc, replicaHoursSvg, SERIES_COLOURS } from './report-svg';
+import { costOf } from '../replay/compare';
+import { money } from '../cost/price';
 const num = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 1 });
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 const instant = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ') + 'Z';
@@ -17,26 +19,38 @@ export interface ReportPage {
   targets: TargetReport[];
 }
 
+/** Replica-hours in the price's currency; "unknown" (never 0) without a price. */
+const cost = (r: TargetReport, replicaHours: number) => {
+  const c = costOf(replicaHours, r.price);
+  return c === null ? 'unknown' : esc(money(c, r.price.currency));
+};
+
+function priceNote(r: TargetReport): string {
+  return r.price.perReplicaHour === null
+    ? `<p class="note" data-testid="price">Cost unknown: ${esc(r.price.detail)} (give the config a <code>pricing</code> table and the target <code>cost.podRequests</code>).</p>`
+    : `<p class="note" data-testid="price">One replica-hour costs ${esc(money(r.price.perReplicaHour, r.price.currency))} (${esc(r.price.source)}: ${esc(r.price.detail)}).</p>`;
+}
+
 function policyTable(r: TargetReport): string {
   const agent = r.policies[0].score;
   const rows = r.policies.map((p) => {
     const vs = agent.replicaHours ? `${num((p.score.replicaHours / agent.replicaHours) * 100)} %` : '—';
-    return `<tr data-policy="${p.name}"><th scope="row"><span class="swatch" style="background:${SERIES_COLOURS[p.name]}"></span>${esc(p.label)}</th><td>${num(p.score.overloadMinutes)}</td><td>${num(p.score.unservedRequests)}</td><td>${num(p.score.replicaHours)}</td><td>${vs}</td><td>${p.score.peakReplicas}</td></tr>`;
+    return `<tr data-policy="${p.name}"><th scope="row"><span class="swatch" style="background:${SERIES_COLOURS[p.name]}"></span>${esc(p.label)}</th><td>${num(p.score.overloadMinutes)}</td><td>${num(p.score.unservedRequests)}</td><td>${num(p.score.replicaHours)}</td><td data-testid="cost">${cost(r, p.score.replicaHours)}</td><td>${vs}</td><td>${p.score.peakReplicas}</td></tr>`;
   });
-  return `<table class="policies" data-testid="policy-table"><thead><tr><th>policy</th><th>overload minutes</th><th>unserved requests</th><th>replica-hours</th><th>replica-hours vs agent</th><th>peak replicas</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="policies" data-testid="policy-table"><thead><tr><th>policy</th><th>overload minutes</th><th>unserved requests</th><th>replica-hours</th><th>cost (${esc(r.price.currency)})</th><th>replica-hours vs agent</th><th>peak replicas</th></tr></thead><tbody>${rows.join('')}</tbody></table>${priceNote(r)}`;
 }
 
 function weekendTable(r: TargetReport): string {
   if (!r.weekends.length) return '<p class="note">No weekend in this range.</p>';
   const names = r.policies.map((p) => p.name);
-  const head = names.map((n) => `<th colspan="2">${esc(n.replace('_', ' '))}</th>`).join('');
-  const sub = names.map(() => '<th>overload min</th><th>replica-h</th>').join('');
+  const head = names.map((n) => `<th colspan="3">${esc(n.replace('_', ' '))}</th>`).join('');
+  const sub = names.map(() => `<th>overload min</th><th>replica-h</th><th>${esc(r.price.currency)}</th>`).join('');
   const rows = r.weekends.map((w) => {
     const cells = names
       .map((n) => {
         const c = w.perPolicy[n];
         const bad = c && c.overloadMinutes > 0 ? ' class="bad"' : '';
-        return c ? `<td${bad}>${num(c.overloadMinutes)}</td><td>${num(c.replicaHours)}</td>` : '<td>—</td><td>—</td>';
+        return c ? `<td${bad}>${num(c.overloadMinutes)}</td><td>${num(c.replicaHours)}</td><td>${cost(r, c.replicaHours)}</td>` : '<td>—</td><td>—</td><td>—</td>';
       })
       .join('');
     return `<tr><th scope="row">${day(w.fromMs)} – ${day(w.toMs - 1)}</th><td>${w.weddings}</td>${cells}</tr>`;
@@ -112,7 +126,7 @@ export function reportHtml(page: ReportPage): string {
 <title>${esc(page.title)}</title><style>${STYLE}</style></head>
 <body>
 <header><h1>${esc(page.title)}</h1>
-<p class="note">Source: ${esc(page.source)} · ${instant(page.fromMs)} – ${instant(page.toMs)} · generated ${instant(page.generatedAtMs)} by wedsync-agent. Every policy is scored the same way: pods asked for at minute t serve from t + start-up; demand above ready capacity is unserved; cost is replica-hours asked for.</p>
+<p class="note">Source: ${esc(page.source)} · ${instant(page.fromMs)} – ${instant(page.toMs)} · generated ${instant(page.generatedAtMs)} by wedsync-agent. Every policy is scored the same way: pods asked for at minute t serve from t + start-up; demand above ready capacity is unserved; cost is replica-hours asked for, priced at the target’s replica-hour price where the config has one.</p>
 ${nav}</header>
 <main>${page.targets.map(targetSection).join('\n')}</main>
 <script>${SCRIPT}</script>

@@ -51,3 +51,32 @@ describe('report model', () => {
     expect(html).not.toMatch(/<(link|img|iframe)\b|src=|href="http/);
   });
 });
+
+describe('report cost (currency next to replica-hours)', () => {
+  const price = { perReplicaHour: 0.0543, currency: 'EUR', source: 'table' as const, detail: 'aks/westeurope on-demand' };
+  const priced = buildTargetReport({ id: 'api', trace, agentReplicas, summary: { agent: {}, price } as unknown as ReplaySummary, cluster: null, rules: weddingRulesSchema.parse({}), timezones: [] });
+
+  test('summary.json: every policy and weekend has cost and currency beside replicaHours', () => {
+    const json = summaryJson([priced], { source: 's', fromMs: START, toMs: START, generatedAtMs: 0 }) as { targets: Array<{ price: unknown; policies: Record<string, { replicaHours: number; cost: number; currency: string }>; weekends: Array<{ policies: Record<string, { replicaHours: number; cost: number }> }> }> };
+    const t = json.targets[0];
+    expect(t.price).toEqual({ perReplicaHour: 0.0543, currency: 'EUR', source: 'table', detail: 'aks/westeurope on-demand' });
+    for (const p of Object.values(t.policies)) expect(p).toMatchObject({ currency: 'EUR', cost: expect.closeTo(p.replicaHours * 0.0543, 3) });
+    for (const p of Object.values(t.weekends[0].policies)) expect(p.cost).toBeCloseTo(p.replicaHours * 0.0543, 3);
+  });
+
+  test('report.html: a cost column in the currency, and the price it used', () => {
+    const html = reportHtml({ title: 't', source: 's', fromMs: START, toMs: START, generatedAtMs: 0, targets: [priced] });
+    expect(html).toContain('<th>cost (EUR)</th>');
+    const agentHours = priced.policies[0].score.replicaHours;
+    expect(html).toContain(`<td data-testid="cost">${(agentHours * 0.0543).toFixed(2)} EUR</td>`);
+    expect(html).toMatch(/One replica-hour costs 0\.0543 EUR \(table: aks\/westeurope on-demand\)/);
+  });
+
+  test('no price: "unknown", never 0', () => {
+    const html = reportHtml({ title: 't', source: 's', fromMs: START, toMs: START, generatedAtMs: 0, targets: [report] });
+    expect(html).toContain('<td data-testid="cost">unknown</td>');
+    expect(html).not.toMatch(/data-testid="cost">0[.\s]/);
+    const json = summaryJson([report], { source: 's', fromMs: START, toMs: START, generatedAtMs: 0 }) as { targets: Array<{ policies: Record<string, { cost: number | null }> }> };
+    expect(json.targets[0].policies.agent.cost).toBeNull();
+  });
+});

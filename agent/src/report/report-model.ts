@@ -6,7 +6,8 @@
 import { indexCalendar, protectionWindows } from '../calendar/rules';
 import type { WeddingRules } from '../config/schema';
 import type { ReplaySummary } from '../replay/compare';
-import { shapeOf } from '../replay/compare';
+import { costOf, shapeOf } from '../replay/compare';
+import type { ReplicaPrice } from '../cost/price';
 import { hpaFrontier, hpaHeadline, hpaReplicaHoursForOverload, type HpaFrontier, type HpaHeadline } from '../replay/hpa-frontier';
 import { hpaV2, oracle, staticPeak, type ServiceShape } from '../replay/reference-policies';
 import { readyReplicas, scoreSchedule, startupSteps, type Score } from '../replay/score';
@@ -70,6 +71,8 @@ export interface TargetReport {
   weddings: Array<{ title: string; startMs: number; endMs: number; protected: boolean }>;
   agentDetails: ReplaySummary['agent'];
   clusterQuery: string | null;
+  /** The replica-hour price every policy's replica-hours are priced at (unknown: costs are null, never 0). */
+  price: ReplicaPrice;
 }
 
 /**
@@ -166,6 +169,8 @@ export function buildTargetReport(t: ReplayedTarget): TargetReport {
     weddings,
     agentDetails: t.summary.agent,
     clusterQuery: t.cluster?.query ?? null,
+    // A summary from before prices were kept has none: unknown.
+    price: t.summary.price ?? { perReplicaHour: null, currency: 'USD', source: 'unknown', detail: 'no price in this replay' },
   };
 }
 
@@ -181,10 +186,16 @@ export function summaryJson(reports: TargetReport[], meta: { source: string; fro
       minutes: (r.steps * r.stepMs) / 60_000,
       shape: r.shape,
       headline: r.headline,
-      policies: Object.fromEntries(r.policies.map((p) => [p.name, { ...p.score, ...(p.factor !== undefined ? { utilizationFactor: p.factor } : {}) }])),
+      price: { currency: r.price.currency, perReplicaHour: r.price.perReplicaHour, source: r.price.source, detail: r.price.detail },
+      policies: Object.fromEntries(r.policies.map((p) => [p.name, { ...p.score, cost: costOf(p.score.replicaHours, r.price), currency: r.price.currency, ...(p.factor !== undefined ? { utilizationFactor: p.factor } : {}) }])),
       hpaFrontier: r.frontier.points.map((p) => ({ factor: p.factor, targetUtilization: Math.round(p.targetUtilization * 1000) / 1000, ...p.score })),
       hpaReplicaHoursToMatchAgent: hpaReplicaHoursForOverload(r.frontier, r.policies[0].score.overloadMinutes),
-      weekends: r.weekends.map((w) => ({ from: new Date(w.fromMs).toISOString(), to: new Date(w.toMs).toISOString(), weddings: w.weddings, policies: w.perPolicy })),
+      weekends: r.weekends.map((w) => ({
+        from: new Date(w.fromMs).toISOString(),
+        to: new Date(w.toMs).toISOString(),
+        weddings: w.weddings,
+        policies: Object.fromEntries(Object.entries(w.perPolicy).map(([n, c]) => [n, { ...c, cost: costOf(c.replicaHours, r.price), currency: r.price.currency }])),
+      })),
       gaps: { count: r.gaps.count, missingMinutes: (r.gaps.missingSteps * r.stepMs) / 60_000, ranges: r.gaps.ranges.map(([a, b]) => [new Date(r.startMs + a * r.stepMs).toISOString(), new Date(r.startMs + (b + 1) * r.stepMs).toISOString()]) },
       clusterRanQuery: r.clusterQuery,
       agent: r.agentDetails,

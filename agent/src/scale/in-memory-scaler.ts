@@ -4,6 +4,7 @@
  */
 import type { TargetConfig } from '../config/schema';
 import type { Decision } from '../plan/types';
+import type { PodResources } from '../cost/pricing-config';
 import type { ScaleResult, Scaler, WorkloadState } from './scaler';
 
 interface Workload {
@@ -17,7 +18,14 @@ export class InMemoryScaler implements Scaler {
   readonly kind = 'in-memory';
   private readonly workloads = new Map<string, Workload>();
 
-  constructor(private readonly now: () => number) {}
+  /**
+   * `podRequests`: what each target's pods request in this pretend cluster (by target id). Unset, the
+   * workload has no spec to read, and prices fall back to the target's cost.podRequests.
+   */
+  constructor(
+    private readonly now: () => number,
+    private readonly podRequests: Record<string, PodResources> = {},
+  ) {}
 
   private workload(target: TargetConfig): Workload {
     let w = this.workloads.get(target.id);
@@ -32,7 +40,8 @@ export class InMemoryScaler implements Scaler {
   async read(target: TargetConfig): Promise<WorkloadState> {
     const w = this.workload(target);
     const now = this.now();
-    return { replicas: w.replicas, readyReplicas: w.pods.filter((t) => t <= now).length, generation: w.generation };
+    const requests = this.podRequests[target.id];
+    return { replicas: w.replicas, readyReplicas: w.pods.filter((t) => t <= now).length, generation: w.generation, ...(requests ? { podRequests: requests } : {}) };
   }
 
   async apply(target: TargetConfig, decision: Decision): Promise<ScaleResult> {

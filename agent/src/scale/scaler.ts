@@ -1,6 +1,7 @@
 /** The hands: what applies a decision to a workload. The in-memory cluster (in-memory-scaler.ts) is also the demo's. */
 import type { TargetConfig } from '../config/schema';
 import type { Decision } from '../plan/types';
+import type { PodResources } from '../cost/pricing-config';
 
 export interface WorkloadState {
   replicas: number;
@@ -9,6 +10,8 @@ export interface WorkloadState {
   generation?: number;
   /** Pod start-up measured from the cluster (replica increase → ready, median of recent), when known. */
   measuredStartupSeconds?: number;
+  /** One pod's requests from the workload spec (summed over containers), when every container states them. */
+  podRequests?: PodResources;
   /** The HorizontalPodAutoscaler the agent sets a floor on, when the target has one (Kubernetes scaler). */
   hpa?: { name: string; minReplicas: number; maxReplicas: number; currentReplicas?: number; desiredReplicas?: number };
 }

@@ -3,7 +3,7 @@
  * default) so tests can record requests and Grafana deployments can route through a proxy. The token
  * comes from a getter at request time: it is never stored in the client or in panel options.
  */
-import type { ApiError, CalendarWindowDto, ForecastDto, OverrideDto, OverrideRequest, StatusDto } from '../types';
+import type { ApiError, CalendarWindowDto, CapacityPlanDto, ForecastDto, OverrideDto, OverrideRequest, StatusDto } from '../types';
 
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<{
   status: number;
@@ -33,6 +33,8 @@ export interface AgentClient {
   forecast(targetId: string, horizonHours: number): Promise<ForecastDto>;
   calendar(from: Date, to: Date): Promise<CalendarWindowDto[]>;
   overrides(): Promise<OverrideDto[]>;
+  /** The coming weekend's capacity plan (the agent's default window). */
+  capacityPlan(): Promise<CapacityPlanDto>;
   setOverride(request: OverrideRequest): Promise<OverrideDto>;
   clearOverride(id: string): Promise<void>;
 }
@@ -88,6 +90,7 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
       const body = await call<OverrideDto[] | { overrides: OverrideDto[] }>('GET', '/overrides');
       return Array.isArray(body) ? body : (body?.overrides ?? []);
     },
+    capacityPlan: () => call<CapacityPlanDto>('GET', '/capacity-plan'),
     setOverride: (request) => call<OverrideDto>('POST', '/overrides', request),
     clearOverride: async (id) => {
       await call<unknown>('DELETE', `/overrides/${encodeURIComponent(id)}`);

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { testIds } from '../testIds';
 import { NOW, demoFrames, demoStatus, fakeAgent, panelProps, renderPanel } from '../__fixtures__/panelFixtures';
+import type { CapacityPlanDto } from '../types';
 
 const AGENT = 'http://agent.test:8080';
 
@@ -37,6 +38,54 @@ describe('ScalingPanel with data', () => {
     const q = new URL(calendarCall.url).searchParams;
     expect(Date.parse(q.get('to')!) - Date.parse(q.get('from')!)).toBe(48 * 3600_000);
     expect(q.get('from')).toBe(new Date(NOW).toISOString()); // the agent's clock, not the browser's
+  });
+
+  it('shows each target\'s cost now and the coming weekend\'s plan (pods, nodes, cost); an unknown price says so, never 0', async () => {
+    const status = demoStatus();
+    status.targets[0].cost = { currency: 'EUR', perReplicaHour: 0.0272, perHour: 0.136, source: 'table', detail: 'eks/eu-west-1 on-demand: 0.5 vCPU × 0.0446 EUR + 1 GiB × 0.0049 EUR' };
+    status.targets[1].cost = { currency: 'EUR', perReplicaHour: null, perHour: null, source: 'unknown', detail: 'pod requests unknown' };
+    const plan: CapacityPlanDto = {
+      cluster: 'test',
+      from: '2027-06-05T14:00:00.000Z',
+      to: '2027-06-07T00:00:00.000Z',
+      stepSeconds: 300,
+      targets: [
+        {
+          target: 'api',
+          method: 'seasonal+calendar',
+          peak: { load: 590, at: '2027-06-05T16:00:00.000Z' },
+          pods: { peak: 21, neededAt: '2027-06-05T16:00:00.000Z', requestBy: '2027-06-05T15:57:00.000Z', cappedAtMax: true, wantedAtPeak: 25, steps: [] },
+          nodes: { pool: 'general', podsPerNode: 7, peak: 3, allocatable: { cpu: 3.92, memoryGiB: 14.5 } },
+          cost: { currency: 'EUR', perReplicaHour: 0.0272, peakPerHour: 0.5712, replicaHours: 484, window: 13.16, source: 'table', detail: 'x' },
+          missingPoints: 0,
+        },
+      ],
+      pools: [{ pool: 'general', peakNodes: 3, at: '2027-06-05T16:00:00.000Z', targets: ['api'] }],
+      cost: { currency: 'EUR', window: null, peakPerHour: null, unknownTargets: ['photos'] },
+    };
+    const agent = fakeAgent([
+      (req) => (req.url.endsWith('/status') ? { status: 200, body: status } : undefined),
+      (req) => (req.url.endsWith('/capacity-plan') ? { status: 200, body: plan } : undefined),
+    ]);
+    renderPanel(panelProps({ agentUrl: AGENT }, demoFrames()), agent.fetch);
+    const api = await screen.findByTestId(testIds.target.card('api'));
+    await waitFor(() => expect(within(api).getByTestId(testIds.target.cost)).toHaveTextContent('cost 0.1360 EUR/h · 0.0272 EUR per replica-hour (table)'));
+    expect(within(api).getByTestId(testIds.target.weekendPlan)).toHaveTextContent(
+      'coming weekend: 21 pods from Sat 16:00Z (demand wants 25: capped at max), ask by Sat 15:57Z · 3 nodes in general · 13.16 EUR for 484 replica-hours',
+    );
+    const photos = screen.getByTestId(testIds.target.card('photos'));
+    expect(within(photos).getByTestId(testIds.target.cost)).toHaveTextContent('cost unknown: pod requests unknown');
+    expect(within(photos).queryByTestId(testIds.target.weekendPlan)).toBeNull();
+    expect(screen.getByTestId(testIds.capacity.summary)).toHaveTextContent('Coming weekend Sat 14:00Z – Mon 00:00Z: unknown, busiest hour unknown/h · node pools: general 3 nodes at Sat 16:00Z');
+    expect(agent.requests.some((r) => r.url === `${AGENT}/api/v1/capacity-plan`)).toBe(true);
+  });
+
+  it('an agent without the capacity plan (404) shows no plan and no warning', async () => {
+    const agent = fakeAgent();
+    renderPanel(panelProps({ agentUrl: AGENT }, demoFrames()), agent.fetch);
+    await screen.findByTestId(testIds.panel.agentInfo);
+    expect(screen.queryByTestId(testIds.capacity.summary)).toBeNull();
+    expect(screen.getByTestId(testIds.panel.container)).not.toHaveTextContent('capacity plan:');
   });
 
   it('says why scaling a target failed, as the agent worded it', async () => {

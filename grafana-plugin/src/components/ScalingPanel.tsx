@@ -17,6 +17,7 @@ import { DEFAULT_TIMELINE_ROWS, WeddingTimeline } from './WeddingTimeline';
 import { OverrideForm } from './OverrideForm';
 import { TokenPrompt } from './TokenPrompt';
 import { EmptyState } from './EmptyState';
+import { CapacitySummary } from './CostLine';
 import { testIds } from '../testIds';
 
 export function ScalingPanel({ data, options, width, height }: PanelProps<PanelOptions>) {
@@ -116,6 +117,7 @@ export function ScalingPanel({ data, options, width, height }: PanelProps<PanelO
           onClose={() => setFormOpen(false)}
         />
       )}
+      <CapacitySummary plan={agent.capacityPlan} className={styles.summary} />
       <WeddingTimeline
         weddings={agent.weddings}
         nowMs={nowMs}
@@ -129,6 +131,7 @@ export function ScalingPanel({ data, options, width, height }: PanelProps<PanelO
           series={extracted.byTarget.get(id) ?? emptySeries()}
           status={statusById.get(id)}
           forecast={agent.forecasts[id] ?? null}
+          plan={agent.capacityPlan?.targets.find((t) => t.target === id)}
           anomalyThreshold={options.anomalyThreshold ?? 0.8}
           nowMs={nowMs}
           width={width - 32}
@@ -151,4 +154,5 @@ const getStyles = (theme: GrafanaTheme2) => ({
   panel: css({ overflow: 'auto', display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5) }),
   bar: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'center', color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
   note: css({ color: theme.colors.warning.text, fontSize: theme.typography.bodySmall.fontSize }),
+  summary: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
 });

@@ -4,7 +4,8 @@ import { css } from '@emotion/css';
 import { useStyles2 } from '@grafana/ui';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { last, type TargetSeries } from '../data/frames';
-import type { ForecastDto, TargetStatusDto } from '../types';
+import type { CapacityPlanDto, ForecastDto, TargetStatusDto } from '../types';
+import { CostNow, WeekendPlan } from './CostLine';
 import { LoadChart } from './LoadChart';
 import { ProtectionBadges } from './ProtectionBadges';
 import { ActiveOverrides } from './ActiveOverrides';
@@ -15,6 +16,8 @@ interface Props {
   series: TargetSeries;
   status: TargetStatusDto | undefined;
   forecast: ForecastDto | null;
+  /** This target's part of the coming weekend's capacity plan, when the agent has one. */
+  plan?: CapacityPlanDto['targets'][number];
   anomalyThreshold: number;
   nowMs: number;
   width: number;
@@ -22,7 +25,7 @@ interface Props {
   onClearOverride?: (id: string) => Promise<void>;
 }
 
-export function TargetCard({ id, series, status, forecast, anomalyThreshold, nowMs, width, chartHeight, onClearOverride }: Props) {
+export function TargetCard({ id, series, status, forecast, plan, anomalyThreshold, nowMs, width, chartHeight, onClearOverride }: Props) {
   const styles = useStyles2(getStyles);
   // The API is the fresher source; the Prometheus series fill in when the API is not configured.
   const current = status?.replicas.current ?? last(series.current);
@@ -37,6 +40,8 @@ export function TargetCard({ id, series, status, forecast, anomalyThreshold, now
           replicas <b data-testid={testIds.target.replicasCurrent}>{current ?? '–'}</b> now → <b data-testid={testIds.target.replicasDesired}>{desired ?? '–'}</b> wanted {direction}
         </span>
       </header>
+      <CostNow cost={status?.cost} className={styles.muted} />
+      <WeekendPlan plan={plan} className={styles.muted} />
       <ProtectionBadges
         protections={status?.protections ?? []}
         peakSeason={status?.peakSeason ?? false}

@@ -8,6 +8,7 @@ import type * as K8s from '@kubernetes/client-node' with { 'resolution-mode': 'i
 import { kubeError, type KubeOperation } from './errors';
 import type { ConfigMapRecord, HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from './kube-api';
 import { formatMicroTime, parseMicroTime } from './micro-time';
+import { podRequests } from '../../cost/quantity';
 
 export type KubernetesClientModule = typeof K8s;
 
@@ -97,6 +98,7 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
         specReplicas: obj.spec?.replicas ?? 1,
         readyReplicas: obj.status?.readyReplicas ?? 0,
         annotations: { ...(obj.metadata?.annotations ?? {}) },
+        podRequests: podRequests(obj.spec?.template?.spec?.containers),
       };
       return snap;
     },

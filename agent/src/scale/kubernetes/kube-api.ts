@@ -21,6 +21,8 @@ export interface WorkloadSnapshot {
   specReplicas: number;
   readyReplicas: number;
   annotations: Record<string, string>;
+  /** One pod's requests from spec.template (cpu in vCPUs, memory in GiB), when every container states both. */
+  podRequests?: { cpu: number; memoryGiB: number };
 }
 
 export interface HpaSnapshot {

@@ -38,6 +38,7 @@ export class KubernetesScaler implements Scaler {
       const owner = resolveOwnership(ref, hpas);
       const state: WorkloadState = { replicas: w.specReplicas, readyReplicas: w.readyReplicas, generation: w.generation };
       if (measured !== undefined) state.measuredStartupSeconds = measured;
+      if (w.podRequests) state.podRequests = w.podRequests;
       if (owner.kind === 'hpa') {
         const h = owner.hpa;
         state.hpa = { name: h.name, minReplicas: h.minReplicas, maxReplicas: h.maxReplicas, currentReplicas: h.currentReplicas, desiredReplicas: h.desiredReplicas };
