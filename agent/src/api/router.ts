@@ -22,6 +22,7 @@ import { errorHandler, sendError } from './errors';
 import type { SinkHealth } from './contract';
 import type { RouteContext } from './context';
 import { registerReadRoutes } from './read-routes';
+import { registerFreezeRoutes } from './freeze-routes';
 import { registerOverrideRoutes } from './override-routes';
 import { registerIngestRoutes } from './ingest-routes';
 import { buildOpenApiDocument } from './openapi';
@@ -83,6 +84,7 @@ export function createApiRouter(deps: ApiDeps): Router {
     }),
   );
   registerReadRoutes(r, ctx, deps.sinks ?? (() => []));
+  registerFreezeRoutes(r, ctx);
   registerOverrideRoutes(r, ctx);
   registerIngestRoutes(r, ctx, deps.sources ?? {});
   registerReloadRoutes(r, ctx, { reloadConfig: deps.reloadConfig, agentConfig: deps.agentConfig, envTokens: deps.envTokens ?? [], auth, cors });

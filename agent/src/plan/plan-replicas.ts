@@ -86,7 +86,8 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   // 5. No scale-down while protected, frozen or blind; operator floors.
   const hold = saturdayHoldInputs(policy, recommendation, observedNeed, memory.protectedPeak ?? null);
   const protectedPeak = applySaturdayProtection(draft, calendar.protecting, currentReplicas, hold.demandBacked, hold.previousPeak, hold.hold);
-  const deployFreeze = protectedPeak !== null;
+  // The freeze is the calendar's fact (computed once in the view); the planner passes it through.
+  const deployFreeze = calendar.freeze.frozen;
   applyFreezeAndFloor(draft, overrides, currentReplicas);
   if (holding) neverScaleDownWhileHolding(draft, currentReplicas);
 
