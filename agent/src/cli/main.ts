@@ -12,6 +12,7 @@ import { registerDetect } from './detect';
 import { registerForecast } from './forecast';
 import { registerReplay } from './replay';
 import { registerBacktest } from './backtest';
+import { registerFreezeCheck } from './freeze-check';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -25,7 +26,7 @@ export interface ExitCode {
 
 export type Register = (program: Command, io: CliIo, exit: ExitCode) => void;
 
-const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay, registerBacktest, registerDetect, registerForecast];
+const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay, registerBacktest, registerDetect, registerForecast, registerFreezeCheck];
 
 export async function main(argv: string[], io: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') }): Promise<number> {
   const exit: ExitCode = { code: 0 };
