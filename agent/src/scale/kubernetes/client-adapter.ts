@@ -6,7 +6,7 @@
  */
 import type * as K8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { kubeError, type KubeOperation } from './errors';
-import type { HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from './kube-api';
+import type { ConfigMapSnapshot, HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from './kube-api';
 import { formatMicroTime, parseMicroTime } from './micro-time';
 
 export type KubernetesClientModule = typeof K8s;
@@ -88,6 +88,7 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
         specReplicas: obj.spec?.replicas ?? 1,
         readyReplicas: obj.status?.readyReplicas ?? 0,
         annotations: { ...(obj.metadata?.annotations ?? {}) },
+        annotationManagers: annotationManagers(obj.metadata?.managedFields),
       };
       return snap;
     },
@@ -152,6 +153,25 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
       await call(op, () => core.createNamespacedEvent({ namespace: e.involved.namespace, body }));
     },
 
+    async readConfigMap(namespace, name): Promise<ConfigMapSnapshot | null> {
+      const op: KubeOperation = { verb: 'get', resource: 'configmaps', group: '', namespace, name };
+      try {
+        const cm = await call(op, () => core.readNamespacedConfigMap({ name, namespace }));
+        return { data: { ...(cm.data ?? {}) }, resourceVersion: cm.metadata?.resourceVersion };
+      } catch (err) {
+        if ((err as { status?: number }).status === 404) return null;
+        throw err;
+      }
+    },
+
+    async replaceConfigMapData(namespace, name, data, resourceVersion) {
+      const op: KubeOperation = { verb: 'update', resource: 'configmaps', group: '', namespace, name };
+      const body: K8s.V1ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, ...(resourceVersion ? { resourceVersion } : {}) }, data };
+      // A PUT replaces labels too: keep the ones the overlay gave it.
+      body.metadata!.labels = { 'app.kubernetes.io/name': 'wedsync-agent', 'app.kubernetes.io/component': 'deploy-freeze' };
+      await call(op, () => core.replaceNamespacedConfigMap({ name, namespace, body }));
+    },
+
     async readLease(namespace, name) {
       try {
         return toLease(await call(leaseOp('get', namespace, name), () => coordination.readNamespacedLease({ name, namespace })));
@@ -169,6 +189,17 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
       return toLease(await call(leaseOp('update', namespace, name), () => coordination.replaceNamespacedLease({ name, namespace, body: fromLease(namespace, name, record) })));
     },
   };
+}
+
+/** Annotation key → the manager whose managedFields entry owns it (the latest entry wins). */
+export function annotationManagers(fields: K8s.V1ManagedFieldsEntry[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  const sorted = [...(fields ?? [])].sort((a, b) => String(a.time ?? '').localeCompare(String(b.time ?? '')));
+  for (const f of sorted) {
+    const owned = (f.fieldsV1 as { 'f:metadata'?: { 'f:annotations'?: Record<string, unknown> } } | undefined)?.['f:metadata']?.['f:annotations'];
+    for (const k of Object.keys(owned ?? {})) if (k.startsWith('f:') && f.manager) out[k.slice(2)] = f.manager;
+  }
+  return out;
 }
 
 /** The Status message the API server sends with an error, when the body is one. */

@@ -5,7 +5,7 @@
  * real client library.
  */
 import { kubeError, type KubeOperation } from './errors';
-import type { HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from './kube-api';
+import type { ConfigMapSnapshot, HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from './kube-api';
 
 type Method = keyof KubeApi;
 
@@ -14,6 +14,7 @@ export class InMemoryKubeApi implements KubeApi {
   readonly hpas: HpaSnapshot[] = [];
   readonly leases = new Map<string, LeaseRecord>();
   readonly events: KubeEvent[] = [];
+  readonly configMaps = new Map<string, ConfigMapSnapshot>();
   readonly calls: Array<{ method: Method; args: unknown[] }> = [];
   private readonly failures = new Map<Method, number[]>();
   private version = 1;
@@ -78,6 +79,25 @@ export class InMemoryKubeApi implements KubeApi {
     this.events.push(structuredClone(event));
   }
 
+  async readConfigMap(namespace: string, name: string): Promise<ConfigMapSnapshot | null> {
+    this.enter('readConfigMap', [namespace, name], cmOp('get', namespace, name));
+    const c = this.configMaps.get(`${namespace}/${name}`);
+    return c ? structuredClone(c) : null;
+  }
+
+  async replaceConfigMapData(namespace: string, name: string, data: Record<string, string>, resourceVersion?: string): Promise<void> {
+    this.enter('replaceConfigMapData', [namespace, name, data, resourceVersion], cmOp('update', namespace, name));
+    const cur = this.configMaps.get(`${namespace}/${name}`);
+    if (!cur) throw kubeError(404, cmOp('update', namespace, name));
+    if (resourceVersion && resourceVersion !== cur.resourceVersion) throw kubeError(409, cmOp('update', namespace, name));
+    this.configMaps.set(`${namespace}/${name}`, { data: { ...data }, resourceVersion: this.nextVersion() });
+  }
+
+  /** A ConfigMap as `kubectl apply` would leave it (the admission overlay creates the freeze's). */
+  addConfigMap(namespace: string, name: string, data: Record<string, string> = {}): void {
+    this.configMaps.set(`${namespace}/${name}`, { data, resourceVersion: this.nextVersion() });
+  }
+
   async readLease(namespace: string, name: string): Promise<LeaseRecord | null> {
     this.enter('readLease', [namespace, name], leaseOp('get', namespace, name));
     const l = this.leases.get(`${namespace}/${name}`);
@@ -117,4 +137,5 @@ export class InMemoryKubeApi implements KubeApi {
 const key = (ref: WorkloadRef) => `${ref.kind}/${ref.namespace}/${ref.name}`;
 const plural = (ref: WorkloadRef) => (ref.kind === 'Deployment' ? 'deployments' : 'statefulsets');
 const op = (verb: KubeOperation['verb'], ref: WorkloadRef): KubeOperation => ({ verb, resource: plural(ref), group: 'apps', namespace: ref.namespace, name: ref.name });
+const cmOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({ verb, resource: 'configmaps', group: '', namespace, name });
 const leaseOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({ verb, resource: 'leases', group: 'coordination.k8s.io', namespace, name });

@@ -21,6 +21,14 @@ export interface WorkloadSnapshot {
   specReplicas: number;
   readyReplicas: number;
   annotations: Record<string, string>;
+  /** Who last set each annotation: the managedFields manager owning it (break glass: who). */
+  annotationManagers?: Record<string, string>;
+}
+
+/** A ConfigMap's data and version (the deploy freeze's admission parameter). */
+export interface ConfigMapSnapshot {
+  data: Record<string, string>;
+  resourceVersion?: string;
 }
 
 export interface HpaSnapshot {
@@ -66,6 +74,10 @@ export interface KubeApi {
   /** Merge patch of metadata.annotations (null deletes a key), guarded by resourceVersion. */
   patchWorkloadAnnotations(ref: WorkloadRef, annotations: Record<string, string | null>, resourceVersion?: string): Promise<void>;
   createEvent(event: KubeEvent): Promise<void>;
+  /** null when the ConfigMap does not exist. */
+  readConfigMap(namespace: string, name: string): Promise<ConfigMapSnapshot | null>;
+  /** Replaces the ConfigMap's data; `resourceVersion` makes a stale write fail with 409. */
+  replaceConfigMapData(namespace: string, name: string, data: Record<string, string>, resourceVersion?: string): Promise<void>;
   /** null when the Lease does not exist. */
   readLease(namespace: string, name: string): Promise<LeaseRecord | null>;
   createLease(namespace: string, name: string, record: LeaseRecord): Promise<LeaseRecord>;

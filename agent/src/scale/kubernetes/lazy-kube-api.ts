@@ -7,7 +7,7 @@ import type { KubeApi } from './kube-api';
 
 const METHODS = [
   'readWorkload', 'listHpas', 'patchHpaMinReplicas', 'patchWorkloadReplicas', 'patchWorkloadAnnotations',
-  'createEvent', 'readLease', 'createLease', 'replaceLease',
+  'createEvent', 'readConfigMap', 'replaceConfigMapData', 'readLease', 'createLease', 'replaceLease',
 ] as const satisfies ReadonlyArray<keyof KubeApi>;
 
 export type LazyKubeApi = KubeApi & { ready(): Promise<KubeApi> };
