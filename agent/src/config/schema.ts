@@ -245,6 +245,21 @@ export const configSchema = z
         identity: z.string().min(1).optional(),
         /** Annotation on each target workload that persists operator overrides. */
         overridesAnnotation: z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9][-A-Za-z0-9_.]*$/, 'must be a Kubernetes annotation key').default('wedsync.io/overrides'),
+        /**
+         * The deploy freeze in the cluster (agent/deploy/overlays/admission): the leader keeps this ConfigMap
+         * (the ValidatingAdmissionPolicy's parameter) current, and every replica watches the targets for
+         * break glass. Absent: neither.
+         */
+        deployFreeze: z
+          .object({
+            configMap: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a ConfigMap name').default('wedsync-deploy-freeze'),
+            /** Default: leaseNamespace (the agent's own namespace). */
+            namespace: z.string().min(1).optional(),
+            /** How long a written freeze holds without the agent: past it, the policy lets deploys through. */
+            heartbeatSeconds: z.number().min(30).max(3600).default(120),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({ connection: 'none', leaseName: 'wedsync-agent', leaseNamespace: 'wedsync', leaseDurationSeconds: 15, overridesAnnotation: 'wedsync.io/overrides' }),

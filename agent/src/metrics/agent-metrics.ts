@@ -74,6 +74,11 @@ export function createAgentMetrics(state: AgentState, registry = new Registry())
   perTarget(METRIC.workloadGeneration, 'metadata.generation of the workload (changes on deploys).', (t) => t.workload?.generation);
   perTarget(METRIC.activeWeddings, 'Weddings live now in the time zones the target serves.', (t) => t.view?.calendar.live.length);
   perTarget(METRIC.deployFreeze, '1 while weddings are live on a protected day for the target (deploys should wait).', (t) => (t.view?.calendar.freeze.frozen ? 1 : 0));
+  // Prometheus knows until when a freeze holds even while the agent is down (WedSyncFreezeUnenforced).
+  perTarget(METRIC.deployFreezeUntilTimestampSeconds, 'While frozen: when the deploy freeze of the target ends (Unix seconds).', (t) => {
+    const until = t.view?.calendar.freeze.untilMs;
+    return until === null || until === undefined ? null : until / 1000;
+  });
   perTarget(METRIC.peakSeason, '1 in peak wedding season for the target region.', (t) => (t.view ? (t.view.calendar.peakSeason ? 1 : 0) : null));
   perTarget(METRIC.anomalyScore, 'Latest anomaly score of the target load, 0–1.', (t) => t.anomaly.score);
 

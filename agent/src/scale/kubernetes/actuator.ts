@@ -21,6 +21,7 @@ import { KubernetesScaler } from './kubernetes-scaler';
 import { lazyKubeApi } from './lazy-kube-api';
 import { LeaseLeaderElector } from './leader-election';
 import { OverrideStore } from './override-store';
+import { FreezeGuard, freezeGuardOptions } from './freeze-guard';
 
 export interface ActuatorDeps {
   config: AgentConfig;
@@ -46,8 +47,11 @@ export class KubernetesActuator {
   readonly identity: string;
   /** For the API's Auditor (api/audit.ts AuditHook): an Event on the target per audited change (act mode). */
   readonly auditHook: (entry: AuditEntry) => Promise<void>;
+  /** The deploy freeze's parameter and break-glass watch (kubernetes.deployFreeze), or null when off. */
+  readonly freeze: FreezeGuard | null;
   private syncTimer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> | null = null;
+  private freezing: Promise<void> | null = null;
 
   constructor(private readonly deps: ActuatorDeps) {
     const { config, state, clock, logger } = deps;
@@ -85,6 +89,18 @@ export class KubernetesActuator {
       },
     });
     this.auditHook = createAuditEventHook(this.events, config.targets);
+    const freeze = freezeGuardOptions(config);
+    // In every mode: the freeze gates deploys, not scaling, and break glass must be seen (and its Event written).
+    this.freeze = freeze
+      ? new FreezeGuard(this.api, state, {
+          ...freeze,
+          isLeader: () => this.elector.isLeader(),
+          clock,
+          logger,
+          events: new KubeEventRecorder(this.api, clock, logger, () => this.metrics.eventFailures.inc()),
+          registry: deps.registry,
+        })
+      : null;
   }
 
   /** Only the leader acts; the loop asks before every change. */
@@ -100,8 +116,12 @@ export class KubernetesActuator {
     if ('ready' in this.api) await (this.api as { ready(): Promise<unknown> }).ready();
     await this.elector.tryAcquireOrRenew();
     await this.syncOverrides();
+    await this.syncFreeze();
     this.elector.start();
-    this.syncTimer = setInterval(() => void this.syncOverrides(), this.deps.config.agent.tickSeconds * 1000);
+    this.syncTimer = setInterval(() => {
+      void this.syncOverrides();
+      void this.syncFreeze();
+    }, this.deps.config.agent.tickSeconds * 1000);
     this.syncTimer.unref();
     this.deps.logger.info({ identity: this.identity, leader: this.elector.isLeader(), mode: this.scaler.mode }, 'kubernetes actuator started');
   }
@@ -111,7 +131,19 @@ export class KubernetesActuator {
     if (this.syncTimer) clearInterval(this.syncTimer);
     this.syncTimer = null;
     await this.syncOverrides();
+    await this.freezing;
+    // Before the Lease is handed over: this replica still leads, and empties the freeze (fail open).
+    await this.freeze?.release();
     await this.elector.stop();
+  }
+
+  /** One freeze round at a time (parameter heartbeat, break-glass watch); never rejects. */
+  syncFreeze(): Promise<void> {
+    if (!this.freeze) return Promise.resolve();
+    this.freezing ??= this.freeze.sync().finally(() => {
+      this.freezing = null;
+    });
+    return this.freezing;
   }
 
   /** One override round at a time; never rejects (the store counts and logs its failures). */
