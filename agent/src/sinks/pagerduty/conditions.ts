@@ -9,12 +9,15 @@
  *                                 protection window (one page for the cluster, not one per target)
  *   load-source-unreachable       a load source (Prometheus, …) has failed for longer than allowed, inside
  *                                 a protection window (one page per source)
+ *   break-glass-during-freeze     a frozen target was changed with wedsync.io/emergency-change while its
+ *                                 protected weddings were live (break-glass-condition.ts)
  * Outside protection windows the unreachable faults are still visible on /metrics and the dashboard;
  * they page only when a live Saturday wedding depends on them.
  */
 import type { AgentState, TargetState } from '../../state';
+import { breakGlassConditions } from './break-glass-condition';
 
-export type ConditionKind = 'scale-blocked-during-wedding' | 'pinned-at-max-overloaded' | 'kubernetes-unreachable' | 'load-source-unreachable';
+export type ConditionKind = 'scale-blocked-during-wedding' | 'pinned-at-max-overloaded' | 'kubernetes-unreachable' | 'load-source-unreachable' | 'break-glass-during-freeze';
 export type PageSeverity = 'critical' | 'error' | 'warning' | 'info';
 
 export interface CriticalCondition {
@@ -130,6 +133,7 @@ export function evaluateConditions(state: AgentState, opts: ConditionOptions, no
       });
     }
   }
+  conditions.push(...breakGlassConditions(state, opts.cluster, (subject) => dedupKey(opts.cluster, 'break-glass-during-freeze', subject)));
   return { conditions, memory: next };
 }
 
