@@ -129,6 +129,7 @@ export function ScalingPanel({ data, options, width, height }: PanelProps<PanelO
           series={extracted.byTarget.get(id) ?? emptySeries()}
           status={statusById.get(id)}
           forecast={agent.forecasts[id] ?? null}
+          freeze={agent.freeze[id]}
           anomalyThreshold={options.anomalyThreshold ?? 0.8}
           nowMs={nowMs}
           width={width - 32}

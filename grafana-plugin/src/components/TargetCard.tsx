@@ -4,7 +4,7 @@ import { css } from '@emotion/css';
 import { useStyles2 } from '@grafana/ui';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { last, type TargetSeries } from '../data/frames';
-import type { ForecastDto, TargetStatusDto } from '../types';
+import type { ForecastDto, TargetFreezeDto, TargetStatusDto } from '../types';
 import { LoadChart } from './LoadChart';
 import { ProtectionBadges } from './ProtectionBadges';
 import { ActiveOverrides } from './ActiveOverrides';
@@ -15,6 +15,8 @@ interface Props {
   series: TargetSeries;
   status: TargetStatusDto | undefined;
   forecast: ForecastDto | null;
+  /** The target's deploy freeze and last break glass (GET /deploy-freeze), when the agent has them. */
+  freeze?: TargetFreezeDto;
   anomalyThreshold: number;
   nowMs: number;
   width: number;
@@ -22,7 +24,7 @@ interface Props {
   onClearOverride?: (id: string) => Promise<void>;
 }
 
-export function TargetCard({ id, series, status, forecast, anomalyThreshold, nowMs, width, chartHeight, onClearOverride }: Props) {
+export function TargetCard({ id, series, status, forecast, freeze, anomalyThreshold, nowMs, width, chartHeight, onClearOverride }: Props) {
   const styles = useStyles2(getStyles);
   // The API is the fresher source; the Prometheus series fill in when the API is not configured.
   const current = status?.replicas.current ?? last(series.current);
@@ -41,6 +43,7 @@ export function TargetCard({ id, series, status, forecast, anomalyThreshold, now
         protections={status?.protections ?? []}
         peakSeason={status?.peakSeason ?? false}
         deployFreeze={status?.deployFreeze ?? false}
+        freeze={freeze}
         overrides={status?.overrides ?? []}
         nowMs={nowMs}
       />
