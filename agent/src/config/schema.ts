@@ -311,6 +311,10 @@ export const configSchema = z
     const k = cfg.kubernetes;
     if (k.renewDeadlineSeconds !== undefined && k.renewDeadlineSeconds >= k.leaseDurationSeconds)
       ctx.addIssue({ code: 'custom', path: ['kubernetes', 'renewDeadlineSeconds'], message: `must be below leaseDurationSeconds (${k.leaseDurationSeconds}) so a stalled leader stops before its Lease can be taken` });
+    if (k.deployFreeze && k.connection === 'none')
+      ctx.addIssue({ code: 'custom', path: ['kubernetes', 'deployFreeze'], message: 'needs a Kubernetes connection (kubernetes.connection is "none"): nothing would keep the freeze ConfigMap' });
+    if (k.deployFreeze && k.deployFreeze.heartbeatSeconds < 3 * cfg.agent.tickSeconds)
+      ctx.addIssue({ code: 'custom', path: ['kubernetes', 'deployFreeze', 'heartbeatSeconds'], message: `must be at least 3 × agent.tickSeconds (${cfg.agent.tickSeconds} s): the leader refreshes it on a tick once half of it is spent, and must get there before it runs out` });
     if (cfg.agent.mode === 'act' && cfg.kubernetes.connection === 'none')
       ctx.addIssue({ code: 'custom', path: ['agent', 'mode'], message: 'mode "act" needs a Kubernetes connection (kubernetes.connection is "none")' });
   })
