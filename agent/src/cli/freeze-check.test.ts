@@ -74,6 +74,14 @@ describe('freeze-check (real operator API on 127.0.0.1)', () => {
     tick(NOW);
   });
 
+  it('exits 1 when the agent\'s last evaluation is old (a stalled loop): the freeze is unknown', async () => {
+    tick(NOW - 11 * 60_000);
+    const r = await run('--agent', api.base, '--token-file', viewerFile);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/last evaluated api at 2027-06-05T13:49:00\.000Z.*more than 10 min.*stalled/);
+    tick(NOW);
+  });
+
   it.each([
     ['an unknown target', ['--target', 'api', 'ghost'], /unknown target\(s\): ghost \(the agent knows: api, photo-upload, svc-2\)/],
     ['a bad token', ['--token-file', 'BAD'], /refused the token \(401\)/],
