@@ -4,7 +4,7 @@
  *   0  deploying is allowed (or: unreachable with --fail-open, after a loud warning)
  *   3  frozen: prints until when and why, naming the live weddings
  *   1  the agent cannot be reached, refuses the token, does not know a target, answers nonsense, or has
- *      not evaluated a target yet (the freeze is unknown) — never 0 by accident
+ *      not evaluated a target yet or not for 10 minutes (the freeze is unknown) — never 0 by accident
  *   2  usage errors (commander)
  */
 import { readFileSync } from 'node:fs';
