@@ -3,7 +3,9 @@
  * the shipped rule files, a real Alertmanager (Debian `prometheus-alertmanager`) with the shipped
  * alertmanager.yml — rewritten only to point PagerDuty at a local stand-in, read the routing keys from
  * temp files and group within a second. Killing the agent must page (WedSyncAgentDown, wedding-day
- * urgency), restarting it must resolve the same incident (same dedup key).
+ * urgency), restarting it must resolve the same incident (same dedup key). The demo's Saturday holds a
+ * deploy freeze, so killing the agent must also page that the freeze fails open (WedSyncFreezeUnenforced,
+ * not inhibited by WedSyncAgentDown), and the restart must resolve that too.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -38,7 +40,7 @@ describe('alerting end to end: demo agent → real Prometheus → real Alertmana
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test('killing the agent pages PagerDuty (wedding-day urgency); restarting it resolves the same incident', async () => {
+  test('killing the agent pages PagerDuty (wedding-day urgency), and that the deploy freeze is unenforced; restarting it resolves both', async () => {
     const prometheusBin = requireTool('prometheus');
     const alertmanagerBin = requireTool('prometheus-alertmanager');
     if (!existsSync(AGENT_BUILT)) throw new Error('the agent is not built: run `npm run build` first (root `npm test` does)');
@@ -97,6 +99,16 @@ describe('alerting end to end: demo agent → real Prometheus → real Alertmana
       const groupKey = '{}/{severity="page",wedding_day="true"}:{alertname="WedSyncAgentDown", cluster="demo"}';
       expect(trigger.dedup_key).toBe(createHash('sha256').update(groupKey).digest('hex'));
 
+      // The freeze fails open while the agent is down (its last freeze end is ahead of Prometheus' clock): that pages too.
+      const unenforced = await waitFor(
+        'the WedSyncFreezeUnenforced page (fail open) at the PagerDuty stand-in',
+        async () => pagerDuty!.events.find((e) => e.event_action === 'trigger' && e.payload?.class === 'WedSyncFreezeUnenforced'),
+        60_000,
+        500,
+      );
+      expect(unenforced).toMatchObject({ routing_key: PAGE_KEY, payload: { severity: 'critical', group: 'demo', custom_details: expect.objectContaining({ wedding_day: 'true' }) } });
+      expect(unenforced.payload?.custom_details?.runbook_url).toMatch(/RUNBOOK\.md#wedsyncfreezeunenforced$/);
+
       agent = startAgent();
       const resolve = await waitFor(
         'the resolve of the page after the agent restarted',
@@ -105,8 +117,14 @@ describe('alerting end to end: demo agent → real Prometheus → real Alertmana
         500,
       );
       expect(resolve).toMatchObject({ routing_key: PAGE_KEY, event_action: 'resolve', dedup_key: trigger.dedup_key });
-      // Nothing else paged: agent down was the only thing wrong.
-      expect(pagerDuty.events.filter((e) => e.dedup_key !== trigger.dedup_key)).toEqual([]);
+      await waitFor(
+        'the resolve of the fail-open page once the agent keeps the freeze again',
+        async () => pagerDuty!.events.find((e) => e.event_action === 'resolve' && e.dedup_key === unenforced.dedup_key),
+        30_000,
+        500,
+      );
+      // Nothing else paged: agent down (and the freeze it left unenforced) was the only thing wrong.
+      expect(pagerDuty.events.filter((e) => e.dedup_key !== trigger.dedup_key && e.dedup_key !== unenforced.dedup_key)).toEqual([]);
     } catch (err) {
       (err as Error).message += `\n${diagnostics()}\nPagerDuty stand-in got: ${JSON.stringify(pagerDuty.events, null, 1)}`;
       throw err;

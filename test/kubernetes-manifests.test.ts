@@ -22,6 +22,7 @@ import { KubernetesActuator } from '../agent/src/scale/kubernetes/actuator';
 import { createKubeApi, makeKubeConfig, type KubernetesClientModule } from '../agent/src/scale/kubernetes/client-adapter';
 import { AgentState } from '../agent/src/state';
 import { indexCalendar } from '../agent/src/calendar/rules';
+import { targetCalendar } from '../agent/src/calendar/target-calendar';
 import { silentLogger } from '../agent/src/util/logger';
 import { detectFromNodes } from '../agent/src/identity/node-detection';
 import { Registry } from 'prom-client';
@@ -119,6 +120,7 @@ const OVERLAYS: Record<string, string[]> = {
   'agent/deploy/overlays/grafana': [...BASE_KINDS, ...DASHBOARD_MAPS],
   'agent/deploy/overlays/kube-prometheus-stack': [...BASE_KINDS, ...DASHBOARD_MAPS, ...OPERATOR_KINDS],
   'agent/deploy/overlays/node-identity': [...BASE_KINDS, 'ClusterRole', 'ClusterRoleBinding'],
+  'agent/deploy/overlays/admission': [...BASE_KINDS, 'ConfigMap', 'Role', 'RoleBinding', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'],
 };
 type Obj = any;
 const rendered = new Map<string, { file: string; objects: Obj[] }>();
@@ -191,6 +193,24 @@ describe("kustomize overlays (real kubectl kustomize: Debian's kubectl 1.20, kus
     const { objects } = render('agent/deploy/overlays/kube-prometheus-stack');
     for (const kind of OPERATOR_KINDS) expect(one(objects, kind).metadata.labels.release).toBe('kube-prometheus-stack');
     expect(one(objects, 'Deployment').spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'wedsync-agent' });
+  });
+
+  test('the admission overlay: the policy reads the ConfigMap the agent writes, exempts the agent\'s service account, and binds its targets\' namespace', () => {
+    const { objects } = render('agent/deploy/overlays/admission');
+    const config = parseConfig(one(objects, 'ConfigMap', 'wedsync-agent-config').data['agent.yaml'], 'overlays/admission/agent.yaml', { CALENDAR_TOKEN: 'x' });
+    const freeze = config.kubernetes.deployFreeze!;
+    const param = one(objects, 'ConfigMap', freeze.configMap);
+    const binding = one(objects, 'ValidatingAdmissionPolicyBinding');
+    const policy = one(objects, 'ValidatingAdmissionPolicy');
+    expect(binding.spec.policyName).toBe(policy.metadata.name);
+    expect(binding.spec.paramRef).toEqual({ name: param.metadata.name, namespace: freeze.namespace ?? config.kubernetes.leaseNamespace, parameterNotFoundAction: 'Allow' });
+    expect(param.metadata.namespace).toBe(binding.spec.paramRef.namespace);
+    expect(policy.spec.failurePolicy).toBe('Ignore');
+    const [sa] = objects.filter((o: Obj) => o.kind === 'ServiceAccount');
+    expect(JSON.stringify(policy.spec.variables)).toContain(`system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`);
+    expect(binding.spec.matchResources.namespaceSelector.matchExpressions[0].values).toEqual([...new Set(config.targets.map((t) => t.kubernetes.namespace))]);
+    const role = one(objects, 'Role', 'wedsync-agent-deploy-freeze');
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], resourceNames: [param.metadata.name], verbs: ['get', 'update'] }]);
   });
 
   test('the base stays shadow; the act overlay acts on one target and its Role grants exactly that workload', () => {
@@ -310,6 +330,54 @@ describe('agent/deploy RBAC against the requests the agent makes (Kubernetes API
           expect({ role: role.metadata.name, rule, verb, used: accesses.some((a) => a.namespace === role.metadata.namespace && a.verb === verb && allows({ ...rule, verbs: [verb] }, a)) }).toMatchObject({ used: true });
     expect(JSON.stringify(roles)).not.toContain('"*"');
     expect(find('ClusterRole')).toEqual([]);
+  });
+  test('stand-in: the admission overlay grants the freeze exactly what the agent does with it (parameter ConfigMap, break glass), and every freeze rule is used', async () => {
+    const { objects } = render('agent/deploy/overlays/admission');
+    const config = parseConfig(one(objects, 'ConfigMap', 'wedsync-agent-config').data['agent.yaml'], 'overlays/admission/agent.yaml', { CALENDAR_TOKEN: 'x' });
+    const freeze = config.kubernetes.deployFreeze!;
+    const ns = freeze.namespace ?? config.kubernetes.leaseNamespace;
+    const before = standIn.requests.length;
+    const cmPath = `/api/v1/namespaces/${ns}/configmaps/${freeze.configMap}`;
+    standIn.put(cmPath, one(objects, 'ConfigMap', freeze.configMap));
+    const [api] = config.targets;
+    const depPath = `/apis/apps/v1/namespaces/${api.kubernetes.namespace}/deployments/${api.kubernetes.name}`;
+    for (const t of config.targets) {
+      standIn.put(`/apis/apps/v1/namespaces/${t.kubernetes.namespace}/deployments/${t.kubernetes.name}`, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: t.kubernetes.name, namespace: t.kubernetes.namespace, generation: 4 }, spec: { replicas: 3 }, status: { readyReplicas: 3 } });
+    }
+    // Saturday 5 June 2027, 14:00 UTC, a London wedding live: api and photo-upload serve every zone.
+    const now = Date.parse('2027-06-05T14:00:00Z');
+    const calendar = indexCalendar({ weddings: [{ id: 'w1', title: 'Ada & Ben', start: '2027-06-05T13:00:00+01:00', timezone: 'Europe/London', days: 1, guests: 150, tradition: 'british', vendors: 8 }] }, config.wedding);
+    const state = new AgentState({ version: 't', cluster: 'c', mode: config.agent.mode, leader: false, startedAtMs: now, lastTickMs: now, lastTickDurationMs: 1, ticks: 1, ready: true }, config.targets, calendar);
+    for (const t of state.targets.values()) t.view = { atMs: now, load: 1, readError: null, overrides: [], calendar: targetCalendar(calendar, t.config, now) };
+    const kubeApi = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'options', options: standIn.kubeConfigOptions() }));
+    const actuator = new KubernetesActuator({ config, baseDir: DEPLOY, state, clock: () => now, logger: silentLogger, registry: new Registry(), api: kubeApi, env: { POD_NAME: 'wedsync-agent-1' } });
+    standIn.objects.delete('/apis/coordination.k8s.io/v1/namespaces/wedsync/leases/wedsync-agent'); // a fresh Lease for this agent
+    await actuator.start(); // leads, writes the freeze (the shadow-mode base config: the freeze is written in every mode)
+    expect(standIn.get(cmPath).data).toMatchObject({ [`frozen.Deployment.${api.kubernetes.namespace}.${api.kubernetes.name}`]: expect.stringMatching(/Ada & Ben/) });
+    // Someone breaks glass on api; the agent sees who (managedFields) and records it, with an Event.
+    const dep = standIn.get(depPath);
+    standIn.put(depPath, {
+      ...dep,
+      metadata: {
+        ...dep.metadata,
+        generation: 5,
+        annotations: { 'wedsync.io/emergency-change': 'INC-9: hotfix' },
+        managedFields: [{ manager: 'kubectl-annotate', operation: 'Update', apiVersion: 'apps/v1', time: '2027-06-05T14:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:annotations': { 'f:wedsync.io/emergency-change': {} } } } }],
+      },
+    });
+    await actuator.syncFreeze();
+    expect(state.breakGlass.toArray()).toEqual([expect.objectContaining({ targetId: api.id, by: 'kubectl-annotate', reason: 'INC-9: hotfix', generation: 5, duringFreeze: true })]);
+    await actuator.stop(); // empties the freeze: deploys pass while no agent keeps it
+    expect(standIn.get(cmPath).data).toEqual({});
+
+    const roles = objects.filter((o: Obj) => o.kind === 'Role');
+    const accesses = standIn.requests.slice(before).map(accessOf);
+    const rulesIn = (namespace: string): Rule[] => roles.filter((r: Obj) => r.metadata.namespace === namespace).flatMap((r: Obj) => r.rules);
+    expect(accesses.filter((a) => !rulesIn(a.namespace).some((rule) => allows(rule, a)))).toEqual([]);
+    expect(accesses.filter((a) => a.resource === 'events').length).toBeGreaterThan(0);
+    const freezeRole = one(objects, 'Role', 'wedsync-agent-deploy-freeze');
+    for (const rule of freezeRole.rules as Rule[])
+      for (const verb of rule.verbs) expect({ verb, used: accesses.some((a) => a.namespace === freezeRole.metadata.namespace && allows({ ...rule, verbs: [verb] }, a) && a.verb === verb) }).toEqual({ verb, used: true });
   });
 });
 

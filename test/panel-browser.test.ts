@@ -140,6 +140,9 @@ describe('panel in Chromium against a running agent (harness page standing in fo
     await expect(apiCard.getByTestId(T('observed-line')).count()).resolves.toBe(1);
     await expect(apiCard.getByTestId(T('anomaly-marker')).count()).resolves.toBeGreaterThan(0);
     await expect(apiCard.getByTestId(T('badge saturday')).textContent()).resolves.toBe('Saturday freeze');
+    // The deploy freeze from GET /deploy-freeze: until when (the demo's Saturday weddings are live).
+    await apiCard.getByTestId(T('badge deploy_freeze')).waitFor({ timeout: 15_000 });
+    await expect(apiCard.getByTestId(T('badge deploy_freeze')).textContent()).resolves.toMatch(/^Deploy freeze until \d\d:\d\d UTC · (\d+h \d\dm|\d+m) left$/);
     await page.getByTestId(T('timeline')).waitFor();
     expect(await page.locator('[data-testid^="data-testid wedsync-timeline-wedding"]').count()).toBeGreaterThan(0);
 

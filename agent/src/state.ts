@@ -85,6 +85,22 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
+/** A change let through a deploy freeze by the `wedsync.io/emergency-change` annotation, as the agent saw it. */
+export interface BreakGlassEvent {
+  targetId: string;
+  /** When the agent saw the annotation (its clock). */
+  atMs: number;
+  /** Who changed the workload, as far as the object tells (managedFields manager), or "unknown". */
+  by: string;
+  reason: string;
+  /** metadata.generation after the change, when known. */
+  generation?: number;
+  /** True when the target was frozen then (a wedding day): that pages. */
+  duringFreeze: boolean;
+  /** Ids of the weddings live then. */
+  weddings: string[];
+}
+
 export interface AgentInfo {
   version: string;
   cluster: string;
@@ -105,6 +121,7 @@ export class AgentState {
   readonly decisions = new BoundedList<Decision>(1000);
   readonly anomalies = new BoundedList<AnomalyEvent>(500);
   readonly audit = new BoundedList<AuditEntry>(1000);
+  readonly breakGlass = new BoundedList<BreakGlassEvent>(200);
   overrides: Override[] = [];
   /** Page-worthy conditions holding past their duration after the last tick (paging/page-monitor.ts). */
   pageConditions: readonly CriticalCondition[] = [];

@@ -183,3 +183,33 @@ export interface CalendarWindowDto {
   guests: number;
   tradition: string;
 }
+
+/** A change let through a deploy freeze by the `wedsync.io/emergency-change` annotation (GET /deploy-freeze). */
+export interface BreakGlassDto {
+  at: string;
+  by: string;
+  reason: string;
+  duringFreeze: boolean;
+  weddings: string[];
+}
+
+/** One target's deploy freeze (GET /deploy-freeze; agents ≥ 0.1.0 with the freeze route). */
+export interface TargetFreezeDto {
+  id: string;
+  kubernetes: { kind: string; namespace: string; name: string };
+  evaluatedAt: string | null;
+  frozen: boolean;
+  since: string | null;
+  until: string | null;
+  weddings: Array<{ id: string; title: string; timezone: string; localDate: string; phase: string; start: string; end: string }>;
+  lastBreakGlass: BreakGlassDto | null;
+}
+
+export interface DeployFreezeDto {
+  at: string;
+  frozen: boolean;
+  since: string | null;
+  until: string | null;
+  targets: TargetFreezeDto[];
+  reasons: string[];
+}

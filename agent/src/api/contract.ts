@@ -253,3 +253,49 @@ export interface ReloadResultDto {
   /** Tokens accepted from now on (config + environment). */
   tokens: number;
 }
+
+/** A live wedding that freezes deploys of a target. */
+export interface FreezeWeddingDto {
+  id: string;
+  title: string;
+  timezone: string;
+  /** Local date of this celebration day in the wedding's zone. */
+  localDate: string;
+  phase: string;
+  /** The day's live window. */
+  start: string;
+  end: string;
+}
+
+/** A change let through a freeze by the `wedsync.io/emergency-change` annotation. */
+export interface BreakGlassDto {
+  at: string;
+  by: string;
+  reason: string;
+  duringFreeze: boolean;
+  weddings: string[];
+}
+
+export interface TargetFreezeDto {
+  id: string;
+  kubernetes: { kind: string; namespace: string; name: string };
+  /** When the agent last evaluated the target; null before its first tick (the freeze is unknown). */
+  evaluatedAt: string | null;
+  frozen: boolean;
+  since: string | null;
+  until: string | null;
+  weddings: FreezeWeddingDto[];
+  lastBreakGlass: BreakGlassDto | null;
+}
+
+/** GET /deploy-freeze: may a deploy land now? `until` is when every frozen target thaws. */
+export interface DeployFreezeDto {
+  /** The agent's clock when it answered. */
+  at: string;
+  frozen: boolean;
+  since: string | null;
+  until: string | null;
+  targets: TargetFreezeDto[];
+  /** One line per frozen target, naming the live weddings. */
+  reasons: string[];
+}

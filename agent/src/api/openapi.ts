@@ -38,6 +38,15 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/decisions', summary: 'Recent scaling decisions with reasons, newest first', role: 'viewer', query: S.decisionsQuerySchema, ok: { status: 200, schema: S.decisionListSchema, description: 'decisions' }, errors: [400, 404] },
   { method: 'get', path: '/anomalies', summary: 'Recent anomalies, newest first', role: 'viewer', query: S.anomaliesQuerySchema, ok: { status: 200, schema: S.anomalyListSchema, description: 'anomalies' }, errors: [400, 404] },
   { method: 'get', path: '/calendar', summary: 'Wedding days and protection windows overlapping [from, to) (default: the next 7 days)', role: 'viewer', query: S.calendarQuerySchema, ok: { status: 200, schema: S.calendarListSchema, description: 'calendar windows' }, errors: [400, 404] },
+  {
+    method: 'get',
+    path: '/deploy-freeze',
+    summary: 'May a deploy land now? Per target: frozen, since, until and the live weddings; reasons; the last break glass',
+    role: 'viewer',
+    query: S.deployFreezeQuerySchema,
+    ok: { status: 200, schema: S.deployFreezeSchema, description: 'the deploy freeze' },
+    errors: [400, 404],
+  },
   { method: 'get', path: '/overrides', summary: 'Active overrides', role: 'viewer', query: S.overridesQuerySchema, ok: { status: 200, schema: S.overrideListSchema, description: 'overrides' }, errors: [400, 404] },
   {
     method: 'post',

@@ -24,6 +24,7 @@ import type { SinkHealth } from './contract';
 import type { RouteContext } from './context';
 import { registerReadRoutes } from './read-routes';
 import { registerCapacityRoutes, type CapacityPlanning } from './capacity-routes';
+import { registerFreezeRoutes } from './freeze-routes';
 import { registerOverrideRoutes } from './override-routes';
 import { registerIngestRoutes } from './ingest-routes';
 import { buildOpenApiDocument } from './openapi';
@@ -90,6 +91,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   );
   registerReadRoutes(r, ctx, deps.sinks ?? (() => []));
   registerCapacityRoutes(r, ctx, deps.capacityPlanning, deps.agentConfig);
+  registerFreezeRoutes(r, ctx);
   registerOverrideRoutes(r, ctx);
   registerIngestRoutes(r, ctx, deps.sources ?? {});
   registerCalendarRoutes(r, ctx, deps.calendar);

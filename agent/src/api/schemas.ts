@@ -269,3 +269,26 @@ export const ingestResultSchema = z.object({
   series: z.number().int(),
 });
 export const calendarConfirmResultSchema = heldCalendarUpdateSchema.extend({ source: z.string() });
+
+export const deployFreezeQuerySchema = z.object({ target: targetId.optional() }).strict();
+
+export const breakGlassSchema = z.object({ at: z.string(), by: z.string(), reason: z.string(), duringFreeze: z.boolean(), weddings: z.array(z.string()) });
+export const deployFreezeSchema = z.object({
+  at: z.string(),
+  frozen: z.boolean(),
+  since: nullableString,
+  until: nullableString,
+  targets: z.array(
+    z.object({
+      id: z.string(),
+      kubernetes: z.object({ kind: z.string(), namespace: z.string(), name: z.string() }),
+      evaluatedAt: nullableString.describe('null before the target\'s first tick: the freeze is unknown'),
+      frozen: z.boolean(),
+      since: nullableString,
+      until: nullableString,
+      weddings: z.array(z.object({ id: z.string(), title: z.string(), timezone: z.string(), localDate: z.string(), phase: z.string(), start: z.string(), end: z.string() })),
+      lastBreakGlass: breakGlassSchema.nullable(),
+    }),
+  ),
+  reasons: z.array(z.string()),
+});

@@ -3,6 +3,7 @@
  * GET /status and the paging conditions all read this answer instead of asking the calendar again, so
  * they can never disagree about which weddings are live.
  */
+import { deployFreezeOf, type DeployFreeze } from './deploy-freeze';
 import { expectedWeddingLoad, isPeakSeason, liveWeddings, onProtectedDays, weddingLoad, type CalendarIndex, type LiveWedding } from './rules';
 
 export interface TargetCalendar {
@@ -10,6 +11,8 @@ export interface TargetCalendar {
   live: LiveWedding[];
   /** Those of them on a protected weekday in their own zone: Saturday protection and the deploy freeze. */
   protecting: LiveWedding[];
+  /** The deploy freeze those weddings impose (frozen, since, until, which weddings). */
+  freeze: DeployFreeze;
   /** Load the live weddings are expected to add now (the detector's and forecaster's context). */
   expectedLoad: number;
   peakSeason: boolean;
@@ -26,9 +29,11 @@ export interface CalendarScope {
 export function targetCalendar(index: CalendarIndex, scope: CalendarScope, nowMs: number): TargetCalendar {
   const live = liveWeddings(index, nowMs, scope.timezones);
   const expectedLoad = weddingLoad(index, live);
+  const protecting = onProtectedDays(index, live);
   return {
     live,
-    protecting: onProtectedDays(index, live),
+    protecting,
+    freeze: deployFreezeOf(index, protecting, scope.timezones),
     expectedLoad,
     peakSeason: isPeakSeason(nowMs, index.rules, scope.region),
     expectedLoadAt: (tMs) => (tMs === nowMs ? expectedLoad : expectedWeddingLoad(index, tMs, scope.timezones)),

@@ -1,5 +1,6 @@
 import { configSchema } from '../config/schema';
 import { indexCalendar, type LiveWedding } from '../calendar/rules';
+import { NOT_FROZEN } from '../calendar/deploy-freeze';
 import { AgentState } from '../state';
 import { demoStatusLine } from './demo-status';
 
@@ -17,7 +18,7 @@ describe('demoStatusLine', () => {
     api.workload = { replicas: 20, readyReplicas: 18 };
     // The tick's view says 14 weddings are live for this target (what the line reads, not the calendar).
     const live = Array.from({ length: 14 }, () => ({}) as LiveWedding);
-    api.view = { atMs: state.info.lastTickMs, load: 412.4, readError: null, overrides: [], calendar: { live, protecting: live, expectedLoad: 0, peakSeason: true, expectedLoadAt: () => 0 } };
+    api.view = { atMs: state.info.lastTickMs, load: 412.4, readError: null, overrides: [], calendar: { live, protecting: live, freeze: NOT_FROZEN, expectedLoad: 0, peakSeason: true, expectedLoadAt: () => 0 } };
     api.anomaly = { score: 0.9, kind: 'spike' };
     api.decision = { targetId: 'api', atMs: 0, currentReplicas: 20, desiredReplicas: 24, reasons: [], protections: ['peak_season', 'saturday', 'wedding_headroom'], deployFreeze: true, holding: false };
     expect(demoStatusLine(state)).toBe('[Sat 2027-06-05 15:00Z] 14 wedding(s) live · api 412 → 18/24 pods (Saturday freeze, headroom) spike!');

@@ -13,6 +13,7 @@ import { registerForecast } from './forecast';
 import { registerReplay } from './replay';
 import { registerBacktest } from './backtest';
 import { registerCapacityPlan } from './capacity-plan';
+import { registerFreezeCheck } from './freeze-check';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -26,7 +27,7 @@ export interface ExitCode {
 
 export type Register = (program: Command, io: CliIo, exit: ExitCode) => void;
 
-const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay, registerBacktest, registerCapacityPlan, registerDetect, registerForecast];
+const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay, registerBacktest, registerCapacityPlan, registerDetect, registerForecast, registerFreezeCheck];
 
 export async function main(argv: string[], io: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') }): Promise<number> {
   const exit: ExitCode = { code: 0 };

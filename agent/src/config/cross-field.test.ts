@@ -11,6 +11,8 @@ const rows: Array<{ name: string; patch: (c: Record<string, any>) => void; path:
   { name: 'staleAfterSeconds shorter than a tick', patch: (c) => (c.sources.prom.staleAfterSeconds = 0.001), path: 'sources.prom.staleAfterSeconds', message: /shorter than agent.tickSeconds/ },
   { name: 'a listen host that is no host', patch: (c) => (c.agent = { listen: { host: 'not a host!!' } }), path: 'agent.listen.host', message: /IP address or a host name/ },
   { name: 'an ftp:// calendar (it used to be read as a file path)', patch: (c) => (c.calendar = { sources: [{ format: 'json', location: 'ftp://example.org/w.json' }] }), path: 'calendar.sources.0.location', message: /http\(s\) URL or a file path/ },
+  { name: 'a deploy freeze without a cluster', patch: (c) => (c.kubernetes = { deployFreeze: {} }), path: 'kubernetes.deployFreeze', message: /needs a Kubernetes connection/ },
+  { name: 'a freeze heartbeat shorter than three ticks', patch: (c) => ((c.agent = { tickSeconds: 30 }), (c.kubernetes = { connection: 'in-cluster', deployFreeze: { heartbeatSeconds: 80 } })), path: 'kubernetes.deployFreeze.heartbeatSeconds', message: /at least 3 × agent.tickSeconds \(30 s\)/ },
 ];
 
 describe('config cross-field checks', () => {

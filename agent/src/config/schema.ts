@@ -258,6 +258,21 @@ export const configSchema = z
         identity: z.string().min(1).optional(),
         /** Annotation on each target workload that persists operator overrides. */
         overridesAnnotation: z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9][-A-Za-z0-9_.]*$/, 'must be a Kubernetes annotation key').default('wedsync.io/overrides'),
+        /**
+         * The deploy freeze in the cluster (agent/deploy/overlays/admission): the leader keeps this ConfigMap
+         * (the ValidatingAdmissionPolicy's parameter) current, and every replica watches the targets for
+         * break glass. Absent: neither.
+         */
+        deployFreeze: z
+          .object({
+            configMap: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a ConfigMap name').default('wedsync-deploy-freeze'),
+            /** Default: leaseNamespace (the agent's own namespace). */
+            namespace: z.string().min(1).optional(),
+            /** How long a written freeze holds without the agent: past it, the policy lets deploys through. */
+            heartbeatSeconds: z.number().min(30).max(3600).default(120),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({ connection: 'none', leaseName: 'wedsync-agent', leaseNamespace: 'wedsync', leaseDurationSeconds: 15, overridesAnnotation: 'wedsync.io/overrides' }),
@@ -333,6 +348,10 @@ export const configSchema = z
     if (k.renewDeadlineSeconds !== undefined && k.renewDeadlineSeconds >= k.leaseDurationSeconds)
       ctx.addIssue({ code: 'custom', path: ['kubernetes', 'renewDeadlineSeconds'], message: `must be below leaseDurationSeconds (${k.leaseDurationSeconds}) so a stalled leader stops before its Lease can be taken` });
     for (const issue of fleetIssues(cfg.fleet, cfg.agent.cluster)) ctx.addIssue({ code: 'custom', ...issue });
+    if (k.deployFreeze && k.connection === 'none')
+      ctx.addIssue({ code: 'custom', path: ['kubernetes', 'deployFreeze'], message: 'needs a Kubernetes connection (kubernetes.connection is "none"): nothing would keep the freeze ConfigMap' });
+    if (k.deployFreeze && k.deployFreeze.heartbeatSeconds < 3 * cfg.agent.tickSeconds)
+      ctx.addIssue({ code: 'custom', path: ['kubernetes', 'deployFreeze', 'heartbeatSeconds'], message: `must be at least 3 × agent.tickSeconds (${cfg.agent.tickSeconds} s): the leader refreshes it on a tick once half of it is spent, and must get there before it runs out` });
     if (cfg.agent.mode === 'act' && cfg.kubernetes.connection === 'none')
       ctx.addIssue({ code: 'custom', path: ['agent', 'mode'], message: 'mode "act" needs a Kubernetes connection (kubernetes.connection is "none")' });
     checkPricingAgainstConfig(cfg, ctx);

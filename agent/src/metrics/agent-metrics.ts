@@ -73,7 +73,12 @@ export function createAgentMetrics(state: AgentState, registry = new Registry())
   perTarget(METRIC.replicasMax, 'Configured maximum replicas.', (t) => t.config.maxReplicas);
   perTarget(METRIC.workloadGeneration, 'metadata.generation of the workload (changes on deploys).', (t) => t.workload?.generation);
   perTarget(METRIC.activeWeddings, 'Weddings live now in the time zones the target serves.', (t) => t.view?.calendar.live.length);
-  perTarget(METRIC.deployFreeze, '1 while weddings are live on a protected day for the target (deploys should wait).', (t) => (t.decision?.deployFreeze ? 1 : 0));
+  perTarget(METRIC.deployFreeze, '1 while weddings are live on a protected day for the target (deploys should wait).', (t) => (t.view?.calendar.freeze.frozen ? 1 : 0));
+  // Prometheus knows until when a freeze holds even while the agent is down (WedSyncFreezeUnenforced).
+  perTarget(METRIC.deployFreezeUntilTimestampSeconds, 'While frozen: when the deploy freeze of the target ends (Unix seconds).', (t) => {
+    const until = t.view?.calendar.freeze.untilMs;
+    return until === null || until === undefined ? null : until / 1000;
+  });
   perTarget(METRIC.peakSeason, '1 in peak wedding season for the target region.', (t) => (t.view ? (t.view.calendar.peakSeason ? 1 : 0) : null));
   // No series while the price is unknown: an absent cost is "unknown", a 0 would read as "free".
   perTarget(METRIC.costPerHour, 'What the running replicas of the target cost per hour (price per replica-hour × replicas), in the pricing currency.', (t) => t.cost?.perHour);

@@ -54,6 +54,11 @@ export const METRIC = {
   calendarUpcomingWeddings: 'wedsync_agent_calendar_upcoming_weddings',
   protectionActive: 'wedsync_agent_protection_active',
   deployFreeze: 'wedsync_agent_deploy_freeze',
+  deployFreezeUntilTimestampSeconds: 'wedsync_agent_deploy_freeze_until_timestamp_seconds',
+  // The deploy freeze in the cluster (kubernetes.deployFreeze): the admission parameter's heartbeat, break glass
+  deployFreezeParamsExpiryTimestampSeconds: 'wedsync_agent_deploy_freeze_params_expiry_timestamp_seconds',
+  deployFreezeParamsWriteFailuresTotal: 'wedsync_agent_deploy_freeze_params_write_failures_total',
+  breakGlassTotal: 'wedsync_agent_break_glass_total',
   peakSeason: 'wedsync_agent_peak_season',
   overridesActive: 'wedsync_agent_overrides_active',
 

@@ -32,13 +32,14 @@ function hold(start: number, forMs: number, fault: (s: ReturnType<typeof fixture
 
 describe('page definitions', () => {
   test('each kind names its subject, its alert rule and its duration key', () => {
-    expect(CONDITION_KINDS.sort()).toEqual(['kubernetes-unreachable', 'load-source-unreachable', 'peer-cluster-lost', 'pinned-at-max-overloaded', 'scale-blocked']);
+    expect(CONDITION_KINDS.sort()).toEqual(['break-glass-during-freeze', 'kubernetes-unreachable', 'load-source-unreachable', 'peer-cluster-lost', 'pinned-at-max-overloaded', 'scale-blocked']);
     expect(Object.values(PAGE_DEFINITIONS).map((d) => [d.kind, d.subject, d.alert, d.duration])).toEqual([
       ['pinned-at-max-overloaded', 'target', 'WedSyncAtMaxReplicasOverloaded', 'overloadedAfterSeconds'],
       ['scale-blocked', 'target', 'WedSyncScalingFailed', 'scaleBlockedAfterSeconds'],
       ['kubernetes-unreachable', 'cluster', 'WedSyncKubernetesUnreachable', 'unreachableAfterSeconds'],
       ['load-source-unreachable', 'source', 'WedSyncMetricsStale', 'unreachableAfterSeconds'],
       ['peer-cluster-lost', 'peer', 'WedSyncPeerClusterLost', 'peerLostAfterSeconds'],
+      ['break-glass-during-freeze', 'change', 'WedSyncBreakGlass', null],
     ]);
   });
 

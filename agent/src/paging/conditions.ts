@@ -6,7 +6,8 @@
  * The kinds are disjoint on purpose, so one fault opens one incident: a failed workload *read* is
  * `kubernetes-unreachable` (one for the cluster), a failed *write* after a good read is `scale-blocked`
  * (per target), a failed load read is `load-source-unreachable` (per source), `pinned-at-max-overloaded`
- * needs a fresh reading and a workload that answered, and `peer-cluster-lost` is about another cluster
+ * needs a fresh reading and a workload that answered, `break-glass-during-freeze` is one emergency change
+ * (target and generation) during a deploy freeze, and `peer-cluster-lost` is about another cluster
  * (one per lost peer; the fleet source keeps peers' last health while the global store is down, so the
  * store's own outage opens and resolves nothing).
  */
@@ -143,6 +144,23 @@ export function evaluateConditions(state: AgentState, opts: ConditionOptions, no
       share: p.share,
       reason: p.reason,
       lostSince: p.lostSinceMs === null ? null : new Date(p.lostSinceMs).toISOString(),
+    });
+  }
+
+  // Break glass during a freeze: one incident per change (the generation, the same on every replica), open
+  // while the freeze it broke still holds.
+  for (const e of state.breakGlass.toArray()) {
+    const t = state.targets.get(e.targetId);
+    const freeze = t?.view?.calendar.freeze;
+    if (!t || !e.duringFreeze || !freeze?.frozen || freeze.sinceMs === null || e.atMs < freeze.sinceMs) continue;
+    const change = e.generation !== undefined ? `generation-${e.generation}` : `at-${e.atMs}`;
+    push('break-glass-during-freeze', `${e.targetId}/${change}`, [t], `break glass on ${e.targetId} during the deploy freeze: "${e.reason}" by ${e.by} (weddings live: ${e.weddings.join(', ')})`, {
+      reason: e.reason,
+      by: e.by,
+      at: new Date(e.atMs).toISOString(),
+      generation: e.generation ?? null,
+      weddings: e.weddings,
+      freezeUntil: freeze.untilMs === null ? null : new Date(freeze.untilMs).toISOString(),
     });
   }
   return { conditions, memory: next };

@@ -12,20 +12,20 @@
  */
 import type { PagingConfig } from './paging-config';
 
-export type ConditionKind = 'pinned-at-max-overloaded' | 'scale-blocked' | 'kubernetes-unreachable' | 'load-source-unreachable' | 'peer-cluster-lost';
+export type ConditionKind = 'pinned-at-max-overloaded' | 'scale-blocked' | 'kubernetes-unreachable' | 'load-source-unreachable' | 'peer-cluster-lost' | 'break-glass-during-freeze';
 /** PagerDuty event severities; with "urgency based on severity", critical/error are high urgency, warning/info low. */
 export type PageSeverity = 'critical' | 'error' | 'warning' | 'info';
 
 export interface PageDefinition {
   kind: ConditionKind;
   /** What one incident is about: a target, a load source, the whole cluster, or a peer cluster (fleet.peers). */
-  subject: 'target' | 'source' | 'cluster' | 'peer';
+  subject: 'target' | 'source' | 'cluster' | 'peer' | 'change';
   /** The alert rule that pages on this kind through Alertmanager. */
   alert: string;
   /** When the condition holds, in words (README, runbook and the tests quote it). */
   holdsWhen: string;
-  /** The `paging` key giving how long it must hold before it pages. */
-  duration: keyof Pick<PagingConfig, 'overloadedAfterSeconds' | 'scaleBlockedAfterSeconds' | 'unreachableAfterSeconds' | 'peerLostAfterSeconds'>;
+  /** The `paging` key giving how long it must hold before it pages; null: an event, it pages at once. */
+  duration: keyof Pick<PagingConfig, 'overloadedAfterSeconds' | 'scaleBlockedAfterSeconds' | 'unreachableAfterSeconds' | 'peerLostAfterSeconds'> | null;
 }
 
 export const PAGE_DEFINITIONS: Readonly<Record<ConditionKind, PageDefinition>> = {
@@ -63,6 +63,13 @@ export const PAGE_DEFINITIONS: Readonly<Record<ConditionKind, PageDefinition>> =
     alert: 'WedSyncPeerClusterLost',
     holdsWhen: "a cluster in fleet.peers stopped reporting to the global store (past fleet.staleAfterSeconds) or its served load collapsed while its weddings are live; never on the global store's own outage; one incident per lost peer",
     duration: 'peerLostAfterSeconds',
+  },
+  'break-glass-during-freeze': {
+    kind: 'break-glass-during-freeze',
+    subject: 'change',
+    alert: 'WedSyncBreakGlass',
+    holdsWhen: 'a frozen target was changed with the wedsync.io/emergency-change annotation while its protected weddings were live; one incident per change (target/generation), open while that freeze holds',
+    duration: null,
   },
 };
 

@@ -92,7 +92,8 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   // 5. No scale-down while protected, frozen or blind; operator floors.
   const hold = saturdayHoldInputs(policy, recommendation, observedNeed, memory.protectedPeak ?? null);
   const protectedPeak = applySaturdayProtection(draft, calendar.protecting, currentReplicas, hold.demandBacked, hold.previousPeak, hold.hold);
-  const deployFreeze = protectedPeak !== null;
+  // The freeze is the calendar's fact (computed once in the view); the planner passes it through.
+  const deployFreeze = calendar.freeze.frozen;
   applyFreezeAndFloor(draft, overrides, currentReplicas);
   const failover = peerFailover(target, input.fleet, holding ? null : observed, currentReplicas, memory.peerFailover ?? null, nowMs);
   applyPeerFailover(draft, failover, currentReplicas);

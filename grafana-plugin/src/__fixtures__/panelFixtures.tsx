@@ -8,7 +8,7 @@ import { FieldType, LoadingState, dateTime, getDefaultTimeRange, toDataFrame, ty
 import { ScalingPanel } from '../components/ScalingPanel';
 import { AgentTransportContext } from '../api/transportContext';
 import type { FetchLike } from '../api/agentClient';
-import { DEFAULT_OPTIONS, type CalendarWindowDto, type ForecastDto, type PanelOptions, type StatusDto } from '../types';
+import { DEFAULT_OPTIONS, type CalendarWindowDto, type DeployFreezeDto, type ForecastDto, type PanelOptions, type StatusDto } from '../types';
 
 export const NOW = Date.parse('2027-06-05T14:00:00Z'); // a Saturday in June: wedding day, peak season
 const MIN = 60_000;
@@ -91,6 +91,32 @@ export const demoWeddings: CalendarWindowDto[] = [
   { weddingId: 'w-beach', title: 'Beach wedding', timezone: 'America/New_York', day: 0, localDate: '2027-06-06', start: '2027-06-06T18:00:00Z', end: '2027-06-07T02:00:00Z', saturdayProtection: false, guests: 80, tradition: 'church' },
 ];
 
+/** GET /deploy-freeze: api frozen until 20:00 UTC by the garden wedding, broken once at 13:20; photos free. */
+export function demoFreeze(): DeployFreezeDto {
+  const until = '2027-06-05T20:00:00.000Z';
+  const now = new Date(NOW).toISOString();
+  return {
+    at: now,
+    frozen: true,
+    since: '2027-06-05T10:00:00.000Z',
+    until,
+    reasons: ['api: 1 wedding(s) live on a protected day until 2027-06-05T20:00:00.000Z: Garden wedding (w-garden, 2027-06-05 Europe/London, reception)'],
+    targets: [
+      {
+        id: 'api',
+        kubernetes: { kind: 'Deployment', namespace: 'weddings', name: 'api' },
+        evaluatedAt: now,
+        frozen: true,
+        since: '2027-06-05T10:00:00.000Z',
+        until,
+        weddings: [{ id: 'w-garden', title: 'Garden wedding', timezone: 'Europe/London', localDate: '2027-06-05', phase: 'reception', start: '2027-06-05T10:00:00.000Z', end: until }],
+        lastBreakGlass: { at: '2027-06-05T13:20:00.000Z', by: 'kubectl-edit', reason: 'INC-4711 payment outage', duringFreeze: true, weddings: ['w-garden'] },
+      },
+      { id: 'photos', kubernetes: { kind: 'Deployment', namespace: 'weddings', name: 'photos' }, evaluatedAt: now, frozen: false, since: null, until: null, weddings: [], lastBreakGlass: null },
+    ],
+  };
+}
+
 export function demoForecast(target: string): ForecastDto {
   return {
     target,
@@ -116,6 +142,7 @@ export function fakeAgent(routes: Route[] = []) {
     const path = new URL(req.url).pathname;
     if (path.endsWith('/status')) {return { status: 200, body: demoStatus() };}
     if (path.endsWith('/calendar')) {return { status: 200, body: demoWeddings };}
+    if (path.endsWith('/deploy-freeze')) {return { status: 200, body: demoFreeze() };}
     const m = /\/targets\/([^/]+)\/forecast$/.exec(path);
     if (m) {return { status: 200, body: demoForecast(decodeURIComponent(m[1])) };}
     return { status: 404, body: { error: 'not found' } };

@@ -3,7 +3,7 @@
  * default) so tests can record requests and Grafana deployments can route through a proxy. The token
  * comes from a getter at request time: it is never stored in the client or in panel options.
  */
-import type { ApiError, CalendarWindowDto, CapacityPlanDto, ForecastDto, OverrideDto, OverrideRequest, StatusDto } from '../types';
+import type { ApiError, CalendarWindowDto, CapacityPlanDto, DeployFreezeDto, ForecastDto, OverrideDto, OverrideRequest, StatusDto } from '../types';
 
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<{
   status: number;
@@ -32,6 +32,8 @@ export interface AgentClient {
   /** The forecast from now to `horizonHours` ahead. */
   forecast(targetId: string, horizonHours: number): Promise<ForecastDto>;
   calendar(from: Date, to: Date): Promise<CalendarWindowDto[]>;
+  /** May a deploy land now: per target frozen, until when, the live weddings, the last break glass. */
+  deployFreeze(): Promise<DeployFreezeDto>;
   overrides(): Promise<OverrideDto[]>;
   /** The coming weekend's capacity plan (the agent's default window). */
   capacityPlan(): Promise<CapacityPlanDto>;
@@ -86,6 +88,7 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
       );
       return Array.isArray(body) ? body : (body?.windows ?? []);
     },
+    deployFreeze: () => call<DeployFreezeDto>('GET', '/deploy-freeze'),
     overrides: async () => {
       const body = await call<OverrideDto[] | { overrides: OverrideDto[] }>('GET', '/overrides');
       return Array.isArray(body) ? body : (body?.overrides ?? []);

@@ -303,3 +303,26 @@ describe('per-target gaps', () => {
     expect(screen.getByTestId(testIds.panel.container)).toHaveTextContent('forecast for api: forecaster not ready');
   });
 });
+
+describe('ScalingPanel: deploy freeze and break glass in the protection badges', () => {
+  it('shows until when deploys wait (with the live weddings) and the last break glass, per target', async () => {
+    const agent = fakeAgent();
+    renderPanel(panelProps({ agentUrl: AGENT }, demoFrames()), agent.fetch);
+    const api = await screen.findByTestId(testIds.target.card('api'));
+    await waitFor(() => expect(within(api).getByTestId(testIds.target.badge('deploy_freeze'))).toHaveTextContent('Deploy freeze until 20:00 UTC · 6h 00m left'));
+    expect(within(api).getByTestId(testIds.target.badge('break_glass'))).toHaveTextContent('Break glass 13:20 UTC: INC-4711 payment outage');
+    const photos = screen.getByTestId(testIds.target.card('photos'));
+    expect(within(photos).queryByTestId(testIds.target.badge('deploy_freeze'))).toBeNull();
+    expect(within(photos).queryByTestId(testIds.target.badge('break_glass'))).toBeNull();
+    expect(agent.requests.some((r) => new URL(r.url).pathname === '/api/v1/deploy-freeze')).toBe(true);
+  });
+
+  it('an agent without the freeze route still renders every card, with a note (and the status flag alone)', async () => {
+    const agent = fakeAgent([(req) => (req.url.endsWith('/deploy-freeze') ? { status: 404, body: { error: 'no route GET /api/v1/deploy-freeze' } } : undefined)]);
+    renderPanel(panelProps({ agentUrl: AGENT }, demoFrames()), agent.fetch);
+    expect(await screen.findByText('deploy freeze: no route GET /api/v1/deploy-freeze')).toBeInTheDocument();
+    const api = screen.getByTestId(testIds.target.card('api'));
+    expect(within(api).queryByTestId(testIds.target.badge('break_glass'))).toBeNull();
+    expect(within(api).getByTestId(testIds.target.badge('saturday'))).toHaveTextContent('Saturday freeze');
+  });
+});

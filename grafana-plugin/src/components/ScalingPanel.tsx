@@ -132,6 +132,7 @@ export function ScalingPanel({ data, options, width, height }: PanelProps<PanelO
           status={statusById.get(id)}
           forecast={agent.forecasts[id] ?? null}
           plan={agent.capacityPlan?.targets.find((t) => t.target === id)}
+          freeze={agent.freeze[id]}
           anomalyThreshold={options.anomalyThreshold ?? 0.8}
           nowMs={nowMs}
           width={width - 32}

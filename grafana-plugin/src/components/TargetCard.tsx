@@ -4,7 +4,7 @@ import { css } from '@emotion/css';
 import { useStyles2 } from '@grafana/ui';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { last, type TargetSeries } from '../data/frames';
-import type { CapacityPlanDto, ForecastDto, TargetStatusDto } from '../types';
+import type { CapacityPlanDto, ForecastDto, TargetFreezeDto, TargetStatusDto } from '../types';
 import { CostNow, WeekendPlan } from './CostLine';
 import { LoadChart } from './LoadChart';
 import { ProtectionBadges } from './ProtectionBadges';
@@ -18,6 +18,8 @@ interface Props {
   forecast: ForecastDto | null;
   /** This target's part of the coming weekend's capacity plan, when the agent has one. */
   plan?: CapacityPlanDto['targets'][number];
+  /** The target's deploy freeze and last break glass (GET /deploy-freeze), when the agent has them. */
+  freeze?: TargetFreezeDto;
   anomalyThreshold: number;
   nowMs: number;
   width: number;
@@ -25,7 +27,7 @@ interface Props {
   onClearOverride?: (id: string) => Promise<void>;
 }
 
-export function TargetCard({ id, series, status, forecast, plan, anomalyThreshold, nowMs, width, chartHeight, onClearOverride }: Props) {
+export function TargetCard({ id, series, status, forecast, plan, freeze, anomalyThreshold, nowMs, width, chartHeight, onClearOverride }: Props) {
   const styles = useStyles2(getStyles);
   // The API is the fresher source; the Prometheus series fill in when the API is not configured.
   const current = status?.replicas.current ?? last(series.current);
@@ -46,6 +48,7 @@ export function TargetCard({ id, series, status, forecast, plan, anomalyThreshol
         protections={status?.protections ?? []}
         peakSeason={status?.peakSeason ?? false}
         deployFreeze={status?.deployFreeze ?? false}
+        freeze={freeze}
         overrides={status?.overrides ?? []}
         nowMs={nowMs}
       />

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { AgentApiError, type AgentClient } from '../api/agentClient';
-import type { CalendarWindowDto, CapacityPlanDto, ForecastDto, StatusDto } from '../types';
+import type { CalendarWindowDto, CapacityPlanDto, ForecastDto, StatusDto, TargetFreezeDto } from '../types';
 
 export interface AgentData {
   loading: boolean;
@@ -14,6 +14,8 @@ export interface AgentData {
   forecasts: Record<string, ForecastDto>;
   /** The coming weekend's plan; null when the agent has none (older agents answer 404: no warning). */
   capacityPlan: CapacityPlanDto | null;
+  /** Each target's deploy freeze and last break glass (empty when the agent has no freeze route). */
+  freeze: Record<string, TargetFreezeDto>;
   error: AgentApiError | null;
   /** Parts that failed while status worked, e.g. "calendar: agent answered HTTP 500". */
   warnings: string[];
@@ -23,7 +25,7 @@ export interface AgentData {
 /** Hours of future forecast drawn after the Prometheus history. */
 export const FORECAST_HORIZON_HOURS = 6;
 
-const NOTHING_LOADED: Omit<AgentData, 'reload'> = { loading: false, status: null, weddings: [], forecasts: {}, capacityPlan: null, error: null, warnings: [] };
+const NOTHING_LOADED: Omit<AgentData, 'reload'> = { loading: false, status: null, weddings: [], forecasts: {}, capacityPlan: null, freeze: {}, error: null, warnings: [] };
 
 export function useAgentData(client: AgentClient | null, refreshKey: unknown, timelineHours: number): AgentData {
   const [state, setState] = useState<Omit<AgentData, 'reload'>>(NOTHING_LOADED);
@@ -42,7 +44,7 @@ export function useAgentData(client: AgentClient | null, refreshKey: unknown, ti
         const status = await client.status();
         const nowMs = Date.parse(status.agent.now) || Date.now();
         const warnings: string[] = [];
-        const [weddings, forecasts, capacityPlan] = await Promise.all([
+        const [weddings, forecasts, capacityPlan, freeze] = await Promise.all([
           client.calendar(new Date(nowMs), new Date(nowMs + timelineHours * 3600_000)).catch((e: Error) => {
             warnings.push(`calendar: ${e.message}`);
             return [] as CalendarWindowDto[];
@@ -59,15 +61,21 @@ export function useAgentData(client: AgentClient | null, refreshKey: unknown, ti
             if (!(e instanceof AgentApiError && e.status === 404)) {warnings.push(`capacity plan: ${e.message}`);}
             return null;
           }),
+          client.deployFreeze().catch((e: Error) => {
+            warnings.push(`deploy freeze: ${e.message}`);
+            return null;
+          }),
         ]);
         if (cancelled) {return;}
         const byTarget: Record<string, ForecastDto> = {};
         for (const f of forecasts) {if (f) {byTarget[f.target] = f;}}
-        setState({ loading: false, status, weddings, forecasts: byTarget, capacityPlan, error: null, warnings });
+        const freezeByTarget: Record<string, TargetFreezeDto> = {};
+        for (const t of freeze?.targets ?? []) {freezeByTarget[t.id] = t;}
+        setState({ loading: false, status, weddings, forecasts: byTarget, capacityPlan, freeze: freezeByTarget, error: null, warnings });
       } catch (e) {
         if (cancelled) {return;}
         const err = e instanceof AgentApiError ? e : new AgentApiError((e as Error).message, 0);
-        setState({ loading: false, status: null, weddings: [], forecasts: {}, capacityPlan: null, error: err, warnings: [] });
+        setState({ loading: false, status: null, weddings: [], forecasts: {}, capacityPlan: null, freeze: {}, error: err, warnings: [] });
       }
     })();
     return () => {

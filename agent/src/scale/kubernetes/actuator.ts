@@ -22,6 +22,7 @@ import type { KubeApi } from './kube-api';
 import { KubernetesScaler } from './kubernetes-scaler';
 import { lazyKubeApi } from './lazy-kube-api';
 import { LeaseLeaderElector } from './leader-election';
+import { FreezeGuard, freezeGuardOptions } from './freeze-guard';
 import { readLegacyOverrides } from './legacy-override-annotation';
 
 export interface ActuatorDeps {
@@ -47,6 +48,10 @@ export class KubernetesActuator {
   readonly identity: string;
   /** For the API's Auditor (api/audit.ts AuditHook): an Event on the target per audited change (act mode). */
   readonly auditHook: (entry: AuditEntry) => Promise<void>;
+  /** The deploy freeze's parameter and break-glass watch (kubernetes.deployFreeze), or null when off. */
+  readonly freeze: FreezeGuard | null;
+  private syncTimer: NodeJS.Timeout | null = null;
+  private freezing: Promise<void> | null = null;
 
   constructor(private readonly deps: ActuatorDeps) {
     const { config, state, clock, logger } = deps;
@@ -79,6 +84,18 @@ export class KubernetesActuator {
       },
     });
     this.auditHook = createAuditEventHook(this.events, config.targets);
+    const freeze = freezeGuardOptions(config);
+    // In every mode: the freeze gates deploys, not scaling, and break glass must be seen (and its Event written).
+    this.freeze = freeze
+      ? new FreezeGuard(this.api, state, {
+          ...freeze,
+          isLeader: () => this.elector.isLeader(),
+          clock,
+          logger,
+          events: new KubeEventRecorder(this.api, clock, logger, () => this.metrics.eventFailures.inc()),
+          registry: deps.registry,
+        })
+      : null;
   }
 
   /** Only the leader acts; the loop asks before every change. */
@@ -93,13 +110,30 @@ export class KubernetesActuator {
   async start(): Promise<void> {
     if ('ready' in this.api) await (this.api as { ready(): Promise<unknown> }).ready();
     await this.elector.tryAcquireOrRenew();
+    await this.syncFreeze();
     this.elector.start();
+    this.syncTimer = setInterval(() => void this.syncFreeze(), this.deps.config.agent.tickSeconds * 1000);
+    this.syncTimer.unref();
     this.deps.logger.info({ identity: this.identity, leader: this.elector.isLeader(), mode: this.scaler.mode }, 'kubernetes actuator started');
   }
 
   /** Hands the Lease over. Idempotent. */
   async stop(): Promise<void> {
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    this.syncTimer = null;
+    await this.freezing;
+    // Before the Lease is handed over: this replica still leads, and empties the freeze (fail open).
+    await this.freeze?.release();
     await this.elector.stop();
+  }
+
+  /** One freeze round at a time (parameter heartbeat, break-glass watch); never rejects. */
+  syncFreeze(): Promise<void> {
+    if (!this.freeze) return Promise.resolve();
+    this.freezing ??= this.freeze.sync().finally(() => {
+      this.freezing = null;
+    });
+    return this.freezing;
   }
 
   /**

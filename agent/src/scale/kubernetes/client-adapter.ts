@@ -99,6 +99,7 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
         readyReplicas: obj.status?.readyReplicas ?? 0,
         annotations: { ...(obj.metadata?.annotations ?? {}) },
         podRequests: podRequests(obj.spec?.template?.spec?.containers),
+        annotationManagers: annotationManagers(obj.metadata?.managedFields),
       };
       return snap;
     },
@@ -202,6 +203,17 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
       return list.items.map((n) => ({ providerID: n.spec?.providerID, labels: { ...(n.metadata?.labels ?? {}) } }));
     },
   };
+}
+
+/** Annotation key → the manager whose managedFields entry owns it (the latest entry wins). */
+export function annotationManagers(fields: K8s.V1ManagedFieldsEntry[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  const sorted = [...(fields ?? [])].sort((a, b) => String(a.time ?? '').localeCompare(String(b.time ?? '')));
+  for (const f of sorted) {
+    const owned = (f.fieldsV1 as { 'f:metadata'?: { 'f:annotations'?: Record<string, unknown> } } | undefined)?.['f:metadata']?.['f:annotations'];
+    for (const k of Object.keys(owned ?? {})) if (k.startsWith('f:') && f.manager) out[k.slice(2)] = f.manager;
+  }
+  return out;
 }
 
 /** The Status message the API server sends with an error, when the body is one. */

@@ -79,6 +79,11 @@ export class InMemoryKubeApi implements KubeApi {
     this.events.push(structuredClone(event));
   }
 
+  /** A ConfigMap as `kubectl apply` would leave it (the admission overlay creates the freeze's). */
+  addConfigMap(namespace: string, name: string, data: Record<string, string> = {}): void {
+    this.configMaps.set(`${namespace}/${name}`, { data, resourceVersion: this.nextVersion() });
+  }
+
   async readLease(namespace: string, name: string): Promise<LeaseRecord | null> {
     this.enter('readLease', [namespace, name], leaseOp('get', namespace, name));
     const l = this.leases.get(`${namespace}/${name}`);

@@ -23,6 +23,8 @@ export interface WorkloadSnapshot {
   annotations: Record<string, string>;
   /** One pod's requests from spec.template (cpu in vCPUs, memory in GiB), when every container states both. */
   podRequests?: { cpu: number; memoryGiB: number };
+  /** Who last set each annotation: the managedFields manager owning it (break glass: who). */
+  annotationManagers?: Record<string, string>;
 }
 
 export interface HpaSnapshot {
@@ -58,7 +60,7 @@ export interface KubeEvent {
   atMs: number;
 }
 
-/** A ConfigMap's data and version (the agent's own state lives in one: durable/configmap-backend.ts). */
+/** A ConfigMap's data and version (the agent's own state lives in one: durable/configmap-backend.ts; the deploy freeze's admission parameter is another). */
 export interface ConfigMapRecord {
   data: Record<string, string>;
   resourceVersion?: string;

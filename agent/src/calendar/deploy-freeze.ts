@@ -1,0 +1,40 @@
+/**
+ * The deploy freeze of one target at one instant: frozen while weddings it serves are live on a
+ * protected weekday (the same weddings Saturday protection holds capacity for). Computed once per tick,
+ * inside the target's calendar answer; the planner, `wedsync_agent_deploy_freeze`, GET /deploy-freeze,
+ * the admission ConfigMap and the panel all read it from the stored view. No I/O, no clock.
+ */
+import { daysOverlapping, type CalendarIndex, type LiveWedding } from './rules';
+
+export interface DeployFreeze {
+  frozen: boolean;
+  /** Earliest window start among the protecting weddings (null when not frozen). */
+  sinceMs: number | null;
+  /**
+   * When deploying is allowed again: the end of the protecting windows, chained through any protected
+   * window that starts before the previous one ends (so a gate never opens for zero minutes). Null when
+   * not frozen.
+   */
+  untilMs: number | null;
+  /** The live weddings that freeze deploys. */
+  weddings: LiveWedding[];
+}
+
+export const NOT_FROZEN: DeployFreeze = { frozen: false, sinceMs: null, untilMs: null, weddings: [] };
+
+/** Chains of protected windows longer than this many links are cut (a malformed calendar cannot loop us). */
+const MAX_CHAIN = 1000;
+
+export function deployFreezeOf(index: CalendarIndex, protecting: readonly LiveWedding[], timezones: readonly string[]): DeployFreeze {
+  if (!protecting.length) return NOT_FROZEN;
+  let until = Math.max(...protecting.map((l) => l.day.windowEndMs));
+  for (let i = 0; i < MAX_CHAIN; i++) {
+    const next = daysOverlapping(index, until, until + 1)
+      .filter((d) => (!timezones.length || timezones.includes(d.wedding.timezone)) && index.rules.protectedWeekdays.includes(d.localWeekday))
+      .reduce((m, d) => Math.max(m, d.windowEndMs), until);
+    if (next <= until) break;
+    until = next;
+  }
+  return { frozen: true, sinceMs: Math.min(...protecting.map((l) => l.day.windowStartMs)), untilMs: until, weddings: [...protecting] };
+}
+
