@@ -26,6 +26,8 @@ export interface CalendarMemory {
   recordConfirmation(c: CalendarConfirmation): void;
 }
 
+const LOCAL_CONFIRMATIONS = 50;
+
 export class LocalCalendarMemory implements CalendarMemory {
   private readonly summaries = new Map<string, CalendarSummary>();
   private readonly confirmed: CalendarConfirmation[] = [];
@@ -41,5 +43,7 @@ export class LocalCalendarMemory implements CalendarMemory {
   }
   recordConfirmation(c: CalendarConfirmation): void {
     this.confirmed.push(c);
+    // Only the newest matter (a confirmation covers the update held now); keep the list small.
+    if (this.confirmed.length > LOCAL_CONFIRMATIONS) this.confirmed.splice(0, this.confirmed.length - LOCAL_CONFIRMATIONS);
   }
 }
