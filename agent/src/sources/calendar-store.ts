@@ -38,7 +38,7 @@ export interface HeldCalendarUpdate {
 export interface CalendarSourceStatus {
   location: string;
   ok: boolean;
-  /** Weddings in the calendar in force for this source. */
+  /** Weddings in the calendar in force for this source (after a restart, with an update held and nothing else in force: the held update's, used meanwhile). */
   weddings: number;
   lastSuccessMs: number | null;
   lastError: string | null;
