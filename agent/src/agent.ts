@@ -157,7 +157,8 @@ export class Agent {
     this.calendar = new CalendarRefresher({
       config,
       state: this.state,
-      provider: new CalendarStore(config.calendar.sources, loaded.baseDir, clock, fetch, 10_000, config.calendar.maxBytes, config.calendar.maxDropFraction),
+      // With durable state, the calendar last in force and confirmations are shared with the other replica and the next start.
+      provider: new CalendarStore(config.calendar.sources, loaded.baseDir, clock, fetch, 10_000, config.calendar.maxBytes, config.calendar.maxDropFraction, durable?.calendarMemory()),
       metrics: this.metrics,
       logger: this.logger,
       clock,
@@ -169,6 +170,8 @@ export class Agent {
       oc && ocSource?.type === 'prometheus'
         ? new OpenCostRefresher({ prometheus: ocSource, targets: config.targets, book: this.prices, refreshSeconds: oc.refreshSeconds, clock, logger: this.logger })
         : null;
+    // A confirmation made through the other replica applies here at the next durable round.
+    durable?.onRound(() => this.calendar.applyConfirmed());
     const loopConfig = opts.tickIntervalMs ? { ...config, agent: { ...config.agent, tickSeconds: opts.tickIntervalMs / 1000 } } : config;
     this.loop = new ControlLoop({
       config: loopConfig,

@@ -2,10 +2,11 @@
  * POST /calendar/confirm (admin): applies a calendar update the agent held back because it removed more
  * than calendar.maxDropFraction of a source's upcoming weddings. The body names the source and the held
  * update's fingerprint (GET /status shows both): a confirmation applies exactly that update, so a later,
- * different update is never confirmed by accident (409). Audited like every change.
+ * different update is never confirmed by accident (409). Audited like every change. The confirmation is
+ * kept in the durable state, so the other replica applies the same update at its next round.
  */
 import type { Router } from 'express';
-import type { ConfirmOutcome } from '../sources/calendar-store';
+import type { Confirmer, ConfirmOutcome } from '../sources/calendar-store';
 import { principalOf, requireRole } from './auth';
 import { HttpError, badRequest } from './errors';
 import { heldCalendarUpdateDto } from './dto';
@@ -17,7 +18,7 @@ const CONFIRM_BODY_LIMIT = 8 * 1024;
 
 /** What the route confirms through (the agent's CalendarRefresher: it re-indexes the calendar at once). */
 export interface CalendarConfirmer {
-  confirm(location: string, fingerprint: string): Promise<ConfirmOutcome>;
+  confirm(location: string, fingerprint: string, by?: Confirmer): Promise<ConfirmOutcome>;
 }
 
 export function registerCalendarRoutes(r: Router, ctx: RouteContext, calendar: CalendarConfirmer | undefined): void {
@@ -26,7 +27,9 @@ export function registerCalendarRoutes(r: Router, ctx: RouteContext, calendar: C
     if (!parsed.success) throw badRequest(parsed.error, '');
     if (!calendar) throw new HttpError(404, 'calendar confirmation is not available in this agent');
     const { source, fingerprint, reason } = parsed.data;
-    const result = await calendar.confirm(source, fingerprint);
+    const p = principalOf(res);
+    // Recorded with the confirmation in the durable state: the other replica applies the same update.
+    const result = await calendar.confirm(source, fingerprint, { actor: p.name, reason });
     switch (result.outcome) {
       case 'unknown-source':
         throw new HttpError(400, `invalid body: source: no calendar source "${source}"`, [{ field: 'source', reason: `no calendar source "${source}" (see calendar in GET /status)` }]);
@@ -39,7 +42,6 @@ export function registerCalendarRoutes(r: Router, ctx: RouteContext, calendar: C
         );
     }
     const dto: CalendarConfirmResultDto = { source, ...heldCalendarUpdateDto(result.held) };
-    const p = principalOf(res);
     ctx.auditor.record({ atMs: ctx.clock(), actor: p.name, role: p.role, action: 'calendar.confirm', detail: { ...dto, reason } });
     res.json(dto);
   });

@@ -143,7 +143,7 @@ export interface HeldCalendarUpdateDto {
 export interface CalendarSourceDto {
   location: string;
   ok: boolean;
-  /** Weddings in the calendar in force for this source. */
+  /** Weddings in the calendar in force for this source (after a restart, with an update held and nothing else in force: the held update's, used meanwhile). */
   weddings: number;
   lastSuccess: string | null;
   lastError: string | null;

@@ -34,3 +34,49 @@ export function judgeCalendarUpdate(inForce: WeddingCalendar, next: WeddingCalen
   const dropFraction = upcomingBefore === 0 ? 0 : Math.max(0, upcomingBefore - upcomingAfter) / upcomingBefore;
   return { hold: dropFraction > maxDropFraction, upcomingBefore, upcomingAfter, dropFraction };
 }
+
+/** End instants of a summary's nearest upcoming weddings kept (so its count can be aged; see upcomingAt). */
+export const SUMMARY_ENDS = 64;
+
+/**
+ * What the durable state keeps of the calendar in force for a source: enough to judge the first calendar
+ * after a restart, not the calendar itself (the document lives in a ConfigMap, at most 1 MiB).
+ */
+export interface CalendarSummary {
+  /** The fingerprint of the calendar's text (as HeldCalendarUpdate.fingerprint). */
+  fingerprint: string;
+  /** Upcoming weddings when it was put in force (or last re-summarised). */
+  upcoming: number;
+  /** When it was put in force (or last re-summarised). */
+  atMs: number;
+  /** End instants of its nearest upcoming weddings (at most SUMMARY_ENDS, ascending). */
+  nextEndsMs: number[];
+}
+
+const weddingEndMs = (w: WeddingCalendar['weddings'][number]) => Date.parse(w.start) + (w.days + 1) * DAY_MS;
+
+export function summarizeCalendar(cal: WeddingCalendar, fingerprint: string, nowMs: number): CalendarSummary {
+  const ends = cal.weddings.map(weddingEndMs).filter((e) => Number.isFinite(e) && e > nowMs);
+  ends.sort((a, b) => a - b);
+  return { fingerprint, upcoming: upcomingWeddings(cal, nowMs), atMs: nowMs, nextEndsMs: ends.slice(0, SUMMARY_ENDS) };
+}
+
+/**
+ * The summary's upcoming weddings at a later instant: those whose end passed since are taken off. Past
+ * SUMMARY_ENDS endings the count is too high (a hold, never a silent drop); the store re-summarises
+ * before that (summaryIsStale).
+ */
+export function upcomingAt(s: CalendarSummary, nowMs: number): number {
+  return Math.max(0, s.upcoming - s.nextEndsMs.filter((e) => e <= nowMs).length);
+}
+
+/** More than half of the kept end instants have passed: time to store a fresh summary. */
+export const summaryIsStale = (s: CalendarSummary, nowMs: number): boolean => s.nextEndsMs.filter((e) => e <= nowMs).length > SUMMARY_ENDS / 2;
+
+/** judgeCalendarUpdate against the stored summary of the calendar last in force (after a restart). */
+export function judgeAgainstSummary(inForce: CalendarSummary, next: WeddingCalendar, nowMs: number, maxDropFraction: number): DropVerdict {
+  const upcomingBefore = upcomingAt(inForce, nowMs);
+  const upcomingAfter = upcomingWeddings(next, nowMs);
+  const dropFraction = upcomingBefore === 0 ? 0 : Math.max(0, upcomingBefore - upcomingAfter) / upcomingBefore;
+  return { hold: dropFraction > maxDropFraction, upcomingBefore, upcomingAfter, dropFraction };
+}

@@ -1,6 +1,7 @@
 /**
- * The agent's own durable state as one JSON document: operator overrides, the recent audit trail, and
- * per PagerDuty sink the pages PagerDuty holds open (with the conditions' start times). The same document
+ * The agent's own durable state as one JSON document: operator overrides, the recent audit trail, per
+ * PagerDuty sink the pages PagerDuty holds open (with the conditions' start times), and per calendar
+ * source a summary of the calendar last in force plus operators' recent confirmations of held updates. The same document
  * lives in a ConfigMap (with a cluster) or in a file (without). Decoding never trusts the stored text:
  * entries that are not well-formed are dropped and reported, never applied.
  */
@@ -8,16 +9,22 @@ import { z } from 'zod';
 import type { Override } from '../plan/types';
 import type { PageSnapshot } from '../sinks/pagerduty/open-pages';
 import type { AuditEntry } from '../state';
+import type { CalendarConfirmation } from '../calendar/calendar-memory';
+import type { CalendarSummary } from '../calendar/drop-guard';
 
 export interface DurableDocument {
   overrides: Override[];
   audit: AuditEntry[];
   /** By PagerDuty sink name. */
   pages: Record<string, PageSnapshot>;
+  /** By calendar source location: the calendar last in force (a summary, never the calendar itself). */
+  calendars: Record<string, CalendarSummary>;
+  /** Operators' confirmations of held calendar updates, oldest first (recent ones only; see merge.ts). */
+  calendarConfirmations: CalendarConfirmation[];
 }
 
 export const DOCUMENT_VERSION = 1;
-export const emptyDocument = (): DurableDocument => ({ overrides: [], audit: [], pages: {} });
+export const emptyDocument = (): DurableDocument => ({ overrides: [], audit: [], pages: {}, calendars: {}, calendarConfirmations: [] });
 
 /** ConfigMaps hold at most 1 MiB; past this the oldest audit entries give way (the document is written whole). */
 export const MAX_DOCUMENT_BYTES = 900 * 1024;
@@ -51,6 +58,21 @@ const openPage = z.object({
   targets: z.array(z.string()).default([]),
   details: z.record(z.string(), z.unknown()).default({}),
   openedAtMs: z.number().finite(),
+});
+
+const calendarSummary = z.object({
+  fingerprint: z.string().min(1),
+  upcoming: z.number().int().min(0),
+  atMs: z.number().finite(),
+  nextEndsMs: z.array(z.number().finite()).max(1000).default([]),
+});
+
+const calendarConfirmation = z.object({
+  source: z.string().min(1),
+  fingerprint: z.string().min(1),
+  actor: z.string(),
+  reason: z.string(),
+  atMs: z.number().finite(),
 });
 
 /** Keeps the entries that parse; says how many it dropped. */
@@ -90,8 +112,21 @@ export function decodeDocument(text: string | undefined): Decoded {
       for (const [k, v] of Object.entries(sp.memory as Record<string, unknown>)) if (typeof v === 'number' && Number.isFinite(v)) memory[k] = v;
     pages[sink] = { open: entries(openPage, sp.open, dropped, `pages.${sink}.open`), memory };
   }
+  const calendars: Record<string, CalendarSummary> = {};
+  const rawCalendars = o.calendars && typeof o.calendars === 'object' ? (o.calendars as Record<string, unknown>) : {};
+  for (const [source, c] of Object.entries(rawCalendars)) {
+    const r = calendarSummary.safeParse(c);
+    if (r.success) calendars[source] = r.data;
+    else dropped.push(`calendars.${source}: ${r.error.issues[0]?.message ?? 'malformed'}`);
+  }
   return {
-    doc: { overrides: entries(override, o.overrides, dropped, 'overrides'), audit: entries(auditEntry, o.audit, dropped, 'audit'), pages },
+    doc: {
+      overrides: entries(override, o.overrides, dropped, 'overrides'),
+      audit: entries(auditEntry, o.audit, dropped, 'audit'),
+      pages,
+      calendars,
+      calendarConfirmations: entries(calendarConfirmation, o.calendarConfirmations, dropped, 'calendarConfirmations'),
+    },
     dropped,
   };
 }
@@ -100,7 +135,7 @@ export function decodeDocument(text: string | undefined): Decoded {
 export function encodeDocument(doc: DurableDocument, maxBytes = MAX_DOCUMENT_BYTES): string {
   let audit = doc.audit;
   for (;;) {
-    const text = JSON.stringify({ version: DOCUMENT_VERSION, overrides: doc.overrides, audit, pages: doc.pages });
+    const text = JSON.stringify({ version: DOCUMENT_VERSION, overrides: doc.overrides, audit, pages: doc.pages, calendars: doc.calendars, calendarConfirmations: doc.calendarConfirmations });
     if (Buffer.byteLength(text) <= maxBytes || audit.length === 0) return text;
     audit = audit.slice(Math.ceil(audit.length / 4));
   }

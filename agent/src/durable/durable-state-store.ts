@@ -1,6 +1,7 @@
 /**
  * The agent's own state kept outside the process, in every mode (act, dry-run, shadow): operator
- * overrides, the recent audit trail and the pages PagerDuty holds open. It is the agent's memory, not
+ * overrides, the recent audit trail, the pages PagerDuty holds open, and the calendar store's memory
+ * (per source the calendar last in force, and confirmations of held updates; calendarMemory()). It is the agent's memory, not
  * a scaling action, so dry-run and shadow keep it too. One document (durable-document.ts) in a backend
  * (a ConfigMap with a cluster, a file without).
  *
@@ -16,7 +17,9 @@ import type { OpenPage, OpenPagesStore, PageSnapshot } from '../sinks/pagerduty/
 import type { AgentState, AuditEntry } from '../state';
 import type { Logger } from '../util/logger';
 import { decodeDocument, emptyDocument, encodeDocument, type DurableDocument } from './durable-document';
-import { mergeAudit, mergeKeyed } from './merge';
+import type { CalendarConfirmation, CalendarMemory } from '../calendar/calendar-memory';
+import type { CalendarSummary } from '../calendar/drop-guard';
+import { mergeAudit, mergeCalendarConfirmations, mergeCalendarSummaries, mergeKeyed } from './merge';
 import { StateConflictError, type StateBackend } from './state-backend';
 
 export interface DurableStoreOptions {
@@ -31,6 +34,9 @@ export interface DurableStoreOptions {
 }
 
 const CONFLICT_TRIES = 5;
+/** A confirmation has to outlive the other replica's next round (seconds); a day covers a replica that was down. */
+export const CONFIRMATION_RETENTION_MS = 86_400_000;
+export const MAX_CONFIRMATIONS = 50;
 const overrideId = (o: Override) => o.id;
 const pageKey = (p: OpenPage) => p.dedupKey;
 
@@ -44,6 +50,12 @@ export class DurableStateStore {
   /** Per sink: what the sink last saved, and what it had saved at the last round. */
   private readonly localPages = new Map<string, PageSnapshot>();
   private readonly lastPages = new Map<string, PageSnapshot>();
+  /** Per calendar source: the summary this replica last recorded, and what it had recorded at the last round. */
+  private readonly localCalendars = new Map<string, CalendarSummary>();
+  private lastCalendars = new Map<string, CalendarSummary>();
+  /** Confirmations made here and not yet in a stored document. */
+  private pendingConfirmations: CalendarConfirmation[] = [];
+  private readonly roundListeners: Array<() => void> = [];
   private running: Promise<void> | null = null;
   private rerun = false;
   private timer: NodeJS.Timeout | null = null;
@@ -123,13 +135,44 @@ export class DurableStateStore {
     };
   }
 
+  /**
+   * The calendar store's memory, kept in the document: what it records is stored at the next round (one is
+   * nudged), and what the other replica recorded shows here after a round.
+   */
+  calendarMemory(): CalendarMemory {
+    return {
+      inForce: (source) => {
+        const mine = this.localCalendars.get(source);
+        // Recorded here since the last round: not stored yet, and newer than what the store held then.
+        if (mine && mine !== this.lastCalendars.get(source)) return mine;
+        return this.current.calendars[source] ?? mine;
+      },
+      recordInForce: (source, summary) => {
+        this.localCalendars.set(source, summary);
+        this.nudge();
+      },
+      confirmations: () => [...this.current.calendarConfirmations, ...this.pendingConfirmations],
+      recordConfirmation: (c) => {
+        this.pendingConfirmations.push(c);
+        this.nudge();
+      },
+    };
+  }
+
+  /** Called after every round that reached the store (the calendar refresher applies confirmations made elsewhere). */
+  onRound(listener: () => void): void {
+    this.roundListeners.push(listener);
+  }
+
   private async round(): Promise<void> {
     const startOverrides = [...this.state.overrides];
     const startAudit = this.state.audit.toArray();
     const startPages = new Map(this.localPages);
+    const startCalendars = new Map(this.localCalendars);
+    const startConfirmations = [...this.pendingConfirmations];
     let merged: DurableDocument;
     try {
-      merged = await this.mergeAndWrite(startOverrides, startAudit, startPages);
+      merged = await this.mergeAndWrite(startOverrides, startAudit, startPages, startCalendars, startConfirmations);
     } catch (err) {
       this.failures++;
       this.opts.onFailure?.();
@@ -141,9 +184,24 @@ export class DurableStateStore {
     // The trail shown by GET /audit: both replicas' entries (and this one's older ones, beyond the stored cap).
     this.state.audit.replace(mergeAudit(merged.audit, this.state.audit.toArray(), this.state.audit.capacity));
     for (const [sink, snap] of startPages) this.lastPages.set(sink, snap);
+    this.lastCalendars = startCalendars;
+    this.pendingConfirmations = this.pendingConfirmations.filter((c) => !startConfirmations.includes(c));
+    for (const listener of this.roundListeners) {
+      try {
+        listener();
+      } catch (err) {
+        this.opts.logger.warn({ err: (err as Error).message }, 'a durable-state listener failed');
+      }
+    }
   }
 
-  private async mergeAndWrite(localOverrides: Override[], localAudit: AuditEntry[], localPages: Map<string, PageSnapshot>): Promise<DurableDocument> {
+  private async mergeAndWrite(
+    localOverrides: Override[],
+    localAudit: AuditEntry[],
+    localPages: Map<string, PageSnapshot>,
+    localCalendars: Map<string, CalendarSummary>,
+    localConfirmations: CalendarConfirmation[],
+  ): Promise<DurableDocument> {
     for (let attempt = 1; ; attempt++) {
       const stored = await this.backend.read();
       const { doc: remote, dropped } = decodeDocument(stored.text ?? undefined);
@@ -153,6 +211,8 @@ export class DurableStateStore {
         overrides: mergeKeyed(remote.overrides, localOverrides, this.lastOverrides, overrideId).filter((o) => o.untilMs > now),
         audit: mergeAudit(remote.audit, localAudit, this.opts.maxAuditEntries),
         pages: { ...remote.pages },
+        calendars: mergeCalendarSummaries(remote.calendars, localCalendars, this.lastCalendars),
+        calendarConfirmations: mergeCalendarConfirmations(remote.calendarConfirmations, localConfirmations, now, CONFIRMATION_RETENTION_MS, MAX_CONFIRMATIONS),
       };
       for (const [sink, local] of localPages) {
         const last = this.lastPages.get(sink) ?? { open: [], memory: {} };

@@ -9,7 +9,7 @@ import type { WeddingCalendar } from '../calendar/model';
 import type { AgentMetrics } from '../metrics/agent-metrics';
 import type { AgentState } from '../state';
 import type { Logger } from '../util/logger';
-import type { CalendarSourceStatus, ConfirmOutcome } from './calendar-store';
+import type { AppliedConfirmation, CalendarSourceStatus, Confirmer, ConfirmOutcome } from './calendar-store';
 
 /** What the refresher reads calendars from (CalendarStore; tests pass their own). */
 export interface CalendarProvider {
@@ -17,7 +17,9 @@ export interface CalendarProvider {
   /** The merged calendar in force, without reading anything. */
   calendar(): WeddingCalendar;
   /** Applies a held update named by source and fingerprint (see CalendarStore.confirm). */
-  confirm(location: string, fingerprint: string): ConfirmOutcome;
+  confirm(location: string, fingerprint: string, by?: Confirmer): ConfirmOutcome;
+  /** Applies held updates confirmed elsewhere (see CalendarStore.applyConfirmed). */
+  applyConfirmed?(): AppliedConfirmation[];
   readonly status: Map<string, CalendarSourceStatus>;
 }
 
@@ -66,16 +68,38 @@ export class CalendarRefresher {
    * the fingerprint names the update held now. A refresh in flight is waited for first, so the answer is
    * about the latest update read.
    */
-  async confirm(location: string, fingerprint: string): Promise<ConfirmOutcome> {
+  async confirm(location: string, fingerprint: string, by?: Confirmer): Promise<ConfirmOutcome> {
     await this.inFlight;
     const { config, state, provider, logger } = this.deps;
-    const result = provider.confirm(location, fingerprint);
+    const result = provider.confirm(location, fingerprint, by);
     if (result.outcome === 'applied') {
       state.calendar = indexCalendar(provider.calendar(), config.wedding);
       state.calendarSources = this.sources();
       logger.warn({ source: location, fingerprint, upcomingBefore: result.held.upcomingBefore, upcomingAfter: result.held.upcomingAfter }, 'held calendar update confirmed by an operator and applied');
     }
     return result;
+  }
+
+  /**
+   * Applies held updates an operator confirmed on the other replica (called after every durable round;
+   * a refresh does the same). Each is logged: the confirmation's audit entry is the other replica's, shared
+   * through the durable state, so this replica does not audit it again.
+   */
+  applyConfirmed(): void {
+    const { config, state, provider } = this.deps;
+    const applied = provider.applyConfirmed?.() ?? [];
+    if (applied.length === 0) return;
+    state.calendar = indexCalendar(provider.calendar(), config.wedding);
+    state.calendarSources = this.sources();
+    this.logApplied(applied);
+  }
+
+  private logApplied(applied: AppliedConfirmation[]): void {
+    for (const a of applied)
+      this.deps.logger.warn(
+        { source: a.source, fingerprint: a.held.fingerprint, upcomingBefore: a.held.upcomingBefore, upcomingAfter: a.held.upcomingAfter, confirmedBy: a.confirmation.actor, confirmedAt: new Date(a.confirmation.atMs).toISOString(), reason: a.confirmation.reason },
+        'held calendar update applied: an operator confirmed it through another replica (or before this one read it)',
+      );
   }
 
   private sources(): CalendarSourceStatus[] {
@@ -85,7 +109,9 @@ export class CalendarRefresher {
   private async load(now: number): Promise<void> {
     const { config, state, provider, logger, metrics } = this.deps;
     this.lastRefreshMs = now;
-    const cal = await provider.refresh();
+    let cal = await provider.refresh();
+    const applied = provider.applyConfirmed?.() ?? [];
+    if (applied.length > 0) cal = provider.calendar();
     state.calendar = indexCalendar(cal, config.wedding);
     state.calendarSources = this.sources();
     for (const s of state.calendarSources) {
@@ -99,5 +125,6 @@ export class CalendarRefresher {
           'calendar update removes too many upcoming weddings: held, the last good calendar stays in force until an operator confirms it (POST /api/v1/calendar/confirm)',
         );
     }
+    this.logApplied(applied);
   }
 }

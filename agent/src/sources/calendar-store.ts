@@ -3,6 +3,14 @@
  * a planner's typo in the calendar must never make the agent forget every wedding. An update that
  * removes more than calendar.maxDropFraction of a source's upcoming weddings is held, not applied
  * (calendar/drop-guard.ts), until an operator confirms it by its fingerprint.
+ *
+ * What it remembers across replicas and restarts goes through a CalendarMemory (the durable state):
+ * - the summary of each source's calendar in force, so the first calendar after a restart is judged
+ *   against it rather than applied blindly;
+ * - confirmations, so one made on either replica applies the same held update on both.
+ * A held update with no calendar in force (after a restart) is used meanwhile: its weddings can only add
+ * protection to an empty calendar. It still counts as held (the alert fires) until confirmed, and the
+ * stored summary keeps describing the last confirmed calendar.
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -11,7 +19,8 @@ import type { CalendarSourceConfig } from '../config/schema';
 import type { WeddingCalendar } from '../calendar/model';
 import { parseJsonCalendar } from '../calendar/json-reader';
 import { parseIcalCalendar } from '../calendar/ical-reader';
-import { judgeCalendarUpdate } from '../calendar/drop-guard';
+import { judgeAgainstSummary, judgeCalendarUpdate, summarizeCalendar, summaryIsStale, type CalendarSummary, type DropVerdict } from '../calendar/drop-guard';
+import { LocalCalendarMemory, type CalendarConfirmation, type CalendarMemory } from '../calendar/calendar-memory';
 
 /** An update held back because it removed too many upcoming weddings (the last good calendar stays in force). */
 export interface HeldCalendarUpdate {
@@ -29,7 +38,7 @@ export interface HeldCalendarUpdate {
 export interface CalendarSourceStatus {
   location: string;
   ok: boolean;
-  /** Weddings in the calendar in force for this source. */
+  /** Weddings in the calendar in force for this source (after a restart, with an update held and nothing else in force: the held update's, used meanwhile). */
   weddings: number;
   lastSuccessMs: number | null;
   lastError: string | null;
@@ -41,6 +50,19 @@ export type ConfirmOutcome =
   | { outcome: 'unknown-source' }
   | { outcome: 'nothing-held' }
   | { outcome: 'mismatch'; held: HeldCalendarUpdate };
+
+/** Who confirmed a held update, and why (stored with the confirmation for the other replica). */
+export interface Confirmer {
+  actor: string;
+  reason: string;
+}
+
+/** A held update applied because of a confirmation this replica did not receive itself (another replica's, or one recorded before it read the update). */
+export interface AppliedConfirmation {
+  source: string;
+  held: HeldCalendarUpdate;
+  confirmation: CalendarConfirmation;
+}
 
 export interface FetchedResponse {
   ok: boolean;
@@ -61,7 +83,10 @@ const PARSERS = { json: parseJsonCalendar, ical: parseIcalCalendar } as const;
 
 export class CalendarStore {
   private readonly good = new Map<string, WeddingCalendar>();
+  /** Summary of each calendar in `good` (its atMs: when it was put in force here). */
+  private readonly inForce = new Map<string, CalendarSummary>();
   private readonly held = new Map<string, { calendar: WeddingCalendar; update: HeldCalendarUpdate }>();
+  private appliedConfirmations: AppliedConfirmation[] = [];
   readonly status = new Map<string, CalendarSourceStatus>();
 
   constructor(
@@ -74,6 +99,8 @@ export class CalendarStore {
     private readonly maxBytes = DEFAULT_CALENDAR_MAX_BYTES,
     /** An update removing more than this fraction of the upcoming weddings is held until confirmed. */
     private readonly maxDropFraction = DEFAULT_MAX_DROP_FRACTION,
+    /** Summaries and confirmations shared with the other replica and the next start (durable state). */
+    private readonly memory: CalendarMemory = new LocalCalendarMemory(),
   ) {
     for (const s of sources) this.status.set(s.location, { location: s.location, ok: false, weddings: 0, lastSuccessMs: null, lastError: 'not loaded yet', held: null });
   }
@@ -99,7 +126,7 @@ export class CalendarStore {
         try {
           const text = await this.readText(s);
           const cal = PARSERS[s.format](text, s.location);
-          this.accept(s.location, cal, createHash('sha256').update(text).digest('hex').slice(0, 16));
+          this.accept(s.location, cal, fingerprintOf(text));
         } catch (err) {
           Object.assign(st, { ok: false, lastError: (err as Error).message });
         }
@@ -112,9 +139,7 @@ export class CalendarStore {
   private accept(location: string, cal: WeddingCalendar, fingerprint: string): void {
     const st = this.status.get(location)!;
     const now = this.now();
-    const inForce = this.good.get(location);
-    // The first calendar a source gives has nothing to be compared with: it is applied.
-    const verdict = inForce ? judgeCalendarUpdate(inForce, cal, now, this.maxDropFraction) : null;
+    const verdict = this.judge(location, cal, fingerprint, now);
     if (verdict?.hold) {
       const previous = this.held.get(location)?.update;
       const update: HeldCalendarUpdate = {
@@ -124,38 +149,94 @@ export class CalendarStore {
         weddings: cal.weddings.length,
         sinceMs: previous?.fingerprint === fingerprint ? previous.sinceMs : now,
       };
+      const confirmation = this.confirmationFor(location, fingerprint);
+      if (confirmation) {
+        this.apply(location, cal, fingerprint);
+        this.appliedConfirmations.push({ source: location, held: update, confirmation });
+        return;
+      }
       this.held.set(location, { calendar: cal, update });
-      Object.assign(st, { ok: true, lastSuccessMs: now, lastError: null, held: update });
+      // With nothing in force (after a restart) the held calendar is what the source contributes meanwhile.
+      Object.assign(st, { ok: true, lastSuccessMs: now, lastError: null, held: update, weddings: (this.good.get(location) ?? cal).weddings.length });
       return;
     }
-    this.apply(location, cal);
+    this.apply(location, cal, fingerprint);
   }
 
-  private apply(location: string, cal: WeddingCalendar): void {
+  /**
+   * Against the calendar in force here; after a restart (nothing in force yet), against the stored
+   * summary of the one last in force on either replica. Null: nothing to compare with, applied as it is.
+   */
+  private judge(location: string, cal: WeddingCalendar, fingerprint: string, now: number): DropVerdict | null {
+    const inForce = this.good.get(location);
+    if (inForce) return judgeCalendarUpdate(inForce, cal, now, this.maxDropFraction);
+    const stored = this.memory.inForce(location);
+    if (!stored || stored.fingerprint === fingerprint) return null;
+    return judgeAgainstSummary(stored, cal, now, this.maxDropFraction);
+  }
+
+  /**
+   * An operator's confirmation of exactly this update (on any replica), made since the calendar it would
+   * replace was put in force: a confirmation of an old drop never waves through the same drop later.
+   */
+  private confirmationFor(location: string, fingerprint: string): CalendarConfirmation | undefined {
+    const since = (this.inForce.get(location) ?? this.memory.inForce(location))?.atMs ?? -Infinity;
+    let newest: CalendarConfirmation | undefined;
+    for (const c of this.memory.confirmations())
+      if (c.source === location && c.fingerprint === fingerprint && c.atMs >= since && (!newest || c.atMs > newest.atMs)) newest = c;
+    return newest;
+  }
+
+  private apply(location: string, cal: WeddingCalendar, fingerprint: string): void {
+    const now = this.now();
+    const stored = this.memory.inForce(location);
+    // A new calendar in force is stored; the same one is re-summarised only when its count has aged.
+    const summary = stored?.fingerprint === fingerprint && !summaryIsStale(stored, now) ? stored : summarizeCalendar(cal, fingerprint, now);
+    if (summary !== stored) this.memory.recordInForce(location, summary);
+    if (this.inForce.get(location)?.fingerprint !== fingerprint || !this.good.has(location)) this.inForce.set(location, summary);
     this.good.set(location, cal);
     this.held.delete(location);
-    Object.assign(this.status.get(location)!, { ok: true, weddings: cal.weddings.length, lastSuccessMs: this.now(), lastError: null, held: null });
+    Object.assign(this.status.get(location)!, { ok: true, weddings: cal.weddings.length, lastSuccessMs: now, lastError: null, held: null });
   }
 
   /**
    * An operator's confirmation of a held update, named by source and fingerprint: applied only when it
-   * is exactly the update held now, so a later, different update is never confirmed by accident.
+   * is exactly the update held now, so a later, different update is never confirmed by accident. With
+   * `by`, the confirmation is recorded for the other replica (and for this one after a restart).
    */
-  confirm(location: string, fingerprint: string): ConfirmOutcome {
+  confirm(location: string, fingerprint: string, by?: Confirmer): ConfirmOutcome {
     if (!this.status.has(location)) return { outcome: 'unknown-source' };
     const held = this.held.get(location);
     if (!held) return { outcome: 'nothing-held' };
     if (held.update.fingerprint !== fingerprint) return { outcome: 'mismatch', held: held.update };
-    this.apply(location, held.calendar);
+    if (by) this.memory.recordConfirmation({ source: location, fingerprint, actor: by.actor, reason: by.reason, atMs: this.now() });
+    this.apply(location, held.calendar, fingerprint);
     return { outcome: 'applied', held: held.update };
   }
 
-  /** The merged calendar; a wedding id present in several sources is taken from the first. */
+  /**
+   * Applies every held update a confirmation names (one made on the other replica shows after a durable
+   * round), and returns those, with the ones applied while reading since the last call, once each.
+   */
+  applyConfirmed(): AppliedConfirmation[] {
+    for (const [location, { calendar, update }] of [...this.held]) {
+      const confirmation = this.confirmationFor(location, update.fingerprint);
+      if (!confirmation) continue;
+      this.apply(location, calendar, update.fingerprint);
+      this.appliedConfirmations.push({ source: location, held: update, confirmation });
+    }
+    return this.appliedConfirmations.splice(0);
+  }
+
+  /**
+   * The merged calendar; a wedding id present in several sources is taken from the first. A source with
+   * nothing in force but a held update (after a restart) contributes the held update's weddings.
+   */
   calendar(): WeddingCalendar {
     const seen = new Set<string>();
     const weddings = [];
     for (const s of this.sources) {
-      for (const w of this.good.get(s.location)?.weddings ?? []) {
+      for (const w of (this.good.get(s.location) ?? this.held.get(s.location)?.calendar)?.weddings ?? []) {
         if (seen.has(w.id)) continue;
         seen.add(w.id);
         weddings.push(w);
@@ -164,6 +245,9 @@ export class CalendarStore {
     return { weddings };
   }
 }
+
+/** First 16 hex digits of the SHA-256 of a calendar's text. */
+export const fingerprintOf = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
 function tooLarge(bytes: number, maxBytes: number): Error {
   return new Error(`calendar is ${bytes} bytes or more, over calendar.maxBytes (${maxBytes}); not read, the last good calendar is kept`);
