@@ -23,7 +23,7 @@ const MINUTES = Number(process.env.BENCH_MINUTES ?? 4);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_SECONDS ?? 60);
 const SINKS = process.env.BENCH_SINKS ?? 'all';
 const POD_LIMIT_MIB = Number(process.env.BENCH_POD_LIMIT_MIB ?? 256);
-const HEAP_FLAGS = POD_LIMIT_MIB > 0 ? [`--max-old-space-size=${Math.floor(POD_LIMIT_MIB / 2)}`, '--max-semi-space-size=1'] : [];
+const HEAP_FLAGS = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean) : POD_LIMIT_MIB > 0 ? [`--max-old-space-size=${Math.floor(POD_LIMIT_MIB / 2)}`, '--max-semi-space-size=1'] : [];
 const TARGETS = 20;
 // Compiled to agent/.tmp/bench-footprint/agent/bench/.
 const ROOT = join(__dirname, '../../../../..');
