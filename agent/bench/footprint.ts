@@ -6,10 +6,10 @@
  * runs in its own process on 127.0.0.1. After a warm-up, RSS is read from /proc every 2 s and the
  * event-loop delay is measured inside the agent by a preloaded probe (footprint-lag-probe.ts).
  *
- * The pod's memory limit matters: in a container Node sizes V8's heap from the cgroup limit (old
- * generation ½ of it, 1 MB semi-spaces below 256 MB of old generation), while on this 24 GB machine it
- * would allow 4 GB and 16 MB semi-spaces and let garbage pile up. So the agent runs with the flags a pod
- * with BENCH_POD_LIMIT_MIB (default 256, as agent/deploy/deployment.yaml) gets; 0 runs it unconstrained.
+ * The pod's memory limit matters: in a container Node sizes V8's heap from the cgroup limit, while on
+ * this 24 GB machine it would allow 4 GB and let garbage pile up. So the agent runs with the flags the
+ * Deployment's limit implies (node-flags.ts; BENCH_POD_LIMIT_MIB overrides the limit, 0 runs it
+ * unconstrained, BENCH_NODE_FLAGS sets flags outright).
  *
  *   npm run bench:footprint -w agent     BENCH_RUNS=3 BENCH_MINUTES=4 (defaults); BENCH_SINKS=none to compare
  */
@@ -17,13 +17,13 @@ import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AGENT_NODE_FLAGS, POD_LIMIT_MIB } from './node-flags';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 4);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_SECONDS ?? 60);
 const SINKS = process.env.BENCH_SINKS ?? 'all';
-const POD_LIMIT_MIB = Number(process.env.BENCH_POD_LIMIT_MIB ?? 256);
-const HEAP_FLAGS = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean) : POD_LIMIT_MIB > 0 ? [`--max-old-space-size=${Math.floor(POD_LIMIT_MIB / 2)}`, '--max-semi-space-size=1'] : [];
+const HEAP_FLAGS = AGENT_NODE_FLAGS;
 const TARGETS = 20;
 // Compiled to agent/.tmp/bench-footprint/agent/bench/.
 const ROOT = join(__dirname, '../../../../..');
