@@ -17,7 +17,7 @@ import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AGENT_NODE_FLAGS, POD_LIMIT_MIB } from './node-flags';
+import { AGENT_ENV, AGENT_NODE_FLAGS, POD_LIMIT_MIB } from './node-flags';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 4);
@@ -147,7 +147,7 @@ async function oneRun(): Promise<RunResult> {
     writeFileSync(join(dir, 'config.yaml'), config(port, capture.msg.port, pd.msg.port));
     const lagFile = join(dir, 'lag.json');
     const agent = spawn(process.execPath, [...HEAP_FLAGS, '--require', join(__dirname, 'footprint-lag-probe.js'), BIN, 'run', '--config', join(dir, 'config.yaml')], {
-      env: { ...process.env, DD_API_KEY: 'bench', NEW_RELIC_LICENSE_KEY: 'bench', PAGERDUTY_ROUTING_KEY: 'bench', NODE_EXTRA_CA_CERTS: tls.certFile, BENCH_LAG_FILE: lagFile },
+      env: { ...process.env, ...AGENT_ENV, DD_API_KEY: 'bench', NEW_RELIC_LICENSE_KEY: 'bench', PAGERDUTY_ROUTING_KEY: 'bench', NODE_EXTRA_CA_CERTS: tls.certFile, BENCH_LAG_FILE: lagFile },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(agent);
@@ -196,7 +196,7 @@ async function oneRun(): Promise<RunResult> {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:footprint — ${RUNS} run(s) × ${MINUTES} min after ${WARMUP_S} s warm-up; ${TARGETS} targets, sinks: ${SINKS}; heap flags of a ${POD_LIMIT_MIB || 'unlimited'} MiB pod: ${HEAP_FLAGS.join(' ') || 'none'}; ${cpus().length} CPUs, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}, Node ${process.version}`);
+  console.log(`bench:footprint — ${RUNS} run(s) × ${MINUTES} min after ${WARMUP_S} s warm-up; ${TARGETS} targets, sinks: ${SINKS}; heap flags of a ${POD_LIMIT_MIB || 'unlimited'} MiB pod: ${HEAP_FLAGS.join(' ') || 'none'}, image env ${Object.entries(AGENT_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}; ${cpus().length} CPUs, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}, Node ${process.version}`);
   const runs: RunResult[] = [];
   for (let r = 0; r < RUNS; r++) {
     const res = await oneRun();

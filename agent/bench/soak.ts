@@ -27,7 +27,7 @@ import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, w
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeFront, LoadExporter, SinkStandIn, type PageRecord, type ScaleWrite } from './soak-standins';
-import { AGENT_NODE_FLAGS } from './node-flags';
+import { AGENT_ENV, AGENT_NODE_FLAGS, POD_LIMIT_MIB } from './node-flags';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,9 +40,9 @@ const RETRY_S = 2;
 const UNREACHABLE_AFTER_S = 60;
 const STALE_AFTER_S = 45;
 const SAMPLE_S = 10;
-/** Thresholds (env overrides): slope of the never-killed replica, worst RSS, p95 of per-scrape lag p99. */
+/** Thresholds (env overrides): slope of the never-killed replica, worst RSS (the pod's limit), p95 of per-scrape lag p99. */
 const MAX_SLOPE_MIB_H = Number(process.env.SOAK_MAX_RSS_SLOPE_MIB_PER_HOUR ?? 30);
-const MAX_RSS_MIB = Number(process.env.SOAK_MAX_RSS_MIB ?? 256);
+const MAX_RSS_MIB = Number(process.env.SOAK_MAX_RSS_MIB ?? (POD_LIMIT_MIB || 256));
 const MAX_LAG_P99_S = Number(process.env.SOAK_MAX_LAG_P99_SECONDS ?? 0.25);
 const FULL = MINUTES >= 20;
 
@@ -216,7 +216,7 @@ interface Marks {
 
 async function main(): Promise<number> {
   const started = Date.now();
-  console.log(`bench:soak — ${MINUTES} min, ${TARGETS} targets, 2 replicas (mode act, Lease ${LEASE_S} s, retry ${RETRY_S} s), sinks Datadog + New Relic + PagerDuty; agent flags ${AGENT_NODE_FLAGS.join(' ')}; ${cpus().length} CPUs, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}, Node ${process.version}, ${new Date(started).toISOString()}`);
+  console.log(`bench:soak — ${MINUTES} min, ${TARGETS} targets, 2 replicas (mode act, Lease ${LEASE_S} s, retry ${RETRY_S} s), sinks Datadog + New Relic + PagerDuty; agent flags ${AGENT_NODE_FLAGS.join(' ')} and ${Object.entries(AGENT_ENV).map(([k, v]) => `${k}=${v}`).join(' ')} (a ${POD_LIMIT_MIB} MiB pod); ${cpus().length} CPUs, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}, Node ${process.version}, ${new Date(started).toISOString()}`);
   const dir = mkdtempSync(join(tmpdir(), 'wedsync-soak-'));
   rmSync(SNAPSHOT, { recursive: true, force: true });
   for (const d of ['bin', 'dist']) cpSync(join(ROOT, 'agent', d), join(SNAPSHOT, d), { recursive: true });
@@ -258,7 +258,7 @@ async function main(): Promise<number> {
       const config = join(dir, `${identity}.yaml`);
       writeFileSync(config, agentConfig({ identity, port, kubeconfig: join(dir, 'kubeconfig.yaml'), prometheus: prometheus.url, calendar: join(dir, 'calendar.json'), datadog: sinks.datadog.port, newrelic: sinks.newrelic.port, pagerduty: sinks.pagerduty.port }));
       const proc = spawn(process.execPath, [...AGENT_NODE_FLAGS, BIN, 'run', '--config', config], {
-        env: { ...process.env, DD_API_KEY: 'soak', NEW_RELIC_LICENSE_KEY: 'soak', PAGERDUTY_ROUTING_KEY: 'soak', NODE_EXTRA_CA_CERTS: tls.certFile },
+        env: { ...process.env, ...AGENT_ENV, DD_API_KEY: 'soak', NEW_RELIC_LICENSE_KEY: 'soak', PAGERDUTY_ROUTING_KEY: 'soak', NODE_EXTRA_CA_CERTS: tls.certFile },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       proc.stderr.on('data', (c: Buffer) => appendFileSync(join(dir, `${identity}.log`), c));
