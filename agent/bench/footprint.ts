@@ -6,10 +6,10 @@
  * runs in its own process on 127.0.0.1. After a warm-up, RSS is read from /proc every 2 s and the
  * event-loop delay is measured inside the agent by a preloaded probe (footprint-lag-probe.ts).
  *
- * The pod's memory limit matters: in a container Node sizes V8's heap from the cgroup limit (old
- * generation ½ of it, 1 MB semi-spaces below 256 MB of old generation), while on this 24 GB machine it
- * would allow 4 GB and 16 MB semi-spaces and let garbage pile up. So the agent runs with the flags a pod
- * with BENCH_POD_LIMIT_MIB (default 256, as agent/deploy/deployment.yaml) gets; 0 runs it unconstrained.
+ * The pod's memory limit matters: in a container Node sizes V8's heap from the cgroup limit, while on
+ * this 24 GB machine it would allow 4 GB and let garbage pile up. So the agent runs with the flags the
+ * Deployment's limit implies (node-flags.ts; BENCH_POD_LIMIT_MIB overrides the limit, 0 runs it
+ * unconstrained, BENCH_NODE_FLAGS sets flags outright).
  *
  *   npm run bench:footprint -w agent     BENCH_RUNS=3 BENCH_MINUTES=4 (defaults); BENCH_SINKS=none to compare
  */
@@ -17,13 +17,13 @@ import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AGENT_ENV, AGENT_NODE_FLAGS, POD_LIMIT_MIB } from './node-flags';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 4);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_SECONDS ?? 60);
 const SINKS = process.env.BENCH_SINKS ?? 'all';
-const POD_LIMIT_MIB = Number(process.env.BENCH_POD_LIMIT_MIB ?? 256);
-const HEAP_FLAGS = POD_LIMIT_MIB > 0 ? [`--max-old-space-size=${Math.floor(POD_LIMIT_MIB / 2)}`, '--max-semi-space-size=1'] : [];
+const HEAP_FLAGS = AGENT_NODE_FLAGS;
 const TARGETS = 20;
 // Compiled to agent/.tmp/bench-footprint/agent/bench/.
 const ROOT = join(__dirname, '../../../../..');
@@ -147,7 +147,7 @@ async function oneRun(): Promise<RunResult> {
     writeFileSync(join(dir, 'config.yaml'), config(port, capture.msg.port, pd.msg.port));
     const lagFile = join(dir, 'lag.json');
     const agent = spawn(process.execPath, [...HEAP_FLAGS, '--require', join(__dirname, 'footprint-lag-probe.js'), BIN, 'run', '--config', join(dir, 'config.yaml')], {
-      env: { ...process.env, DD_API_KEY: 'bench', NEW_RELIC_LICENSE_KEY: 'bench', PAGERDUTY_ROUTING_KEY: 'bench', NODE_EXTRA_CA_CERTS: tls.certFile, BENCH_LAG_FILE: lagFile },
+      env: { ...process.env, ...AGENT_ENV, DD_API_KEY: 'bench', NEW_RELIC_LICENSE_KEY: 'bench', PAGERDUTY_ROUTING_KEY: 'bench', NODE_EXTRA_CA_CERTS: tls.certFile, BENCH_LAG_FILE: lagFile },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(agent);
@@ -196,7 +196,7 @@ async function oneRun(): Promise<RunResult> {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:footprint — ${RUNS} run(s) × ${MINUTES} min after ${WARMUP_S} s warm-up; ${TARGETS} targets, sinks: ${SINKS}; heap flags of a ${POD_LIMIT_MIB || 'unlimited'} MiB pod: ${HEAP_FLAGS.join(' ') || 'none'}; ${cpus().length} CPUs, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}, Node ${process.version}`);
+  console.log(`bench:footprint — ${RUNS} run(s) × ${MINUTES} min after ${WARMUP_S} s warm-up; ${TARGETS} targets, sinks: ${SINKS}; heap flags of a ${POD_LIMIT_MIB || 'unlimited'} MiB pod: ${HEAP_FLAGS.join(' ') || 'none'}, image env ${Object.entries(AGENT_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}; ${cpus().length} CPUs, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}, Node ${process.version}`);
   const runs: RunResult[] = [];
   for (let r = 0; r < RUNS; r++) {
     const res = await oneRun();

@@ -17,7 +17,14 @@ export interface BackfillDeps {
   seed(targetId: string, points: Array<{ tMs: number; value: number }>): void;
 }
 
-export async function backfillHistory(deps: BackfillDeps, deadlineMs = 30_000): Promise<void> {
+/**
+ * Targets fetched at once. Each holds its whole history while it is parsed and seeded (14 days a minute:
+ * 20,160 points, several MB as query_range JSON); all 20 of a config at once made the start-up heap peak
+ * above 64 MB and set the pod's memory floor. Four keep Prometheus busy without that peak.
+ */
+export const BACKFILL_CONCURRENCY = 4;
+
+export async function backfillHistory(deps: BackfillDeps, deadlineMs = 30_000, concurrency = BACKFILL_CONCURRENCY): Promise<void> {
   const { config, sources, logger } = deps;
   if (config.forecast.backfillHours <= 0) return;
   const to = deps.clock();
@@ -49,6 +56,10 @@ export async function backfillHistory(deps: BackfillDeps, deadlineMs = 30_000): 
     }, deadlineMs);
     timer.unref();
   });
-  await Promise.race([Promise.all(config.targets.map(one)), timeout]);
+  const queue = [...config.targets];
+  const worker = async () => {
+    for (let target = queue.shift(); target && !abandoned; target = queue.shift()) await one(target);
+  };
+  await Promise.race([Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker)), timeout]);
   clearTimeout(timer);
 }

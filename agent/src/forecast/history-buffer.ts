@@ -1,16 +1,20 @@
 /**
  * A forecaster's memory: the last `capacity` observations in time order, in a ring of two typed arrays
  * (bounded, no per-point objects), with "the value near instant t" lookups by binary search.
+ *
+ * Values are kept as 32-bit floats (7 significant digits, far finer than any load reading is exact):
+ * seven weeks a minute is 70,560 points per target, and halving the values saves 5.6 MB at 20 targets.
+ * Times stay 64-bit (epoch milliseconds need it).
  */
 export class HistoryBuffer {
   private readonly times: Float64Array;
-  private readonly values: Float64Array;
+  private readonly values: Float32Array;
   private head = 0;
   private size = 0;
 
   constructor(readonly capacity: number) {
     this.times = new Float64Array(capacity);
-    this.values = new Float64Array(capacity);
+    this.values = new Float32Array(capacity);
   }
 
   get length(): number {

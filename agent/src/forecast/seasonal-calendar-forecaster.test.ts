@@ -77,4 +77,29 @@ describe('SeasonalCalendarForecaster', () => {
     for (let t = origin; t < origin + 8 * HOUR; t += STEP) b.observe(t, 10_000);
     expect(b.forecast(origin - STEP, STEP, 96, ctx).points.map((p) => p.value)).toEqual(before.points.map((p) => p.value));
   });
+
+  it("keeps its profile cache to one call's worth when the caller's grid shifts every call (the agent's 15 s ticks on a 60 s step)", () => {
+    const f = createForecaster();
+    for (let t = T0; t < T0 + 2 * DAY; t += 60_000) f.observe(t, ordinary(t));
+    const steps = (48 * HOUR) / 60_000;
+    let largest = 0;
+    for (let tick = 0; tick < 40; tick++) {
+      const now = T0 + 2 * DAY + tick * 15_000 + 7; // a tick's own instant: never on the step grid
+      f.forecast(now, 60_000, steps, { expectedWeddingLoad: () => 0 });
+      largest = Math.max(largest, f['profileCache'].size);
+    }
+    expect(largest).toBeGreaterThan(1000); // it does cache within a call
+    expect(largest).toBeLessThanOrEqual(steps + 500); // one call's horizon and level window, not every tick's
+  });
+
+  it('a step-aligned caller (replay, backtest) keeps its cache from one call to the next', () => {
+    const f = createForecaster();
+    for (let t = T0; t < T0 + 2 * DAY; t += 60_000) f.observe(t, ordinary(t));
+    const from = T0 + 2 * DAY;
+    f.forecast(from, 60_000, 2880, { expectedWeddingLoad: () => 0 });
+    const before = f['profileCache'].size;
+    f.forecast(from + 60_000, 60_000, 2880, { expectedWeddingLoad: () => 0 });
+    expect(f['profileCache'].size).toBeGreaterThan(before); // kept, and grew by the new points only
+    expect(f['profileCache'].size - before).toBeLessThan(1000);
+  });
 });
