@@ -4,7 +4,7 @@
  */
 import { Agent as HttpsAgent } from 'node:https';
 import { METRIC } from '../agent/src/metrics/names';
-import { fixtureState, SATURDAY_4PM } from '../agent/src/sinks/__fixtures__/condition-fixtures';
+import { fixtureState, SATURDAY_4PM, sourceDown } from '../agent/src/sinks/__fixtures__/condition-fixtures';
 import type { PagerDutySink } from '../agent/src/sinks/pagerduty/pagerduty-sink';
 import { buildSinks } from '../agent/src/sinks/registry';
 import { metricValue, testDeps } from '../agent/src/sinks/__fixtures__/sink-test-helpers';
@@ -74,6 +74,33 @@ describe('PagerDuty sink against a local HTTPS Events API stand-in (real @pagerd
     expect(server.requests[0].headers['content-type']).toContain('application/json');
     expect(await metricValue(deps.registry, METRIC.pagesTotal, { action: 'trigger', kind: 'scale-blocked' })).toBe(1);
     expect(await metricValue(deps.registry, METRIC.pagesTotal, { action: 'resolve' })).toBe(1);
+  });
+
+  test('two replicas: only the leader sends; a standby that takes over re-sends nothing open and resolves it once', async () => {
+    const leaderSink = pagerDutySink().sink;
+    const standbySink = pagerDutySink().sink;
+    const at = (ms: number, leader: boolean, failing: boolean) =>
+      fixtureState(SATURDAY_4PM + ms, (t, state) => {
+        state.info.leader = leader;
+        if (failing) sourceDown(t.checkout, SATURDAY_4PM + ms);
+      });
+    for (const ms of [0, 130_000]) {
+      leaderSink.export({ atMs: SATURDAY_4PM + ms, samples: [], state: at(ms, true, true) });
+      standbySink.export({ atMs: SATURDAY_4PM + ms, samples: [], state: at(ms, false, true) });
+      await quiet(leaderSink);
+      await quiet(standbySink);
+    }
+    expect(server.requests.map((r) => (JSON.parse(r.body) as { event_action: string }).event_action)).toEqual(['trigger']);
+    // The leader dies; the standby takes the Lease while the source is still down, then the source recovers.
+    standbySink.export({ atMs: SATURDAY_4PM + 145_000, samples: [], state: at(145_000, true, true) });
+    await quiet(standbySink);
+    standbySink.export({ atMs: SATURDAY_4PM + 160_000, samples: [], state: at(160_000, true, false) });
+    await quiet(standbySink);
+    const events = server.requests.map((r) => JSON.parse(r.body) as { event_action: string; dedup_key: string });
+    expect(events.map((e) => [e.event_action, e.dedup_key])).toEqual([
+      ['trigger', 'wedsync/test/load-source-unreachable/prom'],
+      ['resolve', 'wedsync/test/load-source-unreachable/prom'],
+    ]);
   });
 
   test('a 503 is retried after backoff; a 400 (pdjs does not throw) is dropped and counted', async () => {

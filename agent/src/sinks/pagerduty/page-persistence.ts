@@ -5,6 +5,7 @@
  * the restart (its condition still holds, and it was never stored as open), and a resolve never
  * delivered is sent after the restart (the page is still stored as open and its condition has cleared).
  */
+import type { CriticalCondition } from '../../paging/conditions';
 import type { OpenPage, OpenPagesStore, PageSnapshot } from './open-pages';
 import type { PageEvent, PageTracker } from './page-tracker';
 
@@ -28,6 +29,21 @@ export class PagePersistence {
   /** After an evaluation: the conditions' memory may have moved (a fault started or cleared). */
   afterEvaluation(): void {
     this.save();
+  }
+
+  /**
+   * A replica that just became leader takes over the pages its predecessor delivered (the tracker's open
+   * conditions, judged while it stood by): they count as open here too, so this replica's resolve closes
+   * them in the shared store.
+   */
+  adopt(open: readonly CriticalCondition[], atMs: number): void {
+    let changed = false;
+    for (const c of open) {
+      if (this.open.has(c.dedupKey)) continue;
+      this.open.set(c.dedupKey, { dedupKey: c.dedupKey, kind: c.kind, severity: c.severity, summary: c.summary, targets: c.targets, details: c.details, openedAtMs: atMs });
+      changed = true;
+    }
+    if (changed) this.save();
   }
 
   /** After a delivery: triggers open pages, resolves close them. */

@@ -79,8 +79,20 @@ export class PagerDutySink extends QueuedSink<PageEvent> {
     // Open pages survive restarts in the agent's durable state (deps.pageStore), when it has one.
     const persistence = new PagePersistence(deps.pageStore?.(name) ?? MEMORY_ONLY_PAGES, tracker);
     const toItems = (input: SinkInput) => {
-      // Pages restored open after a restart (if the tracker was given any) are the sink's, delivered.
+      if (!input.state.info.leader) {
+        // One sender per page: a standby replica judges the same conditions (so it knows what is open when
+        // it takes over) but sends nothing, and drops the delivered series of pages it no longer owns.
+        const events = tracker.next(input.state, input.atMs);
+        persistence.afterEvaluation();
+        handOff.queued(
+          events.filter((e) => e.action === 'resolve'),
+          timers.now(),
+        );
+        return [];
+      }
+      // Pages restored open after a restart, or delivered by the previous leader, are the sink's, delivered.
       handOff.adoptOpen(tracker.openConditions);
+      persistence.adopt(tracker.openConditions, input.atMs);
       const events = tracker.next(input.state, input.atMs);
       persistence.afterEvaluation();
       handOff.queued(events, timers.now());
