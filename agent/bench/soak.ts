@@ -186,7 +186,8 @@ function agentConfig(o: { identity: string; port: number; kubeconfig: string; pr
     'sinks:',
     `  - { type: datadog, apiKey: "\${DD_API_KEY}", url: "http://127.0.0.1:${o.datadog}" }`,
     `  - { type: newrelic, licenseKey: "\${NEW_RELIC_LICENSE_KEY}", url: "http://127.0.0.1:${o.newrelic}" }`,
-    `  - { type: pagerduty, routingKey: "\${PAGERDUTY_ROUTING_KEY}", server: "127.0.0.1:${o.pagerduty}", unreachableAfterSeconds: ${UNREACHABLE_AFTER_S} }`,
+    `  - { type: pagerduty, routingKey: "\${PAGERDUTY_ROUTING_KEY}", server: "127.0.0.1:${o.pagerduty}" }`,
+    `paging: { unreachableAfterSeconds: ${UNREACHABLE_AFTER_S} }`,
     'targets:',
     ...targets,
   ].join('\n');
