@@ -28,6 +28,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeFront, LoadExporter, SinkStandIn, type PageRecord, type ScaleWrite } from './soak-standins';
 import { AGENT_ENV, AGENT_NODE_FLAGS, POD_LIMIT_MIB } from './node-flags';
+import { slope } from '../src/forecast/robust';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -74,18 +75,6 @@ const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const quantile = (xs: number[], q: number) => (xs.length ? sorted(xs)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : NaN);
 const MiB = 2 ** 20;
 
-/** Least-squares slope of y over x. */
-function slope(x: number[], y: number[]): number {
-  const mx = x.reduce((a, b) => a + b, 0) / x.length;
-  const my = y.reduce((a, b) => a + b, 0) / y.length;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < x.length; i++) {
-    num += (x[i] - mx) * (y[i] - my);
-    den += (x[i] - mx) ** 2;
-  }
-  return den ? num / den : 0;
-}
 
 const children = new Set<ChildProcess>();
 function killAll(): void {

@@ -31,3 +31,8 @@ export function fitThroughOrigin(xs: readonly number[], ys: readonly number[]): 
   const { m } = ss.linearRegression(xs.map((x, i) => [x, ys[i]]));
   return Number.isFinite(m) ? sxy / sxx : NaN;
 }
+
+/** Least-squares slope of y over x (0 with fewer than two points): trends in the benchmarks. */
+export function slope(x: number[], y: number[]): number {
+  return x.length > 1 ? ss.linearRegression(x.map((xi, i) => [xi, y[i]])).m : 0;
+}
