@@ -109,6 +109,7 @@ export class TargetPipeline {
         target: this.target,
         currentReplicas: workload.replicas,
         observed: view.load,
+        readFailed: view.readError !== null,
         forecast: forecast?.points ?? [],
         calendar: view.calendar,
         overrides: view.overrides,

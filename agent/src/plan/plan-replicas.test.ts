@@ -40,6 +40,7 @@ function plan(p: {
   forecast?: Array<[offsetMs: number, value: number]>;
   anomaly?: PlanInput['anomaly'];
   monoMs?: number;
+  readFailed?: boolean;
 }) {
   const now = p.now ?? JAN_WED;
   const t = target(p.target);
@@ -54,6 +55,7 @@ function plan(p: {
     memory: { ...EMPTY_MEMORY, ...p.memory },
     anomaly: p.anomaly,
     monoMs: p.monoMs,
+    readFailed: p.readFailed,
   };
   return planReplicas(input, policySchema.parse(p.policy ?? {}), now);
 }
@@ -317,6 +319,13 @@ const rows: Row[] = [
     protections: ['stale_data'],
     holding: true,
   },
+  {
+    name: 'fail-safe: a failed read with a young last good reading may scale up on it, never down (the soak found this)',
+    args: { current: 30, observed: 300, readFailed: true, policy: { maxScaleDownRatio: 1 } },
+    desired: 30,
+    rule: 'fail-safe',
+  },
+  { name: 'the same reading read well this tick scales down', args: { current: 30, observed: 300, policy: { maxScaleDownRatio: 1 } }, desired: 9 },
   { name: 'fail-safe: missing load never scales down', args: { current: 10, observed: null, memory: { lastGood: 5 } }, desired: 10, holding: true },
   {
     name: 'fail-safe: missing load keeps the calendar floor (peak season)',

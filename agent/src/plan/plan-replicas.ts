@@ -98,6 +98,8 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   const failover = peerFailover(target, input.fleet, holding ? null : observed, currentReplicas, memory.peerFailover ?? null, nowMs);
   applyPeerFailover(draft, failover, currentReplicas);
   if (holding) neverScaleDownWhileHolding(draft, currentReplicas);
+  // A failed read is missing data even while the last good reading is young: no scale-down on it.
+  else if (input.readFailed) draft.atLeast('fail-safe', currentReplicas, 'load read failed this tick: acting on the last good reading, no scale-down');
 
   // 6. Bounds, then a pin.
   applyBounds(draft, target);

@@ -98,6 +98,11 @@ export interface PlanInput {
   currentReplicas: number;
   /** Observed load, or null when the source failed or the reading is stale: never read as zero. */
   observed: number | null;
+  /**
+   * This tick's read failed, and `observed` is the last good reading (still within the staleness bound):
+   * it may justify adding capacity, never removing it.
+   */
+  readFailed?: boolean;
   forecast: ForecastPoint[];
   /** What the calendar says about this target now (asked once per tick, by the pipeline). */
   calendar: TargetCalendar;
