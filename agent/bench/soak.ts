@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { KubeFront, LoadExporter, SinkStandIn, type PageRecord, type ScaleWrite } from './soak-standins';
 import { AGENT_ENV, AGENT_NODE_FLAGS, POD_LIMIT_MIB } from './node-flags';
 import { slope } from '../src/forecast/robust';
+import { freePort } from '../src/util/free-port';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -93,15 +94,6 @@ function selfSignedCert(dir: string): { key: string; cert: string; certFile: str
   return { key: readFileSync(k, 'utf8'), cert: readFileSync(c, 'utf8'), certFile: c };
 }
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
