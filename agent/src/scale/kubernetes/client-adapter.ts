@@ -5,7 +5,7 @@
  * Patches are JSON merge patches (the client's default is JSON Patch); errors become KubeApiError.
  */
 import type * as K8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
-import { kubeError, type KubeOperation } from './errors';
+import { isNotFound, kubeError, type KubeOperation } from './errors';
 import type { ConfigMapRecord, HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from './kube-api';
 import { formatMicroTime, parseMicroTime } from './micro-time';
 import { podRequests } from '../../cost/quantity';
@@ -165,12 +165,8 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
     },
 
     async readLease(namespace, name) {
-      try {
-        return toLease(await call(leaseOp('get', namespace, name), () => coordination.readNamespacedLease({ name, namespace })));
-      } catch (err) {
-        if ((err as { status?: number }).status === 404) return null;
-        throw err;
-      }
+      const lease = await nullIfNotFound(call(leaseOp('get', namespace, name), () => coordination.readNamespacedLease({ name, namespace })));
+      return lease && toLease(lease);
     },
 
     async createLease(namespace, name, record) {
@@ -182,12 +178,8 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
     },
 
     async readConfigMap(namespace, name) {
-      try {
-        return toConfigMap(await call(configMapOp('get', namespace, name), () => core.readNamespacedConfigMap({ name, namespace })));
-      } catch (err) {
-        if ((err as { status?: number }).status === 404) return null;
-        throw err;
-      }
+      const cm = await nullIfNotFound(call(configMapOp('get', namespace, name), () => core.readNamespacedConfigMap({ name, namespace })));
+      return cm && toConfigMap(cm);
     },
 
     async createConfigMap(namespace, name, data, labels) {
@@ -223,5 +215,15 @@ function serverMessage(body: unknown): string | undefined {
     return typeof parsed?.message === 'string' ? parsed.message : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** A read of an object that may not exist yet (a Lease, the state ConfigMap): 404 is null, not an error. */
+async function nullIfNotFound<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
   }
 }
