@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { main } from '../agent/src/cli/main';
 import { configSchema } from '../agent/src/config/schema';
 import { PrometheusSource } from '../agent/src/sources/prometheus-source';
-import { writeSyntheticTrace } from '../agent/src/replay/synthetic-trace';
+import { writeSyntheticTrace } from '../agent/test-support/synthetic-trace';
 import { freePort } from './support/alerting-processes';
 import { startPrometheusWithHistory, type HistoryPrometheus, type HistorySeries } from './support/prometheus-history';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { main } from '../agent/src/cli/main';
-import { writeSyntheticTrace } from '../agent/src/replay/synthetic-trace';
+import { writeSyntheticTrace } from '../agent/test-support/synthetic-trace';
 import { CHROMIUM, CHROMIUM_ARGS, REPO, requireChromium } from './support/panel-harness/processes';
 
 let browser: Browser | undefined;

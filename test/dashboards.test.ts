@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { PAGING_DEFAULTS } from '../agent/src/paging/paging-config';
+import { PAGING_DEFAULTS } from '../agent/src/config/paging-config';
 import { REPO_ROOT, allowedMetricNames } from './support/alerting-metrics';
 import { metricNamesIn } from './support/alerting-promql';
 import { runTool } from './support/alerting-tools';

@@ -16,7 +16,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { Agent } from '../agent/src/agent';
+import type { Agent } from '../agent/src/app/agent';
 import { createDemoAgent } from '../agent/src/cli/demo';
 import { REPO_ROOT } from './support/alerting-metrics';
 import { metricNamesIn } from './support/alerting-promql';

@@ -6,12 +6,12 @@ import { targetSchema } from '../agent/src/config/schema';
 import type { Decision, Override } from '../agent/src/plan/types';
 import { createKubeApi, makeKubeConfig, type KubernetesClientModule } from '../agent/src/scale/kubernetes/client-adapter';
 import { KubeEventRecorder } from '../agent/src/scale/kubernetes/event-recorder';
-import type { KubeApi } from '../agent/src/scale/kubernetes/kube-api';
+import type { KubeApi } from '../agent/src/contracts/kube-api';
 import { KubernetesScaler } from '../agent/src/scale/kubernetes/kubernetes-scaler';
 import { OVERRIDES_ANNOTATION, readLegacyOverrides } from '../agent/src/scale/kubernetes/legacy-override-annotation';
 import { KubeApiStandIn } from './support/kube-api-standin';
 import { PriceBook } from '../agent/src/cost/price-book';
-import { pricingSchema } from '../agent/src/cost/pricing-config';
+import { pricingSchema } from '../agent/src/config/pricing-config';
 import { deployment, hpa, DEPLOY_PATH, HPA_PATH, HPAS_PATH } from './support/kube-objects';
 
 // Jest loads the ESM-only client through the transform in test/jest.config.js; the agent uses import().

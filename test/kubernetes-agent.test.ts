@@ -6,7 +6,7 @@
  * kept in the target's annotation are imported once, and stopping the leader hands the Lease over.
  */
 import request from 'supertest';
-import { Agent } from '../agent/src/agent';
+import { Agent } from '../agent/src/app/agent';
 import { configSchema } from '../agent/src/config/schema';
 import type { Override } from '../agent/src/plan/types';
 import { STATE_DATA_KEY } from '../agent/src/durable/configmap-backend';

@@ -14,7 +14,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { parseConfig } from '../agent/src/config/load';
+import { parseConfig } from '../agent/src/app/config-load';
 import type { Decision } from '../agent/src/plan/types';
 import { ConfigMapStateBackend } from '../agent/src/durable/configmap-backend';
 import { DurableStateStore } from '../agent/src/durable/durable-state-store';

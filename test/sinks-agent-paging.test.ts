@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent as HttpsAgent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent } from '../agent/src/agent';
-import { parseConfig } from '../agent/src/config/load';
+import { Agent } from '../agent/src/app/agent';
+import { parseConfig } from '../agent/src/app/config-load';
 import type { TargetConfig } from '../agent/src/config/schema';
 import type { Decision } from '../agent/src/plan/types';
-import type { Scaler } from '../agent/src/scale/scaler';
+import type { Scaler } from '../agent/src/contracts/scaler';
 import { silentLogger } from '../agent/src/util/logger';
 import { quiet, selfSignedCert, startCaptureServer, type CaptureServer } from './sinks-capture';
 

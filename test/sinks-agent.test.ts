@@ -3,8 +3,8 @@
  * for /status, flushed on stop. Real agent (simulator source, dry-run scaler, real timers), a memory
  * sink and a New Relic Metric API stand-in that is down (503) for the whole run.
  */
-import { Agent } from '../agent/src/agent';
-import { parseConfig } from '../agent/src/config/load';
+import { Agent } from '../agent/src/app/agent';
+import { parseConfig } from '../agent/src/app/config-load';
 import { METRIC } from '../agent/src/metrics/names';
 import type { MemorySink } from '../agent/src/sinks/memory-sink';
 import { silentLogger } from '../agent/src/util/logger';

@@ -4,7 +4,7 @@
  */
 import { METRIC } from '../agent/src/metrics/names';
 import { DatadogSink } from '../agent/src/sinks/datadog/datadog-sink';
-import { buildSinks } from '../agent/src/sinks/registry';
+import { buildSinks } from '../agent/src/app/sink-registry';
 import { metricValue, sample, samplesInput, testDeps } from '../agent/src/sinks/__fixtures__/sink-test-helpers';
 import { Writable } from 'node:stream';
 import { createLogger } from '../agent/src/util/logger';

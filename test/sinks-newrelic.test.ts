@@ -3,7 +3,7 @@
  * newrelic-transport.ts for why not the `newrelic` APM package).
  */
 import { METRIC } from '../agent/src/metrics/names';
-import { buildSinks } from '../agent/src/sinks/registry';
+import { buildSinks } from '../agent/src/app/sink-registry';
 import type { NewRelicSink } from '../agent/src/sinks/newrelic/newrelic-sink';
 import { metricValue, sample, samplesInput, testDeps } from '../agent/src/sinks/__fixtures__/sink-test-helpers';
 import { loadSinkConfigs, quiet, startCaptureServer, type CaptureServer } from './sinks-capture';

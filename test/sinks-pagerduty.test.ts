@@ -6,7 +6,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { METRIC } from '../agent/src/metrics/names';
 import { fixtureState, SATURDAY_4PM, sourceDown } from '../agent/src/sinks/__fixtures__/condition-fixtures';
 import type { PagerDutySink } from '../agent/src/sinks/pagerduty/pagerduty-sink';
-import { buildSinks } from '../agent/src/sinks/registry';
+import { buildSinks } from '../agent/src/app/sink-registry';
 import { metricValue, testDeps } from '../agent/src/sinks/__fixtures__/sink-test-helpers';
 import { loadSinkConfigs, quiet, selfSignedCert, startCaptureServer, type CaptureServer, type TlsMaterial } from './sinks-capture';
 

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { BENCHMARKS_MD as BENCHMARKS, BUILT_CLI as CLI, SHARED_TRACES as TRACES } from './bench-paths';
 import { DateTime } from 'luxon';
 import { readTrace } from '../src/replay/trace';
-import { freePort } from '../src/util/free-port';
+import { freePort } from '../test-support/free-port';
 
 const RUNS = Number(process.env.BACKTEST_RUNS ?? 3);
 const SECTION = '## Backtest from Prometheus';

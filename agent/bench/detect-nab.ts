@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { loadNabCorpus, type NabSeries } from './nab-corpus';
 import { scoreCorpus, type ProfileResult } from './nab-scoring';
 import type { AnomalyDetector } from '../src/detect/detector';
-import { EwmaDetector } from '../src/detect/ewma-detector';
+import { EwmaDetector } from '../test-support/ewma-detector';
 import { createDetector } from '../src/detect/combined-detector';
 
 function runDetector(corpus: readonly NabSeries[], make: () => AnomalyDetector): Float64Array[] {

@@ -21,7 +21,7 @@ import { ConfigMapStateBackend } from '../src/durable/configmap-backend';
 import { DurableStateStore } from '../src/durable/durable-state-store';
 import { KubernetesActuator } from '../src/scale/kubernetes/actuator';
 import { createKubeApi, loadKubernetesClient, makeKubeConfig } from '../src/scale/kubernetes/client-adapter';
-import type { KubeApi } from '../src/scale/kubernetes/kube-api';
+import type { KubeApi } from '../src/contracts/kube-api';
 import { LeaseLeaderElector } from '../src/scale/kubernetes/leader-election';
 import { AgentState } from '../src/state';
 import { silentLogger } from '../src/util/logger';

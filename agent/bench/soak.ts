@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { KubeFront, LoadExporter, SinkStandIn, type PageRecord, type ScaleWrite } from './soak-standins';
 import { AGENT_ENV, AGENT_NODE_FLAGS, POD_LIMIT_MIB } from './node-flags';
 import { slope } from '../src/forecast/robust';
-import { freePort } from '../src/util/free-port';
+import { freePort } from '../test-support/free-port';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);

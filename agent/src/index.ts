@@ -3,7 +3,7 @@
  * the CLI itself, the agent, config loading and the version. Everything else is internal.
  */
 export { main } from './cli/main';
-export { Agent } from './agent';
-export { ConfigError, loadConfigFile, parseConfig, type LoadedConfig } from './config/load';
+export { Agent } from './app/agent';
+export { ConfigError, loadConfigFile, parseConfig, type LoadedConfig } from './app/config-load';
 export type { AgentConfig } from './config/schema';
 export { VERSION } from './version';

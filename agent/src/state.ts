@@ -11,7 +11,7 @@ import type { AnomalyKind, AnomalyResult } from './detect/detector';
 import type { Forecast, ForecastPoint } from './forecast/forecaster';
 import type { Decision, Override } from './plan/types';
 import { activeOverrides } from './plan/overrides';
-import type { WorkloadState } from './scale/scaler';
+import type { WorkloadState } from './contracts/scaler';
 import { BoundedList } from './util/bounded-list';
 import type { CriticalCondition } from './paging/conditions';
 import type { FleetStatus } from './fleet/peer-assessment';

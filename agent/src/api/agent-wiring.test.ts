@@ -2,9 +2,9 @@
 import request from 'supertest';
 import { createDemoAgent, DEMO_START } from '../cli/demo';
 import { generateRoleTokens } from './auth';
-import { loadConfigFile } from '../config/load';
+import { loadConfigFile } from '../app/config-load';
 import { DEMO_CONFIG } from '../cli/demo';
-import { Agent } from '../agent';
+import { Agent } from '../app/agent';
 import { silentLogger } from '../util/logger';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

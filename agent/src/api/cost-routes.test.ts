@@ -6,7 +6,7 @@ import request from 'supertest';
 import { createDemoAgent, DEMO_START } from '../cli/demo';
 import { generateRoleTokens } from './auth';
 import { capacityPlanSchema, statusSchema } from './schemas';
-import type { Agent } from '../agent';
+import type { Agent } from '../app/agent';
 
 const API_PRICE = 0.5 * 0.04456 + 1 * 0.00489; // demo.yaml: eks/eu-west-1 on-demand, 0.5 vCPU + 1 GiB
 const SPOT_PRICE = 0.25 * 0.01337 + 0.5 * 0.00147; // notifications run on spot

@@ -3,8 +3,8 @@
  * manual clock): one point a year ahead must not freeze a pushed series.
  */
 import request from 'supertest';
-import { Agent } from '../agent';
-import { parseConfig } from '../config/load';
+import { Agent } from '../app/agent';
+import { parseConfig } from '../app/config-load';
 import { ManualClock } from '../util/clock';
 import { silentLogger } from '../util/logger';
 

@@ -8,7 +8,7 @@
  */
 import type { Router } from 'express';
 import { emptyRejections, seriesKey, PushSource, type PushIngestResult } from '../sources/push-source';
-import type { LoadSource } from '../sources/source';
+import type { LoadSource } from '../contracts/load-source';
 import { requireRole } from './auth';
 import { HttpError, badRequest } from './errors';
 import { IngestGate } from './ingest-gate';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ConfigError } from '../config/load';
+import { ConfigError } from '../app/config-load';
 import { sha256Hex } from './auth';
 import { CONFIG_OPERATOR_TOKEN, snapshot, startTestApi, testConfig, type TestApi } from './__fixtures__/harness';
 import { reloadResultSchema } from './schemas';

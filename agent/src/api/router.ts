@@ -8,7 +8,7 @@ import { rateLimit } from 'express-rate-limit';
 import type { Registry } from 'prom-client';
 import type { AgentConfig, ApiConfig } from '../config/schema';
 import type { AgentState } from '../state';
-import type { LoadSource } from '../sources/source';
+import type { LoadSource } from '../contracts/load-source';
 import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/logger';
 import { createApiMetrics, metricsMiddleware } from './api-metrics';

@@ -3,7 +3,7 @@
  * Prometheus must answer at all. A refused query is a config error naming the key and the file (never a
  * silent 0 later); an unreachable Prometheus is a clear runtime error.
  */
-import type { LoadedConfig } from '../config/load';
+import type { LoadedConfig } from '../app/config-load';
 import type { TargetConfig } from '../config/schema';
 import { promGetWithRetry, type RangeClientOptions } from './prometheus-range';
 import { BacktestError } from './target-history';

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { LoadedConfig } from '../config/load';
+import type { LoadedConfig } from '../app/config-load';
 import { compareOnTrace, type ReplaySummary } from '../replay/compare';
 import type { Trace } from '../replay/trace';
 

@@ -3,7 +3,7 @@
  * [from, to), played through exactly the replay path (`compareOnTrace`: the real Agent, loop and planner
  * on a simulated clock), so the agent's schedule equals `replay`'s on the same data in a trace folder.
  */
-import type { LoadedConfig } from '../config/load';
+import type { LoadedConfig } from '../app/config-load';
 import type { TargetConfig } from '../config/schema';
 import { CalendarStore } from '../sources/calendar-store';
 import type { Trace, TraceMeta } from '../replay/trace';

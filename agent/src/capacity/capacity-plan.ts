@@ -12,7 +12,7 @@
  */
 import type { PlanPolicy, TargetConfig } from '../config/schema';
 import type { ReplicaPrice } from '../cost/price';
-import type { PodResources } from '../cost/pricing-config';
+import type { PodResources } from '../config/pricing-config';
 import { replicasForTarget } from '../plan/draft';
 import { calendarFloor } from '../plan/wedding-floors';
 

@@ -3,7 +3,7 @@ import { indexCalendar } from '../calendar/rules';
 import { configSchema } from '../config/schema';
 import type { Forecast, ForecastContext, Forecaster } from '../forecast/forecaster';
 import { AgentState } from '../state';
-import { TargetPipeline, type PipelineDeps } from '../target-pipeline';
+import { TargetPipeline, type PipelineDeps } from '../engine/target-pipeline';
 import { silentLogger } from '../util/logger';
 
 const MIN = 60_000;

@@ -1,5 +1,5 @@
 import type { Register } from './main';
-import { ConfigError, loadConfigFile } from '../config/load';
+import { ConfigError, loadConfigFile } from '../app/config-load';
 import { progressFor } from '../backtest/progress-bar';
 import { runBacktest } from '../backtest/run-backtest';
 import { BacktestError } from '../backtest/target-history';

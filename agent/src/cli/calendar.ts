@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Register } from './main';
-import { loadConfigFile } from '../config/load';
+import { loadConfigFile } from '../app/config-load';
 import { CalendarStore } from '../sources/calendar-store';
 import { indexCalendar, protectionWindows } from '../calendar/rules';
 import { targetCalendar } from '../calendar/target-calendar';

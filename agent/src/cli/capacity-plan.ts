@@ -1,11 +1,11 @@
 import type { Register } from './main';
-import { Agent } from '../agent';
+import { Agent } from '../app/agent';
 import type { CapacityPlanDto } from '../api/contract';
 import { capacityPlanDto } from '../api/capacity-routes';
 import { parseInstant } from '../backtest/time-range';
 import { comingWeekend } from '../capacity/weekend';
 import { formatCapacityPlan } from '../capacity/format-plan';
-import { ConfigError, loadConfigFile } from '../config/load';
+import { ConfigError, loadConfigFile } from '../app/config-load';
 import { InMemoryScaler } from '../scale/in-memory-scaler';
 import { silentLogger } from '../util/logger';
 

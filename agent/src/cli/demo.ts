@@ -3,14 +3,14 @@ import type { Register } from './main';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { parseConfig } from '../config/load';
-import { Agent, type AgentOptions } from '../agent';
+import { parseConfig } from '../app/config-load';
+import { Agent, type AgentOptions } from '../app/agent';
 import { acceleratedClock } from '../util/clock';
 import { runUntilSignal } from './run';
 import { generateRoleTokens, parseEnvTokens, TOKENS_ENV } from '../api/auth';
 import { demoStatusLine } from './demo-status';
 import { demoFleetConfig, type DemoFleetFlags } from './demo-fleet-options';
-import { ConfigError } from '../config/load';
+import { ConfigError } from '../app/config-load';
 
 /** The bundled demo config (agent/demo), found from src/cli and dist/cli alike. */
 export const DEMO_CONFIG = join(__dirname, '..', '..', 'demo', 'demo.yaml');

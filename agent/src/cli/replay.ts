@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Register } from './main';
-import { ConfigError, loadConfigFile, type LoadedConfig } from '../config/load';
+import { ConfigError, loadConfigFile, type LoadedConfig } from '../app/config-load';
 import { compareOnTrace, replicasCsv } from '../replay/compare';
 import { describeDemandIssues, readTrace, TraceError, type Trace } from '../replay/trace';
 import { replayConfig } from '../replay/replay-config';

@@ -1,6 +1,6 @@
 import type { Register } from './main';
-import { ConfigError, formatProblem, loadConfigFile } from '../config/load';
-import { Agent } from '../agent';
+import { ConfigError, formatProblem, loadConfigFile } from '../app/config-load';
+import { Agent } from '../app/agent';
 
 /** Runs an agent until SIGTERM/SIGINT, then shuts down within 10 s. */
 export async function runUntilSignal(agent: Agent): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Register } from './main';
-import { ConfigError, formatProblem, loadConfigFile } from '../config/load';
+import { ConfigError, formatProblem, loadConfigFile } from '../app/config-load';
 import { configWarnings } from '../config/schema';
 
 /** `validate --config FILE`: exit 0, or print every problem (file: key path: reason) and exit 2. */

@@ -10,11 +10,11 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { dnsLabel, positiveSeconds, timeZone } from './common';
-import { sinkConfigSchema, type SinkConfig } from '../sinks/registry';
-import { sourceConfigSchema, type SourceConfig } from '../sources/registry';
-import { pagingConfig } from '../paging/paging-config';
-import { FLEET_DEFAULTS, fleetIssues, fleetSchema } from '../fleet/fleet-config';
-import { checkPricingAgainstConfig, pricingSchema, targetCostSchema } from '../cost/pricing-config';
+import { sinkConfigSchema, type SinkConfig } from '../app/sink-registry';
+import { sourceConfigSchema, type SourceConfig } from '../app/source-registry';
+import { pagingConfig } from './paging-config';
+import { FLEET_DEFAULTS, fleetIssues, fleetSchema } from './fleet-config';
+import { checkPricingAgainstConfig, pricingSchema, targetCostSchema } from './pricing-config';
 
 export type { SinkConfig, SourceConfig };
 

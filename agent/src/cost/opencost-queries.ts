@@ -9,7 +9,7 @@
  * each node's allocation × that node's prices, summed; divided by the number of its pods, that is the price
  * of one replica-hour. An empty answer means OpenCost has no series for it: the caller falls back, never to 0.
  */
-import type { WorkloadRef } from '../scale/kubernetes/kube-api';
+import type { WorkloadRef } from '../contracts/kube-api';
 
 const GIB = 1073741824;
 

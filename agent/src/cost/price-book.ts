@@ -6,7 +6,7 @@
 import type { TargetConfig } from '../config/schema';
 import { money, type ReplicaPrice } from './price';
 import { tablePrice } from './price-table';
-import type { PodResources, PricingConfig } from './pricing-config';
+import type { PodResources, PricingConfig } from '../config/pricing-config';
 
 export type OpenCostAnswer = { ok: true; perReplicaHour: number; atMs: number } | { ok: false; error: string; atMs: number };
 

@@ -2,7 +2,7 @@
  * The price table path: a pod's requests × the table's vCPU-hour and GiB-hour for this cluster's provider,
  * region and capacity type. Pure: the caller says what the pod requests.
  */
-import type { PodResources, PricingConfig, TargetCostConfig } from './pricing-config';
+import type { PodResources, PricingConfig, TargetCostConfig } from '../config/pricing-config';
 import { money, type ReplicaPrice } from './price';
 
 export function tablePrice(pricing: PricingConfig | undefined, targetCost: TargetCostConfig | undefined, requests: PodResources | undefined): ReplicaPrice {

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfigFile } from '../config/load';
+import { ConfigError, loadConfigFile } from '../app/config-load';
 import { configSchema } from '../config/schema';
 
 const base = (): Record<string, any> => ({

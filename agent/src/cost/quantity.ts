@@ -2,7 +2,7 @@
  * Kubernetes resource quantities ("500m", "1.5", "512Mi", "1G", "2e3") as numbers, and a pod template's
  * requests summed over its containers. Only what requests use; an unreadable quantity is undefined.
  */
-import type { PodResources } from './pricing-config';
+import type { PodResources } from '../config/pricing-config';
 
 const SUFFIX: Record<string, number> = {
   '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,

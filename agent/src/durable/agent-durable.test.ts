@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { Agent } from '../agent';
-import { parseConfig } from '../config/load';
+import { Agent } from '../app/agent';
+import { parseConfig } from '../app/config-load';
 import { createLogger } from '../util/logger';
 import { STATE_FILE_NAME } from './file-backend';
 

@@ -4,9 +4,9 @@
  * with the resourceVersion it read, so a concurrent write by the other replica is refused (409) and
  * merged again instead of overwritten.
  */
-import { isConflict } from '../scale/kubernetes/errors';
-import type { KubeApi } from '../scale/kubernetes/kube-api';
-import { StateConflictError, type StateBackend, type StoredState } from './state-backend';
+import { isConflict } from '../contracts/kube-errors';
+import type { KubeApi } from '../contracts/kube-api';
+import { StateConflictError, type StateBackend, type StoredState } from '../contracts/state-backend';
 
 export const STATE_DATA_KEY = 'state.json';
 const LABELS = { 'app.kubernetes.io/name': 'wedsync-agent', 'app.kubernetes.io/component': 'state' };

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { Override } from '../plan/types';
-import type { PageSnapshot } from '../sinks/pagerduty/open-pages';
+import type { PageSnapshot } from '../contracts/open-pages';
 import type { AuditEntry } from '../state';
 import type { CalendarConfirmation } from '../calendar/calendar-memory';
 import type { CalendarSummary } from '../calendar/drop-guard';

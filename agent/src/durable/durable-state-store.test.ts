@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import { indexCalendar } from '../calendar/rules';
 import { targetSchema, weddingRulesSchema } from '../config/schema';
 import type { Override } from '../plan/types';
-import { InMemoryKubeApi } from '../scale/kubernetes/in-memory-kube-api';
+import { InMemoryKubeApi } from '../../test-support/in-memory-kube-api';
 import { AgentState, type AuditEntry } from '../state';
 import { silentLogger } from '../util/logger';
 import { ConfigMapStateBackend, STATE_DATA_KEY } from './configmap-backend';
 import { decodeDocument } from './durable-document';
 import { DurableStateStore } from './durable-state-store';
 import { FileStateBackend, STATE_FILE_NAME } from './file-backend';
-import type { StateBackend } from './state-backend';
+import type { StateBackend } from '../contracts/state-backend';
 
 const T0 = Date.UTC(2026, 5, 13, 15);
 const target = targetSchema.parse({ id: 'shop-api', kubernetes: { namespace: 'shop', name: 'shop-api' }, load: { source: 'sim', query: 'q' }, capacityPerPod: 50, maxReplicas: 40 });

@@ -13,14 +13,14 @@
  * Failures are logged and counted; the agent keeps running on what it has and retries next round.
  */
 import type { Override } from '../plan/types';
-import type { OpenPage, OpenPagesStore, PageSnapshot } from '../sinks/pagerduty/open-pages';
+import type { OpenPage, OpenPagesStore, PageSnapshot } from '../contracts/open-pages';
 import type { AgentState, AuditEntry } from '../state';
 import type { Logger } from '../util/logger';
 import { decodeDocument, emptyDocument, encodeDocument, type DurableDocument } from './durable-document';
 import type { CalendarConfirmation, CalendarMemory } from '../calendar/calendar-memory';
 import type { CalendarSummary } from '../calendar/drop-guard';
 import { mergeAudit, mergeCalendarConfirmations, mergeCalendarSummaries, mergeKeyed } from './merge';
-import { StateConflictError, type StateBackend } from './state-backend';
+import { StateConflictError, type StateBackend } from '../contracts/state-backend';
 
 export interface DurableStoreOptions {
   clock: () => number;

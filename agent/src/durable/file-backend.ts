@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StateConflictError, type StateBackend, type StoredState } from './state-backend';
+import { StateConflictError, type StateBackend, type StoredState } from '../contracts/state-backend';
 
 export const STATE_FILE_NAME = 'wedsync-agent-state.json';
 

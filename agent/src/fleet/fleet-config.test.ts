@@ -1,5 +1,5 @@
 /** fleet.* and agent.provider/region: defaults, both peer forms, and bad input naming the key. */
-import { ConfigError, parseConfig } from '../config/load';
+import { ConfigError, parseConfig } from '../app/config-load';
 
 const base = (extra: string) => `
 agent: { cluster: eu-1 }

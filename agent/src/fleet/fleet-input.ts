@@ -1,5 +1,5 @@
 /** What the planner sees of the fleet this tick: the last fleet status, reduced to shares and lost flags. */
-import type { FleetConfig } from './fleet-config';
+import type { FleetConfig } from '../config/fleet-config';
 import type { FleetStatus } from './peer-assessment';
 import type { FleetInput } from '../plan/peer-failover';
 

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { closeServer } from '../api/listen';
 import { silentLogger } from '../util/logger';
-import { fleetSchema } from './fleet-config';
+import { fleetSchema } from '../config/fleet-config';
 import { FleetSource, fleetQueries } from './fleet-source';
 import type { FleetStatus } from './peer-assessment';
 

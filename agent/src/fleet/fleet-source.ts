@@ -4,7 +4,7 @@
  * delays nothing. Each round ends in `state.fleet` (peer-assessment.ts decides what it means); the
  * pipelines read that. One round at a time; a round never throws; a timeout is missing data.
  */
-import type { FleetConfig } from './fleet-config';
+import type { FleetConfig } from '../config/fleet-config';
 import { assessPeers, initialFleetStatus, type AssessmentConfig, type FleetObservation, type FleetStatus } from './peer-assessment';
 import { promGet, type PrometheusSourceOptions, type PromResponse } from '../sources/prometheus-source';
 import type { Logger } from '../util/logger';

@@ -9,10 +9,10 @@ import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Agent } from '../agent';
+import { Agent } from '../app/agent';
 import { configSchema } from '../config/schema';
 import { createLogger } from '../util/logger';
-import { freePort } from '../util/free-port';
+import { freePort } from '../../test-support/free-port';
 
 const HOUR = 3_600_000;
 /** Whole minutes, so the history lines up with the forecast step. */

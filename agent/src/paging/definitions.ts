@@ -10,7 +10,7 @@
  * Alerts about the agent itself (down, unscraped, no leader, stalled) are not here and stay
  * Prometheus-only: an agent cannot page about its own death.
  */
-import type { PagingConfig } from './paging-config';
+import type { PagingConfig } from '../config/paging-config';
 
 export type ConditionKind = 'pinned-at-max-overloaded' | 'scale-blocked' | 'kubernetes-unreachable' | 'load-source-unreachable' | 'peer-cluster-lost' | 'break-glass-during-freeze';
 /** PagerDuty event severities; with "urgency based on severity", critical/error are high urgency, warning/info low. */

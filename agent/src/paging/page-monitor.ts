@@ -4,7 +4,7 @@
  */
 import type { AgentState } from '../state';
 import { evaluateConditions, type ConditionMemory, type ConditionOptions, type CriticalCondition } from './conditions';
-import { PAGING_DEFAULTS, type PagingConfig } from './paging-config';
+import { PAGING_DEFAULTS, type PagingConfig } from '../config/paging-config';
 
 /** The evaluator's options from the `paging` section (the same for /metrics and the PagerDuty sink). */
 export function conditionOptions(cluster: string, cfg: PagingConfig = PAGING_DEFAULTS): ConditionOptions {

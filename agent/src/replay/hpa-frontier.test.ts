@@ -1,7 +1,7 @@
 import { HPA_HEADROOM_FACTORS, hpaAtReplicaHours, hpaFrontier, hpaHeadline, hpaReplicaHoursForOverload, type HpaFrontier } from './hpa-frontier';
 import { hpaV2, type ServiceShape } from './reference-policies';
 import { scoreSchedule, type Score } from './score';
-import { syntheticDemand } from './synthetic-trace';
+import { syntheticDemand } from '../../test-support/synthetic-trace';
 
 const S: ServiceShape = { capacityPerPod: 50, podStartupSeconds: 180, stepSeconds: 60, targetUtilization: 0.7, minReplicas: 2, maxReplicas: 100 };
 const demand = syntheticDemand(2 * 1440, Date.parse('2027-06-04T00:00:00Z'), 11 * 60);

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { replayAgent } from './run-replay';
-import { writeSyntheticTrace } from './synthetic-trace';
+import { writeSyntheticTrace } from '../../test-support/synthetic-trace';
 import { readTrace } from './trace';
 
 describe('replay: no look-ahead', () => {

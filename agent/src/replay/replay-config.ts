@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { configSchema, type AgentConfig } from '../config/schema';
-import type { LoadedConfig } from '../config/load';
+import type { LoadedConfig } from '../app/config-load';
 import type { Trace } from './trace';
 
 export const REPLAY_SERIES = 'demand_rps';

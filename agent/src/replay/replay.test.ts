@@ -6,7 +6,7 @@ import { main } from '../cli/main';
 import { compareOnTrace, type ReplaySummary } from './compare';
 import { replayAgent } from './run-replay';
 import { readyReplicas } from './score';
-import { writeSyntheticTrace } from './synthetic-trace';
+import { writeSyntheticTrace } from '../../test-support/synthetic-trace';
 import { readTrace } from './trace';
 
 describe('replay on a generated two-day trace', () => {

@@ -4,8 +4,8 @@
  * cluster. Each step the replay pushes that step's demand — never a later one — then ticks
  * the loop once and records the replicas the agent asked for.
  */
-import { Agent, type AgentOptions } from '../agent';
-import type { LoadedConfig } from '../config/load';
+import { Agent, type AgentOptions } from '../app/agent';
+import type { LoadedConfig } from '../app/config-load';
 import { InMemoryScaler } from '../scale/in-memory-scaler';
 import type { PushSource } from '../sources/push-source';
 import { createForecaster } from '../forecast/seasonal-calendar-forecaster';

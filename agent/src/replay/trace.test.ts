@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeDemandIssues, parseDemandCsv, parseMeta, readTrace } from './trace';
-import { writeSyntheticTrace } from './synthetic-trace';
+import { writeSyntheticTrace } from '../../test-support/synthetic-trace';
 
 const START = Date.parse('2027-06-04T00:00:00Z');
 

@@ -1,7 +1,7 @@
 import { weddingRulesSchema } from '../config/schema';
 import type { ReplaySummary } from '../replay/compare';
 import { hpaV2 } from '../replay/reference-policies';
-import { syntheticDemand } from '../replay/synthetic-trace';
+import { syntheticDemand } from '../../test-support/synthetic-trace';
 import type { Trace } from '../replay/trace';
 import { buildTargetReport, headroomPoint, summaryJson } from './report-model';
 import { reportHtml } from './report-html';

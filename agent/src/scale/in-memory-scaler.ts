@@ -4,8 +4,8 @@
  */
 import type { TargetConfig } from '../config/schema';
 import type { Decision } from '../plan/types';
-import type { PodResources } from '../cost/pricing-config';
-import type { ScaleResult, Scaler, WorkloadState } from './scaler';
+import type { PodResources } from '../config/pricing-config';
+import type { ScaleResult, Scaler, WorkloadState } from '../contracts/scaler';
 
 interface Workload {
   replicas: number;

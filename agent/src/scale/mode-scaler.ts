@@ -6,7 +6,7 @@
  */
 import type { TargetConfig } from '../config/schema';
 import type { Decision } from '../plan/types';
-import type { ScaleResult, Scaler, WorkloadState } from './scaler';
+import type { ScaleResult, Scaler, WorkloadState } from '../contracts/scaler';
 
 export type AgentMode = 'act' | 'dry-run' | 'shadow';
 

@@ -3,7 +3,7 @@
  * destination, readable by a human and by `grep`.
  */
 import type { Writable } from 'node:stream';
-import type { Sample, SendOutcome, Transport } from './sink';
+import type { Sample, SendOutcome, Transport } from '../contracts/sink';
 import { QueuedSink } from './queued-sink';
 import { allSamples, queueOptions, type QueueConfig, type SinkDeps } from './sink-deps';
 import { z } from 'zod';

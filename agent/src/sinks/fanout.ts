@@ -7,8 +7,8 @@
 import type { AgentState } from '../state';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
-import type { SinkEntry } from './registry';
-import type { FlushResult, Sample, Sink, SinkHealth } from './sink';
+import type { SinkEntry } from '../app/sink-registry';
+import type { FlushResult, Sample, Sink, SinkHealth } from '../contracts/sink';
 
 export interface FanoutOptions {
   entries: SinkEntry[];

@@ -6,7 +6,7 @@
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { httpFailure } from './retry';
-import type { SendOutcome } from './sink';
+import type { SendOutcome } from '../contracts/sink';
 
 const gzipAsync = promisify(gzip);
 

@@ -2,7 +2,7 @@
  * Keeps what it is sent, in memory: the test double, the dry-run destination, and a way to see what
  * a real sink would have shipped. `failNext` scripts outages so the queue can be tested without a server.
  */
-import type { Sample, SendOutcome, Transport } from './sink';
+import type { Sample, SendOutcome, Transport } from '../contracts/sink';
 import { QueuedSink } from './queued-sink';
 import { allSamples, queueOptions, type QueueConfig, type SinkDeps } from './sink-deps';
 import { z } from 'zod';

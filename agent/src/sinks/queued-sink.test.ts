@@ -1,7 +1,7 @@
 import { METRIC } from '../metrics/names';
 import { MemoryTransport } from './memory-sink';
 import { QueuedSink } from './queued-sink';
-import type { Sample } from './sink';
+import type { Sample } from '../contracts/sink';
 import { allSamples, queueOptions } from './sink-deps';
 import { metricValue, sample, samplesInput, testDeps, turns } from './__fixtures__/sink-test-helpers';
 

@@ -9,7 +9,7 @@
  */
 import type { Logger } from '../util/logger';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './retry';
-import type { ExportResult, FlushResult, SendOutcome, Sink, SinkHealth, SinkInput, Transport } from './sink';
+import type { ExportResult, FlushResult, SendOutcome, Sink, SinkHealth, SinkInput, Transport } from '../contracts/sink';
 import { failureReason, type SinkMetrics } from './sink-metrics';
 import { realTimers, type SinkTimers } from './timers';
 

@@ -6,7 +6,7 @@
  * oldest) while it waits, the wait must honour the server's Retry-After, and tests drive it with a fake
  * clock. What remains is two tiny functions, cheaper to own than to bend a library around.
  */
-import type { SendOutcome } from './sink';
+import type { SendOutcome } from '../contracts/sink';
 
 export interface BackoffPolicy {
   /** First retry waits up to this long. */

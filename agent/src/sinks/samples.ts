@@ -3,7 +3,7 @@
  * source of truth for names, labels and values.
  */
 import type { Registry } from 'prom-client';
-import type { Sample } from './sink';
+import type { Sample } from '../contracts/sink';
 
 export async function collectSamples(registry: Registry, atMs: number): Promise<Sample[]> {
   const families = await registry.getMetricsAsJSON();

@@ -1,12 +1,12 @@
 /** What every sink constructor receives besides its own config: shared metrics, logs, time. */
 import type { Agent as HttpsAgent } from 'node:https';
 import type { Writable } from 'node:stream';
-import type { PagingConfig } from '../paging/paging-config';
+import type { PagingConfig } from '../config/paging-config';
 import type { Logger } from '../util/logger';
-import type { OpenPagesStore } from './pagerduty/open-pages';
+import type { OpenPagesStore } from '../contracts/open-pages';
 import type { QueuedSinkOptions } from './queued-sink';
 import type { BackoffPolicy } from './retry';
-import type { Sample, SinkInput, Transport } from './sink';
+import type { Sample, SinkInput, Transport } from '../contracts/sink';
 import type { SinkMetrics } from './sink-metrics';
 import type { SinkTimers } from './timers';
 

@@ -14,7 +14,7 @@ import { createAgentMetrics } from '../metrics/agent-metrics';
 import { ConfigMapStateBackend, STATE_DATA_KEY } from '../durable/configmap-backend';
 import { decodeDocument } from '../durable/durable-document';
 import { DurableStateStore } from '../durable/durable-state-store';
-import { InMemoryKubeApi } from '../scale/kubernetes/in-memory-kube-api';
+import { InMemoryKubeApi } from '../../test-support/in-memory-kube-api';
 import { AgentState } from '../state';
 import { ManualClock } from '../util/clock';
 import { createLogger } from '../util/logger';

@@ -6,7 +6,7 @@
  * time, so a stalled or restarted Prometheus would otherwise serve a minutes-old value as fresh.
  */
 import type { TargetConfig } from '../config/schema';
-import type { HistoryPoint, LoadReading, LoadSource } from './source';
+import type { HistoryPoint, LoadReading, LoadSource } from '../contracts/load-source';
 import { z } from 'zod';
 import { positiveSeconds } from '../config/common';
 import { freshnessQuery } from './prometheus-freshness';

@@ -12,7 +12,7 @@
  * - equal timestamps: the last one received wins (a resend corrects a value).
  */
 import type { TargetConfig } from '../config/schema';
-import type { LoadReading, LoadSource } from './source';
+import type { LoadReading, LoadSource } from '../contracts/load-source';
 import { z } from 'zod';
 import { positiveSeconds } from '../config/common';
 

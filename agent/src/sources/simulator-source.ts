@@ -7,7 +7,7 @@
 import { DateTime } from 'luxon';
 import type { TargetConfig } from '../config/schema';
 import { expectedWeddingLoad, type CalendarIndex } from '../calendar/rules';
-import type { LoadReading, LoadSource } from './source';
+import type { LoadReading, LoadSource } from '../contracts/load-source';
 import { z } from 'zod';
 
 /** This source's config (an entry of `sources`), composed by sources/registry.ts. */

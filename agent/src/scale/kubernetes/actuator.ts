@@ -18,7 +18,7 @@ import { ShadowReport } from '../shadow-report';
 import { createActuatorMetrics, type ActuatorMetrics } from './actuator-metrics';
 import { createKubeApi, loadKubernetesClient, makeKubeConfig, type KubeConnection } from './client-adapter';
 import { createAuditEventHook, KubeEventRecorder, NO_EVENTS, type EventRecorder } from './event-recorder';
-import type { KubeApi } from './kube-api';
+import type { KubeApi } from '../../contracts/kube-api';
 import { KubernetesScaler } from './kubernetes-scaler';
 import { lazyKubeApi } from './lazy-kube-api';
 import { LeaseLeaderElector } from './leader-election';

@@ -5,8 +5,8 @@
  * Patches are JSON merge patches (the client's default is JSON Patch); errors become KubeApiError.
  */
 import type * as K8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
-import { isNotFound, kubeError, type KubeOperation } from './errors';
-import type { ConfigMapRecord, HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from './kube-api';
+import { isNotFound, kubeError, type KubeOperation } from '../../contracts/kube-errors';
+import type { ConfigMapRecord, HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from '../../contracts/kube-api';
 import { formatMicroTime, parseMicroTime } from './micro-time';
 import { podRequests } from '../../cost/quantity';
 

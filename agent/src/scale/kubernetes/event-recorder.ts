@@ -6,7 +6,7 @@
 import type { TargetConfig } from '../../config/schema';
 import type { AuditEntry } from '../../state';
 import type { Logger } from '../../util/logger';
-import type { KubeApi, KubeEvent, WorkloadRef } from './kube-api';
+import type { KubeApi, KubeEvent, WorkloadRef } from '../../contracts/kube-api';
 
 /** The Kubernetes Event `message` field is limited to 1 KiB by the API server. */
 const MAX_MESSAGE = 1024;

@@ -8,7 +8,7 @@ import { ManualClock } from '../../util/clock';
 import { silentLogger } from '../../util/logger';
 import { KubeEventRecorder } from './event-recorder';
 import { FreezeGuard } from './freeze-guard';
-import { InMemoryKubeApi } from './in-memory-kube-api';
+import { InMemoryKubeApi } from '../../../test-support/in-memory-kube-api';
 
 const SATURDAY = Date.parse('2027-06-05T14:00:00Z');
 const API = { kind: 'Deployment' as const, namespace: 'weddings', name: 'api' };

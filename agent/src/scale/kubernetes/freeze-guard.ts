@@ -17,7 +17,7 @@ import { METRIC } from '../../metrics/names';
 import type { AgentState, BreakGlassEvent } from '../../state';
 import type { Logger } from '../../util/logger';
 import type { EventRecorder } from './event-recorder';
-import type { KubeApi } from './kube-api';
+import type { KubeApi } from '../../contracts/kube-api';
 
 export interface FreezeGuardOptions {
   namespace: string;

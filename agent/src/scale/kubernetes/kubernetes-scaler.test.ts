@@ -1,6 +1,6 @@
 import { KubernetesScaler } from './kubernetes-scaler';
 import { KubeEventRecorder } from './event-recorder';
-import { InMemoryKubeApi } from './in-memory-kube-api';
+import { InMemoryKubeApi } from '../../../test-support/in-memory-kube-api';
 import { decision, target } from './__fixtures__/actuator';
 
 function setup() {

@@ -6,10 +6,10 @@
  */
 import type { TargetConfig } from '../../config/schema';
 import type { Decision } from '../../plan/types';
-import type { ScaleResult, Scaler, WorkloadState } from '../scaler';
-import { retryOnConflict } from './errors';
+import type { ScaleResult, Scaler, WorkloadState } from '../../contracts/scaler';
+import { retryOnConflict } from '../../contracts/kube-errors';
 import type { EventRecorder } from './event-recorder';
-import type { KubeApi, WorkloadRef } from './kube-api';
+import type { KubeApi, WorkloadRef } from '../../contracts/kube-api';
 import { resolveOwnership } from './ownership';
 import { StartupTracker } from './startup-tracker';
 

@@ -3,7 +3,7 @@
  * async `import()`, but the agent is wired synchronously. `ready()` surfaces a load failure (no
  * service-account token, unreadable kubeconfig) at start-up instead of at the first tick.
  */
-import type { KubeApi } from './kube-api';
+import type { KubeApi } from '../../contracts/kube-api';
 
 const METHODS = [
   'readWorkload', 'listHpas', 'patchHpaMinReplicas', 'patchWorkloadReplicas', 'patchWorkloadAnnotations',

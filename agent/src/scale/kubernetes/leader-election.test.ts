@@ -1,4 +1,4 @@
-import { InMemoryKubeApi } from './in-memory-kube-api';
+import { InMemoryKubeApi } from '../../../test-support/in-memory-kube-api';
 import { LeaseLeaderElector } from './leader-election';
 
 function pair() {

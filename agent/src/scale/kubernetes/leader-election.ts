@@ -7,8 +7,8 @@
  * Lease can expire and be taken over — never two actors at once. stop() hands the Lease over at once.
  */
 import type { Logger } from '../../util/logger';
-import { isConflict } from './errors';
-import type { KubeApi, LeaseRecord } from './kube-api';
+import { isConflict } from '../../contracts/kube-errors';
+import type { KubeApi, LeaseRecord } from '../../contracts/kube-api';
 
 export interface LeaderElectionOptions {
   namespace: string;

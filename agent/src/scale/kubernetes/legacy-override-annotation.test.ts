@@ -1,6 +1,6 @@
 import { targetSchema } from '../../config/schema';
 import type { Override } from '../../plan/types';
-import { InMemoryKubeApi } from './in-memory-kube-api';
+import { InMemoryKubeApi } from '../../../test-support/in-memory-kube-api';
 import { OVERRIDES_ANNOTATION, readLegacyOverrides } from './legacy-override-annotation';
 
 const T0 = Date.UTC(2026, 5, 13, 15);

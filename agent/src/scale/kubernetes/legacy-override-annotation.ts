@@ -8,7 +8,7 @@
 import type { TargetConfig } from '../../config/schema';
 import type { Override } from '../../plan/types';
 import type { Logger } from '../../util/logger';
-import type { KubeApi } from './kube-api';
+import type { KubeApi } from '../../contracts/kube-api';
 
 export const OVERRIDES_ANNOTATION = 'wedsync.io/overrides';
 

@@ -1,4 +1,4 @@
-import type { HpaSnapshot } from './kube-api';
+import type { HpaSnapshot } from '../../contracts/kube-api';
 import { resolveOwnership } from './ownership';
 
 const ref = { kind: 'Deployment' as const, namespace: 'shop', name: 'api' };

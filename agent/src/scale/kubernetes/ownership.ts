@@ -3,7 +3,7 @@
  * reactive scaling to it; with none it sets the replicas itself. Anything it would fight — two HPAs,
  * an HPA that KEDA (or another controller) owns — is refused with an error that says what to change.
  */
-import type { HpaSnapshot, WorkloadRef } from './kube-api';
+import type { HpaSnapshot, WorkloadRef } from '../../contracts/kube-api';
 
 export type Ownership =
   | { kind: 'hpa'; hpa: HpaSnapshot }

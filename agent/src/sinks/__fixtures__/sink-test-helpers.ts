@@ -2,7 +2,7 @@
 import { Registry } from 'prom-client';
 import type { AgentState } from '../../state';
 import { silentLogger } from '../../util/logger';
-import type { Sample, SinkInput } from '../sink';
+import type { Sample, SinkInput } from '../../contracts/sink';
 import type { SinkDeps } from '../sink-deps';
 import { createSinkMetrics } from '../sink-metrics';
 import { ManualTimers } from '../timers';

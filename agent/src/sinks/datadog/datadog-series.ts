@@ -6,7 +6,7 @@
  * the number identical to the agent's own exposition (graph it with `.rollup(max)`/`derivative()` in Datadog).
  * Samples of one series that meet in a batch (a backlog after an outage) become one series with several points.
  */
-import type { Sample } from '../sink';
+import type { Sample } from '../../contracts/sink';
 
 /** Datadog's MetricIntakeType: 0 unspecified, 1 count, 2 rate, 3 gauge. */
 export const DATADOG_GAUGE = 3 as const;

@@ -1,6 +1,6 @@
 /** The Datadog sink: the shared queue around DatadogTransport. */
 import { QueuedSink } from '../queued-sink';
-import type { Sample } from '../sink';
+import type { Sample } from '../../contracts/sink';
 import { allSamples, identityLabels, queueOptions, type SinkDeps } from '../sink-deps';
 import { DatadogTransport } from './datadog-transport';
 import { z } from 'zod';

@@ -14,7 +14,7 @@
  * The request is one documented JSON POST (datadog-series.ts builds the body), tested against a local
  * capture server, as the New Relic Metric API is.
  */
-import type { Sample, SendOutcome, Transport } from '../sink';
+import type { Sample, SendOutcome, Transport } from '../../contracts/sink';
 import { postJson } from '../json-post';
 import { datadogErrorText } from './datadog-errors';
 import { toDatadogSeries } from './datadog-series';

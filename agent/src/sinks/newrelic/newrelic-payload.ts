@@ -3,7 +3,7 @@
  * Like the Datadog sink, every sample is a `gauge` holding the value /metrics shows (New Relic's `count`
  * type means a delta over `interval.ms`; Prometheus counters are running totals).
  */
-import type { Sample } from '../sink';
+import type { Sample } from '../../contracts/sink';
 
 export interface NewRelicMetric {
   name: string;

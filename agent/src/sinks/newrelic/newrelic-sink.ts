@@ -1,6 +1,6 @@
 /** The New Relic sink: the shared queue around NewRelicTransport (Metric API; see its doc comment for why). */
 import { QueuedSink } from '../queued-sink';
-import type { Sample } from '../sink';
+import type { Sample } from '../../contracts/sink';
 import { allSamples, identityLabels, queueOptions, type SinkDeps } from '../sink-deps';
 import { NewRelicTransport } from './newrelic-transport';
 import { z } from 'zod';

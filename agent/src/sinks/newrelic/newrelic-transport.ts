@@ -14,7 +14,7 @@
  *     so the real request is tested against a local capture server.
  * The agent is not a web app needing APM tracing, so the Metric API wins on every count.
  */
-import type { Sample, SendOutcome, Transport } from '../sink';
+import type { Sample, SendOutcome, Transport } from '../../contracts/sink';
 import { postJson } from '../json-post';
 import { toNewRelicPayload } from './newrelic-payload';
 

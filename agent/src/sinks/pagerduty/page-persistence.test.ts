@@ -1,6 +1,6 @@
 /** Open pages across a restart: PageTracker.restore and PagePersistence over an in-memory OpenPagesStore. */
 import { fixtureState, MINUTE, SATURDAY_4PM, sourceDown } from '../__fixtures__/condition-fixtures';
-import type { OpenPagesStore, PageSnapshot } from './open-pages';
+import type { OpenPagesStore, PageSnapshot } from '../../contracts/open-pages';
 import { PagePersistence } from './page-persistence';
 import { PageTracker, type PageEvent } from './page-tracker';
 

@@ -6,7 +6,7 @@
  * delivered is sent after the restart (the page is still stored as open and its condition has cleared).
  */
 import type { CriticalCondition } from '../../paging/conditions';
-import type { OpenPage, OpenPagesStore, PageSnapshot } from './open-pages';
+import type { OpenPage, OpenPagesStore, PageSnapshot } from '../../contracts/open-pages';
 import type { PageEvent, PageTracker } from './page-tracker';
 
 export class PagePersistence {

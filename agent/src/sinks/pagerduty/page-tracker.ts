@@ -8,7 +8,7 @@
  */
 import type { AgentState } from '../../state';
 import { evaluateConditions, type ConditionKind, type ConditionMemory, type ConditionOptions, type CriticalCondition, type PageSeverity } from '../../paging/conditions';
-import type { OpenPage } from './open-pages';
+import type { OpenPage } from '../../contracts/open-pages';
 
 export type PageEvent =
   | { action: 'trigger'; kind: ConditionKind; dedupKey: string; condition: CriticalCondition; atMs: number }

@@ -11,7 +11,7 @@ import type { Agent as HttpsAgent } from 'node:https';
 import { event } from '@pagerduty/pdjs';
 import type { EventParameters } from '@pagerduty/pdjs/build/src/events';
 import { httpFailure } from '../retry';
-import type { SendOutcome, Transport } from '../sink';
+import type { SendOutcome, Transport } from '../../contracts/sink';
 import { toPagerDutyEvent, type EventContext } from './pagerduty-events';
 import type { PageEvent } from './page-tracker';
 

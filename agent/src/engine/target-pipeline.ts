@@ -3,21 +3,21 @@
  * owns everything the target remembers between ticks (its detector, forecaster, planner memory and last
  * good reading); the state only receives what each tick concluded, written in one place.
  */
-import type { AgentConfig, TargetConfig } from './config/schema';
-import { expectedWeddingLoad } from './calendar/rules';
-import { targetCalendar } from './calendar/target-calendar';
-import type { AnomalyDetector, AnomalyResult } from './detect/detector';
-import type { Forecast, Forecaster } from './forecast/forecaster';
-import type { AgentMetrics } from './metrics/agent-metrics';
-import { fleetInput } from './fleet/fleet-input';
-import { activeOverrides } from './plan/overrides';
-import { planReplicas } from './plan/plan-replicas';
-import { EMPTY_MEMORY, type Decision, type PlanMemory } from './plan/types';
-import type { Scaler, WorkloadState } from './scale/scaler';
-import type { LoadReading, LoadSource } from './sources/source';
-import type { AgentState, TargetCost, TargetState, TargetView } from './state';
-import type { Logger } from './util/logger';
-import type { PriceBook } from './cost/price-book';
+import type { AgentConfig, TargetConfig } from '../config/schema';
+import { expectedWeddingLoad } from '../calendar/rules';
+import { targetCalendar } from '../calendar/target-calendar';
+import type { AnomalyDetector, AnomalyResult } from '../detect/detector';
+import type { Forecast, Forecaster } from '../forecast/forecaster';
+import type { AgentMetrics } from '../metrics/agent-metrics';
+import { fleetInput } from '../fleet/fleet-input';
+import { activeOverrides } from '../plan/overrides';
+import { planReplicas } from '../plan/plan-replicas';
+import { EMPTY_MEMORY, type Decision, type PlanMemory } from '../plan/types';
+import type { Scaler, WorkloadState } from '../contracts/scaler';
+import type { LoadReading, LoadSource } from '../contracts/load-source';
+import type { AgentState, TargetCost, TargetState, TargetView } from '../state';
+import type { Logger } from '../util/logger';
+import type { PriceBook } from '../cost/price-book';
 
 export interface PipelineDeps {
   config: AgentConfig;

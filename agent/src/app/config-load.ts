@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { parseDocument } from 'yaml';
-import { configSchema, SECRET_KEYS, type AgentConfig } from './schema';
+import { configSchema, SECRET_KEYS, type AgentConfig } from '../config/schema';
 
 export interface ConfigProblem {
   file: string;

@@ -7,7 +7,7 @@
  * never with the agent's (possibly simulated) clock.
  */
 import { z } from 'zod';
-import { positiveSeconds } from '../config/common';
+import { positiveSeconds } from './common';
 
 /** A cluster name as it appears in the `cluster` label (external label) of the global store. */
 const clusterName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'must be a cluster label value: letters, digits, "_", "." and "-" (at most 63)');

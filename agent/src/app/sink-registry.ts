@@ -10,13 +10,13 @@
  *   3. a test against a local capture server using the real client library.
  */
 import { z } from 'zod';
-import { ConsoleSink, consoleSinkConfig } from './console-sink';
-import { DatadogSink, datadogSinkConfig } from './datadog/datadog-sink';
-import { MemorySink, memorySinkConfig } from './memory-sink';
-import { NewRelicSink, newRelicSinkConfig } from './newrelic/newrelic-sink';
-import { PagerDutySink, pagerDutySinkConfig } from './pagerduty/pagerduty-sink';
-import type { Sink } from './sink';
-import type { SinkDeps } from './sink-deps';
+import { ConsoleSink, consoleSinkConfig } from '../sinks/console-sink';
+import { DatadogSink, datadogSinkConfig } from '../sinks/datadog/datadog-sink';
+import { MemorySink, memorySinkConfig } from '../sinks/memory-sink';
+import { NewRelicSink, newRelicSinkConfig } from '../sinks/newrelic/newrelic-sink';
+import { PagerDutySink, pagerDutySinkConfig } from '../sinks/pagerduty/pagerduty-sink';
+import type { Sink } from '../contracts/sink';
+import type { SinkDeps } from '../sinks/sink-deps';
 
 export const sinkConfigSchema = z.discriminatedUnion('type', [consoleSinkConfig, datadogSinkConfig, memorySinkConfig, newRelicSinkConfig, pagerDutySinkConfig]);
 export type SinkConfig = z.infer<typeof sinkConfigSchema>;

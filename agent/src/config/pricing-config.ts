@@ -7,7 +7,7 @@
  * and (optionally) spot: the way the three clouds publish them.
  */
 import { z } from 'zod';
-import { positiveSeconds } from '../config/common';
+import { positiveSeconds } from './common';
 
 /** The clouds the agent knows; `other` is any cluster elsewhere (on-premises, another cloud). */
 export const PROVIDERS = ['eks', 'gke', 'aks', 'other'] as const;

@@ -4,8 +4,8 @@
  * for the next call of a method. The stand-in HTTP server in test/support plays the same role for the
  * real client library.
  */
-import { kubeError, type KubeOperation } from './errors';
-import type { ConfigMapRecord, HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from './kube-api';
+import { kubeError, type KubeOperation } from '../src/contracts/kube-errors';
+import type { ConfigMapRecord, HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from '../src/contracts/kube-api';
 
 type Method = keyof KubeApi;
 

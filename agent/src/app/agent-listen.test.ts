@@ -4,10 +4,10 @@
  */
 import { createServer, type AddressInfo } from 'node:net';
 import { Agent } from './agent';
-import { ListenError } from './api/listen';
-import { parseConfig } from './config/load';
-import { InMemoryKubeApi } from './scale/kubernetes/in-memory-kube-api';
-import { silentLogger } from './util/logger';
+import { ListenError } from '../api/listen';
+import { parseConfig } from './config-load';
+import { InMemoryKubeApi } from '../../test-support/in-memory-kube-api';
+import { silentLogger } from '../util/logger';
 
 const config = (port: number) =>
   parseConfig(

@@ -5,8 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Wedding } from '../calendar/model';
-import type { TraceMeta } from './trace';
+import type { Wedding } from '../src/calendar/model';
+import type { TraceMeta } from '../src/replay/trace';
 
 export interface SyntheticTraceOptions {
   start?: string;

@@ -4,7 +4,7 @@
  * values, the alert rules page on that series, and the PagerDuty sink pages from the same evaluation.
  */
 import { z } from 'zod';
-import { positiveSeconds } from '../config/common';
+import { positiveSeconds } from './common';
 
 export const PAGING_DEFAULTS = {
   overloadUtilization: 1,

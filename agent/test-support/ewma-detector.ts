@@ -2,7 +2,7 @@
  * A small streaming detector: distance from an exponentially weighted mean in units of the weighted
  * standard deviation, after removing the load the calendar announces. Bounded state (three numbers).
  */
-import type { AnomalyDetector, AnomalyResult, DetectionContext } from './detector';
+import type { AnomalyDetector, AnomalyResult, DetectionContext } from '../src/detect/detector';
 
 export class EwmaDetector implements AnomalyDetector {
   private mean = 0;

@@ -2,7 +2,7 @@
  * The simplest honest forecaster: the recent level (a short exponential average) plus the change in
  * expected wedding load between now and the forecast instant. Bounds widen with the recent spread.
  */
-import type { Forecast, ForecastContext, Forecaster } from './forecaster';
+import type { Forecast, ForecastContext, Forecaster } from '../src/forecast/forecaster';
 
 export class LevelPlusCalendarForecaster implements Forecaster {
   private level: number | null = null;

@@ -3,18 +3,18 @@
  * each target's pipeline bounded by tickTimeoutSeconds, a tick that never throws, a stop that waits for
  * the tick in flight. One target's tick is target-pipeline.ts; the calendar refreshes off the tick.
  */
-import type { AgentConfig } from './config/schema';
-import type { DetectorFactory } from './detect/detector';
-import type { ForecasterFactory } from './forecast/forecaster';
-import type { Scaler } from './scale/scaler';
-import type { LoadSource } from './sources/source';
-import type { AgentMetrics } from './metrics/agent-metrics';
-import type { AgentState } from './state';
+import type { AgentConfig } from '../config/schema';
+import type { DetectorFactory } from '../detect/detector';
+import type { ForecasterFactory } from '../forecast/forecaster';
+import type { Scaler } from '../contracts/scaler';
+import type { LoadSource } from '../contracts/load-source';
+import type { AgentMetrics } from '../metrics/agent-metrics';
+import type { AgentState } from '../state';
 import { TargetPipeline } from './target-pipeline';
-import { PriceBook } from './cost/price-book';
-import type { Clock, MonoClock } from './util/clock';
-import type { Logger } from './util/logger';
-import { raceTimeout } from './util/timeout';
+import { PriceBook } from '../cost/price-book';
+import type { Clock, MonoClock } from '../util/clock';
+import type { Logger } from '../util/logger';
+import { raceTimeout } from '../util/timeout';
 
 export interface LoopDeps {
   config: AgentConfig;

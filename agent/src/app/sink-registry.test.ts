@@ -1,6 +1,6 @@
-import { ConfigError, parseConfig } from '../config/load';
-import { buildSinks, SINK_BUILDERS } from './registry';
-import { testDeps } from './__fixtures__/sink-test-helpers';
+import { ConfigError, parseConfig } from './config-load';
+import { buildSinks, SINK_BUILDERS } from './sink-registry';
+import { testDeps } from '../sinks/__fixtures__/sink-test-helpers';
 
 const base = {
   sources: { sim: { type: 'simulator' } },

@@ -5,10 +5,10 @@
  */
 import { z } from 'zod';
 import type { CalendarIndex } from '../calendar/rules';
-import type { LoadSource } from './source';
-import { PrometheusSource, prometheusSourceConfig } from './prometheus-source';
-import { PushSource, pushSourceConfig } from './push-source';
-import { SimulatorSource, simulatorSourceConfig } from './simulator-source';
+import type { LoadSource } from '../contracts/load-source';
+import { PrometheusSource, prometheusSourceConfig } from '../sources/prometheus-source';
+import { PushSource, pushSourceConfig } from '../sources/push-source';
+import { SimulatorSource, simulatorSourceConfig } from '../sources/simulator-source';
 
 export const sourceConfigSchema = z.discriminatedUnion('type', [prometheusSourceConfig, pushSourceConfig, simulatorSourceConfig]);
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;

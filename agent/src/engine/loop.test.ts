@@ -1,17 +1,17 @@
 import { Registry } from 'prom-client';
-import { configSchema, type AgentConfig, type TargetConfig } from './config/schema';
-import { indexCalendar } from './calendar/rules';
+import { configSchema, type AgentConfig, type TargetConfig } from '../config/schema';
+import { indexCalendar } from '../calendar/rules';
 import { ControlLoop } from './loop';
-import { createAgentMetrics } from './metrics/agent-metrics';
-import { InMemoryScaler } from './scale/in-memory-scaler';
-import type { Scaler } from './scale/scaler';
-import type { LoadReading, LoadSource } from './sources/source';
-import { AgentState } from './state';
-import { ManualClock } from './util/clock';
-import { silentLogger } from './util/logger';
-import { EwmaDetector } from './detect/ewma-detector';
-import { LevelPlusCalendarForecaster } from './forecast/level-plus-calendar-forecaster';
-import type { ForecasterFactory } from './forecast/forecaster';
+import { createAgentMetrics } from '../metrics/agent-metrics';
+import { InMemoryScaler } from '../scale/in-memory-scaler';
+import type { Scaler } from '../contracts/scaler';
+import type { LoadReading, LoadSource } from '../contracts/load-source';
+import { AgentState } from '../state';
+import { ManualClock } from '../util/clock';
+import { silentLogger } from '../util/logger';
+import { EwmaDetector } from '../../test-support/ewma-detector';
+import { LevelPlusCalendarForecaster } from '../../test-support/level-plus-calendar-forecaster';
+import type { ForecasterFactory } from '../forecast/forecaster';
 
 const T0 = Date.parse('2027-01-12T10:00:00Z'); // a Tuesday in January: no season, no weddings
 

@@ -1,7 +1,7 @@
 /** The hands: what applies a decision to a workload. The in-memory cluster (in-memory-scaler.ts) is also the demo's. */
 import type { TargetConfig } from '../config/schema';
 import type { Decision } from '../plan/types';
-import type { PodResources } from '../cost/pricing-config';
+import type { PodResources } from '../config/pricing-config';
 
 export interface WorkloadState {
   replicas: number;

@@ -1,7 +1,7 @@
 import { backfillHistory, BACKFILL_CONCURRENCY } from './backfill';
-import { configSchema } from './config/schema';
-import type { LoadSource } from './sources/source';
-import { silentLogger } from './util/logger';
+import { configSchema } from '../config/schema';
+import type { LoadSource } from '../contracts/load-source';
+import { silentLogger } from '../util/logger';
 
 function config(targets: number) {
   return configSchema.parse({

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConfigError, loadConfigFile, parseConfig } from './load';
+import { ConfigError, loadConfigFile, parseConfig } from './config-load';
 import { main } from '../cli/main';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
