@@ -16,7 +16,7 @@ import { BoundedList } from './util/bounded-list';
 import type { CriticalCondition } from './paging/conditions';
 import type { FleetStatus } from './fleet/peer-assessment';
 import type { Provider } from './identity/identity';
-import type { ReplicaPrice } from './cost/price';
+import type { ReplicaPrice } from './plan/price';
 
 /**
  * One target's view of the world at one tick, computed once by its pipeline: the planner decides on it,

@@ -1,5 +1,5 @@
 import { policySchema, targetSchema, type TargetConfig } from '../config/schema';
-import type { ReplicaPrice } from '../cost/price';
+import type { ReplicaPrice } from '../plan/price';
 import { planCapacity, podsPerNode, type DemandPoint } from './capacity-plan';
 import { planStepMs } from './build-plan';
 import { comingWeekend } from './weekend';

@@ -11,7 +11,7 @@
  * target and rounded up — an upper bound, since pods of different targets may share a node.
  */
 import type { PlanPolicy, TargetConfig } from '../config/schema';
-import type { ReplicaPrice } from '../cost/price';
+import type { ReplicaPrice } from '../plan/price';
 import type { PodResources } from '../config/pricing-config';
 import { replicasForTarget } from '../plan/draft';
 import { calendarFloor } from '../plan/wedding-floors';

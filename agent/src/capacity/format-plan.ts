@@ -1,6 +1,6 @@
 /** The capacity plan as text for a terminal: one block per target, then the node pools and the total. */
 import type { CapacityPlanDto } from '../api/contract';
-import { money } from '../cost/price';
+import { money } from '../plan/price';
 
 const cost = (x: number | null, currency: string) => (x === null ? 'unknown' : money(x, currency));
 

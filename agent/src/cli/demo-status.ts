@@ -3,7 +3,7 @@
  * wedding weekend unfold instead of a silent prompt.
  */
 import type { AgentState } from '../state';
-import { money } from '../cost/price';
+import { money } from '../plan/price';
 
 const SHORT: Record<string, string> = {
   saturday: 'Saturday freeze',

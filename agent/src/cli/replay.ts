@@ -6,7 +6,7 @@ import { describeDemandIssues, readTrace, TraceError, type Trace } from '../repl
 import { replayConfig } from '../replay/replay-config';
 import type { ReplaySummary } from '../replay/compare';
 import { writeReport } from '../report/write-report';
-import { money } from '../cost/price';
+import { money } from '../plan/price';
 
 /** `wedsync-agent replay`: a backtest of the agent on a recorded trace, against HPA, static peak and oracle. */
 export const registerReplay: Register = (program, io, exit) => {

@@ -4,7 +4,7 @@
  * The pipeline asks it once per tick with the pod requests the workload read gave.
  */
 import type { TargetConfig } from '../config/schema';
-import { money, type ReplicaPrice } from './price';
+import { money, type ReplicaPrice } from '../plan/price';
 import { tablePrice } from './price-table';
 import type { PodResources, PricingConfig } from '../config/pricing-config';
 

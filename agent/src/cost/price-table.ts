@@ -3,7 +3,7 @@
  * region and capacity type. Pure: the caller says what the pod requests.
  */
 import type { PodResources, PricingConfig, TargetCostConfig } from '../config/pricing-config';
-import { money, type ReplicaPrice } from './price';
+import { money, type ReplicaPrice } from '../plan/price';
 
 export function tablePrice(pricing: PricingConfig | undefined, targetCost: TargetCostConfig | undefined, requests: PodResources | undefined): ReplicaPrice {
   const currency = pricing?.currency ?? 'USD';

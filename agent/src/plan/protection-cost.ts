@@ -3,7 +3,7 @@
  * (and still in the final decision) × the price of a replica-hour. Appended to that rule's reason, so the
  * API, logs, Events and the panel say "costs 1.23 USD/h" next to "2 wedding(s) live". Pure arithmetic.
  */
-import { money } from '../cost/price';
+import { money } from './price';
 import type { Draft } from './draft';
 import type { Reason } from './types';
 

@@ -6,7 +6,7 @@ import { hpaV2, oracle, staticPeak, withProtectionHold, type ServiceShape } from
 import { replayAgent, type ReplayOptions } from './run-replay';
 import { scoreSchedule, type Score } from './score';
 import type { Trace } from './trace';
-import type { ReplicaPrice } from '../cost/price';
+import type { ReplicaPrice } from '../plan/price';
 
 export const TARGETS = { overloadVsHpa: 0.1, unservedVsHpa: 0.1, replicaHoursVsOracle: 1.1 };
 

@@ -14,7 +14,7 @@ import { silentLogger } from '../util/logger';
 import { CalendarMemoForecaster } from './calendar-memo-forecaster';
 import { REPLAY_SERIES, REPLAY_SOURCE, replayConfig } from './replay-config';
 import type { Trace } from './trace';
-import type { ReplicaPrice } from '../cost/price';
+import type { ReplicaPrice } from '../plan/price';
 
 export interface AgentReplay {
   replicas: Int32Array;

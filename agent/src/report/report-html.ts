@@ -5,7 +5,7 @@
 import { POLICY_NAMES, type TargetReport } from './report-model';
 import { chartSvg, esc, replicaHoursSvg, SERIES_COLOURS } from './report-svg';
 import { costOf } from '../replay/compare';
-import { money } from '../cost/price';
+import { money } from '../plan/price';
 const num = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 1 });
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 const instant = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ') + 'Z';

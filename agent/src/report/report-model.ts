@@ -7,7 +7,7 @@ import { indexCalendar, protectionWindows } from '../calendar/rules';
 import type { WeddingRules } from '../config/schema';
 import type { ReplaySummary } from '../replay/compare';
 import { costOf, shapeOf } from '../replay/compare';
-import type { ReplicaPrice } from '../cost/price';
+import type { ReplicaPrice } from '../plan/price';
 import { hpaFrontier, hpaHeadline, hpaReplicaHoursForOverload, type HpaFrontier, type HpaHeadline } from '../replay/hpa-frontier';
 import { hpaV2, oracle, staticPeak, type ServiceShape } from '../replay/reference-policies';
 import { readyReplicas, scoreSchedule, startupSteps, type Score } from '../replay/score';
