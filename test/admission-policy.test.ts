@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { configSchema } from '../agent/src/config/schema';
+import { configSchema } from '../agent/src/app/config-schema';
 import { indexCalendar } from '../agent/src/calendar/rules';
 import { targetCalendar } from '../agent/src/calendar/target-calendar';
 import { admissionParams, frozenKey } from '../agent/src/freeze/admission-params';

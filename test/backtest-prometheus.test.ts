@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../agent/src/cli/main';
-import { configSchema } from '../agent/src/config/schema';
+import { configSchema } from '../agent/src/app/config-schema';
 import { PrometheusSource } from '../agent/src/sources/prometheus-source';
 import { writeSyntheticTrace } from '../agent/test-support/synthetic-trace';
 import { freePort } from './support/alerting-processes';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { Agent } from '../agent/src/app/agent';
 import { parseConfig } from '../agent/src/app/config-load';
-import { configSchema } from '../agent/src/config/schema';
+import { configSchema } from '../agent/src/app/config-schema';
 import { STATE_DATA_KEY } from '../agent/src/durable/configmap-backend';
 import { createKubeApi, makeKubeConfig, type KubernetesClientModule } from '../agent/src/scale/kubernetes/client-adapter';
 import { silentLogger } from '../agent/src/util/logger';

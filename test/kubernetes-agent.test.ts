@@ -7,7 +7,7 @@
  */
 import request from 'supertest';
 import { Agent } from '../agent/src/app/agent';
-import { configSchema } from '../agent/src/config/schema';
+import { configSchema } from '../agent/src/app/config-schema';
 import type { Override } from '../agent/src/plan/types';
 import { STATE_DATA_KEY } from '../agent/src/durable/configmap-backend';
 import { createKubeApi, makeKubeConfig, type KubernetesClientModule } from '../agent/src/scale/kubernetes/client-adapter';

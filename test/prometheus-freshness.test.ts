@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { indexCalendar } from '../agent/src/calendar/rules';
-import { configSchema } from '../agent/src/config/schema';
+import { configSchema } from '../agent/src/app/config-schema';
 import { EwmaDetector } from '../agent/test-support/ewma-detector';
 import { LevelPlusCalendarForecaster } from '../agent/test-support/level-plus-calendar-forecaster';
 import { ControlLoop } from '../agent/src/engine/loop';

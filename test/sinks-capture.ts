@@ -103,7 +103,7 @@ export async function startCaptureServer(opts: { tls?: TlsMaterial; respond?: Re
 }
 
 import { parseConfig } from '../agent/src/app/config-load';
-import type { SinkConfig } from '../agent/src/config/schema';
+import type { SinkConfig } from '../agent/src/app/config-schema';
 import type { QueuedSink } from '../agent/src/sinks/queued-sink';
 import { closeServer } from '../agent/src/api/listen';
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { parseConfig } from '../src/app/config-load';
-import type { SinkConfig } from '../src/config/schema';
+import type { SinkConfig } from '../src/app/config-schema';
 import type { AgentState } from '../src/state';
 import { QueuedSink } from '../src/sinks/queued-sink';
 import { buildSinks } from '../src/app/sink-registry';

@@ -3,9 +3,9 @@
  * sinks read it. Operator overrides are the one input kept here, because the API sets them and the
  * loop's planner applies them (the API never talks to Kubernetes itself).
  */
-import type { TargetConfig } from './config/schema';
+import type { Provider, TargetConfig } from './config/schema';
 import type { CalendarIndex } from './calendar/rules';
-import type { CalendarSourceStatus } from './sources/calendar-store';
+import type { CalendarSourceStatus } from './contracts/calendar-source-status';
 import type { TargetCalendar } from './calendar/target-calendar';
 import type { AnomalyKind, AnomalyResult } from './detect/detector';
 import type { Forecast, ForecastPoint } from './forecast/forecaster';
@@ -13,9 +13,8 @@ import type { Decision, Override } from './plan/types';
 import { activeOverrides } from './plan/overrides';
 import type { WorkloadState } from './contracts/scaler';
 import { BoundedList } from './util/bounded-list';
-import type { CriticalCondition } from './paging/conditions';
-import type { FleetStatus } from './fleet/peer-assessment';
-import type { Provider } from './identity/identity';
+import type { CriticalCondition } from './contracts/page-condition';
+import type { FleetStatus } from './contracts/fleet-status';
 import type { ReplicaPrice } from './plan/price';
 
 /**

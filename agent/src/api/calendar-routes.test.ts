@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { indexCalendar } from '../calendar/rules';
-import { configSchema } from '../config/schema';
+import { configSchema } from '../app/config-schema';
 import { createAgentMetrics } from '../metrics/agent-metrics';
 import { CalendarRefresher } from '../sources/calendar-refresher';
 import { CalendarStore } from '../sources/calendar-store';

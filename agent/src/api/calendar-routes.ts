@@ -6,7 +6,7 @@
  * kept in the durable state, so the other replica applies the same update at its next round.
  */
 import type { Router } from 'express';
-import type { Confirmer, ConfirmOutcome } from '../sources/calendar-store';
+import type { Confirmer, ConfirmOutcome } from '../contracts/calendar-source-status';
 import { principalOf, requireRole } from './auth';
 import { HttpError, badRequest } from './errors';
 import { heldCalendarUpdateDto } from './dto';

@@ -4,7 +4,7 @@ import type { Decision, Override } from '../plan/types';
 import { forecastAtLead, type AgentState, type AnomalyEvent, type AuditEntry, type TargetState } from '../state';
 import type { WeddingDay } from '../calendar/model';
 import type { AnomalyDto, AuditDto, CalendarWindowDto, DecisionDto, HeldCalendarUpdateDto, OverrideDto, StatusDto, TargetStatusDto } from './contract';
-import type { HeldCalendarUpdate } from '../sources/calendar-store';
+import type { HeldCalendarUpdate } from '../contracts/calendar-source-status';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : iso(ms));

@@ -7,7 +7,7 @@
  * `wedsync_agent_ingest_points_rejected_total{reason}`.
  */
 import type { Router } from 'express';
-import { emptyRejections, seriesKey, PushSource, type PushIngestResult } from '../sources/push-source';
+import { acceptsPushes, emptyRejections, seriesKey, type PushIngest, type PushIngestResult } from '../contracts/push-ingest';
 import type { LoadSource } from '../contracts/load-source';
 import { requireRole } from './auth';
 import { HttpError, badRequest } from './errors';
@@ -22,11 +22,11 @@ const BYTES_PER_SAMPLE = 64;
 const BODY_OVERHEAD = 64 * 1024;
 
 /** Series key → the push sources whose targets watch it. */
-export function watchedSeries(ctx: RouteContext, sources: Record<string, LoadSource>): Map<string, PushSource[]> {
-  const out = new Map<string, PushSource[]>();
+export function watchedSeries(ctx: RouteContext, sources: Record<string, LoadSource>): Map<string, PushIngest[]> {
+  const out = new Map<string, PushIngest[]>();
   for (const t of ctx.state.targets.values()) {
     const src = sources[t.config.load.source];
-    if (!(src instanceof PushSource)) continue;
+    if (!acceptsPushes(src)) continue;
     const list = out.get(t.config.load.query) ?? [];
     if (!list.includes(src)) list.push(src);
     out.set(t.config.load.query, list);

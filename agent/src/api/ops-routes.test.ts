@@ -1,7 +1,7 @@
 /** /readyz as a Kubernetes readiness probe sees it: starting, ready, and stalled (issue 12). */
 import request from 'supertest';
 import { Registry } from 'prom-client';
-import { configSchema } from '../config/schema';
+import { configSchema } from '../app/config-schema';
 import { indexCalendar } from '../calendar/rules';
 import { AgentState } from '../state';
 import { createApp } from './app';

@@ -6,7 +6,7 @@
  */
 import type { Router } from 'express';
 import type { AgentConfig } from '../config/schema';
-import { ConfigError } from '../app/config-load';
+import { ConfigError } from '../config/config-error';
 import { principalOf, requireRole, type TokenAuthenticator, type TokenEntry } from './auth';
 import { HttpError } from './errors';
 import type { CorsPolicy } from './cors';

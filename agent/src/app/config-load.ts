@@ -6,27 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { parseDocument } from 'yaml';
-import { configSchema, SECRET_KEYS, type AgentConfig } from '../config/schema';
+import { ConfigError, formatProblem, type ConfigProblem } from '../config/config-error';
+import { configSchema, SECRET_KEYS, type ComposedConfig } from './config-schema';
 
-export interface ConfigProblem {
-  file: string;
-  path: string;
-  message: string;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: ConfigProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
-    this.name = 'ConfigError';
-  }
-}
-
-export function formatProblem(p: ConfigProblem): string {
-  return `${p.file}: ${p.path || '(top level)'}: ${p.message}`;
-}
+export { ConfigError, formatProblem, type ConfigProblem };
 
 export interface LoadedConfig {
-  config: AgentConfig;
+  config: ComposedConfig;
   file: string;
   /** Folder of the config file; relative paths inside the config resolve against it. */
   baseDir: string;
@@ -68,7 +54,7 @@ export function resolveEnv(raw: unknown, env: Record<string, string | undefined>
 }
 
 /** Parses and validates config text; throws ConfigError listing every problem. */
-export function parseConfig(text: string, file: string, env: Record<string, string | undefined> = process.env): AgentConfig {
+export function parseConfig(text: string, file: string, env: Record<string, string | undefined> = process.env): ComposedConfig {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) {
     throw new ConfigError(doc.errors.map((e) => ({ file, path: '', message: `YAML: ${e.message.split('\n')[0]}` })));
@@ -85,7 +71,7 @@ export function parseConfig(text: string, file: string, env: Record<string, stri
     }
   }
   if (problems.length) throw new ConfigError(problems);
-  return result.data as AgentConfig;
+  return result.data as ComposedConfig;
 }
 
 export function loadConfigFile(file: string, env: Record<string, string | undefined> = process.env): LoadedConfig {

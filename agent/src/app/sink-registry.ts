@@ -17,15 +17,14 @@ import { NewRelicSink, newRelicSinkConfig } from '../sinks/newrelic/newrelic-sin
 import { PagerDutySink, pagerDutySinkConfig } from '../sinks/pagerduty/pagerduty-sink';
 import type { Sink } from '../contracts/sink';
 import type { SinkDeps } from '../sinks/sink-deps';
+import type { SinkEntry } from '../contracts/sink';
 
-export const sinkConfigSchema = z.discriminatedUnion('type', [consoleSinkConfig, datadogSinkConfig, memorySinkConfig, newRelicSinkConfig, pagerDutySinkConfig]);
+export type { SinkEntry };
+
+/** Every sink type's config schema, alphabetical: `sinks` accepts one of these per entry. */
+export const SINK_CONFIG_SCHEMAS = [consoleSinkConfig, datadogSinkConfig, memorySinkConfig, newRelicSinkConfig, pagerDutySinkConfig] as const;
+export const sinkConfigSchema = z.discriminatedUnion('type', SINK_CONFIG_SCHEMAS);
 export type SinkConfig = z.infer<typeof sinkConfigSchema>;
-
-/** A built sink and how often it wants the tick's output (0 = every tick). */
-export interface SinkEntry {
-  sink: Sink;
-  intervalMs: number;
-}
 
 type Builders = { [K in SinkConfig['type']]: (cfg: Extract<SinkConfig, { type: K }>, name: string, deps: SinkDeps) => SinkEntry };
 
@@ -38,10 +37,13 @@ export const SINK_BUILDERS: Builders = {
   pagerduty: (cfg, name, deps) => ({ sink: new PagerDutySink(name, cfg, deps), intervalMs: 0 }),
 };
 
-export function buildSinks(configs: readonly SinkConfig[], deps: SinkDeps): SinkEntry[] {
+/** A sink type's constructor, as the registry holds it (a builder of SINK_BUILDERS, or of a sink added beside them). */
+export type SinkBuilder = (cfg: { type: string; name?: string }, name: string, deps: SinkDeps) => SinkEntry;
+
+export function buildSinks<C extends { type: string; name?: string }>(configs: readonly C[], deps: SinkDeps, builders: Readonly<Record<string, SinkBuilder>> = SINK_BUILDERS as unknown as Record<string, SinkBuilder>): SinkEntry[] {
   return configs.map((cfg) => {
-    const build = SINK_BUILDERS[cfg.type] as (c: SinkConfig, n: string, d: SinkDeps) => SinkEntry;
-    if (!build) throw new Error(`sinks: unknown sink type "${String((cfg as { type: unknown }).type)}" (known: ${Object.keys(SINK_BUILDERS).join(', ')})`);
+    const build = builders[cfg.type];
+    if (!build) throw new Error(`sinks: unknown sink type "${String((cfg as { type: unknown }).type)}" (known: ${Object.keys(builders).join(', ')})`);
     return build(cfg, cfg.name ?? cfg.type, deps);
   });
 }

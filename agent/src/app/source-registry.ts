@@ -1,7 +1,7 @@
 /**
  * Source types, each with its config schema and constructor, in explicit alphabetical lists. Adding a
  * source: write `<name>-source.ts` implementing LoadSource with its schema beside it, then one line in
- * each list below. config/schema.ts takes the union from here.
+ * each list below. app/config-schema.ts takes the union from here.
  */
 import { z } from 'zod';
 import type { CalendarIndex } from '../calendar/rules';
@@ -20,10 +20,15 @@ export interface SourceDeps {
 type Builders = { [K in SourceConfig['type']]: (cfg: Extract<SourceConfig, { type: K }>, deps: SourceDeps) => LoadSource };
 
 export const SOURCE_BUILDERS: Builders = {
-  prometheus: (cfg) => new PrometheusSource({ url: cfg.url, timeoutSeconds: cfg.timeoutSeconds, bearerToken: cfg.bearerToken }),
-  push: (cfg) => new PushSource({ maxClockSkewSeconds: cfg.maxClockSkewSeconds }),
+  prometheus: (cfg) => new PrometheusSource({ url: cfg.url, timeoutSeconds: cfg.timeoutSeconds, bearerToken: cfg.bearerToken, staleAfterSeconds: cfg.staleAfterSeconds }),
+  push: (cfg) => new PushSource({ maxClockSkewSeconds: cfg.maxClockSkewSeconds, staleAfterSeconds: cfg.staleAfterSeconds }),
   simulator: (cfg, deps) => new SimulatorSource({ ...cfg, calendar: deps.calendar }),
 };
+
+/** How long a source's readings may be trusted, where its config says (the config check compares it with the tick). */
+export function sourceStaleAfterSeconds(cfg: SourceConfig): number | undefined {
+  return 'staleAfterSeconds' in cfg ? cfg.staleAfterSeconds : undefined;
+}
 
 export function buildSources(configs: Record<string, SourceConfig>, deps: SourceDeps): Record<string, LoadSource> {
   return Object.fromEntries(

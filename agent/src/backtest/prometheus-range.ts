@@ -4,13 +4,13 @@
  * (no answer, timeout, 429, 5xx) and not when the request itself is wrong (400: bad PromQL).
  */
 import { backOff } from 'exponential-backoff';
-import { promGet, type PromFailure, type PromResponse, type PrometheusSourceOptions } from '../sources/prometheus-source';
+import { promGet, type PromFailure, type PromResponse, type PrometheusClientOptions } from '../contracts/prometheus-client';
 import { isRetryableStatus } from '../sinks/retry';
 
 /** Points per series per request: under Prometheus's hard limit of 11,000. */
 export const MAX_POINTS_PER_REQUEST = 10_000;
 
-export interface RangeClientOptions extends PrometheusSourceOptions {
+export interface RangeClientOptions extends PrometheusClientOptions {
   /** Attempts per request (first try included). */
   attempts?: number;
   /** First retry waits up to this long (full jitter), doubling up to 8 s. */

@@ -1,5 +1,5 @@
 /** deployFreezeOf: since, until (chained through back-to-back protected windows) and the weddings. */
-import { configSchema } from '../config/schema';
+import { configSchema } from '../app/config-schema';
 import type { Wedding } from './model';
 import { indexCalendar } from './rules';
 import { targetCalendar } from './target-calendar';

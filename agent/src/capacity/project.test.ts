@@ -1,6 +1,6 @@
 /** TargetPipeline.project: the capacity plan's projection, on the plan's grid, from a forecast whose origin is now. */
 import { indexCalendar } from '../calendar/rules';
-import { configSchema } from '../config/schema';
+import { configSchema } from '../app/config-schema';
 import type { Forecast, ForecastContext, Forecaster } from '../forecast/forecaster';
 import { AgentState } from '../state';
 import { TargetPipeline, type PipelineDeps } from '../engine/target-pipeline';

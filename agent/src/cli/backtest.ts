@@ -1,4 +1,4 @@
-import type { Register } from './main';
+import type { Register } from './command';
 import { ConfigError, loadConfigFile } from '../app/config-load';
 import { progressFor } from '../backtest/progress-bar';
 import { runBacktest } from '../backtest/run-backtest';

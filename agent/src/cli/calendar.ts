@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Register } from './main';
+import type { Register } from './command';
 import { loadConfigFile } from '../app/config-load';
 import { CalendarStore } from '../sources/calendar-store';
 import { indexCalendar, protectionWindows } from '../calendar/rules';

@@ -1,4 +1,4 @@
-import type { Register } from './main';
+import type { Register } from './command';
 import { Agent } from '../app/agent';
 import type { CapacityPlanDto } from '../api/contract';
 import { capacityPlanDto } from '../api/capacity-routes';

@@ -1,4 +1,4 @@
-import { configSchema } from '../config/schema';
+import { configSchema } from '../app/config-schema';
 import { indexCalendar, type LiveWedding } from '../calendar/rules';
 import { NOT_FROZEN } from '../calendar/deploy-freeze';
 import { AgentState } from '../state';

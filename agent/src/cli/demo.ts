@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Register } from './main';
+import type { Register } from './command';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -9,7 +9,7 @@ import { acceleratedClock } from '../util/clock';
 import { runUntilSignal } from './run';
 import { generateRoleTokens, parseEnvTokens, TOKENS_ENV } from '../api/auth';
 import { demoStatusLine } from './demo-status';
-import { demoFleetConfig, type DemoFleetFlags } from './demo-fleet-options';
+import { demoFleetConfig, type DemoConfigOverlay, type DemoFleetFlags } from './demo-fleet-options';
 import { ConfigError } from '../app/config-load';
 
 /** The bundled demo config (agent/demo), found from src/cli and dist/cli alike. */
@@ -30,7 +30,7 @@ export interface DemoOptions {
    * Laid over the bundled demo.yaml before validation, as in a config file: `agent` keys (cluster,
    * provider, region, logLevel), `fleet`, `sinks` and `paging` — several demos as the clusters of one fleet.
    */
-  config?: { agent?: Record<string, unknown>; fleet?: unknown; sinks?: unknown[]; paging?: Record<string, unknown> };
+  config?: DemoConfigOverlay;
   /** Where `${ENV}` references in `config` are read from (default: the process environment). */
   env?: Record<string, string | undefined>;
   /** Test hooks for the sinks (e.g. the TLS agent that trusts a PagerDuty stand-in). */

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { CliIo, ExitCode, Register } from './main';
+import type { CliIo, ExitCode, Register } from './command';
 import { describeIssues, parseSeriesCsv, SeriesCsvError, type IssueKind, type SeriesCsv } from '../detect/series-csv';
 import { createDetector } from '../detect/combined-detector';
 

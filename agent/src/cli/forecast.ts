@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { CliIo, ExitCode, Register } from './main';
+import type { CliIo, ExitCode, Register } from './command';
 import { formatTimestamp, medianStepMs, parseTimestamp, timeOrderedLastWins, type IssueKind } from '../detect/series-csv';
 import { createForecaster } from '../forecast/seasonal-calendar-forecaster';
 import type { ForecastContext } from '../forecast/forecaster';

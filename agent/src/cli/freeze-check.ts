@@ -8,7 +8,7 @@
  *   2  usage errors (commander)
  */
 import { readFileSync } from 'node:fs';
-import type { Register } from './main';
+import type { Register } from './command';
 import { deployFreezeSchema } from '../api/schemas';
 import type { DeployFreezeDto } from '../api/contract';
 

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version';
+import type { CliIo, ExitCode, Register } from './command';
 import { registerRun } from './run';
 import { registerDemo } from './demo';
 import { registerValidate } from './validate';
@@ -15,17 +16,7 @@ import { registerBacktest } from './backtest';
 import { registerCapacityPlan } from './capacity-plan';
 import { registerFreezeCheck } from './freeze-check';
 
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-/** A command's action sets this; main() returns it. */
-export interface ExitCode {
-  code: number;
-}
-
-export type Register = (program: Command, io: CliIo, exit: ExitCode) => void;
+export type { CliIo, ExitCode, Register };
 
 const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay, registerBacktest, registerCapacityPlan, registerDetect, registerForecast, registerFreezeCheck];
 

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import type { Register } from './main';
+import type { Register } from './command';
 import { ConfigError, loadConfigFile, type LoadedConfig } from '../app/config-load';
 import { compareOnTrace, replicasCsv } from '../replay/compare';
 import { describeDemandIssues, readTrace, TraceError, type Trace } from '../replay/trace';

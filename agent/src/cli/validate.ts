@@ -1,4 +1,4 @@
-import type { Register } from './main';
+import type { Register } from './command';
 import { ConfigError, formatProblem, loadConfigFile } from '../app/config-load';
 import { configWarnings } from '../config/schema';
 

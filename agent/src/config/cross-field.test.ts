@@ -1,5 +1,6 @@
 /** Config mistakes `validate` used to pass silently (issue 12): each one now names its key and why. */
-import { configSchema, configWarnings } from './schema';
+import { configWarnings } from './schema';
+import { configSchema } from '../app/config-schema';
 
 const base = () => ({
   sources: { prom: { type: 'prometheus', url: 'http://127.0.0.1:9090' } },

@@ -1,7 +1,8 @@
 /**
- * The agent's configuration schema: the one place that says what a valid config is. Each source and sink
- * keeps its own schema beside its code (sources/registry.ts and sinks/registry.ts list them); this file
- * composes them with the agent-wide keys.
+ * The agent's core configuration schema: every agent-wide key, and the types that 50-odd modules import
+ * (TargetConfig, PlanPolicy, AgentConfig). It imports no plug-in: each source and sink keeps its own
+ * schema beside its code, and the composition root (app/config-schema.ts) puts them into `sources` and
+ * `sinks`. Here those two keys hold only what every plug-in has: a `type` (and a sink's `name`).
  *
  * Every key has a default where a sensible one exists, so a minimal config is short. Cross-field rules
  * (min ≤ max, unique target ids, known sources) live in `superRefine` so their errors carry key paths too.
@@ -10,17 +11,17 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { dnsLabel, positiveSeconds, timeZone } from './common';
-import { sinkConfigSchema, type SinkConfig } from '../app/sink-registry';
-import { sourceConfigSchema, type SourceConfig } from '../app/source-registry';
 import { pagingConfig } from './paging-config';
 import { FLEET_DEFAULTS, fleetIssues, fleetSchema } from './fleet-config';
 import { checkPricingAgainstConfig, pricingSchema, targetCostSchema } from './pricing-config';
 
-export type { SinkConfig, SourceConfig };
+/** What the core knows of a source's config (a value of `sources`); its own schema, composed in app/, knows the rest. */
+export const sourcePluginConfig = z.looseObject({ type: z.string() });
+/** What the core knows of a sink's config (an entry of `sinks`). */
+export const sinkPluginConfig = z.looseObject({ type: z.string(), name: z.string().optional() });
 
-
-/** A value that must come from the environment; load.ts checks the raw file held `${NAME}` here. */
-export const SECRET_KEYS = new Set(['apiKey', 'licenseKey', 'routingKey', 'token', 'password', 'bearerToken']);
+/** Cloud providers the fleet identity knows (identity/). */
+export type Provider = 'eks' | 'gke' | 'aks' | 'other';
 
 export const TRADITION_DEFAULTS: Record<string, number> = {
   indian: 2.0,
@@ -191,22 +192,11 @@ const apiSchema = z
   .strict();
 
 
-
-/** Sink names must be unique (the name defaults to the type): metrics and /status are keyed by it. */
-const sinksSchema = z
-  .array(sinkConfigSchema)
-  .default([])
-  .superRefine((sinks, ctx) => {
-    const seen = new Map<string, number>();
-    sinks.forEach((s, i) => {
-      const name = s.name ?? s.type;
-      if (seen.has(name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate sink name "${name}" (also sinks[${seen.get(name)}]); give each ${s.type} sink its own name` });
-      else seen.set(name, i);
-      if ('maxBatch' in s && s.maxBatch > s.maxQueue) ctx.addIssue({ code: 'custom', path: [i, 'maxBatch'], message: `maxBatch (${s.maxBatch}) is above maxQueue (${s.maxQueue})` });
-    });
-  });
-
-export const configSchema = z
+/**
+ * The agent-wide keys. `sources` and `sinks` are plug-in configs: app/config-schema.ts replaces them with
+ * the registered plug-ins' schemas, then applies `checkAgentConfig` and `completeAgentConfig`.
+ */
+export const agentConfigObject = z
   .object({
     agent: z
       .object({
@@ -223,7 +213,7 @@ export const configSchema = z
       })
       .strict()
       .default({ cluster: 'default', mode: 'dry-run', tickSeconds: 15, listen: { host: '127.0.0.1', port: 8080 }, logLevel: 'info' }),
-    sources: z.record(z.string(), sourceConfigSchema).default({}),
+    sources: z.record(z.string(), sourcePluginConfig).default({}),
     calendar: z
       .object({
         sources: z.array(calendarSource).default([]),
@@ -313,14 +303,22 @@ export const configSchema = z
     api: apiSchema.default(apiSchema.parse({})),
     /** Thresholds and durations of the page-worthy conditions: /metrics, the alert rules and the PagerDuty sink share them. */
     paging: pagingConfig,
-    sinks: sinksSchema,
+    sinks: z.array(sinkPluginConfig).default([]),
     /** Price table and OpenCost: cost/pricing-config.ts. */
     pricing: pricingSchema.optional(),
     targets: z.array(targetSchema).min(1),
     fleet: fleetSchema.default(FLEET_DEFAULTS),
   })
-  .strict()
-  .superRefine((cfg, ctx) => {
+  .strict();
+
+type ParsedConfig = z.infer<typeof agentConfigObject>;
+
+/**
+ * The cross-field rules, in the order their errors are reported. `staleAfterSeconds` answers, per source
+ * config, how old a reading may get (undefined: the source has no such setting); the registry knows.
+ */
+export function checkAgentConfig(staleAfterSeconds: (source: ParsedConfig['sources'][string]) => number | undefined) {
+  return (cfg: ParsedConfig, ctx: z.RefinementCtx): void => {
     const seen = new Set<string>();
     cfg.targets.forEach((t, i) => {
       if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'id'], message: `duplicate target id "${t.id}"` });
@@ -339,9 +337,11 @@ export const configSchema = z
     const { tickSeconds, tickTimeoutSeconds } = cfg.agent;
     if (tickTimeoutSeconds !== undefined && tickTimeoutSeconds > tickSeconds)
       ctx.addIssue({ code: 'custom', path: ['agent', 'tickTimeoutSeconds'], message: `(${tickTimeoutSeconds}) is longer than agent.tickSeconds (${tickSeconds}): a target's work must end before the next tick starts` });
-    for (const [name, src] of Object.entries(cfg.sources))
-      if ('staleAfterSeconds' in src && src.staleAfterSeconds < tickSeconds)
-        ctx.addIssue({ code: 'custom', path: ['sources', name, 'staleAfterSeconds'], message: `(${src.staleAfterSeconds}) is shorter than agent.tickSeconds (${tickSeconds}): every reading would be stale by the next tick, and the agent would hold for ever` });
+    for (const [name, src] of Object.entries(cfg.sources)) {
+      const stale = staleAfterSeconds(src);
+      if (stale !== undefined && stale < tickSeconds)
+        ctx.addIssue({ code: 'custom', path: ['sources', name, 'staleAfterSeconds'], message: `(${stale}) is shorter than agent.tickSeconds (${tickSeconds}): every reading would be stale by the next tick, and the agent would hold for ever` });
+    }
     if (cfg.kubernetes.connection === 'kubeconfig' && !cfg.kubernetes.kubeconfig)
       ctx.addIssue({ code: 'custom', path: ['kubernetes', 'kubeconfig'], message: 'is required when connection is "kubeconfig"' });
     const k = cfg.kubernetes;
@@ -355,19 +355,25 @@ export const configSchema = z
     if (cfg.agent.mode === 'act' && cfg.kubernetes.connection === 'none')
       ctx.addIssue({ code: 'custom', path: ['agent', 'mode'], message: 'mode "act" needs a Kubernetes connection (kubernetes.connection is "none")' });
     checkPricingAgainstConfig(cfg, ctx);
-  })
-  // Unset, the tick timeout is 10 s, or the tick itself when that is shorter: work never overlaps the next tick.
-  .transform((cfg) => ({
+  };
+}
+
+/** The defaults that depend on other keys, applied after the checks. */
+export function completeAgentConfig<C extends ParsedConfig>(cfg: C) {
+  return {
     ...cfg,
+    // Unset, the tick timeout is 10 s, or the tick itself when that is shorter: work never overlaps the next tick.
     agent: { ...cfg.agent, tickTimeoutSeconds: cfg.agent.tickTimeoutSeconds ?? Math.min(10, cfg.agent.tickSeconds) },
     // The price table row defaults to the cluster's configured identity (checked above).
     pricing:
       cfg.pricing && cfg.pricing.provider === undefined && cfg.pricing.region === undefined && cfg.agent.provider !== undefined && cfg.agent.region !== undefined
         ? { ...cfg.pricing, provider: cfg.agent.provider, region: cfg.agent.region }
         : cfg.pricing,
-  }));
+  };
+}
 
-export type AgentConfig = z.infer<typeof configSchema>;
+/** A validated config as the core sees it (sources and sinks by type only); app/config-schema.ts has the composed type. */
+export type AgentConfig = ReturnType<typeof completeAgentConfig<ParsedConfig>>;
 
 /**
  * Valid but worth a word: settings that switch a wedding protection off. `validate` prints them and the

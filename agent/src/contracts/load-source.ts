@@ -12,6 +12,8 @@ export interface HistoryPoint {
 
 export interface LoadSource {
   readonly type: string;
+  /** How long a reading from this source may be trusted; unset, the engine's default (4 ticks, at least 60 s). */
+  readonly staleAfterSeconds?: number;
   /** The target's current load. */
   read(target: TargetConfig, nowMs: number): Promise<LoadReading>;
   /** Past load for cold start (e.g. Prometheus query_range); sources without history return []. */

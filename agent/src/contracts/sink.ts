@@ -74,3 +74,9 @@ export type SendOutcome =
 export interface Transport<T> {
   send(batch: T[], signal: AbortSignal): Promise<SendOutcome>;
 }
+
+/** A built sink and how often it wants the tick's output (0 = every tick). */
+export interface SinkEntry {
+  sink: Sink;
+  intervalMs: number;
+}

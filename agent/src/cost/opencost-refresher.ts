@@ -5,7 +5,7 @@
  * recorded as such: the book then falls back to the price table, or says unknown. Never 0.
  */
 import type { TargetConfig } from '../config/schema';
-import { promGet, type PrometheusSourceOptions } from '../sources/prometheus-source';
+import { promGet, type PrometheusClientOptions } from '../contracts/prometheus-client';
 import type { Logger } from '../util/logger';
 import { replicaHourPriceQuery } from './opencost-queries';
 import type { OpenCostAnswer, PriceBook } from './price-book';
@@ -16,7 +16,7 @@ export class OpenCostRefresher {
 
   constructor(
     private readonly deps: {
-      prometheus: PrometheusSourceOptions;
+      prometheus: PrometheusClientOptions;
       targets: readonly TargetConfig[];
       book: PriceBook;
       refreshSeconds: number;

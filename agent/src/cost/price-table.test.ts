@@ -1,4 +1,4 @@
-import { configSchema } from '../config/schema';
+import { configSchema } from '../app/config-schema';
 import { PriceBook } from './price-book';
 import { tablePrice } from './price-table';
 import { parseQuantity, podRequests } from './quantity';

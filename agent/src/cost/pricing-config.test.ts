@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfigFile } from '../app/config-load';
-import { configSchema } from '../config/schema';
+import { configSchema } from '../app/config-schema';
 
 const base = (): Record<string, any> => ({
   sources: { prom: { type: 'prometheus', url: 'http://127.0.0.1:9090' }, push: { type: 'push' } },

@@ -1,5 +1,5 @@
 import { backfillHistory, BACKFILL_CONCURRENCY } from './backfill';
-import { configSchema } from '../config/schema';
+import { configSchema } from '../app/config-schema';
 import type { LoadSource } from '../contracts/load-source';
 import { silentLogger } from '../util/logger';
 

@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client';
-import { configSchema, type AgentConfig, type TargetConfig } from '../config/schema';
+import { type AgentConfig, type TargetConfig } from '../config/schema';
+import { configSchema } from '../app/config-schema';
 import { indexCalendar } from '../calendar/rules';
 import { ControlLoop } from './loop';
 import { createAgentMetrics } from '../metrics/agent-metrics';
@@ -32,6 +33,8 @@ function makeConfig(extra: Record<string, unknown> = {}): AgentConfig {
 /** A source the test steers: a value per target, or an error, or a promise it controls. */
 class ScriptedSource implements LoadSource {
   readonly type = 'scripted';
+  /** As the push source the config names (`fake: { type: push }`, default 120 s): the source says how long a reading holds. */
+  readonly staleAfterSeconds = 120;
   values: Record<string, number | Error> = {};
   gate: Promise<void> | null = null;
   reads = 0;

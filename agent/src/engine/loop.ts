@@ -3,47 +3,12 @@
  * each target's pipeline bounded by tickTimeoutSeconds, a tick that never throws, a stop that waits for
  * the tick in flight. One target's tick is target-pipeline.ts; the calendar refreshes off the tick.
  */
-import type { AgentConfig } from '../config/schema';
-import type { DetectorFactory } from '../detect/detector';
-import type { ForecasterFactory } from '../forecast/forecaster';
-import type { Scaler } from '../contracts/scaler';
-import type { LoadSource } from '../contracts/load-source';
-import type { AgentMetrics } from '../metrics/agent-metrics';
-import type { AgentState } from '../state';
+import type { LoopDeps } from './loop-deps';
 import { TargetPipeline } from './target-pipeline';
 import { PriceBook } from '../cost/price-book';
-import type { Clock, MonoClock } from '../util/clock';
-import type { Logger } from '../util/logger';
 import { raceTimeout } from '../util/timeout';
 
-export interface LoopDeps {
-  config: AgentConfig;
-  state: AgentState;
-  sources: Record<string, LoadSource>;
-  scaler: Scaler;
-  clock: Clock;
-  metrics: AgentMetrics;
-  logger: Logger;
-  newDetector: DetectorFactory;
-  newForecaster: ForecasterFactory;
-  /** Replica-hour prices; default: the config's price table alone (no OpenCost). */
-  prices?: PriceBook;
-  /** Only the leader acts on the cluster; followers decide and serve reads. */
-  isLeader?: () => boolean;
-  /** Called after every tick with the fresh state (sinks, paging). Must not throw. */
-  afterTick?: (state: AgentState) => void;
-  /**
-   * Monotonic instants on the decision clock's timescale: every elapsed-time computation of a tick (a
-   * reading's age, stabilisation windows, step limits, holds) uses them, never wall time (util/clock.ts).
-   * Default: `clock` itself, which is right for a simulated clock (demo, replay, tests) and only for one.
-   */
-  monoClock?: MonoClock;
-  /**
-   * Real elapsed time in ms, never stepped by clock changes (default performance.now): the stall check.
-   * Real, not the decision clock's: the timer that drives ticks runs in real time, even in a demo.
-   */
-  monotonic?: () => number;
-}
+export type { LoopDeps };
 
 export class ControlLoop {
   private timer: NodeJS.Timeout | null = null;
@@ -66,12 +31,12 @@ export class ControlLoop {
     }
   }
 
-  /** Feeds history (cold-start backfill) to a target's forecaster and detector, oldest first. */
   /** A target's projected load on a future grid (capacity/demand.ts LoadProjector); null for an unknown target. */
   project(targetId: string, now: number, start: number, stepMs: number, n: number): { values: Array<number | null>; method: string } | null {
     return this.pipelines.get(targetId)?.project(now, start, stepMs, n) ?? null;
   }
 
+  /** Feeds history (cold-start backfill) to a target's forecaster and detector, oldest first. */
   seed(targetId: string, points: Array<{ tMs: number; value: number }>): void {
     this.pipelines.get(targetId)?.seed(points);
   }

@@ -47,7 +47,8 @@ export class TargetPipeline {
     private readonly deps: PipelineDeps,
   ) {
     this.target = out.config;
-    this.staleAfterMs = staleAfterSeconds(deps.config, this.target) * 1000;
+    // The source says how long its readings may be trusted; the engine never reads plug-in config.
+    this.staleAfterMs = (deps.source.staleAfterSeconds ?? Math.max(60, deps.config.agent.tickSeconds * 4)) * 1000;
   }
 
   /** Feeds history (cold-start backfill) to the forecaster and detector, oldest first. */
@@ -248,9 +249,4 @@ export class TargetPipeline {
     metrics.scaleOperations.inc({ target: id, direction, outcome: 'success' });
     logger.info({ target: id, from: workload.replicas, to: decision.desiredReplicas, reasons: decision.reasons.map((r) => r.rule) }, 'scaled');
   }
-}
-
-function staleAfterSeconds(config: AgentConfig, target: TargetConfig): number {
-  const src = config.sources[target.load.source];
-  return src && 'staleAfterSeconds' in src ? src.staleAfterSeconds : Math.max(60, config.agent.tickSeconds * 4);
 }

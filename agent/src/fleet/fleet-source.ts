@@ -6,7 +6,7 @@
  */
 import type { FleetConfig } from '../config/fleet-config';
 import { assessPeers, initialFleetStatus, type AssessmentConfig, type FleetObservation, type FleetStatus } from './peer-assessment';
-import { promGet, type PrometheusSourceOptions, type PromResponse } from '../sources/prometheus-source';
+import { promGet, type PrometheusClientOptions, type PromResponse } from '../contracts/prometheus-client';
 import type { Logger } from '../util/logger';
 
 export interface FleetSourceOptions {
@@ -36,7 +36,7 @@ export class FleetSource {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private readonly assessment: AssessmentConfig;
-  private readonly prom: PrometheusSourceOptions;
+  private readonly prom: PrometheusClientOptions;
   private readonly wallClock: () => number;
   private lastError: string | null = null;
 

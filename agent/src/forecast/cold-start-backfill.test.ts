@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Agent } from '../app/agent';
-import { configSchema } from '../config/schema';
+import { configSchema } from '../app/config-schema';
 import { createLogger } from '../util/logger';
 import { freePort } from '../../test-support/free-port';
 

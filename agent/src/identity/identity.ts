@@ -4,7 +4,9 @@
  * else `other` / `unknown`. Pure: the node facts come in as data.
  */
 
-export type Provider = 'eks' | 'gke' | 'aks' | 'other';
+import type { Provider } from '../config/schema';
+
+export type { Provider };
 
 export interface AgentIdentity {
   cluster: string;

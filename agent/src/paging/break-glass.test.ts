@@ -1,5 +1,5 @@
 /** Break glass on a wedding day pages with high urgency (error; critical for a wedding-critical target), once per change, until the freeze ends. */
-import { configSchema } from '../config/schema';
+import { configSchema } from '../app/config-schema';
 import { indexCalendar } from '../calendar/rules';
 import { targetCalendar } from '../calendar/target-calendar';
 import { AgentState } from '../state';

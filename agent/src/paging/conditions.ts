@@ -13,23 +13,12 @@
  */
 import type { AgentState, TargetState } from '../state';
 import { dedupKey, pageSeverity, PAGE_DEFINITIONS, type ConditionKind, type PageSeverity } from './definitions';
+import type { CriticalCondition, ConditionMemory } from '../contracts/page-condition';
+
+export type { CriticalCondition, ConditionMemory };
 
 export type { ConditionKind, PageSeverity } from './definitions';
 export { dedupKey } from './definitions';
-
-export interface CriticalCondition {
-  kind: ConditionKind;
-  /** Target id, load source name, or "cluster" (PAGE_DEFINITIONS[kind].subject says which). */
-  subject: string;
-  /** Stable across ticks and restarts: the same fault always maps to the same PagerDuty incident. */
-  dedupKey: string;
-  severity: PageSeverity;
-  /** A wedding is live, or Saturday protection / a deploy freeze holds, for a target involved. */
-  weddingDay: boolean;
-  summary: string;
-  targets: string[];
-  details: Record<string, unknown>;
-}
 
 export interface ConditionOptions {
   cluster: string;
@@ -42,9 +31,6 @@ export interface ConditionOptions {
   /** How long a peer cluster must stay lost; 0 (the default) pages as soon as the fleet source says so. */
   peerLostAfterMs?: number;
 }
-
-/** When each underlying fault was first seen; faults that cleared are forgotten. */
-export type ConditionMemory = Readonly<Record<string, number>>;
 
 /** The workload read failed on the last tick (so no fresh decision was made). */
 export function kubernetesReadFailing(t: TargetState, state: AgentState): boolean {

@@ -11,10 +11,9 @@
  * Prometheus-only: an agent cannot page about its own death.
  */
 import type { PagingConfig } from '../config/paging-config';
+import type { ConditionKind, PageSeverity } from '../contracts/page-condition';
 
-export type ConditionKind = 'pinned-at-max-overloaded' | 'scale-blocked' | 'kubernetes-unreachable' | 'load-source-unreachable' | 'peer-cluster-lost' | 'break-glass-during-freeze';
-/** PagerDuty event severities; with "urgency based on severity", critical/error are high urgency, warning/info low. */
-export type PageSeverity = 'critical' | 'error' | 'warning' | 'info';
+export type { ConditionKind, PageSeverity };
 
 export interface PageDefinition {
   kind: ConditionKind;

@@ -20,18 +20,13 @@
 import type { PlanPolicy, TargetConfig } from '../config/schema';
 import { fmt } from './draft';
 import type { RuleAnswer } from './reactive';
+import type { BurstState } from './types';
+
+export type { BurstState };
 
 /** Upper edges of the rise histogram, in pods: 0 (no rise), then 1/8 pod × 2^(i/4) up to ~1,000 pods. */
 export const BURST_BIN_EDGES: readonly number[] = [0, ...Array.from({ length: 53 }, (_, i) => 0.125 * Math.pow(2, i / 4))];
 
-export interface BurstState {
-  /** Readings of the last start-up: the rise after each is known once a start-up has passed. */
-  pending: Array<{ tMs: number; value: number }>;
-  /** Decayed weight (in minutes of readings) of each histogram bin (BURST_BIN_EDGES). */
-  weights: number[];
-  /** Instant the weights were last decayed to. */
-  atMs: number;
-}
 
 function binOf(risePods: number): number {
   if (risePods <= 0) return 0;

@@ -16,29 +16,11 @@
  */
 import type { TargetConfig } from '../config/schema';
 import { fmt, replicasForTarget, type Draft } from './draft';
+import type { FleetInput, PeerFailoverMemory } from './types';
 
-/** What the planner needs from the fleet status (built by the pipeline from state.fleet). */
-export interface FleetInput {
-  dataOk: boolean;
-  /** Why the fleet data is missing (shown in the hold's reason). */
-  error: string | null;
-  selfShare: number;
-  peers: ReadonlyArray<{ cluster: string; share: number; lost: boolean }>;
-  releaseSeconds: number;
-}
+export type { FleetInput, PeerFailoverMemory };
 
-/** Remembered between ticks while a failover floor is in force or being released. */
-export interface PeerFailoverMemory {
-  /** The load the floor is computed from: the last good reading when the first peer was lost. */
-  baseLoad: number;
-  /** Peers lost (or, while releasing, lost last). */
-  lost: string[];
-  /** The floor applied on the last tick. */
-  floor: number;
-  /** Release in progress: when it started and from which floor. */
-  releaseStartMs: number | null;
-  releaseFrom: number | null;
-}
+
 
 export interface PeerFailoverOutcome {
   /** A floor to apply, or null. */

@@ -3,8 +3,6 @@ import type { TargetConfig } from '../config/schema';
 import type { TargetCalendar } from '../calendar/target-calendar';
 import type { ForecastPoint } from '../forecast/forecaster';
 import type { AnomalyResult } from '../detect/detector';
-import type { BurstState } from './burst-headroom';
-import type { FleetInput, PeerFailoverMemory } from './peer-failover';
 
 export type OverrideType = 'pin' | 'floor' | 'freeze';
 
@@ -129,4 +127,36 @@ export interface PlanInput {
 export interface PlanResult {
   decision: Decision;
   memory: PlanMemory;
+}
+
+export interface BurstState {
+  /** Readings of the last start-up: the rise after each is known once a start-up has passed. */
+  pending: Array<{ tMs: number; value: number }>;
+  /** Decayed weight (in minutes of readings) of each histogram bin (BURST_BIN_EDGES). */
+  weights: number[];
+  /** Instant the weights were last decayed to. */
+  atMs: number;
+}
+
+/** What the planner needs from the fleet status (built by the pipeline from state.fleet). */
+export interface FleetInput {
+  dataOk: boolean;
+  /** Why the fleet data is missing (shown in the hold's reason). */
+  error: string | null;
+  selfShare: number;
+  peers: ReadonlyArray<{ cluster: string; share: number; lost: boolean }>;
+  releaseSeconds: number;
+}
+
+/** Remembered between ticks while a failover floor is in force or being released. */
+export interface PeerFailoverMemory {
+  /** The load the floor is computed from: the last good reading when the first peer was lost. */
+  baseLoad: number;
+  /** Peers lost (or, while releasing, lost last). */
+  lost: string[];
+  /** The floor applied on the last tick. */
+  floor: number;
+  /** Release in progress: when it started and from which floor. */
+  releaseStartMs: number | null;
+  releaseFrom: number | null;
 }

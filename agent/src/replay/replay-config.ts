@@ -6,7 +6,7 @@
  * its price table with the target's `cost` block, so the replay prices replica-hours (OpenCost is live-only).
  */
 import { join } from 'node:path';
-import { configSchema, type AgentConfig } from '../config/schema';
+import { configSchema, type ComposedConfig } from '../app/config-schema';
 import type { LoadedConfig } from '../app/config-load';
 import type { Trace } from './trace';
 
@@ -44,7 +44,7 @@ export function replayConfig(trace: Trace, user?: LoadedConfig): LoadedConfig {
       },
     ],
   };
-  const config: AgentConfig = configSchema.parse(raw);
+  const config: ComposedConfig = configSchema.parse(raw);
   // The planner reads the forecast only over [now + start-up, now + start-up + predictive window]. The
   // schema's one-hour minimum guards hand-written configs; a replay asks for exactly what is read, which
   // changes no decision and saves most of the forecaster's work (it runs every simulated minute).

@@ -7,7 +7,7 @@
 import type { AgentState } from '../state';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
-import type { SinkEntry } from '../app/sink-registry';
+import type { SinkEntry } from '../contracts/sink';
 import type { FlushResult, Sample, Sink, SinkHealth } from '../contracts/sink';
 
 export interface FanoutOptions {

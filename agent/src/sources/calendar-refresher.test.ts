@@ -1,6 +1,6 @@
 /** The calendar refresher: off the tick, one refresh at a time, every refreshSeconds (issue 12). */
 import { Registry } from 'prom-client';
-import { configSchema } from '../config/schema';
+import { configSchema } from '../app/config-schema';
 import { indexCalendar } from '../calendar/rules';
 import type { WeddingCalendar } from '../calendar/model';
 import { ControlLoop } from '../engine/loop';

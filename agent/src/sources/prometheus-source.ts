@@ -10,8 +10,11 @@ import type { HistoryPoint, LoadReading, LoadSource } from '../contracts/load-so
 import { z } from 'zod';
 import { positiveSeconds } from '../config/common';
 import { freshnessQuery } from './prometheus-freshness';
+import { promGet, type PrometheusClientOptions, type PromFailure, type PromResponse } from '../contracts/prometheus-client';
 
-/** This source's config (an entry of `sources`), composed by sources/registry.ts. */
+export { promGet, type PromFailure, type PromResponse };
+
+/** This source's config (an entry of `sources`), composed by app/source-registry.ts. */
 export const prometheusSourceConfig = z
   .object({
     type: z.literal('prometheus'),
@@ -24,49 +27,19 @@ export const prometheusSourceConfig = z
   .strict();
 export type PrometheusSourceConfig = z.infer<typeof prometheusSourceConfig>;
 
-export interface PrometheusSourceOptions {
-  url: string;
-  timeoutSeconds: number;
-  bearerToken?: string;
-  fetch?: typeof fetch;
-}
-
-export interface PromResponse {
-  status: 'success' | 'error';
-  error?: string;
-  errorType?: string;
-  data?: { resultType: string; result: Array<{ metric?: Record<string, string>; value?: [number, string]; values?: Array<[number, string]> }> | [number, string] };
-}
-
-/** A failed request: `status` is the HTTP status (absent when none came back), `errorType` Prometheus's own (e.g. bad_data). */
-export interface PromFailure {
-  failure: string;
-  status?: number;
-  errorType?: string;
-}
-
-/** One GET against the Prometheus HTTP API; never throws (failures are values). */
-export async function promGet(opts: PrometheusSourceOptions, path: string, params: Record<string, string>): Promise<PromResponse | PromFailure> {
-  const url = new URL(path, opts.url.endsWith('/') ? opts.url : opts.url + '/');
-  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  try {
-    const res = await (opts.fetch ?? fetch)(url, {
-      headers: opts.bearerToken ? { authorization: `Bearer ${opts.bearerToken}` } : {},
-      signal: AbortSignal.timeout(opts.timeoutSeconds * 1000),
-    });
-    const body = (await res.json().catch(() => null)) as PromResponse | null;
-    if (!res.ok || !body || body.status !== 'success') return { failure: `HTTP ${res.status}${body?.error ? `: ${body.error}` : ''}`, status: res.status, errorType: body?.errorType };
-    return body;
-  } catch (err) {
-    const e = err as Error;
-    return { failure: e.name === 'TimeoutError' ? `timeout after ${opts.timeoutSeconds}s` : `${e.message}${(e.cause as Error)?.message ? ` (${(e.cause as Error).message})` : ''}` };
-  }
+export interface PrometheusSourceOptions extends PrometheusClientOptions {
+  /** How long a reading may be trusted (the schema's default when unset). */
+  staleAfterSeconds?: number;
 }
 
 export class PrometheusSource implements LoadSource {
   readonly type = 'prometheus';
 
   constructor(private readonly opts: PrometheusSourceOptions) {}
+
+  get staleAfterSeconds(): number {
+    return this.opts.staleAfterSeconds ?? 120;
+  }
 
   private get(path: string, params: Record<string, string>): Promise<PromResponse | PromFailure> {
     return promGet(this.opts, path, params);

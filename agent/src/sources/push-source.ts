@@ -12,6 +12,7 @@
  * - equal timestamps: the last one received wins (a resend corrects a value).
  */
 import type { TargetConfig } from '../config/schema';
+import { emptyRejections, PUSH_REJECT_REASONS, seriesKey, type PushIngest, type PushIngestResult, type PushRejectReason } from '../contracts/push-ingest';
 import type { LoadReading, LoadSource } from '../contracts/load-source';
 import { z } from 'zod';
 import { positiveSeconds } from '../config/common';
@@ -27,40 +28,31 @@ export const pushSourceConfig = z
   .strict();
 export type PushSourceConfig = z.infer<typeof pushSourceConfig>;
 
-export function seriesKey(name: string, labels: Record<string, string> = {}): string {
-  const keys = Object.keys(labels).sort();
-  return keys.length ? `${name}{${keys.map((k) => `${k}="${labels[k]}"`).join(',')}}` : name;
-}
-
-/** Why a pushed point was not stored; the ingest answer and `wedsync_agent_ingest_points_rejected_total` use these. */
-export const PUSH_REJECT_REASONS = ['future', 'out_of_order', 'negative', 'non_finite', 'series_limit'] as const;
-export type PushRejectReason = (typeof PUSH_REJECT_REASONS)[number];
-
-export interface PushIngestResult {
-  accepted: number;
-  rejected: Record<PushRejectReason, number>;
-}
-
 export interface PushSourceOptions {
   /** Series kept at most; points of further series are refused (`series_limit`). */
   maxSeries?: number;
   /** How far ahead of the agent's clock a point's timestamp may be (sender clock skew). */
   maxClockSkewSeconds?: number;
+  /** How long the newest point may be trusted (the schema's default when unset). */
+  staleAfterSeconds?: number;
 }
 
 export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 60;
+/** The schema's default staleAfterSeconds, for a push source built without config. */
+export const DEFAULT_STALE_AFTER_SECONDS = 120;
 
-export function emptyRejections(): Record<PushRejectReason, number> {
-  return { future: 0, out_of_order: 0, negative: 0, non_finite: 0, series_limit: 0 };
-}
+export { emptyRejections, PUSH_REJECT_REASONS, seriesKey, type PushIngestResult, type PushRejectReason };
 
-export class PushSource implements LoadSource {
+export class PushSource implements LoadSource, PushIngest {
   readonly type = 'push';
   private readonly latest = new Map<string, { tMs: number; value: number }>();
   private readonly maxSeries: number;
   private readonly maxSkewMs: number;
 
+  readonly staleAfterSeconds: number;
+
   constructor(opts: PushSourceOptions = {}) {
+    this.staleAfterSeconds = opts.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS;
     this.maxSeries = opts.maxSeries ?? 100_000;
     this.maxSkewMs = (opts.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS) * 1000;
   }

@@ -1,6 +1,6 @@
 /** FreezeGuard against the in-memory Kubernetes API: the parameter's heartbeat, fail open, break glass. */
 import { Registry } from 'prom-client';
-import { configSchema } from '../../config/schema';
+import { configSchema } from '../../app/config-schema';
 import { indexCalendar } from '../../calendar/rules';
 import { targetCalendar } from '../../calendar/target-calendar';
 import { AgentState } from '../../state';

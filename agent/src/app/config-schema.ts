@@ -1,0 +1,48 @@
+/**
+ * The agent's configuration schema, composed: the core keys (config/schema.ts) with every registered
+ * source's and sink's own schema (app/source-registry.ts, app/sink-registry.ts) in `sources` and `sinks`.
+ * The only place that knows all plug-ins' config; the rest of the agent reads the core `AgentConfig`.
+ */
+import { z } from 'zod';
+import { agentConfigObject, checkAgentConfig, completeAgentConfig } from '../config/schema';
+import { sinkConfigSchema, type SinkConfig } from './sink-registry';
+import { sourceConfigSchema, sourceStaleAfterSeconds, type SourceConfig } from './source-registry';
+
+export type { SinkConfig, SourceConfig };
+
+/** A value that must come from the environment; config-load.ts checks the raw file held `${NAME}` here. */
+export const SECRET_KEYS = new Set(['apiKey', 'licenseKey', 'routingKey', 'token', 'password', 'bearerToken']);
+
+/** What the composition needs of any sink's config: its type, name and queue bounds. */
+type AnySinkConfig = { type: string; name?: string; maxBatch?: number; maxQueue?: number };
+
+/** Sink names must be unique (the name defaults to the type): metrics and /status are keyed by it. */
+const sinksSchema = <S extends z.ZodType<AnySinkConfig>>(sink: S) =>
+  z
+    .array(sink)
+    .default([])
+    .superRefine((sinks, ctx) => {
+      const seen = new Map<string, number>();
+      sinks.forEach((s: AnySinkConfig, i) => {
+        const name = s.name ?? s.type;
+        if (seen.has(name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate sink name "${name}" (also sinks[${seen.get(name)}]); give each ${s.type} sink its own name` });
+        else seen.set(name, i);
+        if (s.maxBatch !== undefined && s.maxQueue !== undefined && s.maxBatch > s.maxQueue) ctx.addIssue({ code: 'custom', path: [i, 'maxBatch'], message: `maxBatch (${s.maxBatch}) is above maxQueue (${s.maxQueue})` });
+      });
+    });
+
+/**
+ * The config schema with these sink types (default: the registered ones). A sink added beside the others
+ * passes a union that includes its own schema; nothing outside app/ and its folder changes.
+ */
+export function composeConfigSchema<S extends z.ZodType<AnySinkConfig>>(sinks: S) {
+  return agentConfigObject
+    .extend({ sources: z.record(z.string(), sourceConfigSchema).default({}), sinks: sinksSchema(sinks) })
+    .superRefine(checkAgentConfig((src) => sourceStaleAfterSeconds(src as SourceConfig)))
+    .transform((cfg) => completeAgentConfig(cfg));
+}
+
+export const configSchema = composeConfigSchema(sinkConfigSchema);
+
+/** A validated config with each plug-in's config typed (what the registries build from). */
+export type ComposedConfig = z.infer<typeof configSchema>;
