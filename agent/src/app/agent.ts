@@ -144,13 +144,14 @@ export class Agent {
     };
     const durable = this.durable;
     const pageStore = durable ? (sink: string) => durable.pages(sink) : undefined;
+    // One evaluation of the page-worthy conditions per tick, read by /metrics and the PagerDuty sinks alike.
+    this.pages = new PageMonitor(conditionOptions(config.agent.cluster, config.paging));
     this.sinks = new SinkFanout({
-      entries: buildSinks(config.sinks, { cluster: config.agent.cluster, identity: () => ({ cluster: this.state.info.cluster, provider: this.state.info.provider ?? 'other', region: this.state.info.region ?? 'unknown' }), metrics: createSinkMetrics(registry), logger: this.logger, paging: config.paging, pageStore, ...opts.sinkDeps }),
+      entries: buildSinks(config.sinks, { cluster: config.agent.cluster, identity: () => ({ cluster: this.state.info.cluster, provider: this.state.info.provider ?? 'other', region: this.state.info.region ?? 'unknown' }), metrics: createSinkMetrics(registry), logger: this.logger, paging: config.paging, pageStore, pageMonitor: this.pages, ...opts.sinkDeps }),
       collect: (atMs) => collectSamples(registry, atMs),
       clock,
       logger: this.logger,
     });
-    this.pages = new PageMonitor(conditionOptions(config.agent.cluster, config.paging));
     this.fleet = config.fleet.peers.length
       ? new FleetSource({ config: config.fleet, cluster: config.agent.cluster, publish: (status) => (this.state.fleet = status), logger: this.logger, wallClock: opts.wallClock })
       : null;

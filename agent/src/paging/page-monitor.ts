@@ -1,6 +1,7 @@
 /**
  * Evaluates the page-worthy conditions once per tick and keeps the result in the state, where
- * /metrics reads it (`wedsync_agent_page_condition`). Holds only the memory of when each fault started.
+ * /metrics reads it (`wedsync_agent_page_condition`) and the PagerDuty sink pages from it. Holds the one
+ * memory of when each fault started, restored at boot from the PagerDuty sink's stored pages.
  */
 import type { AgentState } from '../state';
 import { evaluateConditions, type ConditionMemory, type ConditionOptions, type CriticalCondition } from './conditions';
@@ -22,6 +23,20 @@ export class PageMonitor {
   private memory: ConditionMemory = {};
 
   constructor(private readonly opts: ConditionOptions) {}
+
+  /** When each fault started, as the last evaluation left it (kept across restarts with the open pages). */
+  get conditionMemory(): ConditionMemory {
+    return this.memory;
+  }
+
+  /**
+   * Before the first evaluation: when each fault started, as an earlier run left it, so a condition that
+   * needs a duration is not re-timed from zero after a restart (and /metrics shows at once what PagerDuty
+   * still holds open). What this run already saw wins.
+   */
+  restore(memory: ConditionMemory): void {
+    this.memory = { ...memory, ...this.memory };
+  }
 
   /** After each tick: what holds past its duration now. */
   update(state: AgentState, nowMs: number): readonly CriticalCondition[] {

@@ -2,6 +2,7 @@
 import type { Agent as HttpsAgent } from 'node:https';
 import type { Writable } from 'node:stream';
 import type { PagingConfig } from '../config/paging-config';
+import type { PageMonitor } from '../paging/page-monitor';
 import type { Logger } from '../util/logger';
 import type { OpenPagesStore } from '../contracts/open-pages';
 import type { QueuedSinkOptions } from './queued-sink';
@@ -28,6 +29,12 @@ export interface SinkDeps {
   pagerDutyAgent?: HttpsAgent;
   /** The agent's `paging` section: the PagerDuty sink pages from the same definitions as /metrics (defaults when absent). */
   paging?: PagingConfig;
+  /**
+   * The agent's page monitor, which evaluates the conditions once per tick into `state.pageConditions`:
+   * a PagerDuty sink reads that evaluation and hands the monitor its stored memory at boot. Absent (a sink
+   * built alone), the sink's tracker runs a monitor of its own.
+   */
+  pageMonitor?: PageMonitor;
 }
 
 /** The queue settings a sink's config carries (schema defaults fill them in). */

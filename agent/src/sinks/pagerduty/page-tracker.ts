@@ -1,13 +1,14 @@
 /**
- * Turns conditions into page events: trigger when one appears (or its severity changes), resolve when
- * it clears. Remembers what it has open, so a condition that stays true pages once, not every tick.
+ * Turns the page monitor's conditions (paging/page-monitor.ts: one evaluation per tick, one memory) into
+ * page events: trigger when one appears (or its severity changes), resolve when it clears. Remembers what it has open, so a condition that stays true pages once, not every tick.
  * A restarted agent is handed what PagerDuty held open when it stopped (`restore`, from the agent's
  * durable state): a condition still true then stays quiet, and one that cleared while the agent was down
  * resolves at the first evaluation. Without durable state it starts with nothing open, and a condition
  * still true re-triggers the same dedup key, which PagerDuty folds into the open incident.
  */
 import type { AgentState } from '../../state';
-import { evaluateConditions, type ConditionKind, type ConditionMemory, type ConditionOptions, type CriticalCondition, type PageSeverity } from '../../paging/conditions';
+import type { ConditionKind, ConditionMemory, ConditionOptions, CriticalCondition, PageSeverity } from '../../paging/conditions';
+import { PageMonitor } from '../../paging/page-monitor';
 import type { OpenPage } from '../../contracts/open-pages';
 
 export type PageEvent =
@@ -16,13 +17,20 @@ export type PageEvent =
 
 export class PageTracker {
   private open = new Map<string, CriticalCondition>();
-  private memory: ConditionMemory = {};
 
-  constructor(private readonly opts: ConditionOptions) {}
+  /** `monitor`: the agent's page monitor, whose evaluation each tick this tracker reads; default, one of its own. */
+  constructor(
+    private readonly opts: ConditionOptions,
+    private readonly monitor: PageMonitor = new PageMonitor(opts),
+  ) {}
 
+  /** Evaluates through this tracker's monitor, then diffs: for a tracker that owns its monitor (a sink built alone, tests). */
   next(state: AgentState, nowMs: number): PageEvent[] {
-    const { conditions, memory } = evaluateConditions(state, this.opts, nowMs, this.memory);
-    this.memory = memory;
+    return this.diff(this.monitor.update(state, nowMs), nowMs);
+  }
+
+  /** Page events for the conditions the monitor evaluated: trigger what is new or changed severity, resolve what cleared. */
+  diff(conditions: readonly CriticalCondition[], nowMs: number): PageEvent[] {
     const events: PageEvent[] = [];
     const seen = new Set<string>();
     for (const c of conditions) {
@@ -45,7 +53,7 @@ export class PageTracker {
 
   /** When each fault started, as the last evaluation left it (kept across restarts with the open pages). */
   get conditionMemory(): ConditionMemory {
-    return this.memory;
+    return this.monitor.conditionMemory;
   }
 
   /**
@@ -62,6 +70,6 @@ export class PageTracker {
       const severity = p.severity as PageSeverity;
       this.open.set(p.dedupKey, { kind, subject, dedupKey: p.dedupKey, severity, weddingDay: severity !== 'warning', summary: p.summary, targets: [...p.targets], details: { ...p.details } });
     }
-    this.memory = { ...memory, ...this.memory };
+    this.monitor.restore(memory);
   }
 }

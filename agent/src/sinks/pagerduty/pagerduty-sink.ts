@@ -1,6 +1,6 @@
 /**
- * The PagerDuty sink: judges the page-worthy conditions after every tick (PageTracker, on the shared
- * definitions in paging/ and the agent's `paging` section) and delivers trigger/resolve events through
+ * The PagerDuty sink: pages the conditions the page monitor evaluated after every tick (`state.pageConditions`;
+ * PageTracker turns them into trigger/resolve events) and delivers trigger/resolve events through
  * the shared queue, one event per request. A trigger it cannot deliver within `handOffAfterSeconds` is
  * left to Alertmanager (page-hand-off.ts), so with both paths on a fault opens exactly one incident.
  */
@@ -60,7 +60,9 @@ export class PagerDutySink extends QueuedSink<PageEvent> {
   readonly handOff: PageHandOff;
 
   constructor(name: string, cfg: PagerDutySinkConfig, deps: SinkDeps) {
-    const tracker = new PageTracker(conditionOptions(deps.cluster, deps.paging));
+    const tracker = new PageTracker(conditionOptions(deps.cluster, deps.paging), deps.pageMonitor);
+    // With the agent's monitor, the tick already evaluated the conditions into the state: read them, never judge again.
+    const judge = (input: SinkInput) => (deps.pageMonitor ? tracker.diff(input.state.pageConditions, input.atMs) : tracker.next(input.state, input.atMs));
     const timers = deps.timers ?? realTimers;
     const { metrics, logger } = deps;
     const requestTimeoutMs = cfg.requestTimeoutSeconds * 1000;
@@ -82,7 +84,7 @@ export class PagerDutySink extends QueuedSink<PageEvent> {
       if (!input.state.info.leader) {
         // One sender per page: a standby replica judges the same conditions (so it knows what is open when
         // it takes over) but sends nothing, and drops the delivered series of pages it no longer owns.
-        const events = tracker.next(input.state, input.atMs);
+        const events = judge(input);
         persistence.afterEvaluation();
         handOff.queued(
           events.filter((e) => e.action === 'resolve'),
@@ -93,7 +95,7 @@ export class PagerDutySink extends QueuedSink<PageEvent> {
       // Pages restored open after a restart, or delivered by the previous leader, are the sink's, delivered.
       handOff.adoptOpen(tracker.openConditions);
       persistence.adopt(tracker.openConditions, input.atMs);
-      const events = tracker.next(input.state, input.atMs);
+      const events = judge(input);
       persistence.afterEvaluation();
       handOff.queued(events, timers.now());
       return events;
