@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command (`npm test`): tools → build → type-check → lint (ESLint, zero warnings) → every Jest project (agent unit tests,
+# The test command (`npm test`): tools → build → type-check → lint (ESLint, zero warnings) → the layer fence
+# (dependency-cruiser, agent/.dependency-cruiser.cjs) → every Jest project (agent unit tests,
 # integration and end-to-end tests in test/, the panel plugin). Extra arguments go to Jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,7 @@ bash scripts/ensure-tools.sh
 npm run build --silent
 npm run typecheck --workspaces --if-present --silent
 npm run lint --silent
+npm run lint:layers -w agent --silent
 mkdir -p .tmp
 status=0
 npx jest --ci --maxWorkers=2 --json --outputFile=.tmp/jest-results.json "$@" || status=$?
