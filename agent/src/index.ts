@@ -5,5 +5,5 @@
 export { main } from './cli/main';
 export { Agent } from './app/agent';
 export { ConfigError, loadConfigFile, parseConfig, type LoadedConfig } from './app/config-load';
-export type { AgentConfig } from './config/schema';
+export type { ComposedConfig as AgentConfig } from './app/config-schema';
 export { VERSION } from './version';

@@ -1,6 +1,6 @@
 /** GET /capacity-plan (viewer): next weekend's pods, nodes and cost (capacity/build-plan.ts). */
 import type { Router } from 'express';
-import type { AgentConfig } from '../config/schema';
+import type { AgentConfig } from '../config/agent-config';
 import { policySchema } from '../config/schema';
 import { buildCapacityPlan, type CapacityPlanDeps } from '../capacity/build-plan';
 import type { CapacityPlan } from '../capacity/capacity-plan';

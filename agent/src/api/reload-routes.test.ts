@@ -3,7 +3,7 @@ import { ConfigError } from '../app/config-load';
 import { sha256Hex } from './auth';
 import { CONFIG_OPERATOR_TOKEN, snapshot, startTestApi, testConfig, type TestApi } from './__fixtures__/harness';
 import { reloadResultSchema } from './schemas';
-import type { AgentConfig } from '../config/schema';
+import type { AgentConfig } from '../config/agent-config';
 
 let api: TestApi;
 afterEach(() => api.close());

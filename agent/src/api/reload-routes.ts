@@ -5,7 +5,7 @@
  * problem, like `wedsync-agent validate`.
  */
 import type { Router } from 'express';
-import type { AgentConfig } from '../config/schema';
+import type { AgentConfig } from '../config/agent-config';
 import { ConfigError } from '../config/config-error';
 import { principalOf, requireRole, type TokenAuthenticator, type TokenEntry } from './auth';
 import { HttpError } from './errors';

@@ -6,7 +6,8 @@
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Registry } from 'prom-client';
-import type { AgentConfig, ApiConfig } from '../config/schema';
+import type { ApiConfig } from '../config/schema';
+import type { AgentConfig } from '../config/agent-config';
 import type { AgentState } from '../state';
 import type { LoadSource } from '../contracts/load-source';
 import { systemClock, type Clock } from '../util/clock';

@@ -7,7 +7,7 @@ import { access, mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { loadConfigFile, type LoadedConfig } from './config-load';
-import { configWarnings } from '../config/schema';
+import { configWarnings } from '../config/agent-config';
 import { CalendarStore } from '../sources/calendar-store';
 import { CalendarRefresher } from '../sources/calendar-refresher';
 import { backfillHistory } from '../engine/backfill';

@@ -4,7 +4,7 @@
  * The only place that knows all plug-ins' config; the rest of the agent reads the core `AgentConfig`.
  */
 import { z } from 'zod';
-import { agentConfigObject, checkAgentConfig, completeAgentConfig } from '../config/schema';
+import { agentConfigObject, checkAgentConfig, completeAgentConfig } from '../config/agent-config';
 import { sinkConfigSchema, type SinkConfig } from './sink-registry';
 import { sourceConfigSchema, sourceStaleAfterSeconds, type SourceConfig } from './source-registry';
 

@@ -2,7 +2,7 @@
  * Builds the capacity plan from what the agent knows: its targets' projected load (a LoadProjector), the
  * calendar, the policy and the price book. No I/O; the API route and the CLI both call it.
  */
-import type { AgentConfig } from '../config/schema';
+import type { AgentConfig } from '../config/agent-config';
 import type { PriceBook } from '../cost/price-book';
 import type { AgentState } from '../state';
 import { planCapacity, type CapacityPlan } from './capacity-plan';

@@ -1,6 +1,6 @@
 import type { Register } from './command';
 import { ConfigError, formatProblem, loadConfigFile } from '../app/config-load';
-import { configWarnings } from '../config/schema';
+import { configWarnings } from '../config/agent-config';
 
 /** `validate --config FILE`: exit 0, or print every problem (file: key path: reason) and exit 2. */
 export const registerValidate: Register = (program, io, exit) => {

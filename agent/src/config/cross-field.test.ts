@@ -1,5 +1,5 @@
 /** Config mistakes `validate` used to pass silently (issue 12): each one now names its key and why. */
-import { configWarnings } from './schema';
+import { configWarnings } from './agent-config';
 import { configSchema } from '../app/config-schema';
 
 const base = () => ({

@@ -3,7 +3,8 @@
  * source (Prometheus query_range, which the source splits into chunks), before the first tick. A
  * failure or a slow source is logged and skipped — the forecaster then starts from the calendar prior.
  */
-import type { AgentConfig, TargetConfig } from '../config/schema';
+import type { TargetConfig } from '../config/schema';
+import type { AgentConfig } from '../config/agent-config';
 import type { LoadSource } from '../contracts/load-source';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';

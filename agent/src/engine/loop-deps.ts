@@ -1,5 +1,5 @@
 /** What the control loop is built from: the config, the state, the plug-ins behind their contracts, clocks and hooks. */
-import type { AgentConfig } from '../config/schema';
+import type { AgentConfig } from '../config/agent-config';
 import type { DetectorFactory } from '../detect/detector';
 import type { ForecasterFactory } from '../forecast/forecaster';
 import type { Scaler } from '../contracts/scaler';

@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client';
-import { type AgentConfig, type TargetConfig } from '../config/schema';
+import { type TargetConfig } from '../config/schema';
+import { type AgentConfig } from '../config/agent-config';
 import { configSchema } from '../app/config-schema';
 import { indexCalendar } from '../calendar/rules';
 import { ControlLoop } from './loop';

@@ -3,7 +3,8 @@
  * owns everything the target remembers between ticks (its detector, forecaster, planner memory and last
  * good reading); the state only receives what each tick concluded, written in one place.
  */
-import type { AgentConfig, TargetConfig } from '../config/schema';
+import type { TargetConfig } from '../config/schema';
+import type { AgentConfig } from '../config/agent-config';
 import { expectedWeddingLoad } from '../calendar/rules';
 import { targetCalendar } from '../calendar/target-calendar';
 import type { AnomalyDetector, AnomalyResult } from '../detect/detector';

@@ -3,7 +3,7 @@
  * asks the calendar store for the merged calendar, indexes it once (all time-zone work happens here) and
  * records each source's health. A hanging calendar URL delays only the next refresh.
  */
-import type { AgentConfig } from '../config/schema';
+import type { AgentConfig } from '../config/agent-config';
 import { indexCalendar } from '../calendar/rules';
 import type { WeddingCalendar } from '../calendar/model';
 import type { AgentMetrics } from '../metrics/agent-metrics';

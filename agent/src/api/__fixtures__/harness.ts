@@ -5,7 +5,8 @@
 import { CalendarStore } from '../../sources/calendar-store';
 import type { CalendarConfirmer } from '../calendar-routes';
 import { Registry } from 'prom-client';
-import { type AgentConfig, type ApiConfig } from '../../config/schema';
+import { type ApiConfig } from '../../config/schema';
+import { type AgentConfig } from '../../config/agent-config';
 import { configSchema } from '../../app/config-schema';
 import { indexCalendar } from '../../calendar/rules';
 import type { WeddingCalendar } from '../../calendar/model';

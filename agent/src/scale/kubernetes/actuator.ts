@@ -10,7 +10,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Registry } from 'prom-client';
-import type { AgentConfig } from '../../config/schema';
+import type { AgentConfig } from '../../config/agent-config';
 import type { AgentState, AuditEntry } from '../../state';
 import type { Logger } from '../../util/logger';
 import { ModeScaler } from '../mode-scaler';

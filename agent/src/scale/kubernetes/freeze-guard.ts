@@ -9,7 +9,7 @@
  * Faults are values: a round that fails is logged and counted, never thrown into the caller.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { AgentConfig } from '../../config/schema';
+import type { AgentConfig } from '../../config/agent-config';
 import { admissionParams, paramsContent } from '../../freeze/admission-params';
 import { detectBreakGlass, BREAK_GLASS_ANNOTATION } from '../../freeze/break-glass';
 import { freezeSummary } from '../../freeze/freeze-summary';
