@@ -27,7 +27,7 @@ export interface PushIngest {
   ingest(name: string, labels: Record<string, string>, points: ReadonlyArray<readonly [number, number]>, nowMs: number): PushIngestResult;
 }
 
-/** Whether a configured source takes pushed samples. */
-export function acceptsPushes(source: LoadSource): source is LoadSource & PushIngest {
-  return typeof (source as Partial<PushIngest>).ingest === 'function';
+/** Whether a configured source takes pushed samples (a target may name a source that is not configured). */
+export function acceptsPushes(source: LoadSource | undefined): source is LoadSource & PushIngest {
+  return source !== undefined && typeof (source as Partial<PushIngest>).ingest === 'function';
 }

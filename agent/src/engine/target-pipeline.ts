@@ -48,8 +48,10 @@ export class TargetPipeline {
     private readonly deps: PipelineDeps,
   ) {
     this.target = out.config;
-    // The source says how long its readings may be trusted; the engine never reads plug-in config.
-    this.staleAfterMs = (deps.source.staleAfterSeconds ?? Math.max(60, deps.config.agent.tickSeconds * 4)) * 1000;
+    // The source says how long its readings may be trusted; the engine never reads plug-in config. (A loop
+    // may be built before its sources are: then the default, as for a source with no such setting.)
+    const source: LoadSource | undefined = deps.source;
+    this.staleAfterMs = (source?.staleAfterSeconds ?? Math.max(60, deps.config.agent.tickSeconds * 4)) * 1000;
   }
 
   /** Feeds history (cold-start backfill) to the forecaster and detector, oldest first. */
