@@ -15,7 +15,6 @@ import { DatadogSink, datadogSinkConfig } from '../sinks/datadog/datadog-sink';
 import { MemorySink, memorySinkConfig } from '../sinks/memory-sink';
 import { NewRelicSink, newRelicSinkConfig } from '../sinks/newrelic/newrelic-sink';
 import { PagerDutySink, pagerDutySinkConfig } from '../sinks/pagerduty/pagerduty-sink';
-import type { Sink } from '../contracts/sink';
 import type { SinkDeps } from '../sinks/sink-deps';
 import type { SinkEntry } from '../contracts/sink';
 

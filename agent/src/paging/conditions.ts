@@ -12,7 +12,7 @@
  * store's own outage opens and resolves nothing).
  */
 import type { AgentState, TargetState } from '../state';
-import { dedupKey, pageSeverity, PAGE_DEFINITIONS, type ConditionKind, type PageSeverity } from './definitions';
+import { dedupKey, pageSeverity, PAGE_DEFINITIONS, type ConditionKind } from './definitions';
 import type { CriticalCondition, ConditionMemory } from '../contracts/page-condition';
 
 export type { CriticalCondition, ConditionMemory };
