@@ -14,6 +14,9 @@ import { registerReplay } from './replay';
 import { registerBacktest } from './backtest';
 import { registerCapacityPlan } from './capacity-plan';
 import { registerFreezeCheck } from './freeze-check';
+import { registerStatus } from './status';
+import { registerOverride } from './override';
+import { registerCompletion } from './completion';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -27,7 +30,7 @@ export interface ExitCode {
 
 export type Register = (program: Command, io: CliIo, exit: ExitCode) => void;
 
-const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay, registerBacktest, registerCapacityPlan, registerDetect, registerForecast, registerFreezeCheck];
+const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay, registerBacktest, registerCapacityPlan, registerDetect, registerForecast, registerFreezeCheck, registerStatus, registerOverride, registerCompletion];
 
 export async function main(argv: string[], io: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') }): Promise<number> {
   const exit: ExitCode = { code: 0 };
