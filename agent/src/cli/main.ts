@@ -15,10 +15,13 @@ import { registerReplay } from './replay';
 import { registerBacktest } from './backtest';
 import { registerCapacityPlan } from './capacity-plan';
 import { registerFreezeCheck } from './freeze-check';
+import { registerStatus } from './status';
+import { registerOverride } from './override';
+import { registerCompletion } from './completion';
 
 export type { CliIo, ExitCode, Register };
 
-const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay, registerBacktest, registerCapacityPlan, registerDetect, registerForecast, registerFreezeCheck];
+const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay, registerBacktest, registerCapacityPlan, registerDetect, registerForecast, registerFreezeCheck, registerStatus, registerOverride, registerCompletion];
 
 export async function main(argv: string[], io: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') }): Promise<number> {
   const exit: ExitCode = { code: 0 };
