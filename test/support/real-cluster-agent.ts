@@ -51,8 +51,8 @@ export class AgentProcess {
       env: { ...process.env, POD_NAME: opts.identity, KUBECONFIG: opts.kubeconfig, WEDSYNC_API_TOKENS: `operator:${agent.operatorToken}` },
     });
     agent.child = child;
-    child.stdout!.on('data', (d) => (agent.output += d));
-    child.stderr!.on('data', (d) => (agent.output += d));
+    child.stdout.on('data', (d) => (agent.output += d));
+    child.stderr.on('data', (d) => (agent.output += d));
     agent.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
     await waitFor(
       `agent ${opts.identity} to answer on 127.0.0.1:${agent.port}`,
