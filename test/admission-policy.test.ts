@@ -142,6 +142,26 @@ describe('deploy-freeze admission policy (real CEL evaluator, AdmissionReview v1
     expect(admit(policy, binding, review((r) => { r.object.metadata.managedFields[0].time = '2027-06-05T14:01:59Z'; }), frozen).allowed).toBe(false);
   });
 
+  // A client may write managedFields itself, times included, and the API server keeps what it wrote
+  // (test/real-cluster-freeze.test.ts shows it on a real kube-apiserver): a hand-dated entry must not
+  // read as the server's stamp past the heartbeat.
+  const forged = { manager: 'helpful-tool', operation: 'Update', apiVersion: 'apps/v1', time: '2099-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': {} } } };
+  it('a hand-written managedFields entry of another manager, dated after the heartbeat, does not switch the freeze off', () => {
+    const out = admit(policy, binding, review((r) => { r.object.metadata.managedFields.push(forged); }), frozen);
+    expect(out).toMatchObject({ allowed: false, reason: 'Forbidden' });
+  });
+
+  it('nor does a later-dated entry of the requester\'s own manager beside the stamp the server put on this change', () => {
+    const out = admit(policy, binding, review((r) => { r.object.metadata.managedFields.push({ ...forged, manager: 'argocd-controller', operation: 'Apply' }); }), frozen);
+    expect(out).toMatchObject({ allowed: false, reason: 'Forbidden' });
+  });
+
+  it('a client that names no field manager shows no stamp of its own: after the heartbeat it still needs break glass', () => {
+    const late = (r: Review['request']) => { r.object.metadata.managedFields[0].time = '2027-06-05T14:10:00Z'; delete r.options.fieldManager; };
+    expect(admit(policy, binding, review(late), frozen).allowed).toBe(false);
+    expect(admit(policy, binding, review((r) => { late(r); r.object.metadata.annotations[BREAK] = 'INC-4713: agent down'; }), frozen).allowed).toBe(true);
+  });
+
   it('fails open: no parameter ConfigMap, or one without a heartbeat, freezes nothing', () => {
     expect(admit(policy, binding, review(), null)).toMatchObject({ allowed: true, skipped: 'no-params' });
     const { expiresAt: _dropped, ...noHeartbeat } = frozen.data;
