@@ -121,7 +121,7 @@ afterAll(async () => {
   await cluster?.destroy();
 });
 
-const get = async (base: string, path: string) => (await fetch(base + path, { headers: { authorization: 'Bearer faults-viewer-token' } })).json() as Promise<any>;
+const get = async (base: string, path: string) => (await fetch(base + path, { headers: { authorization: 'Bearer faults-viewer-token' } })).json();
 
 describe('faults on a real control plane (private cluster: kube-apiserver, etcd, controllers, kwok)', () => {
   test('real server: the target Deployment deleted under the agent — a clear status and reason, no crash, nothing recreated', async () => {

@@ -195,9 +195,10 @@ describe('deploy freeze on a real kube-apiserver (shipped admission overlay, bui
     const events = await cluster.admin.get(`/api/v1/namespaces/${targetNs}/events`);
     expect(events.items.map((e: { reason: string; message: string }) => e)).toEqual(expect.arrayContaining([expect.objectContaining({ reason: 'WedSyncBreakGlass', message: expect.stringContaining(reason) })]));
 
-    const trigger = await waitFor('PagerDuty to be paged', async () => pd.accepted().find((q) => q.body?.event_action === 'trigger' && String(q.body?.dedup_key).includes('break-glass-during-freeze')), 30_000);
-    expect(trigger.body.dedup_key).toContain(`api/generation-${generation}`);
-    expect(trigger.body.payload.summary).toContain(reason);
+    type PdEvent = { event_action: string; dedup_key: string; payload: { summary: string } };
+    const trigger = await waitFor('PagerDuty to be paged', async () => pd.accepted().map((q) => JSON.parse(q.body) as PdEvent).find((e) => e.event_action === 'trigger' && e.dedup_key.includes('break-glass-during-freeze')), 30_000);
+    expect(trigger.dedup_key).toContain(`api/generation-${generation}`);
+    expect(trigger.payload.summary).toContain(reason);
   });
 
   test('real server: after the agent dies the heartbeat expires, deploys pass again, and WedSyncFreezeUnenforced fires (real Prometheus)', async () => {

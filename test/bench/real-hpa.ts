@@ -7,16 +7,17 @@
  * yardstick) and how closely replay's own HPA emulation (hpaV2) matches the real controller.
  * Starts a control plane of its own (test/cluster; `npm run cluster:build` first) and removes it after.
  *
- *   npm run bench:real-hpa -w agent      (BENCH_RUNS=3 by default; medians reported)
+ *   npm run bench:real-hpa      (BENCH_RUNS=3 by default; medians reported)
  */
 import { join } from 'node:path';
-import { readTrace } from '../src/replay/trace';
-import { loadKubernetesClient } from '../src/scale/kubernetes/client-adapter';
-import { privateCluster } from '../../test/support/private-cluster';
-import { createNamespace } from '../../test/support/real-cluster';
-import { runSideBySide, traceWindow, type SideBySideResult } from '../../test/support/real-hpa-side-by-side';
-import { AGENT_DIR } from './bench-paths';
+import { readTrace } from '../../agent/src/replay/trace';
+import { loadKubernetesClient } from '../../agent/src/scale/kubernetes/client-adapter';
+import { privateCluster } from '../support/private-cluster';
+import { createNamespace } from '../support/real-cluster';
+import { runSideBySide, traceWindow, type SideBySideResult } from '../support/real-hpa-side-by-side';
 
+/** The repository root (this file runs compiled from .tmp/bench-real-hpa/test/bench). */
+const REPO = join(__dirname, '..', '..', '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const FROM = Number(process.env.BENCH_FROM_MINUTE ?? 600);
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 180);
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   try {
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(cluster.kubeconfig);
-    const trace = traceWindow(readTrace(join(AGENT_DIR, 'demo', 'trace')), FROM, MINUTES);
+    const trace = traceWindow(readTrace(join(REPO, 'agent', 'demo', 'trace')), FROM, MINUTES);
     for (let run = 1; run <= RUNS; run++) {
       const namespace = await createNamespace(cluster, 'bench-real-hpa');
       const r = await runSideBySide({ k8s, kc, namespace, trace, compression: COMPRESSION, hpaSyncSeconds: HPA_SYNC_SECONDS, podSpec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] } });

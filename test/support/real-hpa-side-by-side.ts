@@ -168,7 +168,7 @@ export async function runSideBySide(o: SideBySideOptions): Promise<SideBySideRes
   try {
     metrics = await startExternalMetricsApi({ namespace, serviceName: 'wedsync-test-external-metrics', metrics: { [METRIC]: () => current } });
     for (const obj of [...metrics.objects(), deploymentObject(namespace, HPA_TWIN, start, o.podSpec), deploymentObject(namespace, AGENT_TWIN, start, o.podSpec), hpaObject(namespace, shape, o.compression)])
-      await objects.create(obj as K8s.KubernetesObject);
+      await objects.create(obj);
     // The aggregator probes the new APIService before it routes to it.
     await until('the external-metrics APIService to be Available', async () => {
       const s = await registration.readAPIService({ name: 'v1beta1.external.metrics.k8s.io' });
