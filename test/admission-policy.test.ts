@@ -87,9 +87,16 @@ describe('deploy-freeze admission policy (real CEL evaluator, AdmissionReview v1
     expect(out).toMatchObject({ allowed: true, errors: [] });
   });
 
-  it('does not even see the scale subresource (kubectl scale, the agent\'s scaling) or creates', () => {
+  it('does not even see the scale subresource (kubectl scale, the agent\'s scaling)', () => {
     expect(admit(policy, binding, review((r) => { r.subResource = 'scale'; }), frozen).skipped).toBe('no-match');
-    expect(admit(policy, binding, review((r) => { r.operation = 'CREATE'; }), frozen).skipped).toBe('no-match');
+  });
+
+  // Deleting a frozen workload and creating it anew with another image is a deploy too.
+  const create = (r: Review['request']) => { r.operation = 'CREATE'; r.oldObject = null; r.options = { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions', fieldManager: 'argocd-controller' }; };
+  it('refuses creating a frozen workload anew while the freeze holds; break glass lets it through', () => {
+    expect(admit(policy, binding, review(create), frozen)).toMatchObject({ allowed: false, reason: 'Forbidden', errors: [] });
+    expect(admit(policy, binding, review((r) => { create(r); r.object.metadata.annotations[BREAK] = 'INC-4714: restore the deleted api'; }), frozen)).toMatchObject({ allowed: true, errors: [] });
+    expect(admit(policy, binding, review(create), paramsAt(SUNDAY))).toMatchObject({ allowed: true, errors: [] });
   });
 
   it('lets the agent\'s own patches through (its service account), even of the template', () => {
