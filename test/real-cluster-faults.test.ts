@@ -149,10 +149,12 @@ describe('faults on a real control plane (private cluster: kube-apiserver, etcd,
     // With an HPA the agent moves its floor (minReplicas), and the HPA controller scales the Deployment to it.
     await waitFor('the agent to raise the HPA floor', async () => ((await cluster.admin.get(hpaPath)).spec.minReplicas === WANT ? true : undefined), 60_000);
     await cluster.admin.expect(200, 'DELETE', hpaPath);
-    await waitFor('the agent to scale the Deployment itself', async () => {
-      const t = (await get(base, '/api/v1/status')).targets?.find((x: { id: string }) => x.id === 'floored');
-      return t?.workload && !t.workload.hpa && (await replicas('floored')) === WANT ? true : undefined;
+    await waitFor('the agent to see the HPA gone and scale the Deployment itself', async () => {
+      const t = agent.state.targets.get('floored')!;
+      return t.workload && !t.workload.hpa && (await replicas('floored')) === WANT ? true : undefined;
     }, 30_000);
+    const status = (await get(base, '/api/v1/status')).targets.find((x: { id: string }) => x.id === 'floored');
+    expect(status).toMatchObject({ scaleError: null, replicas: { current: WANT } });
     await new Promise((r) => setTimeout(r, 3000));
     expect((await cluster.admin.request('GET', hpaPath)).status).toBe(404);
     expect(agent.state.targets.get('floored')!.lastScaleError).toBeNull();

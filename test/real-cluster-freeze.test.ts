@@ -51,10 +51,21 @@ function deploy(client: KubeClient, opts: { fieldManager?: string; annotations?:
   return client.request('PATCH', deployPath() + query, body, 'application/merge-patch+json');
 }
 
-async function startAgent(): Promise<RunningProcess> {
-  const p = startProcess('wedsync-agent', process.execPath, [BIN, 'run', '--config', join(dir, 'agent.yaml')], dir);
-  Object.assign(p.child, {});
-  return p;
+/** The built CLI as the Deployment runs it; its environment is this process's plus `env` (startProcess passes it on). */
+function startAgent(env: Record<string, string>): RunningProcess {
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    return startProcess('wedsync-agent', process.execPath, [BIN, 'run', '--config', join(dir, 'agent.yaml')], dir);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  }
+}
+
+/** A PUT without resourceVersion (unconditional, as Deployments allow): a status write in between is no 409. */
+function put(client: KubeClient, obj: { metadata: { resourceVersion?: string } }) {
+  delete obj.metadata.resourceVersion;
+  return client.request('PUT', `${deployPath()}?fieldManager=ci-deployer`, obj);
 }
 
 beforeAll(async () => {
@@ -95,9 +106,7 @@ beforeAll(async () => {
       `  - { id: api, kubernetes: { namespace: ${targetNs}, name: api }, load: { source: sim, query: api }, capacityPerPod: 50, maxReplicas: 10, weddingCritical: true }`,
     ].join('\n'),
   );
-  process.env.NODE_EXTRA_CA_CERTS = join(dir, 'pagerduty-ca.pem');
-  agent = await startAgent();
-  delete process.env.NODE_EXTRA_CA_CERTS;
+  agent = startAgent({ NODE_EXTRA_CA_CERTS: join(dir, 'pagerduty-ca.pem'), WEDSYNC_API_TOKENS: `viewer:${VIEWER_TOKEN}` });
 }, CLUSTER_START_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -128,12 +137,12 @@ describe('deploy freeze on a real kube-apiserver (shipped admission overlay, bui
   });
 
   test('real server: managedFields a client writes itself are kept by the server, yet do not switch the freeze off', async () => {
-    const forged = { manager: 'helpful-tool', operation: 'Update', apiVersion: 'apps/v1', time: FAR_FUTURE, fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:forged': {} } } } };
+    const forged = { manager: 'helpful-tool', operation: 'Update', apiVersion: 'apps/v1', time: FAR_FUTURE, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } } };
     // The premise: a harmless change (a label) carrying a hand-dated entry is stored with that entry.
     const live = await deployer.get(deployPath());
     live.metadata.labels = { ...live.metadata.labels, forged: 'yes' };
     live.metadata.managedFields.push(forged);
-    expect((await deployer.request('PUT', `${deployPath()}?fieldManager=ci-deployer`, live)).status).toBe(200);
+    expect((await put(deployer, live)).status).toBe(200);
     const stored = await deployer.get(deployPath());
     expect(stored.metadata.managedFields).toEqual(expect.arrayContaining([expect.objectContaining({ manager: 'helpful-tool', time: FAR_FUTURE })]));
 
@@ -141,20 +150,20 @@ describe('deploy freeze on a real kube-apiserver (shipped admission overlay, bui
     const withOther = await deployer.get(deployPath());
     Object.assign(withOther.spec.template.spec.containers[0], { image: nextImage() });
     withOther.metadata.managedFields.push({ ...forged, manager: 'another-tool' });
-    const r1 = await deployer.request('PUT', `${deployPath()}?fieldManager=ci-deployer`, withOther);
+    const r1 = await put(deployer, withOther);
     expect({ status: r1.status, message: r1.body.message }).toMatchObject({ status: 403, message: expect.stringMatching(/^.*WedSync deploy freeze/) });
 
     // A deploy carrying the deployer's own manager, hand-dated (as an Apply entry), beside the stamp the server puts on this change.
     const withOwn = await deployer.get(deployPath());
     Object.assign(withOwn.spec.template.spec.containers[0], { image: nextImage() });
     withOwn.metadata.managedFields.push({ ...forged, manager: 'ci-deployer', operation: 'Apply' });
-    const r2 = await deployer.request('PUT', `${deployPath()}?fieldManager=ci-deployer`, withOwn);
+    const r2 = await put(deployer, withOwn);
     expect({ status: r2.status, message: r2.body.message }).toMatchObject({ status: 403, message: expect.stringMatching(/WedSync deploy freeze/) });
 
     // The server's own stamp: the deployer's entry for this change, dated by the server and not by the client.
     const own = withOwn.metadata.managedFields.find((m: { manager: string; operation: string }) => m.manager === 'ci-deployer' && m.operation === 'Update');
     own.time = FAR_FUTURE;
-    const r3 = await deployer.request('PUT', `${deployPath()}?fieldManager=ci-deployer`, withOwn);
+    const r3 = await put(deployer, withOwn);
     expect(r3.status).toBe(403);
   });
 
