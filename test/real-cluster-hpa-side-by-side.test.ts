@@ -6,6 +6,7 @@
  * of the demo trace around its unannounced surge, 20× compressed. The longer replay and its figures are
  * bench:real-hpa (BENCHMARKS.md).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTrace } from '../agent/src/replay/trace';
 import type { KubernetesClientModule } from '../agent/src/scale/kubernetes/client-adapter';
@@ -27,6 +28,9 @@ beforeAll(async () => {
   // 10:40–11:40 of the demo trace's first day: calm, then the surge at 11:00 (×10 in eight minutes).
   const trace = traceWindow(readTrace(join(__dirname, '..', 'agent', 'demo', 'trace')), 640, 60);
   result = await runSideBySide({ k8s, kc, namespace, trace, compression: COMPRESSION, hpaSyncSeconds: HPA_SYNC_SECONDS, podSpec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] } });
+  // The run's figures, for a reader (bench:real-hpa reports the longer replay in BENCHMARKS.md).
+  mkdirSync(join(__dirname, '..', '.tmp'), { recursive: true });
+  writeFileSync(join(__dirname, '..', '.tmp', 'real-hpa-side-by-side.json'), JSON.stringify(result, null, 1));
 }, CLUSTER_START_TIMEOUT_MS + 600_000);
 
 describe('real HPA (autoscaling/v2, External metric through an APIService) and the agent side by side on the same replayed load (real control plane)', () => {
