@@ -87,9 +87,16 @@ describe('deploy-freeze admission policy (real CEL evaluator, AdmissionReview v1
     expect(out).toMatchObject({ allowed: true, errors: [] });
   });
 
-  it('does not even see the scale subresource (kubectl scale, the agent\'s scaling) or creates', () => {
+  it('does not even see the scale subresource (kubectl scale, the agent\'s scaling)', () => {
     expect(admit(policy, binding, review((r) => { r.subResource = 'scale'; }), frozen).skipped).toBe('no-match');
-    expect(admit(policy, binding, review((r) => { r.operation = 'CREATE'; }), frozen).skipped).toBe('no-match');
+  });
+
+  // Deleting a frozen workload and creating it anew with another image is a deploy too.
+  const create = (r: Review['request']) => { r.operation = 'CREATE'; r.oldObject = null; r.options = { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions', fieldManager: 'argocd-controller' }; };
+  it('refuses creating a frozen workload anew while the freeze holds; break glass lets it through', () => {
+    expect(admit(policy, binding, review(create), frozen)).toMatchObject({ allowed: false, reason: 'Forbidden', errors: [] });
+    expect(admit(policy, binding, review((r) => { create(r); r.object.metadata.annotations[BREAK] = 'INC-4714: restore the deleted api'; }), frozen)).toMatchObject({ allowed: true, errors: [] });
+    expect(admit(policy, binding, review(create), paramsAt(SUNDAY))).toMatchObject({ allowed: true, errors: [] });
   });
 
   it('lets the agent\'s own patches through (its service account), even of the template', () => {
@@ -140,6 +147,26 @@ describe('deploy-freeze admission policy (real CEL evaluator, AdmissionReview v1
     expect(out).toMatchObject({ allowed: true, errors: [] });
     // One second before expiry it still holds.
     expect(admit(policy, binding, review((r) => { r.object.metadata.managedFields[0].time = '2027-06-05T14:01:59Z'; }), frozen).allowed).toBe(false);
+  });
+
+  // A client may write managedFields itself, times included, and the API server keeps what it wrote
+  // (test/real-cluster-freeze.test.ts shows it on a real kube-apiserver): a hand-dated entry must not
+  // read as the server's stamp past the heartbeat.
+  const forged = { manager: 'helpful-tool', operation: 'Update', apiVersion: 'apps/v1', time: '2099-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': {} } } };
+  it('a hand-written managedFields entry of another manager, dated after the heartbeat, does not switch the freeze off', () => {
+    const out = admit(policy, binding, review((r) => { r.object.metadata.managedFields.push(forged); }), frozen);
+    expect(out).toMatchObject({ allowed: false, reason: 'Forbidden' });
+  });
+
+  it('nor does a later-dated entry of the requester\'s own manager beside the stamp the server put on this change', () => {
+    const out = admit(policy, binding, review((r) => { r.object.metadata.managedFields.push({ ...forged, manager: 'argocd-controller', operation: 'Apply' }); }), frozen);
+    expect(out).toMatchObject({ allowed: false, reason: 'Forbidden' });
+  });
+
+  it('a client that names no field manager shows no stamp of its own: after the heartbeat it still needs break glass', () => {
+    const late = (r: Review['request']) => { r.object.metadata.managedFields[0].time = '2027-06-05T14:10:00Z'; delete r.options.fieldManager; };
+    expect(admit(policy, binding, review(late), frozen).allowed).toBe(false);
+    expect(admit(policy, binding, review((r) => { late(r); r.object.metadata.annotations[BREAK] = 'INC-4713: agent down'; }), frozen).allowed).toBe(true);
   });
 
   it('fails open: no parameter ConfigMap, or one without a heartbeat, freezes nothing', () => {

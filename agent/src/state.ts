@@ -113,6 +113,15 @@ export interface AgentInfo {
   lastTickDurationMs: number | null;
   ticks: number;
   ready: boolean;
+  /** Whether the API server answers the agent's calls (scale/kubernetes/connectivity.ts); absent without a cluster. */
+  kubernetes?: KubernetesStatus;
+}
+
+export interface KubernetesStatus {
+  state: 'connected' | 'unreachable' | 'throttled';
+  /** When this state began. */
+  sinceMs: number;
+  error: string | null;
 }
 
 export class AgentState {

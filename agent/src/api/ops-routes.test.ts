@@ -25,3 +25,18 @@ describe('GET /readyz', () => {
     expect(res.body).toEqual({ status: 'stalled', reason: stall });
   });
 });
+
+describe('GET /readyz and the API server', () => {
+  it('says whether the API server answers, and stays ready while it does not (the agent still serves its picture)', async () => {
+    const s = state();
+    s.info.ready = true;
+    const app = createApp({ state: s, registry: new Registry() });
+    expect((await request(app).get('/readyz')).body).toEqual({ status: 'ready', ticks: 0 });
+    s.info.kubernetes = { state: 'unreachable', sinceMs: Date.parse('2026-12-07T01:00:00Z'), error: 'connect ECONNREFUSED 127.0.0.1:6443' };
+    const down = await request(app).get('/readyz');
+    expect(down.status).toBe(200);
+    expect(down.body.kubernetes).toBe('unreachable since 2026-12-07T01:00:00.000Z: connect ECONNREFUSED 127.0.0.1:6443');
+    s.info.kubernetes = { state: 'connected', sinceMs: Date.parse('2026-12-07T01:01:00Z'), error: null };
+    expect((await request(app).get('/readyz')).body.kubernetes).toBe('connected');
+  });
+});

@@ -1,6 +1,7 @@
 /** Operational endpoints for Kubernetes probes and Prometheus: no authentication, no state changes. */
 import { Router } from 'express';
 import type { Registry } from 'prom-client';
+import { describeKubernetes } from '../scale/kubernetes/connectivity';
 import type { AgentState } from '../state';
 
 export function opsRoutes(state: AgentState, registry: Registry, stalled: () => string | null = () => null): Router {
@@ -14,7 +15,10 @@ export function opsRoutes(state: AgentState, registry: Registry, stalled: () => 
     const stall = stalled();
     if (!state.info.ready) res.status(503).json({ status: 'starting', reason: 'first tick not finished' });
     else if (stall) res.status(503).json({ status: 'stalled', reason: stall });
-    else res.json({ status: 'ready', ticks: state.info.ticks });
+    // An API server that does not answer is said here but does not make the agent unready: it still serves
+    // its last picture, /metrics and the API (the panel and Prometheus reach it through its Service), and it
+    // never scales down on what it cannot read.
+    else res.json({ status: 'ready', ticks: state.info.ticks, ...(state.info.kubernetes ? { kubernetes: describeKubernetes(state.info.kubernetes) } : {}) });
   });
   r.get('/metrics', async (_req, res) => {
     res.set('Content-Type', registry.contentType);

@@ -22,6 +22,7 @@ import type { KubeApi } from '../../contracts/kube-api';
 import { KubernetesScaler } from './kubernetes-scaler';
 import { lazyKubeApi } from './lazy-kube-api';
 import { LeaseLeaderElector } from './leader-election';
+import { withConnectivity } from './connectivity';
 import { FreezeGuard, freezeGuardOptions } from './freeze-guard';
 import { readLegacyOverrides } from './legacy-override-annotation';
 
@@ -59,7 +60,8 @@ export class KubernetesActuator {
     const env = deps.env ?? process.env;
     const mode = config.agent.mode;
     this.identity = k.identity ?? env.POD_NAME ?? `${hostname()}_${process.pid}`;
-    this.api = deps.api ?? lazyKubeApi(() => connect(connection(config, deps.baseDir)));
+    // Every call's outcome says whether the API server answers (/readyz, GET /status).
+    this.api = withConnectivity(deps.api ?? lazyKubeApi(() => connect(connection(config, deps.baseDir))), clock, (s) => (state.info.kubernetes = s));
     this.metrics = createActuatorMetrics(deps.registry, state, this.shadow);
     // dry-run and shadow change nothing in the cluster but the agent's own objects (the Lease and its state
     // ConfigMap): no patches, no Events.
