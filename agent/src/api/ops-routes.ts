@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { AgentState } from '../state';
 
-export function opsRoutes(state: AgentState, registry: Registry, stalled: () => string | null = () => null): Router {
+export function opsRoutes(state: AgentState, registry: Registry, stalled: () => string | null = () => null, degraded: () => string[] = () => []): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -14,7 +14,12 @@ export function opsRoutes(state: AgentState, registry: Registry, stalled: () => 
     const stall = stalled();
     if (!state.info.ready) res.status(503).json({ status: 'starting', reason: 'first tick not finished' });
     else if (stall) res.status(503).json({ status: 'stalled', reason: stall });
-    else res.json({ status: 'ready', ticks: state.info.ticks });
+    else {
+      // Degraded is still ready: the agent scales and serves, and both replicas share one store, so taking
+      // them out of the Service would only hide the API that says what is wrong. The alerts page instead.
+      const problems = degraded();
+      res.json(problems.length ? { status: 'degraded', ticks: state.info.ticks, degraded: problems } : { status: 'ready', ticks: state.info.ticks });
+    }
   });
   r.get('/metrics', async (_req, res) => {
     res.set('Content-Type', registry.contentType);
