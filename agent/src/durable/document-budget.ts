@@ -63,16 +63,22 @@ export function fitDocument(whole: DurableDocument, maxBytes = MAX_DOCUMENT_BYTE
   };
   if (fits()) return { text, trimmed };
 
-  step(`audit details cut to ${AUDIT_DETAIL_CHARS} characters`, { ...doc, audit: doc.audit.map(compactAudit) });
+  const compacted = doc.audit.map(compactAudit);
+  step(`audit details cut to ${AUDIT_DETAIL_CHARS} characters`, { ...doc, audit: compacted });
   if (fits()) return { text, trimmed };
 
-  const before = doc.audit.length;
-  const audit = newestAuditThatFits(doc, maxBytes, Math.min(MIN_AUDIT_KEPT, before));
-  if (audit.length < before) step(`oldest ${before - audit.length} audit entries dropped`, { ...doc, audit });
+  const min = Math.min(MIN_AUDIT_KEPT, compacted.length);
+  const dropOldest = () => {
+    const audit = newestAuditThatFits({ ...doc, audit: compacted }, maxBytes, min);
+    if (audit.length < compacted.length) step(`oldest ${compacted.length - audit.length} audit entries dropped`, { ...doc, audit });
+  };
+  dropOldest();
   if (fits()) return { text, trimmed };
 
   for (const max of REASON_STEPS) {
     step(`override reasons cut to ${max} characters`, { ...doc, overrides: doc.overrides.map((o) => ({ ...o, reason: cut(o.reason, max) })) });
+    // The room the reasons gave back goes to the audit trail again, newest first.
+    dropOldest();
     if (fits()) return { text, trimmed };
   }
 
