@@ -216,6 +216,7 @@ export class DurableStateStore {
         this.pendingConfirmations.push(c);
         this.nudge();
       },
+      lost: () => this.current.setAside !== null,
     };
   }
 
