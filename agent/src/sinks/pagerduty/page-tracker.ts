@@ -21,7 +21,9 @@ export class PageTracker {
   constructor(private readonly opts: ConditionOptions) {}
 
   next(state: AgentState, nowMs: number): PageEvent[] {
-    const { conditions, memory } = evaluateConditions(state, this.opts, nowMs, this.memory);
+    const { conditions, memory, undetermined } = evaluateConditions(state, this.opts, nowMs, this.memory);
+    // Resolve only on a real observation: a condition that could not be judged keeps its page open.
+    const unknown = new Set(undetermined);
     this.memory = memory;
     const events: PageEvent[] = [];
     const seen = new Set<string>();
@@ -32,7 +34,7 @@ export class PageTracker {
       this.open.set(c.dedupKey, c);
     }
     for (const [key, c] of this.open) {
-      if (seen.has(key)) continue;
+      if (seen.has(key) || unknown.has(key)) continue;
       events.push({ action: 'resolve', kind: c.kind, dedupKey: key, atMs: nowMs });
       this.open.delete(key);
     }
