@@ -33,12 +33,13 @@ describe('operator API mounted by the agent (simulator source, in-memory cluster
         .post('/api/v1/overrides')
         .set('Authorization', `Bearer ${tokens.operator}`)
         .send({ target: 'api', type: 'floor', replicas: 10, until: new Date(Date.parse(DEMO_START) + 3_600_000).toISOString(), reason: 'demo' })
-        .expect(201);
+        .expect(202); // the demo keeps its state in memory only: in force, and the answer says it is not durable
+      expect(res.body).toMatchObject({ durable: false, notDurable: expect.stringContaining('memory only') });
       expect(agent.state.overrides.map((o) => o.id)).toEqual([res.body.id]);
       expect(res.body.author).toBe('env-operator-1');
       // The metrics endpoint now carries the API's own series.
       const metrics = await request(base).get('/metrics').expect(200);
-      expect(metrics.text).toMatch(/wedsync_agent_api_requests_total\{route="\/overrides",method="POST",status="201"\} 1/);
+      expect(metrics.text).toMatch(/wedsync_agent_api_requests_total\{route="\/overrides",method="POST",status="202"\} 1/);
     } finally {
       await agent.stop();
     }

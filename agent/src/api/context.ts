@@ -7,6 +7,7 @@ import type { AgentState, TargetState } from '../state';
 import type { Clock } from '../util/clock';
 import type { Auditor } from './audit';
 import type { ApiMetrics } from './api-metrics';
+import type { OverrideDurability } from './override-durability';
 import { badRequest, HttpError } from './errors';
 
 export interface RouteContext {
@@ -15,6 +16,8 @@ export interface RouteContext {
   clock: Clock;
   auditor: Auditor;
   metrics: ApiMetrics;
+  /** Whether override changes are stored yet (the agent's durable state); absent: the router alone, taken as durable. */
+  durability?: OverrideDurability;
 }
 
 /** Parses query or params with a schema; a failure is a 400 naming each bad field. */

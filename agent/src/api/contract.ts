@@ -30,6 +30,14 @@ export interface OverrideDto {
   createdAt: string;
 }
 
+/** POST /overrides (201, or 202 when not stored yet) and DELETE /overrides/{id} (200, or 202). */
+export interface OverrideChangeDto extends OverrideDto {
+  /** In the agent's stored state, so it survives a restart. */
+  durable: boolean;
+  /** Why not, when `durable` is false. */
+  notDurable?: string;
+}
+
 /** POST /overrides body: exactly one of `until` and `untilWeddingEnds: true`. */
 export interface OverrideRequest {
   target: string;

@@ -87,7 +87,7 @@ describe('cost in /status, /metrics and GET /capacity-plan (demo agent, price ta
 
   it('decision reasons price the protections in force: an operator floor says what it costs per hour', async () => {
     const until = new Date(agent.state.info.lastTickMs! + 3_600_000).toISOString();
-    await request(base).post('/api/v1/overrides').set('Authorization', `Bearer ${tokens.operator}`).send({ target: 'api', type: 'floor', replicas: 50, until, reason: 'gala dinner' }).expect(201);
+    await request(base).post('/api/v1/overrides').set('Authorization', `Bearer ${tokens.operator}`).send({ target: 'api', type: 'floor', replicas: 50, until, reason: 'gala dinner' }).expect(202); // memory only: not durable, in force
     await agent.loop.trigger();
     const d = agent.state.targets.get('api')!.decision!;
     const floor = d.reasons.find((r) => r.rule === 'override-floor')!;

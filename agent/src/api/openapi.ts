@@ -54,7 +54,7 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Set an override (coordinators: freeze or floor with untilWeddingEnds only). The author comes from the token.',
     role: 'coordinator',
     body: S.overrideRequestSchema,
-    ok: { status: 201, schema: S.overrideSchema, description: 'the override set' },
+    ok: { status: 201, schema: S.overrideChangeSchema, description: 'the override set and stored (durable: true); 202 with the same body and durable: false when it is in force but not stored yet' },
     errors: [400, 409, 413, 415],
   },
   {
@@ -63,7 +63,7 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Remove an active override (coordinators: wedding-long freezes and floors only)',
     role: 'coordinator',
     params: S.overrideParamsSchema,
-    ok: { status: 200, schema: S.overrideSchema, description: 'the override removed' },
+    ok: { status: 200, schema: S.overrideChangeSchema, description: 'the override removed and stored (durable: true); 202 with the same body and durable: false when not stored yet' },
     errors: [400, 404],
   },
   {

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import { describeKubernetes } from '../scale/kubernetes/connectivity';
 import type { AgentState } from '../state';
 
-export function opsRoutes(state: AgentState, registry: Registry, stalled: () => string | null = () => null): Router {
+export function opsRoutes(state: AgentState, registry: Registry, stalled: () => string | null = () => null, degraded: () => string[] = () => []): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -15,10 +15,15 @@ export function opsRoutes(state: AgentState, registry: Registry, stalled: () => 
     const stall = stalled();
     if (!state.info.ready) res.status(503).json({ status: 'starting', reason: 'first tick not finished' });
     else if (stall) res.status(503).json({ status: 'stalled', reason: stall });
-    // An API server that does not answer is said here but does not make the agent unready: it still serves
-    // its last picture, /metrics and the API (the panel and Prometheus reach it through its Service), and it
-    // never scales down on what it cannot read.
-    else res.json({ status: 'ready', ticks: state.info.ticks, ...(state.info.kubernetes ? { kubernetes: describeKubernetes(state.info.kubernetes) } : {}) });
+    else {
+      // Degraded is still ready: the agent scales and serves, and both replicas share one store, so taking
+      // them out of the Service would only hide the API that says what is wrong. The alerts page instead.
+      // Likewise an API server that does not answer is said here but does not make the agent unready: it
+      // still serves its last picture, /metrics and the API, and never scales down on what it cannot read.
+      const problems = degraded();
+      const kubernetes = state.info.kubernetes ? { kubernetes: describeKubernetes(state.info.kubernetes) } : {};
+      res.json(problems.length ? { status: 'degraded', ticks: state.info.ticks, degraded: problems, ...kubernetes } : { status: 'ready', ticks: state.info.ticks, ...kubernetes });
+    }
   });
   r.get('/metrics', async (_req, res) => {
     res.set('Content-Type', registry.contentType);

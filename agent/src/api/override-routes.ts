@@ -14,6 +14,7 @@ import { overrideDto, iso } from './dto';
 import type { OverrideListDto } from './contract';
 import { jsonBody, parse, targetOr404, type RouteContext } from './context';
 import { overrideParamsSchema, overrideRequestSchema, overridesQuerySchema } from './schemas';
+import { sendWithDurability } from './override-durability';
 
 /** Active overrides are few by nature; the cap keeps a runaway script from growing state without bound. */
 export const MAX_ACTIVE_OVERRIDES = 1000;
@@ -39,7 +40,7 @@ export function registerOverrideRoutes(r: Router, ctx: RouteContext): void {
     res.json({ overrides: state.activeOverrides(clock(), q.target).map(overrideDto) } satisfies OverrideListDto);
   });
 
-  r.post('/overrides', requireRole('coordinator'), ...jsonBody(OVERRIDE_BODY_LIMIT), (req, res) => {
+  r.post('/overrides', requireRole('coordinator'), ...jsonBody(OVERRIDE_BODY_LIMIT), async (req, res) => {
     const parsed = overrideRequestSchema.safeParse(req.body);
     if (!parsed.success) throw badRequest(parsed.error, '');
     const body = parsed.data;
@@ -81,10 +82,13 @@ export function registerOverrideRoutes(r: Router, ctx: RouteContext): void {
     state.overrides = [...state.activeOverrides(now), override];
     const dto = overrideDto(override);
     auditor.record({ atMs: now, actor: principal.name, role: principal.role, action: 'override.create', targetId: body.target, detail: { ...dto } });
-    res.status(201).location(`${req.baseUrl}/overrides/${override.id}`).json(dto);
+    res.location(`${req.baseUrl}/overrides/${override.id}`);
+    // 201 only once stored: an override lost at the next restart must not have been acknowledged as set.
+    const verdict = ctx.durability ? await ctx.durability.stored(override.id, true) : ({ durable: true } as const);
+    sendWithDurability(res, 201, dto, verdict);
   });
 
-  r.delete('/overrides/:id', requireRole('coordinator'), (req, res) => {
+  r.delete('/overrides/:id', requireRole('coordinator'), async (req, res) => {
     const { id } = parse(overrideParamsSchema, req.params, 'path');
     const now = clock();
     const o = state.activeOverrides(now).find((x) => x.id === id);
@@ -94,6 +98,7 @@ export function registerOverrideRoutes(r: Router, ctx: RouteContext): void {
     state.overrides = state.overrides.filter((x) => x.id !== id);
     const dto = overrideDto(o);
     auditor.record({ atMs: now, actor: principal.name, role: principal.role, action: 'override.delete', targetId: o.targetId, detail: { ...dto } });
-    res.json(dto);
+    const verdict = ctx.durability ? await ctx.durability.stored(o.id, false) : ({ durable: true } as const);
+    sendWithDurability(res, 200, dto, verdict);
   });
 }

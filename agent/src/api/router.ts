@@ -29,6 +29,7 @@ import { registerFreezeRoutes } from './freeze-routes';
 import { registerOverrideRoutes } from './override-routes';
 import { registerIngestRoutes } from './ingest-routes';
 import { buildOpenApiDocument } from './openapi';
+import type { OverrideDurability } from './override-durability';
 
 export interface ApiDeps {
   state: AgentState;
@@ -52,6 +53,8 @@ export interface ApiDeps {
   logger?: Logger;
   /** The agent's projector and price book for GET /capacity-plan; default: the state's stored forecasts and the config's price table. */
   capacityPlanning?: CapacityPlanning;
+  /** Whether override changes are stored yet: 201 only once they are, else 202 saying why (override-durability.ts). */
+  durability?: OverrideDurability;
 }
 
 export function createApiRouter(deps: ApiDeps): Router {
@@ -64,6 +67,7 @@ export function createApiRouter(deps: ApiDeps): Router {
     clock: deps.clock ?? systemClock,
     metrics,
     auditor: new Auditor(deps.state, logger, metrics.audit, deps.onAudit),
+    durability: deps.durability,
   };
   const auth = new TokenAuthenticator(deps.tokens);
   const openapi = buildOpenApiDocument();

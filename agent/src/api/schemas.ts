@@ -90,6 +90,12 @@ export const overrideSchema = z.object({
   createdAt: z.string(),
 });
 
+/** POST /overrides and DELETE /overrides/{id}: the override, and whether the change is stored yet (201/200) or not (202). */
+export const overrideChangeSchema = overrideSchema.extend({
+  durable: z.boolean().describe('true: in the stored state (survives a restart); false: in force here, not stored yet (answered 202)'),
+  notDurable: z.string().optional().describe('why the change is not stored yet, when durable is false'),
+});
+
 export const decisionSchema = z.object({
   target: z.string(),
   at: z.string(),

@@ -42,7 +42,9 @@ import { resolveIdentity } from '../identity/identity';
 import { detectFromNodes } from '../identity/node-detection';
 import type { LoadSource } from '../contracts/load-source';
 import { ConfigMapStateBackend } from '../durable/configmap-backend';
-import { createDurableMetrics } from '../durable/durable-metrics';
+import { createDurableMetrics, registerDurableGauges } from '../durable/durable-metrics';
+import { durableProblems } from '../durable/durable-problems';
+import { memoryOnly, type OverrideDurability } from '../api/override-durability';
 import { DurableStateStore } from '../durable/durable-state-store';
 import { FileStateBackend } from '../durable/file-backend';
 import type { StateBackend } from '../contracts/state-backend';
@@ -82,6 +84,8 @@ export interface AgentOptions {
 
 /** How long start() waits for the first calendar refresh before starting without it. */
 const CALENDAR_START_WAIT_MS = 3000;
+/** How long POST/DELETE /overrides waits for the store before answering 202 (not stored yet). */
+const OVERRIDE_STORE_WAIT_MS = 5000;
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export class Agent {
@@ -206,14 +210,17 @@ export class Agent {
     else if (config.state.directory !== undefined) backend = new FileStateBackend(resolve(loaded.baseDir, config.state.directory));
     if (!backend) return null;
     const metrics = createDurableMetrics(this.metrics.registry);
-    return new DurableStateStore(backend, this.state, {
+    const store = new DurableStateStore(backend, this.state, {
       clock,
       logger: this.logger,
       maxAuditEntries: config.state.maxAuditEntries,
       intervalMs: tickIntervalMs ?? config.agent.tickSeconds * 1000,
       onFailure: () => metrics.syncFailures.inc(),
       onWrite: () => metrics.writes.inc(),
+      onTrim: () => metrics.trims.inc(),
     });
+    registerDurableGauges(this.metrics.registry, () => store.status());
+    return store;
   }
 
   /** The capacity plan's inputs: each target's own forecaster, the price book, the policy. */
@@ -281,8 +288,9 @@ export class Agent {
       clock: this.clock,
       logger: this.logger,
       capacityPlanning: this.capacityPlanning(),
+      durability: this.overrideDurability(),
     });
-    const app = createApp({ state: this.state, registry: this.metrics.registry, api, stalled: () => this.loop.stallReason() });
+    const app = createApp({ state: this.state, registry: this.metrics.registry, api, stalled: () => this.loop.stallReason(), degraded: () => (this.durable ? durableProblems(this.durable.status()) : []) });
     // Connect, take part in the election and load the durable state before serving (503 until then) or ticking.
     await this.actuator?.start();
     await this.detectIdentity();
@@ -314,11 +322,20 @@ export class Agent {
         await mkdir(path, { recursive: true });
         await access(path, constants.W_OK);
       } catch (err) {
-        throw new Error(`${this.loaded.file}: state.directory: cannot write ${path} (${(err as Error).message})`);
+        // Degraded, not down: the agent scales as configured; overrides set now are answered 202 (not
+        // durable), /readyz and wedsync_agent_state_durable say so, and every round tries again.
+        this.logger.error({ key: 'state.directory', file: this.loaded.file, path, err: (err as Error).message }, `state.directory: cannot write ${path}; starting DEGRADED — overrides and the audit trail are kept in memory only until it can be written`);
       }
     }
     const actuator = this.actuator;
     await this.durable.start(actuator ? () => actuator.importLegacyOverrides() : undefined);
+  }
+
+  /** Whether an override change is in the stored state yet (the API answers 201 only then). */
+  private overrideDurability(): OverrideDurability {
+    const durable = this.durable;
+    if (!durable) return memoryOnly;
+    return { stored: (id, present) => durable.confirm((doc) => doc.overrides.some((o) => o.id === id) === present, OVERRIDE_STORE_WAIT_MS) };
   }
 
   /** Provider and region the config leaves unset, from the nodes (optional permission; never fails start-up). */

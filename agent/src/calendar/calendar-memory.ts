@@ -24,6 +24,11 @@ export interface CalendarMemory {
   /** Confirmations made on any replica (recent ones; older ones are dropped from the document). */
   confirmations(): readonly CalendarConfirmation[];
   recordConfirmation(c: CalendarConfirmation): void;
+  /**
+   * True while this memory is known to be lost (the stored state was unreadable and set aside): with
+   * nothing to compare with, an empty calendar is then held rather than applied.
+   */
+  lost?(): boolean;
 }
 
 const LOCAL_CONFIRMATIONS = 50;

@@ -9,6 +9,13 @@ export interface StoredState {
   text: string | null;
   /** Opaque version for the next write (null: create). */
   version: string | null;
+  /** Set when the stored document is too large to read (its size in bytes): `text` is null but something is stored. */
+  tooLargeBytes?: number;
+}
+
+export interface SetAsideResult {
+  keptAt: string;
+  nextVersion: string | null;
 }
 
 export interface StateBackend {
@@ -17,6 +24,12 @@ export interface StateBackend {
   read(): Promise<StoredState>;
   /** Writes `text` if the stored version is still `version`; throws StateConflictError otherwise. */
   write(text: string, version: string | null): Promise<void>;
+  /**
+   * Keeps the stored document (unreadable) under a timestamped name and removes it from where the next
+   * write goes, if it is still at `version` (else StateConflictError). Returns where it was kept and the
+   * version the next write must give.
+   */
+  setAside(version: string | null, atMs: number): Promise<SetAsideResult>;
 }
 
 export class StateConflictError extends Error {

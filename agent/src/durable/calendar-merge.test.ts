@@ -5,7 +5,7 @@
  */
 import type { CalendarConfirmation } from '../calendar/calendar-memory';
 import { judgeAgainstSummary, summarizeCalendar, summaryIsStale, upcomingAt, SUMMARY_ENDS, type CalendarSummary } from '../calendar/drop-guard';
-import { decodeDocument, emptyDocument, encodeDocument } from './durable-document';
+import { decodeDocument, documentText, emptyDocument } from './durable-document';
 import { mergeCalendarConfirmations, mergeCalendarSummaries } from './merge';
 
 const DAY = 86_400_000;
@@ -79,7 +79,7 @@ describe('calendar summary', () => {
 describe('durable document: calendar fields', () => {
   it('round-trips, and drops malformed summaries and confirmations with a reason', () => {
     const doc = { ...emptyDocument(), calendars: { 'w.json': summary('F', T0) }, calendarConfirmations: [confirmation('w.json', 'E', T0)] };
-    expect(decodeDocument(encodeDocument(doc))).toEqual({ doc, dropped: [] });
+    expect(decodeDocument(documentText(doc))).toEqual({ doc, dropped: [] });
     const { doc: decoded, dropped } = decodeDocument(
       JSON.stringify({ calendars: { 'w.json': summary('F', T0), 'bad.json': { fingerprint: 'X', upcoming: -1, atMs: T0 } }, calendarConfirmations: [confirmation('w.json', 'E', T0), { source: 'w.json' }] }),
     );

@@ -6,10 +6,12 @@
  */
 import { isConflict } from '../contracts/kube-errors';
 import type { KubeApi } from '../contracts/kube-api';
-import { StateConflictError, type StateBackend, type StoredState } from '../contracts/state-backend';
+import { setAsideStamp } from './set-aside';
+import { StateConflictError, type SetAsideResult, type StateBackend, type StoredState } from '../contracts/state-backend';
 
 export const STATE_DATA_KEY = 'state.json';
 const LABELS = { 'app.kubernetes.io/name': 'wedsync-agent', 'app.kubernetes.io/component': 'state' };
+const SET_ASIDE_LABELS = { 'app.kubernetes.io/name': 'wedsync-agent', 'app.kubernetes.io/component': 'state-set-aside' };
 
 export class ConfigMapStateBackend implements StateBackend {
   readonly description: string;
@@ -37,5 +39,18 @@ export class ConfigMapStateBackend implements StateBackend {
       if (isConflict(err)) throw new StateConflictError(this.description);
       throw err;
     }
+  }
+
+  /**
+   * Copies the unreadable document into a new ConfigMap `<name>-set-aside-<utc stamp>` (the agent may
+   * create ConfigMaps; it updates only its own by name); the next write replaces the state ConfigMap at the
+   * version read, so a change by the other replica in between is still refused.
+   */
+  async setAside(version: string | null, atMs: number): Promise<SetAsideResult> {
+    const cm = await this.api.readConfigMap(this.namespace, this.name);
+    if (!cm || (cm.resourceVersion ?? '') !== version) throw new StateConflictError(this.description);
+    const copy = `${this.name}-set-aside-${setAsideStamp(atMs).toLowerCase()}`;
+    await this.api.createConfigMap(this.namespace, copy, cm.data, SET_ASIDE_LABELS);
+    return { keptAt: `ConfigMap ${this.namespace}/${copy}`, nextVersion: version };
   }
 }

@@ -11,6 +11,7 @@ import type { PageSnapshot } from '../contracts/open-pages';
 import type { AuditEntry } from '../state';
 import type { CalendarConfirmation } from '../calendar/calendar-memory';
 import type { CalendarSummary } from '../calendar/drop-guard';
+import type { DeletedOverride } from './tombstones';
 
 export interface DurableDocument {
   overrides: Override[];
@@ -21,13 +22,27 @@ export interface DurableDocument {
   calendars: Record<string, CalendarSummary>;
   /** Operators' confirmations of held calendar updates, oldest first (recent ones only; see merge.ts). */
   calendarConfirmations: CalendarConfirmation[];
+  /** Overrides deleted while they were still in force, kept until they would have expired (tombstones.ts). */
+  deletedOverrides: DeletedOverride[];
+  /**
+   * Names this document's line of history: a new one is drawn whenever a document is started from empty
+   * (first start, or after an unreadable one was set aside). A replica that sees it change pushes
+   * everything it holds again, instead of only its changes since a round against another document.
+   */
+  documentId: string | null;
+  /** When the document before this one could not be read and was set aside (set-aside.ts); null otherwise. */
+  setAside: SetAsideRecord | null;
+}
+
+export interface SetAsideRecord {
+  atMs: number;
+  /** Where the unreadable document was kept: a file path or a ConfigMap name. */
+  keptAt: string;
+  reason: string;
 }
 
 export const DOCUMENT_VERSION = 1;
-export const emptyDocument = (): DurableDocument => ({ overrides: [], audit: [], pages: {}, calendars: {}, calendarConfirmations: [] });
-
-/** ConfigMaps hold at most 1 MiB; past this the oldest audit entries give way (the document is written whole). */
-export const MAX_DOCUMENT_BYTES = 900 * 1024;
+export const emptyDocument = (): DurableDocument => ({ overrides: [], audit: [], pages: {}, calendars: {}, calendarConfirmations: [], deletedOverrides: [], documentId: null, setAside: null });
 
 const override = z.object({
   id: z.string().min(1),
@@ -67,6 +82,14 @@ const calendarSummary = z.object({
   nextEndsMs: z.array(z.number().finite()).max(1000).default([]),
 });
 
+const deletedOverride = z.object({
+  id: z.string().min(1),
+  untilMs: z.number().finite(),
+  deletedAtMs: z.number().finite(),
+});
+
+const setAsideRecord = z.object({ atMs: z.number().finite(), keptAt: z.string(), reason: z.string() });
+
 const calendarConfirmation = z.object({
   source: z.string().min(1),
   fingerprint: z.string().min(1),
@@ -91,6 +114,8 @@ export interface Decoded {
   doc: DurableDocument;
   /** What was dropped and why (the store logs it). */
   dropped: string[];
+  /** Set when the text as a whole is not a document (not JSON, not an object): nothing in it was used. */
+  unreadable?: string;
 }
 
 export function decodeDocument(text: string | undefined): Decoded {
@@ -99,10 +124,11 @@ export function decodeDocument(text: string | undefined): Decoded {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch {
-    return { doc: emptyDocument(), dropped: ['the stored state is not JSON; starting from empty'] };
+  } catch (err) {
+    return { doc: emptyDocument(), dropped, unreadable: `not JSON (${(err as Error).message})` };
   }
-  const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { doc: emptyDocument(), dropped, unreadable: 'not a JSON object' };
+  const o = raw as Record<string, unknown>;
   const pages: Record<string, PageSnapshot> = {};
   const rawPages = o.pages && typeof o.pages === 'object' ? (o.pages as Record<string, unknown>) : {};
   for (const [sink, p] of Object.entries(rawPages)) {
@@ -126,17 +152,25 @@ export function decodeDocument(text: string | undefined): Decoded {
       pages,
       calendars,
       calendarConfirmations: entries(calendarConfirmation, o.calendarConfirmations, dropped, 'calendarConfirmations'),
+      deletedOverrides: entries(deletedOverride, o.deletedOverrides, dropped, 'deletedOverrides'),
+      documentId: typeof o.documentId === 'string' && o.documentId ? o.documentId : null,
+      setAside: setAsideRecord.safeParse(o.setAside).data ?? null,
     },
     dropped,
   };
 }
 
-/** JSON text of the document, within MAX_DOCUMENT_BYTES (oldest audit entries dropped first). */
-export function encodeDocument(doc: DurableDocument, maxBytes = MAX_DOCUMENT_BYTES): string {
-  let audit = doc.audit;
-  for (;;) {
-    const text = JSON.stringify({ version: DOCUMENT_VERSION, overrides: doc.overrides, audit, pages: doc.pages, calendars: doc.calendars, calendarConfirmations: doc.calendarConfirmations });
-    if (Buffer.byteLength(text) <= maxBytes || audit.length === 0) return text;
-    audit = audit.slice(Math.ceil(audit.length / 4));
-  }
+/** The document's JSON text, fields in a fixed order (so an unchanged document is the same text). */
+export function documentText(doc: DurableDocument): string {
+  return JSON.stringify({
+    version: DOCUMENT_VERSION,
+    documentId: doc.documentId,
+    overrides: doc.overrides,
+    deletedOverrides: doc.deletedOverrides,
+    audit: doc.audit,
+    pages: doc.pages,
+    calendars: doc.calendars,
+    calendarConfirmations: doc.calendarConfirmations,
+    setAside: doc.setAside,
+  });
 }

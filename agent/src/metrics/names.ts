@@ -44,6 +44,10 @@ export const METRIC = {
   // The agent's durable state (overrides, audit trail, open pages: durable/)
   stateSyncFailuresTotal: 'wedsync_agent_state_sync_failures_total',
   stateWritesTotal: 'wedsync_agent_state_writes_total',
+  stateDurable: 'wedsync_agent_state_durable',
+  stateSetAside: 'wedsync_agent_state_set_aside',
+  stateDocumentBytes: 'wedsync_agent_state_document_bytes',
+  stateTrimsTotal: 'wedsync_agent_state_trims_total',
 
   // Wedding protections
   activeWeddings: 'wedsync_agent_active_weddings',

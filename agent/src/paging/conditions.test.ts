@@ -55,7 +55,7 @@ describe('page definitions', () => {
 
 describe('evaluateConditions', () => {
   test('a healthy agent has nothing to page about and remembers nothing', () => {
-    expect(evaluateConditions(fixtureState(SATURDAY_4PM), opts, SATURDAY_4PM, {})).toEqual({ conditions: [], memory: {} });
+    expect(evaluateConditions(fixtureState(SATURDAY_4PM), opts, SATURDAY_4PM, {})).toEqual({ conditions: [], memory: {}, undetermined: [] });
   });
 
   // [name, instant, fault, how long it holds, expected [dedup key, severity, wedding day] or nothing]

@@ -54,8 +54,20 @@ export function weddingDay(t: TargetState): boolean {
   return (t.view?.calendar.live.length ?? 0) > 0 || t.decision?.deployFreeze === true || t.decision?.protections.includes('saturday') === true;
 }
 
-export function evaluateConditions(state: AgentState, opts: ConditionOptions, nowMs: number, memory: ConditionMemory): { conditions: CriticalCondition[]; memory: ConditionMemory } {
+export interface Evaluation {
+  conditions: CriticalCondition[];
+  memory: ConditionMemory;
+  /**
+   * Dedup keys of conditions that could not be judged this time (no fresh observation: a push source's
+   * first ticks after a restart, a stale reading, no workload read). Not evidence that they cleared: an
+   * open page for one stays open, and the fault's start time is kept.
+   */
+  undetermined: string[];
+}
+
+export function evaluateConditions(state: AgentState, opts: ConditionOptions, nowMs: number, memory: ConditionMemory): Evaluation {
   const next: Record<string, number> = {};
+  const undetermined: string[] = [];
   /** Records that `fault` holds now and says for how long it has held. */
   const heldFor = (fault: string): number => {
     next[fault] = memory[fault] ?? nowMs;
@@ -88,6 +100,10 @@ export function evaluateConditions(state: AgentState, opts: ConditionOptions, no
       });
     }
     const util = utilization(t);
+    if (util === null) {
+      undetermined.push(dedupKey(opts.cluster, 'pinned-at-max-overloaded', id));
+      if (memory[`overloaded/${id}`] !== undefined) next[`overloaded/${id}`] = memory[`overloaded/${id}`];
+    }
     if (t.workload && t.workload.replicas >= t.config.maxReplicas && util !== null && util >= opts.overloadUtilization && heldFor(`overloaded/${id}`) >= opts.overloadedAfterMs) {
       push('pinned-at-max-overloaded', id, [t], `${id} is at maxReplicas (${t.config.maxReplicas}) and still overloaded (utilisation ${formatRatio(util)})`, {
         maxReplicas: t.config.maxReplicas,
@@ -149,7 +165,7 @@ export function evaluateConditions(state: AgentState, opts: ConditionOptions, no
       freezeUntil: freeze.untilMs === null ? null : new Date(freeze.untilMs).toISOString(),
     });
   }
-  return { conditions, memory: next };
+  return { conditions, memory: next, undetermined };
 }
 
 /** The definition a condition came from (for its alert name and subject type). */

@@ -21,6 +21,7 @@ export function conditionOptions(cluster: string, cfg: PagingConfig = PAGING_DEF
 
 export class PageMonitor {
   private memory: ConditionMemory = {};
+  private undeterminedKeys: readonly string[] = [];
 
   constructor(private readonly opts: ConditionOptions) {}
 
@@ -38,10 +39,16 @@ export class PageMonitor {
     this.memory = { ...memory, ...this.memory };
   }
 
+  /** The dedup keys the last evaluation could not judge (no real observation yet): their pages stay as they are. */
+  get undetermined(): readonly string[] {
+    return this.undeterminedKeys;
+  }
+
   /** After each tick: what holds past its duration now. */
   update(state: AgentState, nowMs: number): readonly CriticalCondition[] {
-    const { conditions, memory } = evaluateConditions(state, this.opts, nowMs, this.memory);
+    const { conditions, memory, undetermined } = evaluateConditions(state, this.opts, nowMs, this.memory);
     this.memory = memory;
+    this.undeterminedKeys = undetermined;
     state.pageConditions = conditions;
     return conditions;
   }

@@ -185,4 +185,16 @@ describe('calendar hold shared by two replicas through the durable state (in-mem
     await b.refresh();
     expect([b.held(), b.weddings()]).toEqual([null, 1]);
   });
+
+  test('with the stored state set aside (corrupt), an empty calendar is held, not applied; a non-empty one is applied', async () => {
+    await api.createConfigMap('wedsync', 'wedsync-agent-state', { [STATE_DATA_KEY]: '{"calendars": {"w.json": {"fingerp' });
+    write(EMPTY);
+    const a = await start();
+    expect(stored().setAside).toMatchObject({ reason: expect.stringMatching(/^not JSON/) });
+    await a.refresh();
+    expect(a.held()).toMatchObject({ upcomingAfter: 0 });
+    write(FULL);
+    await a.refresh();
+    expect([a.held(), a.weddings()]).toEqual([null, 4]);
+  });
 });

@@ -19,7 +19,7 @@ import type { CalendarSourceConfig } from '../config/schema';
 import type { WeddingCalendar } from '../calendar/model';
 import { parseJsonCalendar } from '../calendar/json-reader';
 import { parseIcalCalendar } from '../calendar/ical-reader';
-import { judgeAgainstSummary, judgeCalendarUpdate, summarizeCalendar, summaryIsStale, type CalendarSummary, type DropVerdict } from '../calendar/drop-guard';
+import { judgeAgainstSummary, judgeCalendarUpdate, summarizeCalendar, summaryIsStale, upcomingWeddings, type CalendarSummary, type DropVerdict } from '../calendar/drop-guard';
 import { LocalCalendarMemory, type CalendarConfirmation, type CalendarMemory } from '../calendar/calendar-memory';
 import type { HeldCalendarUpdate, CalendarSourceStatus, ConfirmOutcome, Confirmer } from '../contracts/calendar-source-status';
 
@@ -139,7 +139,10 @@ export class CalendarStore {
     const inForce = this.good.get(location);
     if (inForce) return judgeCalendarUpdate(inForce, cal, now, this.maxDropFraction);
     const stored = this.memory.inForce(location);
-    if (!stored || stored.fingerprint === fingerprint) return null;
+    // Memory lost with the stored state (set aside): an empty calendar may be the same broken export that
+    // the summary would have caught, so it waits for an operator instead of being applied.
+    if (!stored) return this.memory.lost?.() && upcomingWeddings(cal, now) === 0 ? { hold: true, upcomingBefore: 0, upcomingAfter: 0, dropFraction: 1 } : null;
+    if (stored.fingerprint === fingerprint) return null;
     return judgeAgainstSummary(stored, cal, now, this.maxDropFraction);
   }
 

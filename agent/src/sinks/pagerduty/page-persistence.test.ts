@@ -88,4 +88,37 @@ describe('open pages across a restart', () => {
     run(SATURDAY_4PM + MINUTE, fixtureState(SATURDAY_4PM + MINUTE));
     expect(store.saves).toBe(0);
   });
+
+  test('a push source after a restart: the first ticks without samples neither resolve nor re-trigger an overload page; it resolves once on a real observation', async () => {
+    const store = new MemoryPages();
+    const OVERLOADED = 'wedsync/test/pinned-at-max-overloaded/gallery';
+    const overloaded = (now: number) =>
+      fixtureState(now, (t) => {
+        t.gallery.workload = { replicas: 10, readyReplicas: 10 };
+        t.gallery.observed = { value: 150, atMs: now };
+      });
+    // Restarted: the workload answers, the push source has nothing yet ("no samples pushed").
+    const nothingPushed = (now: number) =>
+      fixtureState(now, (t) => {
+        t.gallery.workload = { replicas: 10, readyReplicas: 10 };
+        t.gallery.observed = null;
+        t.gallery.lastReadError = 'no samples pushed for series gallery';
+        t.gallery.stale = true;
+      });
+    const calm = (now: number) =>
+      fixtureState(now, (t) => {
+        t.gallery.workload = { replicas: 10, readyReplicas: 10 };
+        t.gallery.observed = { value: 40, atMs: now };
+      });
+    const first = await life(store);
+    const t0 = SATURDAY_4PM;
+    expect(first(t0, overloaded(t0)).map((e) => [e.action, e.dedupKey])).toEqual([['trigger', OVERLOADED]]);
+
+    const second = await life(store);
+    expect(second(t0 + MINUTE, nothingPushed(t0 + MINUTE))).toEqual([]);
+    expect(second(t0 + MINUTE + 15_000, nothingPushed(t0 + MINUTE + 15_000))).toEqual([]);
+    expect(store.saved.open.map((p) => p.dedupKey)).toEqual([OVERLOADED]);
+    expect(second(t0 + 2 * MINUTE, overloaded(t0 + 2 * MINUTE))).toEqual([]); // samples again, still overloaded: no second trigger
+    expect(second(t0 + 3 * MINUTE, calm(t0 + 3 * MINUTE))).toEqual([{ action: 'resolve', kind: 'pinned-at-max-overloaded', dedupKey: OVERLOADED, atMs: t0 + 3 * MINUTE }]);
+  });
 });

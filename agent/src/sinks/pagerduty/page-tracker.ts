@@ -29,8 +29,13 @@ export class PageTracker {
     return this.diff(this.monitor.update(state, nowMs), nowMs);
   }
 
-  /** Page events for the conditions the monitor evaluated: trigger what is new or changed severity, resolve what cleared. */
+  /**
+   * Page events for the conditions the monitor evaluated: trigger what is new or changed severity, resolve
+   * what cleared. Resolve only on a real observation: a condition the last evaluation could not judge
+   * (a push source's first tick after a restart, say) keeps its page open.
+   */
   diff(conditions: readonly CriticalCondition[], nowMs: number): PageEvent[] {
+    const unknown = new Set(this.monitor.undetermined);
     const events: PageEvent[] = [];
     const seen = new Set<string>();
     for (const c of conditions) {
@@ -40,7 +45,7 @@ export class PageTracker {
       this.open.set(c.dedupKey, c);
     }
     for (const [key, c] of this.open) {
-      if (seen.has(key)) continue;
+      if (seen.has(key) || unknown.has(key)) continue;
       events.push({ action: 'resolve', kind: c.kind, dedupKey: key, atMs: nowMs });
       this.open.delete(key);
     }
