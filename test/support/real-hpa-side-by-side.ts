@@ -13,8 +13,8 @@
  * with replay's HPA emulation (replay/reference-policies.ts hpaV2) given the same timing.
  */
 import type * as K8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
-import { Agent } from '../../agent/src/agent';
-import type { LoadedConfig } from '../../agent/src/config/load';
+import { Agent } from '../../agent/src/app/agent';
+import type { LoadedConfig } from '../../agent/src/app/config-load';
 import { configSchema } from '../../agent/src/config/schema';
 import { CalendarMemoForecaster } from '../../agent/src/replay/calendar-memo-forecaster';
 import { hpaV2, replicasNeeded, type HpaOptions, type ServiceShape } from '../../agent/src/replay/reference-policies';

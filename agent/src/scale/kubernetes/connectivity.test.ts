@@ -1,6 +1,6 @@
 import { classifyKubeOutcome, describeKubernetes, withConnectivity } from './connectivity';
-import { kubeError } from './errors';
-import { InMemoryKubeApi } from './in-memory-kube-api';
+import { kubeError } from '../../contracts/kube-errors';
+import { InMemoryKubeApi } from '../../../test-support/in-memory-kube-api';
 import type { KubernetesStatus } from '../../state';
 
 const ref = { kind: 'Deployment' as const, namespace: 'n', name: 'api' };

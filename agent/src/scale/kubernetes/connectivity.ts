@@ -7,8 +7,8 @@
  * that differs, and keeps the instant it began, so "unreachable since" is when the outage was first seen.
  */
 import type { KubernetesStatus } from '../../state';
-import { KubeApiError } from './errors';
-import type { KubeApi } from './kube-api';
+import { KubeApiError } from '../../contracts/kube-errors';
+import type { KubeApi } from '../../contracts/kube-api';
 
 export function classifyKubeOutcome(err: unknown): KubernetesStatus['state'] {
   if (err === undefined) return 'connected';
