@@ -148,6 +148,11 @@ export interface CalendarSourceDto {
   lastSuccess: string | null;
   lastError: string | null;
   held: HeldCalendarUpdateDto | null;
+  /** Events of the last read left out (unreadable) and read with a note (a default used, UTC assumed, a repeated id). */
+  skippedEvents: number;
+  notedEvents: number;
+  /** The first of them, named. */
+  issues: Array<{ event: number; id: string | null; problem: string; skipped: boolean }>;
 }
 
 /** POST /calendar/confirm body: the held update, named by its source and fingerprint. */

@@ -167,6 +167,9 @@ export const statusSchema = z.object({
       lastSuccess: nullableString,
       lastError: nullableString,
       held: heldCalendarUpdateSchema.nullable().describe('an update held back because it removes too many upcoming weddings'),
+      skippedEvents: z.number().describe('events of the last read left out because they could not be read'),
+      notedEvents: z.number().describe('events of the last read kept with a note (a default used, UTC assumed, a repeated id)'),
+      issues: z.array(z.object({ event: z.number(), id: nullableString, problem: z.string(), skipped: z.boolean() })).describe('the first of them, named'),
     }),
   ),
   fleet: z

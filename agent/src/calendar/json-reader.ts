@@ -1,7 +1,12 @@
-/** Reads the JSON calendar format (`{"weddings":[…]}`, as in the shared traces). */
+/**
+ * Reads the JSON calendar format (`{"weddings":[…]}`, as in the shared traces). A text that is not JSON
+ * or has no `weddings` array is refused; a single entry that fails the schema is skipped and reported
+ * (calendar-issues.ts), never the whole source.
+ */
 import { z } from 'zod';
 import { IANAZone, DateTime } from 'luxon';
-import type { WeddingCalendar } from './model';
+import { CalendarFormatError, IssueCollector, type CalendarRead } from './calendar-issues';
+import { WeddingSink, type ReadLimits } from './wedding-sink';
 
 export const weddingSchema = z
   .object({
@@ -20,21 +25,29 @@ export const weddingSchema = z
 
 export const calendarSchema = z.object({ weddings: z.array(weddingSchema) });
 
-export class CalendarFormatError extends Error {
-  override name = 'CalendarFormatError';
-}
+export { CalendarFormatError };
 
-export function parseJsonCalendar(text: string, origin: string): WeddingCalendar {
+export function parseJsonCalendar(text: string, origin: string, limits: ReadLimits = {}): CalendarRead {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
     throw new CalendarFormatError(`${origin}: not JSON: ${(err as Error).message}`);
   }
-  const r = calendarSchema.safeParse(raw);
-  if (!r.success) {
-    const first = r.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new CalendarFormatError(`${origin}: ${first.join('; ')}`);
-  }
-  return { weddings: r.data.weddings.map(({ id, title, start, timezone, days, guests, tradition, vendors }) => ({ id, title, start, timezone, days, guests, tradition, vendors })) };
+  const entries = (raw as { weddings?: unknown } | null)?.weddings;
+  if (!Array.isArray(entries)) throw new CalendarFormatError(`${origin}: weddings: expected an array of weddings (the format is {"weddings": [...]})`);
+  const issues = new IssueCollector();
+  const sink = new WeddingSink(origin, limits, issues);
+  entries.forEach((entry: unknown, i) => {
+    const r = weddingSchema.safeParse(entry);
+    const rawId = (entry as { id?: unknown } | null)?.id;
+    const id = typeof rawId === 'string' && rawId !== '' ? rawId : null;
+    if (!r.success) {
+      issues.add({ event: i + 1, id, problem: r.error.issues.map((iss) => `weddings.${i}.${iss.path.join('.')}: ${iss.message}`).join('; '), skipped: true });
+      return;
+    }
+    const { title, start, timezone, days, guests, tradition, vendors } = r.data;
+    sink.add({ id: r.data.id, title, start, timezone, days, guests, tradition, vendors }, i + 1);
+  });
+  return { weddings: sink.weddings, issues: issues.issues, skipped: issues.skipped, noted: issues.noted };
 }

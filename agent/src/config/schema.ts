@@ -83,7 +83,13 @@ const calendarSource = z
       .string()
       .min(1)
       .refine((l) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(l) || /^https?:\/\//i.test(l), { message: 'must be an http(s) URL or a file path (no other URL scheme is read)' }),
+    /** Sent as `Authorization: Bearer …`; must be an `${ENV}` reference (load.ts). */
     bearerToken: z.string().optional(),
+    /**
+     * Extra request headers (e.g. `X-Api-Key`, `Authorization: Basic …`). A header whose name looks like a
+     * credential (authorization, cookie, token, key, secret, password) must be an `${ENV}` reference (load.ts).
+     */
+    headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name'), z.string()).optional(),
   })
   .strict();
 
@@ -235,9 +241,14 @@ export const configSchema = z
          * good calendar stays in force) until an operator confirms it; 1 never holds.
          */
         maxDropFraction: z.number().min(0).max(1).default(0.5),
+        /**
+         * The memory budget for calendars, in upcoming weddings per source: a source with more is refused
+         * with an error naming this key (the last good calendar stays). See BENCHMARKS.md (calendar memory).
+         */
+        maxWeddings: z.number().int().positive().default(150_000),
       })
       .strict()
-      .default({ sources: [], refreshSeconds: 300, maxBytes: 16 * 1024 * 1024, maxDropFraction: 0.5 }),
+      .default({ sources: [], refreshSeconds: 300, maxBytes: 16 * 1024 * 1024, maxDropFraction: 0.5, maxWeddings: 150_000 }),
     wedding: weddingRulesSchema.default(weddingRulesSchema.parse({})),
     policy: policySchema.default(policySchema.parse({})),
     kubernetes: z
