@@ -233,7 +233,7 @@ export interface CalendarDto {
  * Why ingested samples were not stored: `unwatched` no target reads the series; `future` timestamp
  * beyond the push source's allowed clock skew; `out_of_order` older than the series' latest point;
  * `negative` a negative load; `non_finite` not a finite number; `series_limit` the source holds too
- * many series.
+ * many series; `implausible` above every watching target's maxReplicas × capacityPerPod × 100.
  */
 export interface IngestRejections {
   unwatched: number;
@@ -242,6 +242,7 @@ export interface IngestRejections {
   negative: number;
   non_finite: number;
   series_limit: number;
+  implausible: number;
 }
 /** POST /ingest answer. */
 export interface IngestResultDto {

@@ -266,6 +266,7 @@ export const ingestResultSchema = z.object({
       negative: z.number().int().describe('negative load'),
       non_finite: z.number().int().describe('not a finite number'),
       series_limit: z.number().int().describe('the push source holds too many series'),
+      implausible: z.number().int().describe('above every watching target\'s maxReplicas × capacityPerPod × 100: a unit mistake or a broken exporter'),
     })
     .strict()
     .describe('samples not stored, by reason'),

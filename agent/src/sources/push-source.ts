@@ -33,7 +33,7 @@ export function seriesKey(name: string, labels: Record<string, string> = {}): st
 }
 
 /** Why a pushed point was not stored; the ingest answer and `wedsync_agent_ingest_points_rejected_total` use these. */
-export const PUSH_REJECT_REASONS = ['future', 'out_of_order', 'negative', 'non_finite', 'series_limit'] as const;
+export const PUSH_REJECT_REASONS = ['future', 'out_of_order', 'negative', 'non_finite', 'series_limit', 'implausible'] as const;
 export type PushRejectReason = (typeof PUSH_REJECT_REASONS)[number];
 
 export interface PushIngestResult {
@@ -51,7 +51,7 @@ export interface PushSourceOptions {
 export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 60;
 
 export function emptyRejections(): Record<PushRejectReason, number> {
-  return { future: 0, out_of_order: 0, negative: 0, non_finite: 0, series_limit: 0 };
+  return { future: 0, out_of_order: 0, negative: 0, non_finite: 0, series_limit: 0, implausible: 0 };
 }
 
 export class PushSource implements LoadSource {
@@ -65,8 +65,11 @@ export class PushSource implements LoadSource {
     this.maxSkewMs = (opts.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS) * 1000;
   }
 
-  /** Stores the newest acceptable point of `points`, received at `nowMs`; says what happened to each point. */
-  ingest(name: string, labels: Record<string, string>, points: ReadonlyArray<readonly [number, number]>, nowMs: number): PushIngestResult {
+  /**
+   * Stores the newest acceptable point of `points`, received at `nowMs`; says what happened to each point.
+   * `maxValue`: above it a value is `implausible` (sources/plausible-load.ts: the watching targets' bound).
+   */
+  ingest(name: string, labels: Record<string, string>, points: ReadonlyArray<readonly [number, number]>, nowMs: number, maxValue = Infinity): PushIngestResult {
     const rejected = emptyRejections();
     const key = seriesKey(name, labels);
     const before = this.latest.get(key);
@@ -77,7 +80,7 @@ export class PushSource implements LoadSource {
     let accepted = 0;
     let next = before;
     for (const [tMs, value] of points) {
-      const reason = this.refusal(tMs, value, before, nowMs);
+      const reason = this.refusal(tMs, value, before, nowMs) ?? (value > maxValue ? 'implausible' : null);
       if (reason) {
         rejected[reason]++;
         continue;
