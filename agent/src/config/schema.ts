@@ -15,6 +15,7 @@ import { sourceConfigSchema, type SourceConfig } from '../sources/registry';
 import { pagingConfig } from '../paging/paging-config';
 import { FLEET_DEFAULTS, fleetIssues, fleetSchema } from '../fleet/fleet-config';
 import { checkPricingAgainstConfig, pricingSchema, targetCostSchema } from '../cost/pricing-config';
+import { promqlSyntaxError } from '../sources/promql-syntax';
 
 export type { SinkConfig, SourceConfig };
 
@@ -212,7 +213,7 @@ const sinksSchema = z
     });
   });
 
-export const configSchema = z
+const configObject = z
   .object({
     agent: z
       .object({
@@ -330,43 +331,13 @@ export const configSchema = z
     targets: z.array(targetSchema).min(1),
     fleet: fleetSchema.default(FLEET_DEFAULTS),
   })
-  .strict()
-  .superRefine((cfg, ctx) => {
-    const seen = new Set<string>();
-    cfg.targets.forEach((t, i) => {
-      if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'id'], message: `duplicate target id "${t.id}"` });
-      seen.add(t.id);
-      if (t.minReplicas > t.maxReplicas)
-        ctx.addIssue({ code: 'custom', path: ['targets', i, 'minReplicas'], message: `minReplicas (${t.minReplicas}) is above maxReplicas (${t.maxReplicas})` });
-      if (!(t.load.source in cfg.sources))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['targets', i, 'load', 'source'],
-          message: `unknown source "${t.load.source}" (configured: ${Object.keys(cfg.sources).join(', ') || 'none'})`,
-        });
-      if (!(t.region in cfg.wedding.peakSeason.regions))
-        ctx.addIssue({ code: 'custom', path: ['targets', i, 'region'], message: `unknown region "${t.region}" (wedding.peakSeason.regions has ${Object.keys(cfg.wedding.peakSeason.regions).join(', ')})` });
-    });
-    const { tickSeconds, tickTimeoutSeconds } = cfg.agent;
-    if (tickTimeoutSeconds !== undefined && tickTimeoutSeconds > tickSeconds)
-      ctx.addIssue({ code: 'custom', path: ['agent', 'tickTimeoutSeconds'], message: `(${tickTimeoutSeconds}) is longer than agent.tickSeconds (${tickSeconds}): a target's work must end before the next tick starts` });
-    for (const [name, src] of Object.entries(cfg.sources))
-      if ('staleAfterSeconds' in src && src.staleAfterSeconds < tickSeconds)
-        ctx.addIssue({ code: 'custom', path: ['sources', name, 'staleAfterSeconds'], message: `(${src.staleAfterSeconds}) is shorter than agent.tickSeconds (${tickSeconds}): every reading would be stale by the next tick, and the agent would hold for ever` });
-    if (cfg.kubernetes.connection === 'kubeconfig' && !cfg.kubernetes.kubeconfig)
-      ctx.addIssue({ code: 'custom', path: ['kubernetes', 'kubeconfig'], message: 'is required when connection is "kubeconfig"' });
-    const k = cfg.kubernetes;
-    if (k.renewDeadlineSeconds !== undefined && k.renewDeadlineSeconds >= k.leaseDurationSeconds)
-      ctx.addIssue({ code: 'custom', path: ['kubernetes', 'renewDeadlineSeconds'], message: `must be below leaseDurationSeconds (${k.leaseDurationSeconds}) so a stalled leader stops before its Lease can be taken` });
-    for (const issue of fleetIssues(cfg.fleet, cfg.agent.cluster)) ctx.addIssue({ code: 'custom', ...issue });
-    if (k.deployFreeze && k.connection === 'none')
-      ctx.addIssue({ code: 'custom', path: ['kubernetes', 'deployFreeze'], message: 'needs a Kubernetes connection (kubernetes.connection is "none"): nothing would keep the freeze ConfigMap' });
-    if (k.deployFreeze && k.deployFreeze.heartbeatSeconds < 3 * cfg.agent.tickSeconds)
-      ctx.addIssue({ code: 'custom', path: ['kubernetes', 'deployFreeze', 'heartbeatSeconds'], message: `must be at least 3 × agent.tickSeconds (${cfg.agent.tickSeconds} s): the leader refreshes it on a tick once half of it is spent, and must get there before it runs out` });
-    if (cfg.agent.mode === 'act' && cfg.kubernetes.connection === 'none')
-      ctx.addIssue({ code: 'custom', path: ['agent', 'mode'], message: 'mode "act" needs a Kubernetes connection (kubernetes.connection is "none")' });
-    checkPricingAgainstConfig(cfg, ctx);
-  })
+  .strict();
+
+export const configSchema = configObject
+  // Cross-field rules run even when some fields failed (`when`), so `validate` lists every problem in one
+  // pass. A part that failed its own schema is still raw here: each rule is guarded (crossFieldRules), and
+  // a rule that cannot read its inputs says nothing (their own errors are already reported).
+  .superRefine((cfg, ctx) => crossFieldRules(cfg, ctx), { when: () => true })
   // Unset, the tick timeout is 10 s, or the tick itself when that is shorter: work never overlaps the next tick.
   .transform((cfg) => ({
     ...cfg,
@@ -377,6 +348,70 @@ export const configSchema = z
         ? { ...cfg.pricing, provider: cfg.agent.provider, region: cfg.agent.region }
         : cfg.pricing,
   }));
+
+type AgentConfigInput = z.output<typeof configObject>;
+
+/** Runs each rule on its own: one whose inputs are malformed (already reported) cannot hide the others. */
+function crossFieldRules(cfg: AgentConfigInput, ctx: z.RefinementCtx): void {
+  const rules: Array<() => void> = [
+    () => targetRules(cfg, ctx),
+    () => agentRules(cfg, ctx),
+    () => {
+      for (const issue of fleetIssues(cfg.fleet, cfg.agent.cluster)) ctx.addIssue({ code: 'custom', ...issue });
+    },
+    () => checkPricingAgainstConfig(cfg, ctx),
+  ];
+  for (const rule of rules) {
+    try {
+      rule();
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err;
+    }
+  }
+}
+
+function targetRules(cfg: AgentConfigInput, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  cfg.targets.forEach((t, i) => {
+    const source = cfg.sources[t.load?.source];
+    if (source?.type === 'prometheus' && typeof t.load.query === 'string') {
+      const syntax = promqlSyntaxError(t.load.query);
+      if (syntax) ctx.addIssue({ code: 'custom', path: ['targets', i, 'load', 'query'], message: syntax });
+    }
+    if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'id'], message: `duplicate target id "${t.id}"` });
+    seen.add(t.id);
+    if (t.minReplicas > t.maxReplicas)
+      ctx.addIssue({ code: 'custom', path: ['targets', i, 'minReplicas'], message: `minReplicas (${t.minReplicas}) is above maxReplicas (${t.maxReplicas})` });
+    if (!(t.load.source in cfg.sources))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targets', i, 'load', 'source'],
+        message: `unknown source "${t.load.source}" (configured: ${Object.keys(cfg.sources).join(', ') || 'none'})`,
+      });
+    if (!(t.region in cfg.wedding.peakSeason.regions))
+      ctx.addIssue({ code: 'custom', path: ['targets', i, 'region'], message: `unknown region "${t.region}" (wedding.peakSeason.regions has ${Object.keys(cfg.wedding.peakSeason.regions).join(', ')})` });
+  });
+}
+
+function agentRules(cfg: AgentConfigInput, ctx: z.RefinementCtx): void {
+  const { tickSeconds, tickTimeoutSeconds } = cfg.agent;
+  if (tickTimeoutSeconds !== undefined && tickTimeoutSeconds > tickSeconds)
+    ctx.addIssue({ code: 'custom', path: ['agent', 'tickTimeoutSeconds'], message: `(${tickTimeoutSeconds}) is longer than agent.tickSeconds (${tickSeconds}): a target's work must end before the next tick starts` });
+  for (const [name, src] of Object.entries(cfg.sources))
+    if ('staleAfterSeconds' in src && src.staleAfterSeconds < tickSeconds)
+      ctx.addIssue({ code: 'custom', path: ['sources', name, 'staleAfterSeconds'], message: `(${src.staleAfterSeconds}) is shorter than agent.tickSeconds (${tickSeconds}): every reading would be stale by the next tick, and the agent would hold for ever` });
+  if (cfg.kubernetes.connection === 'kubeconfig' && !cfg.kubernetes.kubeconfig)
+    ctx.addIssue({ code: 'custom', path: ['kubernetes', 'kubeconfig'], message: 'is required when connection is "kubeconfig"' });
+  const k = cfg.kubernetes;
+  if (k.renewDeadlineSeconds !== undefined && k.renewDeadlineSeconds >= k.leaseDurationSeconds)
+    ctx.addIssue({ code: 'custom', path: ['kubernetes', 'renewDeadlineSeconds'], message: `must be below leaseDurationSeconds (${k.leaseDurationSeconds}) so a stalled leader stops before its Lease can be taken` });
+  if (k.deployFreeze && k.connection === 'none')
+    ctx.addIssue({ code: 'custom', path: ['kubernetes', 'deployFreeze'], message: 'needs a Kubernetes connection (kubernetes.connection is "none"): nothing would keep the freeze ConfigMap' });
+  if (k.deployFreeze && k.deployFreeze.heartbeatSeconds < 3 * cfg.agent.tickSeconds)
+    ctx.addIssue({ code: 'custom', path: ['kubernetes', 'deployFreeze', 'heartbeatSeconds'], message: `must be at least 3 × agent.tickSeconds (${cfg.agent.tickSeconds} s): the leader refreshes it on a tick once half of it is spent, and must get there before it runs out` });
+  if (cfg.agent.mode === 'act' && cfg.kubernetes.connection === 'none')
+    ctx.addIssue({ code: 'custom', path: ['agent', 'mode'], message: 'mode "act" needs a Kubernetes connection (kubernetes.connection is "none")' });
+}
 
 export type AgentConfig = z.infer<typeof configSchema>;
 
