@@ -8,20 +8,20 @@
  * calendar meant. Without a block or a known name the zone is unknown and the event is refused: never
  * silently UTC.
  */
-import { IANAZone } from 'luxon';
+import { isIanaZone } from './zone-cache';
 import { findIana } from 'windows-iana';
 
 /** An IANA zone name for `tzid`, or null: the name itself, a suffix of a prefixed name, or the CLDR Windows mapping. */
 export function ianaZoneFor(tzid: string): { zone: string; via: 'iana' | 'windows' } | null {
   const name = tzid.trim().replace(/^"(.*)"$/, '$1');
-  if (name !== '' && IANAZone.isValidZone(name)) return { zone: name, via: 'iana' };
+  if (name !== '' && isIanaZone(name)) return { zone: name, via: 'iana' };
   // Vendor-prefixed IANA names: try the last three, then two path segments (America/Argentina/Salta, Europe/Berlin).
   const parts = name.split('/').filter(Boolean);
   for (const n of [3, 2]) {
     const tail = parts.slice(-n).join('/');
-    if (parts.length > n && IANAZone.isValidZone(tail)) return { zone: tail, via: 'iana' };
+    if (parts.length > n && isIanaZone(tail)) return { zone: tail, via: 'iana' };
   }
-  const windows = findIana(name).find((z) => IANAZone.isValidZone(z));
+  const windows = findIana(name).find((z) => isIanaZone(z));
   return windows ? { zone: windows, via: 'windows' } : null;
 }
 

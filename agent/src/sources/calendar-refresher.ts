@@ -5,6 +5,7 @@
  */
 import type { AgentConfig } from '../config/schema';
 import { indexCalendar } from '../calendar/rules';
+import { indexCalendarInSlices } from './calendar-indexer';
 import type { WeddingCalendar } from '../calendar/model';
 import type { AgentMetrics } from '../metrics/agent-metrics';
 import type { AgentState } from '../state';
@@ -113,7 +114,7 @@ export class CalendarRefresher {
     let cal = await provider.refresh();
     const applied = provider.applyConfirmed?.() ?? [];
     if (applied.length > 0) cal = provider.calendar();
-    state.calendar = indexCalendar(cal, config.wedding);
+    state.calendar = await indexCalendarInSlices(cal, config.wedding);
     state.calendarSources = this.sources();
     for (const s of state.calendarSources) {
       if (s.ok && s.issues.length > 0) {

@@ -17,10 +17,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { CalendarSourceConfig } from '../config/schema';
 import type { WeddingCalendar } from '../calendar/model';
-import { parseJsonCalendar } from '../calendar/json-reader';
-import { parseIcalCalendar } from '../calendar/ical-reader';
-import type { CalendarIssue, CalendarRead } from '../calendar/calendar-issues';
-import type { ReadLimits } from '../calendar/wedding-sink';
+import type { CalendarIssue } from '../calendar/calendar-issues';
+import { readCalendarInSlices } from './calendar-indexer';
 import { redactUrl, redactUrlsIn } from '../util/redact-url';
 import { judgeAgainstSummary, judgeCalendarUpdate, summarizeCalendar, summaryIsStale, type CalendarSummary, type DropVerdict } from '../calendar/drop-guard';
 import { LocalCalendarMemory, type CalendarConfirmation, type CalendarMemory } from '../calendar/calendar-memory';
@@ -90,7 +88,6 @@ export const DEFAULT_MAX_DROP_FRACTION = 0.5;
 /** Default for calendar.maxWeddings: upcoming weddings per source the agent holds (see BENCHMARKS.md, calendar memory). */
 export const DEFAULT_MAX_WEDDINGS = 150_000;
 
-const PARSERS: Record<CalendarSourceConfig['format'], (text: string, origin: string, limits: ReadLimits) => CalendarRead> = { json: parseJsonCalendar, ical: parseIcalCalendar };
 
 /** The name a source is shown and keyed by (status, metrics, logs, the durable state): its location with secrets redacted. */
 export const sourceName = (s: Pick<CalendarSourceConfig, 'location'>): string => redactUrl(s.location);
@@ -160,7 +157,7 @@ export class CalendarStore {
         const st = this.status.get(name)!;
         try {
           const text = await this.readText(s);
-          const { weddings, issues, skipped, noted } = PARSERS[s.format](text, name, { keepAfterMs: this.now(), maxWeddings: this.maxWeddings });
+          const { weddings, issues, skipped, noted } = await readCalendarInSlices(s.format, text, name, { keepAfterMs: this.now(), maxWeddings: this.maxWeddings });
           Object.assign(st, { skippedEvents: skipped, notedEvents: noted, issues });
           this.accept(name, { weddings }, fingerprintOf(text));
         } catch (err) {
