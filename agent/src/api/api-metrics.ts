@@ -25,7 +25,7 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
     ingested: new Counter({ name: METRIC.ingestedSamplesTotal, help: 'Samples accepted by POST /api/v1/ingest.', registers }),
     ingestRejected: new Counter({
       name: METRIC.ingestPointsRejectedTotal,
-      help: 'Points refused or not stored by POST /api/v1/ingest, by reason (saturated, too_large, unwatched, future, out_of_order, negative, non_finite, series_limit).',
+      help: 'Points refused or not stored by POST /api/v1/ingest, by reason (saturated, too_large, unwatched, future, out_of_order, negative, non_finite, series_limit, implausible).',
       labelNames: ['reason'],
       registers,
     }),

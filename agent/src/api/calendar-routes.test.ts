@@ -48,7 +48,7 @@ describe('POST /calendar/confirm', () => {
     const { fingerprint } = await withHeldUpdate();
     const status = statusSchema.parse((await request(api.base).get('/api/v1/status').set(api.auth('viewer')).expect(200)).body);
     expect(status.calendar).toEqual([
-      { location: 'weddings.json', ok: true, weddings: 3, lastSuccess: new Date(NOW).toISOString(), lastError: null, held: { fingerprint, upcomingBefore: 3, upcomingAfter: 0, weddings: 0, since: new Date(NOW).toISOString() } },
+      { location: 'weddings.json', ok: true, weddings: 3, lastSuccess: new Date(NOW).toISOString(), lastError: null, held: { fingerprint, upcomingBefore: 3, upcomingAfter: 0, weddings: 0, since: new Date(NOW).toISOString() }, skippedEvents: 0, notedEvents: 0, issues: [] },
     ]);
     expect(new Set(api.state.calendar.days.map((d) => d.wedding.id))).toEqual(new Set(['a', 'b', 'c']));
 

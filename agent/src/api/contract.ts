@@ -156,6 +156,11 @@ export interface CalendarSourceDto {
   lastSuccess: string | null;
   lastError: string | null;
   held: HeldCalendarUpdateDto | null;
+  /** Events of the last read left out (unreadable) and read with a note (a default used, UTC assumed, a repeated id). */
+  skippedEvents: number;
+  notedEvents: number;
+  /** The first of them, named. */
+  issues: Array<{ event: number; id: string | null; problem: string; skipped: boolean }>;
 }
 
 /** POST /calendar/confirm body: the held update, named by its source and fingerprint. */
@@ -236,7 +241,7 @@ export interface CalendarDto {
  * Why ingested samples were not stored: `unwatched` no target reads the series; `future` timestamp
  * beyond the push source's allowed clock skew; `out_of_order` older than the series' latest point;
  * `negative` a negative load; `non_finite` not a finite number; `series_limit` the source holds too
- * many series.
+ * many series; `implausible` above every watching target's maxReplicas × capacityPerPod × 100.
  */
 export interface IngestRejections {
   unwatched: number;
@@ -245,6 +250,7 @@ export interface IngestRejections {
   negative: number;
   non_finite: number;
   series_limit: number;
+  implausible: number;
 }
 /** POST /ingest answer. */
 export interface IngestResultDto {

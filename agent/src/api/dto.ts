@@ -105,7 +105,7 @@ export function agentDto(i: AgentState['info'], nowMs: number): StatusDto['agent
 }
 
 export function calendarSourcesDto(state: AgentState): StatusDto['calendar'] {
-  return state.calendarSources.map((s) => ({ location: s.location, ok: s.ok, weddings: s.weddings, lastSuccess: isoOrNull(s.lastSuccessMs), lastError: s.lastError, held: s.held && heldCalendarUpdateDto(s.held) }));
+  return state.calendarSources.map((s) => ({ location: s.location, ok: s.ok, weddings: s.weddings, lastSuccess: isoOrNull(s.lastSuccessMs), lastError: s.lastError, held: s.held && heldCalendarUpdateDto(s.held), skippedEvents: s.skippedEvents, notedEvents: s.notedEvents, issues: s.issues.map((i) => ({ ...i })) }));
 }
 
 export function heldCalendarUpdateDto(h: HeldCalendarUpdate): HeldCalendarUpdateDto {

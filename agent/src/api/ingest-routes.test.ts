@@ -25,10 +25,18 @@ describe('POST /ingest', () => {
 
   it('feeds watched series into the push source; the targets read the latest point', async () => {
     const res = await ingest({ series: [{ name: 'api_rps', points: [[NOW - 2000, 10], [NOW, 42], [NOW - 1000, 20]] }] }).expect(200);
-    expect(ingestResultSchema.parse(res.body)).toEqual({ accepted: 3, rejected: { unwatched: 0, future: 0, out_of_order: 0, negative: 0, non_finite: 0, series_limit: 0 }, series: 1 });
+    expect(ingestResultSchema.parse(res.body)).toEqual({ accepted: 3, rejected: { unwatched: 0, future: 0, out_of_order: 0, negative: 0, non_finite: 0, series_limit: 0, implausible: 0 }, series: 1 });
     const target = api.state.targets.get('api')!.config;
     expect(await api.push.read(target, NOW)).toEqual({ ok: true, value: 42, atMs: NOW });
     expect(await api.registry.getSingleMetricAsString('wedsync_agent_ingested_samples_total')).toMatch(/ 3$/m);
+  });
+
+  it('refuses a load far outside the target\'s plausible range (1e39), counting it, and keeps the series\' reading (issue 24, defect 8)', async () => {
+    await ingest({ series: [{ name: 'api_rps', points: [[NOW - 1000, 100]] }] }).expect(200);
+    const res = await ingest({ series: [{ name: 'api_rps', points: [[NOW, 1e39]] }] }).expect(200);
+    expect(res.body).toMatchObject({ accepted: 0, rejected: { implausible: 1 } });
+    expect(await api.push.read(api.state.targets.get('api')!.config, NOW)).toMatchObject({ ok: true, value: 100 });
+    expect(await api.registry.getSingleMetricAsString('wedsync_agent_ingest_points_rejected_total')).toMatch(/reason="implausible"} 1/);
   });
 
   it('matches labelled series whatever the label order', async () => {

@@ -3,7 +3,8 @@
  * (its `load.query`, written as `name{label="v",…}` with labels sorted) are stored — the rest are
  * counted as `unwatched` — so a client cannot grow the agent's memory with series nobody reads. The
  * answer counts every point: accepted, or rejected by reason (the push source's rules for future,
- * out-of-order and negative points; see push-source.ts), and so does
+ * out-of-order, negative and implausible points — above the watching targets' maxReplicas ×
+ * capacityPerPod × 100, sources/plausible-load.ts; see push-source.ts), and so does
  * `wedsync_agent_ingest_points_rejected_total{reason}`.
  */
 import type { Router } from 'express';
@@ -16,20 +17,22 @@ import { jsonBody, type RouteContext } from './context';
 import { ingestRequestSchema } from './schemas';
 import type { IngestRequest, IngestResultDto } from './contract';
 import { isValidIngestBody } from './ingest-fast-check';
+import { plausibleLoadLimit } from '../contracts/plausible-load';
 
 /** Generous per-sample allowance (`[8640000000000000,-1.7976931348623157e+308],` is 45 bytes) plus names and labels. */
 const BYTES_PER_SAMPLE = 64;
 const BODY_OVERHEAD = 64 * 1024;
 
-/** Series key → the push sources whose targets watch it. */
-export function watchedSeries(ctx: RouteContext, sources: Record<string, LoadSource>): Map<string, PushIngest[]> {
-  const out = new Map<string, PushIngest[]>();
+/** Series key → the push sources whose targets watch it, and the largest load plausible for any of those targets. */
+export function watchedSeries(ctx: RouteContext, sources: Record<string, LoadSource>): Map<string, { sources: PushIngest[]; maxValue: number }> {
+  const out = new Map<string, { sources: PushIngest[]; maxValue: number }>();
   for (const t of ctx.state.targets.values()) {
     const src = sources[t.config.load.source];
     if (!acceptsPushes(src)) continue;
-    const list = out.get(t.config.load.query) ?? [];
-    if (!list.includes(src)) list.push(src);
-    out.set(t.config.load.query, list);
+    const entry = out.get(t.config.load.query) ?? { sources: [], maxValue: 0 };
+    if (!entry.sources.includes(src)) entry.sources.push(src);
+    entry.maxValue = Math.max(entry.maxValue, plausibleLoadLimit(t.config));
+    out.set(t.config.load.query, entry);
   }
   return out;
 }
@@ -82,8 +85,8 @@ export function registerIngestRoutes(r: Router, ctx: RouteContext, sources: Reco
         }
         // Sources watching the same series saw the same points: report the one that stored most.
         let best: PushIngestResult | null = null;
-        for (const src of targets) {
-          const r = src.ingest(s.name, labels, s.points, now);
+        for (const src of targets.sources) {
+          const r = src.ingest(s.name, labels, s.points, now, targets.maxValue);
           if (!best || r.accepted > best.accepted) best = r;
         }
         accepted += best!.accepted;

@@ -173,6 +173,9 @@ export const statusSchema = z.object({
       lastSuccess: nullableString,
       lastError: nullableString,
       held: heldCalendarUpdateSchema.nullable().describe('an update held back because it removes too many upcoming weddings'),
+      skippedEvents: z.number().describe('events of the last read left out because they could not be read'),
+      notedEvents: z.number().describe('events of the last read kept with a note (a default used, UTC assumed, a repeated id)'),
+      issues: z.array(z.object({ event: z.number(), id: nullableString, problem: z.string(), skipped: z.boolean() })).describe('the first of them, named'),
     }),
   ),
   fleet: z
@@ -269,6 +272,7 @@ export const ingestResultSchema = z.object({
       negative: z.number().int().describe('negative load'),
       non_finite: z.number().int().describe('not a finite number'),
       series_limit: z.number().int().describe('the push source holds too many series'),
+      implausible: z.number().int().describe('above every watching target\'s maxReplicas × capacityPerPod × 100: a unit mistake or a broken exporter'),
     })
     .strict()
     .describe('samples not stored, by reason'),

@@ -163,7 +163,7 @@ export class Agent {
       config,
       state: this.state,
       // With durable state, the calendar last in force and confirmations are shared with the other replica and the next start.
-      provider: new CalendarStore(config.calendar.sources, loaded.baseDir, clock, fetch, 10_000, config.calendar.maxBytes, config.calendar.maxDropFraction, durable?.calendarMemory()),
+      provider: new CalendarStore(config.calendar.sources, loaded.baseDir, clock, fetch, 10_000, config.calendar.maxBytes, config.calendar.maxDropFraction, durable?.calendarMemory(), config.calendar.maxWeddings),
       metrics: this.metrics,
       logger: this.logger,
       clock,

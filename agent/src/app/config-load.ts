@@ -19,6 +19,8 @@ export interface LoadedConfig {
 }
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+/** A header (under a `headers` map) whose name says it carries a credential: its value must come from the environment. */
+const CREDENTIAL_HEADER = /authorization|cookie|token|key|secret|password|auth/i;
 const WHOLE_ENV_REF = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
 
 function pathToString(path: ReadonlyArray<PropertyKey>): string {
@@ -31,7 +33,8 @@ export function resolveEnv(raw: unknown, env: Record<string, string | undefined>
   const walk = (node: unknown, path: PropertyKey[]): unknown => {
     if (typeof node === 'string') {
       const key = path[path.length - 1];
-      if (typeof key === 'string' && SECRET_KEYS.has(key) && !WHOLE_ENV_REF.test(node)) {
+      const inHeaders = path[path.length - 2] === 'headers' && typeof key === 'string' && CREDENTIAL_HEADER.test(key);
+      if (typeof key === 'string' && (SECRET_KEYS.has(key) || inHeaders) && !WHOLE_ENV_REF.test(node)) {
         problems.push({ file, path: pathToString(path), message: 'is a secret: write an environment reference such as "${DD_API_KEY}", never the value itself' });
         return node;
       }

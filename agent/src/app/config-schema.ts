@@ -4,7 +4,8 @@
  * The only place that knows all plug-ins' config; the rest of the agent reads the core `AgentConfig`.
  */
 import { z } from 'zod';
-import { agentConfigObject, checkAgentConfig, completeAgentConfig } from '../config/agent-config';
+import { agentConfigObject, checkAgentConfig, completeAgentConfig, guarded } from '../config/agent-config';
+import { promqlSyntaxError } from '../sources/promql-syntax';
 import { sinkConfigSchema, type SinkConfig } from './sink-registry';
 import { sourceConfigSchema, sourceStaleAfterSeconds, type SourceConfig } from './source-registry';
 
@@ -38,8 +39,19 @@ const sinksSchema = <S extends z.ZodType<AnySinkConfig>>(sink: S) =>
 export function composeConfigSchema<S extends z.ZodType<AnySinkConfig>>(sinks: S) {
   return agentConfigObject
     .extend({ sources: z.record(z.string(), sourceConfigSchema).default({}), sinks: sinksSchema(sinks) })
-    .superRefine(checkAgentConfig((src) => sourceStaleAfterSeconds(src as SourceConfig)))
+    // Cross-field rules run even when some fields failed (`when`), so `validate` lists every problem in one pass.
+    .superRefine(checkAgentConfig((src) => sourceStaleAfterSeconds(src as SourceConfig)), { when: () => true })
+    .superRefine((cfg, ctx) => guarded([() => checkPromqlQueries(cfg.targets, cfg.sources as Record<string, { type: string }>, ctx)]), { when: () => true })
     .transform((cfg) => completeAgentConfig(cfg));
+}
+
+/** A Prometheus source's queries parse with Prometheus's own grammar: a missing bracket is a config error, not a failed read at run time. */
+function checkPromqlQueries(targets: ReadonlyArray<{ load: { source: string; query: string } }>, sources: Record<string, { type: string }>, ctx: z.RefinementCtx): void {
+  targets.forEach((t, i) => {
+    if (sources[t.load?.source]?.type !== 'prometheus' || typeof t.load.query !== 'string') return;
+    const syntax = promqlSyntaxError(t.load.query);
+    if (syntax) ctx.addIssue({ code: 'custom', path: ['targets', i, 'load', 'query'], message: syntax });
+  });
 }
 
 export const configSchema = composeConfigSchema(sinkConfigSchema);

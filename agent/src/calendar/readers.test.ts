@@ -12,11 +12,18 @@ describe('JSON calendar reader', () => {
   });
   it.each([
     ['not JSON', '{', /not JSON/],
+    ['no weddings array', '{"wedding":[]}', /weddings: expected an array/],
+  ])('rejects %s', (_n, text, message) => {
+    expect(() => parseJsonCalendar(text, 'bad.json')).toThrow(message);
+  });
+  it.each([
     ['a start without offset', '{"weddings":[{"id":"a","start":"2027-06-05T10:00:00","timezone":"Europe/London","guests":1}]}', /weddings\.0\.start: must be ISO-8601 with a UTC offset/],
     ['a bad zone', '{"weddings":[{"id":"a","start":"2027-06-05T10:00:00Z","timezone":"Nowhere","guests":1}]}', /weddings\.0\.timezone: is not an IANA/],
     ['negative guests', '{"weddings":[{"id":"a","start":"2027-06-05T10:00:00Z","timezone":"UTC","guests":-3}]}', /weddings\.0\.guests/],
-  ])('rejects %s with the field and reason', (_n, text, message) => {
-    expect(() => parseJsonCalendar(text, 'bad.json')).toThrow(message);
+  ])('skips an entry with %s, naming the field and reason', (_n, text, message) => {
+    const c = parseJsonCalendar(text, 'bad.json');
+    expect(c.weddings).toEqual([]);
+    expect(c.issues[0]).toMatchObject({ event: 1, id: 'a', skipped: true, problem: expect.stringMatching(message) });
   });
 });
 
@@ -53,9 +60,12 @@ describe('iCalendar reader (ical.js)', () => {
     expect(c.weddings).toHaveLength(1);
     expect(c.weddings[0]).toMatchObject({ id: 'u1', start: '2027-06-05T14:00:00+01:00', timezone: 'Europe/London', guests: 50, days: 1 });
   });
-  it('rejects bad guest counts with the event and field', () => {
-    const text = 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20270605T130000Z\r\nX-WEDSYNC-GUESTS:lots\r\nEND:VEVENT\r\nEND:VCALENDAR';
-    expect(() => parseIcalCalendar(text, 'bad.ics')).toThrow(/bad.ics: event 1 \(x\): guests/);
+  it('skips an event with a bad guest count, naming the event and field, and reads the rest (issue 24, defect 2)', () => {
+    const text = 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20270605T130000Z\r\nX-WEDSYNC-GUESTS:lots\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:y\r\nDTSTART:20270605T130000Z\r\nX-WEDSYNC-GUESTS:40\r\nEND:VEVENT\r\nEND:VCALENDAR';
+    const c = parseIcalCalendar(text, 'bad.ics');
+    expect(c.weddings.map((w) => w.id)).toEqual(['y']);
+    expect(c.skipped).toBe(1);
+    expect(c.issues).toEqual([expect.objectContaining({ event: 1, id: 'x', skipped: true, problem: expect.stringMatching(/^guests: .*\(got "lots"\)/) })]);
   });
   it('rejects text that is not iCalendar', () => {
     expect(() => parseIcalCalendar('hello', 'junk.ics')).toThrow(/not iCalendar/);

@@ -49,7 +49,12 @@ export interface CalendarIndex {
 }
 
 export function indexCalendar(cal: WeddingCalendar, rules: WeddingRules): CalendarIndex {
-  const days = cal.weddings.flatMap((w) => expandWedding(w, rules)).sort((a, b) => a.windowStartMs - b.windowStartMs);
+  return indexFromDays(cal.weddings.flatMap((w) => expandWedding(w, rules)), rules);
+}
+
+/** The index of already expanded days (sorted here; sources/calendar-indexer.ts expands in slices). */
+export function indexFromDays(days: WeddingDay[], rules: WeddingRules): CalendarIndex {
+  days.sort((a, b) => a.windowStartMs - b.windowStartMs);
   const maxWindowMs = days.reduce((m, d) => Math.max(m, d.windowEndMs - d.windowStartMs), 0);
   return { days, maxWindowMs, rules };
 }

@@ -44,7 +44,7 @@ describe('wedsync-agent detect', () => {
 
   it.each([
     ['timestamp,value\n2027-01-04 00:00:00,\n2027-01-04 01:00:00,n/a\n', /bad\.csv: no usable data rows \(last problem: row 3: value "n\/a" is not a number\)/],
-    ['when,value\n2027-01-04 00:00:00,1\n', /bad\.csv: row 1: header must name the columns/],
+    ['when,value\n2027-01-04 00:00:00,1\n', /bad\.csv: row 1: header must name a time column/],
   ])('names the row and the reason for a file it cannot use (%#)', async (text, message) => {
     fs.writeFileSync(path.join(dir, 'bad.csv'), text);
     const r = await cli('detect', '--input', path.join(dir, 'bad.csv'));

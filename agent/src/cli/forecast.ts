@@ -6,6 +6,7 @@ import type { ForecastContext } from '../forecast/forecaster';
 import { weddingRulesSchema } from '../config/schema';
 import { parseJsonCalendar } from '../calendar/json-reader';
 import { parseIcalCalendar } from '../calendar/ical-reader';
+import { allEventsRead } from '../calendar/calendar-issues';
 import { expectedWeddingLoad, indexCalendar, type CalendarIndex } from '../calendar/rules';
 import { readSeries, round, writeOutput } from './detect';
 
@@ -61,8 +62,8 @@ export const registerForecast: Register = (program, io, exit) => {
 function readCalendar(file: string, io: CliIo, exit: ExitCode): CalendarIndex | null {
   try {
     const text = fs.readFileSync(file, 'utf8');
-    const cal = /\.ics$/i.test(file) || text.trimStart().startsWith('BEGIN:VCALENDAR') ? parseIcalCalendar(text, file) : parseJsonCalendar(text, file);
-    return indexCalendar(cal, weddingRulesSchema.parse({}));
+    const read = /\.ics$/i.test(file) || text.trimStart().startsWith('BEGIN:VCALENDAR') ? parseIcalCalendar(text, file) : parseJsonCalendar(text, file);
+    return indexCalendar(allEventsRead(read, file), weddingRulesSchema.parse({}));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     io.err(e.code ? `${file}: cannot read the file (${e.code})` : `--calendar ${e.message}`);

@@ -55,9 +55,14 @@ export const agentConfigObject = z
          * good calendar stays in force) until an operator confirms it; 1 never holds.
          */
         maxDropFraction: z.number().min(0).max(1).default(0.5),
+        /**
+         * The memory budget for calendars, in upcoming weddings per source: a source with more is refused
+         * with an error naming this key (the last good calendar stays). See BENCHMARKS.md (calendar memory).
+         */
+        maxWeddings: z.number().int().positive().default(150_000),
       })
       .strict()
-      .default({ sources: [], refreshSeconds: 300, maxBytes: 16 * 1024 * 1024, maxDropFraction: 0.5 }),
+      .default({ sources: [], refreshSeconds: 300, maxBytes: 16 * 1024 * 1024, maxDropFraction: 0.5, maxWeddings: 150_000 }),
     wedding: weddingRulesSchema.default(weddingRulesSchema.parse({})),
     policy: policySchema.default(policySchema.parse({})),
     kubernetes: z
@@ -148,44 +153,70 @@ type ParsedConfig = z.infer<typeof agentConfigObject>;
  * config, how old a reading may get (undefined: the source has no such setting); the registry knows.
  */
 export function checkAgentConfig(staleAfterSeconds: (source: ParsedConfig['sources'][string]) => number | undefined) {
-  return (cfg: ParsedConfig, ctx: z.RefinementCtx): void => {
-    const seen = new Set<string>();
-    cfg.targets.forEach((t, i) => {
-      if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'id'], message: `duplicate target id "${t.id}"` });
-      seen.add(t.id);
-      if (t.minReplicas > t.maxReplicas)
-        ctx.addIssue({ code: 'custom', path: ['targets', i, 'minReplicas'], message: `minReplicas (${t.minReplicas}) is above maxReplicas (${t.maxReplicas})` });
-      if (!(t.load.source in cfg.sources))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['targets', i, 'load', 'source'],
-          message: `unknown source "${t.load.source}" (configured: ${Object.keys(cfg.sources).join(', ') || 'none'})`,
-        });
-      if (!(t.region in cfg.wedding.peakSeason.regions))
-        ctx.addIssue({ code: 'custom', path: ['targets', i, 'region'], message: `unknown region "${t.region}" (wedding.peakSeason.regions has ${Object.keys(cfg.wedding.peakSeason.regions).join(', ')})` });
-    });
-    const { tickSeconds, tickTimeoutSeconds } = cfg.agent;
-    if (tickTimeoutSeconds !== undefined && tickTimeoutSeconds > tickSeconds)
-      ctx.addIssue({ code: 'custom', path: ['agent', 'tickTimeoutSeconds'], message: `(${tickTimeoutSeconds}) is longer than agent.tickSeconds (${tickSeconds}): a target's work must end before the next tick starts` });
-    for (const [name, src] of Object.entries(cfg.sources)) {
-      const stale = staleAfterSeconds(src);
-      if (stale !== undefined && stale < tickSeconds)
-        ctx.addIssue({ code: 'custom', path: ['sources', name, 'staleAfterSeconds'], message: `(${stale}) is shorter than agent.tickSeconds (${tickSeconds}): every reading would be stale by the next tick, and the agent would hold for ever` });
+  return (cfg: ParsedConfig, ctx: z.RefinementCtx): void =>
+    guarded([
+      () => targetRules(cfg, ctx),
+      () => agentRules(cfg, ctx, staleAfterSeconds),
+      () => {
+        for (const issue of fleetIssues(cfg.fleet, cfg.agent.cluster)) ctx.addIssue({ code: 'custom', ...issue });
+      },
+      () => checkPricingAgainstConfig(cfg, ctx),
+    ]);
+}
+
+/**
+ * Runs each cross-field rule on its own. The composed schema runs them even when some fields failed, so
+ * `validate` lists every problem in one pass; a part that failed its own schema is still raw here, and a
+ * rule that cannot read its inputs says nothing (their own errors are already reported).
+ */
+export function guarded(rules: ReadonlyArray<() => void>): void {
+  for (const rule of rules) {
+    try {
+      rule();
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err;
     }
-    if (cfg.kubernetes.connection === 'kubeconfig' && !cfg.kubernetes.kubeconfig)
-      ctx.addIssue({ code: 'custom', path: ['kubernetes', 'kubeconfig'], message: 'is required when connection is "kubeconfig"' });
-    const k = cfg.kubernetes;
-    if (k.renewDeadlineSeconds !== undefined && k.renewDeadlineSeconds >= k.leaseDurationSeconds)
-      ctx.addIssue({ code: 'custom', path: ['kubernetes', 'renewDeadlineSeconds'], message: `must be below leaseDurationSeconds (${k.leaseDurationSeconds}) so a stalled leader stops before its Lease can be taken` });
-    for (const issue of fleetIssues(cfg.fleet, cfg.agent.cluster)) ctx.addIssue({ code: 'custom', ...issue });
-    if (k.deployFreeze && k.connection === 'none')
-      ctx.addIssue({ code: 'custom', path: ['kubernetes', 'deployFreeze'], message: 'needs a Kubernetes connection (kubernetes.connection is "none"): nothing would keep the freeze ConfigMap' });
-    if (k.deployFreeze && k.deployFreeze.heartbeatSeconds < 3 * cfg.agent.tickSeconds)
-      ctx.addIssue({ code: 'custom', path: ['kubernetes', 'deployFreeze', 'heartbeatSeconds'], message: `must be at least 3 × agent.tickSeconds (${cfg.agent.tickSeconds} s): the leader refreshes it on a tick once half of it is spent, and must get there before it runs out` });
-    if (cfg.agent.mode === 'act' && cfg.kubernetes.connection === 'none')
-      ctx.addIssue({ code: 'custom', path: ['agent', 'mode'], message: 'mode "act" needs a Kubernetes connection (kubernetes.connection is "none")' });
-    checkPricingAgainstConfig(cfg, ctx);
-  };
+  }
+}
+
+function targetRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  cfg.targets.forEach((t, i) => {
+    if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'id'], message: `duplicate target id "${t.id}"` });
+    seen.add(t.id);
+    if (t.minReplicas > t.maxReplicas)
+      ctx.addIssue({ code: 'custom', path: ['targets', i, 'minReplicas'], message: `minReplicas (${t.minReplicas}) is above maxReplicas (${t.maxReplicas})` });
+    if (!(t.load.source in cfg.sources))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targets', i, 'load', 'source'],
+        message: `unknown source "${t.load.source}" (configured: ${Object.keys(cfg.sources).join(', ') || 'none'})`,
+      });
+    if (!(t.region in cfg.wedding.peakSeason.regions))
+      ctx.addIssue({ code: 'custom', path: ['targets', i, 'region'], message: `unknown region "${t.region}" (wedding.peakSeason.regions has ${Object.keys(cfg.wedding.peakSeason.regions).join(', ')})` });
+  });
+}
+
+function agentRules(cfg: ParsedConfig, ctx: z.RefinementCtx, staleAfterSeconds: (source: ParsedConfig['sources'][string]) => number | undefined): void {
+  const { tickSeconds, tickTimeoutSeconds } = cfg.agent;
+  if (tickTimeoutSeconds !== undefined && tickTimeoutSeconds > tickSeconds)
+    ctx.addIssue({ code: 'custom', path: ['agent', 'tickTimeoutSeconds'], message: `(${tickTimeoutSeconds}) is longer than agent.tickSeconds (${tickSeconds}): a target's work must end before the next tick starts` });
+  for (const [name, src] of Object.entries(cfg.sources)) {
+    const stale = staleAfterSeconds(src);
+    if (stale !== undefined && stale < tickSeconds)
+      ctx.addIssue({ code: 'custom', path: ['sources', name, 'staleAfterSeconds'], message: `(${stale}) is shorter than agent.tickSeconds (${tickSeconds}): every reading would be stale by the next tick, and the agent would hold for ever` });
+  }
+  if (cfg.kubernetes.connection === 'kubeconfig' && !cfg.kubernetes.kubeconfig)
+    ctx.addIssue({ code: 'custom', path: ['kubernetes', 'kubeconfig'], message: 'is required when connection is "kubeconfig"' });
+  const k = cfg.kubernetes;
+  if (k.renewDeadlineSeconds !== undefined && k.renewDeadlineSeconds >= k.leaseDurationSeconds)
+    ctx.addIssue({ code: 'custom', path: ['kubernetes', 'renewDeadlineSeconds'], message: `must be below leaseDurationSeconds (${k.leaseDurationSeconds}) so a stalled leader stops before its Lease can be taken` });
+  if (k.deployFreeze && k.connection === 'none')
+    ctx.addIssue({ code: 'custom', path: ['kubernetes', 'deployFreeze'], message: 'needs a Kubernetes connection (kubernetes.connection is "none"): nothing would keep the freeze ConfigMap' });
+  if (k.deployFreeze && k.deployFreeze.heartbeatSeconds < 3 * cfg.agent.tickSeconds)
+    ctx.addIssue({ code: 'custom', path: ['kubernetes', 'deployFreeze', 'heartbeatSeconds'], message: `must be at least 3 × agent.tickSeconds (${cfg.agent.tickSeconds} s): the leader refreshes it on a tick once half of it is spent, and must get there before it runs out` });
+  if (cfg.agent.mode === 'act' && cfg.kubernetes.connection === 'none')
+    ctx.addIssue({ code: 'custom', path: ['agent', 'mode'], message: 'mode "act" needs a Kubernetes connection (kubernetes.connection is "none")' });
 }
 
 /** The defaults that depend on other keys, applied after the checks. */

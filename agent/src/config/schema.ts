@@ -70,7 +70,13 @@ export const calendarSource = z
       .string()
       .min(1)
       .refine((l) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(l) || /^https?:\/\//i.test(l), { message: 'must be an http(s) URL or a file path (no other URL scheme is read)' }),
+    /** Sent as `Authorization: Bearer …`; must be an `${ENV}` reference (load.ts). */
     bearerToken: z.string().optional(),
+    /**
+     * Extra request headers (e.g. `X-Api-Key`, `Authorization: Basic …`). A header whose name looks like a
+     * credential (authorization, cookie, token, key, secret, password) must be an `${ENV}` reference (load.ts).
+     */
+    headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name'), z.string()).optional(),
   })
   .strict();
 

@@ -10,7 +10,7 @@ export function seriesKey(name: string, labels: Record<string, string> = {}): st
 }
 
 /** Why a pushed point was not stored; the ingest answer and `wedsync_agent_ingest_points_rejected_total` use these. */
-export const PUSH_REJECT_REASONS = ['future', 'out_of_order', 'negative', 'non_finite', 'series_limit'] as const;
+export const PUSH_REJECT_REASONS = ['future', 'out_of_order', 'negative', 'non_finite', 'series_limit', 'implausible'] as const;
 export type PushRejectReason = (typeof PUSH_REJECT_REASONS)[number];
 
 export interface PushIngestResult {
@@ -19,12 +19,15 @@ export interface PushIngestResult {
 }
 
 export function emptyRejections(): Record<PushRejectReason, number> {
-  return { future: 0, out_of_order: 0, negative: 0, non_finite: 0, series_limit: 0 };
+  return { future: 0, out_of_order: 0, negative: 0, non_finite: 0, series_limit: 0, implausible: 0 };
 }
 
 export interface PushIngest {
-  /** Stores the newest acceptable point of `points`, received at `nowMs`; says what happened to each point. */
-  ingest(name: string, labels: Record<string, string>, points: ReadonlyArray<readonly [number, number]>, nowMs: number): PushIngestResult;
+  /**
+   * Stores the newest acceptable point of `points`, received at `nowMs`; says what happened to each point.
+   * `maxValue`: above it a value is `implausible` (contracts/plausible-load.ts: the watching targets' bound).
+   */
+  ingest(name: string, labels: Record<string, string>, points: ReadonlyArray<readonly [number, number]>, nowMs: number, maxValue?: number): PushIngestResult;
 }
 
 /** Whether a configured source takes pushed samples (a target may name a source that is not configured). */

@@ -17,9 +17,35 @@ describe('parseSeriesCsv', () => {
     expect(parseSeriesCsv('timestamp,demand_rps\n2027-05-03T00:00:00Z,192.93\n').rows[0].value).toBe(192.93);
   });
 
+  it("reads Grafana's own CSV export: quoted header and cells, Time column, a BOM, CRLF (issue 24, defect 15)", () => {
+    const text = '\uFEFF"Time","Value"\r\n"2024-01-01 00:00:00","1.5"\r\n"2024-01-01 00:01:00","2"\r\n';
+    expect(parseSeriesCsv(text).rows).toEqual([
+      { raw: '2024-01-01 00:00:00', tMs: Date.UTC(2024, 0, 1, 0, 0), value: 1.5 },
+      { raw: '2024-01-01 00:01:00', tMs: Date.UTC(2024, 0, 1, 0, 1), value: 2 },
+    ]);
+  });
+
+  it("reads a Grafana export named after its series, Excel's sep= line, and epoch-ms times", () => {
+    const text = 'sep=;\n"Time";"api_rps{env=""prod""}"\n1704067200000;3\n1704067260000;4\n';
+    const csv = parseSeriesCsv(text);
+    expect(csv.rows.map((r) => [r.tMs, r.value])).toEqual([
+      [1704067200000, 3],
+      [1704067260000, 4],
+    ]);
+    expect(csv.style).toBe('epoch-ms');
+  });
+
+  it('keeps a quoted timestamp row and a quoted value with a comma out of the value column, counting row numbers as an editor does', () => {
+    const text = 'timestamp,value,note\n"2014-07-01 00:00:00",5,"a, b"\n2014-07-01 00:05:00,6,c\n2014-07-01 00:10:00,"x,y",c\n\n2014-07-01 00:25:00,7,d\n2014-07-01 00:30:00,8,d\n';
+    const csv = parseSeriesCsv(text);
+    expect(csv.rows.map((r) => r.value)).toEqual([5, 6, 7, 8]);
+    expect(csv.issues).toMatchObject({ nonNumeric: 1, gaps: 1, missingSteps: 3, firstRow: { nonNumeric: 4, gaps: 6 } });
+  });
+
   it.each([
-    ['time,val\n2014-07-01 00:00:00,1', /row 1: header must name the columns "timestamp" and "value"/],
-    ['timestamp,a,b\n2014-07-01 00:00:00,1,2', /row 1: header must name the columns "timestamp" and "value"/],
+    ['when,val\n2014-07-01 00:00:00,1', /row 1: header must name a time column \("timestamp" or "time"\) and a value column/],
+    ['timestamp,a,b\n2014-07-01 00:00:00,1,2', /row 1: header must name a time column .*\(found "timestamp,a,b"\)/],
+    ['timestamp,value\n"2014-07-01 00:00:00,1', /not readable as CSV: .*/],
     ['timestamp,value\nyesterday,2\n2014-07-01 00:05:00,', /no usable data rows \(last problem: row 3: value is empty\)/],
     ['timestamp,value\n2014-02-30 00:05:00,1', /no usable data rows .*row 2: timestamp "2014-02-30 00:05:00" is not a date-time/],
     ['timestamp,value\n2014-07-01 00:00:00', /no usable data rows .*row 2: value is empty/],

@@ -1,8 +1,11 @@
 /**
- * Reads `timestamp,value` CSV (the Numenta Anomaly Benchmark format; extra columns ignored) into rows,
+ * Reads `timestamp,value` CSV (the Numenta Anomaly Benchmark format, Grafana's CSV export; extra columns
+ * ignored) into rows with a real CSV parser (csv-parse: quotes, headers, BOM),
  * counting what real exports contain (backward and repeated timestamps, gaps, empty and non-numeric
  * values) instead of refusing the file. Pure: takes text, returns rows or throws SeriesCsvError.
  */
+
+import { parse } from 'csv-parse/sync';
 
 export interface SeriesRow {
   /** The timestamp exactly as written (echoed back in outputs). */
@@ -86,31 +89,50 @@ function note(issues: SeriesIssues, kind: IssueKind, rowNo: number): void {
   issues.firstRow[kind] ??= rowNo;
 }
 
+/** Header names taken as the time column (Grafana's CSV export writes "Time"). */
+const TIME_COLUMNS = ['timestamp', 'time', 'date', 'datetime'];
+
+/**
+ * The file's records with their file row numbers, read by a real CSV parser (csv-parse): quoted fields
+ * (`"Time","Value"`, as Grafana exports), a byte-order mark, CRLF, and Excel's `sep=;` first line.
+ */
+function csvRecords(text: string): Array<{ cells: string[]; rowNo: number }> {
+  const body = text.replace(/^\uFEFF/, '');
+  const sep = /^sep=(.)\r?\n/i.exec(body);
+  let records: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    records = parse(sep ? body.slice(sep[0].length) : body, { delimiter: sep?.[1] ?? ',', info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
+  } catch (err) {
+    throw new SeriesCsvError(`not readable as CSV: ${(err as Error).message}`);
+  }
+  const offset = sep ? 1 : 0;
+  return records.map((r) => ({ cells: r.record, rowNo: r.info.lines + offset }));
+}
+
 /**
  * Parses the whole file as real exports come: rows whose timestamp or value cannot be used are counted
  * and left out; backward and repeated timestamps are counted and kept in file order (each command applies
  * its own rule to them). Only a bad header or a file with no usable row is refused. Row numbers count
- * file lines from 1 (the header is row 1), as an editor shows them.
+ * file lines from 1 (the header is row 1), as an editor shows them. The time column is `timestamp`
+ * (NAB, the traces) or `time`/`date` (Grafana's export); the value column `value`, or else the only other
+ * column of a two-column file (e.g. the traces' timestamp,demand_rps, or Grafana's "Time","<series>").
  */
 export function parseSeriesCsv(text: string): SeriesCsv {
-  const lines = text.split(/\r?\n/);
-  const header = (lines[0] ?? '').replace(/^\uFEFF/, '').split(',').map((h) => h.trim().toLowerCase());
-  const ti = header.indexOf('timestamp');
-  // "value", or else the only other column of a two-column file (e.g. the traces' timestamp,demand_rps).
+  const records = csvRecords(text);
+  const headerCells = records[0]?.cells ?? [];
+  const header = headerCells.map((h) => h.trim().toLowerCase());
+  const ti = header.findIndex((h) => TIME_COLUMNS.includes(h));
   let vi = header.indexOf('value');
   if (vi < 0 && header.length === 2 && ti >= 0) vi = 1 - ti;
-  if (ti < 0 || vi < 0) throw new SeriesCsvError(`row 1: header must name the columns "timestamp" and "value" (found "${lines[0] ?? ''}")`);
+  if (ti < 0 || vi < 0) throw new SeriesCsvError(`row 1: header must name a time column ("timestamp" or "time") and a value column ("value", or the only other column) (found "${headerCells.join(',')}")`);
   const rows: SeriesRow[] = [];
   const rowNos: number[] = [];
   const issues = noIssues();
   const seen = new Set<number>();
   let style: TimestampStyle | null = null;
   let lastError = '';
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.trim() === '') continue;
-    const rowNo = i + 1;
-    const cells = line.split(',');
+  for (const { cells, rowNo } of records.slice(1)) {
+    if (cells.every((c) => c === '')) continue;
     const ts = cells.length > ti ? parseTimestamp(cells[ti]) : null;
     if (!ts) {
       note(issues, 'badTimestamp', rowNo);

@@ -9,6 +9,7 @@ import { expectedWeddingLoad } from '../calendar/rules';
 import { targetCalendar } from '../calendar/target-calendar';
 import type { AnomalyDetector, AnomalyResult } from '../detect/detector';
 import type { Forecast, Forecaster } from '../forecast/forecaster';
+import { checkFinite } from '../forecast/finite-forecast';
 import type { AgentMetrics } from '../metrics/agent-metrics';
 import { fleetInput } from '../fleet/fleet-input';
 import { activeOverrides } from '../plan/overrides';
@@ -16,6 +17,7 @@ import { planReplicas } from '../plan/plan-replicas';
 import { EMPTY_MEMORY, type Decision, type PlanMemory } from '../plan/types';
 import type { Scaler, WorkloadState } from '../contracts/scaler';
 import type { LoadReading, LoadSource } from '../contracts/load-source';
+import { plausibleHistory, plausibleReading } from '../contracts/plausible-load';
 import type { AgentState, TargetCost, TargetState, TargetView } from '../state';
 import type { Logger } from '../util/logger';
 import type { PriceBook } from '../cost/price-book';
@@ -55,8 +57,10 @@ export class TargetPipeline {
   }
 
   /** Feeds history (cold-start backfill) to the forecaster and detector, oldest first. */
-  seed(points: ReadonlyArray<{ tMs: number; value: number }>): void {
-    const { detector, forecaster, state } = this.deps;
+  seed(history: ReadonlyArray<{ tMs: number; value: number }>): void {
+    const { detector, forecaster, state, logger } = this.deps;
+    const { points, dropped } = plausibleHistory(history, this.target);
+    if (dropped) logger.warn({ target: this.target.id, dropped }, 'backfilled history had implausible points (above maxReplicas × capacityPerPod × 100): left out');
     for (const p of points) {
       forecaster.observe(p.tMs, p.value);
       // The same wedding context a live tick gives: only the weddings this target serves.
@@ -147,7 +151,8 @@ export class TargetPipeline {
     const { source, metrics, logger } = this.deps;
     const name = this.target.load.source;
     const endRead = metrics.sourceDuration.startTimer({ source: name });
-    const reading = await source.read(this.target, now).catch((err: Error) => ({ ok: false as const, error: err.message, atMs: now }));
+    const read = await source.read(this.target, now).catch((err: Error): LoadReading => ({ ok: false as const, error: err.message, atMs: now }));
+    const reading = plausibleReading(read, this.target);
     endRead();
     metrics.sourceRequests.inc({ source: name, outcome: reading.ok ? 'success' : 'error' });
     if (reading.ok) this.remember(reading, now, mono);
@@ -208,7 +213,11 @@ export class TargetPipeline {
     try {
       const stepMs = config.forecast.stepSeconds * 1000;
       const steps = Math.ceil((config.forecast.horizonHours * 3600_000) / stepMs);
-      return forecaster.forecast(now, stepMs, steps, { expectedWeddingLoad: view.calendar.expectedLoadAt });
+      const checked = checkFinite(forecaster.forecast(now, stepMs, steps, { expectedWeddingLoad: view.calendar.expectedLoadAt }));
+      if ('forecast' in checked) return checked.forecast;
+      metrics.tickErrors.inc({ stage: 'forecast' });
+      logger.error({ target: this.target.id, error: checked.error }, 'forecast refused: planning without it');
+      return null;
     } catch (err) {
       metrics.tickErrors.inc({ stage: 'forecast' });
       logger.error({ err, target: this.target.id }, 'forecast failed');

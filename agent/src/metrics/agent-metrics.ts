@@ -148,6 +148,16 @@ export function createAgentMetrics(state: AgentState, registry = new Registry())
     },
   });
   new Gauge({
+    name: METRIC.calendarEventsSkipped,
+    help: 'Events of the calendar source\'s last read left out because they could not be read (each is named in the warning log and GET /status); the rest of the source is in force.',
+    labelNames: ['source'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of state.calendarSources) this.set({ source: s.location }, s.skippedEvents);
+    },
+  });
+  new Gauge({
     name: METRIC.calendarUpcomingWeddings,
     help: 'Upcoming weddings of a held calendar update (calendar="held") and of the calendar it would replace (calendar="in_force").',
     labelNames: ['source', 'calendar'],

@@ -55,6 +55,7 @@ export const METRIC = {
   calendarSourceUp: 'wedsync_agent_calendar_source_up',
   calendarLastSuccessTimestampSeconds: 'wedsync_agent_calendar_last_success_timestamp_seconds',
   calendarUpdateHeld: 'wedsync_agent_calendar_update_held',
+  calendarEventsSkipped: 'wedsync_agent_calendar_events_skipped',
   calendarUpcomingWeddings: 'wedsync_agent_calendar_upcoming_weddings',
   protectionActive: 'wedsync_agent_protection_active',
   deployFreeze: 'wedsync_agent_deploy_freeze',

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseJsonCalendar } from '../calendar/json-reader';
+import { allEventsRead } from '../calendar/calendar-issues';
 import type { WeddingCalendar } from '../calendar/model';
 import type { CalendarSourceConfig } from '../config/schema';
 import { describeIssues, parseSeriesCsv, type IssueKind, type SeriesCsv, type SeriesIssues } from '../detect/series-csv';
@@ -171,7 +172,7 @@ export function readTrace(dir: string): Trace {
   const { demand, missing, issues } = parseDemandCsv(readText(dir, 'trace.csv'), join(dir, 'trace.csv'), startMs, stepMs, steps);
   let calendar: WeddingCalendar;
   try {
-    calendar = parseJsonCalendar(readText(dir, 'calendar.json'), join(dir, 'calendar.json'));
+    calendar = allEventsRead(parseJsonCalendar(readText(dir, 'calendar.json'), join(dir, 'calendar.json')), join(dir, 'calendar.json'));
   } catch (err) {
     throw new TraceError((err as Error).message);
   }

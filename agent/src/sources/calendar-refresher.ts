@@ -5,10 +5,12 @@
  */
 import type { AgentConfig } from '../config/agent-config';
 import { indexCalendar } from '../calendar/rules';
+import { indexCalendarInSlices } from './calendar-indexer';
 import type { WeddingCalendar } from '../calendar/model';
 import type { AgentMetrics } from '../metrics/agent-metrics';
 import type { AgentState } from '../state';
 import type { Logger } from '../util/logger';
+import { describeIssues } from '../calendar/calendar-issues';
 import type { AppliedConfirmation, CalendarSourceStatus, Confirmer, ConfirmOutcome } from './calendar-store';
 
 /** What the refresher reads calendars from (CalendarStore; tests pass their own). */
@@ -112,9 +114,16 @@ export class CalendarRefresher {
     let cal = await provider.refresh();
     const applied = provider.applyConfirmed?.() ?? [];
     if (applied.length > 0) cal = provider.calendar();
-    state.calendar = indexCalendar(cal, config.wedding);
+    state.calendar = await indexCalendarInSlices(cal, config.wedding);
     state.calendarSources = this.sources();
     for (const s of state.calendarSources) {
+      if (s.ok && s.issues.length > 0) {
+        const skipped = s.issues.filter((i) => i.skipped);
+        const noted = s.issues.filter((i) => !i.skipped);
+        if (skipped.length)
+          logger.warn({ source: s.location, skippedEvents: s.skippedEvents, events: describeIssues(skipped) }, 'calendar events that cannot be read were skipped; the rest of the source is in force');
+        if (noted.length) logger.warn({ source: s.location, notedEvents: s.notedEvents, events: describeIssues(noted) }, 'calendar events read with a note');
+      }
       if (!s.ok) {
         metrics.tickErrors.inc({ stage: 'calendar' });
         logger.warn({ source: s.location, error: s.lastError }, 'calendar source failed; keeping the last good calendar');

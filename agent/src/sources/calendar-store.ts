@@ -17,9 +17,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { CalendarSourceConfig } from '../config/schema';
 import type { WeddingCalendar } from '../calendar/model';
-import { parseJsonCalendar } from '../calendar/json-reader';
-import { parseIcalCalendar } from '../calendar/ical-reader';
-import { judgeAgainstSummary, judgeCalendarUpdate, summarizeCalendar, summaryIsStale, upcomingWeddings, type CalendarSummary, type DropVerdict } from '../calendar/drop-guard';
+import type { CalendarIssue } from '../calendar/calendar-issues';
+import { readCalendarInSlices } from './calendar-indexer';
+import { redactUrl, redactUrlsIn } from '../util/redact-url';
+import { judgeAgainstSummary, judgeCalendarUpdate, summarizeCalendar, summaryIsStale, type CalendarSummary, type DropVerdict } from '../calendar/drop-guard';
 import { LocalCalendarMemory, type CalendarConfirmation, type CalendarMemory } from '../calendar/calendar-memory';
 import type { HeldCalendarUpdate, CalendarSourceStatus, ConfirmOutcome, Confirmer } from '../contracts/calendar-source-status';
 
@@ -46,8 +47,30 @@ export type Fetcher = (url: string, init: { headers: Record<string, string>; sig
 export const DEFAULT_CALENDAR_MAX_BYTES = 16 * 1024 * 1024;
 /** Default for calendar.maxDropFraction: an update losing more than half the upcoming weddings is held. */
 export const DEFAULT_MAX_DROP_FRACTION = 0.5;
+/** Default for calendar.maxWeddings: upcoming weddings per source the agent holds (see BENCHMARKS.md, calendar memory). */
+export const DEFAULT_MAX_WEDDINGS = 150_000;
 
-const PARSERS = { json: parseJsonCalendar, ical: parseIcalCalendar } as const;
+
+/** The name a source is shown and keyed by (status, metrics, logs, the durable state): its location with secrets redacted. */
+export const sourceName = (s: Pick<CalendarSourceConfig, 'location'>): string => redactUrl(s.location);
+
+/**
+ * The URL to fetch and the headers to send: `bearerToken` and `headers` from the config (values from
+ * `${ENV}`), and a URL's `user:pass@` turned into Basic authentication (fetch refuses a URL with
+ * credentials in it) unless an Authorization header is configured.
+ */
+export function httpRequestOf(s: CalendarSourceConfig): { url: string; headers: Record<string, string> } {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(s.headers ?? {})) headers[k.toLowerCase()] = v;
+  if (s.bearerToken) headers.authorization = `Bearer ${s.bearerToken}`;
+  const url = new URL(s.location);
+  if (url.username || url.password) {
+    headers.authorization ??= `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
+  return { url: url.toString(), headers };
+}
 
 export class CalendarStore {
   private readonly good = new Map<string, WeddingCalendar>();
@@ -69,14 +92,16 @@ export class CalendarStore {
     private readonly maxDropFraction = DEFAULT_MAX_DROP_FRACTION,
     /** Summaries and confirmations shared with the other replica and the next start (durable state). */
     private readonly memory: CalendarMemory = new LocalCalendarMemory(),
+    /** More upcoming weddings than this in one source: refused (the memory budget), the last good one stays. */
+    private readonly maxWeddings = DEFAULT_MAX_WEDDINGS,
   ) {
-    for (const s of sources) this.status.set(s.location, { location: s.location, ok: false, weddings: 0, lastSuccessMs: null, lastError: 'not loaded yet', held: null });
+    for (const s of sources) this.status.set(sourceName(s), { location: sourceName(s), ok: false, weddings: 0, lastSuccessMs: null, lastError: 'not loaded yet', held: null, skippedEvents: 0, notedEvents: 0, issues: [] });
   }
 
   private async readText(s: CalendarSourceConfig): Promise<string> {
     if (/^https?:\/\//.test(s.location)) {
-      const headers: Record<string, string> = s.bearerToken ? { authorization: `Bearer ${s.bearerToken}` } : {};
-      const res = await this.fetcher(s.location, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+      const { url, headers } = httpRequestOf(s);
+      const res = await this.fetcher(url, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       return readCapped(res, this.maxBytes);
     }
@@ -90,13 +115,15 @@ export class CalendarStore {
   async refresh(): Promise<WeddingCalendar> {
     await Promise.all(
       this.sources.map(async (s) => {
-        const st = this.status.get(s.location)!;
+        const name = sourceName(s);
+        const st = this.status.get(name)!;
         try {
           const text = await this.readText(s);
-          const cal = PARSERS[s.format](text, s.location);
-          this.accept(s.location, cal, fingerprintOf(text));
+          const { weddings, issues, skipped, noted } = await readCalendarInSlices(s.format, text, name, { keepAfterMs: this.now(), maxWeddings: this.maxWeddings });
+          Object.assign(st, { skippedEvents: skipped, notedEvents: noted, issues });
+          this.accept(name, { weddings }, fingerprintOf(text));
         } catch (err) {
-          Object.assign(st, { ok: false, lastError: (err as Error).message });
+          Object.assign(st, { ok: false, lastError: redactUrlsIn((err as Error).message) });
         }
       }),
     );
@@ -200,18 +227,18 @@ export class CalendarStore {
   }
 
   /**
-   * The merged calendar; a wedding id present in several sources is taken from the first. A source with
-   * nothing in force but a held update (after a restart) contributes the held update's weddings.
+   * The merged calendar; a wedding id present in several sources is taken from the first source that has
+   * it (one wedding listed by two feeds). Within one source every wedding is kept, a repeated id too (the
+   * reader notes it): two events of one feed are two entries someone made. A source with nothing in
+   * force but a held update (after a restart) contributes the held update's weddings.
    */
   calendar(): WeddingCalendar {
     const seen = new Set<string>();
     const weddings = [];
     for (const s of this.sources) {
-      for (const w of (this.good.get(s.location) ?? this.held.get(s.location)?.calendar)?.weddings ?? []) {
-        if (seen.has(w.id)) continue;
-        seen.add(w.id);
-        weddings.push(w);
-      }
+      const own = (this.good.get(sourceName(s)) ?? this.held.get(sourceName(s))?.calendar)?.weddings ?? [];
+      for (const w of own) if (!seen.has(w.id)) weddings.push(w);
+      for (const w of own) seen.add(w.id);
     }
     return { weddings };
   }

@@ -57,8 +57,11 @@ export class PushSource implements LoadSource, PushIngest {
     this.maxSkewMs = (opts.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS) * 1000;
   }
 
-  /** Stores the newest acceptable point of `points`, received at `nowMs`; says what happened to each point. */
-  ingest(name: string, labels: Record<string, string>, points: ReadonlyArray<readonly [number, number]>, nowMs: number): PushIngestResult {
+  /**
+   * Stores the newest acceptable point of `points`, received at `nowMs`; says what happened to each point.
+   * `maxValue`: above it a value is `implausible` (contracts/plausible-load.ts: the watching targets' bound).
+   */
+  ingest(name: string, labels: Record<string, string>, points: ReadonlyArray<readonly [number, number]>, nowMs: number, maxValue = Infinity): PushIngestResult {
     const rejected = emptyRejections();
     const key = seriesKey(name, labels);
     const before = this.latest.get(key);
@@ -69,7 +72,7 @@ export class PushSource implements LoadSource, PushIngest {
     let accepted = 0;
     let next = before;
     for (const [tMs, value] of points) {
-      const reason = this.refusal(tMs, value, before, nowMs);
+      const reason = this.refusal(tMs, value, before, nowMs) ?? (value > maxValue ? 'implausible' : null);
       if (reason) {
         rejected[reason]++;
         continue;
