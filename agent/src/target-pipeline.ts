@@ -3,7 +3,8 @@
  * owns everything the target remembers between ticks (its detector, forecaster, planner memory and last
  * good reading); the state only receives what each tick concluded, written in one place.
  */
-import type { AgentConfig, TargetConfig } from './config/schema';
+import type { AgentConfig, PlanPolicy, TargetConfig } from './config/schema';
+import { policyFor } from './config/target-policy';
 import { expectedWeddingLoad } from './calendar/rules';
 import { targetCalendar } from './calendar/target-calendar';
 import type { AnomalyDetector, AnomalyResult } from './detect/detector';
@@ -41,6 +42,8 @@ export class TargetPipeline {
   private inAnomaly = false;
   private readonly target: TargetConfig;
   private readonly staleAfterMs: number;
+  /** The global policy with this target's own settings in their place (config/target-policy.ts). */
+  private readonly policy: PlanPolicy;
 
   constructor(
     private readonly out: TargetState,
@@ -48,6 +51,7 @@ export class TargetPipeline {
   ) {
     this.target = out.config;
     this.staleAfterMs = staleAfterSeconds(deps.config, this.target) * 1000;
+    this.policy = policyFor(deps.config.policy, this.target);
   }
 
   /** Feeds history (cold-start backfill) to the forecaster and detector, oldest first. */
@@ -125,7 +129,7 @@ export class TargetPipeline {
         // The planner stays pure: it is told the price, and says what each protection costs.
         price: price.perReplicaHour !== null ? { perReplicaHour: price.perReplicaHour, currency: price.currency } : undefined,
       },
-      config.policy,
+      this.policy,
       now,
     );
     this.planMemory = memory;

@@ -14,6 +14,7 @@ import { registerReplay } from './replay';
 import { registerBacktest } from './backtest';
 import { registerCapacityPlan } from './capacity-plan';
 import { registerFreezeCheck } from './freeze-check';
+import { registerTune } from './tune';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -27,7 +28,7 @@ export interface ExitCode {
 
 export type Register = (program: Command, io: CliIo, exit: ExitCode) => void;
 
-const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay, registerBacktest, registerCapacityPlan, registerDetect, registerForecast, registerFreezeCheck];
+const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay, registerBacktest, registerCapacityPlan, registerDetect, registerForecast, registerFreezeCheck, registerTune];
 
 export async function main(argv: string[], io: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') }): Promise<number> {
   const exit: ExitCode = { code: 0 };
