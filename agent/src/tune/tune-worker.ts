@@ -7,7 +7,7 @@ if (parentPort) {
   const port = parentPort;
   port.on('message', (job: TuneJob) => {
     replayAgent(job.trace, { user: job.user }).then(
-      (r) => port.postMessage({ replicas: r.replicas }, [r.replicas.buffer]),
+      (r) => port.postMessage({ replicas: r.replicas }, [r.replicas.buffer as ArrayBuffer]),
       (err: Error) => port.postMessage({ error: err.message }),
     );
   });
