@@ -100,7 +100,8 @@ export const registerTune: Register = (program, io, exit) => {
 const commandLine = () => `wedsync-agent ${process.argv.slice(2).join(' ')}`;
 
 function pct(a: number, b: number): string {
-  return b === 0 ? (a === 0 ? '±0 %' : 'n/a') : `${a <= b ? '−' : '+'}${Math.abs(Math.round(((a - b) / b) * 1000) / 10)} %`;
+  if (a === b) return '±0 %';
+  return b === 0 ? 'n/a' : `${a < b ? '−' : '+'}${Math.abs(Math.round(((a - b) / b) * 1000) / 10)} %`;
 }
 
 /** "held out: replica-hours −8.1 %, overload 12 (defaults 12), unserved …": the pick against the defaults on the later part. */

@@ -68,11 +68,11 @@ interface Scenario {
 const SMALL = { capacity: 4 * 7 * 96, weeks: 3, minWeeks: 2, resolutionMs: 15 * MIN, refitEveryMs: 6 * HOUR };
 
 const scenarios: Scenario[] = [
-  { name: 'replay grid, weddings, eviction', everyMs: 15 * MIN, stepMs: 15 * MIN, steps: 6, days: 38, ctx: weddings, options: SMALL },
-  { name: 'replay grid, no weddings (hint)', everyMs: 15 * MIN, stepMs: 15 * MIN, steps: 6, days: 38, ctx: noneFree, refCtx: none, options: SMALL },
-  { name: 'gaps and jittered readings', everyMs: 15 * MIN, stepMs: 15 * MIN, steps: 8, days: 30, ctx: weddings, gaps: true, jitterMs: 20_000, options: SMALL },
-  { name: 'agent ticks off the grid, bucketed', everyMs: 5 * MIN, stepMs: 15 * MIN, steps: 12, days: 23, ctx: weddings, jitterMs: 7_000, options: SMALL },
-  { name: 'defaults, one reading a minute', everyMs: MIN, stepMs: MIN, steps: 5, days: 9, ctx: weddings },
+  { name: 'replay grid, weddings, eviction', everyMs: 15 * MIN, stepMs: 15 * MIN, steps: 6, days: 31, ctx: weddings, options: SMALL },
+  { name: 'replay grid, no weddings (hint)', everyMs: 15 * MIN, stepMs: 15 * MIN, steps: 6, days: 31, ctx: noneFree, refCtx: none, options: SMALL },
+  { name: 'gaps and jittered readings', everyMs: 15 * MIN, stepMs: 15 * MIN, steps: 8, days: 20, ctx: weddings, gaps: true, jitterMs: 20_000, options: SMALL },
+  { name: 'agent ticks off the grid, bucketed', everyMs: 5 * MIN, stepMs: 15 * MIN, steps: 12, days: 16, ctx: weddings, jitterMs: 7_000, options: SMALL },
+  { name: 'defaults, one reading a minute', everyMs: MIN, stepMs: MIN, steps: 5, days: 3, ctx: weddings },
 ];
 // The replay's point memory: the same numbers again, on every scenario.
 scenarios.push(...scenarios.map((s) => ({ ...s, name: `${s.name}, point memory`, options: { ...s.options, pointMemory: true } })));
