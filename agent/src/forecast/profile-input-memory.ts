@@ -21,8 +21,8 @@ export class ProfileInputMemory {
   private readonly lag: Float64Array;
   private readonly tol: Float64Array;
   private readonly oldest: Float64Array;
-  /** The calendar the wedding loads came from: another one forgets everything. */
-  private calendar: ((tMs: number) => number) | null = null;
+  /** The calendar (forecast context) the wedding loads came from: another one forgets everything. */
+  private calendar: object | null = null;
 
   constructor(
     capacity: number,
@@ -40,10 +40,10 @@ export class ProfileInputMemory {
     this.oldest = new Float64Array(capacity);
   }
 
-  /** Forgets every entry when the calendar answering wedding loads is another one. */
-  useCalendar(expectedWeddingLoad: (tMs: number) => number): void {
-    if (this.calendar === expectedWeddingLoad) return;
-    this.calendar = expectedWeddingLoad;
+  /** Forgets every entry when the context answering wedding loads is another one (a replay passes one for good). */
+  useCalendar(context: object): void {
+    if (this.calendar === context) return;
+    this.calendar = context;
     this.time.fill(NaN);
   }
 

@@ -210,7 +210,7 @@ export class SeasonalCalendarForecaster implements Forecaster {
     const h = this.history;
     const slot = h.slotOf(k);
     const at = slot * m.stride;
-    m.useCalendar(ctx.expectedWeddingLoad);
+    m.useCalendar(ctx);
     const oldest = h.timeAt(0);
     if (!m.holds(slot, t, lag, count, tol, oldest)) {
       const free = ctx.weddingFree === true;
