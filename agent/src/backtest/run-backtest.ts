@@ -83,14 +83,23 @@ function traceMeta(t: TargetConfig, range: TimeRange): TraceMeta {
   };
 }
 
-export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult> {
+/** One target's history from Prometheus, as a trace (and what the cluster ran, when known). */
+export interface FetchedHistory {
+  target: TargetConfig;
+  trace: Trace;
+  missingSteps: number;
+  cluster: Awaited<ReturnType<typeof fetchClusterReplicas>>;
+}
+
+/** Reads each selected target's history over the range (the first half of a backtest; `tune` reads the same). */
+export async function fetchHistories(opts: BacktestOptions): Promise<{ prometheusUrl: string; fetched: FetchedHistory[] }> {
   const { loaded, range } = opts;
   const progress = opts.progress ?? NO_PROGRESS;
   const selected = selectTargets(loaded, opts.targetIds);
   const prom: RangeClientOptions = { ...selected.prom, fetch: opts.fetch, attempts: opts.attempts, retryDelayMs: opts.retryDelayMs };
   await checkQueries(prom, loaded, selected.targets, range.toMs);
   const calendar = await loadCalendar(loaded);
-  const fetched: Array<{ target: TargetConfig; trace: Trace; missingSteps: number; cluster: Awaited<ReturnType<typeof fetchClusterReplicas>> }> = [];
+  const fetched: FetchedHistory[] = [];
   for (const target of selected.targets) {
     progress.begin(`${target.id}: history`, 1);
     const demand = await fetchDemand(prom, target, range, (done, total) => {
@@ -112,6 +121,13 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     };
     fetched.push({ target, trace, missingSteps: demand.missingSteps, cluster });
   }
+  return { prometheusUrl: prom.url, fetched };
+}
+
+export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult> {
+  const { loaded } = opts;
+  const progress = opts.progress ?? NO_PROGRESS;
+  const { prometheusUrl, fetched } = await fetchHistories(opts);
   const totalSteps = fetched.reduce((n, f) => n + f.trace.demand.length, 0);
   progress.begin(`replay (${fetched.length} target${fetched.length === 1 ? '' : 's'})`, totalSteps);
   // Each target alone in the config, as `replay --config` sees it: its own wedding settings, the same policy.
@@ -128,5 +144,5 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     timezones: f.target.timezones,
     demandMissingSteps: f.missingSteps,
   }));
-  return { prometheusUrl: prom.url, targets: out };
+  return { prometheusUrl, targets: out };
 }

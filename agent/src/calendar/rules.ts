@@ -131,7 +131,20 @@ export function onProtectedDays(index: CalendarIndex, live: readonly LiveWedding
 export function isPeakSeason(t: number, rules: WeddingRules, region: string): boolean {
   const months = rules.peakSeason.regions[region];
   if (!months) return false;
-  return months.includes(DateTime.fromMillis(t, { zone: rules.peakSeason.timezone }).month);
+  return months.includes(monthIn(t, rules.peakSeason.timezone));
+}
+
+/** The month a zone's calendar shows, asked every tick: the last month's bounds per zone, so a tick does no time-zone work. */
+const lastMonth = new Map<string, { fromMs: number; toMs: number; month: number }>();
+
+function monthIn(t: number, zone: string): number {
+  const known = lastMonth.get(zone);
+  if (known && t >= known.fromMs && t < known.toMs) return known.month;
+  const local = DateTime.fromMillis(t, { zone });
+  const from = local.startOf('month');
+  if (lastMonth.size > 64) lastMonth.clear();
+  lastMonth.set(zone, { fromMs: from.toMillis(), toMs: from.plus({ months: 1 }).toMillis(), month: local.month });
+  return local.month;
 }
 
 /** Expected wedding load at `t`: Σ guests × tradition multiplier × phase factor × per-guest load. */

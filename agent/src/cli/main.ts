@@ -18,10 +18,11 @@ import { registerFreezeCheck } from './freeze-check';
 import { registerStatus } from './status';
 import { registerOverride } from './override';
 import { registerCompletion } from './completion';
+import { registerTune } from './tune';
 
 export type { CliIo, ExitCode, Register };
 
-const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay, registerBacktest, registerCapacityPlan, registerDetect, registerForecast, registerFreezeCheck, registerStatus, registerOverride, registerCompletion];
+const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay, registerBacktest, registerCapacityPlan, registerDetect, registerForecast, registerFreezeCheck, registerStatus, registerOverride, registerCompletion, registerTune];
 
 export async function main(argv: string[], io: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') }): Promise<number> {
   const exit: ExitCode = { code: 0 };

@@ -59,6 +59,11 @@ export const targetSchema = z
     timezones: z.array(timeZone).default([]),
     /** Pod requests (fallback), capacity type and node pool: cost/pricing-config.ts. */
     cost: targetCostSchema.optional(),
+    /**
+     * This target's own values for some `policy` settings (what `wedsync-agent tune` recommends); every
+     * setting not named here is the global `policy`'s. Applied by config/target-policy.ts.
+     */
+    policy: z.lazy(() => policyOverrideSchema).optional(),
   })
   .strict();
 
@@ -160,6 +165,13 @@ export const policySchema = z
     burstQuantile: z.number().min(0).lt(1).default(0.98),
     /** How long a rise counts in burst headroom's history (its weight decays with this time constant). */
     burstMemorySeconds: z.number().positive().default(86400),
+  })
+  .strict();
+
+/** The same settings, each optional and without a default: a target's `policy` overrides only what it names. */
+export const policyOverrideSchema = z
+  .object(Object.fromEntries(Object.entries(policySchema.shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()])) as {
+    [K in keyof typeof policySchema.shape]: z.ZodOptional<ReturnType<(typeof policySchema.shape)[K]['unwrap']>>;
   })
   .strict();
 

@@ -3,7 +3,8 @@
  * owns everything the target remembers between ticks (its detector, forecaster, planner memory and last
  * good reading); the state only receives what each tick concluded, written in one place.
  */
-import type { TargetConfig } from '../config/schema';
+import type { PlanPolicy, TargetConfig } from '../config/schema';
+import { policyFor } from '../config/target-policy';
 import type { AgentConfig } from '../config/agent-config';
 import { expectedWeddingLoad } from '../calendar/rules';
 import { targetCalendar } from '../calendar/target-calendar';
@@ -44,6 +45,8 @@ export class TargetPipeline {
   private inAnomaly = false;
   private readonly target: TargetConfig;
   private readonly staleAfterMs: number;
+  /** The global policy with this target's own settings in their place (config/target-policy.ts). */
+  private readonly policy: PlanPolicy;
 
   constructor(
     private readonly out: TargetState,
@@ -54,6 +57,7 @@ export class TargetPipeline {
     // may be built before its sources are: then the default, as for a source with no such setting.)
     const source: LoadSource | undefined = deps.source;
     this.staleAfterMs = (source?.staleAfterSeconds ?? Math.max(60, deps.config.agent.tickSeconds * 4)) * 1000;
+    this.policy = policyFor(deps.config.policy, this.target);
   }
 
   /** Feeds history (cold-start backfill) to the forecaster and detector, oldest first. */
@@ -133,7 +137,7 @@ export class TargetPipeline {
         // The planner stays pure: it is told the price, and says what each protection costs.
         price: price.perReplicaHour !== null ? { perReplicaHour: price.perReplicaHour, currency: price.currency } : undefined,
       },
-      config.policy,
+      this.policy,
       now,
     );
     this.planMemory = memory;

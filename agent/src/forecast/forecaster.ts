@@ -18,6 +18,11 @@ export interface Forecast {
 /** Calendar knowledge for the forecast horizon (pure functions of the instant). */
 export interface ForecastContext {
   expectedWeddingLoad(tMs: number): number;
+  /**
+   * True when the calendar holds no wedding this target serves: expectedWeddingLoad is 0 at every
+   * instant, and a forecaster may skip asking (the answer is the same).
+   */
+  weddingFree?: boolean;
 }
 
 export interface Forecaster {

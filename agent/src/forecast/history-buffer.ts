@@ -44,6 +44,11 @@ export class HistoryBuffer {
     return this.values[(this.head + k) % this.capacity];
   }
 
+  /** Where point k sits in the ring (stable until it is evicted): the key of per-point caches. */
+  slotOf(k: number): number {
+    return (this.head + k) % this.capacity;
+  }
+
   /** Index of the first point at or after t (size when none). */
   lowerBound(tMs: number): number {
     let lo = 0;
@@ -58,6 +63,14 @@ export class HistoryBuffer {
 
   /** The value of the point nearest t within ±tolerance, or NaN. */
   near(tMs: number, toleranceMs: number): number {
+    // Regular series (a replay, a steady scrape) hold a point exactly where evenly spaced points would be:
+    // found without a search, and it is the answer (distance 0; times are strictly increasing).
+    const n = this.size;
+    if (n > 1 && toleranceMs >= 0) {
+      const t0 = this.timeAt(0);
+      const guess = Math.round(((tMs - t0) * (n - 1)) / (this.timeAt(n - 1) - t0));
+      if (guess >= 0 && guess < n && this.timeAt(guess) === tMs) return this.valueAt(guess);
+    }
     const k = this.lowerBound(tMs);
     let best = NaN;
     let bestGap = Infinity;
@@ -79,9 +92,12 @@ export class HistoryBuffer {
   typicalStepMs(end = this.size): number {
     const n = Math.min(64, end - 1);
     if (n <= 0) return 0;
-    const gaps: number[] = [];
-    for (let k = end - n; k < end; k++) gaps.push(this.timeAt(k) - this.timeAt(k - 1));
-    gaps.sort((a, b) => a - b);
-    return gaps[gaps.length >> 1];
+    const gaps = this.gaps.subarray(0, n);
+    for (let k = end - n; k < end; k++) gaps[k - end + n] = this.timeAt(k) - this.timeAt(k - 1);
+    gaps.sort();
+    return gaps[n >> 1];
   }
+
+  /** typicalStepMs's scratch: asked every tick, so it allocates nothing. */
+  private readonly gaps = new Float64Array(64);
 }

@@ -3,7 +3,7 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS build, typed by hand below
 const ss = require('simple-statistics') as {
   linearRegression(data: number[][]): { m: number; b: number };
-  quantileSorted(sorted: number[], p: number): number;
+  quantileSorted(sorted: ArrayLike<number>, p: number): number;
 };
 
 export function median(values: number[]): number {
@@ -14,6 +14,11 @@ export function median(values: number[]): number {
 
 export function quantile(values: number[], p: number): number {
   return ss.quantileSorted(values.slice().sort((a, b) => a - b), p);
+}
+
+/** The p-quantile of values already sorted ascending (a typed array sorted in place, say). */
+export function quantileOfSorted(sorted: ArrayLike<number>, p: number): number {
+  return ss.quantileSorted(sorted, p);
 }
 
 /**

@@ -18,7 +18,9 @@
  */
 import type { Forecast, ForecastContext, Forecaster, ForecastPoint } from './forecaster';
 import { HistoryBuffer } from './history-buffer';
-import { fitThroughOrigin, median, quantile } from './robust';
+import { InstantCache } from './instant-cache';
+import { ProfileInputMemory } from './profile-input-memory';
+import { fitThroughOrigin, quantileOfSorted } from './robust';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -44,6 +46,11 @@ export interface SeasonalForecasterOptions {
   refitEveryMs: number;
   /** Quantile pair for the lower/upper bounds (0.05 → a 90 % band). */
   boundQuantile: number;
+  /**
+   * Remember what each history point's profile reads (profile-input-memory.ts): for replays, whose
+   * calendar is fixed while they play. Same forecasts, more memory, far less searching.
+   */
+  pointMemory?: boolean;
 }
 
 export const DEFAULT_FORECASTER_OPTIONS: SeasonalForecasterOptions = {
@@ -68,12 +75,23 @@ export class SeasonalCalendarForecaster implements Forecaster {
    * Seasonal profile values by instant. The loop asks every tick for a horizon that moved by one step,
    * so all but one point were computed last time; cleared at each refit (β changes the profile).
    */
-  private readonly profileCache = new Map<number, number>();
+  private readonly profileCache: InstantCache;
   private cacheLag = 0;
   private cachePhase = NaN;
+  /** Each history point's profile inputs, when `pointMemory` is on. */
+  private readonly memory: ProfileInputMemory | null;
+  /** Scratch: the profile's values at t − k·lag, and the refit's samples (reused: no allocation per tick). */
+  private readonly vals: Float64Array;
+  private readonly xs: number[] = [];
+  private readonly ys: number[] = [];
+  private rel = new Float64Array(1024);
 
   constructor(private readonly o: SeasonalForecasterOptions = DEFAULT_FORECASTER_OPTIONS) {
     this.history = new HistoryBuffer(o.capacity);
+    this.profileCache = new InstantCache(o.resolutionMs, 1 << 13);
+    const lags = Math.max(7, o.weeks);
+    this.vals = new Float64Array(lags);
+    this.memory = o.pointMemory ? new ProfileInputMemory(o.capacity, lags) : null;
   }
 
   observe(tMs: number, value: number): void {
@@ -112,58 +130,70 @@ export class SeasonalCalendarForecaster implements Forecaster {
     // each target kept up to 50,000 dead keys, ~3 MB; ~60 MB of heap at 20 targets).
     const phase = ((fromMs % stepMs) + stepMs) % stepMs;
     if (lag !== this.cacheLag || phase !== this.cachePhase || this.profileCache.size > 50_000) {
-      this.profileCache.clear();
+      this.profileCache.clear(phase);
       this.cacheLag = lag;
       this.cachePhase = phase;
     }
-    const profile = (t: number): number => {
-      // Cacheable only when no lag had to step back past the origin (then the value depends on it).
-      if (t - lag >= fromMs) return this.profileAt(t, ctx, lag, count, tol, fromMs);
-      let v = this.profileCache.get(t);
-      if (v === undefined) {
-        v = this.profileAt(t, ctx, lag, count, tol, fromMs);
-        this.profileCache.set(t, v);
-      }
-      return v;
-    };
-    const level = this.levelFactor(profile, ctx, fromMs, end);
+    const level = this.levelFactor(ctx, fromMs, end, lag, count, tol);
+    const free = ctx.weddingFree === true;
     const points: ForecastPoint[] = [];
     for (let k = 1; k <= steps; k++) {
       const t = fromMs + k * stepMs;
-      const base = profile(t);
+      const base = this.profile(t, ctx, lag, count, tol, fromMs);
       const seasonal = base === base ? base * level : this.recentMean(fromMs, ctx, end);
-      const wedding = this.beta * ctx.expectedWeddingLoad(t);
+      const wedding = this.beta * (free ? 0 : ctx.expectedWeddingLoad(t));
       const value = Math.max(0, seasonal + wedding);
       points.push({ tMs: t, value, lower: Math.max(0, seasonal * (1 + this.band[0]) + wedding * 0.5), upper: seasonal * (1 + this.band[1]) + wedding * 1.5 });
     }
     return { points, method: useWeekly ? 'weekly-median+level+calendar' : 'daily-median+level+calendar', coldStart: false };
   }
 
+  /** The seasonal profile at t, cached unless a lag had to step back past the origin (then it depends on it). */
+  private profile(t: number, ctx: ForecastContext, lag: number, count: number, tol: number, fromMs: number): number {
+    if (t - lag >= fromMs) return this.profileAt(t, ctx, lag, count, tol, fromMs);
+    let v = this.profileCache.get(t);
+    if (v === undefined) {
+      v = this.profileAt(t, ctx, lag, count, tol, fromMs);
+      this.profileCache.set(t, v);
+    }
+    return v;
+  }
+
   /** Median of the wedding-free values at t − k·lag, k = 1…count, using only points before `beforeMs`. */
   private profileAt(t: number, ctx: ForecastContext, lag: number, count: number, tol: number, beforeMs: number): number {
-    const vals: number[] = [];
+    // With β = 0 (the refit) or no weddings, the calendar adds nothing: v − 0 is v, so it is not asked.
+    const free = this.beta === 0 || ctx.weddingFree === true;
+    const vals = this.vals;
+    let n = 0;
     for (let k = 1; k <= count; k++) {
       let tk = t - k * lag;
       // Horizons beyond one lag: step back further so the profile never reads the future.
       while (tk >= beforeMs) tk -= lag;
       const v = this.history.near(tk, tol);
-      if (v === v) vals.push(v - this.beta * ctx.expectedWeddingLoad(tk));
+      if (v === v) vals[n++] = free ? v : v - this.beta * ctx.expectedWeddingLoad(tk);
     }
-    return vals.length ? median(vals) : NaN;
+    return n ? medianOf(vals, n) : NaN;
   }
 
   /** Recent actual / profile over the last `levelHours`: damped and clipped, 1 when unknown. */
-  private levelFactor(profile: (t: number) => number, ctx: ForecastContext, fromMs: number, end: number): number {
+  private levelFactor(ctx: ForecastContext, fromMs: number, end: number, lag: number, count: number, tol: number): number {
     const h = this.history;
+    const free = ctx.weddingFree === true;
+    const cache = this.profileCache;
     let actual = 0;
     let expected = 0;
     const start = h.lowerBound(fromMs - this.o.levelHours * HOUR_MS);
     const stride = Math.max(1, Math.floor((end - start) / LEVEL_SAMPLES));
     for (let k = start; k < end; k += stride) {
       const t = h.timeAt(k);
-      const p = profile(t);
+      // A history point is never a lag past the origin: its profile is always cacheable (see profile()).
+      let p = cache.get(t);
+      if (p === undefined) {
+        p = this.memory ? this.profileOfPoint(k, t, ctx, lag, count, tol) : this.profileAt(t, ctx, lag, count, tol, fromMs);
+        cache.set(t, p);
+      }
       if (p !== p) continue;
-      actual += h.valueAt(k) - this.beta * ctx.expectedWeddingLoad(t);
+      actual += free ? h.valueAt(k) : h.valueAt(k) - this.beta * ctx.expectedWeddingLoad(t);
       expected += p;
     }
     if (!(expected > 0) || !(actual > 0)) return 1;
@@ -171,43 +201,89 @@ export class SeasonalCalendarForecaster implements Forecaster {
     return Math.sqrt(ratio < 0.8 ? 0.8 : ratio > 1.25 ? 1.25 : ratio);
   }
 
+  /**
+   * profileAt(t, …) for history point k (t − lag before the origin, so no lag steps back further), its
+   * inputs read from point memory when still right: the same values in the same order, the same median.
+   */
+  private profileOfPoint(k: number, t: number, ctx: ForecastContext, lag: number, count: number, tol: number): number {
+    const m = this.memory!;
+    const h = this.history;
+    const slot = h.slotOf(k);
+    const at = slot * m.stride;
+    m.useCalendar(ctx);
+    const oldest = h.timeAt(0);
+    if (!m.holds(slot, t, lag, count, tol, oldest)) {
+      const free = ctx.weddingFree === true;
+      let n = 0;
+      for (let j = 1; j <= count; j++) {
+        const tj = t - j * lag;
+        const v = h.near(tj, tol);
+        if (v !== v) continue;
+        m.v[at + n] = v;
+        m.w[at + n] = free ? 0 : ctx.expectedWeddingLoad(tj);
+        n++;
+      }
+      // Kept only when no point it read can still change (the newest is averaged while its bucket fills).
+      m.keep(slot, t, lag, tol, oldest, n, t - lag + tol < h.timeAt(h.length - 1));
+    }
+    const n = m.n[slot];
+    if (!n) return NaN;
+    const vals = this.vals;
+    if (this.beta === 0 || ctx.weddingFree === true) {
+      // No wedding term (the refit's β = 0, or no weddings): the median of what was read, once per entry.
+      if (m.fitKnown[slot]) return m.fit[slot];
+      for (let i = 0; i < n; i++) vals[i] = m.v[at + i];
+      m.fit[slot] = medianOf(vals, n);
+      m.fitKnown[slot] = 1;
+      return m.fit[slot];
+    }
+    for (let i = 0; i < n; i++) vals[i] = m.v[at + i] - this.beta * m.w[at + i];
+    return medianOf(vals, n);
+  }
+
   /** Refits β (wedding excess per unit of expected load) and the relative error band on recent history. */
   private refit(ctx: ForecastContext, lag: number, count: number, tol: number, end: number, fromMs: number): void {
     const h = this.history;
     this.lastFitMs = fromMs;
-    const xs: number[] = [];
-    const ys: number[] = [];
-    const rel: number[] = [];
+    const free = ctx.weddingFree === true;
+    const { xs, ys } = this;
+    xs.length = 0;
+    ys.length = 0;
+    let nRel = 0;
     const stride = Math.max(1, Math.floor(end / 3000));
+    if (this.rel.length < Math.ceil(end / stride)) this.rel = new Float64Array(Math.ceil(end / stride));
+    const rel = this.rel;
     const saved = this.beta;
     this.beta = 0;
     for (let k = 0; k < end; k += stride) {
       const t = h.timeAt(k);
-      const base = this.profileAt(t, ctx, lag, count, tol, t);
+      const base = this.memory ? this.profileOfPoint(k, t, ctx, lag, count, tol) : this.profileAt(t, ctx, lag, count, tol, t);
       if (base !== base) continue;
-      const e = ctx.expectedWeddingLoad(t);
+      const e = free ? 0 : ctx.expectedWeddingLoad(t);
       const excess = h.valueAt(k) - base;
       if (e > 0) {
         xs.push(e);
         ys.push(excess);
-      } else if (base > 0) rel.push(h.valueAt(k) / base - 1);
+      } else if (base > 0) rel[nRel++] = h.valueAt(k) / base - 1;
     }
     const fitted = xs.length >= 30 ? fitThroughOrigin(xs, ys) : NaN;
     this.beta = Number.isFinite(fitted) && fitted > 0 ? fitted : saved;
     this.profileCache.clear();
-    if (rel.length >= 30) {
+    if (nRel >= 30) {
       const q = this.o.boundQuantile;
-      this.band = [Math.min(-0.02, quantile(rel, q)), Math.max(0.02, quantile(rel, 1 - q))];
+      const sorted = rel.subarray(0, nRel).sort();
+      this.band = [Math.min(-0.02, quantileOfSorted(sorted, q)), Math.max(0.02, quantileOfSorted(sorted, 1 - q))];
     }
   }
 
   private recentMean(fromMs: number, ctx: ForecastContext, end: number): number {
     const h = this.history;
+    const free = ctx.weddingFree === true;
     const start = h.lowerBound(fromMs - HOUR_MS);
     let sum = 0;
     let n = 0;
     for (let k = start; k < end; k++) {
-      sum += h.valueAt(k) - this.beta * ctx.expectedWeddingLoad(h.timeAt(k));
+      sum += free ? h.valueAt(k) : h.valueAt(k) - this.beta * ctx.expectedWeddingLoad(h.timeAt(k));
       n++;
     }
     return n ? sum / n : h.valueAt(end - 1);
@@ -224,6 +300,23 @@ export class SeasonalCalendarForecaster implements Forecaster {
     }
     return { points, method: 'level+calendar (under a day of history)', coldStart: false };
   }
+}
+
+/**
+ * The median of vals[0…n): sorted in place by insertion (n ≤ weeks or 7; stable, like the Array sort it
+ * replaces, so the result is the same number to the bit), without allocating.
+ */
+function medianOf(vals: Float64Array, n: number): number {
+  for (let i = 1; i < n; i++) {
+    const v = vals[i];
+    let j = i - 1;
+    while (j >= 0 && vals[j] - v > 0) {
+      vals[j + 1] = vals[j];
+      j--;
+    }
+    vals[j + 1] = v;
+  }
+  return n % 2 ? vals[n >> 1] : (vals[n / 2 - 1] + vals[n / 2]) / 2;
 }
 
 /** No history at all: what the calendar promises, with wide bounds. Says so in `method`. */

@@ -1,29 +1,28 @@
 /**
  * A forecaster wrapper for replays: the wrapped forecaster asks the calendar about the same past and
- * future instants over and over (its weekly profile and wedding fit re-read weeks of history every
- * simulated minute). A replay's calendar never changes, so each answer is computed once. Decisions are
- * unchanged; a two-month replay gets several times faster.
+ * future instants over and over (its weekly profile, level and refit read weeks of history). A replay's
+ * calendar never changes while it plays, so the answers come from a table computed once per wedding day
+ * (calendar/wedding-load-table.ts), and a calendar without weddings for the target is not asked at all.
+ * Decisions are unchanged. Until `useTable` is called the calendar is asked as the loop asks it.
  */
 import type { Forecast, ForecastContext, Forecaster } from '../forecast/forecaster';
+import type { WeddingLoadTable } from '../calendar/wedding-load-table';
 
 export class CalendarMemoForecaster implements Forecaster {
-  private readonly wedding = new Map<number, number>();
+  private ctx: ForecastContext | null = null;
 
-  constructor(private readonly inner: Forecaster, private readonly maxEntries = 400_000) {}
+  constructor(private readonly inner: Forecaster) {}
+
+  /** From now on, every calendar question is answered by `table`. */
+  useTable(table: WeddingLoadTable): void {
+    this.ctx = { expectedWeddingLoad: table.at, weddingFree: table.weddingFree };
+  }
 
   observe(tMs: number, value: number): void {
     this.inner.observe(tMs, value);
   }
 
   forecast(fromMs: number, stepMs: number, steps: number, ctx: ForecastContext): Forecast {
-    if (this.wedding.size > this.maxEntries) this.wedding.clear();
-    const memo: ForecastContext = {
-      expectedWeddingLoad: (t) => {
-        let v = this.wedding.get(t);
-        if (v === undefined) this.wedding.set(t, (v = ctx.expectedWeddingLoad(t)));
-        return v;
-      },
-    };
-    return this.inner.forecast(fromMs, stepMs, steps, memo);
+    return this.inner.forecast(fromMs, stepMs, steps, this.ctx ?? ctx);
   }
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { configSchema, type ComposedConfig } from '../app/config-schema';
 import type { LoadedConfig } from '../app/config-load';
 import type { Trace } from './trace';
+import { policyFor } from '../config/target-policy';
 
 export const REPLAY_SERIES = 'demand_rps';
 export const REPLAY_SOURCE = 'trace';
@@ -41,6 +42,7 @@ export function replayConfig(trace: Trace, user?: LoadedConfig): LoadedConfig {
         region: t?.region ?? 'north',
         timezones: t?.timezones ?? [],
         cost: t?.cost,
+        policy: t?.policy,
       },
     ],
   };
@@ -48,7 +50,7 @@ export function replayConfig(trace: Trace, user?: LoadedConfig): LoadedConfig {
   // The planner reads the forecast only over [now + start-up, now + start-up + predictive window]. The
   // schema's one-hour minimum guards hand-written configs; a replay asks for exactly what is read, which
   // changes no decision and saves most of the forecaster's work (it runs every simulated minute).
-  const neededSeconds = trace.meta.podStartupSeconds + config.policy.predictiveWindowSeconds + trace.meta.stepSeconds;
+  const neededSeconds = trace.meta.podStartupSeconds + policyFor(config.policy, config.targets[0]).predictiveWindowSeconds + trace.meta.stepSeconds;
   config.forecast.horizonHours = Math.min(config.forecast.horizonHours, neededSeconds / 3600);
   return { config, file: user?.file ?? join(trace.dir, 'meta.json'), baseDir: trace.dir };
 }

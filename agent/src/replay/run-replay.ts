@@ -12,6 +12,7 @@ import { createForecaster } from '../forecast/seasonal-calendar-forecaster';
 import { ManualClock } from '../util/clock';
 import { silentLogger } from '../util/logger';
 import { CalendarMemoForecaster } from './calendar-memo-forecaster';
+import { WeddingLoadTable } from '../calendar/wedding-load-table';
 import { REPLAY_SERIES, REPLAY_SOURCE, replayConfig } from './replay-config';
 import type { Trace } from './trace';
 import type { ReplicaPrice } from '../plan/price';
@@ -42,13 +43,19 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
   const clock = new ManualClock(trace.startMs);
   const scaler = new InMemoryScaler(clock.now);
   // The forecaster factory the agent wires (agent.ts: createForecaster), with calendar answers memoised.
-  const newForecaster = opts.newForecaster ?? (() => createForecaster());
+  // Point memory: the trace's calendar is fixed while it plays, so each point's profile inputs are read once.
+  const newForecaster = opts.newForecaster ?? (() => createForecaster({ pointMemory: true }));
+  const memos: CalendarMemoForecaster[] = [];
   const agent = new Agent(loaded, {
     clock: clock.now,
     scaler,
     logger: silentLogger,
     newDetector: opts.newDetector,
-    newForecaster: () => new CalendarMemoForecaster(newForecaster()),
+    newForecaster: () => {
+      const memo = new CalendarMemoForecaster(newForecaster());
+      memos.push(memo);
+      return memo;
+    },
   });
   const source = agent.sources[REPLAY_SOURCE] as PushSource;
   const target = loaded.config.targets[0];
@@ -60,6 +67,10 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
   const gap = trace.missing;
   // The trace's calendar, read before the first step (the agent's own timer refreshes it when it runs live).
   await agent.calendar.refresh(trace.startMs);
+  // The forecaster's calendar answers, once per wedding day over the trace and the last forecast's horizon.
+  const horizonSteps = Math.ceil((loaded.config.forecast.horizonHours * 3_600_000) / trace.stepMs) + 1;
+  const table = new WeddingLoadTable(agent.state.calendar, target.timezones, trace.startMs, trace.stepMs, trace.demand.length + horizonSteps);
+  for (const memo of memos) memo.useTable(table);
   for (let k = 0; k < trace.demand.length; k++) {
     clock.nowMs = trace.startMs + k * trace.stepMs;
     if (!opts.missing?.(k) && !gap?.[k]) source.ingest(REPLAY_SERIES, {}, [[clock.nowMs, trace.demand[k]]], clock.nowMs);

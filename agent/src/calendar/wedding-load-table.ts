@@ -1,0 +1,48 @@
+/**
+ * Expected wedding load on a fixed minute grid, computed once per wedding day over the minutes its window
+ * covers: a replay asks the same question about the same minutes hundreds of times (the forecaster's
+ * profile and level, the planner's announced steps), and the answer never changes while a trace plays.
+ *
+ * Exact: each grid minute holds what `expectedWeddingLoad(index, t, timezones)` returns there (the days
+ * are added in the index's order, as `weddingLoad` adds them, and each minute's phase is `phaseAt`'s).
+ * An instant off the grid or outside it is asked of the index itself. With no wedding day for the
+ * target's zones the table holds nothing and every answer is 0 (`weddingFree`).
+ */
+import { expectedWeddingLoad, phaseAt, type CalendarIndex } from './rules';
+
+export class WeddingLoadTable {
+  /** True when no wedding day falls in the target's zones: the expected load is 0 everywhere. */
+  readonly weddingFree: boolean;
+  private readonly values: Float64Array;
+  private readonly endMs: number;
+
+  constructor(
+    private readonly index: CalendarIndex,
+    private readonly timezones: readonly string[],
+    private readonly startMs: number,
+    private readonly stepMs: number,
+    steps: number,
+  ) {
+    const days = index.days.filter((d) => !timezones.length || timezones.includes(d.wedding.timezone));
+    this.weddingFree = days.length === 0;
+    this.endMs = startMs + steps * stepMs;
+    this.values = new Float64Array(this.weddingFree ? 0 : steps);
+    for (const day of days) {
+      const from = Math.max(0, Math.ceil((day.windowStartMs - startMs) / stepMs));
+      const to = Math.min(steps, Math.ceil((day.windowEndMs - startMs) / stepMs));
+      for (let k = from; k < to; k++) {
+        const phase = phaseAt(day, index.rules, startMs + k * stepMs);
+        if (phase) this.values[k] += day.loadAtFactorOne * index.rules.phaseFactors[phase];
+      }
+    }
+  }
+
+  /** The expected wedding load at `tMs` (the index's own answer off the grid). */
+  readonly at = (tMs: number): number => {
+    if (this.weddingFree) return 0;
+    const offset = tMs - this.startMs;
+    const k = offset / this.stepMs;
+    if (tMs >= this.startMs && tMs < this.endMs && k === Math.floor(k)) return this.values[k];
+    return expectedWeddingLoad(this.index, tMs, this.timezones);
+  };
+}

@@ -1,0 +1,88 @@
+/** FROZEN REFERENCE (test fixture): history-buffer.ts as released in 0.1.0 (commit 84e91f3). */
+/**
+ * A forecaster's memory: the last `capacity` observations in time order, in a ring of two typed arrays
+ * (bounded, no per-point objects), with "the value near instant t" lookups by binary search.
+ *
+ * Values are kept as 32-bit floats (7 significant digits, far finer than any load reading is exact):
+ * seven weeks a minute is 70,560 points per target, and halving the values saves 5.6 MB at 20 targets.
+ * Times stay 64-bit (epoch milliseconds need it).
+ */
+export class HistoryBuffer {
+  private readonly times: Float64Array;
+  private readonly values: Float32Array;
+  private head = 0;
+  private size = 0;
+
+  constructor(readonly capacity: number) {
+    this.times = new Float64Array(capacity);
+    this.values = new Float32Array(capacity);
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  /** Appends a point; older or equal timestamps are ignored (the buffer stays sorted). */
+  push(tMs: number, value: number): void {
+    if (this.size && tMs <= this.timeAt(this.size - 1)) return;
+    const i = (this.head + this.size) % this.capacity;
+    this.times[i] = tMs;
+    this.values[i] = value;
+    if (this.size < this.capacity) this.size++;
+    else this.head = (this.head + 1) % this.capacity;
+  }
+
+  /** Overwrites the newest point's value (a bucket's running mean as more readings arrive). */
+  replaceLast(value: number): void {
+    if (this.size) this.values[(this.head + this.size - 1) % this.capacity] = value;
+  }
+
+  timeAt(k: number): number {
+    return this.times[(this.head + k) % this.capacity];
+  }
+
+  valueAt(k: number): number {
+    return this.values[(this.head + k) % this.capacity];
+  }
+
+  /** Index of the first point at or after t (size when none). */
+  lowerBound(tMs: number): number {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.timeAt(mid) < tMs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The value of the point nearest t within ±tolerance, or NaN. */
+  near(tMs: number, toleranceMs: number): number {
+    const k = this.lowerBound(tMs);
+    let best = NaN;
+    let bestGap = Infinity;
+    if (k < this.size) {
+      const gap = this.timeAt(k) - tMs;
+      if (gap <= toleranceMs) {
+        best = this.valueAt(k);
+        bestGap = gap;
+      }
+    }
+    if (k > 0) {
+      const gap = tMs - this.timeAt(k - 1);
+      if (gap <= toleranceMs && gap < bestGap) best = this.valueAt(k - 1);
+    }
+    return best;
+  }
+
+  /** Typical gap between the points before index `end` (median of the last 64 gaps); 0 with fewer than two. */
+  typicalStepMs(end = this.size): number {
+    const n = Math.min(64, end - 1);
+    if (n <= 0) return 0;
+    const gaps: number[] = [];
+    for (let k = end - n; k < end; k++) gaps.push(this.timeAt(k) - this.timeAt(k - 1));
+    gaps.sort((a, b) => a - b);
+    return gaps[gaps.length >> 1];
+  }
+}

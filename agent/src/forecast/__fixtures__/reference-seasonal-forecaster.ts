@@ -1,0 +1,245 @@
+/**
+ * FROZEN REFERENCE (test fixture, not shipped): the forecaster as released in 0.1.0 (commit 84e91f3),
+ * before its incremental caches. forecaster-equivalence.test.ts checks the shipped one against it.
+ *
+ * The agent's forecaster, one per target:
+ *
+ *   forecast(t) = seasonal(t) × level  +  β · expectedWeddingLoad(t)
+ *
+ * - seasonal(t): the median of the same instant 1…K weeks earlier (after removing the wedding load
+ *   the calendar explains there), so one holiday week or one viral surge does not bend the profile;
+ *   the median of the same time on earlier days while there are fewer than `minWeeks` weeks of history.
+ * - level: how the last `levelHours` compare with that profile (damped square root, clipped), which
+ *   follows level shifts and the move into or out of peak season within a day or two.
+ * - β: the load one unit of expected wedding load really adds, fitted by least squares on the history
+ *   (the excess over the seasonal profile against the calendar's expected load); 1 until the history
+ *   holds enough wedding time.
+ * - Bounds: empirical quantiles of the method's own recent relative errors.
+ * - Cold start: with no history the calendar prior alone (β = 1 over zero base), flagged coldStart.
+ *
+ * Measured against alternatives (seasonal naive, @bsull/augurs MSTL/ETS) by `npm run bench:forecast`.
+ */
+import type { Forecast, ForecastContext, Forecaster, ForecastPoint } from '../forecaster';
+import { HistoryBuffer } from './reference-history-buffer';
+import { fitThroughOrigin, median, quantile } from '../robust';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const WEEK_MS = 7 * DAY_MS;
+/** History points the level factor samples over its window. */
+const LEVEL_SAMPLES = 500;
+
+export interface SeasonalForecasterOptions {
+  /** Weeks of history in the weekly median. */
+  weeks: number;
+  /** Weeks needed before the weekly profile replaces the daily one. */
+  minWeeks: number;
+  /** Recent window that sets the level factor. */
+  levelHours: number;
+  /** Most points kept (bounded memory); older points are forgotten. */
+  capacity: number;
+  /**
+   * Readings closer together than this are averaged into one point, so a 15 s tick does not fill the
+   * buffer four times faster than the weekly profile needs.
+   */
+  resolutionMs: number;
+  /** How often (in data time) β and the error bands are refitted. */
+  refitEveryMs: number;
+  /** Quantile pair for the lower/upper bounds (0.05 → a 90 % band). */
+  boundQuantile: number;
+}
+
+export const DEFAULT_FORECASTER_OPTIONS: SeasonalForecasterOptions = {
+  weeks: 6,
+  minWeeks: 3,
+  levelHours: 48,
+  capacity: 7 * 24 * 60 * 7, // seven weeks at one point a minute
+  resolutionMs: 60_000,
+  refitEveryMs: HOUR_MS,
+  boundQuantile: 0.05,
+};
+
+export class SeasonalCalendarForecaster implements Forecaster {
+  private readonly history: HistoryBuffer;
+  private beta = 1;
+  private band: [number, number] = [-0.2, 0.2];
+  private lastFitMs = -Infinity;
+  private bucketStartMs = -Infinity;
+  private bucketSum = 0;
+  private bucketCount = 0;
+  /**
+   * Seasonal profile values by instant. The loop asks every tick for a horizon that moved by one step,
+   * so all but one point were computed last time; cleared at each refit (β changes the profile).
+   */
+  private readonly profileCache = new Map<number, number>();
+  private cacheLag = 0;
+  private cachePhase = NaN;
+
+  constructor(private readonly o: SeasonalForecasterOptions = DEFAULT_FORECASTER_OPTIONS) {
+    this.history = new HistoryBuffer(o.capacity);
+  }
+
+  observe(tMs: number, value: number): void {
+    if (!Number.isFinite(value)) return;
+    if (tMs > this.bucketStartMs && tMs - this.bucketStartMs < this.o.resolutionMs) {
+      this.bucketSum += value;
+      this.bucketCount++;
+      this.history.replaceLast(this.bucketSum / this.bucketCount);
+      return;
+    }
+    const h = this.history;
+    if (h.length && tMs <= h.timeAt(h.length - 1)) return; // out of order: ignored
+    h.push(tMs, value);
+    this.bucketStartMs = tMs;
+    this.bucketSum = value;
+    this.bucketCount = 1;
+  }
+
+  forecast(fromMs: number, stepMs: number, steps: number, ctx: ForecastContext): Forecast {
+    const h = this.history;
+    // Only points at or before the origin count, even if later ones were observed (no future rows).
+    const end = h.lowerBound(fromMs + 1);
+    if (end === 0) return calendarPrior(fromMs, stepMs, steps, ctx);
+    const tol = Math.max(h.typicalStepMs(end), 1) / 2 + 1;
+    const lastT = h.timeAt(end - 1);
+    const span = lastT - h.timeAt(0);
+    const useWeekly = span >= this.o.minWeeks * WEEK_MS - tol;
+    const lag = useWeekly ? WEEK_MS : DAY_MS;
+    const count = useWeekly ? this.o.weeks : 7;
+    if (span < DAY_MS - tol) return this.levelOnly(fromMs, stepMs, steps, ctx, end);
+
+    if (Math.abs(fromMs - this.lastFitMs) >= this.o.refitEveryMs) this.refit(ctx, lag, count, tol, end, fromMs);
+    // Keys are instants on the caller's grid. A step-aligned caller (replay, backtest) asks the same grid
+    // again one step later and reuses all but one point. The agent asks from the tick's own instant, so its
+    // grid moves every tick and old keys are never asked again: a new grid starts a new cache (before,
+    // each target kept up to 50,000 dead keys, ~3 MB; ~60 MB of heap at 20 targets).
+    const phase = ((fromMs % stepMs) + stepMs) % stepMs;
+    if (lag !== this.cacheLag || phase !== this.cachePhase || this.profileCache.size > 50_000) {
+      this.profileCache.clear();
+      this.cacheLag = lag;
+      this.cachePhase = phase;
+    }
+    const profile = (t: number): number => {
+      // Cacheable only when no lag had to step back past the origin (then the value depends on it).
+      if (t - lag >= fromMs) return this.profileAt(t, ctx, lag, count, tol, fromMs);
+      let v = this.profileCache.get(t);
+      if (v === undefined) {
+        v = this.profileAt(t, ctx, lag, count, tol, fromMs);
+        this.profileCache.set(t, v);
+      }
+      return v;
+    };
+    const level = this.levelFactor(profile, ctx, fromMs, end);
+    const points: ForecastPoint[] = [];
+    for (let k = 1; k <= steps; k++) {
+      const t = fromMs + k * stepMs;
+      const base = profile(t);
+      const seasonal = base === base ? base * level : this.recentMean(fromMs, ctx, end);
+      const wedding = this.beta * ctx.expectedWeddingLoad(t);
+      const value = Math.max(0, seasonal + wedding);
+      points.push({ tMs: t, value, lower: Math.max(0, seasonal * (1 + this.band[0]) + wedding * 0.5), upper: seasonal * (1 + this.band[1]) + wedding * 1.5 });
+    }
+    return { points, method: useWeekly ? 'weekly-median+level+calendar' : 'daily-median+level+calendar', coldStart: false };
+  }
+
+  /** Median of the wedding-free values at t − k·lag, k = 1…count, using only points before `beforeMs`. */
+  private profileAt(t: number, ctx: ForecastContext, lag: number, count: number, tol: number, beforeMs: number): number {
+    const vals: number[] = [];
+    for (let k = 1; k <= count; k++) {
+      let tk = t - k * lag;
+      // Horizons beyond one lag: step back further so the profile never reads the future.
+      while (tk >= beforeMs) tk -= lag;
+      const v = this.history.near(tk, tol);
+      if (v === v) vals.push(v - this.beta * ctx.expectedWeddingLoad(tk));
+    }
+    return vals.length ? median(vals) : NaN;
+  }
+
+  /** Recent actual / profile over the last `levelHours`: damped and clipped, 1 when unknown. */
+  private levelFactor(profile: (t: number) => number, ctx: ForecastContext, fromMs: number, end: number): number {
+    const h = this.history;
+    let actual = 0;
+    let expected = 0;
+    const start = h.lowerBound(fromMs - this.o.levelHours * HOUR_MS);
+    const stride = Math.max(1, Math.floor((end - start) / LEVEL_SAMPLES));
+    for (let k = start; k < end; k += stride) {
+      const t = h.timeAt(k);
+      const p = profile(t);
+      if (p !== p) continue;
+      actual += h.valueAt(k) - this.beta * ctx.expectedWeddingLoad(t);
+      expected += p;
+    }
+    if (!(expected > 0) || !(actual > 0)) return 1;
+    const ratio = actual / expected;
+    return Math.sqrt(ratio < 0.8 ? 0.8 : ratio > 1.25 ? 1.25 : ratio);
+  }
+
+  /** Refits β (wedding excess per unit of expected load) and the relative error band on recent history. */
+  private refit(ctx: ForecastContext, lag: number, count: number, tol: number, end: number, fromMs: number): void {
+    const h = this.history;
+    this.lastFitMs = fromMs;
+    const xs: number[] = [];
+    const ys: number[] = [];
+    const rel: number[] = [];
+    const stride = Math.max(1, Math.floor(end / 3000));
+    const saved = this.beta;
+    this.beta = 0;
+    for (let k = 0; k < end; k += stride) {
+      const t = h.timeAt(k);
+      const base = this.profileAt(t, ctx, lag, count, tol, t);
+      if (base !== base) continue;
+      const e = ctx.expectedWeddingLoad(t);
+      const excess = h.valueAt(k) - base;
+      if (e > 0) {
+        xs.push(e);
+        ys.push(excess);
+      } else if (base > 0) rel.push(h.valueAt(k) / base - 1);
+    }
+    const fitted = xs.length >= 30 ? fitThroughOrigin(xs, ys) : NaN;
+    this.beta = Number.isFinite(fitted) && fitted > 0 ? fitted : saved;
+    this.profileCache.clear();
+    if (rel.length >= 30) {
+      const q = this.o.boundQuantile;
+      this.band = [Math.min(-0.02, quantile(rel, q)), Math.max(0.02, quantile(rel, 1 - q))];
+    }
+  }
+
+  private recentMean(fromMs: number, ctx: ForecastContext, end: number): number {
+    const h = this.history;
+    const start = h.lowerBound(fromMs - HOUR_MS);
+    let sum = 0;
+    let n = 0;
+    for (let k = start; k < end; k++) {
+      sum += h.valueAt(k) - this.beta * ctx.expectedWeddingLoad(h.timeAt(k));
+      n++;
+    }
+    return n ? sum / n : h.valueAt(end - 1);
+  }
+
+  /** Less than a day of history: the recent level plus the calendar. */
+  private levelOnly(fromMs: number, stepMs: number, steps: number, ctx: ForecastContext, end: number): Forecast {
+    const base = Math.max(0, this.recentMean(fromMs, ctx, end));
+    const points: ForecastPoint[] = [];
+    for (let k = 1; k <= steps; k++) {
+      const t = fromMs + k * stepMs;
+      const wedding = this.beta * ctx.expectedWeddingLoad(t);
+      points.push({ tMs: t, value: base + wedding, lower: Math.max(0, 0.7 * base + 0.5 * wedding), upper: 1.3 * base + 1.5 * wedding });
+    }
+    return { points, method: 'level+calendar (under a day of history)', coldStart: false };
+  }
+}
+
+/** No history at all: what the calendar promises, with wide bounds. Says so in `method`. */
+export function calendarPrior(fromMs: number, stepMs: number, steps: number, ctx: ForecastContext): Forecast {
+  const points: ForecastPoint[] = [];
+  for (let k = 1; k <= steps; k++) {
+    const t = fromMs + k * stepMs;
+    const value = ctx.expectedWeddingLoad(t);
+    points.push({ tMs: t, value, lower: 0.5 * value, upper: 1.5 * value });
+  }
+  return { points, method: 'calendar-prior (no history yet)', coldStart: true };
+}
+
+export function createForecaster(options: Partial<SeasonalForecasterOptions> = {}): SeasonalCalendarForecaster {
+  return new SeasonalCalendarForecaster({ ...DEFAULT_FORECASTER_OPTIONS, ...options });
+}
