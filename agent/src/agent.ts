@@ -22,6 +22,8 @@ import { collectProcessMetrics } from './metrics/process-metrics';
 import { createApp } from './api/app';
 import { listen, type BoundServer } from './api/listen';
 import { createApiRouter } from './api/router';
+import { StreamHub } from './api/stream-hub';
+import { registerStreamMetrics } from './api/stream-metrics';
 import { parseEnvTokens, TOKENS_ENV, type TokenEntry } from './api/auth';
 import type { AuditHook } from './api/audit';
 import { InMemoryScaler } from './scale/in-memory-scaler';
@@ -111,6 +113,8 @@ export class Agent {
   private stopping: Promise<void> | null = null;
   /** The page-worthy conditions, judged once per tick for /metrics (the PagerDuty sink judges the same definitions). */
   private readonly pages: PageMonitor;
+  /** Subscribers of GET /api/v1/stream: fed after every tick, after paging has judged it. */
+  readonly stream = new StreamHub();
 
   constructor(readonly loaded: LoadedConfig, opts: AgentOptions = {}) {
     const { config } = loaded;
@@ -151,6 +155,7 @@ export class Agent {
       logger: this.logger,
     });
     this.pages = new PageMonitor(conditionOptions(config.agent.cluster, config.paging));
+    registerStreamMetrics(registry, this.stream);
     this.fleet = config.fleet.peers.length
       ? new FleetSource({ config: config.fleet, cluster: config.agent.cluster, publish: (status) => (this.state.fleet = status), logger: this.logger, wallClock: opts.wallClock })
       : null;
@@ -190,6 +195,7 @@ export class Agent {
         this.pages.update(s, s.info.lastTickMs ?? clock());
         this.actuator?.afterTick(s);
         this.sinks.afterTick(s);
+        this.stream.publish(s);
       },
     });
   }
@@ -280,6 +286,7 @@ export class Agent {
       clock: this.clock,
       logger: this.logger,
       capacityPlanning: this.capacityPlanning(),
+      stream: this.stream,
     });
     const app = createApp({ state: this.state, registry: this.metrics.registry, api, stalled: () => this.loop.stallReason() });
     // Connect, take part in the election and load the durable state before serving (503 until then) or ticking.
@@ -348,6 +355,7 @@ export class Agent {
       // Last: what the API and the sinks changed since the last round (delivered pages included).
       await this.durable?.stop();
       await Promise.all(Object.values(this.sources).map((s) => s.close?.() ?? Promise.resolve()));
+      this.stream.close();
       await this.bound?.close();
       this.logger.info('agent stopped');
     })();

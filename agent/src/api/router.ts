@@ -28,6 +28,8 @@ import { registerFreezeRoutes } from './freeze-routes';
 import { registerOverrideRoutes } from './override-routes';
 import { registerIngestRoutes } from './ingest-routes';
 import { buildOpenApiDocument } from './openapi';
+import { registerStreamRoutes } from './stream-routes';
+import type { StreamHub } from './stream-hub';
 
 export interface ApiDeps {
   state: AgentState;
@@ -51,6 +53,8 @@ export interface ApiDeps {
   logger?: Logger;
   /** The agent's projector and price book for GET /capacity-plan; default: the state's stored forecasts and the config's price table. */
   capacityPlanning?: CapacityPlanning;
+  /** The tick stream for GET /stream; without it the route answers 404. */
+  stream?: StreamHub;
 }
 
 export function createApiRouter(deps: ApiDeps): Router {
@@ -95,6 +99,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   registerOverrideRoutes(r, ctx);
   registerIngestRoutes(r, ctx, deps.sources ?? {});
   registerCalendarRoutes(r, ctx, deps.calendar);
+  if (deps.stream) registerStreamRoutes(r, deps.stream);
   registerReloadRoutes(r, ctx, { reloadConfig: deps.reloadConfig, agentConfig: deps.agentConfig, envTokens: deps.envTokens ?? [], auth, cors });
   r.use((req, res) => sendError(res, 404, `no route ${req.method} /api/v1${req.path}`));
   r.use(errorHandler(logger));
