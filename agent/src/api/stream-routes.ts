@@ -22,8 +22,11 @@ export function registerStreamRoutes(r: Router, hub: StreamHub): void {
       'X-Accel-Buffering': 'no',
     });
     req.socket.setNoDelay(true);
-    const lastId = req.get('last-event-id');
-    const unsubscribe = hub.subscribe(res, typeof lastId === 'string' ? lastId.trim() : undefined);
+    // EventSource sends Last-Event-ID on its own reconnects; a client reconnecting itself (with backoff)
+    // cannot set headers, so it passes ?lastEventId= instead.
+    const fromQuery = typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined;
+    const lastId = req.get('last-event-id') ?? fromQuery;
+    const unsubscribe = hub.subscribe(res, lastId?.trim());
     if (!unsubscribe) {
       res.end();
       return;
