@@ -56,7 +56,7 @@ beforeAll(async () => {
   if (demoStarted.status === 'fulfilled') demo = demoStarted.value;
   for (const r of [built, demoStarted]) if (r.status === 'rejected') throw r.reason;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}, 180_000);
+}, 400_000); // a cold harness bundle (React, @grafana/ui) takes ~50 s on a loaded 2-core machine
 
 afterAll(async () => {
   await browser?.close();
@@ -86,6 +86,16 @@ async function open(context: BrowserContext, query: Record<string, string>): Pro
   const harness = await page.evaluate(() => document.body.dataset.harness ?? 'not started');
   if (harness !== 'ready') throw new Error(`harness ${harness}: ${await page.textContent('body')}\npage errors: ${pageErrors.join('\n')}\nconsole: ${consoleErrors.join('\n')}`);
   return { page, pageErrors };
+}
+
+/** Waits for the panel to show the agent's view; on failure says what the page showed and threw. */
+async function agentShown(page: Page, pageErrors: string[]): Promise<void> {
+  await page
+    .getByTestId(T('agent-info'))
+    .waitFor({ timeout: 20_000 })
+    .catch(async (e: Error) => {
+      throw new Error(`${e.message}\npage: ${(await page.evaluate(() => document.body.innerText)).slice(0, 600)}\npage errors: ${pageErrors.join('\n')}`);
+    });
 }
 
 async function panelQuery(): Promise<Record<string, string>> {
@@ -169,7 +179,7 @@ describe('app and panel in Chromium through a stand-in of Grafana\'s plugin prox
       if (r.request().resourceType() === 'script') void r.text().then((t) => scripts.push(t), () => undefined);
     });
     const { page, pageErrors } = await open(editor, await panelQuery());
-    await page.getByTestId(T('agent-info')).waitFor({ timeout: 20_000 });
+    await agentShown(page, pageErrors);
     const apiCard = page.getByTestId(T('target api'));
     await expect(apiCard.getByTestId(T('badge saturday')).textContent()).resolves.toBe('Saturday freeze');
     await page.getByTestId(T('timeline')).waitFor();
@@ -232,7 +242,7 @@ describe('app and panel in Chromium through a stand-in of Grafana\'s plugin prox
   it('refusals are explained: a Viewer is refused by Grafana, a viewer-role token by the agent (403)', async () => {
     const viewer = await session('Viewer');
     const v = await open(viewer, await panelQuery());
-    await v.page.getByTestId(T('agent-info')).waitFor({ timeout: 20_000 });
+    await agentShown(v.page, v.pageErrors);
     await fillOverride(v.page, { target: 'api', type: 'Pin', replicas: '5', duration: '1h', reason: 'browser test: viewer' });
     const byGrafana = v.page.getByTestId(T('override-request-error'));
     await byGrafana.waitFor({ timeout: 10_000 });
@@ -242,7 +252,7 @@ describe('app and panel in Chromium through a stand-in of Grafana\'s plugin prox
     await configureApp(demo!.url, VIEWER_TOKEN);
     const editor = await session('Editor');
     const e = await open(editor, await panelQuery());
-    await e.page.getByTestId(T('agent-info')).waitFor({ timeout: 20_000 });
+    await agentShown(e.page, e.pageErrors);
     await fillOverride(e.page, { target: 'api', type: 'Pin', replicas: '5', duration: '1h', reason: 'browser test: viewer token' });
     const byAgent = e.page.getByTestId(T('override-request-error'));
     await byAgent.waitFor({ timeout: 10_000 });
@@ -256,7 +266,7 @@ describe('app and panel in Chromium through a stand-in of Grafana\'s plugin prox
   it('agent unreachable through the proxy: the panel says so and keeps the last data, marked stale', async () => {
     const editor = await session('Editor');
     const { page, pageErrors } = await open(editor, await panelQuery());
-    await page.getByTestId(T('agent-info')).waitFor({ timeout: 20_000 });
+    await agentShown(page, pageErrors);
     // The agent moves away (a closed port): Grafana's proxy answers 502, the stream drops.
     grafana.settings.jsonData.agentUrl = 'http://127.0.0.1:9';
     const stale = page.getByTestId(T('agent-error'));

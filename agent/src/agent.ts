@@ -129,7 +129,7 @@ export class Agent {
       config.targets,
       indexCalendar({ weddings: [] }, config.wedding),
     );
-    Object.assign(this.state.info, resolveIdentity(config.agent));
+    Object.assign(this.state.info, resolveIdentity(config.agent), { loadUnit: config.agent.loadUnit, currency: config.pricing?.currency ?? 'USD' });
     this.metrics = createAgentMetrics(this.state);
     collectProcessMetrics(this.metrics.registry);
     createFleetMetrics(this.state, this.metrics.registry);

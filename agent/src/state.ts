@@ -114,6 +114,9 @@ export interface AgentInfo {
   lastTickDurationMs: number | null;
   ticks: number;
   ready: boolean;
+  /** How the targets' load and the prices are shown (agent.loadUnit, pricing.currency); absent = reqps, USD. */
+  loadUnit?: string;
+  currency?: string;
 }
 
 export class AgentState {

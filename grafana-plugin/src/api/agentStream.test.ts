@@ -70,3 +70,20 @@ describe('AgentStream', () => {
     expect(backoffMs(10, 1000, 30_000, () => 1)).toBe(30_000);
   });
 });
+
+it('an EventSource factory passed as undefined (none in context) falls back to the browser EventSource', () => {
+  const opened: string[] = [];
+  (globalThis as unknown as { EventSource: unknown }).EventSource = class {
+    onopen = null;
+    onerror = null;
+    constructor(url: string) {
+      opened.push(url);
+    }
+    addEventListener() {}
+    close() {}
+  };
+  const stream = new AgentStream({ url: '/s', newEventSource: undefined, onEvent: () => undefined, onState: () => undefined });
+  stream.start();
+  expect(opened).toEqual(['/s']);
+  stream.stop();
+});

@@ -51,15 +51,16 @@ export class AgentStream {
   private readonly o: Required<AgentStreamOptions>;
 
   constructor(opts: AgentStreamOptions) {
+    // Defaults one by one: an option passed as undefined (no EventSource from context) must not erase its default.
     this.o = {
-      newEventSource: (url) => new EventSource(url) as unknown as EventSourceLike,
-      minBackoffMs: 1000,
-      maxBackoffMs: 30_000,
-      downAfterFailures: 3,
-      random: Math.random,
-      setTimer: (fn, ms) => setTimeout(fn, ms),
-      clearTimer: (t) => clearTimeout(t as ReturnType<typeof setTimeout>),
       ...opts,
+      newEventSource: opts.newEventSource ?? ((url) => new EventSource(url) as unknown as EventSourceLike),
+      minBackoffMs: opts.minBackoffMs ?? 1000,
+      maxBackoffMs: opts.maxBackoffMs ?? 30_000,
+      downAfterFailures: opts.downAfterFailures ?? 3,
+      random: opts.random ?? Math.random,
+      setTimer: opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms)),
+      clearTimer: opts.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>)),
     };
   }
 

@@ -3,7 +3,7 @@
  * tooltips with units, the legend (click to toggle a series), zoom by dragging, and the dashboard's
  * shared crosshair (the panel context's cursor sync, as core panels do).
  */
-import React, { useMemo } from 'react';
+import React, { memo, useMemo } from 'react';
 import { css } from '@emotion/css';
 import { applyFieldOverrides, dateTime, getValueFormat, formattedValueToString, type GrafanaTheme2, type TimeRange } from '@grafana/data';
 import { EventBusPlugin, LegendDisplayMode, SeriesTable, TimeSeries, TooltipPlugin2, usePanelContext, useStyles2, useTheme2 } from '@grafana/ui';
@@ -21,7 +21,7 @@ interface Props extends ChartInput {
 const HOVER_ALL_SERIES = 1;
 
 /** Memoised: typing in the override form re-renders the panel, and redrawing every chart per keystroke is slow. */
-export const LoadChart = React.memo(function LoadChart({ width, height, timeZone, ...input }: Props) {
+export const LoadChart = memo(function LoadChart({ width, height, timeZone, ...input }: Props) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
   const panel = usePanelContext();
