@@ -42,5 +42,5 @@ module.exports = {
     '^.+\\.mjs$': ['@swc/jest'],
   },
   transformIgnorePatterns: [`node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
-  testTimeout: 20000,
+  testTimeout: 60000,
 };

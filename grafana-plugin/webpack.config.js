@@ -1,12 +1,14 @@
 /**
- * Builds dist/ the way Grafana loads a panel plugin: an AMD module.js whose React, @grafana/* and emotion
- * come from the host (Grafana's externals, as in create-plugin's .config/webpack), plus plugin.json,
- * the logo and the README. Plain JavaScript: the template's TypeScript config needs Node ≥ 22.
+ * Builds dist/ the way Grafana loads an app plugin with a nested panel (create-plugin's layout): AMD
+ * module.js files whose React, @grafana/* and emotion come from the host (Grafana's externals, as in
+ * create-plugin's .config/webpack): the app at dist/module.js with its plugin.json, the panel at
+ * dist/panels/scaling/ with its own, plus logos and the README. Plain JavaScript: the template's
+ * TypeScript config needs Node ≥ 22.
  */
 const path = require('node:path');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
 const pkg = require('./package.json');
-const pluginJson = require('./src/plugin.json');
+const pluginJson = require('./src/plugin.json'); // the app; the panel is nested under panels/
 
 // The modules Grafana provides to plugins at runtime (SystemJS/AMD), from create-plugin's externals list.
 const EXTERNALS = [
@@ -42,7 +44,7 @@ module.exports = (_env, argv) => {
     mode: production ? 'production' : 'development',
     context: path.join(__dirname, 'src'),
     devtool: production ? 'source-map' : 'eval-source-map',
-    entry: { module: './module.ts' },
+    entry: { module: './module.ts', 'panels/scaling/module': './panels/scaling/module.ts' },
     externals: [...EXTERNALS, ({ request }, cb) => (request && request.startsWith('@grafana/') && !EXTERNALS.includes(request) ? cb(undefined, request) : cb())],
     output: {
       clean: true,
@@ -73,14 +75,15 @@ module.exports = (_env, argv) => {
           { from: '../../CHANGELOG.md', to: '.' },
           { from: '../../LICENSE', to: '.' },
           { from: 'img', to: 'img' },
+          { from: 'img', to: 'panels/scaling/img' },
           // The screenshots plugin.json names, where the README's image links expect them.
           { from: '../docs/*.png', to: 'docs/[name][ext]' },
-          {
-            from: 'plugin.json',
-            to: '.',
+          ...['plugin.json', 'panels/scaling/plugin.json'].map((from) => ({
+            from,
+            to: from.replace(/plugin\.json$/, '') || '.',
             transform: (content) =>
               content.toString().replace('%VERSION%', pkg.version).replace('%TODAY%', new Date().toISOString().slice(0, 10)),
-          },
+          })),
         ],
       }),
     ],

@@ -30,11 +30,18 @@ describe('panel archive grafana-plugin/dist-zip/<id>-<version>.zip (npm run buil
 
   test('plugin.json: the id, the version of package.json, a grafanaDependency, and logos and screenshots that exist in the archive', () => {
     const plugin = JSON.parse(text('plugin.json'));
-    expect(plugin).toMatchObject({ id: ID, type: 'panel', info: { version: pkg.version } });
+    expect(plugin).toMatchObject({ id: ID, type: 'app', info: { version: pkg.version }, includes: [{ type: 'panel', name: 'WedSync Scaling' }] });
     expect(plugin.dependencies.grafanaDependency).toMatch(/^>=\d+\.\d+\.\d+$/);
     const images = [...Object.values(plugin.info.logos as Record<string, string>), ...plugin.info.screenshots.map((s: { path: string }) => s.path)];
     expect(plugin.info.screenshots.length).toBeGreaterThan(0);
     for (const image of images) expect(files[`${ID}/${image}`]?.length).toBeGreaterThan(0);
+  });
+
+  test('the panel is nested in the app (panels/scaling: its plugin.json, module.js and logo), as Grafana discovers nested plugins', () => {
+    const panel = JSON.parse(text('panels/scaling/plugin.json'));
+    expect(panel).toMatchObject({ id: 'wedsync-scaling-panel', type: 'panel', info: { version: pkg.version } });
+    expect(text('panels/scaling/module.js')).toMatch(/^define\(/);
+    for (const logo of Object.values(panel.info.logos as Record<string, string>)) expect(files[`${ID}/panels/scaling/${logo}`]?.length).toBeGreaterThan(0);
   });
 
   test('the CHANGELOG in the archive has an entry for this version, and module.js is the AMD module Grafana loads', () => {

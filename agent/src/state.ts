@@ -115,6 +115,9 @@ export interface AgentInfo {
   ready: boolean;
   /** Whether the API server answers the agent's calls (scale/kubernetes/connectivity.ts); absent without a cluster. */
   kubernetes?: KubernetesStatus;
+  /** How the targets' load and the prices are shown (agent.loadUnit, pricing.currency); absent = reqps, USD. */
+  loadUnit?: string;
+  currency?: string;
 }
 
 export interface KubernetesStatus {

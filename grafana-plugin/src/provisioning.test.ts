@@ -1,7 +1,8 @@
 /** The provisioning example must keep working with this plugin: same id, the queries it reads, no token. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pluginJson from './plugin.json';
+import pluginJson from './panels/scaling/plugin.json';
+import appJson from './plugin.json';
 import { METRIC_ROLE, SERIES_ROLES } from './data/metricNames';
 import { DEFAULT_OPTIONS } from './types';
 
@@ -20,6 +21,13 @@ describe('provisioning example', () => {
   it('sets only known panel options and never a token', () => {
     expect(Object.keys(panel.options).sort()).toEqual(Object.keys(DEFAULT_OPTIONS).sort());
     expect(JSON.stringify(dashboard)).not.toMatch(/token|bearer|password|secret/i);
+  });
+
+  it('enables the app with the agent URL and takes the token from the environment, never a literal', () => {
+    const app = readFileSync(join(DIR, 'plugins', 'wedsync-app.yaml'), 'utf8');
+    expect(app).toMatch(new RegExp(`type: ${appJson.id}\\b`));
+    expect(app).toMatch(/agentUrl: http/);
+    expect(/agentToken: (.*)/.exec(app)?.[1]).toBe('$WEDSYNC_AGENT_TOKEN');
   });
 
   it('points the dashboard at the provisioned data source', () => {

@@ -10,10 +10,7 @@ export const testIds = {
   target: {
     card: (id: string) => `data-testid wedsync-target ${id}`,
     chart: 'data-testid wedsync-load-chart',
-    observedLine: 'data-testid wedsync-observed-line',
-    forecastLine: 'data-testid wedsync-forecast-line',
-    forecastBand: 'data-testid wedsync-forecast-band',
-    anomalyMarker: 'data-testid wedsync-anomaly-marker',
+    tooltip: 'data-testid wedsync-chart-tooltip',
     replicasCurrent: 'data-testid wedsync-replicas-current',
     replicasDesired: 'data-testid wedsync-replicas-desired',
     badges: 'data-testid wedsync-badges',
@@ -48,10 +45,18 @@ export const testIds = {
     clear: (id: string) => `data-testid wedsync-override-clear ${id}`,
     clearError: (id: string) => `data-testid wedsync-override-clear-error ${id}`,
   },
-  token: {
-    prompt: 'data-testid wedsync-token-prompt',
-    input: 'data-testid wedsync-token-input',
-    save: 'data-testid wedsync-token-save',
-    forget: 'data-testid wedsync-token-forget',
+  connect: {
+    state: 'data-testid wedsync-connect-agent',
+  },
+  live: {
+    indicator: 'data-testid wedsync-live',
+  },
+  app: {
+    config: 'data-testid wedsync-app-config',
+    agentUrl: 'data-testid wedsync-app-agent-url',
+    agentToken: 'data-testid wedsync-app-agent-token',
+    save: 'data-testid wedsync-app-save',
+    test: 'data-testid wedsync-app-test',
+    testResult: 'data-testid wedsync-app-test-result',
   },
 } as const;

@@ -4,10 +4,11 @@
  * cannot import the agent's sources. Instants are ISO-8601 strings in UTC on the wire.
  */
 
-/** Saved with the dashboard. Never put the operator's token here: it lives in sessionStorage only. */
+/**
+ * Saved with the dashboard. No agent URL or token here: the WedSync app holds them (its configuration
+ * page; the token in Grafana's encrypted secureJsonData) and the panel reaches the agent through the app.
+ */
 export interface PanelOptions {
-  /** Base URL of the agent, e.g. http://wedsync-agent:8080 (the panel appends /api/v1). Empty: metrics only. */
-  agentUrl: string;
   /** Only show targets whose id is in this comma-separated list (empty: all). */
   targets: string;
   /** Anomaly score (0–1) at or above which a point of the observed load is marked. */
@@ -16,14 +17,16 @@ export interface PanelOptions {
   timelineHours: number;
   /** Hide the override controls (a read-only panel for wall displays). */
   readOnly: boolean;
+  /** Follow the agent's tick stream (else: refresh with the dashboard only). */
+  live: boolean;
 }
 
 export const DEFAULT_OPTIONS: PanelOptions = {
-  agentUrl: '',
   targets: '',
   anomalyThreshold: 0.8,
   timelineHours: 48,
   readOnly: false,
+  live: true,
 };
 
 export type OverrideType = 'pin' | 'floor' | 'freeze';
@@ -158,6 +161,10 @@ export interface StatusDto {
     lastTickDurationMs: number | null;
     ticks: number;
     now: string;
+    /** Grafana unit id of the targets' load (agent.loadUnit); absent from older agents. */
+    loadUnit?: string;
+    /** The currency of the agent's prices; absent from older agents. */
+    currency?: string;
   };
   targets: TargetStatusDto[];
   sinks: Array<{ name: string; type: string; healthy: boolean; queueLength: number; dropped: number; lastError: string | null }>;

@@ -123,7 +123,7 @@ export interface SinkHealth {
 }
 
 export interface StatusDto {
-  agent: { version: string; cluster: string; provider: string; region: string; mode: string; leader: boolean; startedAt: string; lastTick: string | null; lastTickDurationMs: number | null; ticks: number; now: string };
+  agent: { version: string; cluster: string; provider: string; region: string; mode: string; leader: boolean; startedAt: string; lastTick: string | null; lastTickDurationMs: number | null; ticks: number; now: string; loadUnit: string; currency: string };
   targets: TargetStatusDto[];
   sinks: SinkHealth[];
   calendar: CalendarSourceDto[];

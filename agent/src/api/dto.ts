@@ -101,6 +101,8 @@ export function agentDto(i: AgentState['info'], nowMs: number): StatusDto['agent
     lastTickDurationMs: i.lastTickDurationMs,
     ticks: i.ticks,
     now: iso(nowMs),
+    loadUnit: i.loadUnit ?? 'reqps',
+    currency: i.currency ?? 'USD',
   };
 }
 

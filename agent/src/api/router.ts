@@ -30,6 +30,8 @@ import { registerOverrideRoutes } from './override-routes';
 import { registerIngestRoutes } from './ingest-routes';
 import { buildOpenApiDocument } from './openapi';
 import type { OverrideDurability } from './override-durability';
+import { registerStreamRoutes } from './stream-routes';
+import type { StreamHub } from './stream-hub';
 
 export interface ApiDeps {
   state: AgentState;
@@ -55,6 +57,8 @@ export interface ApiDeps {
   capacityPlanning?: CapacityPlanning;
   /** Whether override changes are stored yet: 201 only once they are, else 202 saying why (override-durability.ts). */
   durability?: OverrideDurability;
+  /** The tick stream for GET /stream; without it the route answers 404. */
+  stream?: StreamHub;
 }
 
 export function createApiRouter(deps: ApiDeps): Router {
@@ -100,6 +104,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   registerOverrideRoutes(r, ctx);
   registerIngestRoutes(r, ctx, deps.sources ?? {});
   registerCalendarRoutes(r, ctx, deps.calendar);
+  if (deps.stream) registerStreamRoutes(r, deps.stream);
   registerReloadRoutes(r, ctx, { reloadConfig: deps.reloadConfig, agentConfig: deps.agentConfig, envTokens: deps.envTokens ?? [], auth, cors });
   r.use((req, res) => sendError(res, 404, `no route ${req.method} /api/v1${req.path}`));
   r.use(errorHandler(logger));

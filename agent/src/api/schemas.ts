@@ -162,6 +162,8 @@ export const statusSchema = z.object({
     lastTickDurationMs: nullableNumber,
     ticks: z.number(),
     now: z.string(),
+    loadUnit: z.string().describe('agent.loadUnit: the targets\' load as a Grafana unit id (reqps, ops, short…)'),
+    currency: z.string().describe('pricing.currency (USD when unset): the currency of every cost the agent reports'),
   }),
   targets: z.array(targetStatusSchema),
   sinks: z.array(z.object({ name: z.string(), type: z.string(), healthy: z.boolean(), queueLength: z.number(), dropped: z.number(), lastError: nullableString })),

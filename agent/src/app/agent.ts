@@ -22,6 +22,8 @@ import { collectProcessMetrics } from '../metrics/process-metrics';
 import { createApp } from '../api/app';
 import { listen, type BoundServer } from '../api/listen';
 import { createApiRouter } from '../api/router';
+import { StreamHub } from '../api/stream-hub';
+import { registerStreamMetrics } from '../api/stream-metrics';
 import { parseEnvTokens, TOKENS_ENV, type TokenEntry } from '../api/auth';
 import type { AuditHook } from '../api/audit';
 import { InMemoryScaler } from '../scale/in-memory-scaler';
@@ -115,6 +117,8 @@ export class Agent {
   private stopping: Promise<void> | null = null;
   /** The page-worthy conditions, judged once per tick for /metrics (the PagerDuty sink judges the same definitions). */
   private readonly pages: PageMonitor;
+  /** Subscribers of GET /api/v1/stream: fed after every tick, after paging has judged it. */
+  readonly stream = new StreamHub();
 
   constructor(readonly loaded: LoadedConfig, opts: AgentOptions = {}) {
     const { config } = loaded;
@@ -129,7 +133,7 @@ export class Agent {
       config.targets,
       indexCalendar({ weddings: [] }, config.wedding),
     );
-    Object.assign(this.state.info, resolveIdentity(config.agent));
+    Object.assign(this.state.info, resolveIdentity(config.agent), { loadUnit: config.agent.loadUnit, currency: config.pricing?.currency ?? 'USD' });
     this.metrics = createAgentMetrics(this.state);
     collectProcessMetrics(this.metrics.registry);
     createFleetMetrics(this.state, this.metrics.registry);
@@ -156,6 +160,7 @@ export class Agent {
       clock,
       logger: this.logger,
     });
+    registerStreamMetrics(registry, this.stream);
     this.fleet = config.fleet.peers.length
       ? new FleetSource({ config: config.fleet, cluster: config.agent.cluster, publish: (status) => (this.state.fleet = status), logger: this.logger, wallClock: opts.wallClock })
       : null;
@@ -195,6 +200,7 @@ export class Agent {
         this.pages.update(s, s.info.lastTickMs ?? clock());
         this.actuator?.afterTick(s);
         this.sinks.afterTick(s);
+        this.stream.publish(s);
       },
     });
   }
@@ -289,6 +295,7 @@ export class Agent {
       logger: this.logger,
       capacityPlanning: this.capacityPlanning(),
       durability: this.overrideDurability(),
+      stream: this.stream,
     });
     const app = createApp({ state: this.state, registry: this.metrics.registry, api, stalled: () => this.loop.stallReason(), degraded: () => (this.durable ? durableProblems(this.durable.status()) : []) });
     // Connect, take part in the election and load the durable state before serving (503 until then) or ticking.
@@ -366,6 +373,7 @@ export class Agent {
       // Last: what the API and the sinks changed since the last round (delivered pages included).
       await this.durable?.stop();
       await Promise.all(Object.values(this.sources).map((s) => s.close?.() ?? Promise.resolve()));
+      this.stream.close();
       await this.bound?.close();
       this.logger.info('agent stopped');
     })();

@@ -40,9 +40,11 @@ export const agentConfigObject = z
         tickTimeoutSeconds: positiveSeconds.optional(),
         listen: z.object({ host: listenHost.default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ host: '127.0.0.1', port: 8080 }),
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** The targets' load unit as a Grafana unit id (reqps, short, ops…): GET /status says it, the panel shows it. */
+        loadUnit: z.string().regex(/^[A-Za-z0-9_:./()-]{1,40}$/, 'a Grafana unit id such as reqps, ops or short').default('reqps'),
       })
       .strict()
-      .default({ cluster: 'default', mode: 'dry-run', tickSeconds: 15, listen: { host: '127.0.0.1', port: 8080 }, logLevel: 'info' }),
+      .default({ cluster: 'default', mode: 'dry-run', tickSeconds: 15, listen: { host: '127.0.0.1', port: 8080 }, logLevel: 'info', loadUnit: 'reqps' }),
     sources: z.record(z.string(), sourcePluginConfig).default({}),
     calendar: z
       .object({

@@ -100,6 +100,9 @@ export const METRIC = {
   ingestedSamplesTotal: 'wedsync_agent_ingested_samples_total',
   ingestPointsRejectedTotal: 'wedsync_agent_ingest_points_rejected_total',
   auditEventsTotal: 'wedsync_agent_audit_events_total',
+  streamSubscribers: 'wedsync_agent_stream_subscribers',
+  streamEventsTotal: 'wedsync_agent_stream_events_total',
+  streamDroppedSubscribersTotal: 'wedsync_agent_stream_dropped_subscribers_total',
 
   // Fleet: identity and peer clusters (fleet/, identity/)
   info: 'wedsync_agent_info',

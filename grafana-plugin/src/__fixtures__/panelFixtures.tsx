@@ -6,7 +6,9 @@ import React from 'react';
 import { render } from '@testing-library/react';
 import { FieldType, LoadingState, dateTime, getDefaultTimeRange, toDataFrame, type DataFrame, type PanelProps } from '@grafana/data';
 import { ScalingPanel } from '../components/ScalingPanel';
-import { AgentTransportContext } from '../api/transportContext';
+import { AgentTransportContext, AppSettingsContext, EventSourceContext } from '../api/transportContext';
+import type { AppSettings } from '../api/appSettings';
+import type { EventSourceLike } from '../api/agentStream';
 import type { FetchLike } from '../api/agentClient';
 import { DEFAULT_OPTIONS, type CalendarWindowDto, type DeployFreezeDto, type ForecastDto, type PanelOptions, type StatusDto } from '../types';
 
@@ -139,7 +141,7 @@ type Route = (req: RecordedRequest) => { status: number; body?: unknown } | unde
 export function fakeAgent(routes: Route[] = []) {
   const requests: RecordedRequest[] = [];
   const defaults: Route = (req) => {
-    const path = new URL(req.url).pathname;
+    const path = new URL(req.url, 'http://grafana').pathname;
     if (path.endsWith('/status')) {return { status: 200, body: demoStatus() };}
     if (path.endsWith('/calendar')) {return { status: 200, body: demoWeddings };}
     if (path.endsWith('/deploy-freeze')) {return { status: 200, body: demoFreeze() };}
@@ -180,10 +182,42 @@ export function panelProps(options: Partial<PanelOptions>, series: DataFrame[]):
   };
 }
 
-export function renderPanel(props: PanelProps<PanelOptions>, fetch?: FetchLike) {
+export const CONNECTED: AppSettings = { enabled: true, jsonData: { agentUrl: 'http://wedsync-agent:8080' }, secureJsonFields: { agentToken: true } };
+export const NOT_CONFIGURED: AppSettings = { enabled: true, jsonData: {}, secureJsonFields: {} };
+
+/** An EventSource that records what the panel opened; tests push events into it. */
+export class FakeEventSource implements EventSourceLike {
+  static opened: FakeEventSource[] = [];
+  onopen: ((e: Event) => void) | null = null;
+  onerror: ((e: Event) => void) | null = null;
+  closed = false;
+  private listeners = new Map<string, Array<(e: MessageEvent<string>) => void>>();
+  constructor(readonly url: string) {
+    FakeEventSource.opened.push(this);
+  }
+  addEventListener(type: string, l: (e: MessageEvent<string>) => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), l]);
+  }
+  emit(type: string, data: unknown, id?: number): void {
+    for (const l of this.listeners.get(type) ?? []) {l({ data: JSON.stringify(data), lastEventId: id === undefined ? '' : String(id) } as MessageEvent<string>);}
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+const newFakeEventSource = (url: string) => new FakeEventSource(url);
+
+/** Renders the panel as inside Grafana: the app's settings (connected unless said), the transport, the stream. */
+export function renderPanel(props: PanelProps<PanelOptions>, fetch?: FetchLike, settings: AppSettings | null = fetch ? CONNECTED : NOT_CONFIGURED) {
+  const loadSettings = async () => settings;
+  const transport: FetchLike = fetch ?? (async () => Promise.reject(new Error('no agent in this test')));
   return render(
-    <AgentTransportContext.Provider value={fetch}>
-      <ScalingPanel {...props} />
-    </AgentTransportContext.Provider>,
+    <AppSettingsContext.Provider value={loadSettings}>
+      <EventSourceContext.Provider value={newFakeEventSource}>
+        <AgentTransportContext.Provider value={transport}>
+          <ScalingPanel {...props} />
+        </AgentTransportContext.Provider>
+      </EventSourceContext.Provider>
+    </AppSettingsContext.Provider>,
   );
 }

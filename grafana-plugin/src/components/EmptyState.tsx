@@ -9,7 +9,6 @@ import { testIds } from '../testIds';
 
 interface Props {
   queryErrors: string[];
-  agentUrl: string;
   agentError: AgentApiError | null;
   missingRoles: SeriesRole[];
   unrecognised: string[];
@@ -17,7 +16,7 @@ interface Props {
   height: number;
 }
 
-export function EmptyState({ queryErrors, agentUrl, agentError, missingRoles, unrecognised, width, height }: Props) {
+export function EmptyState({ queryErrors, agentError, missingRoles, unrecognised, width, height }: Props) {
   const styles = useStyles2(getStyles);
   return (
     <div className={styles.box} style={{ width, height }} data-testid={testIds.panel.emptyState}>
@@ -26,8 +25,7 @@ export function EmptyState({ queryErrors, agentUrl, agentError, missingRoles, un
         {queryErrors.map((e) => (
           <li key={e}>{`Query failed: ${e}`}</li>
         ))}
-        {!agentUrl && <li>The agent URL is not set (panel options → Agent URL), so there is no status, calendar or override control.</li>}
-        {agentUrl && agentError && <li>{`The agent at ${agentUrl} answered: ${agentError.message}`}</li>}
+        {agentError && <li>{`The agent (through the WedSync app) answered: ${agentError.message}`}</li>}
         {missingRoles.length > 0 && (
           <li>
             No Prometheus data for: {missingRoles.join(', ')}. Add queries such as{' '}

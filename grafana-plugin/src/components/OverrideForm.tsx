@@ -112,7 +112,7 @@ export function OverrideForm({ targets, nowMs, onSubmit, onClose }: Props) {
     >
       <div className={styles.title}>Set an override</div>
       {requestError && (
-        <Alert severity="error" title="The agent refused the override" data-testid={testIds.override.requestError}>
+        <Alert severity="error" title={refusalTitle(requestError)} data-testid={testIds.override.requestError}>
           {requestError.message}
           {requestError.details.length > 0 && (
             <ul>
@@ -171,3 +171,17 @@ const getStyles = (theme: GrafanaTheme2) => ({
   box: css({ maxWidth: 560, padding: theme.spacing(1.5), border: `1px solid ${theme.colors.border.medium}`, borderRadius: theme.shape.radius.default, background: theme.colors.background.secondary }),
   title: css({ fontWeight: theme.typography.fontWeightMedium, marginBottom: theme.spacing(1) }),
 });
+
+/** Says who refused: Grafana (the viewer's role), the agent (the app's token), or the agent's rules. */
+function refusalTitle(e: AgentApiError): string {
+  switch (e.refusal) {
+    case 'grafana-role':
+      return 'Your Grafana role may not change overrides (403 from Grafana)';
+    case 'agent-role':
+      return "The WedSync app's token may not change overrides (403 from the agent)";
+    case 'agent-token':
+      return "The agent does not accept the WedSync app's token (401)";
+    default:
+      return e.unreachable ? 'The agent is unreachable' : 'The agent refused the override';
+  }
+}

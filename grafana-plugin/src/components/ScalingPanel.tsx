@@ -1,107 +1,114 @@
 /**
  * The WedSync scaling panel: per target, load against forecast, replicas, protections and overrides, plus
- * the weddings ahead. Reads the panel's Prometheus queries and, when an agent URL is set, the agent API.
+ * the weddings ahead. Reads the panel's Prometheus queries and, once the WedSync app is connected, the
+ * agent API through the app's proxy routes, with the agent's tick stream laid over it live.
  */
-import React, { useCallback, useContext, useMemo, useState } from 'react';
+import React, { useContext, useEffect, useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2, PanelProps } from '@grafana/data';
 import { Alert, Button, useStyles2 } from '@grafana/ui';
-import { AgentApiError, createAgentClient } from '../api/agentClient';
-import { sessionTokenStore } from '../api/tokenStore';
-import { AgentTransportContext } from '../api/transportContext';
+import { createAgentClient } from '../api/agentClient';
+import { missingConnection, PROXY_BASE, type AppSettings } from '../api/appSettings';
+import { AgentTransportContext, AppSettingsContext, EventSourceContext } from '../api/transportContext';
 import { extractSeries, emptySeries } from '../data/frames';
+import { withLive } from '../data/liveStatus';
 import type { OverrideRequest, PanelOptions } from '../types';
 import { useAgentData } from './useAgentData';
+import { useAgentStream, usePollWhileDown } from './useAgentStream';
 import { TargetCard } from './TargetCard';
 import { DEFAULT_TIMELINE_ROWS, WeddingTimeline } from './WeddingTimeline';
 import { OverrideForm } from './OverrideForm';
-import { TokenPrompt } from './TokenPrompt';
 import { EmptyState } from './EmptyState';
+import { ConnectAgent } from './ConnectAgent';
+import { LiveIndicator } from './LiveIndicator';
 import { CapacitySummary } from './CostLine';
 import { testIds } from '../testIds';
 
-export function ScalingPanel({ data, options, width, height }: PanelProps<PanelOptions>) {
+/** While the stream is down, GET /status is polled this often. */
+export const POLL_MS = 10_000;
+
+export function ScalingPanel({ data, options, width, height, timeZone }: PanelProps<PanelOptions>) {
   const styles = useStyles2(getStyles);
   const transport = useContext(AgentTransportContext);
-  const agentUrl = options.agentUrl?.trim() ?? '';
-  const tokens = useMemo(() => sessionTokenStore(agentUrl), [agentUrl]);
-  const [token, setToken] = useState<string | null>(() => tokens.get());
-  const [askToken, setAskToken] = useState(false);
+  const loadSettings = useContext(AppSettingsContext);
+  const newEventSource = useContext(EventSourceContext);
+  const [settings, setSettings] = useState<{ loaded: boolean; value: AppSettings | null }>({ loaded: false, value: null });
+  useEffect(() => {
+    let cancelled = false;
+    void loadSettings().then((value) => !cancelled && setSettings({ loaded: true, value }));
+    return () => {
+      cancelled = true;
+    };
+  }, [loadSettings]);
+  const missing = settings.loaded ? missingConnection(settings.value) : [];
+  const connected = settings.loaded && missing.length === 0;
   const [formOpen, setFormOpen] = useState(false);
-  const client = useMemo(
-    () => (agentUrl ? createAgentClient({ baseUrl: agentUrl, getToken: () => tokens.get(), fetch: transport }) : null),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `token` is read through tokens.get(); a new token must still make a new client, which reloads everything with it
-    [agentUrl, tokens, transport, token],
-  );
+  const client = useMemo(() => (connected ? createAgentClient({ baseUrl: PROXY_BASE, fetch: transport }) : null), [connected, transport]);
   const agent = useAgentData(client, data.series, options.timelineHours || 48);
+  const live = useAgentStream(connected && options.live !== false ? `${PROXY_BASE}/api/v1/stream` : null, newEventSource);
+  usePollWhileDown(live.state, agent.reload, POLL_MS);
+  const status = useMemo(() => withLive(agent.status, live.view), [agent.status, live.view]);
   const extracted = useMemo(() => extractSeries(data.series ?? []), [data.series]);
 
-  const saveToken = (t: string) => {
-    tokens.set(t);
-    setToken(t);
-    setAskToken(false);
-  };
-  const forgetToken = () => {
-    tokens.clear();
-    setToken(null);
-  };
-  const guard = useCallback(async <T,>(call: () => Promise<T>): Promise<T> => {
-    try {
-      return await call();
-    } catch (e) {
-      if (e instanceof AgentApiError && e.needsToken) {setAskToken(true);}
-      throw e;
-    }
-  }, []);
   const setOverride = async (req: OverrideRequest) => {
-    await guard(() => client!.setOverride(req));
+    await client!.setOverride(req);
     agent.reload();
   };
   const clearOverride = async (id: string) => {
     try {
-      await guard(() => client!.clearOverride(id));
+      await client!.clearOverride(id);
     } finally {
       agent.reload();
     }
   };
 
   const wanted = (options.targets ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const statusById = new Map((agent.status?.targets ?? []).map((t) => [t.id, t]));
+  const statusById = new Map((status?.targets ?? []).map((t) => [t.id, t]));
   const ids = [...new Set([...statusById.keys(), ...[...extracted.byTarget.keys()].filter(Boolean)])].filter((id) => wanted.length === 0 || wanted.includes(id));
   // eslint-disable-next-line react-hooks/purity -- the wall clock is only the fallback when neither the agent nor the query says what "now" is
-  const nowMs = agent.status ? Date.parse(agent.status.agent.now) : (data.timeRange?.to?.valueOf() ?? Date.now());
-  const needsToken = askToken || (agent.error?.needsToken ?? false);
+  const nowMs = status ? Date.parse(status.agent.now) : (data.timeRange?.to?.valueOf() ?? Date.now());
+  const loadUnit = status?.agent.loadUnit ?? 'reqps';
   // Query failures from Grafana's data source (e.g. Prometheus down) are said, not shown as "no data".
   const queryErrors = [...new Set([...(data.errors ?? []), ...(data.error ? [data.error] : [])].map((e) => `${e.refId ? `${e.refId}: ` : ''}${e.message ?? e.data?.message ?? 'query failed'}`))];
 
-  if (ids.length === 0 && !agent.loading && !needsToken) {
-    return <EmptyState queryErrors={queryErrors} agentUrl={agentUrl} agentError={agent.error} missingRoles={extracted.missingRoles} unrecognised={extracted.unrecognised} width={width} height={height} />;
+  if (!settings.loaded) {
+    return <div className={styles.panel} style={{ width, height }} data-testid={testIds.panel.container} />;
+  }
+  if (!connected && ids.length === 0) {
+    return (
+      <div className={styles.panel} style={{ width, height }} data-testid={testIds.panel.container}>
+        <ConnectAgent missing={missing} />
+      </div>
+    );
+  }
+  if (ids.length === 0 && !agent.loading) {
+    return <EmptyState queryErrors={queryErrors} agentError={agent.error} missingRoles={extracted.missingRoles} unrecognised={extracted.unrecognised} width={width} height={height} />;
   }
 
   return (
-    <div className={styles.panel} style={{ width, height }} data-testid={testIds.panel.container}>
-      {needsToken && <TokenPrompt reason={agent.error?.needsToken ? `The agent said: ${agent.error.message}.` : 'This action needs an operator token.'} onSave={saveToken} />}
+    <div className={styles.panel} style={{ width, height }} data-testid={testIds.panel.container} data-stale={agent.stale ? 'true' : 'false'}>
+      {!connected && <ConnectAgent missing={missing} compact />}
       {queryErrors.length > 0 && (
         <Alert severity="warning" title="Some queries failed" data-testid={testIds.panel.queryError}>
           {queryErrors.join('; ')}
         </Alert>
       )}
-      {agent.error && !agent.error.needsToken && (
-        <Alert severity="error" title="Agent API unavailable: showing Prometheus data only" data-testid={testIds.panel.agentError}>
+      {agent.error && (
+        <Alert
+          severity={agent.stale ? 'warning' : 'error'}
+          title={agent.stale ? `Agent unreachable: showing its data from ${clock(agent.loadedAtMs)} (stale)` : 'Agent API unavailable: showing Prometheus data only'}
+          data-testid={testIds.panel.agentError}
+        >
           {agent.error.message}
         </Alert>
       )}
-      {agent.status && (
+      {status && (
         <div className={styles.bar} data-testid={testIds.panel.agentInfo}>
-          <span>{`agent ${agent.status.agent.version} · ${agent.status.agent.mode} · ${agent.status.agent.cluster} · agent time ${agent.status.agent.now.slice(0, 16).replace('T', ' ')}Z`}</span>
+          <span>{`agent ${status.agent.version} · ${status.agent.mode} · ${status.agent.cluster} · agent time ${status.agent.now.slice(0, 16).replace('T', ' ')}Z`}</span>
+          <LiveIndicator state={live.state} lastEventAtMs={live.view.lastEventAtMs} lastEventId={live.view.lastEventId} pollSeconds={POLL_MS / 1000} />
           {!options.readOnly && !formOpen && (
             <Button size="sm" onClick={() => setFormOpen(true)} data-testid={testIds.override.openForm}>
               Set override…
-            </Button>
-          )}
-          {token && (
-            <Button size="sm" variant="secondary" onClick={forgetToken} data-testid={testIds.token.forget}>
-              Forget token
             </Button>
           )}
         </div>
@@ -109,31 +116,29 @@ export function ScalingPanel({ data, options, width, height }: PanelProps<PanelO
       {agent.warnings.map((w) => (
         <div key={w} className={styles.note}>{w}</div>
       ))}
-      {formOpen && agent.status && (
+      {formOpen && status && (
         <OverrideForm
-          targets={agent.status.targets.filter((t) => ids.includes(t.id)).map((t) => ({ id: t.id, minReplicas: t.replicas.min, maxReplicas: t.replicas.max, currentReplicas: t.replicas.current }))}
+          targets={status.targets.filter((t) => ids.includes(t.id)).map((t) => ({ id: t.id, minReplicas: t.replicas.min, maxReplicas: t.replicas.max, currentReplicas: t.replicas.current }))}
           nowMs={nowMs}
           onSubmit={setOverride}
           onClose={() => setFormOpen(false)}
         />
       )}
       <CapacitySummary plan={agent.capacityPlan} className={styles.summary} />
-      <WeddingTimeline
-        weddings={agent.weddings}
-        nowMs={nowMs}
-        hours={options.timelineHours || 48}
-        note={agentUrl ? undefined : 'Set the agent URL in the panel options to see the weddings ahead.'}
-      />
+      {connected && <WeddingTimeline weddings={agent.weddings} nowMs={nowMs} hours={options.timelineHours || 48} />}
       {ids.map((id) => (
         <TargetCard
           key={id}
           id={id}
           series={extracted.byTarget.get(id) ?? emptySeries()}
+          live={live.view.points[id]}
           status={statusById.get(id)}
           forecast={agent.forecasts[id] ?? null}
           plan={agent.capacityPlan?.targets.find((t) => t.target === id)}
           freeze={agent.freeze[id]}
           anomalyThreshold={options.anomalyThreshold ?? 0.8}
+          loadUnit={loadUnit}
+          timeZone={timeZone || 'utc'}
           nowMs={nowMs}
           width={width - 32}
           chartHeight={chartHeight(height, ids.length, agent.weddings.length, formOpen)}
@@ -144,11 +149,15 @@ export function ScalingPanel({ data, options, width, height }: PanelProps<PanelO
   );
 }
 
+function clock(ms: number | null): string {
+  return ms === null ? 'earlier' : new Date(ms).toISOString().slice(11, 19) + ' UTC';
+}
+
 /** Charts share what the header, timeline and form leave of the panel height, within readable bounds. */
 function chartHeight(panelHeight: number, targets: number, weddings: number, formOpen: boolean): number {
   const fixed = 40 + 44 + 16 * Math.min(Math.max(weddings, 1), DEFAULT_TIMELINE_ROWS) + (formOpen ? 420 : 0);
   const perTarget = (panelHeight - fixed) / Math.max(targets, 1) - 64; // name, badges, overrides
-  return Math.round(Math.max(70, Math.min(200, perTarget)));
+  return Math.round(Math.max(140, Math.min(260, perTarget)));
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({

@@ -3,7 +3,7 @@ import React from 'react';
 import { css } from '@emotion/css';
 import { useStyles2 } from '@grafana/ui';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { last, type TargetSeries } from '../data/frames';
+import { last, type Point, type TargetSeries } from '../data/frames';
 import type { CapacityPlanDto, ForecastDto, TargetFreezeDto, TargetStatusDto } from '../types';
 import { CostNow, WeekendPlan } from './CostLine';
 import { LoadChart } from './LoadChart';
@@ -14,6 +14,10 @@ import { testIds } from '../testIds';
 interface Props {
   id: string;
   series: TargetSeries;
+  /** Observed load from the agent's tick stream, after the Prometheus history. */
+  live?: Point[];
+  loadUnit: string;
+  timeZone: string;
   status: TargetStatusDto | undefined;
   forecast: ForecastDto | null;
   /** This target's part of the coming weekend's capacity plan, when the agent has one. */
@@ -27,7 +31,7 @@ interface Props {
   onClearOverride?: (id: string) => Promise<void>;
 }
 
-export function TargetCard({ id, series, status, forecast, plan, freeze, anomalyThreshold, nowMs, width, chartHeight, onClearOverride }: Props) {
+export function TargetCard({ id, series, live, loadUnit, timeZone, status, forecast, plan, freeze, anomalyThreshold, nowMs, width, chartHeight, onClearOverride }: Props) {
   const styles = useStyles2(getStyles);
   // The API is the fresher source; the Prometheus series fill in when the API is not configured.
   const current = status?.replicas.current ?? last(series.current);
@@ -55,10 +59,12 @@ export function TargetCard({ id, series, status, forecast, plan, freeze, anomaly
       <ActiveOverrides overrides={status?.overrides ?? []} nowMs={nowMs} onClear={onClearOverride} />
       {status?.load.error && <div className={styles.warning}>{`load source: ${status.load.error}`}</div>}
       {status?.scaleError && <div className={styles.warning}>{`scaling: ${status.scaleError}`}</div>}
-      <LoadChart series={series} forecast={forecast} anomalyThreshold={anomalyThreshold} nowMs={nowMs} width={width} height={chartHeight} />
+      <LoadChart series={series} live={live ?? NO_POINTS} forecast={forecast} anomalyThreshold={anomalyThreshold} loadUnit={loadUnit} timeZone={timeZone} width={width} height={chartHeight} />
     </section>
   );
 }
+
+const NO_POINTS: Point[] = [];
 
 const getStyles = (theme: GrafanaTheme2) => ({
   card: css({ padding: theme.spacing(1), borderBottom: `1px solid ${theme.colors.border.weak}` }),

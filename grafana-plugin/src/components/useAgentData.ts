@@ -1,7 +1,8 @@
 /**
  * Loads what the agent API knows (status, next weddings, forecasts) whenever the agent URL, the token or
  * the dashboard refresh changes. A failed status is an error the panel shows; a failed calendar or
- * forecast only leaves that part empty with a note — metrics from Prometheus still render.
+ * forecast only leaves that part empty with a note — metrics from Prometheus still render. When the
+ * agent cannot be reached, the last good data stays, marked stale (`stale`, `loadedAtMs`).
  */
 import { useCallback, useEffect, useState } from 'react';
 import { AgentApiError, type AgentClient } from '../api/agentClient';
@@ -17,6 +18,10 @@ export interface AgentData {
   /** Each target's deploy freeze and last break glass (empty when the agent has no freeze route). */
   freeze: Record<string, TargetFreezeDto>;
   error: AgentApiError | null;
+  /** The data shown is from an earlier load: the last one failed. */
+  stale: boolean;
+  /** When (browser clock, ms) the data shown was loaded. */
+  loadedAtMs: number | null;
   /** Parts that failed while status worked, e.g. "calendar: agent answered HTTP 500". */
   warnings: string[];
   reload: () => void;
@@ -25,7 +30,7 @@ export interface AgentData {
 /** Hours of future forecast drawn after the Prometheus history. */
 export const FORECAST_HORIZON_HOURS = 6;
 
-const NOTHING_LOADED: Omit<AgentData, 'reload'> = { loading: false, status: null, weddings: [], forecasts: {}, capacityPlan: null, freeze: {}, error: null, warnings: [] };
+const NOTHING_LOADED: Omit<AgentData, 'reload'> = { loading: false, status: null, weddings: [], forecasts: {}, capacityPlan: null, freeze: {}, error: null, warnings: [], stale: false, loadedAtMs: null };
 
 export function useAgentData(client: AgentClient | null, refreshKey: unknown, timelineHours: number): AgentData {
   const [state, setState] = useState<Omit<AgentData, 'reload'>>(NOTHING_LOADED);
@@ -71,11 +76,12 @@ export function useAgentData(client: AgentClient | null, refreshKey: unknown, ti
         for (const f of forecasts) {if (f) {byTarget[f.target] = f;}}
         const freezeByTarget: Record<string, TargetFreezeDto> = {};
         for (const t of freeze?.targets ?? []) {freezeByTarget[t.id] = t;}
-        setState({ loading: false, status, weddings, forecasts: byTarget, capacityPlan, freeze: freezeByTarget, error: null, warnings });
+        setState({ loading: false, status, weddings, forecasts: byTarget, capacityPlan, freeze: freezeByTarget, error: null, warnings, stale: false, loadedAtMs: Date.now() });
       } catch (e) {
         if (cancelled) {return;}
         const err = e instanceof AgentApiError ? e : new AgentApiError((e as Error).message, 0);
-        setState({ loading: false, status: null, weddings: [], forecasts: {}, capacityPlan: null, freeze: {}, error: err, warnings: [] });
+        // Keep what was last loaded (stale) rather than blanking the panel while the agent is away.
+        setState((prev) => ({ ...prev, loading: false, error: err, stale: prev.status !== null }));
       }
     })();
     return () => {

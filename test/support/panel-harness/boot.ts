@@ -6,7 +6,8 @@
 (window as unknown as Record<string, unknown>).grafanaBootData = {
   assets: { dark: '', light: '' },
   settings: { buildInfo: { version: '13.1.0', commit: 'harness', env: 'production' }, featureToggles: {}, appSubUrl: '' },
-  user: { theme: 'dark', timezone: 'utc', lightTheme: false, orgRole: 'Viewer' },
+  // The role the harness's Grafana stand-in gives this session (its `grafana_role` cookie).
+  user: { theme: 'dark', timezone: 'utc', lightTheme: false, orgRole: /grafana_role=(\w+)/.exec(document.cookie)?.[1] ?? 'Viewer' },
   navTree: [],
 };
 // Icons are served by the harness server from @grafana/ui's own SVGs under this path.

@@ -1,11 +1,12 @@
 /**
  * The harness's web server on 127.0.0.1 (ephemeral port): the harness page and bundle, the BUILT plugin
- * under /plugin/ (as Grafana serves public/plugins/<id>/), and @grafana/ui's icon SVGs where @grafana/ui
- * looks for them. With `agentProxy` it also forwards /agent/* to the agent, as Grafana's data source
- * proxy would (used when the agent cannot be told to allow the harness origin).
+ * under /plugin/ (as Grafana serves public/plugins/<id>/), @grafana/ui's icon SVGs where @grafana/ui
+ * looks for them, and, with `grafana`, the stand-in for Grafana's plugin settings API and plugin proxy
+ * (grafana-standin.ts).
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { GrafanaStandIn } from './grafana-standin';
 import { extname, join, normalize } from 'node:path';
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.map': 'application/json', '.md': 'text/markdown' };
@@ -15,8 +16,8 @@ export interface HarnessServerOptions {
   bundleDir: string; // harness.js and its chunks
   pluginDist: string; // grafana-plugin/dist
   iconsDir: string; // @grafana/ui/dist/public/img/icons
-  /** Where /agent/* goes (read per request: the server starts before the agent, whose config needs its origin). */
-  agentProxy?: () => string | undefined;
+  /** Grafana's plugin settings API and plugin proxy, standing in for Grafana's server. */
+  grafana?: GrafanaStandIn;
 }
 
 export interface HarnessServer {
@@ -37,17 +38,7 @@ function serveFile(res: import('node:http').ServerResponse, root: string, rel: s
 export async function startHarnessServer(opts: HarnessServerOptions): Promise<HarnessServer> {
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const proxyTo = opts.agentProxy?.();
-    if (proxyTo && path.startsWith('/agent/')) {
-      const target = new URL(req.url!.slice('/agent'.length), proxyTo);
-      const upstream = httpRequest(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
-      upstream.on('error', (e) => res.writeHead(502, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: `proxy: ${e.message}` })));
-      req.pipe(upstream);
-      return;
-    }
+    if (opts.grafana?.handle(req, res)) return;
     if (path === '/' || path === '/index.html') return serveFile(res, opts.harnessDir, 'index.html');
     if (path.startsWith('/plugin/')) return serveFile(res, opts.pluginDist, path.slice('/plugin/'.length));
     if (path.startsWith('/public/build/img/icons/')) return serveFile(res, opts.iconsDir, path.slice('/public/build/img/icons/'.length));

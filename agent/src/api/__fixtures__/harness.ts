@@ -17,6 +17,7 @@ import type { AuditEntry } from '../../state';
 import { createApp } from '../app';
 import { listen, SERVER_TIMEOUTS, type ServerTimeouts } from '../listen';
 import { createApiRouter } from '../router';
+import type { StreamHub } from '../stream-hub';
 import { parseEnvTokens, sha256Hex } from '../auth';
 import type { Role } from '../../config/schema';
 
@@ -105,7 +106,7 @@ export interface TestApi {
 
 export async function startTestApi(
   api: Partial<ApiConfig> = {},
-  opts: { targetCount?: number; reloadConfig?: () => AgentConfig; timeouts?: Partial<ServerTimeouts>; calendar?: CalendarConfirmer } = {},
+  opts: { targetCount?: number; reloadConfig?: () => AgentConfig; timeouts?: Partial<ServerTimeouts>; calendar?: CalendarConfirmer; stream?: StreamHub } = {},
 ): Promise<TestApi> {
   const config = testConfig(api, opts.targetCount);
   const clock = new ManualClock(NOW);
@@ -134,6 +135,7 @@ export async function startTestApi(
     // A real store with no sources unless the test brings its own: every confirmation names an unknown source.
     calendar: opts.calendar ?? { confirm: (location, fingerprint) => Promise.resolve(new CalendarStore([], '.', clock.now).confirm(location, fingerprint)) },
     clock: clock.now,
+    stream: opts.stream,
   });
   const app = createApp({ state, registry, api: router });
   const bound = await listen('127.0.0.1', 0, { ...SERVER_TIMEOUTS, ...opts.timeouts });

@@ -1,7 +1,7 @@
 import { PanelOptionsEditorBuilder, standardEditorsRegistry, type StandardEditorsRegistryItem } from '@grafana/data';
 import { plugin } from './module';
 import pluginJson from './plugin.json';
-import { DEFAULT_OPTIONS, type PanelOptions } from './types';
+import { DEFAULT_OPTIONS, type PanelOptions } from '../../types';
 
 // Outside Grafana the option builders throw `"text" not found` unless the standard editors are registered.
 beforeAll(() => {
@@ -14,7 +14,7 @@ describe('module', () => {
     const builder = new PanelOptionsEditorBuilder<PanelOptions>();
     plugin.getPanelOptionsSupplier()(builder, { data: [] });
     const items = builder.getItems();
-    expect(items.map((i) => i.path)).toEqual(['agentUrl', 'targets', 'anomalyThreshold', 'timelineHours', 'readOnly']);
+    expect(items.map((i) => i.path)).toEqual(['targets', 'anomalyThreshold', 'timelineHours', 'readOnly', 'live']);
     for (const item of items) {expect(item.defaultValue).toEqual(DEFAULT_OPTIONS[item.path as keyof typeof DEFAULT_OPTIONS]);}
     expect(plugin.panel).toBeDefined();
   });
@@ -31,7 +31,7 @@ describe('plugin.json', () => {
   const TOP = ['$schema', 'type', 'name', 'id', 'info', 'dependencies', 'skipDataQuery', 'state', 'preload', 'includes', 'routes'];
   const INFO = ['keywords', 'description', 'author', 'logos', 'links', 'screenshots', 'version', 'updated', 'build'];
 
-  it('is a panel with a three-part id, keywords, logos and only known keys', () => {
+  it('is a panel (nested in the WedSync app) with a three-part id, keywords, logos and only known keys', () => {
     expect(pluginJson.id).toBe('wedsync-scaling-panel');
     expect(pluginJson.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+){0,1}-panel$/);
     expect(pluginJson.type).toBe('panel');
