@@ -1,4 +1,6 @@
 /** What the calendar store tells the state and the API about each calendar source, and how an operator confirms a held update: types only. */
+import type { CalendarIssue } from '../calendar/calendar-issues';
+
 /** An update held back because it removed too many upcoming weddings (the last good calendar stays in force). */
 export interface HeldCalendarUpdate {
   /** First 16 hex digits of the SHA-256 of the fetched text: what a confirmation must name. */
@@ -13,6 +15,7 @@ export interface HeldCalendarUpdate {
 }
 
 export interface CalendarSourceStatus {
+  /** The source's location as it may be shown: a URL's user info and query values redacted (util/redact-url.ts). */
   location: string;
   ok: boolean;
   /** Weddings in the calendar in force for this source (after a restart, with an update held and nothing else in force: the held update's, used meanwhile). */
@@ -20,6 +23,11 @@ export interface CalendarSourceStatus {
   lastSuccessMs: number | null;
   lastError: string | null;
   held: HeldCalendarUpdate | null;
+  /** In the last read: events left out because they could not be read, and events read with a note. */
+  skippedEvents: number;
+  notedEvents: number;
+  /** The first of them, named (event number, id, field and reason). */
+  issues: CalendarIssue[];
 }
 
 export type ConfirmOutcome =

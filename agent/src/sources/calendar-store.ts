@@ -20,7 +20,7 @@ import type { WeddingCalendar } from '../calendar/model';
 import type { CalendarIssue } from '../calendar/calendar-issues';
 import { readCalendarInSlices } from './calendar-indexer';
 import { redactUrl, redactUrlsIn } from '../util/redact-url';
-import { judgeAgainstSummary, judgeCalendarUpdate, summarizeCalendar, summaryIsStale, type CalendarSummary, type DropVerdict } from '../calendar/drop-guard';
+import { judgeAgainstSummary, judgeCalendarUpdate, summarizeCalendar, summaryIsStale, upcomingWeddings, type CalendarSummary, type DropVerdict } from '../calendar/drop-guard';
 import { LocalCalendarMemory, type CalendarConfirmation, type CalendarMemory } from '../calendar/calendar-memory';
 import type { HeldCalendarUpdate, CalendarSourceStatus, ConfirmOutcome, Confirmer } from '../contracts/calendar-source-status';
 
