@@ -61,10 +61,10 @@ export const agentConfigObject = z
          * The memory budget for calendars, in upcoming weddings per source: a source with more is refused
          * with an error naming this key (the last good calendar stays). See BENCHMARKS.md (calendar memory).
          */
-        maxWeddings: z.number().int().positive().default(150_000),
+        maxWeddings: z.number().int().positive().default(20_000),
       })
       .strict()
-      .default({ sources: [], refreshSeconds: 300, maxBytes: 16 * 1024 * 1024, maxDropFraction: 0.5, maxWeddings: 150_000 }),
+      .default({ sources: [], refreshSeconds: 300, maxBytes: 16 * 1024 * 1024, maxDropFraction: 0.5, maxWeddings: 20_000 }),
     wedding: weddingRulesSchema.default(weddingRulesSchema.parse({})),
     policy: policySchema.default(policySchema.parse({})),
     kubernetes: z

@@ -48,7 +48,7 @@ export const DEFAULT_CALENDAR_MAX_BYTES = 16 * 1024 * 1024;
 /** Default for calendar.maxDropFraction: an update losing more than half the upcoming weddings is held. */
 export const DEFAULT_MAX_DROP_FRACTION = 0.5;
 /** Default for calendar.maxWeddings: upcoming weddings per source the agent holds (see BENCHMARKS.md, calendar memory). */
-export const DEFAULT_MAX_WEDDINGS = 150_000;
+export const DEFAULT_MAX_WEDDINGS = 20_000;
 
 
 /** The name a source is shown and keyed by (status, metrics, logs, the durable state): its location with secrets redacted. */
