@@ -50,7 +50,7 @@ describe('agent/deploy manifests', () => {
   test('every manifest passes the Kubernetes OpenAPI schemas and has no field the API does not define', () => {
     const results = check(manifestFiles.map((f) => join(DEPLOY, f)));
     expect(results.filter((r) => r.errors.length)).toEqual([]);
-    expect(results.map((r) => r.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Namespace', 'PodDisruptionBudget', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'ServiceAccount']);
+    expect(results.map((r) => r.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Namespace', 'Namespace', 'PodDisruptionBudget', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'ServiceAccount']);
   });
 
   test('the schema check catches wrong types, missing required fields, unknown fields and bad enums', () => {
@@ -110,7 +110,7 @@ describe('agent/deploy manifests', () => {
 
 // ---- kustomize overlays, rendered by Debian's kubectl -------------------------------------------------
 
-const BASE_KINDS = ['ConfigMap', 'Deployment', 'Namespace', 'PodDisruptionBudget', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'ServiceAccount'];
+const BASE_KINDS = ['ConfigMap', 'Deployment', 'Namespace', 'Namespace', 'PodDisruptionBudget', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'ServiceAccount'];
 const DASHBOARD_MAPS = ['ConfigMap', 'ConfigMap', 'ConfigMap', 'ConfigMap'];
 const OPERATOR_KINDS = ['PrometheusRule', 'ServiceMonitor'];
 const OVERLAYS: Record<string, string[]> = {

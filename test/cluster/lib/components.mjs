@@ -49,6 +49,9 @@ export const COMPONENTS = [
       '--bind-address=127.0.0.1',
       // Also the serving certificate's IP, so clients verify https://127.0.0.1:PORT against its CA.
       '--advertise-address=127.0.0.1',
+      // The endpoint reconciler refuses a loopback advertise address ("may not be in the loopback
+      // range"): nothing in this cluster reaches the API server through the `kubernetes` Service anyway.
+      '--endpoint-reconciler-type=none',
       `--secure-port=${ports.apiserver}`,
       `--cert-dir=${join(dir, 'apiserver')}`,
       `--token-auth-file=${join(dir, 'pki', 'tokens.csv')}`,
