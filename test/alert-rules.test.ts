@@ -158,7 +158,8 @@ describe('alert rule conventions', () => {
     try {
       const out = join(dir, 'rules');
       execFileSync(process.execPath, [join(ALERT_RULES_DIR, '..', 'scripts', 'render-alert-rules.mjs'), '--selector', 'job="kube-wedsync",namespace="ops"', '--out', out]);
-      // c1's agent is down under the custom selector; c2 runs an agent under the old job name, which no longer counts.
+      // c1's agent is down under the custom selector, c2's is up; c3 is down under the default job name, which no longer counts.
+      const agentDown = alerts().find((a) => a.alert === 'WedSyncAgentDown')!;
       const test = {
         rule_files: ruleFiles().map((f) => join(out, basename(f))),
         evaluation_interval: '1m',
@@ -170,7 +171,7 @@ describe('alert rule conventions', () => {
               { series: 'up{job="kube-wedsync",namespace="ops",cluster="c2"}', values: '1x10' },
               { series: 'up{job="wedsync-agent",cluster="c3"}', values: '0x10' },
             ],
-            alert_rule_test: [{ eval_time: '5m', alertname: 'WedSyncAgentDown', exp_alerts: [{ exp_labels: { severity: 'critical', cluster: 'c1' } }] }],
+            alert_rule_test: [{ eval_time: '5m', alertname: 'WedSyncAgentDown', exp_alerts: [{ exp_labels: { severity: 'critical', cluster: 'c1' }, exp_annotations: { ...agentDown.annotations, summary: 'WedSync agent down in cluster "c1"' } }] }],
           },
         ],
       };
