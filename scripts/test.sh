@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# The test command (`npm test`): tools → build → type-check → lint (ESLint, zero warnings) → every Jest project (agent unit tests,
+# The test command (`npm test`): tools → the control plane's binaries → build → type-check → lint (ESLint, zero warnings) → every Jest project (agent unit tests,
 # integration and end-to-end tests in test/, the panel plugin). Extra arguments go to Jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-tools.sh
+# The real Kubernetes control plane the real-cluster tests run (test/cluster/README.md): built from the
+# Go module proxy once per version into ~/.cache/wedsync (10-25 min cold on 2 cores), then reused.
+# Without Go, or when a build fails, this stops here and says how to fix it: those tests never skip.
+bash test/cluster/build.sh >/dev/null
 [ -d node_modules ] || npm ci
 npm run build --silent
 npm run typecheck --workspaces --if-present --silent

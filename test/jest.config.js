@@ -13,4 +13,7 @@ module.exports = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${KUBE_ESM})/)`],
   testTimeout: 60000,
+  // The real control plane (test/cluster), shared by every real-cluster test file of the run.
+  globalSetup: '<rootDir>/support/real-cluster-setup.js',
+  globalTeardown: '<rootDir>/support/real-cluster-teardown.js',
 };
