@@ -43,10 +43,11 @@ describe('alertmanager.yml in a real Alertmanager, PagerDuty stand-in', () => {
 
   test('routes each severity to its PagerDuty key and urgency; agent down inhibits its cluster only', async () => {
     const alerts: Labels[] = [
-      { alertname: 'WedSyncAgentDown', severity: 'page', cluster: 'c1', wedding_day: 'true' },
-      { alertname: 'WedSyncMetricsStale', severity: 'page', cluster: 'c1', target: 'api', wedding_day: 'true' },
-      { alertname: 'WedSyncMetricsStale', severity: 'page', cluster: 'c2', target: 'api', wedding_day: 'false' },
-      { alertname: 'WedSyncSinkDropping', severity: 'ticket', cluster: 'c2', sink: 'datadog', wedding_day: 'true' },
+      { alertname: 'WedSyncAgentDown', severity: 'critical', cluster: 'c1', wedding_day: 'true' },
+      { alertname: 'WedSyncMetricsStale', severity: 'critical', cluster: 'c1', target: 'api', wedding_day: 'true' },
+      { alertname: 'WedSyncMetricsStale', severity: 'critical', cluster: 'c2', target: 'api', wedding_day: 'false' },
+      { alertname: 'WedSyncSinkDropping', severity: 'warning', cluster: 'c2', sink: 'datadog', wedding_day: 'true' },
+      { alertname: 'WedSyncSomethingToKnow', severity: 'info', cluster: 'c2', wedding_day: 'true' },
     ];
     const res = await fetch(`${base}/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts.map(alert)) });
     expect(res.status).toBe(200);
@@ -56,7 +57,7 @@ describe('alertmanager.yml in a real Alertmanager, PagerDuty stand-in', () => {
     expect(byClass('WedSyncAgentDown')).toEqual([expect.objectContaining({ routing_key: PAGE_KEY, event_action: 'trigger', payload: expect.objectContaining({ severity: 'critical', group: 'c1' }) })]);
     // Only c2's stale-load page: c1's is a symptom of its agent being down.
     expect(byClass('WedSyncMetricsStale')).toEqual([expect.objectContaining({ routing_key: PAGE_KEY, payload: expect.objectContaining({ severity: 'warning', group: 'c2', component: 'api' }) })]);
-    // A ticket stays a ticket on a wedding day.
+    // A ticket stays a ticket on a wedding day; info reaches nobody (the count of 3 below).
     expect(byClass('WedSyncSinkDropping')).toEqual([expect.objectContaining({ routing_key: TICKET_KEY, payload: expect.objectContaining({ severity: 'info', group: 'c2' }) })]);
 
     const statuses = (await (await fetch(`${base}/alerts`)).json()) as AlertStatus[];
@@ -64,6 +65,7 @@ describe('alertmanager.yml in a real Alertmanager, PagerDuty stand-in', () => {
     expect(stateOf('WedSyncMetricsStale', 'c1')).toBe('suppressed');
     expect(stateOf('WedSyncMetricsStale', 'c2')).toBe('active');
     expect(stateOf('WedSyncAgentDown', 'c1')).toBe('active');
+    expect(stateOf('WedSyncSomethingToKnow', 'c2')).toBe('active'); // received, routed to "null"
     expect(pagerDuty!.events).toHaveLength(3);
   }, 40_000);
 });

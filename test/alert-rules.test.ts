@@ -4,10 +4,11 @@
  * conventions promtool cannot see: labels and annotations on every alert, runbook sections, and only
  * metric names the agent really exports.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parse } from 'yaml';
+import { basename, join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { requireTool, runTool } from './support/alerting-tools';
 import { ALERT_RULES_DIR, allowedMetricNames, loadRules, ruleFiles } from './support/alerting-metrics';
 import { metricNamesIn } from './support/alerting-promql';
@@ -16,6 +17,8 @@ import { pagerDutySinkConfig } from '../agent/src/sinks/pagerduty/pagerduty-sink
 import { METRIC } from '../agent/src/metrics/names';
 
 const ALERTMANAGER_YML = join(ALERT_RULES_DIR, 'alertmanager.yml');
+/** The default agent selector (scripts/lib/render-alert-rules.mjs), the text the renderers replace. */
+const DEFAULT_AGENT_SELECTOR = 'job="wedsync-agent"';
 const TESTS_DIR = join(ALERT_RULES_DIR, 'tests');
 const unitTestFiles = () => readdirSync(TESTS_DIR).filter((f) => f.endsWith('.test.yml')).map((f) => join(TESTS_DIR, f));
 const alerts = () => loadRules().filter((r) => r.alert);
@@ -119,7 +122,8 @@ describe('alert rule conventions', () => {
   });
 
   test.each(alerts().map((a) => [a.alert!, a] as const))('%s: severity, summary, description, runbook section, wedding_day join', (name, rule) => {
-    expect(['page', 'ticket']).toContain(rule.labels?.severity);
+    // kube-prometheus' severities; the wedding-day urgency rides in its own label (wedding_day).
+    expect(['critical', 'warning', 'info']).toContain(rule.labels?.severity);
     expect(rule.annotations?.summary?.length).toBeGreaterThan(10);
     expect(rule.annotations?.description?.length).toBeGreaterThan(30);
     const anchor = rule.annotations?.runbook_url?.match(/RUNBOOK\.md#(.+)$/)?.[1];
@@ -128,6 +132,60 @@ describe('alert rule conventions', () => {
     // The wedding_day label comes from the agent's page condition (paging alerts) or the one-series-per-cluster info join.
     if (Object.values(PAGE_DEFINITIONS).some((d) => d.alert === name)) expect(rule.expr).toContain(METRIC.pageCondition);
     else expect(rule.expr).toMatch(/group_left \(wedding_day\) wedsync_cluster:wedding_day:info/);
+  });
+
+  test.each(alerts().map((a) => [a.alert!, a.labels!.severity] as const))('RUNBOOK.md: the %s section opens with its severity (%s)', (name, severity) => {
+    const section = runbook.split(/^## /m).find((s) => s.startsWith(`${name}\n`));
+    expect(section?.split('\n')[1]).toMatch(new RegExp(`^\\*\\*${severity}\\*\\*`));
+  });
+
+  test('alert-rules/README.md lists every rule file and every alert with its severity', () => {
+    const readme = readFileSync(join(ALERT_RULES_DIR, 'README.md'), 'utf8');
+    for (const file of ruleFiles()) expect(readme).toContain(`\`rules/${basename(file)}\``);
+    for (const a of alerts()) expect(readme).toMatch(new RegExp(`^\\| ${a.alert} \\| ${a.labels!.severity} \\|`, 'm'));
+  });
+
+  test('the agent is selected only through the replaceable default selector job="wedsync-agent" (as mixins do)', () => {
+    for (const rule of loadRules()) {
+      const selectors = [...rule.expr.matchAll(/\bup\{([^}]*)\}/g)].map((m) => m[1]);
+      for (const s of selectors) expect({ rule: rule.alert ?? rule.record, selector: s }).toEqual({ rule: rule.alert ?? rule.record, selector: DEFAULT_AGENT_SELECTOR });
+      expect(rule.expr.replaceAll(`up{${DEFAULT_AGENT_SELECTOR}}`, '')).not.toMatch(/wedsync-agent"/);
+    }
+  });
+
+  test('rendered with another selector (scripts/render-alert-rules.mjs), WedSyncAgentDown watches that agent and no other (real promtool)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wedsync-selector-'));
+    try {
+      const out = join(dir, 'rules');
+      execFileSync(process.execPath, [join(ALERT_RULES_DIR, '..', 'scripts', 'render-alert-rules.mjs'), '--selector', 'job="kube-wedsync",namespace="ops"', '--out', out]);
+      // c1's agent is down under the custom selector, c2's is up; c3 is down under the default job name, which no longer counts.
+      const agentDown = alerts().find((a) => a.alert === 'WedSyncAgentDown')!;
+      const test = {
+        rule_files: ruleFiles().map((f) => join(out, basename(f))),
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [
+              { series: 'up{job="kube-wedsync",namespace="ops",cluster="c1"}', values: '0x10' },
+              { series: 'up{job="kube-wedsync",namespace="ops",cluster="c2"}', values: '1x10' },
+              { series: 'up{job="wedsync-agent",cluster="c3"}', values: '0x10' },
+            ],
+            alert_rule_test: [{ eval_time: '5m', alertname: 'WedSyncAgentDown', exp_alerts: [{ exp_labels: { severity: 'critical', cluster: 'c1' }, exp_annotations: { ...agentDown.annotations, summary: 'WedSync agent down in cluster "c1"' } }] }],
+          },
+        ],
+      };
+      const file = join(dir, 'selector.test.yml');
+      writeFileSync(file, stringify(test));
+      const r = runTool('promtool', ['test', 'rules', file]);
+      expect(r.output).not.toMatch(/FAILED/);
+      expect(r.status).toBe(0);
+      // The same test against the shipped rules fails: they watch job="wedsync-agent" (c3), not c1.
+      writeFileSync(file, stringify({ ...test, rule_files: ruleFiles() }));
+      expect(runTool('promtool', ['test', 'rules', file]).status).not.toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the runbook has one section per alert and none for alerts that do not exist', () => {
@@ -151,13 +209,19 @@ describe('alertmanager.yml (real amtool)', () => {
   });
 
   // [labels of the alert, receiver it must reach]
+  // Every kube-prometheus severity, on a wedding day and not: critical pages (high urgency on a wedding
+  // day), warning is a ticket, info notifies nobody.
   const routes: [string[], string][] = [
-    [['severity=page', 'wedding_day=true'], 'pagerduty-wedding-day'],
-    [['severity=page', 'wedding_day=false'], 'pagerduty'],
-    [['severity=page'], 'pagerduty'],
-    [['severity=ticket', 'wedding_day=true'], 'pagerduty-tickets'],
-    [['severity=ticket', 'wedding_day=false'], 'pagerduty-tickets'],
+    [['severity=critical', 'wedding_day=true'], 'pagerduty-wedding-day'],
+    [['severity=critical', 'wedding_day=false'], 'pagerduty'],
+    [['severity=critical'], 'pagerduty'],
+    [['severity=warning', 'wedding_day=true'], 'pagerduty-tickets'],
+    [['severity=warning', 'wedding_day=false'], 'pagerduty-tickets'],
+    [['severity=info', 'wedding_day=true'], 'null'],
+    [['severity=info', 'wedding_day=false'], 'null'],
     [['alertname=SomethingUnlabelled'], 'pagerduty-tickets'],
+    // The severities of earlier versions are gone: a leftover rule still reaches someone, as a ticket.
+    [['severity=page', 'wedding_day=true'], 'pagerduty-tickets'],
   ];
   test.each(routes)('amtool config routes test %j → %s', (labels, receiver) => {
     const r = runTool('amtool', ['config', 'routes', 'test', `--config.file=${ALERTMANAGER_YML}`, `--verify.receivers=${receiver}`, ...labels]);
@@ -166,7 +230,7 @@ describe('alertmanager.yml (real amtool)', () => {
   });
 
   test('amtool route test fails for a wrong receiver (the route tests can fail)', () => {
-    const r = runTool('amtool', ['config', 'routes', 'test', `--config.file=${ALERTMANAGER_YML}`, '--verify.receivers=pagerduty', 'severity=page', 'wedding_day=true']);
+    const r = runTool('amtool', ['config', 'routes', 'test', `--config.file=${ALERTMANAGER_YML}`, '--verify.receivers=pagerduty', 'severity=critical', 'wedding_day=true']);
     expect(r.status).not.toBe(0);
   });
 

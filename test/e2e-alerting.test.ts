@@ -96,7 +96,7 @@ describe('alerting end to end: demo agent → real Prometheus → real Alertmana
       expect(trigger.payload?.summary).toMatch(/WedSyncAgentDown/);
       expect(trigger.payload?.custom_details?.runbook_url).toMatch(/RUNBOOK\.md#wedsyncagentdown$/);
       // Alertmanager's dedup key is the SHA-256 of the alert group's key: route path + grouping labels.
-      const groupKey = '{}/{severity="page",wedding_day="true"}:{alertname="WedSyncAgentDown", cluster="demo"}';
+      const groupKey = '{}/{severity="critical",wedding_day="true"}:{alertname="WedSyncAgentDown", cluster="demo"}';
       expect(trigger.dedup_key).toBe(createHash('sha256').update(groupKey).digest('hex'));
 
       // The freeze fails open while the agent is down (its last freeze end is ahead of Prometheus' clock): that pages too.

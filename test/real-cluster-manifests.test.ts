@@ -1,6 +1,6 @@
 /**
  * Real API server (kube-apiserver 1.37 built from source, test/cluster): the kustomize base and every
- * overlay, rendered by Debian's kubectl, apply to fresh namespaces: a server-side dry run first (the API
+ * overlay, rendered by the pinned kustomize, apply to fresh namespaces: a server-side dry run first (the API
  * server validates and admits every object without storing it), then for real. The Prometheus Operator's
  * CRDs come from the operator's own Go module. Objects go in as shipped, into `wedsync` and `weddings`
  * (no other test file uses those two namespaces).

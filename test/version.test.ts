@@ -1,6 +1,6 @@
 /**
  * One version for everything shipped: the agent package (and so the CLI's --version), the panel, the
- * image the Containerfile labels, the image tag the manifests deploy, and the newest CHANGELOG entry.
+ * image the Containerfile labels, the image tag the manifests deploy, the Helm chart, and the newest CHANGELOG entry.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ describe('one version across the agent, panel, image, manifests and CHANGELOG', 
         return /^ghcr\.io\/wedsync\/wedsync-agent:(.+)$/.exec(dep.spec.template.spec.containers[0].image)?.[1];
       },
     ],
+    ['charts/wedsync-agent/Chart.yaml version', () => parseAllDocuments(read('charts/wedsync-agent/Chart.yaml'))[0].toJS().version],
+    ['charts/wedsync-agent/Chart.yaml appVersion (the image tag it deploys)', () => parseAllDocuments(read('charts/wedsync-agent/Chart.yaml'))[0].toJS().appVersion],
     ['CHANGELOG.md newest entry', () => /^## (\S+)/m.exec(read('CHANGELOG.md'))?.[1]],
   ])('%s is the agent version', (_where, versionOf) => {
     expect(versionOf()).toBe(VERSION);

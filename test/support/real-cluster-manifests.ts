@@ -15,7 +15,7 @@ import type { RealCluster } from './real-cluster';
 
 const REPO = join(__dirname, '..', '..');
 
-/** `kubectl kustomize` of a folder under agent/deploy (Debian's kubectl: the oldest kustomize supported). */
+/** `kustomize build` of a folder under agent/deploy (the pinned kustomize v5: test/support/kubectl.ts). */
 export function renderOverlay(folder: string): KubeObject[] {
   return parseYaml(kustomize(join(REPO, folder)));
 }
