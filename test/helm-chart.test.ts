@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { parseConfig } from '../agent/src/config/load';
+import { parseConfig } from '../agent/src/app/config-load';
 import { CHART, REPO, helmTemplate, parseObjects, run, type Obj } from './support/go-tools';
 import { runTool } from './support/alerting-tools';
 import { alertmanagerYamlFrom } from './support/alertmanager-config-check';
