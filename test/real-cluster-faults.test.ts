@@ -10,7 +10,7 @@
  * Each time: a clear status and reason, no crash, no scale-down, nothing recreated, and it recovers.
  */
 import { Agent } from '../agent/src/app/agent';
-import { configSchema } from '../agent/src/config/schema';
+import { configSchema } from '../agent/src/app/config-schema';
 import { createKubeApi, makeKubeConfig, type KubernetesClientModule } from '../agent/src/scale/kubernetes/client-adapter';
 import type { PushSource } from '../agent/src/sources/push-source';
 import { silentLogger } from '../agent/src/util/logger';

@@ -120,6 +120,11 @@ export interface AgentInfo {
   currency?: string;
 }
 
+/** One line for /readyz: "connected", or what is wrong and since when. */
+export function describeKubernetes(s: KubernetesStatus): string {
+  return s.state === 'connected' ? 'connected' : `${s.state} since ${new Date(s.sinceMs).toISOString()}${s.error ? `: ${s.error}` : ''}`;
+}
+
 export interface KubernetesStatus {
   state: 'connected' | 'unreachable' | 'throttled';
   /** When this state began. */

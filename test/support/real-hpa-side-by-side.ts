@@ -15,7 +15,7 @@
 import type * as K8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { Agent } from '../../agent/src/app/agent';
 import type { LoadedConfig } from '../../agent/src/app/config-load';
-import { configSchema } from '../../agent/src/config/schema';
+import { configSchema } from '../../agent/src/app/config-schema';
 import { CalendarMemoForecaster } from '../../agent/src/replay/calendar-memo-forecaster';
 import { hpaV2, replicasNeeded, type HpaOptions, type ServiceShape } from '../../agent/src/replay/reference-policies';
 import { REPLAY_SERIES, REPLAY_SOURCE, replayConfig } from '../../agent/src/replay/replay-config';

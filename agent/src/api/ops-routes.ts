@@ -1,8 +1,7 @@
 /** Operational endpoints for Kubernetes probes and Prometheus: no authentication, no state changes. */
 import { Router } from 'express';
 import type { Registry } from 'prom-client';
-import { describeKubernetes } from '../scale/kubernetes/connectivity';
-import type { AgentState } from '../state';
+import { describeKubernetes, type AgentState } from '../state';
 
 export function opsRoutes(state: AgentState, registry: Registry, stalled: () => string | null = () => null, degraded: () => string[] = () => []): Router {
   const r = Router();

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Register } from './main';
+import type { Register } from './command';
 import { ConfigError, loadConfigFile, type LoadedConfig } from '../app/config-load';
 import { progressFor } from '../backtest/progress-bar';
 import { fetchHistories } from '../backtest/run-backtest';

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { configSchema } from '../config/schema';
+import { configSchema } from '../app/config-schema';
 import { indexCalendar } from '../calendar/rules';
 import { createAgentMetrics } from '../metrics/agent-metrics';
 import { AgentState } from '../state';

@@ -47,7 +47,4 @@ export function withConnectivity(api: KubeApi, clock: () => number, publish: (s:
   });
 }
 
-/** One line for /readyz: "connected", or what is wrong and since when. */
-export function describeKubernetes(s: KubernetesStatus): string {
-  return s.state === 'connected' ? 'connected' : `${s.state} since ${new Date(s.sinceMs).toISOString()}${s.error ? `: ${s.error}` : ''}`;
-}
+export { describeKubernetes } from '../../state';
