@@ -5,8 +5,8 @@
  * targets (modules, the calendar, the API). A warning, not an error: the figures are measured on the
  * demo's simulator load and calendar, and a config may be validated away from the pod.
  */
-export const HEAP_BASE_MIB = 40;
-export const HEAP_PER_TARGET_MIB = 1.5;
+export const HEAP_BASE_MIB = 25;
+export const HEAP_PER_TARGET_MIB = 1;
 /** Headroom the garbage collector needs above the live heap before it thrashes. */
 const GC_HEADROOM = 1.25;
 
