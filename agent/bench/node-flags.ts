@@ -13,8 +13,9 @@ import { join } from 'node:path';
 /** limits.memory of the agent's container, in MiB. */
 export function deploymentMemoryLimitMiB(root: string): number {
   const text = readFileSync(join(root, 'agent/deploy/base/deployment.yaml'), 'utf8');
-  const m = /limits:\s*\{[^}]*memory:\s*(\d+)Mi\b/.exec(text);
-  if (!m) throw new Error('agent/deploy/base/deployment.yaml has no `limits: { memory: <n>Mi }`');
+  // Flow (`limits: { memory: 256Mi }`) or block style, as the chart renders it (`limits:` then `memory: 256Mi`).
+  const m = /limits:\s*\{?\s*(?:[a-z-]+:\s*\S+,?\s*)*?memory:\s*(\d+)Mi\b/.exec(text);
+  if (!m) throw new Error('agent/deploy/base/deployment.yaml has no `limits: memory: <n>Mi`');
   return Number(m[1]);
 }
 

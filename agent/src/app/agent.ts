@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { loadConfigFile, type LoadedConfig } from './config-load';
 import { configWarnings } from '../config/agent-config';
+import { sizingWarning } from '../config/sizing';
+import { getHeapStatistics } from 'node:v8';
 import { CalendarStore } from '../sources/calendar-store';
 import { CalendarRefresher } from '../sources/calendar-refresher';
 import { backfillHistory } from '../engine/backfill';
@@ -274,6 +276,8 @@ export class Agent {
     const addr = this.bound.address;
     this.logger.info({ host: addr.address, port: addr.port, mode: this.state.info.mode, targets: this.state.targets.size }, 'agent started');
     for (const w of configWarnings(this.loaded.config)) this.logger.warn({ key: w.path }, `config: ${w.path} ${w.message}`);
+    const sizing = sizingWarning(this.loaded.config.targets.length, Math.floor(getHeapStatistics().heap_size_limit / 1048576));
+    if (sizing) this.logger.warn({ key: sizing.path }, `config: ${sizing.path} ${sizing.message}`);
     return addr;
   }
 
