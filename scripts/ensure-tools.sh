@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real servers and tools the tests use, when they are missing: Prometheus and promtool,
-# Alertmanager and amtool, headless Chromium, Podman (with runc) and debootstrap for the container image
-# test. (Helm and kustomize are built from the Go module proxy by test/cluster/build.sh.) As root with
+# Alertmanager and amtool, headless Chromium, Podman (with runc), debootstrap and docker-registry (the CNCF
+# distribution registry) for the container image test. (Helm and kustomize are built from the Go module proxy by test/cluster/build.sh.) As root with
 # apt-get this installs them (Debian packages); otherwise it prints the command to run and fails, so a
 # missing tool is never a silently skipped test.
 set -euo pipefail
@@ -13,6 +13,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v podman >/dev/null 2>&1 || need+=(podman)
 [ -x /usr/sbin/runc ] || need+=(runc)
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+# The image's round trip through a real OCI registry (the CNCF distribution registry, Debian's package).
+[ -x /usr/bin/docker-registry ] || need+=(docker-registry)
 [ ${#need[@]} -eq 0 ] && exit 0
 cmd="apt-get update && apt-get install -y --no-install-recommends ${need[*]}"
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

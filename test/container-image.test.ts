@@ -3,12 +3,15 @@
  * node:20-bookworm-slim (no image registry is reachable here: debootstrap + this machine's node, see
  * support/container), then started the way a cluster runs it — read-only root filesystem, user 65532.
  * The demo serves /readyz and /metrics; a bad or missing mounted config exits 2 naming file and key.
+ * And through a real registry: Debian's docker-registry (the CNCF distribution registry) on 127.0.0.1,
+ * `podman push`, then pulled back by its digest and run — what README's "pin by digest" tells users.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { poll } from './support/poll';
+import { freePort } from './support/alerting-processes';
 import { buildImage, makeNodeBase, podman, PODMAN, REPO, requireContainerTools, RUN_LIMITS } from './support/container/podman';
 
 const VERSION: string = JSON.parse(readFileSync(join(REPO, 'agent', 'package.json'), 'utf8')).version;
@@ -94,3 +97,46 @@ function bannerUrl(child: ChildProcess): Promise<string> {
     });
   });
 }
+
+describe('the image through a real OCI registry (Debian docker-registry on 127.0.0.1): push, pull by digest, run', () => {
+  const REGISTRY = '/usr/bin/docker-registry';
+  let registry: ChildProcess | null = null;
+  afterAll(() => {
+    if (registry && registry.exitCode === null) registry.kill('SIGTERM');
+  });
+
+  test('podman push, then pull by digest and run the pulled image: it is the same image, and it runs', async () => {
+    if (!existsSync(REGISTRY)) throw new Error('missing docker-registry: install with `apt-get update && apt-get install -y docker-registry` (or run scripts/ensure-tools.sh)');
+    const dir = mkdtempSync(join(tmpdir(), 'wedsync-registry-'));
+    const port = await freePort();
+    const config = join(dir, 'config.yml');
+    writeFileSync(config, ['version: 0.1', 'log: { level: warn }', `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} }, delete: { enabled: true } }`, `http: { addr: 127.0.0.1:${port} }`, ''].join('\n'));
+    registry = spawn(REGISTRY, ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await poll(async () => ((await fetch(`http://127.0.0.1:${port}/v2/`).catch(() => null))?.status === 200 ? true : undefined), 30_000, 200);
+
+    const remote = `127.0.0.1:${port}/wedsync/wedsync-agent:${VERSION}`;
+    const digestFile = join(dir, 'digest');
+    const push = await podman(['push', '--tls-verify=false', '--digestfile', digestFile, IMAGE, remote], 300_000);
+    expect(push).toMatchObject({ code: 0 });
+    const digest = readFileSync(digestFile, 'utf8').trim();
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // The registry serves the manifest under that digest (what a cluster pulls when the manifest pins it).
+    const manifest = await fetch(`http://127.0.0.1:${port}/v2/wedsync/wedsync-agent/manifests/${digest}`, {
+      headers: { Accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' },
+    });
+    expect(manifest.status).toBe(200);
+    expect(manifest.headers.get('docker-content-digest')).toBe(digest);
+
+    const byDigest = `127.0.0.1:${port}/wedsync/wedsync-agent@${digest}`;
+    await podman(['rmi', '-f', byDigest]);
+    const pull = await podman(['pull', '--tls-verify=false', byDigest], 300_000);
+    expect(pull).toMatchObject({ code: 0 });
+    // Pulled from the registry, it is the image that was built: same image id.
+    const [built, pulled] = await Promise.all([podman(['image', 'inspect', '--format', '{{.Id}}', IMAGE]), podman(['image', 'inspect', '--format', '{{.Id}}', byDigest])]);
+    expect(pulled.stdout.trim()).toBe(built.stdout.trim());
+    const version = await podman(['run', '--rm', ...SECURE, byDigest, '--version']);
+    expect(version).toMatchObject({ code: 0 });
+    expect(version.stdout.trim()).toBe(VERSION);
+    await podman(['rmi', '-f', byDigest]);
+  }, 600_000);
+});
