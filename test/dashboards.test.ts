@@ -166,3 +166,12 @@ describe('dashboards', () => {
       expect(exprs).toContain(metric);
   });
 });
+
+describe('dashboard panel descriptions (issue 26)', () => {
+  it.each(files)('%s: every panel (rows aside) says what it shows in a description', (file) => {
+    const undocumented = allPanels(load(file).panels ?? [])
+      .filter((p) => p.type !== 'row' && !(p as { description?: string }).description?.trim())
+      .map((p) => p.title);
+    expect(undocumented).toEqual([]);
+  });
+});

@@ -213,10 +213,13 @@ describe('app and panel in Chromium through a stand-in of Grafana\'s plugin prox
 
     // Grafana's TimeSeries (uPlot) with a tooltip in the agent's load unit.
     const chart = apiCard.getByTestId(T('load-chart'));
-    await chart.locator('.u-over').first().hover({ position: { x: 300, y: 60 } });
-    const tooltip = page.getByTestId(T('chart-tooltip'));
-    await tooltip.waitFor({ timeout: 10_000 });
-    await expect(tooltip.textContent()).resolves.toMatch(/Observed load.*req\/s/);
+    // Live ticks redraw the chart (and close its tooltip): hover, then read the tooltip at once.
+    let tooltipText = '';
+    for (let i = 0; i < 20 && !/Observed load/.test(tooltipText); i++) {
+      await chart.locator('.u-over').first().hover({ position: { x: 300 + i, y: 60 } });
+      tooltipText = await page.evaluate((sel) => document.querySelector(`[data-testid="${sel}"]`)?.textContent ?? '', T('chart-tooltip'));
+    }
+    expect(tooltipText).toMatch(/Observed load.*req\/s/);
     await expect(chart.textContent()).resolves.toMatch(/Forecast.*Observed load.*Anomaly.*Replicas now/);
     await page.screenshot({ path: join(RESULTS, 'panel-tooltip.png'), clip: (await chart.boundingBox())! });
 
@@ -269,6 +272,7 @@ describe('app and panel in Chromium through a stand-in of Grafana\'s plugin prox
     await agentShown(page, pageErrors);
     // The agent moves away (a closed port): Grafana's proxy answers 502, the stream drops.
     grafana.settings.jsonData.agentUrl = 'http://127.0.0.1:9';
+    grafana.dropConnections();
     const stale = page.getByTestId(T('agent-error'));
     await stale.waitFor({ timeout: 30_000 });
     await expect(stale.textContent()).resolves.toMatch(/Agent unreachable: showing its data from \d\d:\d\d:\d\d UTC \(stale\).*unreachable through Grafana's proxy \(HTTP 502\)/);

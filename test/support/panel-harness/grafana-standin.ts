@@ -32,6 +32,8 @@ export interface GrafanaStandIn {
   settings: { enabled: boolean; jsonData: Record<string, string>; secureJsonData: Record<string, string> };
   /** Every proxied request: method, path and status (for the tests). */
   proxied: Array<{ method: string; path: string; status: number }>;
+  /** Cuts every proxied connection still open (streams), as when the agent behind them goes away. */
+  dropConnections(): void;
 }
 
 function roleOf(req: IncomingMessage): Role {
@@ -55,9 +57,14 @@ function template(s: string, data: { JsonData: Record<string, string>; SecureJso
 
 export function grafanaStandIn(appId: string, pluginJsonFile: string): GrafanaStandIn {
   const routes = (JSON.parse(readFileSync(pluginJsonFile, 'utf8')) as { routes: Route[] }).routes;
+  const open = new Set<ServerResponse>();
   const self: GrafanaStandIn = {
     settings: { enabled: false, jsonData: {}, secureJsonData: {} },
     proxied: [],
+    dropConnections: () => {
+      for (const res of open) res.destroy();
+      open.clear();
+    },
     handle(req, res) {
       const url = new URL(req.url ?? '/', 'http://x');
       if (url.pathname === `/api/plugins/${appId}/settings`) {
@@ -141,7 +148,11 @@ export function grafanaStandIn(appId: string, pluginJsonFile: string): GrafanaSt
       if (!res.headersSent) res.writeHead(502).end();
       else res.destroy();
     });
-    res.on('close', () => upstream.destroy());
+    open.add(res);
+    res.on('close', () => {
+      open.delete(res);
+      upstream.destroy();
+    });
     req.pipe(upstream);
   }
 
