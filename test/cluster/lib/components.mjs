@@ -169,7 +169,8 @@ function kwokConfigs(dir, toolDir) {
       JSON.stringify({
         apiVersion: 'config.kwok.x-k8s.io/v1alpha1',
         kind: 'KwokConfiguration',
-        options: { nodeLeaseDurationSeconds: 40, podPlayStageParallelism: 8 },
+        // Every parallelism explicitly: with a config file kwok 0.8 leaves them 0 ("node leases parallelism must be greater than 0").
+        options: { nodeLeaseDurationSeconds: 40, nodeLeaseParallelism: 4, podPlayStageParallelism: 8, nodePlayStageParallelism: 4 },
       }),
     );
   }
