@@ -41,7 +41,7 @@ export function composeConfigSchema<S extends z.ZodType<AnySinkConfig>>(sinks: S
     .extend({ sources: z.record(z.string(), sourceConfigSchema).default({}), sinks: sinksSchema(sinks) })
     // Cross-field rules run even when some fields failed (`when`), so `validate` lists every problem in one pass.
     .superRefine(checkAgentConfig((src) => sourceStaleAfterSeconds(src as SourceConfig)), { when: () => true })
-    .superRefine((cfg, ctx) => guarded([() => checkPromqlQueries(cfg.targets, cfg.sources as Record<string, { type: string }>, ctx)]), { when: () => true })
+    .superRefine((cfg, ctx) => guarded([() => checkPromqlQueries(cfg.targets, cfg.sources, ctx)]), { when: () => true })
     .transform((cfg) => completeAgentConfig(cfg));
 }
 

@@ -17,7 +17,6 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { CalendarSourceConfig } from '../config/schema';
 import type { WeddingCalendar } from '../calendar/model';
-import type { CalendarIssue } from '../calendar/calendar-issues';
 import { readCalendarInSlices } from './calendar-indexer';
 import { redactUrl, redactUrlsIn } from '../util/redact-url';
 import { judgeAgainstSummary, judgeCalendarUpdate, summarizeCalendar, summaryIsStale, upcomingWeddings, type CalendarSummary, type DropVerdict } from '../calendar/drop-guard';
