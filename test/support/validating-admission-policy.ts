@@ -74,7 +74,8 @@ export function admit(policy: Manifest, binding: Manifest, review: Manifest, par
   }
   for (const a of spec.auditAnnotations ?? []) {
     const v = evaluate(a.valueExpression, `auditAnnotations.${a.key}`);
-    if (typeof v === 'string') out.auditAnnotations[`${policy.metadata.name}/${a.key}`] = v;
+    // As kube-apiserver does: a null or empty string omits the annotation.
+    if (typeof v === 'string' && v !== '') out.auditAnnotations[`${policy.metadata.name}/${a.key}`] = v;
   }
   return out;
 }
