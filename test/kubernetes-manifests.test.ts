@@ -396,7 +396,12 @@ describe('identity detection (real client library, Kubernetes API stand-in) and 
     standIn.put('/api/v1/nodes/ip-10-0-2-1', node('ip-10-0-2-1', 'aws:///eu-west-1b/i-0b'));
     const api = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'options', options: standIn.kubeConfigOptions() }));
     expect(await detectFromNodes((limit) => api.listNodes!(limit), 5000)).toEqual({ provider: 'eks', region: 'eu-west-1', note: null });
-    expect(standIn.requests.map((r) => [r.method, r.path])).toEqual([['GET', '/api/v1/nodes']]);
+    // It asks first whether it may (a SelfSubjectAccessReview), then lists once.
+    expect(standIn.requests.map((r) => [r.method, r.path])).toEqual([
+      ['POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'],
+      ['GET', '/api/v1/nodes'],
+    ]);
+    expect(standIn.requests[0].body.spec.resourceAttributes).toEqual({ verb: 'list', resource: 'nodes' });
 
     const { objects } = render('agent/deploy/overlays/node-identity');
     expect(one(objects, 'ClusterRole', 'wedsync-agent-node-reader').rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['list'] }]);
@@ -407,5 +412,11 @@ describe('identity detection (real client library, Kubernetes API stand-in) and 
 
     standIn.failNext('GET', /^\/api\/v1\/nodes$/, 403);
     expect((await detectFromNodes((limit) => api.listNodes!(limit), 5000)).note).toMatch(/^no permission to list nodes/);
+
+    // Without the addon RBAC says no: the agent never sends the list the API server would refuse.
+    standIn.access.set('list nodes', false);
+    const before = standIn.requests.length;
+    expect((await detectFromNodes((limit) => api.listNodes!(limit), 5000)).note).toMatch(/^no permission to list nodes/);
+    expect(standIn.requests.slice(before).map((r) => [r.method, r.path])).toEqual([['POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews']]);
   });
 });

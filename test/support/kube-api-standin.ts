@@ -57,6 +57,9 @@ export class KubeApiStandIn {
   }
 
   /** The next `times` requests with this verb and a matching path get `status`. */
+  /** What a SelfSubjectAccessReview answers for "verb resource" (e.g. "list nodes"); unset: allowed. */
+  readonly access = new Map<string, boolean>();
+
   failNext(method: string, path: RegExp, status: number, times = 1): void {
     this.faults.push({ method, path, status, times });
   }
@@ -96,6 +99,12 @@ export class KubeApiStandIn {
       return status(res, fault.status, `injected ${fault.status} for ${method} ${path}`);
     }
     const [, name] = /\/([^/]+)$/.exec(path) ?? [];
+    // SelfSubjectAccessReview: what RBAC would answer, per "verb resource" (default: allowed).
+    if (method === 'POST' && path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
+      const attrs = body?.spec?.resourceAttributes ?? {};
+      const allowed = this.access.get(`${attrs.verb} ${attrs.resource}`) ?? true;
+      return json(res, 201, { ...body, status: { allowed, ...(allowed ? {} : { reason: 'stand-in: denied' }) } });
+    }
     switch (method) {
       case 'GET': {
         if (this.objects.has(path)) return json(res, 200, this.objects.get(path));

@@ -39,6 +39,7 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
   const autoscaling = kc.makeApiClient(k8s.AutoscalingV2Api);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const coordination = kc.makeApiClient(k8s.CoordinationV1Api);
+  const authorization = kc.makeApiClient(k8s.AuthorizationV1Api);
   const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 
   /** Runs a call, turning the client's ApiException into a KubeApiError that names the operation. */
@@ -191,7 +192,14 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
     },
 
     async listNodes(limit) {
-      const list = await call({ verb: 'list', resource: 'nodes', group: '', namespace: '' }, () => core.listNode({ limit }));
+      const op: KubeOperation = { verb: 'list', resource: 'nodes', group: '', namespace: '' };
+      // The permission is optional (the node-identity addon grants it). Ask first, so an agent without it
+      // never sends a request the API server refuses: a run of the shipped RBAC has no 403 in the audit log.
+      const review = await call({ verb: 'create', resource: 'selfsubjectaccessreviews', group: 'authorization.k8s.io', namespace: '' }, () =>
+        authorization.createSelfSubjectAccessReview({ body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'list', resource: 'nodes' } } } }),
+      );
+      if (!review.status?.allowed) throw kubeError(403, op, 'not allowed by RBAC (self-subject access review), not asked');
+      const list = await call(op, () => core.listNode({ limit }));
       return list.items.map((n) => ({ providerID: n.spec?.providerID, labels: { ...(n.metadata?.labels ?? {}) } }));
     },
   };
