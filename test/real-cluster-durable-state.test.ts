@@ -115,6 +115,6 @@ describe('real API server (kube-apiserver 1.37, test/cluster): the durable state
     // The limit is the server's, not ours: one byte over 1 MiB of data is refused.
     const over = await cluster.admin.request('PUT', `/api/v1/namespaces/${agentNs}/configmaps/${STATE_CONFIGMAP}`, { ...cm, data: { [STATE_DATA_KEY]: 'x'.repeat(ONE_MIB + 1) } });
     expect(over.status).toBe(422);
-    expect(over.body.message).toMatch(/at most 1048576 bytes/);
+    expect(over.body.message).toMatch(/may not be more than 1048576 bytes/);
   });
 });
