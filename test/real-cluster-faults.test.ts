@@ -15,7 +15,7 @@ import { createKubeApi, makeKubeConfig, type KubernetesClientModule } from '../a
 import type { PushSource } from '../agent/src/sources/push-source';
 import { silentLogger } from '../agent/src/util/logger';
 import { privateCluster, type PrivateCluster } from './support/private-cluster';
-import { auditEvents, CLUSTER_START_TIMEOUT_MS, createNamespace, serviceAccountToken, waitFor, writeKubeconfig } from './support/real-cluster';
+import { CLUSTER_START_TIMEOUT_MS, createNamespace, serviceAccountToken, waitFor, writeKubeconfig } from './support/real-cluster';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,7 +133,7 @@ describe('faults on a real control plane (private cluster: kube-apiserver, etcd,
       const t = (await get(base, '/api/v1/status')).targets?.find((x: { id: string }) => x.id === 'doomed');
       return t && /not found/.test(JSON.stringify(t)) ? t : undefined;
     }, 30_000);
-    expect(JSON.stringify(status)).toMatch(/deployments\.apps "doomed" in namespace "faults-[0-9a-f]+" does not exist/);
+    expect((status as { scaleError: string }).scaleError).toMatch(/^not found: deployments\.apps "doomed" in namespace "faults-[0-9a-f]+" does not exist/);
     const ticks = agent.state.info.ticks;
     await new Promise((r) => setTimeout(r, 5000));
     expect(agent.state.info.ticks).toBeGreaterThan(ticks);
@@ -158,31 +158,6 @@ describe('faults on a real control plane (private cluster: kube-apiserver, etcd,
     await new Promise((r) => setTimeout(r, 3000));
     expect((await cluster.admin.request('GET', hpaPath)).status).toBe(404);
     expect(agent.state.targets.get('floored')!.lastScaleError).toBeNull();
-  });
-
-  test('real server: API Priority and Fairness throttles the agent (429) — counted, no scale-down, and it recovers', async () => {
-    await createDeployment('throttled', 2);
-    const { agent } = await startAgent([{ id: 'throttled', name: 'throttled' }]);
-    await waitFor('the agent to scale the target', async () => ((await replicas('throttled')) === WANT ? true : undefined), 60_000);
-    const watch = watchReplicas('throttled', WANT);
-    const fs = `wedsync-faults-${ns}`;
-    await cluster.admin.apply([
-      { apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kind: 'PriorityLevelConfiguration', metadata: { name: fs }, spec: { type: 'Limited', limited: { nominalConcurrencyShares: 0, lendablePercent: 0, borrowingLimitPercent: 0, limitResponse: { type: 'Reject' } } } },
-      { apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kind: 'FlowSchema', metadata: { name: fs }, spec: { priorityLevelConfiguration: { name: fs }, matchingPrecedence: 100, distinguisherMethod: { type: 'ByUser' }, rules: [{ subjects: [{ kind: 'ServiceAccount', serviceAccount: { name: 'wedsync-agent', namespace: ns } }], resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'], namespaces: ['*'], clusterScope: true }] }] } },
-    ] as never);
-    const since = new Date().toISOString();
-    // Load doubles while throttled: the agent wants more, and cannot have it.
-    const throttled = await waitFor('the agent to be refused with 429', async () => {
-      const refused = auditEvents(cluster, (e) => e.user.username === `system:serviceaccount:${ns}:wedsync-agent` && e.responseStatus?.code === 429 && e.stageTimestamp > since);
-      return refused.length >= 5 ? refused : undefined;
-    }, 30_000);
-    expect(throttled.length).toBeGreaterThanOrEqual(5);
-    const t = agent.state.targets.get('throttled')!;
-    expect(t.lastScaleError).toMatch(/429/);
-    await cluster.admin.expect(200, 'DELETE', `/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas/${fs}`);
-    await waitFor('the agent to read the target again', async () => (agent.state.targets.get('throttled')!.lastScaleError === null ? true : undefined), 30_000);
-    expect(await watch.stop()).toBe(WANT);
-    await cluster.admin.request('DELETE', `/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations/${fs}`);
   });
 
   test('real server: kube-apiserver down for 60 s mid-run — no scale-down, readiness says so, and it reconnects', async () => {
