@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../agent/src/cli/main';
-import { configSchema } from '../agent/src/app/config-schema';
+import { targetSchema } from '../agent/src/config/schema';
 import { PrometheusSource } from '../agent/src/sources/prometheus-source';
 import { writeSyntheticTrace } from '../agent/test-support/synthetic-trace';
 import { freePort } from './support/alerting-processes';
@@ -75,9 +75,10 @@ describe('backtest from a real Prometheus (promtool-backfilled history)', () => 
         target('several', 'rate(http_requests_total{service="api"}[5m])'),
         target('gappy', 'sum(demand_rps{service="gappy"})'),
         target('nodata', 'sum(no_such_metric)'),
-        target('badql', 'sum(rate(http_requests_total[5m]'),
       ].join('\n') + '\n',
     );
+    // A query with a missing bracket: refused when the config is read (the Prometheus grammar), before any query.
+    writeFileSync(join(dir, 'badql.yaml'), readFileSync(config, 'utf8') + target('badql', 'sum(rate(http_requests_total[5m]') + '\n');
   }, 60_000);
 
   afterAll(async () => {
@@ -85,8 +86,8 @@ describe('backtest from a real Prometheus (promtool-backfilled history)', () => 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const sourceTarget = (query: string) =>
-    configSchema.parse({ sources: { p: { type: 'prometheus', url: 'http://x' } }, targets: [{ id: 't', kubernetes: { namespace: 'a', name: 'b' }, load: { source: 'p', query }, capacityPerPod: 1, maxReplicas: 1 }] }).targets[0];
+  // The target alone (targetSchema): the composed config would refuse the broken query before the source sees it.
+  const sourceTarget = (query: string) => targetSchema.parse({ id: 't', kubernetes: { namespace: 'a', name: 'b' }, load: { source: 'p', query }, capacityPerPod: 1, maxReplicas: 1 });
 
   test('Prometheus source: an instant query with rate() and sum by reads one number', async () => {
     const source = new PrometheusSource({ url: prom.url, timeoutSeconds: 5 });
@@ -168,9 +169,10 @@ describe('backtest from a real Prometheus (promtool-backfilled history)', () => 
   test.each([
     ['several', 2, /^backtest: target "several": the load query returned 2 series between .* \(\{pod="a", service="api"\}, \{pod="b", service="api"\}\); .*wrap it in sum\(\) — query: rate\(http_requests_total\{service="api"\}\[5m\]\)$/],
     ['nodata', 1, /^backtest: target "nodata": the load query returned no data between .* — query: sum\(no_such_metric\)$/],
-    ['badql', 2, /^backtest: .*backtest\.yaml: targets\[4\]\.load\.query: Prometheus refuses the query of target "badql" \(HTTP 400: .*parse error.*\) — query: sum\(rate/],
+    ['badql', 2, /^backtest: .*badql\.yaml: targets\[4\]\.load\.query: is not valid PromQL: it ends too early .*after "p_requests_total\[5m\]"/],
   ])('target %s is refused with exit code %i, naming the target and its query', async (id, code, message) => {
-    const r = await cli('backtest', '--config', config, '--from', iso(START), '--to', iso(END), '--target', id, '--out', join(dir, `fail-${id}`));
+    const file = id === 'badql' ? join(dir, 'badql.yaml') : config;
+    const r = await cli('backtest', '--config', file, '--from', iso(START), '--to', iso(END), '--target', id, '--out', join(dir, `fail-${id}`));
     expect(r.code).toBe(code);
     expect(r.err).toEqual([expect.stringMatching(message)]);
   }, 30_000);

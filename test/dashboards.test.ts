@@ -131,7 +131,7 @@ describe('dashboards', () => {
     const panel = allPanels(load('wedsync-target-detail.json').panels).find((p) => p.type === PLUGIN_ID);
     expect(panel).toBeDefined();
     expect(panel!.targets!.map((t) => t.refId)).toEqual(expect.arrayContaining(['observed', 'forecast', 'lower', 'upper', 'current', 'desired', 'anomaly']));
-    const pluginJson = join(REPO_ROOT, 'grafana-plugin', 'src', 'plugin.json');
+    const pluginJson = join(REPO_ROOT, 'grafana-plugin', 'src', 'panels', 'scaling', 'plugin.json');
     if (existsSync(pluginJson)) expect(JSON.parse(readFileSync(pluginJson, 'utf8')).id).toBe(PLUGIN_ID);
   });
 
