@@ -59,9 +59,11 @@ export function selectTargets(loaded: LoadedConfig, ids: string[] | undefined): 
   return { targets, prom: prom! };
 }
 
-async function loadCalendar(loaded: LoadedConfig) {
+/** The calendar as it stood at `fromMs`: weddings over before the range starts are dropped on reading, later ones kept. */
+async function loadCalendar(loaded: LoadedConfig, fromMs: number) {
   const sources = loaded.config.calendar.sources;
-  const store = new CalendarStore(sources, loaded.baseDir, Date.now);
+  // The store's clock is the range's start, not now: a backtest replays history, whose weddings are over today.
+  const store = new CalendarStore(sources, loaded.baseDir, () => fromMs);
   const calendar = await store.refresh();
   sources.forEach((s, i) => {
     const st = store.status.get(s.location)!;
@@ -98,7 +100,7 @@ export async function fetchHistories(opts: BacktestOptions): Promise<{ prometheu
   const selected = selectTargets(loaded, opts.targetIds);
   const prom: RangeClientOptions = { ...selected.prom, fetch: opts.fetch, attempts: opts.attempts, retryDelayMs: opts.retryDelayMs };
   await checkQueries(prom, loaded, selected.targets, range.toMs);
-  const calendar = await loadCalendar(loaded);
+  const calendar = await loadCalendar(loaded, range.fromMs);
   const fetched: FetchedHistory[] = [];
   for (const target of selected.targets) {
     progress.begin(`${target.id}: history`, 1);

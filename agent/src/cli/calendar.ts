@@ -21,7 +21,8 @@ export const registerCalendar: Register = (program, io, exit) => {
         exit.code = 2;
         return;
       }
-      const store = new CalendarStore(loaded.config.calendar.sources, loaded.baseDir, Date.now);
+      // Read as of --at: a past instant still sees the weddings live then (reading drops weddings already over).
+      const store = new CalendarStore(loaded.config.calendar.sources, loaded.baseDir, () => Math.min(Date.now(), at.toMillis()));
       const index = indexCalendar(await store.refresh(), loaded.config.wedding);
       for (const s of store.status.values()) if (!s.ok) io.err(`calendar source ${s.location}: ${s.lastError}`);
       const t = at.toMillis();
