@@ -48,7 +48,7 @@ describe('durable state in a ConfigMap (real client library, Kubernetes API stan
     const [, create, , replace] = standIn.requests;
     expect(create.contentType).toBe('application/json');
     expect(create.body).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'wedsync-agent-state', namespace: 'wedsync', labels: { 'app.kubernetes.io/name': 'wedsync-agent' } } });
-    expect(JSON.parse(create.body.data[STATE_DATA_KEY])).toEqual({ version: 1, overrides: [], audit: [], pages: {}, calendars: {}, calendarConfirmations: [] });
+    expect(JSON.parse(create.body.data[STATE_DATA_KEY])).toEqual({ version: 1, overrides: [], audit: [], pages: {}, calendars: {}, calendarConfirmations: [], deletedOverrides: [], setAside: null, documentId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(replace.body.metadata.resourceVersion).toBe('100'); // what the create answered (the stand-in counts from 100)
     expect(stored().overrides.map((o) => o.id)).toEqual(['o1']);
 
