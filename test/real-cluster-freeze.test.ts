@@ -101,12 +101,13 @@ beforeAll(async () => {
       'wedding: { protectedWeekdays: [1, 2, 3, 4, 5, 6, 7] }',
       'forecast: { backfillHours: 0 }',
       `kubernetes: { connection: kubeconfig, kubeconfig: kubeconfig.json, identity: freeze-agent, leaseNamespace: ${agentNs}, deployFreeze: { configMap: wedsync-deploy-freeze, namespace: ${agentNs}, heartbeatSeconds: 30 } }`,
-      `sinks: [{ type: pagerduty, routingKey: test-routing-key, server: "${pd.hostPort}" }]`,
+      // A secret comes from the environment, never the file (the config refuses an inline key and the agent would not start).
+      `sinks: [{ type: pagerduty, routingKey: "\${PD_ROUTING_KEY}", server: "${pd.hostPort}" }]`,
       'targets:',
       `  - { id: api, kubernetes: { namespace: ${targetNs}, name: api }, load: { source: sim, query: api }, capacityPerPod: 50, maxReplicas: 10, weddingCritical: true }`,
     ].join('\n'),
   );
-  agent = startAgent({ NODE_EXTRA_CA_CERTS: join(dir, 'pagerduty-ca.pem'), WEDSYNC_API_TOKENS: `viewer:${VIEWER_TOKEN}` });
+  agent = startAgent({ NODE_EXTRA_CA_CERTS: join(dir, 'pagerduty-ca.pem'), WEDSYNC_API_TOKENS: `viewer:${VIEWER_TOKEN}`, PD_ROUTING_KEY: 'test-routing-key' });
 }, CLUSTER_START_TIMEOUT_MS);
 
 afterAll(async () => {

@@ -9,7 +9,8 @@ import { installPrometheusOperatorCrds } from './support/real-cluster-manifests'
 import { createNamespace, deleteNamespaces, realCluster, waitFor, CLUSTER_START_TIMEOUT_MS, type KubeObject, type RealCluster } from './support/real-cluster';
 import { CHART, parseObjects, run, withValuesFile, type Obj } from './support/go-tools';
 
-const RELEASE = 'wedsync-agent';
+// Not the default name: the manifests test applies the kustomize objects (cluster-scoped ones included) to the same cluster.
+const RELEASE = 'helm-test-wedsync-agent';
 const HELM_TIMEOUT_MS = 240_000;
 
 describe('Helm chart on the real control plane (kube-apiserver 1.37, kwok; pinned Helm v4)', () => {
