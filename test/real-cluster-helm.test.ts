@@ -71,8 +71,10 @@ describe('Helm chart on the real control plane (kube-apiserver 1.37, kwok; pinne
     const bad: Obj = structuredClone(objects.find((o) => o.kind === 'AlertmanagerConfig')!);
     bad.spec.route.groupByy = ['x'];
     const res = await cluster.admin.request('PATCH', `${await cluster.admin.pathOf(bad)}?fieldManager=helm-dry-run&force=true&dryRun=All&fieldValidation=Strict`, bad, 'application/apply-patch+yaml');
-    expect(res.status).toBe(400);
-    expect(JSON.stringify(res.body)).toMatch(/groupByy/);
+    // kube-apiserver 1.37 refuses a server-side apply whose custom resource has an undeclared field with 500
+    // ("failed to create typed patch object … field not declared in schema"), not 400: refused either way.
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(JSON.stringify(res.body)).toMatch(/groupByy.*not declared in schema|not declared in schema.*groupByy/);
   }, HELM_TIMEOUT_MS);
 
   test('helm install: the release is deployed and both agent pods come up (kwok), labelled and spread', async () => {
