@@ -41,12 +41,20 @@ export function readyReplicas(replicas: ArrayLike<number>, lag: number): Int32Ar
 
 export function scoreSchedule(replicas: ArrayLike<number>, demand: ArrayLike<number>, p: ScoreParams): Score {
   if (replicas.length !== demand.length) throw new Error(`scoreSchedule: ${replicas.length} replica values for ${demand.length} demand values`);
+  return scorePart(replicas, demand, p, 0, demand.length);
+}
+
+/**
+ * The score over [from, to) only, by the same rules applied to the whole schedule: a part starts with the
+ * pods the steps before it left running (tune's held-out part is scored so).
+ */
+export function scorePart(replicas: ArrayLike<number>, demand: ArrayLike<number>, p: ScoreParams, from: number, to: number): Score {
   const ready = readyReplicas(replicas, startupSteps(p));
   let overloadSteps = 0;
   let unserved = 0;
   let asked = 0;
   let peak = 0;
-  for (let t = 0; t < demand.length; t++) {
+  for (let t = from; t < to; t++) {
     const short = demand[t] - ready[t] * p.capacityPerPod;
     if (short > 1e-9) {
       overloadSteps++;

@@ -10,11 +10,10 @@ import { shapeOf } from '../replay/compare';
 import { HPA_HEADROOM_FACTORS } from '../replay/hpa-frontier';
 import { hpaV2, oracle } from '../replay/reference-policies';
 import { replayConfig } from '../replay/replay-config';
-import type { Score } from '../replay/score';
+import { scorePart, type Score } from '../replay/score';
 import type { Trace } from '../replay/trace';
 import { NO_PROGRESS, type BacktestProgress } from '../backtest/run-backtest';
 import { choose, type Choice, type Objective } from './objective';
-import { scorePart } from './part-score';
 import { asTargetPatch, candidates, selectSpace, type Setting, type Settings } from './search-space';
 import { replaySchedules, type TuneJob } from './tune-pool';
 
