@@ -79,7 +79,11 @@ describe('Helm chart on the real control plane (kube-apiserver 1.37, kwok; pinne
 
   test('helm install: the release is deployed and both agent pods come up (kwok), labelled and spread', async () => {
     const r = withValuesFile(values, (file) => helm(['install', RELEASE, CHART, '--namespace', ns, '--values', file, '--wait', '--timeout', '3m']));
-    expect(r.stderr.replace(/^WARNING: .*kubeconfig.*$/gm, '').trim()).toBe('');
+    // Besides the kubeconfig permission warning, client-go may log that `--wait`'s watch was cancelled when
+    // it ended (klog: "Unexpected error when reading response body" err="context canceled"): seen once in CI,
+    // with the install deployed. Any other line on stderr still fails.
+    const noise = [/^WARNING: .*kubeconfig.*$/gm, /^E\d{4} [\d:.]+\s+\d+ request\.go:\d+\] "Unexpected error when reading response body" err="context canceled"$/gm];
+    expect(noise.reduce((text, re) => text.replace(re, ''), r.stderr).trim()).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/STATUS: deployed/);
     const running = await waitFor('2 agent pods Ready', async () => {
