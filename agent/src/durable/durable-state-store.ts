@@ -328,17 +328,9 @@ export class DurableStateStore {
     return { remote: { ...emptyDocument(), documentId: randomUUID(), setAside }, version: nextVersion, storedText: null };
   }
 
-  /**
-   * The stored overrides become this replica's, except edits the API made while the round talked to the
-   * store: those stay (and are stored next round).
-   */
-  private adoptOverrides(startLocal: Override[], stored: Override[]): void {
-    const startIds = new Set(startLocal.map(overrideId));
-    const fresh = this.state.overrides;
-    const freshIds = new Set(fresh.map(overrideId));
-    const late = fresh.filter((o) => !startIds.has(o.id));
-    const removedLate = (o: Override) => startIds.has(o.id) && !freshIds.has(o.id);
-    this.state.overrides = [...stored.filter((o) => !removedLate(o)), ...late];
+  /** The stored overrides become this replica's (the state merges in edits made meanwhile). */
+  private adoptOverrides(startLocal: readonly Override[], stored: Override[]): void {
+    this.state.adoptStoredOverrides(startLocal, stored);
     this.lastOverrides = new Map(stored.map((o) => [o.id, o]));
   }
 }

@@ -149,8 +149,7 @@ export class KubernetesActuator {
       annotation: config.kubernetes.overridesAnnotation,
       onFailure: () => this.metrics.overrideSyncFailures.inc(),
     });
-    const known = new Set(state.overrides.map((o) => o.id));
-    state.overrides = [...state.overrides, ...found.filter((o) => !known.has(o.id))];
+    state.importOverrides(found);
     if (found.length) logger.info({ overrides: found.length, annotation: config.kubernetes.overridesAnnotation }, 'imported overrides from the legacy annotation');
   }
 }
