@@ -7,8 +7,13 @@
  * namespace) trying to deploy, PagerDuty as a local HTTPS stand-in that records what the agent sends,
  * and real Prometheus scraping the agent with the shipped alert rules.
  *
- * The freeze is a real-clock one: a wedding live now, every weekday protected (the demo's Saturday clock
- * is simulated time, which the API server's stamps cannot be compared with).
+ * The freeze is a real-clock one: a wedding live now, every weekday protected. The demo's Saturday clock
+ * is simulated time, which the API server's stamps cannot be compared with, and no operator override
+ * freezes deploys (the `freeze` override holds replicas, not deploys); the calendar and `wedding.protectedWeekdays`
+ * are how an operator forces one. WedSyncFreezeUnenforced is the shipped rule files evaluated by real
+ * Prometheus scraping the agent, `for: 1m` included: the alert is seen firing, not just its metric.
+ * The agent's environment (the PagerDuty key) is passed to its process explicitly: a test file's
+ * `process.env` is Jest's copy, which a child never sees (why this test's agent once never started).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,10 +124,12 @@ describe('deploy freeze on a real kube-apiserver (shipped admission overlay, bui
     const data = await waitFor('the agent to write the freeze parameter', async () => {
       const cm = await cluster.admin.get(paramPath());
       return cm.data?.[`frozen.Deployment.${targetNs}.api`] ? cm.data : undefined;
-    }, 40_000).catch(async (err) => {
-      const st = await fetch(`http://127.0.0.1:${agentPort}/readyz`).then((r) => r.text()).catch((e) => String(e));
-      const cm = await cluster.admin.get(paramPath()).catch((e) => String(e));
-      throw new Error(`${(err as Error).message}\nreadyz: ${st}\ncm: ${JSON.stringify(cm)}\n${agent?.output.slice(-6000)}`); });
+    }, 40_000).catch(async (err: Error) => {
+      // What the agent says of itself, for the failure message: its log, readiness and the parameter as it stands.
+      const readyz = await fetch(`http://127.0.0.1:${agentPort}/readyz`).then((r) => r.text(), (e: Error) => e.message);
+      const cm = await cluster.admin.get(paramPath()).catch((e: Error) => e.message);
+      throw new Error(`${err.message}\nreadyz: ${readyz}\nparameter: ${JSON.stringify(cm)}\n--- agent output ---\n${agent?.output.slice(-6000)}`);
+    });
     expect(data[`frozen.Deployment.${targetNs}.api`]).toMatch(/api: 1 wedding\(s\) live on a protected day until .*Noor & Sam \(w-now/);
     expect(Date.parse(data.expiresAt)).toBeGreaterThan(Date.now());
   });
@@ -243,9 +250,13 @@ describe('deploy freeze on a real kube-apiserver (shipped admission overlay, bui
     await waitFor('Prometheus to scrape the freeze from the agent', async () => ((await query('wedsync_agent_deploy_freeze_until_timestamp_seconds > time()')).length ? true : undefined), 60_000);
 
     await agent!.stop('SIGKILL');
-    const expiresAt = Date.parse((await cluster.admin.get(paramPath())).data.expiresAt);
-    // Before expiry the freeze holds though nobody keeps it...
-    if (Date.now() < expiresAt - 2000) expect((await deploy(deployer)).status).toBe(403);
+    // Killed, not stopped: nothing emptied the parameter; only its heartbeat can run out.
+    const left = (await cluster.admin.get(paramPath())).data as Record<string, string>;
+    expect(left[`frozen.Deployment.${targetNs}.api`]).toBeDefined();
+    const expiresAt = Date.parse(left.expiresAt);
+    // Before expiry the freeze holds though nobody keeps it (the leader renews at half the 30 s heartbeat)...
+    expect(expiresAt - Date.now()).toBeGreaterThan(2000);
+    expect((await deploy(deployer)).status).toBe(403);
     await new Promise((r) => setTimeout(r, Math.max(0, expiresAt - Date.now() + 1500)));
     // ...after it, a deploy that names its field manager passes (the API server's own stamp is past the heartbeat).
     expect((await deploy(deployer)).status).toBe(200);
