@@ -210,8 +210,12 @@ describe('deploy freeze on a real kube-apiserver (shipped admission overlay, bui
     }, 30_000);
     expect(audit).toMatchObject({ action: 'break-glass', detail: { reason, duringFreeze: true, weddings: [WEDDING.id] } });
 
-    const events = await cluster.admin.get(`/api/v1/namespaces/${targetNs}/events`);
-    expect(events.items.map((e: { reason: string; message: string }) => e)).toEqual(expect.arrayContaining([expect.objectContaining({ reason: 'WedSyncBreakGlass', message: expect.stringContaining(reason) })]));
+    // The Event follows the audit entry (the leader writes it after recording the change): wait for it too.
+    const event = await waitFor('the WedSyncBreakGlass Event', async () => {
+      const events = (await cluster.admin.get(`/api/v1/namespaces/${targetNs}/events`)) as { items: Array<{ reason: string; message: string; type: string }> };
+      return events.items.find((e) => e.reason === 'WedSyncBreakGlass' && e.message.includes(reason));
+    }, 15_000);
+    expect(event).toMatchObject({ type: 'Warning', message: expect.stringMatching(/ci-deployer changed Deployment .*during the deploy freeze \(weddings live: w-now\)/) });
 
     // The API server's audit log carries the policy's audit annotation for this change.
     const logged = await waitFor('the API server audit log to carry the break glass', async () =>
