@@ -23,8 +23,7 @@ import type { KubeApi } from '../../contracts/kube-api';
 import { KubernetesScaler } from './kubernetes-scaler';
 import { lazyKubeApi } from './lazy-kube-api';
 import { LeaseLeaderElector } from './leader-election';
-import { withConnectivity } from './connectivity';
-import { withThrottle } from './throttle';
+import { withConnectivity, withThrottle } from './connectivity';
 import { FreezeGuard, freezeGuardOptions } from './freeze-guard';
 import { readLegacyOverrides } from './legacy-override-annotation';
 
@@ -67,7 +66,7 @@ export class KubernetesActuator {
     const mode = config.agent.mode;
     this.identity = k.identity ?? env.POD_NAME ?? `${hostname()}_${process.pid}`;
     this.metrics = createActuatorMetrics(deps.registry, state, this.shadow);
-    // After a 429 nothing is sent until its Retry-After has passed (throttle.ts); every call's outcome says
+    // After a 429 nothing is sent until its Retry-After has passed (connectivity.ts); every call's outcome says
     // whether the API server answers (/readyz: connected, unreachable or throttled).
     const throttled = withThrottle(deps.api ?? lazyKubeApi(() => connect(connection(config, deps.baseDir))), {
       clock: deps.mono ?? systemMonoClock(),

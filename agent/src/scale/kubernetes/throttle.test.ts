@@ -6,7 +6,7 @@ import { AgentState, describeKubernetes } from '../../state';
 import { ManualClock } from '../../util/clock';
 import { silentLogger } from '../../util/logger';
 import { KubernetesActuator } from './actuator';
-import { throttleDelayMs, withThrottle } from './throttle';
+import { throttleDelayMs, withThrottle } from './connectivity';
 import { kubeError, parseRetryAfter } from '../../contracts/kube-errors';
 import { InMemoryKubeApi } from '../../../test-support/in-memory-kube-api';
 
