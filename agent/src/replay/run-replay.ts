@@ -65,6 +65,9 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
   let deployFreezeSteps = 0;
   const protectedSteps = new Uint8Array(trace.demand.length);
   const gap = trace.missing;
+  // No HTTP server runs in a replay, so nobody can subscribe to the event stream: closing it before the
+  // first step spares working out every tick's stream events (a fifth of a replay's time) for no reader.
+  agent.stream.close();
   // The trace's calendar, read before the first step (the agent's own timer refreshes it when it runs live).
   await agent.calendar.refresh(trace.startMs);
   // The forecaster's calendar answers, once per wedding day over the trace and the last forecast's horizon.
