@@ -17,6 +17,8 @@ export class ProfileInputMemory {
   /** The wedding-free (β = 0) profile of the entry, once computed (the refit's reading). */
   readonly fit: Float64Array;
   readonly fitKnown: Uint8Array;
+  /** 1 when every expected wedding load the entry read is 0: its profile is the wedding-free one whatever β. */
+  readonly weddingFree: Uint8Array;
   private readonly time: Float64Array;
   private readonly lag: Float64Array;
   private readonly tol: Float64Array;
@@ -34,6 +36,7 @@ export class ProfileInputMemory {
     this.n = new Uint8Array(capacity);
     this.fit = new Float64Array(capacity);
     this.fitKnown = new Uint8Array(capacity);
+    this.weddingFree = new Uint8Array(capacity);
     this.time = new Float64Array(capacity).fill(NaN);
     this.lag = new Float64Array(capacity);
     this.tol = new Float64Array(capacity);
