@@ -19,7 +19,7 @@
 import type { Forecast, ForecastContext, Forecaster, ForecastPoint } from './forecaster';
 import { HistoryBuffer } from './history-buffer';
 import { InstantCache } from './instant-cache';
-import { LevelMemory } from './level-memory';
+import { L_ACTUAL, L_GENERATION, L_PROFILE, L_TIME, LEVEL_ENTRY, LevelMemory } from './level-memory';
 import { ProfileInputMemory } from './profile-input-memory';
 import { fitThroughOrigin, quantileOfSorted } from './robust';
 
@@ -219,16 +219,18 @@ export class SeasonalCalendarForecaster implements Forecaster {
     const start = h.lowerBound(fromMs - this.o.levelHours * HOUR_MS);
     const stride = Math.max(1, Math.floor((end - start) / LEVEL_SAMPLES));
     // Walks ring slots (no modulo per point); an entry is point t's while its slot's time and generation match.
-    const { generation: generations, time: times, profile, actual: actuals } = lm;
+    const entries = lm.entries;
     const capacity = h.capacity;
+    if (this.memory) this.memory.useCalendar(ctx);
     let slot = h.slotOf(start);
     for (let k = start; k < end; k += stride, slot = slot + stride >= capacity ? slot + stride - capacity : slot + stride) {
       const t = h.timeAtSlot(slot);
+      const at = slot * LEVEL_ENTRY;
       let p: number;
       let a: number;
-      if (generations[slot] === generation && times[slot] === t) {
-        p = profile[slot];
-        a = actuals[slot];
+      if (entries[at + L_TIME] === t && entries[at + L_GENERATION] === generation) {
+        p = entries[at + L_PROFILE];
+        a = entries[at + L_ACTUAL];
       } else {
         const cached = cache.get(t);
         if (cached === undefined) {
