@@ -264,8 +264,11 @@ export class SeasonalCalendarForecaster implements Forecaster {
       const free = ctx.weddingFree === true;
       let n = 0;
       let weddingFree = 1;
+      // The oldest a later first point may be with every window read still whole (see ProfileInputMemory.holds).
+      let safeOldest = Infinity;
       for (let j = 1; j <= count; j++) {
         const tj = t - j * lag;
+        if (tj + tol >= oldest) safeOldest = tj - tol;
         const v = h.near(tj, tol);
         if (v !== v) continue;
         const w = free ? 0 : ctx.expectedWeddingLoad(tj);
@@ -276,7 +279,7 @@ export class SeasonalCalendarForecaster implements Forecaster {
       }
       m.weddingFree[slot] = weddingFree;
       // Kept only when no point it read can still change (the newest is averaged while its bucket fills).
-      m.keep(slot, t, lag, tol, oldest, n, t - lag + tol < h.timeAt(h.length - 1));
+      m.keep(slot, t, lag, tol, oldest, safeOldest, n, t - lag + tol < h.timeAt(h.length - 1));
     }
     const n = m.n[slot];
     if (!n) return NaN;
