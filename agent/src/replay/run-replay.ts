@@ -86,8 +86,11 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
       deployFreezeSteps++;
       protectedSteps[k] = 1;
     }
-    const last = decision?.reasons.filter((r) => r.replicas === decision.desiredReplicas).pop();
-    if (last) rules[last.rule] = (rules[last.rule] ?? 0) + 1;
+    // The last reason that set the final count (searched from the end: no array per tick).
+    const reasons = decision?.reasons ?? [];
+    let i = reasons.length - 1;
+    while (i >= 0 && reasons[i].replicas !== decision!.desiredReplicas) i--;
+    if (i >= 0) rules[reasons[i].rule] = (rules[reasons[i].rule] ?? 0) + 1;
     if (opts.onProgress && (k % 240 === 239 || k === trace.demand.length - 1)) opts.onProgress(k + 1, trace.demand.length);
   }
   await agent.stop();
