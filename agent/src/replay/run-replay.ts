@@ -65,6 +65,9 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
   let deployFreezeSteps = 0;
   const protectedSteps = new Uint8Array(trace.demand.length);
   const gap = trace.missing;
+  // No HTTP server runs in a replay, so nobody can subscribe to the event stream: closing it before the
+  // first step spares working out every tick's stream events (a fifth of a replay's time) for no reader.
+  agent.stream.close();
   // The trace's calendar, read before the first step (the agent's own timer refreshes it when it runs live).
   await agent.calendar.refresh(trace.startMs);
   // The forecaster's calendar answers, once per wedding day over the trace and the last forecast's horizon.
@@ -83,8 +86,11 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
       deployFreezeSteps++;
       protectedSteps[k] = 1;
     }
-    const last = decision?.reasons.filter((r) => r.replicas === decision.desiredReplicas).pop();
-    if (last) rules[last.rule] = (rules[last.rule] ?? 0) + 1;
+    // The last reason that set the final count (searched from the end: no array per tick).
+    const reasons = decision?.reasons ?? [];
+    let i = reasons.length - 1;
+    while (i >= 0 && reasons[i].replicas !== decision!.desiredReplicas) i--;
+    if (i >= 0) rules[reasons[i].rule] = (rules[reasons[i].rule] ?? 0) + 1;
     if (opts.onProgress && (k % 240 === 239 || k === trace.demand.length - 1)) opts.onProgress(k + 1, trace.demand.length);
   }
   await agent.stop();
