@@ -28,6 +28,16 @@ export interface AgentReplay {
   forecastMethod: string | null;
   /** The replica-hour price the agent used (the config's price table and the target's cost.podRequests). */
   price: ReplicaPrice;
+  /** Each step where the rule that set the count changed (the report's "why" on the chart). */
+  ruleChanges: RuleChange[];
+}
+
+/** The planner's deciding reason from this step on (the last reason that set the final count). */
+export interface RuleChange {
+  step: number;
+  rule: string;
+  replicas: number;
+  detail: string;
 }
 
 export interface ReplayOptions extends Pick<AgentOptions, 'newDetector' | 'newForecaster'> {
@@ -64,6 +74,7 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
   let holdingSteps = 0;
   let deployFreezeSteps = 0;
   const protectedSteps = new Uint8Array(trace.demand.length);
+  const ruleChanges: RuleChange[] = [];
   const gap = trace.missing;
   // The trace's calendar, read before the first step (the agent's own timer refreshes it when it runs live).
   await agent.calendar.refresh(trace.startMs);
@@ -85,9 +96,10 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
     }
     const last = decision?.reasons.filter((r) => r.replicas === decision.desiredReplicas).pop();
     if (last) rules[last.rule] = (rules[last.rule] ?? 0) + 1;
+    if (last && last.rule !== ruleChanges.at(-1)?.rule) ruleChanges.push({ step: k, rule: last.rule, replicas: last.replicas, detail: last.detail });
     if (opts.onProgress && (k % 240 === 239 || k === trace.demand.length - 1)) opts.onProgress(k + 1, trace.demand.length);
   }
   await agent.stop();
   const price = agent.prices.price(target, undefined);
-  return { replicas, holdingSteps, deployFreezeSteps, protectedSteps, rules, forecastMethod: agent.state.targets.get(target.id)!.forecast?.method ?? null, price };
+  return { replicas, holdingSteps, deployFreezeSteps, protectedSteps, rules, forecastMethod: agent.state.targets.get(target.id)!.forecast?.method ?? null, price, ruleChanges };
 }
