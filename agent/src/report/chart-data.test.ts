@@ -5,7 +5,7 @@ import type { Trace } from '../replay/trace';
 import { syntheticDemand } from '../../test-support/synthetic-trace';
 import { chartData, MAX_POINTS } from './chart-data';
 import { chartLibrary } from './chart-library';
-import { buildTargetReport } from './report-model';
+import { buildTargetReport, summaryJson } from './report-model';
 import { reportHtml, reportTitle } from './report-html';
 
 const START = Date.parse('2027-06-04T00:00:00Z');
@@ -80,5 +80,18 @@ describe('report.html', () => {
     expect(html).toContain('<title>WedSync replay: trace demo (2027-06-04 00:00Z – 2027-06-05 00:00Z)</title>');
     expect(html.match(/<\/script>/g)).toHaveLength(3); // uPlot, the report's script, and one data block per target
     expect(html).not.toMatch(/<svg|<(link|img|iframe)\b|src=|href="http/);
+  });
+});
+
+describe('summary.json', () => {
+  test('the replay verdict (targetsMet and the limits it was judged by) and the "why" marks, per target', () => {
+    const targetsMet = { overload: true, unserved: false, replicaHours: true };
+    const trace = traceOf(2);
+    const r = buildTargetReport({ id: 'api', trace, agentReplicas: hpaV2(trace.demand, shape), summary: { agent: {}, targetsMet, agentVsHpa: { overloadMinutes: 0.05, unservedRequests: 0.2 }, agentVsOracle: { replicaHours: 1.05 }, agentVsOracleWithHold: { replicaHours: 1 } } as unknown as ReplaySummary, cluster: null, rules: weddingRulesSchema.parse({}), timezones: [], ruleChanges: [change(0, 'predictive'), change(60, 'wedding-headroom', 12)] });
+    const t = (summaryJson([r], { source: 's', fromMs: START, toMs: START, generatedAtMs: 0 }) as { targets: Array<Record<string, unknown>> }).targets[0];
+    expect(t.targetsMet).toEqual(targetsMet);
+    expect(t.targets).toEqual({ overloadVsHpa: 0.1, unservedVsHpa: 0.1, replicaHoursVsOracle: 1.1 });
+    expect(t.agentVsHpa).toEqual({ overloadMinutes: 0.05, unservedRequests: 0.2 });
+    expect(t.why).toEqual([{ from: '2027-06-04T01:00:00.000Z', until: '2027-06-06T00:00:00.000Z', rule: 'wedding-headroom', replicas: 12, detail: 'wedding-headroom detail' }]);
   });
 });

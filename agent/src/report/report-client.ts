@@ -88,7 +88,7 @@ export const REPORT_SCRIPT = String.raw`(function () {
   }
 
   // The tooltip: the minute, every shown series' value, and what else was true then.
-  function tooltip(unit, keys, extra) {
+  function tooltip(unit, keys, labelRows, extra) {
     var tip;
     return { hooks: {
       init: [function (u) { tip = el('div', 'tooltip'); tip.setAttribute('data-testid', 'tooltip'); tip.style.display = 'none'; u.over.appendChild(tip); }],
@@ -112,7 +112,8 @@ export const REPORT_SCRIPT = String.raw`(function () {
         var left = u.cursor.left + 14, w = tip.offsetWidth;
         if (left + w > u.over.clientWidth) left = Math.max(0, u.cursor.left - w - 14);
         tip.style.left = left + 'px';
-        tip.style.top = Math.max(0, Math.min(u.cursor.top + 14, u.over.clientHeight - tip.offsetHeight)) + 'px';
+        // Below the rows of "why" labels along the top, so the tooltip never hides them.
+        tip.style.top = Math.max(labelRows * 17 + 6, Math.min(u.cursor.top + 14, u.over.clientHeight - tip.offsetHeight)) + 'px';
       }],
     } };
   }
@@ -140,7 +141,7 @@ export const REPORT_SCRIPT = String.raw`(function () {
       data.push(s[field]);
     });
     var top = yMax(d, field);
-    var plugins = [bands(d), tooltip(unit, keys, function (u, i, tip) {
+    var plugins = [bands(d), tooltip(unit, keys, field === 'replicas' ? Math.min(3, d.why.length) : 0, function (u, i, tip) {
       var t = u.data[0][i];
       if (field === 'capacity') {
         var over = d.series.filter(function (s, k) { return s.overload[i] && u.series[k + 2].show; }).map(function (s) { return s.name.replace('_', ' '); });
@@ -155,7 +156,7 @@ export const REPORT_SCRIPT = String.raw`(function () {
     plugins.push(field === 'capacity' ? overloadStrips(d) : whyMarks(d));
     var opts = {
       width: Math.max(320, host.clientWidth),
-      height: field === 'capacity' ? 320 : 240,
+      height: field === 'capacity' ? 320 : 300,
       plugins: plugins,
       series: series,
       legend: { live: false },

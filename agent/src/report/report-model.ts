@@ -6,7 +6,7 @@
 import { indexCalendar, protectionWindows } from '../calendar/rules';
 import type { WeddingRules } from '../config/schema';
 import type { ReplaySummary } from '../replay/compare';
-import { costOf, shapeOf } from '../replay/compare';
+import { costOf, shapeOf, TARGETS } from '../replay/compare';
 import type { ReplicaPrice } from '../plan/price';
 import { PROTECTION_RULES } from '../plan/protection-cost';
 import type { RuleChange } from '../replay/run-replay';
@@ -88,6 +88,8 @@ export interface TargetReport {
   gaps: { count: number; missingSteps: number; ranges: Array<[number, number]> };
   weddings: Array<{ title: string; startMs: number; endMs: number; protected: boolean }>;
   agentDetails: ReplaySummary['agent'];
+  /** The replay's verdict: the agent against the HPA and the oracle, and which of the targets it met. */
+  verdict: Pick<ReplaySummary, 'agentVsHpa' | 'agentVsOracle' | 'agentVsOracleWithHold' | 'targetsMet'> | null;
   clusterQuery: string | null;
   /** The replica-hour price every policy's replica-hours are priced at (unknown: costs are null, never 0). */
   price: ReplicaPrice;
@@ -207,6 +209,7 @@ export function buildTargetReport(t: ReplayedTarget): TargetReport {
     gaps: { count: ranges.length, missingSteps: ranges.reduce((n, [a, b]) => n + b - a + 1, 0), ranges },
     weddings,
     agentDetails: t.summary.agent,
+    verdict: t.summary.targetsMet ? { agentVsHpa: t.summary.agentVsHpa, agentVsOracle: t.summary.agentVsOracle, agentVsOracleWithHold: t.summary.agentVsOracleWithHold, targetsMet: t.summary.targetsMet } : null,
     clusterQuery: t.cluster?.query ?? null,
     // A summary from before prices were kept has none: unknown.
     price: t.summary.price ?? { perReplicaHour: null, currency: 'USD', source: 'unknown', detail: 'no price in this replay' },
@@ -238,7 +241,9 @@ export function summaryJson(reports: TargetReport[], meta: { source: string; fro
       })),
       gaps: { count: r.gaps.count, missingMinutes: (r.gaps.missingSteps * r.stepMs) / 60_000, ranges: r.gaps.ranges.map(([a, b]) => [new Date(r.startMs + a * r.stepMs).toISOString(), new Date(r.startMs + (b + 1) * r.stepMs).toISOString()]) },
       clusterRanQuery: r.clusterQuery,
+      ...(r.verdict ? { ...r.verdict, targets: TARGETS } : {}),
       agent: r.agentDetails,
+      why: r.why.map((w) => ({ from: new Date(w.atMs).toISOString(), until: new Date(w.untilMs).toISOString(), rule: w.rule, replicas: w.replicas, detail: w.detail })),
     })),
   };
 }
