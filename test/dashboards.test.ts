@@ -172,7 +172,7 @@ describe('dashboard units follow the config (issue 26)', () => {
   // The Helm chart rewrites these two units to agent.loadUnit and pricing.currency: every load and cost
   // panel must carry exactly them, and no other panel may, or it would be rewritten by mistake.
   test.each(files)(`%s: every load panel in ${SHIPPED_LOAD_UNIT}, every cost panel in ${SHIPPED_COST_UNIT}, nothing else in either`, (file) => {
-    const units = panelUnits(load(file) as never);
+    const units = panelUnits(load(file));
     for (const p of units) {
       const want = p.role === 'load' ? SHIPPED_LOAD_UNIT : p.role === 'cost' ? SHIPPED_COST_UNIT : undefined;
       if (want) expect({ title: p.title, unit: p.unit }).toEqual({ title: p.title, unit: want });
@@ -182,7 +182,7 @@ describe('dashboard units follow the config (issue 26)', () => {
   });
 
   test('there are load and cost panels to follow the config', () => {
-    const all = files.flatMap((f) => panelUnits(load(f) as never));
+    const all = files.flatMap((f) => panelUnits(load(f)));
     expect(all.filter((p) => p.role === 'load').length).toBeGreaterThanOrEqual(7);
     expect(all.filter((p) => p.role === 'cost').length).toBeGreaterThanOrEqual(5);
   });
