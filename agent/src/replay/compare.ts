@@ -3,7 +3,7 @@
  * with the issue's targets checked (overload and unserved ≤ 10 % of the HPA's, cost ≤ 1.10 × the oracle's).
  */
 import { hpaV2, oracle, staticPeak, withProtectionHold, type ServiceShape } from './reference-policies';
-import { replayAgent, type ReplayOptions } from './run-replay';
+import { replayAgent, type ReplayOptions, type RuleChange } from './run-replay';
 import { scoreSchedule, type Score } from './score';
 import type { Trace } from './trace';
 import type { ReplicaPrice } from '../plan/price';
@@ -43,7 +43,7 @@ export function shapeOf(trace: Trace): ServiceShape {
 const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 1000) / 1000);
 const within = (a: number, b: number, limit: number) => (b === 0 ? a === 0 : a <= b * limit);
 
-export async function compareOnTrace(trace: Trace, opts: ReplayOptions = {}, now: () => number = Date.now): Promise<{ summary: ReplaySummary; agentReplicas: Int32Array }> {
+export async function compareOnTrace(trace: Trace, opts: ReplayOptions = {}, now: () => number = Date.now): Promise<{ summary: ReplaySummary; agentReplicas: Int32Array; ruleChanges: RuleChange[] }> {
   const started = now();
   const shape = shapeOf(trace);
   const agent = await replayAgent(trace, opts);
@@ -77,7 +77,7 @@ export async function compareOnTrace(trace: Trace, opts: ReplayOptions = {}, now
     agent: { holdingSteps: agent.holdingSteps, deployFreezeSteps: agent.deployFreezeSteps, finalRules: agent.rules, forecastMethod: agent.forecastMethod },
     elapsedSeconds: Math.round((now() - started) / 100) / 10,
   };
-  return { summary, agentReplicas: agent.replicas };
+  return { summary, agentReplicas: agent.replicas, ruleChanges: agent.ruleChanges };
 }
 
 /** `timestamp,replicas` for every step. */
