@@ -62,10 +62,18 @@ export interface CalendarSummary {
 const weddingEndMs = (w: WeddingCalendar['weddings'][number]) => Date.parse(w.start) + (w.days + 1) * DAY_MS;
 
 export function summarizeCalendar(cal: JudgedCalendar, fingerprint: string, nowMs: number): CalendarSummary {
-  const all = isCompact(cal) ? cal.endMs : cal.weddings.map(weddingEndMs);
-  // A typed array sorts numerically without a comparator call per pair (100k weddings on the main thread).
-  const ends = Float64Array.from(all.filter((e: number) => Number.isFinite(e) && e > nowMs)).sort();
-  return { fingerprint, upcoming: upcomingWeddings(cal, nowMs), atMs: nowMs, nextEndsMs: Array.from(ends.subarray(0, SUMMARY_ENDS)) };
+  const ends = isCompact(cal) ? cal.endMs : cal.weddings.map(weddingEndMs);
+  // One pass keeping the nearest SUMMARY_ENDS: no sort of 100k weddings on the main thread.
+  const next: number[] = [];
+  for (let i = 0; i < ends.length; i++) {
+    const e = ends[i];
+    if (!Number.isFinite(e) || e <= nowMs || (next.length === SUMMARY_ENDS && e >= next[SUMMARY_ENDS - 1])) continue;
+    let at = next.length;
+    while (at > 0 && next[at - 1] > e) at--;
+    next.splice(at, 0, e);
+    if (next.length > SUMMARY_ENDS) next.pop();
+  }
+  return { fingerprint, upcoming: upcomingWeddings(cal, nowMs), atMs: nowMs, nextEndsMs: next };
 }
 
 /**
