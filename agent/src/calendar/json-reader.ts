@@ -4,7 +4,6 @@
  * (calendar-issues.ts), never the whole source.
  */
 import { z } from 'zod';
-import { DateTime } from 'luxon';
 import { isIanaZone } from './zone-cache';
 import { CalendarFormatError, IssueCollector, type CalendarRead } from './calendar-issues';
 import { WeddingSink, type ReadLimits } from './wedding-sink';

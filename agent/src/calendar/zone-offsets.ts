@@ -19,7 +19,7 @@ let cached = 0;
 export function offsetMinutes(zone: string, ms: number): number {
   const tz = IANAZone.create(zone);
   let perZone = slots.get(zone);
-  if (!perZone) slots.set(zone, (perZone = new Map()));
+  if (!perZone) slots.set(zone, (perZone = new Map<number, number>()));
   const slot = Math.floor(ms / SLOT_MS);
   let o = perZone.get(slot);
   if (o === undefined) {
