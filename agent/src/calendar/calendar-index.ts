@@ -9,6 +9,8 @@ import { PHASES, type Wedding, type WeddingCalendar, type WeddingDay } from './m
 import { isoDate, weddingAt, weddingIdAt, type CompactCalendar } from './compact-calendar';
 
 const HOUR_MS = 3_600_000;
+/** WeddingDay objects kept per source for repeated queries (a few days' worth of weddings, bounded). */
+const MADE_DAYS = 4_096;
 
 export class CalendarIndex {
   /** Longest window, bounding how far back a live day can have started. */
@@ -29,6 +31,7 @@ export class CalendarIndex {
     this.toCeremonyMs = Math.max(...PHASES.map((p) => rules.phases[p][1])) * HOUR_MS;
     this.maxWindowMs = parts.some((p) => p.dayCount > 0) ? this.toCeremonyMs - this.fromCeremonyMs : 0;
     this.hidden = parts.map(() => null);
+    this.made = parts.map(() => new Map<number, WeddingDay>());
     let count = parts[0]?.count ?? 0;
     if (parts.filter((p) => p.count > 0).length > 1) {
       const seen = new Set<string>();
@@ -51,7 +54,28 @@ export class CalendarIndex {
     return this.rules.traditions[t.toLowerCase()] ?? this.rules.defaultTraditionMultiplier;
   }
 
-  private dayOf(p: CompactCalendar, k: number): WeddingDay {
+  /** Days already made, per source: ticks and replays ask about the same few days again and again. */
+  private readonly made: Array<Map<number, WeddingDay>>;
+  /** Per zone filter (the targets' own arrays), per source: the indexes of the zones it names. */
+  private readonly zoneSets = new WeakMap<readonly string[], Array<Set<number>>>();
+
+  private zonesOf(timezones: readonly string[], s: number): Set<number> {
+    let sets = this.zoneSets.get(timezones);
+    if (!sets) this.zoneSets.set(timezones, (sets = this.parts.map((p) => new Set(p.zones.flatMap((z, i) => (timezones.includes(z) ? [i] : []))))));
+    return sets[s];
+  }
+
+  private dayOf(p: CompactCalendar, s: number, k: number): WeddingDay {
+    const made = this.made[s];
+    let day = made.get(k);
+    if (!day) {
+      if (made.size >= MADE_DAYS) made.clear();
+      made.set(k, (day = this.makeDay(p, k)));
+    }
+    return day;
+  }
+
+  private makeDay(p: CompactCalendar, k: number): WeddingDay {
     const w = p.dayWedding[k];
     const wedding = weddingAt(p, w);
     const start = p.ceremonyStartMs[k];
@@ -75,14 +99,14 @@ export class CalendarIndex {
     const lastCeremony = toMs - this.fromCeremonyMs;
     this.parts.forEach((p, s) => {
       const hide = this.hidden[s];
-      const zones = timezones.length ? new Set(p.zones.flatMap((z, i) => (timezones.includes(z) ? [i] : []))) : null;
+      const zones = timezones.length ? this.zonesOf(timezones, s) : null;
       for (let k = lowerBound(p.ceremonyStartMs, p.dayCount, firstCeremony); k < p.dayCount; k++) {
         const start = p.ceremonyStartMs[k];
         if (start >= lastCeremony) break;
         if (start <= firstCeremony) continue;
         const w = p.dayWedding[k];
         if (hide?.[w] || (zones && !zones.has(p.zone[w]))) continue;
-        out.push(this.dayOf(p, k));
+        out.push(this.dayOf(p, s, k));
       }
     });
     if (this.parts.length > 1) out.sort((a, b) => a.windowStartMs - b.windowStartMs);
