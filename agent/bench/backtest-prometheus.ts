@@ -15,6 +15,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCHMARKS_MD as BENCHMARKS, BUILT_CLI as CLI, SHARED_TRACES as TRACES } from './bench-paths';
 import { DateTime } from 'luxon';
+import { parse } from 'csv-parse/sync';
 import { readTrace } from '../src/replay/trace';
 import { freePort } from '../test-support/free-port';
 
@@ -38,10 +39,15 @@ function shiftedTrace(src: string, dir: string): void {
   const cal = JSON.parse(readFileSync(join(src, 'calendar.json'), 'utf8')) as { weddings: Array<{ start: string }> };
   for (const w of cal.weddings) w.start = DateTime.fromISO(w.start, { setZone: true }).minus({ days: 364 }).toISO({ suppressMilliseconds: true })!;
   writeFileSync(join(dir, 'calendar.json'), JSON.stringify(cal));
-  const rows = readFileSync(join(src, 'trace.csv'), 'utf8').trim().split('\n');
-  const out = [rows[0], ...rows.slice(1).map((r) => `${new Date(Date.parse(r.slice(0, r.indexOf(','))) - SHIFT_MS).toISOString().replace('.000Z', 'Z')}${r.slice(r.indexOf(','))}`)];
-  writeFileSync(join(dir, 'trace.csv'), out.join('\n') + '\n');
+  // Read with the agent's CSV parser (quotes, BOM); the first column is the timestamp, the header row is kept.
+  const records: string[][] = parse(readFileSync(join(src, 'trace.csv'), 'utf8'), { bom: true, skip_empty_lines: true });
+  const [header, ...rows] = records;
+  const shifted = rows.map(([t, ...rest]) => [new Date(Date.parse(t) - SHIFT_MS).toISOString().replace('.000Z', 'Z'), ...rest]);
+  writeFileSync(join(dir, 'trace.csv'), [header, ...shifted].map((r) => r.map(csvField).join(',')).join('\n') + '\n');
 }
+
+/** A CSV field, quoted when it holds a comma, a quote or a line break. */
+const csvField = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 async function writeOpenMetrics(file: string, demand: Float64Array, startMs: number): Promise<void> {
   const out = createWriteStream(file);

@@ -6,7 +6,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CalendarStore } from '../src/sources/calendar-store';
-import { indexCalendarInSlices } from '../src/sources/calendar-indexer';
+import { indexCalendar } from '../src/calendar/rules';
 import { weddingRulesSchema } from '../src/config/schema';
 
 async function main(): Promise<void> {
@@ -17,13 +17,13 @@ async function main(): Promise<void> {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
-  const store = new CalendarStore([{ format: format as 'json' | 'ical', location: file }], '/', () => Date.parse(nowIso));
+  const store = new CalendarStore([{ format: format as 'json' | 'ical', location: file }], '/', () => Date.parse(nowIso), fetch, 10_000, undefined, undefined, undefined, Number(process.env.BENCH_MAX_WEDDINGS ?? 1_000_000));
   const t0 = performance.now();
   let days = 0;
   const refreshes = Number(process.env.BENCH_REFRESHES ?? 2);
   for (let i = 0; i < refreshes; i++) {
-    const index = await indexCalendarInSlices(await store.refresh(), rules);
-    days = index.days.length;
+    const index = indexCalendar(await store.refresh(), rules);
+    days = index.parts.reduce((n, p) => n + p.dayCount, 0);
   }
   const wallMs = (performance.now() - t0) / refreshes;
   loop.disable();

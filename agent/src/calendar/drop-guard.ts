@@ -6,11 +6,17 @@
  * (POST /api/v1/calendar/confirm). Pure: the caller supplies the instant.
  */
 import type { WeddingCalendar } from './model';
+import { upcomingIn, type CompactCalendar } from './compact-calendar';
+
+/** A calendar as read (weddings) or as the store keeps it (packed). */
+export type JudgedCalendar = WeddingCalendar | CompactCalendar;
+const isCompact = (cal: JudgedCalendar): cal is CompactCalendar => 'endMs' in cal;
 
 const DAY_MS = 86_400_000;
 
 /** Weddings not over by `nowMs` (start + days, with a day's margin for the last evening). */
-export function upcomingWeddings(cal: WeddingCalendar, nowMs: number): number {
+export function upcomingWeddings(cal: JudgedCalendar, nowMs: number): number {
+  if (isCompact(cal)) return upcomingIn(cal, nowMs);
   let n = 0;
   for (const w of cal.weddings) {
     const start = Date.parse(w.start);
@@ -28,7 +34,7 @@ export interface DropVerdict {
 }
 
 /** Whether replacing `inForce` by `next` removes more than `maxDropFraction` of the upcoming weddings. */
-export function judgeCalendarUpdate(inForce: WeddingCalendar, next: WeddingCalendar, nowMs: number, maxDropFraction: number): DropVerdict {
+export function judgeCalendarUpdate(inForce: JudgedCalendar, next: JudgedCalendar, nowMs: number, maxDropFraction: number): DropVerdict {
   const upcomingBefore = upcomingWeddings(inForce, nowMs);
   const upcomingAfter = upcomingWeddings(next, nowMs);
   const dropFraction = upcomingBefore === 0 ? 0 : Math.max(0, upcomingBefore - upcomingAfter) / upcomingBefore;
@@ -55,10 +61,19 @@ export interface CalendarSummary {
 
 const weddingEndMs = (w: WeddingCalendar['weddings'][number]) => Date.parse(w.start) + (w.days + 1) * DAY_MS;
 
-export function summarizeCalendar(cal: WeddingCalendar, fingerprint: string, nowMs: number): CalendarSummary {
-  const ends = cal.weddings.map(weddingEndMs).filter((e) => Number.isFinite(e) && e > nowMs);
-  ends.sort((a, b) => a - b);
-  return { fingerprint, upcoming: upcomingWeddings(cal, nowMs), atMs: nowMs, nextEndsMs: ends.slice(0, SUMMARY_ENDS) };
+export function summarizeCalendar(cal: JudgedCalendar, fingerprint: string, nowMs: number): CalendarSummary {
+  const ends = isCompact(cal) ? cal.endMs : cal.weddings.map(weddingEndMs);
+  // One pass keeping the nearest SUMMARY_ENDS: no sort of 100k weddings on the main thread.
+  const next: number[] = [];
+  for (let i = 0; i < ends.length; i++) {
+    const e = ends[i];
+    if (!Number.isFinite(e) || e <= nowMs || (next.length === SUMMARY_ENDS && e >= next[SUMMARY_ENDS - 1])) continue;
+    let at = next.length;
+    while (at > 0 && next[at - 1] > e) at--;
+    next.splice(at, 0, e);
+    if (next.length > SUMMARY_ENDS) next.pop();
+  }
+  return { fingerprint, upcoming: upcomingWeddings(cal, nowMs), atMs: nowMs, nextEndsMs: next };
 }
 
 /**
@@ -74,7 +89,7 @@ export function upcomingAt(s: CalendarSummary, nowMs: number): number {
 export const summaryIsStale = (s: CalendarSummary, nowMs: number): boolean => s.nextEndsMs.filter((e) => e <= nowMs).length > SUMMARY_ENDS / 2;
 
 /** judgeCalendarUpdate against the stored summary of the calendar last in force (after a restart). */
-export function judgeAgainstSummary(inForce: CalendarSummary, next: WeddingCalendar, nowMs: number, maxDropFraction: number): DropVerdict {
+export function judgeAgainstSummary(inForce: CalendarSummary, next: JudgedCalendar, nowMs: number, maxDropFraction: number): DropVerdict {
   const upcomingBefore = upcomingAt(inForce, nowMs);
   const upcomingAfter = upcomingWeddings(next, nowMs);
   const dropFraction = upcomingBefore === 0 ? 0 : Math.max(0, upcomingBefore - upcomingAfter) / upcomingBefore;

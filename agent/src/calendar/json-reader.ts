@@ -4,16 +4,16 @@
  * (calendar-issues.ts), never the whole source.
  */
 import { z } from 'zod';
-import { DateTime } from 'luxon';
 import { isIanaZone } from './zone-cache';
 import { CalendarFormatError, IssueCollector, type CalendarRead } from './calendar-issues';
 import { WeddingSink, type ReadLimits } from './wedding-sink';
+import { isoInstant } from './iso-instant';
 
 export const weddingSchema = z
   .object({
     id: z.string().min(1),
     title: z.string().default(''),
-    start: z.string().refine((s) => DateTime.fromISO(s, { setZone: true }).isValid && /([+-]\d\d:?\d\d|Z)$/.test(s), {
+    start: z.string().refine((s) => Number.isFinite(isoInstant(s)) && /([+-]\d\d:?\d\d|Z)$/.test(s), {
       message: 'must be ISO-8601 with a UTC offset, e.g. 2027-06-05T14:00:00+01:00',
     }),
     timezone: z.string().refine((tz) => isIanaZone(tz), { message: 'is not an IANA time zone' }),

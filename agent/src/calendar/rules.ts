@@ -6,7 +6,9 @@
  */
 import { DateTime } from 'luxon';
 import type { WeddingRules } from '../config/schema';
-import { PHASES, type Wedding, type WeddingCalendar, type WeddingDay, type WeddingPhase } from './model';
+import { PHASES, type WeddingCalendar, type WeddingDay, type WeddingPhase } from './model';
+import { CalendarIndex, PackedCalendars } from './calendar-index';
+import { packCalendar } from './compact-calendar';
 
 const HOUR_MS = 3_600_000;
 
@@ -14,72 +16,19 @@ export function traditionMultiplier(tradition: string, rules: WeddingRules): num
   return rules.traditions[tradition.toLowerCase()] ?? rules.defaultTraditionMultiplier;
 }
 
-/** Expands one wedding into its celebration days; each day keeps the first day's local wall-clock start. */
-export function expandWedding(w: Wedding, rules: WeddingRules): WeddingDay[] {
-  const first = DateTime.fromISO(w.start, { setZone: true }).setZone(w.timezone);
-  if (!first.isValid) throw new Error(`wedding ${w.id}: invalid start "${w.start}" or time zone "${w.timezone}"`);
-  const windowStartH = Math.min(...PHASES.map((p) => rules.phases[p][0]));
-  const windowEndH = Math.max(...PHASES.map((p) => rules.phases[p][1]));
-  const load = w.guests * traditionMultiplier(w.tradition, rules) * rules.perGuestLoad;
-  const days: WeddingDay[] = [];
-  for (let d = 0; d < Math.max(1, w.days); d++) {
-    // plus({days}) keeps the wall-clock time across DST changes: a 14:00 ceremony stays at 14:00.
-    const local = first.plus({ days: d });
-    const start = local.toMillis();
-    days.push({
-      wedding: w,
-      dayIndex: d,
-      ceremonyStartMs: start,
-      windowStartMs: start + windowStartH * HOUR_MS,
-      windowEndMs: start + windowEndH * HOUR_MS,
-      localDate: local.toISODate(),
-      localWeekday: local.weekday,
-      loadAtFactorOne: load,
-    });
-  }
-  return days;
-}
+export { CalendarIndex };
 
-/** The calendar prepared for instant queries: days sorted by window start. */
-export interface CalendarIndex {
-  days: WeddingDay[];
-  /** Longest window, bounding how far back a live day can have started. */
-  maxWindowMs: number;
-  rules: WeddingRules;
-}
-
+/**
+ * The index of a calendar: packed calendars (the store's, parsed off the main thread) are indexed as they
+ * are, at once; weddings given as objects (tests, replays) are packed and expanded here, in one go.
+ */
 export function indexCalendar(cal: WeddingCalendar, rules: WeddingRules): CalendarIndex {
-  return indexFromDays(cal.weddings.flatMap((w) => expandWedding(w, rules)), rules);
-}
-
-/** The index of already expanded days (sorted here; sources/calendar-indexer.ts expands in slices). */
-export function indexFromDays(days: WeddingDay[], rules: WeddingRules): CalendarIndex {
-  days.sort((a, b) => a.windowStartMs - b.windowStartMs);
-  const maxWindowMs = days.reduce((m, d) => Math.max(m, d.windowEndMs - d.windowStartMs), 0);
-  return { days, maxWindowMs, rules };
-}
-
-/** Index of the first day whose window starts at or after `t`. */
-function lowerBound(days: WeddingDay[], t: number): number {
-  let lo = 0;
-  let hi = days.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (days[mid].windowStartMs < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return new CalendarIndex(cal instanceof PackedCalendars ? cal.parts : [packCalendar(cal.weddings)], rules);
 }
 
 /** Wedding days whose live window [start, end) overlaps [from, to). */
-export function daysOverlapping(index: CalendarIndex, fromMs: number, toMs: number): WeddingDay[] {
-  const out: WeddingDay[] = [];
-  for (let i = lowerBound(index.days, fromMs - index.maxWindowMs); i < index.days.length; i++) {
-    const d = index.days[i];
-    if (d.windowStartMs >= toMs) break;
-    if (d.windowEndMs > fromMs) out.push(d);
-  }
-  return out;
+export function daysOverlapping(index: CalendarIndex, fromMs: number, toMs: number, timezones: readonly string[] = []): WeddingDay[] {
+  return index.overlapping(fromMs, toMs, timezones);
 }
 
 export interface LiveWedding {
@@ -100,8 +49,7 @@ export function phaseAt(day: WeddingDay, rules: WeddingRules, t: number): Weddin
 /** Weddings live at `t`, optionally only those in the given time zones (empty = all). */
 export function liveWeddings(index: CalendarIndex, t: number, timezones: readonly string[] = []): LiveWedding[] {
   const out: LiveWedding[] = [];
-  for (const day of daysOverlapping(index, t, t + 1)) {
-    if (timezones.length && !timezones.includes(day.wedding.timezone)) continue;
+  for (const day of daysOverlapping(index, t, t + 1, timezones)) {
     const phase = phaseAt(day, index.rules, t);
     if (phase) out.push({ day, phase });
   }
@@ -173,9 +121,7 @@ export interface ProtectionWindow {
 
 /** Live windows of wedding days overlapping [from, to), for the API and the panel's timeline. */
 export function protectionWindows(index: CalendarIndex, fromMs: number, toMs: number, timezones: readonly string[] = []): ProtectionWindow[] {
-  return daysOverlapping(index, fromMs, toMs)
-    .filter((d) => !timezones.length || timezones.includes(d.wedding.timezone))
-    .map((d) => ({
+  return daysOverlapping(index, fromMs, toMs, timezones).map((d) => ({
       weddingId: d.wedding.id,
       title: d.wedding.title,
       timezone: d.wedding.timezone,

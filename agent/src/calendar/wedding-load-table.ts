@@ -23,9 +23,9 @@ export class WeddingLoadTable {
     private readonly stepMs: number,
     steps: number,
   ) {
-    const days = index.days.filter((d) => !timezones.length || timezones.includes(d.wedding.timezone));
-    this.weddingFree = days.length === 0;
+    this.weddingFree = !index.hasWeddings(timezones);
     this.endMs = startMs + steps * stepMs;
+    const days = this.weddingFree ? [] : index.overlapping(startMs, this.endMs, timezones);
     this.values = new Float64Array(this.weddingFree ? 0 : steps);
     for (const day of days) {
       const from = Math.max(0, Math.ceil((day.windowStartMs - startMs) / stepMs));

@@ -166,6 +166,34 @@ describe('agent durable state without a cluster', () => {
     expect(await metric(port, 'wedsync_agent_state_durable{')).toBe(1);
   });
 
+  test('a state directory that turns read-only mid-run (real tmpfs remounted read-only, EROFS): 202 not durable and the gauge says so; a start-up with it read-only still works and keeps what was stored', async () => {
+    const stateDir = join(dir, 'state');
+    mkdirSync(stateDir);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', stateDir]);
+    mounted.push(stateDir);
+    const a = agentWith(dir, 'state: { directory: state }');
+    agents.push(a);
+    const { port } = await a.start();
+    const first = await post(port, 'before the disk went read-only').expect(201);
+    execFileSync('mount', ['-o', 'remount,ro', stateDir]);
+    expect(() => writeFileSync(join(stateDir, 'probe'), 'x')).toThrow(/EROFS/);
+    const res = await post(port, 'while the disk is read-only').expect(202);
+    expect(res.body).toMatchObject({ durable: false, notDurable: expect.stringContaining('EROFS') });
+    expect(await metric(port, 'wedsync_agent_state_durable{')).toBe(0);
+    await a.stop();
+    agents.splice(agents.indexOf(a), 1);
+
+    const lines: string[] = [];
+    const b = agentWith(dir, 'state: { directory: state }', lines);
+    agents.push(b);
+    const restarted = await b.start();
+    expect(b.state.overrides.map((o) => o.id)).toEqual([first.body.id]);
+    expect(lines.join('')).toMatch(/state\.directory: cannot write .*state.*; starting DEGRADED/);
+    expect((await post(restarted.port, 'after a read-only start').expect(202)).body).toMatchObject({ durable: false });
+    expect((await ready(b, restarted.port)).body).toMatchObject({ status: 'degraded' });
+    expect(await metric(restarted.port, 'wedsync_agent_state_durable{')).toBe(0);
+  });
+
   test('state.directory is validated where the config is read', () => {
     expect(() => parseConfig('state: { directory: "" }\nsources: { sim: { type: simulator } }\ntargets: [{ id: w, kubernetes: { namespace: n, name: w }, load: { source: sim, query: w }, capacityPerPod: 1, maxReplicas: 2 }]', 'a.yaml', {})).toThrow(/state\.directory/);
   });

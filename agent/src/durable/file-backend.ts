@@ -13,7 +13,8 @@
  * about 900 KiB): read() reports its size instead and the store sets it aside.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { StateConflictError, type SetAsideResult, type StateBackend, type StoredState } from '../contracts/state-backend';
@@ -84,6 +85,9 @@ export class FileStateBackend implements StateBackend {
 
   private async locked<T>(fn: () => Promise<T>): Promise<T> {
     await mkdir(this.directory, { recursive: true });
+    // A directory that cannot be written (read-only filesystem: EROFS; permissions: EACCES) fails the write
+    // at once, by name: the lock library would retry its mkdir past the store's timeout and hide the cause.
+    await access(this.directory, constants.W_OK);
     let compromised: Error | null = null;
     const release = await lock(this.path, {
       lockfilePath: this.lockPath,

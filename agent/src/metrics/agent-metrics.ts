@@ -115,7 +115,7 @@ export function createAgentMetrics(state: AgentState, registry = new Registry())
       for (const c of state.pageConditions) this.set({ kind: c.kind, subject: c.subject, severity: c.severity, wedding_day: String(c.weddingDay) }, 1);
     },
   });
-  new Gauge({ name: METRIC.calendarWeddings, help: 'Weddings in the merged calendar.', registers: [registry], collect() { this.set(new Set(state.calendar.days.map((d) => d.wedding.id)).size); } });
+  new Gauge({ name: METRIC.calendarWeddings, help: 'Weddings in the merged calendar.', registers: [registry], collect() { this.set(state.calendar.weddingCount); } });
   new Gauge({
     name: METRIC.calendarSourceUp,
     help: '1 when the calendar source last loaded, 0 when it failed (the last good calendar is kept).',

@@ -1,11 +1,8 @@
 /**
- * Reading and indexing a calendar in slices, yielding to the event loop between them: a 100k-wedding
- * calendar read and indexed in one go blocked the agent's event loop for 18 s (probes, /metrics and
- * ticks all waited). Each slice works until a time budget is spent, then lets everything else run.
+ * Reading a calendar in slices, yielding to the event loop between them. The agent reads calendars in a
+ * worker thread (calendar-parse-pool.ts), where this only keeps the worker responsive; it matters where a
+ * calendar is read on the main thread (no compiled worker: tests under ts-jest).
  */
-import type { WeddingRules } from '../config/schema';
-import type { WeddingCalendar, WeddingDay } from '../calendar/model';
-import { expandWedding, indexFromDays, type CalendarIndex } from '../calendar/rules';
 import type { CalendarRead } from '../calendar/calendar-issues';
 import { IcalStreamReader } from '../calendar/ical-reader';
 import { JsonCalendarReader } from '../calendar/json-reader';
@@ -43,16 +40,4 @@ export async function readCalendarInSlices(format: 'json' | 'ical', text: string
     return pos >= text.length;
   }, 1);
   return reader.end();
-}
-
-/** indexCalendar, with the weddings expanded in slices (the luxon work) before the one sort. */
-export async function indexCalendarInSlices(cal: WeddingCalendar, rules: WeddingRules): Promise<CalendarIndex> {
-  const days: WeddingDay[] = [];
-  let next = 0;
-  await inSlices((n) => {
-    const end = Math.min(cal.weddings.length, next + n);
-    for (; next < end; next++) for (const d of expandWedding(cal.weddings[next], rules)) days.push(d);
-    return next >= cal.weddings.length;
-  }, 100);
-  return indexFromDays(days, rules);
 }

@@ -5,7 +5,6 @@
  */
 import type { AgentConfig } from '../config/agent-config';
 import { indexCalendar } from '../calendar/rules';
-import { indexCalendarInSlices } from './calendar-indexer';
 import type { WeddingCalendar } from '../calendar/model';
 import type { AgentMetrics } from '../metrics/agent-metrics';
 import type { AgentState } from '../state';
@@ -114,7 +113,8 @@ export class CalendarRefresher {
     let cal = await provider.refresh();
     const applied = provider.applyConfirmed?.() ?? [];
     if (applied.length > 0) cal = provider.calendar();
-    state.calendar = await indexCalendarInSlices(cal, config.wedding);
+    // Packed calendars are indexed as they are: nothing to expand or sort here (the worker did it).
+    state.calendar = indexCalendar(cal, config.wedding);
     state.calendarSources = this.sources();
     for (const s of state.calendarSources) {
       if (s.ok && s.issues.length > 0) {

@@ -12,18 +12,19 @@
  * protection to an empty calendar. It still counts as held (the alert fires) until confirmed, and the
  * stored summary keeps describing the last confirmed calendar.
  */
-import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
 import type { CalendarSourceConfig } from '../config/schema';
-import type { WeddingCalendar } from '../calendar/model';
-import { readCalendarInSlices } from './calendar-indexer';
-import { redactUrl, redactUrlsIn } from '../util/redact-url';
+import type { CompactCalendar } from '../calendar/compact-calendar';
+import { PackedCalendars } from '../calendar/calendar-index';
+import { redactUrlsIn } from '../util/redact-url';
 import { judgeAgainstSummary, judgeCalendarUpdate, summarizeCalendar, summaryIsStale, upcomingWeddings, type CalendarSummary, type DropVerdict } from '../calendar/drop-guard';
 import { LocalCalendarMemory, type CalendarConfirmation, type CalendarMemory } from '../calendar/calendar-memory';
 import type { HeldCalendarUpdate, CalendarSourceStatus, ConfirmOutcome, Confirmer } from '../contracts/calendar-source-status';
+import { DEFAULT_CALENDAR_MAX_BYTES, readSourceBytes, sourceName, type Fetcher } from './calendar-fetch';
+import { parseOffThread } from './calendar-parse-pool';
 
 export type { HeldCalendarUpdate, CalendarSourceStatus, ConfirmOutcome, Confirmer };
+export { httpRequestOf, sourceName, DEFAULT_CALENDAR_MAX_BYTES, type Fetcher, type FetchedResponse } from './calendar-fetch';
+export { fingerprintOf } from './calendar-parse';
 
 /** A held update applied because of a confirmation this replica did not receive itself (another replica's, or one recorded before it read the update). */
 export interface AppliedConfirmation {
@@ -32,50 +33,16 @@ export interface AppliedConfirmation {
   confirmation: CalendarConfirmation;
 }
 
-export interface FetchedResponse {
-  ok: boolean;
-  status: number;
-  headers?: { get(name: string): string | null };
-  body?: ReadableStream<Uint8Array> | null;
-  text(): Promise<string>;
-}
-
-export type Fetcher = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<FetchedResponse>;
-
-/** Default for calendar.maxBytes: thousands of weddings fit in a fraction of it. */
-export const DEFAULT_CALENDAR_MAX_BYTES = 16 * 1024 * 1024;
 /** Default for calendar.maxDropFraction: an update losing more than half the upcoming weddings is held. */
 export const DEFAULT_MAX_DROP_FRACTION = 0.5;
 /** Default for calendar.maxWeddings: upcoming weddings per source the agent holds (see BENCHMARKS.md, calendar memory). */
 export const DEFAULT_MAX_WEDDINGS = 20_000;
 
-
-/** The name a source is shown and keyed by (status, metrics, logs, the durable state): its location with secrets redacted. */
-export const sourceName = (s: Pick<CalendarSourceConfig, 'location'>): string => redactUrl(s.location);
-
-/**
- * The URL to fetch and the headers to send: `bearerToken` and `headers` from the config (values from
- * `${ENV}`), and a URL's `user:pass@` turned into Basic authentication (fetch refuses a URL with
- * credentials in it) unless an Authorization header is configured.
- */
-export function httpRequestOf(s: CalendarSourceConfig): { url: string; headers: Record<string, string> } {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(s.headers ?? {})) headers[k.toLowerCase()] = v;
-  if (s.bearerToken) headers.authorization = `Bearer ${s.bearerToken}`;
-  const url = new URL(s.location);
-  if (url.username || url.password) {
-    headers.authorization ??= `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
-    url.username = '';
-    url.password = '';
-  }
-  return { url: url.toString(), headers };
-}
-
 export class CalendarStore {
-  private readonly good = new Map<string, WeddingCalendar>();
+  private readonly good = new Map<string, CompactCalendar>();
   /** Summary of each calendar in `good` (its atMs: when it was put in force here). */
   private readonly inForce = new Map<string, CalendarSummary>();
-  private readonly held = new Map<string, { calendar: WeddingCalendar; update: HeldCalendarUpdate }>();
+  private readonly held = new Map<string, { calendar: CompactCalendar; update: HeldCalendarUpdate }>();
   private appliedConfirmations: AppliedConfirmation[] = [];
   readonly status = new Map<string, CalendarSourceStatus>();
 
@@ -97,30 +64,21 @@ export class CalendarStore {
     for (const s of sources) this.status.set(sourceName(s), { location: sourceName(s), ok: false, weddings: 0, lastSuccessMs: null, lastError: 'not loaded yet', held: null, skippedEvents: 0, notedEvents: 0, issues: [] });
   }
 
-  private async readText(s: CalendarSourceConfig): Promise<string> {
-    if (/^https?:\/\//.test(s.location)) {
-      const { url, headers } = httpRequestOf(s);
-      const res = await this.fetcher(url, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      return readCapped(res, this.maxBytes);
-    }
-    const path = isAbsolute(s.location) ? s.location : resolve(this.baseDir, s.location);
-    const { size } = await stat(path);
-    if (size > this.maxBytes) throw tooLarge(size, this.maxBytes);
-    return readFile(path, 'utf8');
-  }
-
-  /** Refreshes every source; never throws. Returns the merged calendar (last good version of each source). */
-  async refresh(): Promise<WeddingCalendar> {
+  /**
+   * Refreshes every source; never throws. Returns what is in force (last good version of each source).
+   * Reading is I/O on this thread; parsing happens in a worker thread, and only the packed calendar of
+   * upcoming weddings comes back.
+   */
+  async refresh(): Promise<PackedCalendars> {
     await Promise.all(
       this.sources.map(async (s) => {
         const name = sourceName(s);
         const st = this.status.get(name)!;
         try {
-          const text = await this.readText(s);
-          const { weddings, issues, skipped, noted } = await readCalendarInSlices(s.format, text, name, { keepAfterMs: this.now(), maxWeddings: this.maxWeddings });
-          Object.assign(st, { skippedEvents: skipped, notedEvents: noted, issues });
-          this.accept(name, { weddings }, fingerprintOf(text));
+          const bytes = await readSourceBytes(s, { baseDir: this.baseDir, fetcher: this.fetcher, timeoutMs: this.timeoutMs, maxBytes: this.maxBytes });
+          const parsed = await parseOffThread({ format: s.format, bytes, origin: name, keepAfterMs: this.now(), maxWeddings: this.maxWeddings });
+          Object.assign(st, { skippedEvents: parsed.skipped, notedEvents: parsed.noted, issues: parsed.issues });
+          this.accept(name, parsed.calendar, parsed.fingerprint);
         } catch (err) {
           Object.assign(st, { ok: false, lastError: redactUrlsIn((err as Error).message) });
         }
@@ -130,7 +88,7 @@ export class CalendarStore {
   }
 
   /** Applies a freshly read calendar, or holds it when it drops too many upcoming weddings. */
-  private accept(location: string, cal: WeddingCalendar, fingerprint: string): void {
+  private accept(location: string, cal: CompactCalendar, fingerprint: string): void {
     const st = this.status.get(location)!;
     const now = this.now();
     const verdict = this.judge(location, cal, fingerprint, now);
@@ -140,7 +98,7 @@ export class CalendarStore {
         fingerprint,
         upcomingBefore: verdict.upcomingBefore,
         upcomingAfter: verdict.upcomingAfter,
-        weddings: cal.weddings.length,
+        weddings: cal.count,
         sinceMs: previous?.fingerprint === fingerprint ? previous.sinceMs : now,
       };
       const confirmation = this.confirmationFor(location, fingerprint);
@@ -151,7 +109,7 @@ export class CalendarStore {
       }
       this.held.set(location, { calendar: cal, update });
       // With nothing in force (after a restart) the held calendar is what the source contributes meanwhile.
-      Object.assign(st, { ok: true, lastSuccessMs: now, lastError: null, held: update, weddings: (this.good.get(location) ?? cal).weddings.length });
+      Object.assign(st, { ok: true, lastSuccessMs: now, lastError: null, held: update, weddings: (this.good.get(location) ?? cal).count });
       return;
     }
     this.apply(location, cal, fingerprint);
@@ -161,7 +119,7 @@ export class CalendarStore {
    * Against the calendar in force here; after a restart (nothing in force yet), against the stored
    * summary of the one last in force on either replica. Null: nothing to compare with, applied as it is.
    */
-  private judge(location: string, cal: WeddingCalendar, fingerprint: string, now: number): DropVerdict | null {
+  private judge(location: string, cal: CompactCalendar, fingerprint: string, now: number): DropVerdict | null {
     const inForce = this.good.get(location);
     if (inForce) return judgeCalendarUpdate(inForce, cal, now, this.maxDropFraction);
     const stored = this.memory.inForce(location);
@@ -184,7 +142,7 @@ export class CalendarStore {
     return newest;
   }
 
-  private apply(location: string, cal: WeddingCalendar, fingerprint: string): void {
+  private apply(location: string, cal: CompactCalendar, fingerprint: string): void {
     const now = this.now();
     const stored = this.memory.inForce(location);
     // A new calendar in force is stored; the same one is re-summarised only when its count has aged.
@@ -193,7 +151,7 @@ export class CalendarStore {
     if (this.inForce.get(location)?.fingerprint !== fingerprint || !this.good.has(location)) this.inForce.set(location, summary);
     this.good.set(location, cal);
     this.held.delete(location);
-    Object.assign(this.status.get(location)!, { ok: true, weddings: cal.weddings.length, lastSuccessMs: now, lastError: null, held: null });
+    Object.assign(this.status.get(location)!, { ok: true, weddings: cal.count, lastSuccessMs: now, lastError: null, held: null });
   }
 
   /**
@@ -226,51 +184,16 @@ export class CalendarStore {
   }
 
   /**
-   * The merged calendar; a wedding id present in several sources is taken from the first source that has
-   * it (one wedding listed by two feeds). Within one source every wedding is kept, a repeated id too (the
-   * reader notes it): two events of one feed are two entries someone made. A source with nothing in
-   * force but a held update (after a restart) contributes the held update's weddings.
+   * What each source has in force, packed, in the sources' order (see PackedCalendars: a wedding id in
+   * several sources counts once, from the first). A source with nothing in force but a held update
+   * (after a restart) contributes the held update's weddings.
    */
-  calendar(): WeddingCalendar {
-    const seen = new Set<string>();
-    const weddings = [];
-    for (const s of this.sources) {
-      const own = (this.good.get(sourceName(s)) ?? this.held.get(sourceName(s))?.calendar)?.weddings ?? [];
-      for (const w of own) if (!seen.has(w.id)) weddings.push(w);
-      for (const w of own) seen.add(w.id);
-    }
-    return { weddings };
+  calendar(): PackedCalendars {
+    return new PackedCalendars(
+      this.sources.flatMap((s) => {
+        const c = this.good.get(sourceName(s)) ?? this.held.get(sourceName(s))?.calendar;
+        return c ? [c] : [];
+      }),
+    );
   }
-}
-
-/** First 16 hex digits of the SHA-256 of a calendar's text. */
-export const fingerprintOf = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
-
-function tooLarge(bytes: number, maxBytes: number): Error {
-  return new Error(`calendar is ${bytes} bytes or more, over calendar.maxBytes (${maxBytes}); not read, the last good calendar is kept`);
-}
-
-/** The body as text, refusing it as soon as it passes maxBytes: a huge answer is never held in memory. */
-async function readCapped(res: FetchedResponse, maxBytes: number): Promise<string> {
-  const declared = Number(res.headers?.get('content-length') ?? NaN);
-  if (declared > maxBytes) throw tooLarge(declared, maxBytes);
-  if (!res.body) {
-    const text = await res.text();
-    if (Buffer.byteLength(text) > maxBytes) throw tooLarge(Buffer.byteLength(text), maxBytes);
-    return text;
-  }
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(total, maxBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
