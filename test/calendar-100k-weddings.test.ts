@@ -4,7 +4,8 @@
  * the event loop was blocked for seconds and the second refresh aborted on out-of-memory). Real files,
  * real worker threads, the compiled agent (agent/dist; npm test builds first). The event loop's longest
  * block is measured inside that process with perf_hooks.monitorEventLoopDelay. The goal is < 100 ms
- * (bench:calendar measures it, BENCHMARKS.md); this test allows 400 ms for a shared, loaded CI machine,
+ * (bench:calendar measures it, BENCHMARKS.md); this test allows 1,000 ms (a guard against the parse coming back onto the main thread, not a
+ * performance figure: a shared CI machine runs two test files at once),
  * still far below the 1.7–18 s the main-thread parse blocked for.
  */
 import { execFile } from 'node:child_process';
@@ -75,6 +76,6 @@ describe('a 100k-wedding calendar, read by the built agent with the pod heap fla
     // 91 weddings a day, a third of them over three days: the first week's windows are all there.
     expect(r.windows).toBeGreaterThan(7 * 91);
     expect(r.peakRssMiB).toBeLessThan(POD_LIMIT_MIB);
-    expect(r.maxBlockMs).toBeLessThan(400);
+    expect(r.maxBlockMs).toBeLessThan(1000);
   });
 });
