@@ -11,6 +11,11 @@ describe('objectives', () => {
     expect(choose(parseObjective(undefined, undefined), scores, refs)).toMatchObject({ index: 4, met: true });
   });
 
+  test('default, when nothing beats the defaults: they are kept, and the detail says so', () => {
+    const worse = [s(20, 2000, 100), s(25, 2500, 80), s(18, 1900, 120), s(21, 1500, 90)];
+    expect(choose(parseObjective(undefined, undefined), worse, { ...refs, defaults: worse[0] })).toEqual({ index: 0, met: true, detail: expect.stringMatching(/^the defaults are kept: no candidate was cheaper/) });
+  });
+
   test('--goal: the cheapest meeting every condition', () => {
     expect(choose(parseObjective('overload<=0.1*hpa', undefined), scores, refs)).toMatchObject({ index: 4, met: true });
     expect(choose(parseObjective('overload<=10, unserved<=0.5*defaults', undefined), scores, refs)).toMatchObject({ index: 3, met: true });

@@ -79,6 +79,8 @@ export function choose(objective: Objective, scores: readonly Score[], refs: Ref
   if (objective.kind === 'defaults') {
     const d = refs.defaults;
     const i = best((s) => s.overloadMinutes <= d.overloadMinutes && s.unservedRequests <= d.unservedRequests, cheaper);
+    // The defaults always qualify: when nothing else does, or nothing else is cheaper, they are kept, and the report says so.
+    if (i === 0) return { index: 0, met: true, detail: 'the defaults are kept: no candidate was cheaper with overload and unserved demand no worse than theirs' };
     return { index: i, met: true, detail: 'the cheapest settings whose overload and unserved demand are no worse than the defaults' };
   }
   if (objective.kind === 'budget') {

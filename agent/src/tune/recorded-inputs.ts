@@ -52,6 +52,22 @@ export interface RecordedInputs {
   price: { perReplicaHour: number; currency: string } | undefined;
 }
 
+/** Wedding days of the calendar index by identity (the index is fixed while a replay plays). */
+const dayIds = new WeakMap<object, number>();
+let nextDayId = 0;
+const idOf = (day: object) => {
+  let id = dayIds.get(day);
+  if (id === undefined) dayIds.set(day, (id = nextDayId++));
+  return id;
+};
+const weddingsKey = (ws: CalendarFacts['live']) => ws.map((w) => `${idOf(w.day)}:${w.phase}`).join(',');
+
+/** Equal for equal answers (cheap: asked every step). */
+function calendarKey(c: CalendarFacts): string {
+  const f = c.freeze;
+  return `${c.expectedLoad}|${c.peakSeason}|${f.frozen}|${f.sinceMs}|${f.untilMs}|${weddingsKey(c.live)}|${weddingsKey(c.protecting)}|${weddingsKey(f.weddings)}`;
+}
+
 /** Remembers the verdict of the step in progress. */
 class RecordingDetector implements AnomalyDetector {
   last: AnomalyResult | undefined;
@@ -110,6 +126,8 @@ export async function recordInputs(job: RecordingJob): Promise<RecordedInputs> {
   let lastCalendarKey = '';
   const stepLoad = new Float64Array(n * stepLoadCount);
   let anyStepLoad = false;
+  // Steps a minute apart ask mostly the same instants again: each is asked of the calendar once.
+  const loadAt = new Map<number, number>();
   const result = await replayAgent(trace, {
     user: job.user,
     newDetector: () => (detector = new RecordingDetector(createDetector())),
@@ -149,14 +167,16 @@ export async function recordInputs(job: RecordingJob): Promise<RecordedInputs> {
         }
       }
       const { expectedLoadAt, ...facts } = view.calendar;
-      const key = JSON.stringify(facts);
+      const key = calendarKey(facts);
       if (key !== lastCalendarKey) {
         calendars.push(facts);
         lastCalendarKey = key;
       }
       rec.calendarAt[k] = calendars.length - 1;
       for (let j = 0; j < stepLoadCount; j++) {
-        const v = expectedLoadAt(nowMs + leadMs + j * 60_000);
+        const t = nowMs + leadMs + j * 60_000;
+        let v = loadAt.get(t);
+        if (v === undefined) loadAt.set(t, (v = expectedLoadAt(t)));
         stepLoad[k * stepLoadCount + j] = v;
         if (v !== 0) anyStepLoad = true;
       }

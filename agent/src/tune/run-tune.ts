@@ -18,7 +18,7 @@ import { NO_PROGRESS, type BacktestProgress } from '../backtest/run-backtest';
 import { choose, type Choice, type Objective } from './objective';
 import { asTargetPatch, candidates, selectSpace, type Setting, type Settings } from './search-space';
 import { candidatePlan } from './recorded-planner';
-import { playAll, recordAll } from './tune-pool';
+import { runTuneJobs } from './tune-pool';
 
 /** Below this a history cannot be split into a tuning part and a held-out part worth the name. */
 export const MIN_HISTORY_MS = 14 * 86_400_000;
@@ -123,13 +123,9 @@ export async function runTune(targets: TuneTarget[], opts: TuneOptions): Promise
     const { trace, user } = candidateReplay(t, sets[widest]);
     return { trace, user, windowSeconds: plans[i][widest].windowSeconds, podStartupSeconds: plans[i][widest].target.podStartupSeconds };
   });
-  const plural = `${targets.length} target${targets.length === 1 ? '' : 's'}`;
-  progress.begin(`tune: replaying ${plural}`, targets.length);
-  const recordings = await recordAll(recordingJobs, (n) => progress.update(n), opts.threads);
-  progress.end();
   const jobs = targets.flatMap((_, i) => plans[i].map((plan) => ({ recording: i, plan })));
-  progress.begin(`tune: ${plural} × ${sets.length} settings`, jobs.length);
-  const schedules = await playAll(recordings, jobs, (n) => progress.update(n), opts.threads);
+  progress.begin(`tune: ${targets.length} target${targets.length === 1 ? '' : 's'} × ${sets.length} settings`, targets.length + jobs.length);
+  const schedules = await runTuneJobs(recordingJobs, jobs, (n) => progress.update(n), opts.threads);
   progress.end();
   return targets.map((t, i) => {
     const { trace } = t;

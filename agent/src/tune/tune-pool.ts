@@ -1,7 +1,9 @@
 /**
- * Runs tune's work in worker threads, one long-lived worker per core (each loads the agent once): first
- * one recording per target (a full replay, recorded-inputs.ts), then every candidate as the planner loop
- * over its target's recording (recorded-planner.ts). A worker is sent each recording once, before its
+ * Runs tune's work in worker threads, one long-lived worker per core (each loads the agent once): one
+ * recording per target (a full replay, recorded-inputs.ts), and every candidate as the planner loop over
+ * its target's recording (recorded-planner.ts). A free worker takes the next recording if any is left,
+ * else the next candidate whose recording is ready (so candidates of one target play while another target
+ * is still being recorded), else waits for a recording. A worker is sent each recording once, before its
  * first candidate of that target. Results come back by job index, so the outcome does not depend on which
  * worker finished first. From TypeScript sources (tests under ts-jest) there is no compiled worker: the
  * jobs then run one after another in this thread.
@@ -25,84 +27,77 @@ export type WorkerReply = { recording: RecordedInputs } | { replicas: Int32Array
 
 const WORKER = join(__dirname, 'tune-worker.js');
 
-/** Each target's recording; `onDone` after each. */
-export function recordAll(jobs: RecordingJob[], onDone: (finished: number) => void, threads = availableParallelism()): Promise<RecordedInputs[]> {
-  return inWorkers(
-    jobs.length,
-    threads,
-    (i) => [{ record: jobs[i] }],
-    (r) => ('recording' in r ? r.recording : null),
-    (i) => recordInputs(jobs[i]),
-    onDone,
-  );
-}
-
-/** Each candidate's schedule; `onDone` after each. */
-export function playAll(recordings: RecordedInputs[], jobs: PlayJob[], onDone: (finished: number) => void, threads = availableParallelism()): Promise<Int32Array[]> {
-  return inWorkers(
-    jobs.length,
-    threads,
-    (i, held) => {
-      const { recording } = jobs[i];
-      const load: WorkerRequest[] = held.has(recording) ? [] : [{ load: { index: recording, recording: recordings[recording] } }];
-      held.add(recording);
-      return [...load, { play: jobs[i] }];
-    },
-    (r) => ('replicas' in r ? r.replicas : null),
-    (i) => Promise.resolve(playCandidate(recordings[jobs[i].recording], jobs[i].plan)),
-    onDone,
-  );
-}
-
-/**
- * `count` jobs over up to `threads` workers. `requests(i, held)` says what to post for job i (`held`: what
- * that worker was already sent, for the caller to track); the last request of each job gets one reply.
- */
-async function inWorkers<R>(
-  count: number,
-  threads: number,
-  requests: (i: number, held: Set<number>) => WorkerRequest[],
-  resultOf: (reply: WorkerReply) => R | null,
-  inline: (i: number) => Promise<R>,
-  onDone: (finished: number) => void,
-): Promise<R[]> {
-  const out = new Array<R>(count);
+/** Each candidate's schedule (by play job); `onDone` with the number of jobs (recordings and candidates) finished. */
+export async function runTuneJobs(recordingJobs: RecordingJob[], playJobs: PlayJob[], onDone: (finished: number) => void, threads = availableParallelism()): Promise<Int32Array[]> {
+  const recordings = new Array<RecordedInputs>(recordingJobs.length);
+  const schedules = new Array<Int32Array>(playJobs.length);
   let finished = 0;
-  if (threads < 2 || count < 2 || !existsSync(WORKER)) {
-    for (let i = 0; i < count; i++) {
-      out[i] = await inline(i);
+  if (threads < 2 || playJobs.length < 2 || !existsSync(WORKER)) {
+    for (const [i, job] of recordingJobs.entries()) {
+      recordings[i] = await recordInputs(job);
       onDone(++finished);
     }
-    return out;
+    for (const [i, job] of playJobs.entries()) {
+      schedules[i] = playCandidate(recordings[job.recording], job.plan);
+      onDone(++finished);
+    }
+    return schedules;
   }
-  let next = 0;
+  let nextRecording = 0;
+  const played = new Array<boolean>(playJobs.length).fill(false);
+  let unplayed = playJobs.length;
+  let failed = false;
+  /** Lanes waiting for a recording to finish. */
+  const parked: Array<() => void> = [];
+  const wake = () => parked.splice(0).forEach((f) => f());
   const lane = () =>
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(WORKER);
       const held = new Set<number>();
-      let current = -1;
-      const feed = () => {
-        if (next >= count) {
-          void worker.terminate().then(() => resolve());
-          return;
-        }
-        current = next++;
-        for (const r of requests(current, held)) worker.postMessage(r);
+      let done: (reply: WorkerReply) => void = () => undefined;
+      const fail = (err: Error) => {
+        failed = true;
+        wake();
+        void worker.terminate();
+        reject(err);
       };
-      worker.on('message', (m: WorkerReply) => {
-        const result = 'error' in m ? null : resultOf(m);
-        if (result === null) {
-          reject(new Error('error' in m ? m.error : 'tune worker: unexpected reply'));
-          void worker.terminate();
-          return;
+      const ask = (request: WorkerRequest, onReply: (reply: WorkerReply) => void) => {
+        done = (reply) => ('error' in reply ? fail(new Error(reply.error)) : onReply(reply));
+        worker.postMessage(request);
+      };
+      const feed = () => {
+        if (failed) return void worker.terminate().then(() => resolve());
+        if (nextRecording < recordingJobs.length) {
+          const i = nextRecording++;
+          return ask({ record: recordingJobs[i] }, (r) => {
+            if (!('recording' in r)) return fail(new Error('tune worker: expected a recording'));
+            recordings[i] = r.recording;
+            onDone(++finished);
+            wake();
+            feed();
+          });
         }
-        out[current] = result;
-        onDone(++finished);
-        feed();
-      });
-      worker.once('error', reject);
+        const j = played.findIndex((p, k) => !p && recordings[playJobs[k].recording] !== undefined);
+        if (j < 0) {
+          if (unplayed === 0) return void worker.terminate().then(() => resolve());
+          return void parked.push(feed);
+        }
+        played[j] = true;
+        unplayed--;
+        const r = playJobs[j].recording;
+        if (!held.has(r)) worker.postMessage({ load: { index: r, recording: recordings[r] } } satisfies WorkerRequest);
+        held.add(r);
+        ask({ play: playJobs[j] }, (reply) => {
+          if (!('replicas' in reply)) return fail(new Error('tune worker: expected a schedule'));
+          schedules[j] = reply.replicas;
+          onDone(++finished);
+          feed();
+        });
+      };
+      worker.on('message', (m: WorkerReply) => done(m));
+      worker.once('error', fail);
       feed();
     });
-  await Promise.all(Array.from({ length: Math.min(threads, count) }, lane));
-  return out;
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(threads, recordingJobs.length + playJobs.length)) }, lane));
+  return schedules;
 }
