@@ -15,7 +15,7 @@ import { replayConfig } from '../replay/replay-config';
 import { scorePart, type Score } from '../replay/score';
 import type { Trace } from '../replay/trace';
 import { NO_PROGRESS, type BacktestProgress } from '../backtest/run-backtest';
-import { choose, type Choice, type Objective } from './objective';
+import { choose, STRESS_FACTOR, type Choice, type Objective } from './objective';
 import { asTargetPatch, candidates, selectSpace, type Setting, type Settings } from './search-space';
 import { candidatePlan } from './recorded-planner';
 import { runTuneJobs } from './tune-pool';
@@ -139,7 +139,9 @@ export async function runTune(targets: TuneTarget[], opts: TuneOptions): Promise
     const orc = part(oracle(trace.demand, shape));
     const defaults = part(mine[0]);
     // Chosen on the tuning part alone; the held-out part is scored only for the pick and the references.
-    const choice = choose(opts.objective, tuneScores, { hpa: hpa.tune, oracle: orc.tune, defaults: defaults.tune });
+    const stressedDemand = trace.demand.map((d) => d * STRESS_FACTOR);
+    const stressed = mine.map((r) => scorePart(r, stressedDemand, shape, 0, split));
+    const choice = choose(opts.objective, tuneScores, { hpa: hpa.tune, oracle: orc.tune, defaults: defaults.tune }, stressed);
     const at = (k: number) => trace.startMs + k * trace.stepMs;
     return {
       id: t.id,
