@@ -48,7 +48,11 @@ describe('wedsync-agent tune --trace', () => {
     expect(t.chosen.tune.overloadMinutes).toBeLessThanOrEqual(t.defaults.tune.overloadMinutes);
     expect(t.chosen.tune.unservedRequests).toBeLessThanOrEqual(t.defaults.tune.unservedRequests);
     const cheapestQualifying = Math.min(
-      ...t.candidates.filter((c: any) => c.tune.overloadMinutes <= t.defaults.tune.overloadMinutes && c.tune.unservedRequests <= t.defaults.tune.unservedRequests).map((c: any) => c.tune.replicaHours),
+      ...t.candidates
+        .filter((c: any) => c.tune.overloadMinutes <= t.defaults.tune.overloadMinutes && c.tune.unservedRequests <= t.defaults.tune.unservedRequests)
+        // The margin: also no worse than the defaults with 1.2× the demand (objective.ts STRESS_FACTOR).
+        .filter((c: any) => c.tuneStressed.overloadMinutes <= t.candidates[0].tuneStressed.overloadMinutes && c.tuneStressed.unservedRequests <= t.candidates[0].tuneStressed.unservedRequests)
+        .map((c: any) => c.tune.replicaHours),
     );
     expect(t.chosen.tune.replicaHours).toBe(cheapestQualifying);
     expect(t.heldOut).toBeDefined();

@@ -61,7 +61,8 @@ export interface PartScores {
 export interface TunedTarget {
   id: string;
   split: { tuneFromMs: number; heldOutFromMs: number; toMs: number };
-  candidates: Array<{ settings: Settings; tune: Score }>;
+  /** Each candidate on the tuning part, as it was and with its demand × STRESS_FACTOR (the default objective's margin). */
+  candidates: Array<{ settings: Settings; tune: Score; tuneStressed: Score }>;
   choice: Choice & { settings: Settings };
   chosen: PartScores;
   defaults: PartScores;
@@ -146,7 +147,7 @@ export async function runTune(targets: TuneTarget[], opts: TuneOptions): Promise
     return {
       id: t.id,
       split: { tuneFromMs: trace.startMs, heldOutFromMs: at(split), toMs: at(n) },
-      candidates: sets.map((settings, k) => ({ settings, tune: tuneScores[k] })),
+      candidates: sets.map((settings, k) => ({ settings, tune: tuneScores[k], tuneStressed: stressed[k] })),
       choice: { ...choice, settings: sets[choice.index] },
       chosen: part(mine[choice.index]),
       defaults,
