@@ -139,6 +139,9 @@ describe('backtest from a real Prometheus (promtool-backfilled history)', () => 
     expect(t.weekends[0].weddings).toBe(1);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html.includes(`data-testid="headline">${t.headline.text}</p>`)).toBe(true);
+    // The title names the targets and the range; the chart library is inline (no <svg>, no fetch).
+    expect(html).toContain(`<title>WedSync backtest: api (${iso(START).slice(0, 16).replace('T', ' ')}Z – ${iso(END).slice(0, 16).replace('T', ' ')}Z)</title>`);
+    expect(html).toMatch(/<script>\/\* uPlot 1\.6\.32/);
   }, 120_000);
 
   test('the built CLI replays several targets in worker threads: the same schedules as in-process', async () => {

@@ -11,6 +11,7 @@ import { PAGING_DEFAULTS } from '../agent/src/config/paging-config';
 import { REPO_ROOT, allowedMetricNames } from './support/alerting-metrics';
 import { metricNamesIn } from './support/alerting-promql';
 import { runTool } from './support/alerting-tools';
+import { panelUnits, SHIPPED_COST_UNIT, SHIPPED_LOAD_UNIT } from './support/dashboard-units';
 
 const DASHBOARDS_DIR = join(REPO_ROOT, 'dashboards');
 const PLUGIN_ID = 'wedsync-scaling-panel';
@@ -164,6 +165,26 @@ describe('dashboards', () => {
     const exprs = expressions(load('wedsync-agent-health.json')).map((e) => e.expr).join('\n');
     for (const metric of ['up{job="wedsync-agent"', 'wedsync_agent_leader', 'wedsync_agent_tick_duration_seconds_bucket', 'wedsync_agent_sink_exported_samples_total', 'wedsync_agent_sink_failed_exports_total', 'wedsync_agent_sink_dropped_samples_total', 'wedsync_agent_sink_queue_length'])
       expect(exprs).toContain(metric);
+  });
+});
+
+describe('dashboard units follow the config (issue 26)', () => {
+  // The Helm chart rewrites these two units to agent.loadUnit and pricing.currency: every load and cost
+  // panel must carry exactly them, and no other panel may, or it would be rewritten by mistake.
+  test.each(files)(`%s: every load panel in ${SHIPPED_LOAD_UNIT}, every cost panel in ${SHIPPED_COST_UNIT}, nothing else in either`, (file) => {
+    const units = panelUnits(load(file));
+    for (const p of units) {
+      const want = p.role === 'load' ? SHIPPED_LOAD_UNIT : p.role === 'cost' ? SHIPPED_COST_UNIT : undefined;
+      if (want) expect({ title: p.title, unit: p.unit }).toEqual({ title: p.title, unit: want });
+      else expect({ title: p.title, unit: [SHIPPED_LOAD_UNIT, SHIPPED_COST_UNIT].includes(p.unit ?? '') ? p.unit : 'not a config unit' }).toEqual({ title: p.title, unit: 'not a config unit' });
+      expect({ title: p.title, overrideUnits: p.overrideUnits }).toEqual({ title: p.title, overrideUnits: [] });
+    }
+  });
+
+  test('there are load and cost panels to follow the config', () => {
+    const all = files.flatMap((f) => panelUnits(load(f)));
+    expect(all.filter((p) => p.role === 'load').length).toBeGreaterThanOrEqual(7);
+    expect(all.filter((p) => p.role === 'cost').length).toBeGreaterThanOrEqual(5);
   });
 });
 

@@ -15,6 +15,7 @@ import { parseConfig } from '../agent/src/app/config-load';
 import { CHART, REPO, helmTemplate, parseObjects, run, type Obj } from './support/go-tools';
 import { runTool } from './support/alerting-tools';
 import { alertmanagerYamlFrom } from './support/alertmanager-config-check';
+import { panelUnits } from './support/dashboard-units';
 
 const ALL_ON = {
   existingSecret: 'wedsync-agent-secrets',
@@ -163,6 +164,30 @@ describe('charts/wedsync-agent (pinned Helm, offline)', () => {
     const files = readdirSync(join(REPO, 'dashboards')).filter((f) => f.endsWith('.json')).sort();
     expect(maps.flatMap((m) => Object.keys(m.data)).sort()).toEqual(files);
     for (const m of maps) for (const [f, json] of Object.entries(m.data)) expect(JSON.parse(json as string)).toEqual(JSON.parse(readFileSync(join(REPO, 'dashboards', f), 'utf8')));
+  });
+
+  test('dashboards follow the config: every load panel in loadUnit, every cost panel in pricing.currency, none left in reqps/USD', () => {
+    const render = (values: object) => {
+      const objects = template({ existingSecret: 's', dashboards: { enabled: true }, ...values });
+      const agentYaml = parse(one(objects, 'ConfigMap', 'wedsync-agent-config').data['agent.yaml'] as string) as { agent: { loadUnit: string } };
+      const dashboards = objects.filter((o) => o.metadata.labels.grafana_dashboard === '1').flatMap((m) => Object.values(m.data).map((json) => JSON.parse(json as string) as { panels: never[] }));
+      return { loadUnit: agentYaml.agent.loadUnit, units: dashboards.flatMap((d) => panelUnits(d)), text: JSON.stringify(dashboards) };
+    };
+    const byRole = (units: ReturnType<typeof panelUnits>, role: string) => [...new Set(units.filter((u) => u.role === role).map((u) => u.unit))];
+    const shipped = render({});
+    expect(shipped.loadUnit).toBe('reqps');
+    expect([byRole(shipped.units, 'load'), byRole(shipped.units, 'cost')]).toEqual([['reqps'], ['currencyUSD']]);
+
+    const custom = render({ loadUnit: 'wps', pricing: { currency: 'EUR' } });
+    expect(custom.loadUnit).toBe('wps'); // the agent's own config says the same (the panel and /status read it)
+    expect([byRole(custom.units, 'load'), byRole(custom.units, 'cost')]).toEqual([['wps'], ['currencyEUR']]);
+    expect(custom.units.filter((u) => u.role === 'load')).toHaveLength(shipped.units.filter((u) => u.role === 'load').length);
+    expect(custom.text).not.toMatch(/"unit":"(reqps|currencyUSD)"/);
+    // Every other panel is as shipped.
+    expect(custom.units.filter((u) => u.role === 'other')).toEqual(shipped.units.filter((u) => u.role === 'other'));
+
+    // A currency Grafana has no unit for is shown as its code.
+    expect(byRole(render({ pricing: { currency: 'AUD' } }).units, 'cost')).toEqual(['suffix: AUD']);
   });
 });
 

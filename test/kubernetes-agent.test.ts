@@ -115,7 +115,7 @@ describe('agent with the Kubernetes actuator against the API stand-in (real clie
     const c = newAgent('dry-run', 'agent-c');
     const addr = await c.start();
     await c.loop.trigger();
-    c.state.overrides.push({ ...persisted, id: 'ov-local' });
+    c.state.importOverrides([{ ...persisted, id: 'ov-local' }]);
     await c.durable!.sync();
     expect(c.state.info.leader).toBe(true);
     expect(c.state.targets.get('shop-api')!.decision!.desiredReplicas).toBeGreaterThan(3);

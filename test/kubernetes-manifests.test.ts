@@ -302,7 +302,7 @@ describe('agent/deploy RBAC against the requests the agent makes (Kubernetes API
       expect(await actuator.scaler.read(t)).toMatchObject({ replicas: 3 });
       expect(await actuator.scaler.apply(t, decision(t.id, 6))).toMatchObject({ ok: true, changed: true });
     }
-    state.overrides.push({ id: 'o', targetId: photo.id, type: 'floor', replicas: 4, untilMs: now + 3600_000, untilWeddingEnds: false, reason: 'r', author: 'a', createdAtMs: now });
+    state.importOverrides([{ id: 'o', targetId: photo.id, type: 'floor', replicas: 4, untilMs: now + 3600_000, untilWeddingEnds: false, reason: 'r', author: 'a', createdAtMs: now }]);
     await durable.stop(); // get + update the ConfigMap
     await actuator.auditHook({ atMs: now, actor: 'ops', role: 'operator', action: 'override.create', targetId: photo.id, detail: { type: 'floor' } });
     await actuator.stop();

@@ -41,7 +41,7 @@ describe('durable state in a ConfigMap (real client library, Kubernetes API stan
   test('stand-in: created with a POST on first start, then replaced with a PUT carrying the resourceVersion read', async () => {
     const a = replica();
     await a.store.start();
-    a.state.overrides.push(override('o1'));
+    a.state.importOverrides([override('o1')]);
     await a.store.sync();
     const calls = standIn.requests.map((r) => `${r.method} ${r.path}`);
     expect(calls).toEqual([`GET ${PATH}`, 'POST /api/v1/namespaces/wedsync/configmaps', `GET ${PATH}`, `PUT ${PATH}`]);
@@ -60,7 +60,7 @@ describe('durable state in a ConfigMap (real client library, Kubernetes API stan
   test('stand-in: a write with a stale resourceVersion is refused by the server (409), re-read and merged', async () => {
     const a = replica();
     await a.store.start();
-    a.state.overrides.push(override('mine'));
+    a.state.importOverrides([override('mine')]);
     // Between our read and our write, the other replica stores its own override.
     const read = a.backend.read.bind(a.backend);
     let reads = 0;
@@ -87,7 +87,7 @@ describe('durable state in a ConfigMap (real client library, Kubernetes API stan
     standIn.failNext('GET', /configmaps/, 403);
     const a = replica(logger);
     await a.store.start();
-    a.state.overrides.push(override('o1'));
+    a.state.importOverrides([override('o1')]);
     expect(a.store.failures).toBe(1);
     expect(warnings[0]).toContain('RBAC does not allow verb "get" on configmaps in namespace "wedsync"');
     await a.store.sync();

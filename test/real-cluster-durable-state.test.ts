@@ -72,8 +72,8 @@ describe('real API server (kube-apiserver 1.37, test/cluster): the durable state
     const b = replica();
     await Promise.all([a.store.start(), b.store.start()]);
     for (let i = 0; i < 15; i++) {
-      a.state.overrides.push(override(`a-${i}`));
-      b.state.overrides.push(override(`b-${i}`));
+      a.state.importOverrides([override(`a-${i}`)]);
+      b.state.importOverrides([override(`b-${i}`)]);
       a.state.audit.push({ ...auditEntry(i), detail: { id: `a-${i}` } });
       b.state.audit.push({ ...auditEntry(i), detail: { id: `b-${i}` } });
       await Promise.all([a.store.sync(), b.store.sync()]);
@@ -102,7 +102,7 @@ describe('real API server (kube-apiserver 1.37, test/cluster): the durable state
   test('at its bounds (200 audit entries, 300 overrides) the ConfigMap stays well under the 1 MiB the server allows', async () => {
     const r = replica();
     await r.store.start();
-    for (let i = 0; i < 300; i++) r.state.overrides.push(override(`bound-${i}`));
+    for (let i = 0; i < 300; i++) r.state.importOverrides([override(`bound-${i}`)]);
     for (let i = 0; i < 2 * MAX_AUDIT; i++) r.state.audit.push(auditEntry(i));
     await r.store.sync();
     const cm = await storedConfigMap();

@@ -94,7 +94,10 @@ async function run(): Promise<Record<string, number>> {
     await sleep(1000);
     afterRounds.push(await ask<Report>(child, 'report'));
   }
+  // The next run starts only once this agent has closed its server and exited (no two agents at once).
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
   child.disconnect();
+  await exited;
   const cpuShare = (r: Report) => (100 * r.cpuMs) / r.wallMs;
   return {
     cpuIdlePct: cpuShare(idle),
@@ -114,6 +117,7 @@ async function run(): Promise<Record<string, number>> {
 }
 
 async function main(): Promise<void> {
+  if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`RUNS must be a whole number ≥ 1 (got ${process.env.RUNS})`);
   const runs: Array<Record<string, number>> = [];
   for (let i = 0; i < RUNS; i++) {
     const r = await run();
@@ -125,6 +129,9 @@ async function main(): Promise<void> {
   console.log(`\nGET /api/v1/stream: ${SUBSCRIBERS} subscribers × 20 targets, 1 tick/s, ${SECONDS} s per run, median of ${RUNS} runs`);
   console.log(`| agent CPU (one core), ${SUBSCRIBERS} subscribers | agent CPU, none (same run) | tick → event p50 | p99 | max | events |`);
   console.log(`| ${med.cpuPct} % | ${med.cpuIdlePct} % | ${med.p50Ms} ms | ${med.p99Ms} ms | ${med.maxMs} ms | ${med.events} |`);
+  // The spread behind the medians: a loaded machine shows up here first.
+  const spread = (k: string) => runs.map((r) => Math.round(r[k] * 10) / 10).join(' / ');
+  console.log(`per run: agent CPU ${spread('cpuPct')} %; p99 ${spread('p99Ms')} ms; max ${spread('maxMs')} ms`);
   console.log(`1,000 connections opened and dropped, twice: RSS ${med.rssBeforeMiB} → ${med.rssAfter1kMiB} → ${med.rssAfter2kMiB} MiB; handles ${med.handlesBefore} → ${med.handlesAfter1k} → ${med.handlesAfter2k}; subscribers after: ${med.subscribersAfter}`);
 }
 

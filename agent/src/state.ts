@@ -138,7 +138,8 @@ export class AgentState {
   readonly anomalies = new BoundedList<AnomalyEvent>(500);
   readonly audit = new BoundedList<AuditEntry>(1000);
   readonly breakGlass = new BoundedList<BreakGlassEvent>(200);
-  overrides: Override[] = [];
+  /** Operator overrides. Written only by the methods below: every change to the list is made here. */
+  #overrides: readonly Override[] = [];
   /** Page-worthy conditions holding past their duration after the last tick (paging/page-monitor.ts). */
   pageConditions: readonly CriticalCondition[] = [];
   calendarSources: CalendarSourceStatus[] = [];
@@ -167,8 +168,44 @@ export class AgentState {
     }
   }
 
+  get overrides(): readonly Override[] {
+    return this.#overrides;
+  }
+
   /** Overrides that are still in force at `nowMs`; expired ones vanish by themselves. */
   activeOverrides(nowMs: number, targetId?: string): Override[] {
-    return activeOverrides(this.overrides, targetId, nowMs);
+    return activeOverrides(this.#overrides, targetId, nowMs);
+  }
+
+  /** An operator's new override. Expired ones are dropped on the way, so the list stays small. */
+  addOverride(override: Override, nowMs: number): void {
+    this.#overrides = [...this.activeOverrides(nowMs), override];
+  }
+
+  /** Removes an override; false when there was none with this id. */
+  removeOverride(id: string): boolean {
+    const kept = this.#overrides.filter((o) => o.id !== id);
+    if (kept.length === this.#overrides.length) return false;
+    this.#overrides = kept;
+    return true;
+  }
+
+  /** Overrides found elsewhere (an older version's annotation): those not known yet are added. */
+  importOverrides(found: readonly Override[]): void {
+    const known = new Set(this.#overrides.map((o) => o.id));
+    this.#overrides = [...this.#overrides, ...found.filter((o) => !known.has(o.id))];
+  }
+
+  /**
+   * The stored overrides become this replica's, except edits made while the durable round talked to the
+   * store (`startLocal` is the list as that round began): those stay, and are stored next round.
+   */
+  adoptStoredOverrides(startLocal: readonly Override[], stored: readonly Override[]): void {
+    const startIds = new Set(startLocal.map((o) => o.id));
+    const fresh = this.#overrides;
+    const freshIds = new Set(fresh.map((o) => o.id));
+    const late = fresh.filter((o) => !startIds.has(o.id));
+    const removedLate = (o: Override) => startIds.has(o.id) && !freshIds.has(o.id);
+    this.#overrides = [...stored.filter((o) => !removedLate(o)), ...late];
   }
 }

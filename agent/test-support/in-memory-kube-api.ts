@@ -1,7 +1,7 @@
 /**
  * A Kubernetes API in memory with the server's optimistic concurrency (resourceVersion → 409), for unit
  * tests of the scaler, the leader election and the durable state. `failNext` injects one error status
- * for the next call of a method. The stand-in HTTP server in test/support plays the same role for the
+ * for the next call of a method; `throttleNext` a 429 with its Retry-After. The stand-in HTTP server in test/support plays the same role for the
  * real client library.
  */
 import { kubeError, type KubeOperation } from '../src/contracts/kube-errors';
@@ -16,7 +16,7 @@ export class InMemoryKubeApi implements KubeApi {
   readonly events: KubeEvent[] = [];
   readonly configMaps = new Map<string, ConfigMapRecord>();
   readonly calls: Array<{ method: Method; args: unknown[] }> = [];
-  private readonly failures = new Map<Method, number[]>();
+  private readonly failures = new Map<Method, Array<{ status: number; retryAfterSeconds?: number }>>();
   private version = 1;
 
   addWorkload(ref: WorkloadRef, w: Partial<WorkloadSnapshot> & { specReplicas: number }): void {
@@ -28,8 +28,14 @@ export class InMemoryKubeApi implements KubeApi {
   }
 
   /** The next `times` calls of `method` fail with `status`. */
-  failNext(method: Method, status: number, times = 1): void {
-    this.failures.set(method, [...(this.failures.get(method) ?? []), ...new Array<number>(times).fill(status)]);
+  failNext(method: Method, status: number, times = 1, retryAfterSeconds?: number): void {
+    const fault = { status, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
+    this.failures.set(method, [...(this.failures.get(method) ?? []), ...new Array<typeof fault>(times).fill(fault)]);
+  }
+
+  /** The next `times` calls of `method` are answered 429 Too Many Requests, with Retry-After when given. */
+  throttleNext(method: Method, retryAfterSeconds?: number, times = 1): void {
+    this.failNext(method, 429, times, retryAfterSeconds);
   }
 
   async readWorkload(ref: WorkloadRef): Promise<WorkloadSnapshot> {
@@ -135,8 +141,8 @@ export class InMemoryKubeApi implements KubeApi {
   private enter(method: Method, args: unknown[], o: KubeOperation): void {
     this.calls.push({ method, args });
     const queue = this.failures.get(method);
-    const status = queue?.shift();
-    if (status !== undefined) throw kubeError(status, o, 'injected');
+    const fault = queue?.shift();
+    if (fault !== undefined) throw kubeError(fault.status, o, 'injected', fault.retryAfterSeconds);
   }
 
   private nextVersion(): string {

@@ -39,16 +39,17 @@ export class AgentProcess {
 
   /**
    * Starts `wedsync-agent run` with `config` (YAML; `listen`, `kubernetes.kubeconfig` and identity are
-   * filled in) and waits until its API answers.
+   * filled in) and waits until its API answers. `env` is added to the child's environment (a test file's
+   * `process.env` is Jest's copy: setting it there never reaches a child process).
    */
-  static async start(opts: { identity: string; kubeconfig: string; config: (port: number) => string }): Promise<AgentProcess> {
+  static async start(opts: { identity: string; kubeconfig: string; config: (port: number) => string; env?: Record<string, string> }): Promise<AgentProcess> {
     if (!existsSync(join(ROOT, 'agent', 'dist', 'cli', 'main.js'))) throw new Error('agent/dist is missing: run `npm run build -w agent` (npm test builds first)');
     const agent = new AgentProcess(opts.identity, await freePort(), mkdtempSync(join(tmpdir(), `wedsync-${opts.identity}-`)));
     const file = join(agent.dir, 'config.yaml');
     writeFileSync(file, opts.config(agent.port));
     const child = spawn(process.execPath, [BIN, 'run', '--config', file], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, POD_NAME: opts.identity, KUBECONFIG: opts.kubeconfig, WEDSYNC_API_TOKENS: `operator:${agent.operatorToken}` },
+      env: { ...process.env, POD_NAME: opts.identity, KUBECONFIG: opts.kubeconfig, WEDSYNC_API_TOKENS: `operator:${agent.operatorToken}`, ...opts.env },
     });
     agent.child = child;
     child.stdout.on('data', (d) => (agent.output += d));

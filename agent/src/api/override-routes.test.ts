@@ -103,7 +103,8 @@ describe('POST /overrides', () => {
   });
 
   it('409 beyond the cap on active overrides', async () => {
-    api.state.overrides = Array.from({ length: 1000 }, (_, i) => ({ id: `o${i}`, targetId: 'api', type: 'freeze' as const, untilMs: NOW + HOUR, untilWeddingEnds: false, reason: 'r', author: 'a', createdAtMs: NOW }));
+    for (const o of api.state.overrides) api.state.removeOverride(o.id);
+    api.state.importOverrides(Array.from({ length: 1000 }, (_, i) => ({ id: `o${i}`, targetId: 'api', type: 'freeze' as const, untilMs: NOW + HOUR, untilWeddingEnds: false, reason: 'r', author: 'a', createdAtMs: NOW })));
     await post({ target: 'api', type: 'freeze', until: inHours(1), reason: 'one more' }).expect(409);
     expect(api.state.overrides).toHaveLength(1000);
   });

@@ -78,8 +78,7 @@ export function registerOverrideRoutes(r: Router, ctx: RouteContext): void {
       author: principal.name,
       createdAtMs: now,
     };
-    // Expired overrides are dropped here, on a successful change, so the list stays small.
-    state.overrides = [...state.activeOverrides(now), override];
+    state.addOverride(override, now);
     const dto = overrideDto(override);
     auditor.record({ atMs: now, actor: principal.name, role: principal.role, action: 'override.create', targetId: body.target, detail: { ...dto } });
     res.location(`${req.baseUrl}/overrides/${override.id}`);
@@ -95,7 +94,7 @@ export function registerOverrideRoutes(r: Router, ctx: RouteContext): void {
     if (!o) throw new HttpError(404, `no active override "${id}"`);
     const principal = principalOf(res);
     if (!mayChange(principal, o)) throw new HttpError(403, `role "${principal.role}" may only remove wedding-long freezes and floors`);
-    state.overrides = state.overrides.filter((x) => x.id !== id);
+    state.removeOverride(id);
     const dto = overrideDto(o);
     auditor.record({ atMs: now, actor: principal.name, role: principal.role, action: 'override.delete', targetId: o.targetId, detail: { ...dto } });
     const verdict = ctx.durability ? await ctx.durability.stored(o.id, false) : ({ durable: true } as const);

@@ -60,13 +60,13 @@ describe('GET /status', () => {
   });
 
   it('shows active overrides on their target and drops expired ones', async () => {
-    api.state.overrides = [
+    api.state.importOverrides([
       { id: 'o1', targetId: 'api', type: 'floor', replicas: 8, untilMs: NOW + HOUR, untilWeddingEnds: false, reason: 'r', author: 'a', createdAtMs: NOW },
       { id: 'o2', targetId: 'api', type: 'freeze', untilMs: NOW - 1, untilWeddingEnds: false, reason: 'old', author: 'a', createdAtMs: NOW - HOUR },
-    ];
+    ]);
     const res = await get('/status').expect(200);
     expect(res.body.targets[0].overrides.map((o: { id: string }) => o.id)).toEqual(['o1']);
-    api.state.overrides = [];
+    for (const id of ['o1', 'o2']) api.state.removeOverride(id);
   });
 
   it('401 without a token, with a wrong token, with a malformed header', async () => {

@@ -38,9 +38,9 @@ describe('StatusCache', () => {
   it('rebuilds when an override is added (new array or in place) and when one expires', () => {
     const { state, cache } = fixture();
     cache.body(NOW, []);
-    state.overrides = [override('a', NOW + HOUR)];
+    state.importOverrides([override('a', NOW + HOUR)]);
     expect(JSON.parse(cache.body(NOW, [])).targets[0].overrides.map((o: { id: string }) => o.id)).toEqual(['a']);
-    state.overrides.push(override('b', NOW + 2 * HOUR));
+    state.importOverrides([override('b', NOW + 2 * HOUR)]);
     expect(JSON.parse(cache.body(NOW, [])).targets[0].overrides).toHaveLength(2);
     expect(JSON.parse(cache.body(NOW + HOUR, [])).targets[0].overrides.map((o: { id: string }) => o.id)).toEqual(['b']);
   });

@@ -2,10 +2,7 @@
  * Wiring: from a validated config to a running agent (state, loop, HTTP server). The only place that
  * knows every room; everything it builds can also be built alone in a test.
  */
-import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import { loadConfigFile, type LoadedConfig } from './config-load';
 import { configWarnings } from '../config/agent-config';
 import { sizingWarning } from '../config/sizing';
@@ -21,9 +18,7 @@ import { createForecaster } from '../forecast/seasonal-calendar-forecaster';
 import { ControlLoop } from '../engine/loop';
 import { createAgentMetrics, type AgentMetrics } from '../metrics/agent-metrics';
 import { collectProcessMetrics } from '../metrics/process-metrics';
-import { createApp } from '../api/app';
 import { listen, type BoundServer } from '../api/listen';
-import { createApiRouter } from '../api/router';
 import { StreamHub } from '../api/stream-hub';
 import { registerStreamMetrics } from '../api/stream-metrics';
 import { parseEnvTokens, TOKENS_ENV, type TokenEntry } from '../api/auth';
@@ -45,13 +40,9 @@ import { createFleetMetrics } from '../fleet/fleet-metrics';
 import { resolveIdentity } from '../identity/identity';
 import { detectFromNodes } from '../identity/node-detection';
 import type { LoadSource } from '../contracts/load-source';
-import { ConfigMapStateBackend } from '../durable/configmap-backend';
-import { createDurableMetrics, registerDurableGauges } from '../durable/durable-metrics';
 import { durableProblems } from '../durable/durable-problems';
-import { memoryOnly, type OverrideDurability } from '../api/override-durability';
-import { DurableStateStore } from '../durable/durable-state-store';
-import { FileStateBackend } from '../durable/file-backend';
-import type { StateBackend } from '../contracts/state-backend';
+import type { DurableStateStore } from '../durable/durable-state-store';
+import { buildDurableState, overrideDurability, startDurableState, type DurableWiring } from './durable-wiring';
 import { AgentState } from '../state';
 import { systemClock, systemMonoClock, type Clock, type MonoClock } from '../util/clock';
 import { createLogger, type Logger } from '../util/logger';
@@ -89,7 +80,6 @@ export interface AgentOptions {
 /** How long start() waits for the first calendar refresh before starting without it. */
 const CALENDAR_START_WAIT_MS = 3000;
 /** How long POST/DELETE /overrides waits for the store before answering 202 (not stored yet). */
-const OVERRIDE_STORE_WAIT_MS = 5000;
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export class Agent {
@@ -117,6 +107,7 @@ export class Agent {
   private readonly envApiTokens: TokenEntry[];
   private readonly onAudit?: AuditHook;
   private stopping: Promise<void> | null = null;
+  private readonly durableWiring: DurableWiring;
   /** The page-worthy conditions, judged once per tick for /metrics (the PagerDuty sink judges the same definitions). */
   private readonly pages: PageMonitor;
   /** Subscribers of GET /api/v1/stream: fed after every tick, after paging has judged it. */
@@ -145,7 +136,8 @@ export class Agent {
     this.actuator = kube
       ? new KubernetesActuator({ config, baseDir: loaded.baseDir, state: this.state, clock, logger: this.logger, registry, api: opts.kubeApi, env: opts.env })
       : null;
-    this.durable = this.buildDurableState(loaded, clock, opts.tickIntervalMs);
+    this.durableWiring = { loaded, state: this.state, registry, logger: this.logger, clock, actuator: this.actuator, tickIntervalMs: opts.tickIntervalMs };
+    this.durable = buildDurableState(this.durableWiring);
     const auditHook = opts.onAudit ?? this.actuator?.auditHook;
     // Every audited change (an override set or removed) is stored soon, not at the next round.
     this.onAudit = (entry) => {
@@ -207,30 +199,6 @@ export class Agent {
     });
   }
 
-  /**
-   * Where the agent's own state lives: with a cluster, a ConfigMap it owns (in every mode — it is the
-   * agent's memory, not a scaling action); without one, a file under state.directory; else nowhere.
-   */
-  private buildDurableState(loaded: LoadedConfig, clock: Clock, tickIntervalMs?: number): DurableStateStore | null {
-    const { config } = loaded;
-    let backend: StateBackend | null = null;
-    if (this.actuator) backend = new ConfigMapStateBackend(this.actuator.api, config.kubernetes.leaseNamespace, config.state.configMap);
-    else if (config.state.directory !== undefined) backend = new FileStateBackend(resolve(loaded.baseDir, config.state.directory));
-    if (!backend) return null;
-    const metrics = createDurableMetrics(this.metrics.registry);
-    const store = new DurableStateStore(backend, this.state, {
-      clock,
-      logger: this.logger,
-      maxAuditEntries: config.state.maxAuditEntries,
-      intervalMs: tickIntervalMs ?? config.agent.tickSeconds * 1000,
-      onFailure: () => metrics.syncFailures.inc(),
-      onWrite: () => metrics.writes.inc(),
-      onTrim: () => metrics.trims.inc(),
-    });
-    registerDurableGauges(this.metrics.registry, () => store.status());
-    return store;
-  }
-
   /** The capacity plan's inputs: each target's own forecaster, the price book, the policy. */
   capacityPlanning(): CapacityPlanning {
     return {
@@ -282,6 +250,12 @@ export class Agent {
   }
 
   private async startBehind(bound: BoundServer): Promise<void> {
+    // The HTTP API (Express and every route) is loaded only by an agent that serves: replay, backtest
+    // and capacity-plan build an Agent without ever starting it, and loading it cost them ~0.2 s.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on start only (see above)
+    const { createApiRouter } = require('../api/router') as typeof import('../api/router');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on start only (see above)
+    const { createApp } = require('../api/app') as typeof import('../api/app');
     const api = createApiRouter({
       state: this.state,
       config: this.loaded.config.api,
@@ -298,14 +272,14 @@ export class Agent {
       clock: this.clock,
       logger: this.logger,
       capacityPlanning: this.capacityPlanning(),
-      durability: this.overrideDurability(),
+      durability: overrideDurability(this.durable),
       stream: this.stream,
     });
     const app = createApp({ state: this.state, registry: this.metrics.registry, api, stalled: () => this.loop.stallReason(), degraded: () => (this.durable ? durableProblems(this.durable.status()) : []) });
     // Connect, take part in the election and load the durable state before serving (503 until then) or ticking.
     await this.actuator?.start();
     await this.detectIdentity();
-    await this.startDurableState();
+    await startDurableState(this.durable, this.durableWiring);
     // PagerDuty sinks restore the pages PagerDuty holds open before the first evaluation.
     await this.sinks.start();
     bound.serve(app);
@@ -319,34 +293,6 @@ export class Agent {
     this.loop.start();
     this.calendar.start();
     this.opencost?.start();
-  }
-
-  private async startDurableState(): Promise<void> {
-    const dir = this.loaded.config.state.directory;
-    if (!this.durable) {
-      this.logger.warn({ key: 'state.directory' }, 'state: memory only — overrides, the audit trail and open pages are lost on restart (set state.directory, or connect to Kubernetes)');
-      return;
-    }
-    if (!this.actuator && dir !== undefined) {
-      const path = resolve(this.loaded.baseDir, dir);
-      try {
-        await mkdir(path, { recursive: true });
-        await access(path, constants.W_OK);
-      } catch (err) {
-        // Degraded, not down: the agent scales as configured; overrides set now are answered 202 (not
-        // durable), /readyz and wedsync_agent_state_durable say so, and every round tries again.
-        this.logger.error({ key: 'state.directory', file: this.loaded.file, path, err: (err as Error).message }, `state.directory: cannot write ${path}; starting DEGRADED — overrides and the audit trail are kept in memory only until it can be written`);
-      }
-    }
-    const actuator = this.actuator;
-    await this.durable.start(actuator ? () => actuator.importLegacyOverrides() : undefined);
-  }
-
-  /** Whether an override change is in the stored state yet (the API answers 201 only then). */
-  private overrideDurability(): OverrideDurability {
-    const durable = this.durable;
-    if (!durable) return memoryOnly;
-    return { stored: (id, present) => durable.confirm((doc) => doc.overrides.some((o) => o.id === id) === present, OVERRIDE_STORE_WAIT_MS) };
   }
 
   /** Provider and region the config leaves unset, from the nodes (optional permission; never fails start-up). */

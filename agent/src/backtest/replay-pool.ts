@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { LoadedConfig } from '../app/config-load';
 import { compareOnTrace, type ReplaySummary } from '../replay/compare';
 import type { Trace } from '../replay/trace';
+import type { RuleChange } from '../replay/run-replay';
 
 export interface ReplayJob {
   trace: Trace;
@@ -20,6 +21,7 @@ export interface ReplayJob {
 export interface ReplayOutcome {
   summary: ReplaySummary;
   agentReplicas: Int32Array;
+  ruleChanges: RuleChange[];
 }
 
 const WORKER = join(__dirname, 'replay-worker.js');

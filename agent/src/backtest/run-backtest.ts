@@ -140,6 +140,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     id: f.target.id,
     trace: f.trace,
     agentReplicas: replays[i].agentReplicas,
+    ruleChanges: replays[i].ruleChanges,
     summary: replays[i].summary,
     cluster: f.cluster && { query: f.cluster.query, replicas: f.cluster.values, missingSteps: f.cluster.missingSteps },
     rules: loaded.config.wedding,

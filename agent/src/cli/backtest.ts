@@ -5,6 +5,7 @@ import { runBacktest } from '../backtest/run-backtest';
 import { BacktestError } from '../backtest/target-history';
 import { parseRange } from '../backtest/time-range';
 import { writeReport } from '../report/write-report';
+import { reportTitle } from '../report/report-html';
 import { costLine } from './replay';
 
 /**
@@ -33,7 +34,7 @@ export const registerBacktest: Register = (program, io, exit) => {
         const loaded = loadConfigFile(opts.config);
         const result = await runBacktest({ loaded, range, targetIds: opts.target, progress: progressFor() });
         const files = writeReport(opts.out, result.targets, {
-          title: `WedSync backtest: ${result.targets.map((t) => t.id).join(', ')}`,
+          title: reportTitle('backtest', result.targets.map((t) => t.id).join(', '), range.fromMs, range.toMs),
           source: `Prometheus ${result.prometheusUrl}`,
           fromMs: range.fromMs,
           toMs: range.toMs,

@@ -5,24 +5,37 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version';
 import type { CliIo, ExitCode, Register } from './command';
-import { registerRun } from './run';
-import { registerDemo } from './demo';
-import { registerValidate } from './validate';
-import { registerCalendar } from './calendar';
-import { registerDetect } from './detect';
-import { registerForecast } from './forecast';
-import { registerReplay } from './replay';
-import { registerBacktest } from './backtest';
-import { registerCapacityPlan } from './capacity-plan';
-import { registerFreezeCheck } from './freeze-check';
-import { registerStatus } from './status';
-import { registerOverride } from './override';
-import { registerCompletion } from './completion';
-import { registerTune } from './tune';
-
 export type { CliIo, ExitCode, Register };
 
-const COMMANDS: Register[] = [registerRun, registerDemo, registerValidate, registerCalendar, registerReplay, registerBacktest, registerCapacityPlan, registerDetect, registerForecast, registerFreezeCheck, registerStatus, registerOverride, registerCompletion, registerTune];
+/*
+ * Each command's module, loaded only when it can be needed: `wedsync-agent replay …` loads replay's code
+ * alone, not the API routes, Express and the sink clients the other commands bring (~0.15 s of a replay).
+ * Help, completion and anything not a command name load them all.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- lazy loading (above); each typed by its module */
+const COMMANDS: Array<[name: string, load: () => Register]> = [
+  ['run', () => (require('./run') as typeof import('./run')).registerRun],
+  ['demo', () => (require('./demo') as typeof import('./demo')).registerDemo],
+  ['validate', () => (require('./validate') as typeof import('./validate')).registerValidate],
+  ['calendar', () => (require('./calendar') as typeof import('./calendar')).registerCalendar],
+  ['replay', () => (require('./replay') as typeof import('./replay')).registerReplay],
+  ['backtest', () => (require('./backtest') as typeof import('./backtest')).registerBacktest],
+  ['capacity-plan', () => (require('./capacity-plan') as typeof import('./capacity-plan')).registerCapacityPlan],
+  ['detect', () => (require('./detect') as typeof import('./detect')).registerDetect],
+  ['forecast', () => (require('./forecast') as typeof import('./forecast')).registerForecast],
+  ['freeze-check', () => (require('./freeze-check') as typeof import('./freeze-check')).registerFreezeCheck],
+  ['status', () => (require('./status') as typeof import('./status')).registerStatus],
+  ['override', () => (require('./override') as typeof import('./override')).registerOverride],
+  ['completion', () => (require('./completion') as typeof import('./completion')).registerCompletion],
+  ['tune', () => (require('./tune') as typeof import('./tune')).registerTune],
+];
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The commands `argv` can run: the one it names, or every one (help, completion, no or an unknown name). */
+function commandsFor(argv: string[]): Register[] {
+  const named = COMMANDS.find(([name]) => name === argv[2] && name !== 'completion');
+  return (named ? [named] : COMMANDS).map(([, load]) => load());
+}
 
 export async function main(argv: string[], io: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') }): Promise<number> {
   const exit: ExitCode = { code: 0 };
@@ -31,7 +44,7 @@ export async function main(argv: string[], io: CliIo = { out: (l) => process.std
     .version(VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-  for (const register of COMMANDS) register(program, io, exit);
+  for (const register of commandsFor(argv)) register(program, io, exit);
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 afterEach(() => {
-  api.state.overrides = [];
+  for (const o of api.state.overrides) api.state.removeOverride(o.id);
 });
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -6,6 +6,8 @@ import { describeDemandIssues, readTrace, TraceError, type Trace } from '../repl
 import { replayConfig } from '../replay/replay-config';
 import type { ReplaySummary } from '../replay/compare';
 import { writeReport } from '../report/write-report';
+import { reportTitle } from '../report/report-html';
+import type { RuleChange } from '../replay/run-replay';
 import { money } from '../plan/price';
 
 /** `wedsync-agent replay`: a backtest of the agent on a recorded trace, against HPA, static peak and oracle. */
@@ -29,9 +31,9 @@ export const registerReplay: Register = (program, io, exit) => {
         const trace = readTrace(opts.trace);
         const issues = trace.demandIssues && describeDemandIssues({ issues: trace.demandIssues });
         if (issues) io.err(`replay: ${opts.trace}/trace.csv: ${issues}`);
-        const { summary, agentReplicas } = await compareOnTrace(trace, { user });
+        const { summary, agentReplicas, ruleChanges } = await compareOnTrace(trace, { user });
         if (opts.output) writeFileSync(opts.output, replicasCsv(trace, agentReplicas));
-        if (opts.report) writeTraceReport(opts.report, trace, user, summary, agentReplicas);
+        if (opts.report) writeTraceReport(opts.report, trace, user, { summary, agentReplicas, ruleChanges });
         io.out(JSON.stringify(summary, null, 2));
       } catch (err) {
         if (err instanceof TraceError || err instanceof ConfigError) {
@@ -52,12 +54,14 @@ export function costLine(s: ReplaySummary): string {
 }
 
 /** The report of one trace: the target is the replay's own (the trace's shape, the config's wedding settings). */
-function writeTraceReport(dir: string, trace: Trace, user: LoadedConfig | undefined, summary: ReplaySummary, agentReplicas: Int32Array): void {
+function writeTraceReport(dir: string, trace: Trace, user: LoadedConfig | undefined, run: { summary: ReplaySummary; agentReplicas: Int32Array; ruleChanges: RuleChange[] }): void {
   const { config } = replayConfig(trace, user);
   const target = config.targets[0];
   const endMs = trace.startMs + trace.demand.length * trace.stepMs;
-  writeReport(dir, [{ id: target.id, trace, agentReplicas, summary, cluster: null, rules: config.wedding, timezones: target.timezones }], {
-    title: `WedSync replay: ${target.id}`,
+  // The replay's own target is named "replay": the trace folder says what was replayed.
+  const subject = `trace ${trace.dir}${target.id === 'replay' ? '' : `, target ${target.id}`}`;
+  writeReport(dir, [{ id: target.id, trace, ...run, cluster: null, rules: config.wedding, timezones: target.timezones }], {
+    title: reportTitle('replay', subject, trace.startMs, endMs),
     source: `trace ${trace.dir}`,
     fromMs: trace.startMs,
     toMs: endMs,

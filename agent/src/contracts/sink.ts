@@ -59,7 +59,14 @@ export interface Sink {
 
 /** One delivery attempt's outcome, as a transport reports it. */
 export type SendOutcome =
-  | { ok: true }
+  | {
+      ok: true;
+      /**
+       * How many of the batch went out (all when absent). 0: the transport left every item out on purpose
+       * (PagerDuty hands an overdue trigger to Alertmanager): nothing was sent, so nothing is counted.
+       */
+      sent?: number;
+    }
   | {
       ok: false;
       error: string;

@@ -6,6 +6,7 @@
  */
 
 import { parse } from 'csv-parse/sync';
+import { plainCsvRecords } from './plain-csv';
 
 export interface SeriesRow {
   /** The timestamp exactly as written (echoed back in outputs). */
@@ -99,6 +100,8 @@ const TIME_COLUMNS = ['timestamp', 'time', 'date', 'datetime'];
 function csvRecords(text: string): Array<{ cells: string[]; rowNo: number }> {
   const body = text.replace(/^\uFEFF/, '');
   const sep = /^sep=(.)\r?\n/i.exec(body);
+  const plain = sep ? null : plainCsvRecords(body);
+  if (plain) return plain;
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
     records = parse(sep ? body.slice(sep[0].length) : body, { delimiter: sep?.[1] ?? ',', info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
@@ -128,7 +131,8 @@ export function parseSeriesCsv(text: string): SeriesCsv {
   const rows: SeriesRow[] = [];
   const rowNos: number[] = [];
   const issues = noIssues();
-  const seen = new Set<number>();
+  let seen: Set<number> | null = null;
+  let newestMs = -Infinity;
   let style: TimestampStyle | null = null;
   let lastError = '';
   for (const { cells, rowNo } of records.slice(1)) {
@@ -153,8 +157,14 @@ export function parseSeriesCsv(text: string): SeriesCsv {
     }
     const prev = rows[rows.length - 1];
     if (prev && ts.tMs < prev.tMs) note(issues, 'backward', rowNo);
-    if (seen.has(ts.tMs)) note(issues, 'duplicate', rowNo);
-    seen.add(ts.tMs);
+    // A timestamp after every earlier one cannot repeat one: the set of seen timestamps is only built
+    // (from the rows so far) once a row is not the newest yet — most files never need it.
+    if (ts.tMs > newestMs) newestMs = ts.tMs;
+    else {
+      if (!seen) seen = new Set(rows.map((r) => r.tMs));
+      if (seen.has(ts.tMs)) note(issues, 'duplicate', rowNo);
+    }
+    seen?.add(ts.tMs);
     style ??= ts.style;
     rows.push({ raw: cells[ti].trim(), tMs: ts.tMs, value });
     rowNos.push(rowNo);

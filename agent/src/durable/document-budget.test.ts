@@ -26,7 +26,7 @@ describe('the durable document always fits its budget', () => {
     const api = new InMemoryKubeApi();
     const state = new AgentState({ version: 't', cluster: 'c', mode: 'shadow', leader: false, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, [target], indexCalendar({ weddings: [] }, weddingRulesSchema.parse({})));
     const overrides = Array.from({ length: 1000 }, (_, i) => override(i));
-    state.overrides = overrides;
+    state.importOverrides(overrides);
     overrides.forEach((o, i) => state.audit.push(auditOf(o, i)));
     const store = new DurableStateStore(new ConfigMapStateBackend(api, 'wedsync', 'wedsync-agent-state'), state, { clock: () => T0, logger: silentLogger, maxAuditEntries: 1000, intervalMs: 60_000 });
     await store.sync();

@@ -41,7 +41,7 @@ describe('DurableStateStore on a ConfigMap (in-memory Kubernetes API)', () => {
   test('overrides and the audit trail set in shadow mode survive a restart', async () => {
     const a = replica(backend());
     await a.store.start();
-    a.state.overrides.push(override('o1'));
+    a.state.importOverrides([override('o1')]);
     a.state.audit.push(audit(1));
     await a.store.sync();
     // Start creates the (empty) ConfigMap; the round after the change replaces it.
@@ -59,16 +59,16 @@ describe('DurableStateStore on a ConfigMap (in-memory Kubernetes API)', () => {
     const b = replica(backend());
     await a.store.start();
     await b.store.start();
-    a.state.overrides.push(override('from-a'));
+    a.state.importOverrides([override('from-a')]);
     await a.store.sync();
-    b.state.overrides.push(override('from-b'));
+    b.state.importOverrides([override('from-b')]);
     await b.store.sync();
     await a.store.sync();
     expect(a.state.overrides.map((o) => o.id).sort()).toEqual(['from-a', 'from-b']);
     expect(b.state.overrides.map((o) => o.id).sort()).toEqual(['from-a', 'from-b']);
 
     // Removed on B: gone on A too, and A (which still had it) does not put it back.
-    b.state.overrides = b.state.overrides.filter((o) => o.id !== 'from-a');
+    b.state.removeOverride('from-a');
     await b.store.sync();
     await a.store.sync();
     await b.store.sync();
@@ -85,8 +85,8 @@ describe('DurableStateStore on a ConfigMap (in-memory Kubernetes API)', () => {
   test('concurrent first writes: the loser gets 409, re-reads and merges; both replicas\' entries are kept', async () => {
     const a = replica(backend());
     const b = replica(backend());
-    a.state.overrides.push(override('from-a'));
-    b.state.overrides.push(override('from-b'));
+    a.state.importOverrides([override('from-a')]);
+    b.state.importOverrides([override('from-b')]);
     a.state.audit.push(audit(1));
     b.state.audit.push(audit(2));
     await Promise.all([a.store.sync(), b.store.sync()]);
@@ -99,10 +99,10 @@ describe('DurableStateStore on a ConfigMap (in-memory Kubernetes API)', () => {
   test('a stale replace (409) is re-read and merged', async () => {
     const a = replica(backend());
     await a.store.start();
-    a.state.overrides.push(override('o1'));
+    a.state.importOverrides([override('o1')]);
     await a.store.sync();
     api.failNext('replaceConfigMap', 409);
-    a.state.overrides.push(override('o2'));
+    a.state.importOverrides([override('o2')]);
     await a.store.sync();
     expect(a.store.failures).toBe(0);
     const replaces = api.calls.filter((c) => c.method === 'replaceConfigMap');
@@ -139,7 +139,7 @@ describe('DurableStateStore on a ConfigMap (in-memory Kubernetes API)', () => {
     const a = replica(backend());
     api.failNext('readConfigMap', 500, 2);
     await a.store.start();
-    a.state.overrides.push(override('o1'));
+    a.state.importOverrides([override('o1')]);
     await a.store.sync();
     expect(a.store.failures).toBe(2);
     expect(a.state.overrides.map((o) => o.id)).toEqual(['o1']);
@@ -179,7 +179,7 @@ describe('DurableStateStore on a file (no cluster)', () => {
     const stateDir = join(dir, 'nested', 'state');
     const a = replica(new FileStateBackend(stateDir));
     await a.store.start();
-    a.state.overrides.push(override('o1'));
+    a.state.importOverrides([override('o1')]);
     a.state.audit.push(audit(1));
     await a.store.pages('pd').save({ open: [{ dedupKey: 'k', kind: 'x', severity: 'error', summary: 's', targets: [], details: {}, openedAtMs: T0 }], memory: {} });
     await a.store.stop();
@@ -198,7 +198,7 @@ describe('DurableStateStore on a file (no cluster)', () => {
     const backend = new FileStateBackend(dir);
     const a = replica(backend);
     await a.store.start();
-    a.state.overrides.push(override('mine'));
+    a.state.importOverrides([override('mine')]);
     // Someone else writes after our read: the first write must see a different version and re-merge.
     const realRead = backend.read.bind(backend);
     let reads = 0;
@@ -217,7 +217,7 @@ describe('DurableStateStore on a file (no cluster)', () => {
     writeFileSync(join(dir, STATE_FILE_NAME), '{not json');
     const a = replica(new FileStateBackend(dir));
     await a.store.start();
-    a.state.overrides.push(override('o1'));
+    a.state.importOverrides([override('o1')]);
     await a.store.sync();
     expect(a.state.overrides.map((o) => o.id)).toEqual(['o1']);
     expect(JSON.parse(readFileSync(join(dir, STATE_FILE_NAME), 'utf8')).overrides).toHaveLength(1);

@@ -13,18 +13,18 @@
  * Failures are logged and counted; the agent keeps running on what it has and retries next round.
  */
 import type { Override } from '../plan/types';
-import type { OpenPage, OpenPagesStore, PageSnapshot } from '../contracts/open-pages';
+import type { OpenPagesStore, PageSnapshot } from '../contracts/open-pages';
 import type { AgentState, AuditEntry } from '../state';
 import type { Logger } from '../util/logger';
-import { randomUUID } from 'node:crypto';
 import { decodeDocument, emptyDocument, type DurableDocument, type SetAsideRecord } from './durable-document';
+import { mergeDocument } from './merge-document';
+import { SerialRounds } from './serial-rounds';
+import { readStoredDocument } from './set-aside';
 import type { CalendarConfirmation, CalendarMemory } from '../calendar/calendar-memory';
 import type { CalendarSummary } from '../calendar/drop-guard';
 import { fitDocument } from './document-budget';
-import { mergeAudit, mergeCalendarConfirmations, mergeCalendarSummaries, mergeKeyed } from './merge';
-import { SET_ASIDE_NOTICE_MS } from './set-aside';
+import { mergeAudit } from './merge';
 import { StateConflictError, type StateBackend } from '../contracts/state-backend';
-import { localDeletions, mergeTombstones, withoutDeleted } from './tombstones';
 
 export interface DurableStoreOptions {
   clock: () => number;
@@ -56,11 +56,6 @@ export interface DurableStatus {
 }
 
 const CONFLICT_TRIES = 5;
-/** A confirmation has to outlive the other replica's next round (seconds); a day covers a replica that was down. */
-export const CONFIRMATION_RETENTION_MS = 86_400_000;
-export const MAX_CONFIRMATIONS = 50;
-const overrideId = (o: Override) => o.id;
-const pageKey = (p: OpenPage) => p.dedupKey;
 
 export class DurableStateStore {
   failures = 0;
@@ -83,10 +78,8 @@ export class DurableStateStore {
   /** Confirmations made here and not yet in a stored document. */
   private pendingConfirmations: CalendarConfirmation[] = [];
   private readonly roundListeners: Array<() => void> = [];
-  private running: Promise<void> | null = null;
-  private rerun = false;
+  private readonly serial = new SerialRounds(() => this.round());
   private timer: NodeJS.Timeout | null = null;
-  private readonly waiters: Array<() => void> = [];
 
   constructor(
     readonly backend: StateBackend,
@@ -129,29 +122,7 @@ export class DurableStateStore {
 
   /** Runs a round, or one more after the round in flight; never rejects. */
   sync(): Promise<void> {
-    if (this.running) {
-      this.rerun = true;
-      return new Promise((resolve) => this.waiters.push(resolve));
-    }
-    this.running = this.rounds();
-    return this.running;
-  }
-
-  /**
-   * Rounds until no call asked for another. `running` is cleared in the same step as the last check of
-   * `rerun`: a call arriving between the two would otherwise wait for a round that never comes.
-   */
-  private async rounds(): Promise<void> {
-    try {
-      do {
-        this.rerun = false;
-        const waiting = this.waiters.splice(0);
-        await this.round();
-        for (const w of waiting) w();
-      } while (this.rerun);
-    } finally {
-      this.running = null;
-    }
+    return this.serial.run();
   }
 
   status(): DurableStatus {
@@ -226,7 +197,6 @@ export class DurableStateStore {
   }
 
   private async round(): Promise<void> {
-    if (process.env.DBG_ROUNDS) console.log('DBG round', this.documentId, this.current.documentId, new Error().stack?.split('\n').slice(2,6).join(' / '));
     const startOverrides = [...this.state.overrides];
     const startAudit = this.state.audit.toArray();
     const startPages = new Map(this.localPages);
@@ -271,30 +241,15 @@ export class DurableStateStore {
     for (let attempt = 1; ; attempt++) {
       try {
         const now = this.opts.clock();
-        const { remote, version, storedText } = await this.readRemote(now);
+        const { remote, version, storedText } = await readStoredDocument(this.backend, now, this.opts.logger);
         // Another line of history (the document was started anew): push everything held, not only changes.
         const sameHistory = this.documentId === undefined || remote.documentId === this.documentId;
-        const baseOverrides = sameHistory ? this.lastOverrides : new Map<string, Override>();
-        const deletedOverrides = mergeTombstones(remote.deletedOverrides, localDeletions(this.lastOverrides, localOverrides, now), now);
-        const next: DurableDocument = {
-          overrides: withoutDeleted(mergeKeyed(remote.overrides, localOverrides, baseOverrides, overrideId), deletedOverrides).filter((o) => o.untilMs > now),
-          deletedOverrides,
-          audit: mergeAudit(remote.audit, localAudit, this.opts.maxAuditEntries),
-          pages: { ...remote.pages },
-          calendars: mergeCalendarSummaries(remote.calendars, localCalendars, sameHistory ? this.lastCalendars : new Map()),
-          calendarConfirmations: mergeCalendarConfirmations(remote.calendarConfirmations, localConfirmations, now, CONFIRMATION_RETENTION_MS, MAX_CONFIRMATIONS),
-          documentId: remote.documentId ?? randomUUID(),
-          setAside: remote.setAside && remote.setAside.atMs > now - SET_ASIDE_NOTICE_MS ? remote.setAside : null,
-        };
-        for (const [sink, local] of localPages) {
-          const last = (sameHistory ? this.lastPages.get(sink) : undefined) ?? { open: [], memory: {} };
-          const theirs = remote.pages[sink] ?? { open: [], memory: {} };
-          const memoryChanged = JSON.stringify(local.memory) !== JSON.stringify(last.memory);
-          next.pages[sink] = {
-            open: mergeKeyed(theirs.open, local.open, new Map(last.open.map((p) => [pageKey(p), p])), pageKey),
-            memory: memoryChanged || !remote.pages[sink] ? local.memory : theirs.memory,
-          };
-        }
+        const next = mergeDocument(
+          remote,
+          { overrides: localOverrides, audit: localAudit, pages: localPages, calendars: localCalendars, confirmations: localConfirmations },
+          sameHistory ? { overrides: this.lastOverrides, pages: this.lastPages, calendars: this.lastCalendars } : null,
+          { nowMs: now, lastOverrides: this.lastOverrides, maxAuditEntries: this.opts.maxAuditEntries },
+        );
         const { text, trimmed } = fitDocument(next);
         if (trimmed.length) {
           this.opts.onTrim?.();
@@ -312,33 +267,9 @@ export class DurableStateStore {
     }
   }
 
-  /**
-   * The stored document. One that cannot be read (not JSON, or too large to read) is kept aside by the
-   * backend first, never overwritten: the new document starts empty and records where the old one went.
-   */
-  private async readRemote(now: number): Promise<{ remote: DurableDocument; version: string | null; storedText: string | null }> {
-    const stored = await this.backend.read();
-    const decoded = decodeDocument(stored.text ?? undefined);
-    if (decoded.dropped.length) this.opts.logger.warn({ store: this.backend.description, dropped: decoded.dropped.slice(0, 10), count: decoded.dropped.length }, 'dropped malformed entries from the stored state');
-    const problem = stored.tooLargeBytes !== undefined ? `${stored.tooLargeBytes} bytes, larger than the agent reads` : decoded.unreadable;
-    if (!problem) return { remote: decoded.doc, version: stored.version, storedText: stored.text };
-    const { keptAt, nextVersion } = await this.backend.setAside(stored.version, now);
-    const setAside = { atMs: now, keptAt, reason: problem };
-    this.opts.logger.error({ store: this.backend.description, setAside }, `durable state: the stored state is unreadable (${problem}); kept aside at ${keptAt}, starting a new document`);
-    return { remote: { ...emptyDocument(), documentId: randomUUID(), setAside }, version: nextVersion, storedText: null };
-  }
-
-  /**
-   * The stored overrides become this replica's, except edits the API made while the round talked to the
-   * store: those stay (and are stored next round).
-   */
-  private adoptOverrides(startLocal: Override[], stored: Override[]): void {
-    const startIds = new Set(startLocal.map(overrideId));
-    const fresh = this.state.overrides;
-    const freshIds = new Set(fresh.map(overrideId));
-    const late = fresh.filter((o) => !startIds.has(o.id));
-    const removedLate = (o: Override) => startIds.has(o.id) && !freshIds.has(o.id);
-    this.state.overrides = [...stored.filter((o) => !removedLate(o)), ...late];
+  /** The stored overrides become this replica's (the state merges in edits made meanwhile). */
+  private adoptOverrides(startLocal: readonly Override[], stored: Override[]): void {
+    this.state.adoptStoredOverrides(startLocal, stored);
     this.lastOverrides = new Map(stored.map((o) => [o.id, o]));
   }
 }

@@ -37,7 +37,7 @@ async function createConcurrently(agents: Agent[], perAgent: number): Promise<st
     agents.forEach((a, n) => {
       const o = override(`o-${n}-${String(i).padStart(3, '0')}`);
       ids.push(o.id);
-      a.state.overrides = [...a.state.overrides, o];
+      a.state.importOverrides([o]);
       rounds.push(a.store.sync());
     });
   await Promise.all(rounds);
@@ -48,7 +48,7 @@ async function deleteConcurrently(agents: Agent[], ids: string[]): Promise<void>
   const rounds: Array<Promise<void>> = [];
   ids.forEach((id, i) => {
     const a = agents[i % agents.length];
-    a.state.overrides = a.state.overrides.filter((o) => o.id !== id);
+    a.state.removeOverride(id);
     rounds.push(a.store.sync());
   });
   await Promise.all(rounds);
@@ -105,7 +105,7 @@ describe('a document started anew (in-memory Kubernetes API)', () => {
     const b = agent(new ConfigMapStateBackend(api, 'wedsync', 'wedsync-agent-state'));
     await a.store.start();
     await b.store.start();
-    a.state.overrides = [override('x'), override('y')];
+    a.state.importOverrides([override('x'), override('y')]);
     await a.store.sync();
     await b.store.sync();
     expect(b.state.overrides.map((o) => o.id)).toEqual(['x', 'y']);
@@ -116,9 +116,9 @@ describe('a document started anew (in-memory Kubernetes API)', () => {
     const stored = () => decodeDocument(api.configMaps.get('wedsync/wedsync-agent-state')?.data[STATE_DATA_KEY]).doc;
     expect(stored().overrides.map((o) => o.id)).toEqual(['x', 'y']);
     // x is deleted through a before b's next round; b, seeing a new document, pushes everything it holds.
-    a.state.overrides = a.state.overrides.filter((o) => o.id !== 'x');
+    a.state.removeOverride('x');
     await a.store.sync();
-    b.state.overrides = [...b.state.overrides, override('z')];
+    b.state.importOverrides([override('z')]);
     await b.store.sync();
     await a.store.sync();
     expect(stored().overrides.map((o) => o.id)).toEqual(['y', 'z']);

@@ -22,6 +22,7 @@ import { plausibleHistory, plausibleReading } from '../contracts/plausible-load'
 import type { AgentState, TargetCost, TargetState, TargetView } from '../state';
 import type { Logger } from '../util/logger';
 import type { PriceBook } from '../cost/price-book';
+import { projectLoad, type Projection } from './capacity-projection';
 
 export interface PipelineDeps {
   config: AgentConfig;
@@ -72,27 +73,11 @@ export class TargetPipeline {
     }
   }
 
-  /**
-   * The load the forecaster expects at start + k·stepMs (k = 0 … n−1), for the capacity plan: any horizon,
-   * with the calendar's expected wedding load. The forecast's origin is `now`, so it sees exactly the
-   * history a tick now would; a grid instant between two forecast points takes the higher (peaks are not
-   * missed). Reading it changes no history (the forecaster may refit its calendar weight, as a tick would).
-   */
-  project(now: number, start: number, stepMs: number, n: number): { values: Array<number | null>; method: string } {
+  /** The load this target's forecaster expects on a grid, for the capacity plan (capacity-projection.ts). */
+  project(now: number, start: number, stepMs: number, n: number): Projection {
     const { forecaster, state } = this.deps;
-    if (n <= 0) return { values: [], method: 'none' };
-    const span = Math.ceil((start + (n - 1) * stepMs - now) / stepMs) + 1;
     try {
-      const f = forecaster.forecast(now, stepMs, Math.max(1, span), { expectedWeddingLoad: (t) => expectedWeddingLoad(state.calendar, t, this.target.timezones) });
-      // Point i is at now + (i + 1)·stepMs.
-      const at = (i: number) => f.points[Math.min(Math.max(i, 0), f.points.length - 1)]?.value ?? null;
-      const values = Array.from({ length: n }, (_, k) => {
-        const x = (start + k * stepMs - now) / stepMs - 1;
-        const lo = at(Math.floor(x));
-        const hi = at(Math.ceil(x));
-        return lo === null || hi === null ? null : Math.max(lo, hi);
-      });
-      return { values, method: f.method };
+      return projectLoad(forecaster, (t) => expectedWeddingLoad(state.calendar, t, this.target.timezones), now, start, stepMs, n);
     } catch (err) {
       this.deps.logger.error({ err, target: this.target.id }, 'capacity projection failed');
       return { values: new Array<null>(n).fill(null), method: `failed: ${(err as Error).message}` };

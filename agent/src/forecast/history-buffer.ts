@@ -44,6 +44,11 @@ export class HistoryBuffer {
     return this.values[(this.head + k) % this.capacity];
   }
 
+  /** The time of the point in ring slot `slot` (see slotOf): hot loops walk slots instead of indexes. */
+  timeAtSlot(slot: number): number {
+    return this.times[slot];
+  }
+
   /** Where point k sits in the ring (stable until it is evicted): the key of per-point caches. */
   slotOf(k: number): number {
     return (this.head + k) % this.capacity;

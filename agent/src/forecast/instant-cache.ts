@@ -28,6 +28,11 @@ export class InstantCache {
     this.generations = new Uint32Array(n);
   }
 
+  /** Changes at every clear (never 0): a copy of an entry made in one generation is right until it changes. */
+  get generationId(): number {
+    return this.generation;
+  }
+
   /** Entries set since the last clear. */
   get size(): number {
     return this.count;

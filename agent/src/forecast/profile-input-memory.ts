@@ -5,8 +5,10 @@
  * so they are searched once and then only re-combined (β changes at each refit, the inputs do not).
  *
  * An entry is right while its point still holds the slot, the lag and tolerance are the same, and no point
- * it could have read has been evicted since (the oldest point is unchanged, or older than anything it
- * read). Opt-in (`pointMemory`): about 16 bytes × (weeks + 1) per history point, worth it in a replay,
+ * it could have read has been evicted since: the oldest point is unchanged, or no older than the start of
+ * every window (t − k·lag ± tol) that reached the history when the entry was read. A window wholly before
+ * the history then finds nothing now either (points are only ever evicted from the old end, and added
+ * at the new end, past every window of a stable entry). Opt-in (`pointMemory`): about 16 bytes × (weeks + 1) per history point, worth it in a replay,
  * not in an agent watching twenty targets, whose calendar can also change between two ticks.
  */
 export class ProfileInputMemory {
@@ -17,10 +19,14 @@ export class ProfileInputMemory {
   /** The wedding-free (β = 0) profile of the entry, once computed (the refit's reading). */
   readonly fit: Float64Array;
   readonly fitKnown: Uint8Array;
+  /** 1 when every expected wedding load the entry read is 0: its profile is the wedding-free one whatever β. */
+  readonly weddingFree: Uint8Array;
   private readonly time: Float64Array;
   private readonly lag: Float64Array;
   private readonly tol: Float64Array;
   private readonly oldest: Float64Array;
+  /** The start of the oldest window that reached the history when the entry was read (Infinity: none). */
+  private readonly safeOldest: Float64Array;
   /** The calendar (forecast context) the wedding loads came from: another one forgets everything. */
   private calendar: object | null = null;
 
@@ -34,10 +40,12 @@ export class ProfileInputMemory {
     this.n = new Uint8Array(capacity);
     this.fit = new Float64Array(capacity);
     this.fitKnown = new Uint8Array(capacity);
+    this.weddingFree = new Uint8Array(capacity);
     this.time = new Float64Array(capacity).fill(NaN);
     this.lag = new Float64Array(capacity);
     this.tol = new Float64Array(capacity);
     this.oldest = new Float64Array(capacity);
+    this.safeOldest = new Float64Array(capacity);
   }
 
   /** Forgets every entry when the context answering wedding loads is another one (a replay passes one for good). */
@@ -49,11 +57,12 @@ export class ProfileInputMemory {
 
   /** Is the entry in `slot` still the profile input of point t, read with `lag` and `tol` (`count` lags back)? */
   holds(slot: number, t: number, lag: number, count: number, tol: number, oldest: number): boolean {
-    return this.time[slot] === t && this.lag[slot] === lag && this.tol[slot] === tol && (this.oldest[slot] === oldest || oldest <= t - count * lag - tol);
+    // safeOldest ≥ t − count·lag − tol (the rule before it: every window whole), so this keeps at least as long.
+    return this.time[slot] === t && this.lag[slot] === lag && this.tol[slot] === tol && (this.oldest[slot] === oldest || oldest <= this.safeOldest[slot] || oldest <= t - count * lag - tol);
   }
 
   /** Marks the inputs just written at `slot` as point t's; `stable` false keeps them for this reading only. */
-  keep(slot: number, t: number, lag: number, tol: number, oldest: number, n: number, stable: boolean): void {
+  keep(slot: number, t: number, lag: number, tol: number, oldest: number, safeOldest: number, n: number, stable: boolean): void {
     this.n[slot] = n;
     this.fitKnown[slot] = 0;
     if (!stable) {
@@ -64,5 +73,6 @@ export class ProfileInputMemory {
     this.lag[slot] = lag;
     this.tol[slot] = tol;
     this.oldest[slot] = oldest;
+    this.safeOldest[slot] = safeOldest;
   }
 }

@@ -19,6 +19,7 @@
 import type { Forecast, ForecastContext, Forecaster, ForecastPoint } from './forecaster';
 import { HistoryBuffer } from './history-buffer';
 import { InstantCache } from './instant-cache';
+import { L_ACTUAL, L_GENERATION, L_PROFILE, L_TIME, LEVEL_ENTRY, LevelMemory } from './level-memory';
 import { ProfileInputMemory } from './profile-input-memory';
 import { fitThroughOrigin, quantileOfSorted } from './robust';
 
@@ -80,6 +81,8 @@ export class SeasonalCalendarForecaster implements Forecaster {
   private cachePhase = NaN;
   /** Each history point's profile inputs, when `pointMemory` is on. */
   private readonly memory: ProfileInputMemory | null;
+  /** The level's per-point terms, when `pointMemory` is on. */
+  private readonly levelMemory: LevelMemory | null;
   /** Scratch: the profile's values at t − k·lag, and the refit's samples (reused: no allocation per tick). */
   private readonly vals: Float64Array;
   private readonly xs: number[] = [];
@@ -92,6 +95,7 @@ export class SeasonalCalendarForecaster implements Forecaster {
     const lags = Math.max(7, o.weeks);
     this.vals = new Float64Array(lags);
     this.memory = o.pointMemory ? new ProfileInputMemory(o.capacity, lags) : null;
+    this.levelMemory = o.pointMemory ? new LevelMemory(o.capacity) : null;
   }
 
   observe(tMs: number, value: number): void {
@@ -177,6 +181,7 @@ export class SeasonalCalendarForecaster implements Forecaster {
 
   /** Recent actual / profile over the last `levelHours`: damped and clipped, 1 when unknown. */
   private levelFactor(ctx: ForecastContext, fromMs: number, end: number, lag: number, count: number, tol: number): number {
+    if (this.levelMemory) return this.levelFactorRemembered(this.levelMemory, ctx, fromMs, end, lag, count, tol);
     const h = this.history;
     const free = ctx.weddingFree === true;
     const cache = this.profileCache;
@@ -201,6 +206,49 @@ export class SeasonalCalendarForecaster implements Forecaster {
     return Math.sqrt(ratio < 0.8 ? 0.8 : ratio > 1.25 ? 1.25 : ratio);
   }
 
+  /** levelFactor with each point's two terms read from level memory: the same sums, in the same order. */
+  private levelFactorRemembered(lm: LevelMemory, ctx: ForecastContext, fromMs: number, end: number, lag: number, count: number, tol: number): number {
+    const h = this.history;
+    const free = ctx.weddingFree === true;
+    const cache = this.profileCache;
+    const generation = cache.generationId;
+    const newest = h.length - 1;
+    lm.useContext(ctx);
+    let actual = 0;
+    let expected = 0;
+    const start = h.lowerBound(fromMs - this.o.levelHours * HOUR_MS);
+    const stride = Math.max(1, Math.floor((end - start) / LEVEL_SAMPLES));
+    // Walks ring slots (no modulo per point); an entry is point t's while its slot's time and generation match.
+    const entries = lm.entries;
+    const capacity = h.capacity;
+    if (this.memory) this.memory.useCalendar(ctx);
+    let slot = h.slotOf(start);
+    for (let k = start; k < end; k += stride, slot = slot + stride >= capacity ? slot + stride - capacity : slot + stride) {
+      const t = h.timeAtSlot(slot);
+      const at = slot * LEVEL_ENTRY;
+      let p: number;
+      let a: number;
+      if (entries[at + L_TIME] === t && entries[at + L_GENERATION] === generation) {
+        p = entries[at + L_PROFILE];
+        a = entries[at + L_ACTUAL];
+      } else {
+        const cached = cache.get(t);
+        if (cached === undefined) {
+          p = this.profileOfPoint(k, t, ctx, lag, count, tol);
+          cache.set(t, p);
+        } else p = cached;
+        a = free ? h.valueAt(k) : h.valueAt(k) - this.beta * ctx.expectedWeddingLoad(t);
+        if (k !== newest) lm.keep(slot, t, generation, p, a);
+      }
+      if (p !== p) continue;
+      actual += a;
+      expected += p;
+    }
+    if (!(expected > 0) || !(actual > 0)) return 1;
+    const ratio = actual / expected;
+    return Math.sqrt(ratio < 0.8 ? 0.8 : ratio > 1.25 ? 1.25 : ratio);
+  }
+
   /**
    * profileAt(t, …) for history point k (t − lag before the origin, so no lag steps back further), its
    * inputs read from point memory when still right: the same values in the same order, the same median.
@@ -215,22 +263,30 @@ export class SeasonalCalendarForecaster implements Forecaster {
     if (!m.holds(slot, t, lag, count, tol, oldest)) {
       const free = ctx.weddingFree === true;
       let n = 0;
+      let weddingFree = 1;
+      // The oldest a later first point may be with every window read still whole (see ProfileInputMemory.holds).
+      let safeOldest = Infinity;
       for (let j = 1; j <= count; j++) {
         const tj = t - j * lag;
+        if (tj + tol >= oldest) safeOldest = tj - tol;
         const v = h.near(tj, tol);
         if (v !== v) continue;
+        const w = free ? 0 : ctx.expectedWeddingLoad(tj);
         m.v[at + n] = v;
-        m.w[at + n] = free ? 0 : ctx.expectedWeddingLoad(tj);
+        m.w[at + n] = w;
+        if (w !== 0) weddingFree = 0;
         n++;
       }
+      m.weddingFree[slot] = weddingFree;
       // Kept only when no point it read can still change (the newest is averaged while its bucket fills).
-      m.keep(slot, t, lag, tol, oldest, n, t - lag + tol < h.timeAt(h.length - 1));
+      m.keep(slot, t, lag, tol, oldest, safeOldest, n, t - lag + tol < h.timeAt(h.length - 1));
     }
     const n = m.n[slot];
     if (!n) return NaN;
     const vals = this.vals;
-    if (this.beta === 0 || ctx.weddingFree === true) {
-      // No wedding term (the refit's β = 0, or no weddings): the median of what was read, once per entry.
+    if (this.beta === 0 || ctx.weddingFree === true || m.weddingFree[slot]) {
+      // No wedding term (the refit's β = 0, or no wedding load at any instant read, where v − β·0 is v to
+      // the bit for a finite β): the median of what was read, once per entry.
       if (m.fitKnown[slot]) return m.fit[slot];
       for (let i = 0; i < n; i++) vals[i] = m.v[at + i];
       m.fit[slot] = medianOf(vals, n);

@@ -40,6 +40,9 @@ export const METRIC = {
   kubernetesEventFailuresTotal: 'wedsync_agent_kubernetes_event_failures_total',
   overrideSyncFailuresTotal: 'wedsync_agent_override_sync_failures_total',
   leaderTransitionsTotal: 'wedsync_agent_leader_transitions_total',
+  // API server throttling (HTTP 429) the agent respected: answers received, and time its calls waited
+  kubernetesThrottledResponsesTotal: 'wedsync_agent_kubernetes_throttled_responses_total',
+  kubernetesThrottleWaitSecondsTotal: 'wedsync_agent_kubernetes_throttle_wait_seconds_total',
 
   // The agent's durable state (overrides, audit trail, open pages: durable/)
   stateSyncFailuresTotal: 'wedsync_agent_state_sync_failures_total',

@@ -3,7 +3,7 @@
  * with the issue's targets checked (overload and unserved ≤ 10 % of the HPA's, cost ≤ 1.10 × the oracle's).
  */
 import { hpaV2, oracle, staticPeak, withProtectionHold, type ServiceShape } from './reference-policies';
-import { replayAgent, type ReplayOptions } from './run-replay';
+import { replayAgent, type ReplayOptions, type RuleChange } from './run-replay';
 import { scoreSchedule, type Score } from './score';
 import type { Trace } from './trace';
 import type { ReplicaPrice } from '../plan/price';
@@ -43,7 +43,7 @@ export function shapeOf(trace: Trace): ServiceShape {
 const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 1000) / 1000);
 const within = (a: number, b: number, limit: number) => (b === 0 ? a === 0 : a <= b * limit);
 
-export async function compareOnTrace(trace: Trace, opts: ReplayOptions = {}, now: () => number = Date.now): Promise<{ summary: ReplaySummary; agentReplicas: Int32Array }> {
+export async function compareOnTrace(trace: Trace, opts: ReplayOptions = {}, now: () => number = Date.now): Promise<{ summary: ReplaySummary; agentReplicas: Int32Array; ruleChanges: RuleChange[] }> {
   const started = now();
   const shape = shapeOf(trace);
   const agent = await replayAgent(trace, opts);
@@ -77,12 +77,32 @@ export async function compareOnTrace(trace: Trace, opts: ReplayOptions = {}, now
     agent: { holdingSteps: agent.holdingSteps, deployFreezeSteps: agent.deployFreezeSteps, finalRules: agent.rules, forecastMethod: agent.forecastMethod },
     elapsedSeconds: Math.round((now() - started) / 100) / 10,
   };
-  return { summary, agentReplicas: agent.replicas };
+  return { summary, agentReplicas: agent.replicas, ruleChanges: agent.ruleChanges };
 }
 
 /** `timestamp,replicas` for every step. */
 export function replicasCsv(trace: Trace, replicas: ArrayLike<number>): string {
   const lines = ['timestamp,replicas'];
-  for (let k = 0; k < replicas.length; k++) lines.push(`${new Date(trace.startMs + k * trace.stepMs).toISOString()},${replicas[k]}`);
+  for (let k = 0; k < replicas.length; k++) lines.push(`${isoTimestamp(trace.startMs + k * trace.stepMs)},${replicas[k]}`);
   return lines.join('\n') + '\n';
+}
+
+const DAY_MS = 86_400_000;
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+let isoDay = NaN;
+let isoDayPrefix = '';
+
+/**
+ * `new Date(t).toISOString()`, with the date part formatted once per day (a replay writes 1,440 rows a
+ * day; toISOString for each was a few % of an 8-week replay). Years outside 0000–9999 are left to Date.
+ */
+export function isoTimestamp(tMs: number): string {
+  if (!(tMs >= 0 && tMs < 253_402_300_800_000) || tMs !== Math.floor(tMs)) return new Date(tMs).toISOString();
+  const day = Math.floor(tMs / DAY_MS);
+  if (day !== isoDay) {
+    isoDay = day;
+    isoDayPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+  }
+  const ms = tMs - day * DAY_MS;
+  return `${isoDayPrefix}${pad(Math.floor(ms / 3_600_000), 2)}:${pad(Math.floor(ms / 60_000) % 60, 2)}:${pad(Math.floor(ms / 1000) % 60, 2)}.${pad(ms % 1000, 3)}Z`;
 }

@@ -6,8 +6,10 @@
 import { indexCalendar, protectionWindows } from '../calendar/rules';
 import type { WeddingRules } from '../config/schema';
 import type { ReplaySummary } from '../replay/compare';
-import { costOf, shapeOf } from '../replay/compare';
+import { costOf, shapeOf, TARGETS } from '../replay/compare';
 import type { ReplicaPrice } from '../plan/price';
+import { PROTECTION_RULES } from '../plan/protection-cost';
+import type { RuleChange } from '../replay/run-replay';
 import { hpaFrontier, hpaHeadline, hpaReplicaHoursForOverload, type HpaFrontier, type HpaHeadline } from '../replay/hpa-frontier';
 import { hpaV2, oracle, staticPeak, type ServiceShape } from '../replay/reference-policies';
 import { readyReplicas, scoreSchedule, startupSteps, type Score } from '../replay/score';
@@ -36,7 +38,23 @@ export interface ReplayedTarget {
   rules: WeddingRules;
   /** Time zones whose weddings the target serves (empty: all). */
   timezones: readonly string[];
+  /** Where the planner's deciding rule changed (from the replay); absent in older callers: no "why" marks. */
+  ruleChanges?: readonly RuleChange[];
 }
+
+/** A "why" mark on the chart: from this step, a protection or calendar rule set the agent's count. */
+export interface WhyMark {
+  step: number;
+  atMs: number;
+  /** Until this instant (exclusive): the next change of deciding rule, or the range's end. */
+  untilMs: number;
+  rule: string;
+  replicas: number;
+  detail: string;
+}
+
+/** Rules that move the agent for a reason the demand line doesn't show: protections and calendar steps. */
+export const WHY_RULES: ReadonlySet<string> = new Set([...PROTECTION_RULES, 'calendar-step']);
 
 export interface PolicyResult {
   name: PolicyName;
@@ -70,9 +88,12 @@ export interface TargetReport {
   gaps: { count: number; missingSteps: number; ranges: Array<[number, number]> };
   weddings: Array<{ title: string; startMs: number; endMs: number; protected: boolean }>;
   agentDetails: ReplaySummary['agent'];
+  /** The replay's verdict: the agent against the HPA and the oracle, and which of the targets it met. */
+  verdict: Pick<ReplaySummary, 'agentVsHpa' | 'agentVsOracle' | 'agentVsOracleWithHold' | 'targetsMet'> | null;
   clusterQuery: string | null;
   /** The replica-hour price every policy's replica-hours are priced at (unknown: costs are null, never 0). */
   price: ReplicaPrice;
+  why: WhyMark[];
 }
 
 /**
@@ -126,6 +147,26 @@ function weekendRows(policies: PolicyResult[], demand: Float64Array, shape: Serv
   return rows;
 }
 
+/** A rule that lets go for a few minutes and takes over again is one mark, not two. */
+const MERGE_STEPS = 5;
+
+function whyMarks(changes: readonly RuleChange[], startMs: number, stepMs: number, steps: number): WhyMark[] {
+  const at = (step: number) => startMs + step * stepMs;
+  const marks: Array<WhyMark & { untilStep: number }> = [];
+  changes.forEach((c, i) => {
+    if (!WHY_RULES.has(c.rule)) return;
+    const untilStep = changes[i + 1]?.step ?? steps;
+    const prev = marks.at(-1);
+    if (prev && prev.rule === c.rule && c.step - prev.untilStep <= MERGE_STEPS) {
+      prev.untilStep = untilStep;
+      prev.untilMs = at(untilStep);
+      return;
+    }
+    marks.push({ ...c, atMs: at(c.step), untilMs: at(untilStep), untilStep });
+  });
+  return marks.map(({ untilStep: _, ...m }) => m);
+}
+
 export function buildTargetReport(t: ReplayedTarget): TargetReport {
   const { trace } = t;
   const shape = shapeOf(trace);
@@ -168,9 +209,11 @@ export function buildTargetReport(t: ReplayedTarget): TargetReport {
     gaps: { count: ranges.length, missingSteps: ranges.reduce((n, [a, b]) => n + b - a + 1, 0), ranges },
     weddings,
     agentDetails: t.summary.agent,
+    verdict: t.summary.targetsMet ? { agentVsHpa: t.summary.agentVsHpa, agentVsOracle: t.summary.agentVsOracle, agentVsOracleWithHold: t.summary.agentVsOracleWithHold, targetsMet: t.summary.targetsMet } : null,
     clusterQuery: t.cluster?.query ?? null,
     // A summary from before prices were kept has none: unknown.
     price: t.summary.price ?? { perReplicaHour: null, currency: 'USD', source: 'unknown', detail: 'no price in this replay' },
+    why: whyMarks(t.ruleChanges ?? [], trace.startMs, trace.stepMs, demand.length),
   };
 }
 
@@ -198,7 +241,9 @@ export function summaryJson(reports: TargetReport[], meta: { source: string; fro
       })),
       gaps: { count: r.gaps.count, missingMinutes: (r.gaps.missingSteps * r.stepMs) / 60_000, ranges: r.gaps.ranges.map(([a, b]) => [new Date(r.startMs + a * r.stepMs).toISOString(), new Date(r.startMs + (b + 1) * r.stepMs).toISOString()]) },
       clusterRanQuery: r.clusterQuery,
+      ...(r.verdict ? { ...r.verdict, targets: TARGETS } : {}),
       agent: r.agentDetails,
+      why: r.why.map((w) => ({ from: new Date(w.atMs).toISOString(), until: new Date(w.untilMs).toISOString(), rule: w.rule, replicas: w.replicas, detail: w.detail })),
     })),
   };
 }

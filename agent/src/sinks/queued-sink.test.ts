@@ -1,7 +1,7 @@
 import { METRIC } from '../metrics/names';
 import { MemoryTransport } from './memory-sink';
 import { QueuedSink } from './queued-sink';
-import type { Sample } from '../contracts/sink';
+import type { Sample, Transport } from '../contracts/sink';
 import { allSamples, queueOptions } from './sink-deps';
 import { metricValue, sample, samplesInput, testDeps, turns } from './__fixtures__/sink-test-helpers';
 
@@ -30,11 +30,20 @@ describe('QueuedSink', () => {
     expect(sink.health()).toEqual({ name: 'mem', type: 'memory', healthy: true, queueLength: 0, dropped: 0, lastError: null });
   });
 
-  test('admit, asked before every attempt, leaves refused items unsent and out of the queue (retries included)', async () => {
+  test('a transport that leaves items out (sent: 0), asked at every attempt, sends and counts nothing for them', async () => {
     const deps = testDeps();
     const store = new MemoryTransport<Sample>();
     let refuse = new Set([1]);
-    const sink = new QueuedSink({ ...queueOptions('mem', 'memory', store, allSamples, { maxQueue: 100, maxBatch: 1 }, deps), admit: (s: Sample) => !refuse.has(Number(s.labels.seq)) });
+    // As PagerDuty's delivery does with an overdue trigger: the decision is the transport's, at each attempt.
+    const picky: Transport<Sample> = {
+      async send(batch) {
+        const due = batch.filter((s) => !refuse.has(Number(s.labels.seq)));
+        if (due.length === 0) return { ok: true, sent: 0 };
+        const outcome = await store.send(due);
+        return outcome.ok ? { ok: true, sent: due.length } : outcome;
+      },
+    };
+    const sink = new QueuedSink(queueOptions('mem', 'memory', picky, allSamples, { maxQueue: 100, maxBatch: 1 }, deps));
     store.failNext({ ok: false, status: 503, retryable: true, error: 'HTTP 503' });
     sink.export(samplesInput(burst(0, 3)));
     await turns();
@@ -43,7 +52,8 @@ describe('QueuedSink', () => {
     deps.timers.advance(1000);
     await turns();
     expect(seqs(store.items)).toEqual([2]);
-    expect(sink.health()).toMatchObject({ queueLength: 0, dropped: 0 });
+    expect(sink.health()).toMatchObject({ queueLength: 0, dropped: 0, healthy: true });
+    expect(await metricValue(deps.registry, METRIC.sinkExportedSamplesTotal, { sink: 'mem' })).toBe(1);
   });
 
   test('a retryable failure keeps the batch and retries after a jittered backoff', async () => {

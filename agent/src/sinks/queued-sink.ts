@@ -17,8 +17,11 @@ export interface QueuedSinkOptions<T> {
   name: string;
   type: string;
   transport: Transport<T>;
-  /** What this sink takes from a tick: samples as they are, page events, … */
-  toItems: (input: SinkInput) => readonly T[];
+  /**
+   * What this sink takes from a tick (samples as they are, …), for `export`. A sink that decides its
+   * items itself (PagerDuty) leaves it out and hands them to `enqueue`.
+   */
+  toItems?: (input: SinkInput) => readonly T[];
   maxQueue: number;
   maxBatch: number;
   requestTimeoutMs: number;
@@ -27,13 +30,6 @@ export interface QueuedSinkOptions<T> {
   backoff?: BackoffPolicy;
   timers?: SinkTimers;
   random?: () => number;
-  /** Runs after a batch is delivered (PagerDuty counts its pages here). */
-  onDelivered?: (batch: T[]) => void;
-  /**
-   * Asked right before each item is sent (first attempt and every retry): false leaves it out, unsent and
-   * uncounted here — the hook counts why. PagerDuty uses it to hand an overdue trigger to Alertmanager.
-   */
-  admit?: (item: T) => boolean;
 }
 
 type Phase = 'idle' | 'sending' | 'backoff';
@@ -79,11 +75,17 @@ export class QueuedSink<T> implements Sink {
     if (this.closed) return { accepted: 0, dropped: 0 };
     let items: readonly T[];
     try {
-      items = this.opts.toItems(input);
+      items = this.opts.toItems?.(input) ?? [];
     } catch (err) {
       this.opts.logger.error({ err, sink: this.name }, 'sink could not prepare its items; skipping this tick');
       return { accepted: 0, dropped: 0 };
     }
+    return this.enqueue(items);
+  }
+
+  /** Queues items and returns; the drain loop sends them. */
+  enqueue(items: readonly T[]): ExportResult {
+    if (this.closed) return { accepted: 0, dropped: 0 };
     for (const item of items) this.queue.push(item);
     const dropped = this.trimToBound();
     this.updateQueueGauge();
@@ -159,11 +161,7 @@ export class QueuedSink<T> implements Sink {
         this.wake = null;
         continue;
       }
-      const batch = this.admitted(this.queue.splice(0, this.opts.maxBatch));
-      if (batch.length === 0) {
-        this.updateQueueGauge();
-        continue;
-      }
+      const batch = this.queue.splice(0, this.opts.maxBatch);
       this.inflight = batch;
       this.setPhase('sending');
       const outcome = await this.sendOnce(batch);
@@ -172,45 +170,31 @@ export class QueuedSink<T> implements Sink {
     }
   }
 
-  private admitted(batch: T[]): T[] {
-    const admit = this.opts.admit;
-    if (!admit) return batch;
-    return batch.filter((item) => {
-      try {
-        return admit(item);
-      } catch (err) {
-        this.opts.logger.error({ err, sink: this.name }, 'sink admit hook failed; sending the item');
-        return true;
-      }
-    });
-  }
-
-  private async sendOnce(batch: T[]): Promise<SendOutcome & { seconds: number }> {
-    const end = this.opts.metrics.exportDuration.startTimer(this.labels);
+  private async sendOnce(batch: T[]): Promise<SendOutcome> {
+    const startedAt = performance.now();
     let outcome: SendOutcome;
     try {
       outcome = await this.opts.transport.send(batch, AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.opts.requestTimeoutMs)]));
     } catch (err) {
       outcome = { ok: false, retryable: true, error: err instanceof Error ? err.message : String(err) };
     }
-    const seconds = end({ outcome: outcome.ok ? 'success' : 'failure' });
-    return { ...outcome, seconds };
+    // A batch the transport left out entirely made no request: there is no duration to record.
+    if (!(outcome.ok && outcome.sent === 0))
+      this.opts.metrics.exportDuration.observe({ ...this.labels, outcome: outcome.ok ? 'success' : 'failure' }, (performance.now() - startedAt) / 1000);
+    return outcome;
   }
 
   private settle(batch: T[], outcome: SendOutcome): void {
     const { metrics, logger } = this.opts;
-    if (outcome.ok) {
-      metrics.exported.inc(this.labels, batch.length);
+    if (outcome.ok && outcome.sent === 0) {
+      // Nothing went out, so nothing is learned about the server: health and backoff stay as they were.
+    } else if (outcome.ok) {
+      metrics.exported.inc(this.labels, outcome.sent ?? batch.length);
       this.attempt = 0;
       this.retryAtMs = 0;
       this.failing = false;
       this.lastError = null;
       metrics.up.set(this.labels, 1);
-      try {
-        this.opts.onDelivered?.(batch);
-      } catch (err) {
-        logger.error({ err, sink: this.name }, 'sink onDelivered hook failed');
-      }
     } else {
       metrics.failed.inc({ ...this.labels, reason: failureReason(outcome.status) });
       this.failing = true;

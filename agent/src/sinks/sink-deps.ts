@@ -48,7 +48,7 @@ export function queueOptions<T>(
   name: string,
   type: string,
   transport: Transport<T>,
-  toItems: (input: SinkInput) => readonly T[],
+  toItems: ((input: SinkInput) => readonly T[]) | undefined,
   cfg: QueueConfig,
   deps: SinkDeps,
 ): QueuedSinkOptions<T> {

@@ -4,7 +4,7 @@
  * candidate and the HPA-with-more-headroom frontier by replica-hours and overload minutes on the tuning
  * part, the defaults and the chosen point marked.
  */
-import { esc, SERIES_COLOURS } from '../report/report-svg';
+import { esc, SERIES_COLOURS } from '../report/report-style';
 import type { Score } from '../replay/score';
 import type { TunedTarget } from './run-tune';
 

@@ -51,8 +51,18 @@ app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
 {{- end }}
 
 {{/* The agent's config file (agent/README.md), built from the values; extraConfig is merged over it. */}}
+{{/* Grafana's unit for an ISO 4217 code: its currency unit where Grafana has one, else the code as a suffix. */}}
+{{- define "wedsync-agent.currencyUnit" -}}
+{{- if has . (list "USD" "GBP" "EUR" "JPY" "RUB" "UAH" "BRL" "DKK" "ISK" "NOK" "SEK" "CZK" "CHF" "PLN" "ZAR" "INR" "KRW" "IDR" "PHP" "VND" "TRY" "MYR" "XPF" "BGN" "PYG" "UYU" "ILS") -}}
+currency{{ . }}
+{{- else -}}
+suffix: {{ . }}
+{{- end -}}
+{{- end }}
+
 {{- define "wedsync-agent.config" -}}
 {{- $agent := dict "cluster" .Values.cluster "mode" .Values.mode "tickSeconds" .Values.tickSeconds "listen" (dict "host" "0.0.0.0" "port" (int .Values.service.port)) }}
+{{- with .Values.loadUnit }}{{ $_ := set $agent "loadUnit" . }}{{ end }}
 {{- with .Values.identity.provider }}{{ $_ := set $agent "provider" . }}{{ end }}
 {{- with .Values.identity.region }}{{ $_ := set $agent "region" . }}{{ end }}
 {{- $kube := dict "connection" "in-cluster" "leaseName" (include "wedsync-agent.fullname" .) "leaseNamespace" .Release.Namespace "leaseDurationSeconds" (int .Values.leaseDurationSeconds) }}

@@ -1,5 +1,5 @@
 /**
- * Load against the forecast band, anomalies and replicas, drawn by Grafana's own TimeSeries (uPlot):
+ * Load against the forecast band, anomalies, replicas and scale decisions (reason in the tooltip), drawn by Grafana's own TimeSeries (uPlot):
  * tooltips with units, the legend (click to toggle a series), zoom by dragging, and the dashboard's
  * shared crosshair (the panel context's cursor sync, as core panels do).
  */
@@ -8,7 +8,8 @@ import { css } from '@emotion/css';
 import { applyFieldOverrides, dateTime, getValueFormat, formattedValueToString, type GrafanaTheme2, type TimeRange } from '@grafana/data';
 import { EventBusPlugin, LegendDisplayMode, SeriesTable, TimeSeries, TooltipPlugin2, usePanelContext, useStyles2, useTheme2 } from '@grafana/ui';
 import type { DashboardCursorSync } from '@grafana/schema';
-import { chartFrames, type ChartInput } from '../data/chartFrames';
+import { chartFrames, SERIES_NAMES, type ChartInput } from '../data/chartFrames';
+import { describeDecision } from '../data/decisionLog';
 import { testIds } from '../testIds';
 
 interface Props extends ChartInput {
@@ -29,7 +30,9 @@ export const LoadChart = memo(function LoadChart({ width, height, timeZone, ...i
     const raw = chartFrames(input);
     return applyFieldOverrides({ data: raw, fieldConfig: { defaults: {}, overrides: [] }, replaceVariables: (s) => s, theme, timeZone });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the inputs are listed one by one: `input` is a fresh object every render
-  }, [input.series, input.forecast, input.live, input.anomalyThreshold, input.loadUnit, theme, timeZone]);
+  }, [input.series, input.forecast, input.live, input.anomalyThreshold, input.loadUnit, input.decisions, theme, timeZone]);
+  // The reason of the decision at an instant, for the tooltip.
+  const decisionAt = useMemo(() => new Map((input.decisions ?? []).map((d) => [Date.parse(d.at), d])), [input.decisions]);
   const timeRange = useMemo<TimeRange | null>(() => {
     const times = frames.flatMap((f) => f.fields[0].values as number[]);
     if (!times.length) {return null;}
@@ -66,7 +69,9 @@ export const LoadChart = memo(function LoadChart({ width, height, timeZone, ...i
                   const v = idx === null || idx === undefined ? null : (field.values[idx] as number | null);
                   if (v === null || v === undefined) {return [];}
                   const shown = field.display ? formattedValueToString(field.display(v)) : formattedValueToString(getValueFormat(field.config.unit)(v));
-                  return [{ label: field.config.displayName ?? field.name, value: shown, color: field.display?.(v).color }];
+                  const name = field.config.displayName ?? field.name;
+                  const decision = name === SERIES_NAMES.decision ? decisionAt.get(t) : undefined;
+                  return [{ label: name, value: decision ? describeDecision(decision) : shown, color: field.display?.(v).color }];
                 });
                 return (
                   <div data-testid={testIds.target.tooltip}>

@@ -41,6 +41,17 @@ describe('ScalingPanel with data', () => {
     expect(q.get('from')).toBe(new Date(NOW).toISOString()); // the agent's clock, not the browser's
   });
 
+  it('draws the last scale decision on the chart (a "Scale decision" series); a hold draws none', async () => {
+    const status = demoStatus();
+    status.targets[0].lastDecision = { target: 'api', at: new Date(NOW - 60_000).toISOString(), currentReplicas: 5, desiredReplicas: 7, reasons: [{ rule: 'saturday-protection', replicas: 7, detail: '1 wedding(s) live' }], protections: ['saturday'], deployFreeze: true, holding: false };
+    status.targets[1].lastDecision = { target: 'photos', at: new Date(NOW - 60_000).toISOString(), currentReplicas: 3, desiredReplicas: 3, reasons: [{ rule: 'reactive', replicas: 3, detail: 'x' }], protections: [], deployFreeze: false, holding: false };
+    const agent = fakeAgent([(req) => (req.url.endsWith('/status') ? { status: 200, body: status } : undefined)]);
+    renderPanel(panelProps({}, demoFrames()), agent.fetch);
+    const api = await screen.findByTestId(testIds.target.card('api'));
+    await waitFor(() => expect(within(api).getByTestId(testIds.target.chart)).toHaveTextContent('Scale decision'));
+    expect(within(screen.getByTestId(testIds.target.card('photos'))).getByTestId(testIds.target.chart)).not.toHaveTextContent('Scale decision');
+  });
+
   it('shows each target\'s cost now and the coming weekend\'s plan (pods, nodes, cost); an unknown price says so, never 0', async () => {
     const status = demoStatus();
     status.targets[0].cost = { currency: 'EUR', perReplicaHour: 0.0272, perHour: 0.136, source: 'table', detail: 'eks/eu-west-1 on-demand: 0.5 vCPU × 0.0446 EUR + 1 GiB × 0.0049 EUR' };

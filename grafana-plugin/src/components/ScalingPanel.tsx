@@ -132,6 +132,7 @@ export function ScalingPanel({ data, options, width, height, timeZone }: PanelPr
           id={id}
           series={extracted.byTarget.get(id) ?? emptySeries()}
           live={live.view.points[id]}
+          decisions={live.view.decisionLog[id]}
           status={statusById.get(id)}
           forecast={agent.forecasts[id] ?? null}
           plan={agent.capacityPlan?.targets.find((t) => t.target === id)}

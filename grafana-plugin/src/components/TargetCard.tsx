@@ -1,10 +1,11 @@
 /** One scaling target: replicas now and wanted, protections, overrides, and its load chart. */
-import React from 'react';
+import React, { useMemo } from 'react';
 import { css } from '@emotion/css';
 import { useStyles2 } from '@grafana/ui';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { last, type Point, type TargetSeries } from '../data/frames';
-import type { CapacityPlanDto, ForecastDto, TargetFreezeDto, TargetStatusDto } from '../types';
+import type { CapacityPlanDto, DecisionDto, ForecastDto, TargetFreezeDto, TargetStatusDto } from '../types';
+import { recordDecision } from '../data/decisionLog';
 import { CostNow, WeekendPlan } from './CostLine';
 import { LoadChart } from './LoadChart';
 import { ProtectionBadges } from './ProtectionBadges';
@@ -16,6 +17,8 @@ interface Props {
   series: TargetSeries;
   /** Observed load from the agent's tick stream, after the Prometheus history. */
   live?: Point[];
+  /** Scale decisions the panel has seen for this target (stream and status), oldest first. */
+  decisions?: readonly DecisionDto[];
   loadUnit: string;
   timeZone: string;
   status: TargetStatusDto | undefined;
@@ -31,8 +34,10 @@ interface Props {
   onClearOverride?: (id: string) => Promise<void>;
 }
 
-export function TargetCard({ id, series, live, loadUnit, timeZone, status, forecast, plan, freeze, anomalyThreshold, nowMs, width, chartHeight, onClearOverride }: Props) {
+export function TargetCard({ id, series, live, decisions, loadUnit, timeZone, status, forecast, plan, freeze, anomalyThreshold, nowMs, width, chartHeight, onClearOverride }: Props) {
   const styles = useStyles2(getStyles);
+  // The stream's decisions, and the last one GET /status gave (all there is while polling).
+  const chartDecisions = useMemo(() => recordDecision(decisions ?? NO_DECISIONS, status?.lastDecision), [decisions, status?.lastDecision]);
   // The API is the fresher source; the Prometheus series fill in when the API is not configured.
   const current = status?.replicas.current ?? last(series.current);
   const desired = status?.replicas.desired ?? status?.lastDecision?.desiredReplicas ?? last(series.desired);
@@ -59,12 +64,13 @@ export function TargetCard({ id, series, live, loadUnit, timeZone, status, forec
       <ActiveOverrides overrides={status?.overrides ?? []} nowMs={nowMs} onClear={onClearOverride} />
       {status?.load.error && <div className={styles.warning}>{`load source: ${status.load.error}`}</div>}
       {status?.scaleError && <div className={styles.warning}>{`scaling: ${status.scaleError}`}</div>}
-      <LoadChart series={series} live={live ?? NO_POINTS} forecast={forecast} anomalyThreshold={anomalyThreshold} loadUnit={loadUnit} timeZone={timeZone} width={width} height={chartHeight} />
+      <LoadChart series={series} live={live ?? NO_POINTS} decisions={chartDecisions} forecast={forecast} anomalyThreshold={anomalyThreshold} loadUnit={loadUnit} timeZone={timeZone} width={width} height={chartHeight} />
     </section>
   );
 }
 
 const NO_POINTS: Point[] = [];
+const NO_DECISIONS: readonly DecisionDto[] = [];
 
 const getStyles = (theme: GrafanaTheme2) => ({
   card: css({ padding: theme.spacing(1), borderBottom: `1px solid ${theme.colors.border.weak}` }),

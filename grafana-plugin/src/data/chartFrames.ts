@@ -5,7 +5,7 @@
  * field carries its unit (the agent's load unit, or replicas), colour and style, as a core panel's would.
  */
 import { FieldColorModeId, FieldType, toDataFrame, type DataFrame, type FieldConfig } from '@grafana/data';
-import type { ForecastDto } from '../types';
+import type { DecisionDto, ForecastDto } from '../types';
 import type { Point, TargetSeries } from './frames';
 
 export const SERIES_NAMES = {
@@ -16,6 +16,7 @@ export const SERIES_NAMES = {
   anomaly: 'Anomaly',
   current: 'Replicas now',
   desired: 'Replicas wanted',
+  decision: 'Scale decision',
 } as const;
 
 export interface ChartInput {
@@ -26,6 +27,8 @@ export interface ChartInput {
   anomalyThreshold: number;
   /** Grafana unit id for load, e.g. "reqps" (from the agent's config). */
   loadUnit: string;
+  /** Scale decisions seen (data/decisionLog.ts): a point each at the replicas wanted, its reason in the tooltip. */
+  decisions?: readonly DecisionDto[];
 }
 
 /** History first, then the later points of `more` (never two points for one instant). */
@@ -72,7 +75,14 @@ export function chartFrames(input: ChartInput): DataFrame[] {
   const replicas = { unit: 'none', decimals: 0, min: 0, custom: line({ lineWidth: 1, lineInterpolation: 'stepAfter', axisPlacement: 'right', axisLabel: 'replicas' }) };
   if (series.current.length) {frames.push(frame(SERIES_NAMES.current, series.current, { ...replicas, color: fixed('orange') }));}
   if (series.desired.length) {frames.push(frame(SERIES_NAMES.desired, series.desired, { ...replicas, color: fixed('purple'), custom: { ...replicas.custom, lineStyle: { fill: 'dot' } } }));}
+  const decisions = decisionPoints(input.decisions ?? []);
+  if (decisions.length) {frames.push(frame(SERIES_NAMES.decision, decisions, { ...replicas, color: fixed('#FF9830'), custom: { ...replicas.custom, drawStyle: 'points', pointSize: 11, showPoints: 'always', lineWidth: 0 } }));}
   return frames;
+}
+
+/** One point per scale decision: when it was made, at the replicas it wanted. */
+export function decisionPoints(decisions: readonly DecisionDto[]): Point[] {
+  return decisions.map((d) => ({ t: Date.parse(d.at), v: d.desiredReplicas })).filter((p) => Number.isFinite(p.t));
 }
 
 function nearest(points: Point[], t: number): number | null {

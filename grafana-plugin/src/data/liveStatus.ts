@@ -5,6 +5,7 @@
  */
 import type { DecisionDto, ProtectionKind, StatusDto } from '../types';
 import type { Point } from './frames';
+import { recordDecision } from './decisionLog';
 
 export interface LoadEventDto {
   target: string;
@@ -42,6 +43,8 @@ export interface SnapshotDto {
 export interface LiveView {
   load: Record<string, LoadEventDto>;
   decisions: Record<string, DecisionDto>;
+  /** Scale decisions seen per target, oldest first (data/decisionLog.ts): the chart's decision points. */
+  decisionLog: Record<string, readonly DecisionDto[]>;
   protections: Record<string, ProtectionsEventDto>;
   pages: PageDto[] | null;
   /** Observed load per target from the stream, oldest first, at most MAX_LIVE_POINTS. */
@@ -52,7 +55,7 @@ export interface LiveView {
 }
 
 export const MAX_LIVE_POINTS = 720;
-export const EMPTY_LIVE: LiveView = { load: {}, decisions: {}, protections: {}, pages: null, points: {}, lastEventId: 0, lastEventAtMs: null };
+export const EMPTY_LIVE: LiveView = { load: {}, decisions: {}, decisionLog: {}, protections: {}, pages: null, points: {}, lastEventId: 0, lastEventAtMs: null };
 
 function addPoint(points: Record<string, Point[]>, e: LoadEventDto): Record<string, Point[]> {
   const t = Date.parse(e.at);
@@ -60,6 +63,12 @@ function addPoint(points: Record<string, Point[]>, e: LoadEventDto): Record<stri
   const prev = points[e.target] ?? [];
   if (prev.length && prev[prev.length - 1].t >= t) {return points;}
   return { ...points, [e.target]: [...prev, { t, v: e.observed }].slice(-MAX_LIVE_POINTS) };
+}
+
+function logDecision(log: LiveView['decisionLog'], d: DecisionDto): LiveView['decisionLog'] {
+  const before = log[d.target] ?? [];
+  const after = recordDecision(before, d);
+  return after === before ? log : { ...log, [d.target]: after };
 }
 
 /** One event applied to the live view. */
@@ -75,6 +84,7 @@ export function applyEvent(view: LiveView, type: string, data: unknown, id: numb
         ...next,
         load: Object.fromEntries(s.load.map((l) => [l.target, l])),
         decisions: Object.fromEntries(s.decisions.map((d) => [d.target, d])),
+        decisionLog: s.decisions.reduce(logDecision, view.decisionLog),
         protections: Object.fromEntries(s.protections.map((p) => [p.target, p])),
         pages: s.pages,
         points,
@@ -86,7 +96,7 @@ export function applyEvent(view: LiveView, type: string, data: unknown, id: numb
     }
     case 'decision': {
       const d = data as DecisionDto;
-      return { ...next, decisions: { ...view.decisions, [d.target]: d } };
+      return { ...next, decisions: { ...view.decisions, [d.target]: d }, decisionLog: logDecision(view.decisionLog, d) };
     }
     case 'protections': {
       const p = data as ProtectionsEventDto;

@@ -12,6 +12,8 @@ export interface ActuatorMetrics {
   overrideSyncFailures: Counter<string>;
   leaderTransitions: Counter<string>;
   heldBack: Counter<'target' | 'direction'>;
+  throttledResponses: Counter<string>;
+  throttleWaitSeconds: Counter<string>;
 }
 
 export function createActuatorMetrics(registry: Registry, state: AgentState, shadow: ShadowReport): ActuatorMetrics {
@@ -39,6 +41,8 @@ export function createActuatorMetrics(registry: Registry, state: AgentState, sha
     eventFailures: new Counter({ name: METRIC.kubernetesEventFailuresTotal, help: 'Kubernetes Events that could not be written.', registers: [registry] }),
     overrideSyncFailures: new Counter({ name: METRIC.overrideSyncFailuresTotal, help: 'Failed reads of the override annotation older versions kept (imported once, on the first start with no state ConfigMap).', registers: [registry] }),
     leaderTransitions: new Counter({ name: METRIC.leaderTransitionsTotal, help: 'Times this replica gained or lost leadership.', registers: [registry] }),
+    throttledResponses: new Counter({ name: METRIC.kubernetesThrottledResponsesTotal, help: 'HTTP 429 (Too Many Requests) answers from the API server; after each the agent sends nothing until its Retry-After has passed.', registers: [registry] }),
+    throttleWaitSeconds: new Counter({ name: METRIC.kubernetesThrottleWaitSecondsTotal, help: 'Seconds the agent\'s Kubernetes calls waited for a Retry-After to pass before they were sent.', registers: [registry] }),
     heldBack: new Counter({ name: METRIC.shadowHeldBackTotal, help: 'Changes the agent decided but did not make (dry-run and shadow modes), by direction.', labelNames: ['target', 'direction'], registers: [registry] }),
   };
 }

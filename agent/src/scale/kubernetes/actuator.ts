@@ -13,6 +13,7 @@ import type { Registry } from 'prom-client';
 import type { AgentConfig } from '../../config/agent-config';
 import type { AgentState, AuditEntry } from '../../state';
 import type { Logger } from '../../util/logger';
+import { systemMonoClock, type MonoClock } from '../../util/clock';
 import { ModeScaler } from '../mode-scaler';
 import { ShadowReport } from '../shadow-report';
 import { createActuatorMetrics, type ActuatorMetrics } from './actuator-metrics';
@@ -22,7 +23,7 @@ import type { KubeApi } from '../../contracts/kube-api';
 import { KubernetesScaler } from './kubernetes-scaler';
 import { lazyKubeApi } from './lazy-kube-api';
 import { LeaseLeaderElector } from './leader-election';
-import { withConnectivity } from './connectivity';
+import { withConnectivity, withThrottle } from './connectivity';
 import { FreezeGuard, freezeGuardOptions } from './freeze-guard';
 import { readLegacyOverrides } from './legacy-override-annotation';
 
@@ -37,6 +38,10 @@ export interface ActuatorDeps {
   /** A ready KubeApi (tests: in memory or against a stand-in); default: the real client, per config. */
   api?: KubeApi;
   env?: Record<string, string | undefined>;
+  /** Monotonic time for waiting out a Retry-After (util/clock.ts); default: the process's. */
+  mono?: MonoClock;
+  /** How a call waits out a Retry-After (tests: one that advances a manual clock); default: a timer. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export class KubernetesActuator {
@@ -60,9 +65,16 @@ export class KubernetesActuator {
     const env = deps.env ?? process.env;
     const mode = config.agent.mode;
     this.identity = k.identity ?? env.POD_NAME ?? `${hostname()}_${process.pid}`;
-    // Every call's outcome says whether the API server answers (/readyz, GET /status).
-    this.api = withConnectivity(deps.api ?? lazyKubeApi(() => connect(connection(config, deps.baseDir))), clock, (s) => (state.info.kubernetes = s));
     this.metrics = createActuatorMetrics(deps.registry, state, this.shadow);
+    // After a 429 nothing is sent until its Retry-After has passed (connectivity.ts); every call's outcome says
+    // whether the API server answers (/readyz: connected, unreachable or throttled).
+    const throttled = withThrottle(deps.api ?? lazyKubeApi(() => connect(connection(config, deps.baseDir))), {
+      clock: deps.mono ?? systemMonoClock(),
+      sleep: deps.sleep,
+      onThrottled: () => this.metrics.throttledResponses.inc(),
+      onWaited: (ms) => this.metrics.throttleWaitSeconds.inc(ms / 1000),
+    });
+    this.api = withConnectivity(throttled.api, clock, (s) => (state.info.kubernetes = s));
     // dry-run and shadow change nothing in the cluster but the agent's own objects (the Lease and its state
     // ConfigMap): no patches, no Events.
     this.events = mode === 'act' ? new KubeEventRecorder(this.api, clock, logger, () => this.metrics.eventFailures.inc()) : NO_EVENTS;
@@ -149,8 +161,7 @@ export class KubernetesActuator {
       annotation: config.kubernetes.overridesAnnotation,
       onFailure: () => this.metrics.overrideSyncFailures.inc(),
     });
-    const known = new Set(state.overrides.map((o) => o.id));
-    state.overrides = [...state.overrides, ...found.filter((o) => !known.has(o.id))];
+    state.importOverrides(found);
     if (found.length) logger.info({ overrides: found.length, annotation: config.kubernetes.overridesAnnotation }, 'imported overrides from the legacy annotation');
   }
 }

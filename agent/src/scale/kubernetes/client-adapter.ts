@@ -5,7 +5,7 @@
  * Patches are JSON merge patches (the client's default is JSON Patch); errors become KubeApiError.
  */
 import type * as K8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
-import { isNotFound, kubeError, type KubeOperation } from '../../contracts/kube-errors';
+import { isNotFound, kubeError, parseRetryAfter, type KubeOperation } from '../../contracts/kube-errors';
 import type { ConfigMapRecord, HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from '../../contracts/kube-api';
 import { formatMicroTime, parseMicroTime } from './micro-time';
 import { podRequests } from '../../cost/quantity';
@@ -47,7 +47,7 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof k8s.ApiException) throw kubeError(err.code, op, serverMessage(err.body));
+      if (err instanceof k8s.ApiException) throw kubeError(err.code, op, serverMessage(err.body), parseRetryAfter(header(err.headers, 'retry-after'), Date.now()));
       throw err;
     }
   }
@@ -214,6 +214,13 @@ export function annotationManagers(fields: K8s.V1ManagedFieldsEntry[] | undefine
     for (const k of Object.keys(owned ?? {})) if (k.startsWith('f:') && f.manager) out[k.slice(2)] = f.manager;
   }
   return out;
+}
+
+/** A response header by name, whatever its case (the client hands headers over as a plain object). */
+export function header(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  const found = Object.entries(headers as Record<string, unknown>).find(([k]) => k.toLowerCase() === name);
+  return typeof found?.[1] === 'string' ? found[1] : undefined;
 }
 
 /** The Status message the API server sends with an error, when the body is one. */

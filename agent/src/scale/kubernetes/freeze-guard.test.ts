@@ -152,4 +152,23 @@ describe('FreezeGuard: break glass', () => {
     expect(s.state.breakGlass.length).toBe(1);
     expect(s.api.events).toEqual([]);
   });
+
+  // Found on the real kube-apiserver: the policy compares the annotation as stored and counts RE2's \S
+  // (anything but ASCII blanks); the agent used to compare trimmed values, so these passed unrecorded.
+  it.each([
+    ['the old reason with a blank added (the policy admits it as a new reason)', 'INC-1: outage', 'INC-1: outage '],
+    ['a reason of blanks the policy does not count as blank (U+00A0)', 'INC-1: outage', '\u00a0'],
+  ])('what the policy admits as break glass is recorded: %s', async (_what, first, second) => {
+    const s = setup();
+    s.tick();
+    await s.guard.sync();
+    annotate(s, first);
+    await s.guard.sync();
+    annotate(s, second, 'ci-deployer', 9);
+    await s.guard.sync();
+    expect(s.state.breakGlass.toArray().map((b) => [b.by, b.generation])).toEqual([
+      ['kubectl-edit', 8],
+      ['ci-deployer', 9],
+    ]);
+  });
 });

@@ -37,7 +37,7 @@ export function freezeGuardOptions(config: AgentConfig): Pick<FreezeGuardOptions
 }
 
 export class FreezeGuard {
-  /** Per target: the break-glass reason seen on the last read (null: none). Absent before the first read. */
+  /** Per target: the break-glass annotation's value, as stored, on the last read (null: none). Absent before the first read. */
   private readonly seen = new Map<string, string | null>();
   private written: { content: string; expiresAtMs: number } | null = null;
   private readonly writeFailures: Counter<string>;
@@ -120,7 +120,7 @@ export class FreezeGuard {
         try {
           const w = await this.api.readWorkload(t.config.kubernetes);
           const event = detectBreakGlass(this.seen.get(t.config.id), w, t, this.opts.clock());
-          this.seen.set(t.config.id, w.annotations[BREAK_GLASS_ANNOTATION]?.trim() || null);
+          this.seen.set(t.config.id, w.annotations[BREAK_GLASS_ANNOTATION] ?? null);
           if (event) await this.record(event);
         } catch (err) {
           this.opts.logger.warn({ target: t.config.id, err: (err as Error).message }, 'could not read the target for break glass');

@@ -8,11 +8,12 @@ import { z } from 'zod';
 import { positiveSeconds } from '../../config/common';
 import { conditionOptions } from '../../paging/page-monitor';
 import { QueuedSink } from '../queued-sink';
-import type { SinkInput } from '../../contracts/sink';
+import type { ExportResult, FlushResult, Sink, SinkHealth, SinkInput } from '../../contracts/sink';
 import { sinkName, maxQueue, requestTimeoutSeconds } from '../sink-config';
 import { queueOptions, type SinkDeps } from '../sink-deps';
-import { realTimers } from '../timers';
+import { realTimers, type SinkTimers } from '../timers';
 import { MEMORY_ONLY_PAGES } from '../../contracts/open-pages';
+import { PageDelivery } from './page-delivery';
 import { PageHandOff } from './page-hand-off';
 import { PagePersistence } from './page-persistence';
 import { PageTracker, type PageEvent } from './page-tracker';
@@ -53,23 +54,29 @@ export const pagerDutySinkConfig = z
   });
 export type PagerDutySinkConfig = z.infer<typeof pagerDutySinkConfig>;
 
-export class PagerDutySink extends QueuedSink<PageEvent> {
+export class PagerDutySink implements Sink {
+  readonly type = 'pagerduty';
   readonly tracker: PageTracker;
-  private readonly persistence: PagePersistence;
   /** Per-incident delivery deadlines and the delivered series; adopts pages the tracker restored. */
   readonly handOff: PageHandOff;
+  private readonly persistence: PagePersistence;
+  private readonly queue: QueuedSink<PageEvent>;
+  private readonly timers: SinkTimers;
 
-  constructor(name: string, cfg: PagerDutySinkConfig, deps: SinkDeps) {
-    const tracker = new PageTracker(conditionOptions(deps.cluster, deps.paging), deps.pageMonitor);
-    // With the agent's monitor, the tick already evaluated the conditions into the state: read them, never judge again.
-    const judge = (input: SinkInput) => (deps.pageMonitor ? tracker.diff(input.state.pageConditions, input.atMs) : tracker.next(input.state, input.atMs));
-    const timers = deps.timers ?? realTimers;
+  constructor(
+    readonly name: string,
+    cfg: PagerDutySinkConfig,
+    private readonly deps: SinkDeps,
+  ) {
+    this.tracker = new PageTracker(conditionOptions(deps.cluster, deps.paging), deps.pageMonitor);
+    this.timers = deps.timers ?? realTimers;
     const { metrics, logger } = deps;
-    const requestTimeoutMs = cfg.requestTimeoutSeconds * 1000;
-    const handOff = new PageHandOff(cfg.handOffAfterSeconds * 1000, requestTimeoutMs, {
+    this.handOff = new PageHandOff(cfg.handOffAfterSeconds * 1000, cfg.requestTimeoutSeconds * 1000, {
       delivered: (kind, subject) => metrics.pageDelivered.set({ sink: name, kind, subject }, 1),
       closed: (kind, subject) => metrics.pageDelivered.remove({ sink: name, kind, subject }),
     });
+    // Open pages survive restarts in the agent's durable state (deps.pageStore), when it has one.
+    this.persistence = new PagePersistence(deps.pageStore?.(name) ?? MEMORY_ONLY_PAGES, this.tracker);
     const transport = new PagerDutyTransport({
       routingKey: cfg.routingKey,
       server: cfg.server,
@@ -78,53 +85,76 @@ export class PagerDutySink extends QueuedSink<PageEvent> {
       dashboardUrl: cfg.dashboardUrl,
       agent: deps.pagerDutyAgent,
     });
-    // Open pages survive restarts in the agent's durable state (deps.pageStore), when it has one.
-    const persistence = new PagePersistence(deps.pageStore?.(name) ?? MEMORY_ONLY_PAGES, tracker);
-    const toItems = (input: SinkInput) => {
-      if (!input.state.info.leader) {
-        // One sender per page: a standby replica judges the same conditions (so it knows what is open when
-        // it takes over) but sends nothing, and drops the delivered series of pages it no longer owns.
-        const events = judge(input);
-        persistence.afterEvaluation();
-        handOff.queued(
-          events.filter((e) => e.action === 'resolve'),
-          timers.now(),
-        );
-        return [];
-      }
-      // Pages restored open after a restart, or delivered by the previous leader, are the sink's, delivered.
-      handOff.adoptOpen(tracker.openConditions);
-      persistence.adopt(tracker.openConditions, input.atMs);
-      const events = judge(input);
-      persistence.afterEvaluation();
-      handOff.queued(events, timers.now());
-      return events;
-    };
-    super({
-      ...queueOptions(name, 'pagerduty', transport, toItems, { ...cfg, maxBatch: 1 }, deps),
-      admit: (e) => {
-        const verdict = handOff.verdict(e, timers.now());
-        if (verdict === 'hand-off') {
-          metrics.pageHandOffs.inc({ sink: name, kind: e.kind });
-          logger.warn({ sink: name, dedupKey: e.dedupKey, handOffAfterSeconds: cfg.handOffAfterSeconds }, 'page not delivered in time; left to Alertmanager (the alert rule on wedsync_agent_page_condition fires)');
-        }
-        return verdict === 'send';
-      },
-      onDelivered: (batch) => {
-        for (const e of batch) {
-          handOff.delivered(e);
-          metrics.pages.inc({ sink: name, kind: e.kind, action: e.action });
-        }
-        persistence.onDelivered(batch);
-      },
+    const delivery = new PageDelivery(transport, {
+      sink: name,
+      handOffAfterSeconds: cfg.handOffAfterSeconds,
+      handOff: this.handOff,
+      persistence: this.persistence,
+      metrics,
+      logger,
+      timers: this.timers,
     });
-    this.tracker = tracker;
-    this.handOff = handOff;
-    this.persistence = persistence;
+    this.queue = new QueuedSink(queueOptions(name, 'pagerduty', delivery, undefined, { ...cfg, maxBatch: 1 }, deps));
   }
 
   /** Restores the pages PagerDuty held open when the agent last ran (see page-persistence.ts). */
   start(): Promise<void> {
     return this.persistence.restore();
+  }
+
+  export(input: SinkInput): ExportResult {
+    let events: PageEvent[];
+    try {
+      events = this.pagesOf(input);
+    } catch (err) {
+      this.deps.logger.error({ err, sink: this.name }, 'sink could not prepare its items; skipping this tick');
+      return { accepted: 0, dropped: 0 };
+    }
+    return this.queue.enqueue(events);
+  }
+
+  forceFlush(deadlineMs: number): Promise<FlushResult> {
+    return this.queue.forceFlush(deadlineMs);
+  }
+
+  shutdown(deadlineMs: number): Promise<FlushResult> {
+    return this.queue.shutdown(deadlineMs);
+  }
+
+  health(): SinkHealth {
+    return this.queue.health();
+  }
+
+  /** Resolves once no request is in flight. For tests. */
+  settled(): Promise<void> {
+    return this.queue.settled();
+  }
+
+  /** The trigger and resolve events this tick calls for; none on a standby replica. */
+  private pagesOf(input: SinkInput): PageEvent[] {
+    const { tracker, handOff, persistence, timers } = this;
+    if (!input.state.info.leader) {
+      // One sender per page: a standby replica judges the same conditions (so it knows what is open when
+      // it takes over) but sends nothing, and drops the delivered series of pages it no longer owns.
+      const events = this.judge(input);
+      persistence.afterEvaluation();
+      handOff.queued(
+        events.filter((e) => e.action === 'resolve'),
+        timers.now(),
+      );
+      return [];
+    }
+    // Pages restored open after a restart, or delivered by the previous leader, are the sink's, delivered.
+    handOff.adoptOpen(tracker.openConditions);
+    persistence.adopt(tracker.openConditions, input.atMs);
+    const events = this.judge(input);
+    persistence.afterEvaluation();
+    handOff.queued(events, timers.now());
+    return events;
+  }
+
+  /** With the agent's monitor, the tick already evaluated the conditions into the state: read them, never judge again. */
+  private judge(input: SinkInput): PageEvent[] {
+    return this.deps.pageMonitor ? this.tracker.diff(input.state.pageConditions, input.atMs) : this.tracker.next(input.state, input.atMs);
   }
 }
