@@ -85,6 +85,7 @@ describe('tune from a real Prometheus (promtool-backfilled history)', () => {
   test.each([
     [['--target', 'api', '--from', iso(START), '--to', iso(START + 10 * DAY)], 2, /api: 10\.0 days of history; tune needs at least 14/],
     [['--target', 'nodata', '--from', iso(START), '--to', iso(END)], 1, /target "nodata": the load query returned no data/],
+    [['--target', 'nosuch', '--from', iso(START), '--to', iso(END)], 2, /--target: unknown target "nosuch" \(.* has api, /],
     [['--target', 'gappy', '--from', iso(START), '--to', iso(END)], 2, /gappy: \d+ of the \d+ minutes of the held-out part have no data .*choose a range without the gap/],
   ])('refuses %j with exit %i', async (args, code, message) => {
     const r = await cli('--config', config, ...args, '--out', join(dir, 'refused'));

@@ -4,7 +4,7 @@
  * accepts, an unmeetable goal, and the refusals with their exit codes. (Same seed, same search:
  * tune/search-space.test.ts.)
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -22,6 +22,10 @@ async function run(...args: string[]) {
 const tmp = () => mkdtempSync(join(tmpdir(), 'wedsync-tune-'));
 // Two weeks and a day: the shortest history tune accepts, with a surge in the held-out part.
 const trace = writeSyntheticTrace(join(tmp(), 'trace'), { days: 15, surgeAtMinute: 13 * 1440 + 11 * 60 });
+// The same history with its 13th day missing (no rows): a quarter of the held-out part.
+const gappy = writeSyntheticTrace(join(tmp(), 'gappy'), { days: 15 }).dir;
+const rows = readFileSync(join(gappy, 'trace.csv'), 'utf8').split('\n');
+writeFileSync(join(gappy, 'trace.csv'), [...rows.slice(0, 1 + 13 * 1440), ...rows.slice(1 + 14 * 1440)].join('\n'));
 const args = ['--trace', trace.dir, '--settings', 'targetUtilization,burstQuantile', '--candidates', '3'];
 
 describe('wedsync-agent tune --trace', () => {
@@ -44,7 +48,11 @@ describe('wedsync-agent tune --trace', () => {
     expect(t.chosen.tune.overloadMinutes).toBeLessThanOrEqual(t.defaults.tune.overloadMinutes);
     expect(t.chosen.tune.unservedRequests).toBeLessThanOrEqual(t.defaults.tune.unservedRequests);
     const cheapestQualifying = Math.min(
-      ...t.candidates.filter((c: any) => c.tune.overloadMinutes <= t.defaults.tune.overloadMinutes && c.tune.unservedRequests <= t.defaults.tune.unservedRequests).map((c: any) => c.tune.replicaHours),
+      ...t.candidates
+        .filter((c: any) => c.tune.overloadMinutes <= t.defaults.tune.overloadMinutes && c.tune.unservedRequests <= t.defaults.tune.unservedRequests)
+        // The margin: also no worse than the defaults with 1.2× the demand (objective.ts STRESS_FACTOR).
+        .filter((c: any) => c.tuneStressed.overloadMinutes <= t.candidates[0].tuneStressed.overloadMinutes && c.tuneStressed.unservedRequests <= t.candidates[0].tuneStressed.unservedRequests)
+        .map((c: any) => c.tune.replicaHours),
     );
     expect(t.chosen.tune.replicaHours).toBe(cheapestQualifying);
     expect(t.heldOut).toBeDefined();
@@ -77,6 +85,7 @@ describe('wedsync-agent tune --trace', () => {
     [[...args, '--goal', 'latency<=3'], 2, /--goal "latency<=3": expected METRIC<=NUMBER/],
     [[...args, '--budget', 'cheap'], 2, /--budget "cheap": expected FACTORx-REFERENCE/],
     [['--out', 'x'], 2, /give --trace DIR, or --config FILE with --from and --to/],
+    [['--trace', gappy], 2, /replay: \d+ of the \d+ minutes of the held-out part have no data \(first at 2027-06-17T00:00:00\.000Z\); more than 10 % missing: choose a range without the gap/],
   ])('refuses %j with exit %i', async (a, code, message) => {
     const r = await run(...(a.includes('--out') ? a : [...a, '--out', tmp()]));
     expect(r.err).toMatch(message);

@@ -49,7 +49,7 @@ export const registerTune: Register = (program, io, exit) => {
     .requiredOption('--out <dir>', 'output folder')
     .option('--goal <conditions>', 'e.g. "overload<=0.1*hpa" or "overload<=30,unserved<=0.5*defaults": the cheapest settings meeting them')
     .option('--budget <limit>', 'e.g. 1.1x-oracle: the least overload costing at most that')
-    .option('--candidates <n>', 'settings tried per target, the defaults included', '12')
+    .option('--candidates <n>', 'settings tried per target, the defaults included', '24')
     .option('--seed <n>', 'seed of the candidate draw (same seed, same search)', '1')
     .option('--settings <names>', 'comma-separated settings to search (default: all of tune/search-space.ts)')
     .option('--holdout <share>', 'share of the range held out for checking (the later part)', '0.25')
@@ -109,7 +109,7 @@ function lineOf(r: TunedTarget): string {
   const c = r.chosen.heldOut;
   const d = r.defaults.heldOut;
   const head = r.choice.met ? 'chosen' : 'GOAL NOT MET, nearest';
-  return `${head} ${Object.entries(r.choice.settings).map(([k, v]) => `${k}=${v}`).join(' ') || 'defaults'}; held out: replica-hours ${c.replicaHours} (${pct(c.replicaHours, d.replicaHours)} vs defaults), overload min ${c.overloadMinutes} (defaults ${d.overloadMinutes}), unserved ${c.unservedRequests} (defaults ${d.unservedRequests})${r.choice.met ? '' : ` — ${r.choice.detail}`}`;
+  return `${head} ${Object.entries(r.choice.settings).map(([k, v]) => `${k}=${v}`).join(' ') || 'defaults'}; held out: replica-hours ${c.replicaHours} (${pct(c.replicaHours, d.replicaHours)} vs defaults), overload min ${c.overloadMinutes} (defaults ${d.overloadMinutes}), unserved ${c.unservedRequests} (defaults ${d.unservedRequests})${r.choice.met && r.choice.index !== 0 ? '' : ` — ${r.choice.detail}`}`;
 }
 
 function writeOutputs(dir: string, results: TunedTarget[], source: string, objective: string, command: string): void {

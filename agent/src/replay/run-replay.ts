@@ -16,6 +16,7 @@ import { WeddingLoadTable } from '../calendar/wedding-load-table';
 import { REPLAY_SERIES, REPLAY_SOURCE, replayConfig } from './replay-config';
 import type { Trace } from './trace';
 import type { ReplicaPrice } from '../plan/price';
+import type { TargetState } from '../state';
 
 export interface AgentReplay {
   replicas: Int32Array;
@@ -46,6 +47,8 @@ export interface ReplayOptions extends Pick<AgentOptions, 'newDetector' | 'newFo
   missing?: (step: number) => boolean;
   /** Told how far the replay is, every few hundred steps (a progress bar). */
   onProgress?: (step: number, steps: number) => void;
+  /** Shown the target's state after each step (tune records what its candidates share: tune/recorded-inputs.ts). */
+  onStep?: (step: number, target: TargetState) => void;
 }
 
 export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promise<AgentReplay> {
@@ -106,6 +109,7 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
       rules[last.rule] = (rules[last.rule] ?? 0) + 1;
       if (last.rule !== ruleChanges.at(-1)?.rule) ruleChanges.push({ step: k, rule: last.rule, replicas: last.replicas, detail: last.detail });
     }
+    opts.onStep?.(k, agent.state.targets.get(target.id)!);
     if (opts.onProgress && (k % 240 === 239 || k === trace.demand.length - 1)) opts.onProgress(k + 1, trace.demand.length);
   }
   await agent.stop();

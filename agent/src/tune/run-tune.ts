@@ -2,8 +2,10 @@
  * `tune`: per target, replay the history with each candidate's settings (search-space.ts), pick one on
  * the earlier part of the range by the user's objective (objective.ts), and score the pick, the defaults
  * and the references on the later part, which the pick never saw. The agent replayed is the real one
- * (replayAgent: Agent, loop, planner), one full replay per candidate, causal: what it does in the later
- * part depends only on what came before.
+ * (replayAgent: Agent, loop, planner), once per target, recording what every candidate shares (readings,
+ * detector, forecast, calendar: recorded-inputs.ts); each candidate is then the planner loop over that
+ * recording (recorded-planner.ts), with the schedule its own full replay would give. Causal: what a
+ * candidate does in the later part depends only on what came before.
  */
 import type { LoadedConfig } from '../app/config-load';
 import { shapeOf } from '../replay/compare';
@@ -13,9 +15,10 @@ import { replayConfig } from '../replay/replay-config';
 import { scorePart, type Score } from '../replay/score';
 import type { Trace } from '../replay/trace';
 import { NO_PROGRESS, type BacktestProgress } from '../backtest/run-backtest';
-import { choose, type Choice, type Objective } from './objective';
+import { choose, STRESS_FACTOR, type Choice, type Objective } from './objective';
 import { asTargetPatch, candidates, selectSpace, type Setting, type Settings } from './search-space';
-import { replaySchedules, type TuneJob } from './tune-pool';
+import { candidatePlan } from './recorded-planner';
+import { runTuneJobs } from './tune-pool';
 
 /** Below this a history cannot be split into a tuning part and a held-out part worth the name. */
 export const MIN_HISTORY_MS = 14 * 86_400_000;
@@ -58,7 +61,8 @@ export interface PartScores {
 export interface TunedTarget {
   id: string;
   split: { tuneFromMs: number; heldOutFromMs: number; toMs: number };
-  candidates: Array<{ settings: Settings; tune: Score }>;
+  /** Each candidate on the tuning part, as it was and with its demand × STRESS_FACTOR (the default objective's margin). */
+  candidates: Array<{ settings: Settings; tune: Score; tuneStressed: Score }>;
   choice: Choice & { settings: Settings };
   chosen: PartScores;
   defaults: PartScores;
@@ -92,8 +96,8 @@ function checkHistory(t: TuneTarget, split: number): void {
   }
 }
 
-/** The job replaying `t` with candidate `c`: its target utilisation in the trace's shape, its policy in the target's. */
-function jobFor(t: TuneTarget, c: Settings): TuneJob {
+/** The replay of `t` with candidate `c`: its target utilisation in the trace's shape, its policy in the target's. */
+export function candidateReplay(t: TuneTarget, c: Settings): { trace: Trace; user: LoadedConfig } {
   const base = replayConfig(t.trace, t.user);
   const patch = asTargetPatch(c);
   const target = base.config.targets[0];
@@ -108,9 +112,21 @@ export async function runTune(targets: TuneTarget[], opts: TuneOptions): Promise
   const splits = targets.map((t) => Math.round(t.trace.demand.length * (1 - opts.holdout)));
   targets.forEach((t, i) => checkHistory(t, splits[i]));
   const sets = candidates(space, opts.candidates, opts.seed);
-  const jobs = targets.flatMap((t) => sets.map((c) => jobFor(t, c)));
-  progress.begin(`tune (${targets.length} target${targets.length === 1 ? '' : 's'} × ${sets.length} settings)`, jobs.length);
-  const schedules = await replaySchedules(jobs, (n) => progress.update(n), opts.threads);
+  // Per target, each candidate's plan; the recording asks for the widest predictive window among them.
+  const plans = targets.map((t) =>
+    sets.map((c) => {
+      const { trace, user } = candidateReplay(t, c);
+      return candidatePlan(replayConfig(trace, user).config);
+    }),
+  );
+  const recordingJobs = targets.map((t, i) => {
+    const widest = plans[i].reduce((w, p, k) => (p.windowSeconds > plans[i][w].windowSeconds ? k : w), 0);
+    const { trace, user } = candidateReplay(t, sets[widest]);
+    return { trace, user, windowSeconds: plans[i][widest].windowSeconds, podStartupSeconds: plans[i][widest].target.podStartupSeconds };
+  });
+  const jobs = targets.flatMap((_, i) => plans[i].map((plan) => ({ recording: i, plan })));
+  progress.begin(`tune: ${targets.length} target${targets.length === 1 ? '' : 's'} × ${sets.length} settings`, targets.length + jobs.length);
+  const schedules = await runTuneJobs(recordingJobs, jobs, (n) => progress.update(n), opts.threads);
   progress.end();
   return targets.map((t, i) => {
     const { trace } = t;
@@ -124,12 +140,14 @@ export async function runTune(targets: TuneTarget[], opts: TuneOptions): Promise
     const orc = part(oracle(trace.demand, shape));
     const defaults = part(mine[0]);
     // Chosen on the tuning part alone; the held-out part is scored only for the pick and the references.
-    const choice = choose(opts.objective, tuneScores, { hpa: hpa.tune, oracle: orc.tune, defaults: defaults.tune });
+    const stressedDemand = trace.demand.map((d) => d * STRESS_FACTOR);
+    const stressed = mine.map((r) => scorePart(r, stressedDemand, shape, 0, split));
+    const choice = choose(opts.objective, tuneScores, { hpa: hpa.tune, oracle: orc.tune, defaults: defaults.tune }, stressed);
     const at = (k: number) => trace.startMs + k * trace.stepMs;
     return {
       id: t.id,
       split: { tuneFromMs: trace.startMs, heldOutFromMs: at(split), toMs: at(n) },
-      candidates: sets.map((settings, k) => ({ settings, tune: tuneScores[k] })),
+      candidates: sets.map((settings, k) => ({ settings, tune: tuneScores[k], tuneStressed: stressed[k] })),
       choice: { ...choice, settings: sets[choice.index] },
       chosen: part(mine[choice.index]),
       defaults,

@@ -1,14 +1,30 @@
-/** A worker thread of tune-pool.ts: replays each candidate it is sent and posts its schedule back. */
+/** A worker thread of tune-pool.ts: records a target's replay, or plays a candidate over a recording it was sent. */
 import { parentPort } from 'node:worker_threads';
-import { replayAgent } from '../replay/run-replay';
-import type { TuneJob } from './tune-pool';
+import { recordInputs, type RecordedInputs } from './recorded-inputs';
+import { playCandidate } from './recorded-planner';
+import type { WorkerReply, WorkerRequest } from './tune-pool';
 
 if (parentPort) {
   const port = parentPort;
-  port.on('message', (job: TuneJob) => {
-    replayAgent(job.trace, { user: job.user }).then(
-      (r) => port.postMessage({ replicas: r.replicas }, [r.replicas.buffer as ArrayBuffer]),
-      (err: Error) => port.postMessage({ error: err.message }),
-    );
+  const recordings = new Map<number, RecordedInputs>();
+  const reply = (m: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+  port.on('message', (m: WorkerRequest) => {
+    if ('load' in m) {
+      recordings.set(m.load.index, m.load.recording);
+      return;
+    }
+    if ('record' in m) {
+      recordInputs(m.record).then(
+        (recording) => reply({ recording }),
+        (err: Error) => reply({ error: err.message }),
+      );
+      return;
+    }
+    try {
+      const replicas = playCandidate(recordings.get(m.play.recording)!, m.play.plan);
+      reply({ replicas }, [replicas.buffer as ArrayBuffer]);
+    } catch (err) {
+      reply({ error: (err as Error).message });
+    }
   });
 }
