@@ -1,8 +1,10 @@
-// Lint for the whole repository (run by `npm test` through `npm run lint`, zero warnings allowed).
+// Lint for the whole repository (run by `npm test` through `npm run lint`, zero warnings allowed; then
+// `prettier --check`, the one formatter).
 // The agent and the cross-package tests get typescript-eslint's type-checked rules; the panel plugin
 // gets Grafana's own config (@grafana/eslint-config), as plugins built with create-plugin do.
 import tseslint from 'typescript-eslint';
 import grafanaConfig from '@grafana/eslint-config';
+import prettierConfig from 'eslint-config-prettier';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/dist-check/**', '**/dist-zip/**', '**/node_modules/**', '**/.tmp/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
@@ -38,4 +40,7 @@ export default tseslint.config(
     files: ['grafana-plugin/**/*.{ts,tsx}'],
     extends: [...grafanaConfig],
   },
+  // Last: layout is Prettier's alone (.prettierrc.json, 160 columns; `npm run lint` checks it after ESLint),
+  // so no stylistic rule above may disagree with it.
+  prettierConfig,
 );

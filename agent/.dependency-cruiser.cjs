@@ -48,8 +48,20 @@ module.exports = {
     layer('layer-2-brain', 'calendar/, detect/, forecast/ and plan/ import only util/, config/ and each other.', L2, [L1, L2]),
     layer('layer-3-state-contracts', 'state.ts and the contracts import only layers 1-3.', L3, [L1, L2, L3]),
     layer('layer-4-services', 'Services (paging, freeze, metrics, capacity, cost, fleet, identity) import only layers 1-4.', L4, [L1, L2, L3, L4]),
-    layer('layer-5-adapters', 'Adapters import only layers 1-5 (and never each other: adapters-never-import-each-other).', ADAPTERS, [L1, L2, L3, L4, ADAPTERS]),
-    layer('layer-5-engine', 'The engine (loop, target pipeline, backfill) uses layers 1-4 only: it sees plug-ins through the contracts.', ENGINE, [L1, L2, L3, L4, ENGINE]),
+    layer('layer-5-adapters', 'Adapters import only layers 1-5 (and never each other: adapters-never-import-each-other).', ADAPTERS, [
+      L1,
+      L2,
+      L3,
+      L4,
+      ADAPTERS,
+    ]),
+    layer('layer-5-engine', 'The engine (loop, target pipeline, backfill) uses layers 1-4 only: it sees plug-ins through the contracts.', ENGINE, [
+      L1,
+      L2,
+      L3,
+      L4,
+      ENGINE,
+    ]),
     layer('layer-6-app', 'The composition root imports everything but the entry points.', APP, [L1, L2, L3, L4, ADAPTERS, ENGINE, APP]),
     {
       name: 'adapters-never-import-each-other',

@@ -7,7 +7,16 @@ Object.assign(global, { TextEncoder, TextDecoder });
 
 Object.defineProperty(window, 'matchMedia', {
   writable: true,
-  value: (query) => ({ matches: false, media: query, onchange: null, addListener() {}, removeListener() {}, addEventListener() {}, removeEventListener() {}, dispatchEvent: () => false }),
+  value: (query) => ({
+    matches: false,
+    media: query,
+    onchange: null,
+    addListener() {},
+    removeListener() {},
+    addEventListener() {},
+    removeEventListener() {},
+    dispatchEvent: () => false,
+  }),
 });
 
 HTMLCanvasElement.prototype.getContext = function getContext() {

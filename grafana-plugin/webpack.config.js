@@ -45,7 +45,10 @@ module.exports = (_env, argv) => {
     context: path.join(__dirname, 'src'),
     devtool: production ? 'source-map' : 'eval-source-map',
     entry: { module: './module.ts', 'panels/scaling/module': './panels/scaling/module.ts' },
-    externals: [...EXTERNALS, ({ request }, cb) => (request && request.startsWith('@grafana/') && !EXTERNALS.includes(request) ? cb(undefined, request) : cb())],
+    externals: [
+      ...EXTERNALS,
+      ({ request }, cb) => (request && request.startsWith('@grafana/') && !EXTERNALS.includes(request) ? cb(undefined, request) : cb()),
+    ],
     output: {
       clean: true,
       filename: '[name].js',
@@ -81,8 +84,7 @@ module.exports = (_env, argv) => {
           ...['plugin.json', 'panels/scaling/plugin.json'].map((from) => ({
             from,
             to: from.replace(/plugin\.json$/, '') || '.',
-            transform: (content) =>
-              content.toString().replace('%VERSION%', pkg.version).replace('%TODAY%', new Date().toISOString().slice(0, 10)),
+            transform: (content) => content.toString().replace('%VERSION%', pkg.version).replace('%TODAY%', new Date().toISOString().slice(0, 10)),
           })),
         ],
       }),

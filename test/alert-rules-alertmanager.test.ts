@@ -32,7 +32,11 @@ describe('alertmanager.yml in a real Alertmanager, PagerDuty stand-in', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}/api/v2`;
     am = startProcess('alertmanager', bin, alertmanagerArgs(alertmanagerConfigForTest(dir, pagerDuty.url), join(dir, 'data'), port));
-    await waitFor('Alertmanager to be ready', async () => ((await fetch(`http://127.0.0.1:${port}/-/ready`).catch(() => undefined))?.ok ? true : undefined), 15_000);
+    await waitFor(
+      'Alertmanager to be ready',
+      async () => ((await fetch(`http://127.0.0.1:${port}/-/ready`).catch(() => undefined))?.ok ? true : undefined),
+      15_000,
+    );
   });
 
   afterAll(async () => {
@@ -54,11 +58,17 @@ describe('alertmanager.yml in a real Alertmanager, PagerDuty stand-in', () => {
 
     const events = await waitFor('three PagerDuty events', async () => (pagerDuty!.events.length >= 3 ? pagerDuty!.events : undefined), 20_000);
     const byClass = (name: string) => events.filter((e) => e.payload?.class === name);
-    expect(byClass('WedSyncAgentDown')).toEqual([expect.objectContaining({ routing_key: PAGE_KEY, event_action: 'trigger', payload: expect.objectContaining({ severity: 'critical', group: 'c1' }) })]);
+    expect(byClass('WedSyncAgentDown')).toEqual([
+      expect.objectContaining({ routing_key: PAGE_KEY, event_action: 'trigger', payload: expect.objectContaining({ severity: 'critical', group: 'c1' }) }),
+    ]);
     // Only c2's stale-load page: c1's is a symptom of its agent being down.
-    expect(byClass('WedSyncMetricsStale')).toEqual([expect.objectContaining({ routing_key: PAGE_KEY, payload: expect.objectContaining({ severity: 'warning', group: 'c2', component: 'api' }) })]);
+    expect(byClass('WedSyncMetricsStale')).toEqual([
+      expect.objectContaining({ routing_key: PAGE_KEY, payload: expect.objectContaining({ severity: 'warning', group: 'c2', component: 'api' }) }),
+    ]);
     // A ticket stays a ticket on a wedding day; info reaches nobody (the count of 3 below).
-    expect(byClass('WedSyncSinkDropping')).toEqual([expect.objectContaining({ routing_key: TICKET_KEY, payload: expect.objectContaining({ severity: 'info', group: 'c2' }) })]);
+    expect(byClass('WedSyncSinkDropping')).toEqual([
+      expect.objectContaining({ routing_key: TICKET_KEY, payload: expect.objectContaining({ severity: 'info', group: 'c2' }) }),
+    ]);
 
     const statuses = (await (await fetch(`${base}/alerts`)).json()) as AlertStatus[];
     const stateOf = (name: string, cluster: string) => statuses.find((s) => s.labels.alertname === name && s.labels.cluster === cluster)?.status.state;

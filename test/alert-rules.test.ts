@@ -20,7 +20,10 @@ const ALERTMANAGER_YML = join(ALERT_RULES_DIR, 'alertmanager.yml');
 /** The default agent selector (scripts/lib/render-alert-rules.mjs), the text the renderers replace. */
 const DEFAULT_AGENT_SELECTOR = 'job="wedsync-agent"';
 const TESTS_DIR = join(ALERT_RULES_DIR, 'tests');
-const unitTestFiles = () => readdirSync(TESTS_DIR).filter((f) => f.endsWith('.test.yml')).map((f) => join(TESTS_DIR, f));
+const unitTestFiles = () =>
+  readdirSync(TESTS_DIR)
+    .filter((f) => f.endsWith('.test.yml'))
+    .map((f) => join(TESTS_DIR, f));
 const alerts = () => loadRules().filter((r) => r.alert);
 
 describe('tools', () => {
@@ -78,7 +81,11 @@ describe('alert rule conventions', () => {
   const runbookAnchors = new Set([...runbook.matchAll(/^## (\S+)\s*$/gm)].map((m) => m[1].toLowerCase()));
 
   test('covers every alert the issue asks for', () => {
-    expect(alerts().map((a) => a.alert).sort()).toEqual(
+    expect(
+      alerts()
+        .map((a) => a.alert)
+        .sort(),
+    ).toEqual(
       expect.arrayContaining([
         'WedSyncAgentDown',
         'WedSyncAgentNoLeader',
@@ -98,7 +105,7 @@ describe('alert rule conventions', () => {
   const pagingAlerts = new Set(Object.values(PAGE_DEFINITIONS).map((d) => d.alert));
 
   test.each(Object.values(PAGE_DEFINITIONS).map((d) => [d.kind, d] as const))(
-    'one truth for paging: %s is paged by its alert rule on the agent\'s series only, leaving delivered pages to the agent',
+    "one truth for paging: %s is paged by its alert rule on the agent's series only, leaving delivered pages to the agent",
     (kind, def) => {
       const rule = alerts().find((a) => a.alert === def.alert);
       expect(rule).toBeDefined();
@@ -112,11 +119,19 @@ describe('alert rule conventions', () => {
     },
   );
 
-  test('no other alert reads the agent\'s paging inputs with thresholds of its own', () => {
+  test("no other alert reads the agent's paging inputs with thresholds of its own", () => {
     for (const rule of alerts().filter((a) => !pagingAlerts.has(a.alert!))) {
-      expect({ alert: rule.alert, reads: metricNamesIn(rule.expr).filter((n) => [METRIC.utilizationRatio, METRIC.scaleErrorsTotal, METRIC.replicasMax].includes(n as never)) }).toEqual({ alert: rule.alert, reads: [] });
+      expect({
+        alert: rule.alert,
+        reads: metricNamesIn(rule.expr).filter((n) => [METRIC.utilizationRatio, METRIC.scaleErrorsTotal, METRIC.replicasMax].includes(n as never)),
+      }).toEqual({ alert: rule.alert, reads: [] });
       // One deliberate reader: a deploy during a freeze stands back for a break-glass change (one page for it).
-      if (rule.alert === 'WedSyncDeployDuringFreeze') expect(rule.expr).toMatch(new RegExp(`unless on \\(cluster, target\\)\\s+label_replace\\(max by \\(cluster, subject\\) \\(max_over_time\\(${METRIC.pageCondition}\\{kind="break-glass-during-freeze"\\}`));
+      if (rule.alert === 'WedSyncDeployDuringFreeze')
+        expect(rule.expr).toMatch(
+          new RegExp(
+            `unless on \\(cluster, target\\)\\s+label_replace\\(max by \\(cluster, subject\\) \\(max_over_time\\(${METRIC.pageCondition}\\{kind="break-glass-during-freeze"\\}`,
+          ),
+        );
       else expect(rule.expr).not.toContain(METRIC.pageCondition);
     }
   });
@@ -148,7 +163,8 @@ describe('alert rule conventions', () => {
   test('the agent is selected only through the replaceable default selector job="wedsync-agent" (as mixins do)', () => {
     for (const rule of loadRules()) {
       const selectors = [...rule.expr.matchAll(/\bup\{([^}]*)\}/g)].map((m) => m[1]);
-      for (const s of selectors) expect({ rule: rule.alert ?? rule.record, selector: s }).toEqual({ rule: rule.alert ?? rule.record, selector: DEFAULT_AGENT_SELECTOR });
+      for (const s of selectors)
+        expect({ rule: rule.alert ?? rule.record, selector: s }).toEqual({ rule: rule.alert ?? rule.record, selector: DEFAULT_AGENT_SELECTOR });
       expect(rule.expr.replaceAll(`up{${DEFAULT_AGENT_SELECTOR}}`, '')).not.toMatch(/wedsync-agent"/);
     }
   });
@@ -157,7 +173,13 @@ describe('alert rule conventions', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wedsync-selector-'));
     try {
       const out = join(dir, 'rules');
-      execFileSync(process.execPath, [join(ALERT_RULES_DIR, '..', 'scripts', 'render-alert-rules.mjs'), '--selector', 'job="kube-wedsync",namespace="ops"', '--out', out]);
+      execFileSync(process.execPath, [
+        join(ALERT_RULES_DIR, '..', 'scripts', 'render-alert-rules.mjs'),
+        '--selector',
+        'job="kube-wedsync",namespace="ops"',
+        '--out',
+        out,
+      ]);
       // c1's agent is down under the custom selector, c2's is up; c3 is down under the default job name, which no longer counts.
       const agentDown = alerts().find((a) => a.alert === 'WedSyncAgentDown')!;
       const test = {
@@ -171,7 +193,18 @@ describe('alert rule conventions', () => {
               { series: 'up{job="kube-wedsync",namespace="ops",cluster="c2"}', values: '1x10' },
               { series: 'up{job="wedsync-agent",cluster="c3"}', values: '0x10' },
             ],
-            alert_rule_test: [{ eval_time: '5m', alertname: 'WedSyncAgentDown', exp_alerts: [{ exp_labels: { severity: 'critical', cluster: 'c1' }, exp_annotations: { ...agentDown.annotations, summary: 'WedSync agent down in cluster "c1"' } }] }],
+            alert_rule_test: [
+              {
+                eval_time: '5m',
+                alertname: 'WedSyncAgentDown',
+                exp_alerts: [
+                  {
+                    exp_labels: { severity: 'critical', cluster: 'c1' },
+                    exp_annotations: { ...agentDown.annotations, summary: 'WedSync agent down in cluster "c1"' },
+                  },
+                ],
+              },
+            ],
           },
         ],
       };
@@ -189,7 +222,11 @@ describe('alert rule conventions', () => {
   });
 
   test('the runbook has one section per alert and none for alerts that do not exist', () => {
-    expect([...runbookAnchors].sort()).toEqual(alerts().map((a) => a.alert!.toLowerCase()).sort());
+    expect([...runbookAnchors].sort()).toEqual(
+      alerts()
+        .map((a) => a.alert!.toLowerCase())
+        .sort(),
+    );
   });
 
   test('rules read only metrics the agent exports, our recording rules, or up', () => {
@@ -230,7 +267,15 @@ describe('alertmanager.yml (real amtool)', () => {
   });
 
   test('amtool route test fails for a wrong receiver (the route tests can fail)', () => {
-    const r = runTool('amtool', ['config', 'routes', 'test', `--config.file=${ALERTMANAGER_YML}`, '--verify.receivers=pagerduty', 'severity=critical', 'wedding_day=true']);
+    const r = runTool('amtool', [
+      'config',
+      'routes',
+      'test',
+      `--config.file=${ALERTMANAGER_YML}`,
+      '--verify.receivers=pagerduty',
+      'severity=critical',
+      'wedding_day=true',
+    ]);
     expect(r.status).not.toBe(0);
   });
 
@@ -241,8 +286,14 @@ describe('alertmanager.yml (real amtool)', () => {
   const pagerduty = (name: string) => config.receivers.find((r) => r.name === name)?.pagerduty_configs?.[0];
 
   test('wedding-day pages are critical (high urgency), other pages warning, unless the agent set the page severity; keys come from files', () => {
-    expect(pagerduty('pagerduty-wedding-day')).toMatchObject({ severity: '{{ if .CommonLabels.page_severity }}{{ .CommonLabels.page_severity }}{{ else }}critical{{ end }}', send_resolved: true });
-    expect(pagerduty('pagerduty')).toMatchObject({ severity: '{{ if .CommonLabels.page_severity }}{{ .CommonLabels.page_severity }}{{ else }}warning{{ end }}', send_resolved: true });
+    expect(pagerduty('pagerduty-wedding-day')).toMatchObject({
+      severity: '{{ if .CommonLabels.page_severity }}{{ .CommonLabels.page_severity }}{{ else }}critical{{ end }}',
+      send_resolved: true,
+    });
+    expect(pagerduty('pagerduty')).toMatchObject({
+      severity: '{{ if .CommonLabels.page_severity }}{{ .CommonLabels.page_severity }}{{ else }}warning{{ end }}',
+      send_resolved: true,
+    });
     for (const r of config.receivers)
       for (const pd of r.pagerduty_configs ?? []) {
         expect(pd.routing_key).toBeUndefined();

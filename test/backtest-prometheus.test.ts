@@ -44,18 +44,40 @@ describe('backtest from a real Prometheus (promtool-backfilled history)', () => 
     demand = writeSyntheticTrace(traceDir, {
       start: iso(START),
       days: 2,
-      weddings: [{ id: 'w1', title: 'Saturday wedding', start: `${saturday}T14:00:00Z`, timezone: 'Europe/London', days: 1, guests: 150, tradition: 'british', vendors: 5 }],
+      weddings: [
+        {
+          id: 'w1',
+          title: 'Saturday wedding',
+          start: `${saturday}T14:00:00Z`,
+          timezone: 'Europe/London',
+          days: 1,
+          guests: 150,
+          tradition: 'british',
+          vendors: 5,
+        },
+      ],
     }).demand;
-    const minutes = (n: number, from: number, value: (k: number) => number): Array<[number, number]> => Array.from({ length: n }, (_, k) => [from + k * MIN, value(k)]);
+    const minutes = (n: number, from: number, value: (k: number) => number): Array<[number, number]> =>
+      Array.from({ length: n }, (_, k) => [from + k * MIN, value(k)]);
     const series: HistorySeries[] = [
       { name: 'demand_rps', type: 'gauge', labels: { service: 'api' }, points: minutes(STEPS, START, (k) => demand[k]) },
       // The same demand with a 30-minute hole (no samples) from minute 600.
-      { name: 'demand_rps', type: 'gauge', labels: { service: 'gappy' }, points: minutes(STEPS, START, (k) => demand[k]).filter((_, k) => k < 600 || k >= 630) },
+      {
+        name: 'demand_rps',
+        type: 'gauge',
+        labels: { service: 'gappy' },
+        points: minutes(STEPS, START, (k) => demand[k]).filter((_, k) => k < 600 || k >= 630),
+      },
       // Two pods' request counters at 30/s and 12.5/s, for rate() and sum by.
       { name: 'http_requests', type: 'counter', labels: { service: 'api', pod: 'a' }, points: minutes(STEPS, START, (k) => k * 60 * 30) },
       { name: 'http_requests', type: 'counter', labels: { service: 'api', pod: 'b' }, points: minutes(STEPS, START, (k) => k * 60 * 12.5) },
       // What the cluster ran (kube-state-metrics): 8 pods, 20 in the evening.
-      { name: 'kube_deployment_status_replicas', type: 'gauge', labels: { namespace: 'shop', deployment: 'api' }, points: minutes(STEPS, START, (k) => ((k % 1440) / 60 >= 19 ? 20 : 8)) },
+      {
+        name: 'kube_deployment_status_replicas',
+        type: 'gauge',
+        labels: { namespace: 'shop', deployment: 'api' },
+        points: minutes(STEPS, START, (k) => ((k % 1440) / 60 >= 19 ? 20 : 8)),
+      },
       // Nine days, more than one query_range request holds at 60 s steps (11,000 points).
       { name: 'long_rps', type: 'gauge', labels: { service: 'long' }, points: minutes(9 * 1440, END - 9 * DAY, (k) => (k % 500) + 0.5) },
     ];
@@ -87,7 +109,8 @@ describe('backtest from a real Prometheus (promtool-backfilled history)', () => 
   });
 
   // The target alone (targetSchema): the composed config would refuse the broken query before the source sees it.
-  const sourceTarget = (query: string) => targetSchema.parse({ id: 't', kubernetes: { namespace: 'a', name: 'b' }, load: { source: 'p', query }, capacityPerPod: 1, maxReplicas: 1 });
+  const sourceTarget = (query: string) =>
+    targetSchema.parse({ id: 't', kubernetes: { namespace: 'a', name: 'b' }, load: { source: 'p', query }, capacityPerPod: 1, maxReplicas: 1 });
 
   test('Prometheus source: an instant query with rate() and sum by reads one number', async () => {
     const source = new PrometheusSource({ url: prom.url, timeoutSeconds: 5 });
@@ -105,13 +128,15 @@ describe('backtest from a real Prometheus (promtool-backfilled history)', () => 
     if ('error' in points) throw new Error(points.error);
     expect(points).toHaveLength(9 * 1440);
     expect(points[0]).toEqual({ tMs: END - 9 * DAY, value: 0.5 });
-    expect(points[12_000]).toEqual({ tMs: END - 9 * DAY + 12_000 * MIN, value: 12_000 % 500 + 0.5 });
+    expect(points[12_000]).toEqual({ tMs: END - 9 * DAY + 12_000 * MIN, value: (12_000 % 500) + 0.5 });
   });
 
   test("the agent's schedule from Prometheus equals replay's on the same trace; the report compares every policy", async () => {
     const out = join(dir, 'report');
     const bt = await cli('backtest', '--config', config, '--from', iso(START), '--to', iso(END), '--target', 'api', '--out', out);
-    expect(bt.err.join('\n')).toMatch(/^backtest: api: 2880 minutes; agent [\d.]+ replica-hours = [\d.]+ USD; HPA v2 [\d.]+ = [\d.]+ USD; oracle [\d.]+ = [\d.]+ USD$/m);
+    expect(bt.err.join('\n')).toMatch(
+      /^backtest: api: 2880 minutes; agent [\d.]+ replica-hours = [\d.]+ USD; HPA v2 [\d.]+ = [\d.]+ USD; oracle [\d.]+ = [\d.]+ USD$/m,
+    );
     expect(bt.code).toBe(0);
     const replayCsv = join(dir, 'replay-replicas.csv');
     const rp = await cli('replay', '--trace', traceDir, '--config', config, '--output', replayCsv);
@@ -126,7 +151,8 @@ describe('backtest from a real Prometheus (promtool-backfilled history)', () => 
     expect(t.policies.agent).toEqual(JSON.parse(rp.out.join('\n')).policies.agent);
     // Replica-hours in money, next to them: 0.5 × 0.04 + 1 × 0.005 = 0.025 USD a replica-hour.
     expect(t.price).toMatchObject({ currency: 'USD', perReplicaHour: 0.025, source: 'table' });
-    for (const p of Object.values<{ replicaHours: number; cost: number; currency: string }>(t.policies)) expect(p).toMatchObject({ currency: 'USD', cost: expect.closeTo(p.replicaHours * 0.025, 3) });
+    for (const p of Object.values<{ replicaHours: number; cost: number; currency: string }>(t.policies))
+      expect(p).toMatchObject({ currency: 'USD', cost: expect.closeTo(p.replicaHours * 0.025, 3) });
     expect(t.policies.cluster_ran.cost).toBeCloseTo(2 * (19 * 8 + 5 * 20) * 0.025, 6);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<th>cost (USD)</th>');
     expect(t.clusterRanQuery).toBe('max(kube_deployment_status_replicas{namespace="shop",deployment="api"})');
@@ -140,7 +166,9 @@ describe('backtest from a real Prometheus (promtool-backfilled history)', () => 
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html.includes(`data-testid="headline">${t.headline.text}</p>`)).toBe(true);
     // The title names the targets and the range; the chart library is inline (no <svg>, no fetch).
-    expect(html).toContain(`<title>WedSync backtest: api (${iso(START).slice(0, 16).replace('T', ' ')}Z – ${iso(END).slice(0, 16).replace('T', ' ')}Z)</title>`);
+    expect(html).toContain(
+      `<title>WedSync backtest: api (${iso(START).slice(0, 16).replace('T', ' ')}Z – ${iso(END).slice(0, 16).replace('T', ' ')}Z)</title>`,
+    );
     expect(html).toMatch(/<script>\/\* uPlot 1\.6\.32/);
   }, 120_000);
 
@@ -148,10 +176,19 @@ describe('backtest from a real Prometheus (promtool-backfilled history)', () => 
     const cliJs = join(__dirname, '..', 'agent', 'dist', 'cli', 'main.js');
     if (!existsSync(cliJs)) throw new Error('the agent is not built: run `npm run build` first (root `npm test` does)');
     const out = join(dir, 'workers');
-    const r = spawnSync(process.execPath, [cliJs, 'backtest', '--config', config, '--from', iso(START), '--to', iso(END), '--target', 'api', 'gappy', '--out', out], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [cliJs, 'backtest', '--config', config, '--from', iso(START), '--to', iso(END), '--target', 'api', 'gappy', '--out', out],
+      { encoding: 'utf8' },
+    );
     expect(r.stderr).toMatch(/^backtest: api: 2880 minutes; agent .* USD\nbacktest: gappy: 2880 minutes; 2\d minute\(s\) without data/);
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n').map((f) => f.split('/').pop())).toEqual(['summary.json', 'replicas-api.csv', 'replicas-gappy.csv', 'report.html']);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((f) => f.split('/').pop()),
+    ).toEqual(['summary.json', 'replicas-api.csv', 'replicas-gappy.csv', 'report.html']);
     expect(readFileSync(join(out, 'replicas-api.csv'), 'utf8')).toBe(readFileSync(join(dir, 'replay-replicas.csv'), 'utf8'));
   }, 120_000);
 
@@ -170,15 +207,23 @@ describe('backtest from a real Prometheus (promtool-backfilled history)', () => 
   }, 120_000);
 
   test.each([
-    ['several', 2, /^backtest: target "several": the load query returned 2 series between .* \(\{pod="a", service="api"\}, \{pod="b", service="api"\}\); .*wrap it in sum\(\) — query: rate\(http_requests_total\{service="api"\}\[5m\]\)$/],
+    [
+      'several',
+      2,
+      /^backtest: target "several": the load query returned 2 series between .* \(\{pod="a", service="api"\}, \{pod="b", service="api"\}\); .*wrap it in sum\(\) — query: rate\(http_requests_total\{service="api"\}\[5m\]\)$/,
+    ],
     ['nodata', 1, /^backtest: target "nodata": the load query returned no data between .* — query: sum\(no_such_metric\)$/],
     ['badql', 2, /^backtest: .*badql\.yaml: targets\[4\]\.load\.query: is not valid PromQL: it ends too early .*after "p_requests_total\[5m\]"/],
-  ])('target %s is refused with exit code %i, naming the target and its query', async (id, code, message) => {
-    const file = id === 'badql' ? join(dir, 'badql.yaml') : config;
-    const r = await cli('backtest', '--config', file, '--from', iso(START), '--to', iso(END), '--target', id, '--out', join(dir, `fail-${id}`));
-    expect(r.code).toBe(code);
-    expect(r.err).toEqual([expect.stringMatching(message)]);
-  }, 30_000);
+  ])(
+    'target %s is refused with exit code %i, naming the target and its query',
+    async (id, code, message) => {
+      const file = id === 'badql' ? join(dir, 'badql.yaml') : config;
+      const r = await cli('backtest', '--config', file, '--from', iso(START), '--to', iso(END), '--target', id, '--out', join(dir, `fail-${id}`));
+      expect(r.code).toBe(code);
+      expect(r.err).toEqual([expect.stringMatching(message)]);
+    },
+    30_000,
+  );
 
   test('Prometheus down: a clear error and exit code 1', async () => {
     const down = join(dir, 'down.yaml');

@@ -38,7 +38,16 @@ interface PageData {
 
 declare global {
   interface Window {
-    wedsyncReport: { charts: Array<{ series: Array<{ label: string; show: boolean }>; data: number[][]; scales: { x: { min: number; max: number } }; over: HTMLElement; valToPos(v: number, scale: string): number; wedsyncField: string }> };
+    wedsyncReport: {
+      charts: Array<{
+        series: Array<{ label: string; show: boolean }>;
+        data: number[][];
+        scales: { x: { min: number; max: number } };
+        over: HTMLElement;
+        valToPos(v: number, scale: string): number;
+        wedsyncField: string;
+      }>;
+    };
   }
 }
 
@@ -53,7 +62,10 @@ beforeAll(async () => {
     if (ts) demandAt.set(Math.round((Date.parse(ts) - START) / 60_000), Number(value));
   }
   const err: string[] = [];
-  const code = await main(['node', 'wedsync-agent', 'replay', '--trace', trace, '--report', join(dir, 'report')], { out: () => undefined, err: (l) => err.push(l) });
+  const code = await main(['node', 'wedsync-agent', 'replay', '--trace', trace, '--report', join(dir, 'report')], {
+    out: () => undefined,
+    err: (l) => err.push(l),
+  });
   if (code !== 0) throw new Error(`replay --report failed: ${err.join('\n')}`);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 120_000);
@@ -65,7 +77,14 @@ afterAll(async () => {
 
 const charts = (page: Page) =>
   page.evaluate(() =>
-    window.wedsyncReport.charts.map((u) => ({ field: u.wedsyncField, labels: u.series.map((s) => s.label), shown: u.series.map((s) => s.show), points: u.data[0].length, xMin: u.scales.x.min, xMax: u.scales.x.max })),
+    window.wedsyncReport.charts.map((u) => ({
+      field: u.wedsyncField,
+      labels: u.series.map((s) => s.label),
+      shown: u.series.map((s) => s.show),
+      points: u.data[0].length,
+      xMin: u.scales.x.min,
+      xMax: u.scales.x.max,
+    })),
   ) as Promise<ChartView[]>;
 
 /** Page coordinates of minute `step` (from the trace's start) at `yFraction` down chart `index`'s plot. */
@@ -103,7 +122,7 @@ test('report.html opens in Chromium without errors or requests: title, charts wi
   expect(load.labels).toHaveLength(7); // time, demand, agent, HPA, HPA + headroom, static peak, oracle
   expect(replicas.labels).toHaveLength(6);
   expect(load.points).toBe(3 * 1440); // every minute its own point on three days
-  const data = JSON.parse(await page.locator('script[data-chart-data]').textContent() as string) as PageData;
+  const data = JSON.parse((await page.locator('script[data-chart-data]').textContent()) as string) as PageData;
   expect(data.weddings.length).toBeGreaterThanOrEqual(1);
   expect(data.gaps).toHaveLength(1);
   expect(data.series.map((s) => s.name)).toEqual(['agent', 'hpa_v2', 'hpa_headroom', 'static_peak', 'oracle']);
@@ -176,20 +195,24 @@ test('report.html opens in Chromium without errors or requests: title, charts wi
   await page.close();
 }, 60_000);
 
-test.each([1400, 1000, 700])('at %i px wide, nothing runs off the page: wide tables scroll inside it', async (width) => {
-  const page = await browser!.newPage({ viewport: { width, height: 900 } });
-  await page.goto(`file://${join(dir, 'report', 'report.html')}`);
-  await page.locator('[data-testid=demand-capacity-chart] canvas').waitFor();
-  const fit = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  expect(fit.scroll).toBeLessThanOrEqual(fit.client);
-  // The weekend table is whole inside its scroller: its last column is reachable, not cut off.
-  const wrap = await page.evaluate(() => {
-    const t = document.querySelector('[data-testid=weekend-table]')!;
-    const w = t.parentElement!;
-    return { tableWidth: t.scrollWidth, wrapScroll: w.scrollWidth, wrapClient: w.clientWidth, overflow: getComputedStyle(w).overflowX };
-  });
-  expect(wrap.wrapScroll).toBeGreaterThanOrEqual(wrap.tableWidth);
-  expect(wrap.wrapClient).toBeLessThanOrEqual(width);
-  expect(wrap.overflow).toBe('auto');
-  await page.close();
-}, 30_000);
+test.each([1400, 1000, 700])(
+  'at %i px wide, nothing runs off the page: wide tables scroll inside it',
+  async (width) => {
+    const page = await browser!.newPage({ viewport: { width, height: 900 } });
+    await page.goto(`file://${join(dir, 'report', 'report.html')}`);
+    await page.locator('[data-testid=demand-capacity-chart] canvas').waitFor();
+    const fit = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    expect(fit.scroll).toBeLessThanOrEqual(fit.client);
+    // The weekend table is whole inside its scroller: its last column is reachable, not cut off.
+    const wrap = await page.evaluate(() => {
+      const t = document.querySelector('[data-testid=weekend-table]')!;
+      const w = t.parentElement!;
+      return { tableWidth: t.scrollWidth, wrapScroll: w.scrollWidth, wrapClient: w.clientWidth, overflow: getComputedStyle(w).overflowX };
+    });
+    expect(wrap.wrapScroll).toBeGreaterThanOrEqual(wrap.tableWidth);
+    expect(wrap.wrapClient).toBeLessThanOrEqual(width);
+    expect(wrap.overflow).toBe('auto');
+    await page.close();
+  },
+  30_000,
+);

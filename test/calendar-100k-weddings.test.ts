@@ -71,7 +71,15 @@ describe('a 100k-wedding calendar, read by the built agent with the pod heap fla
 
   test('two refreshes complete within the pod limit, every wedding is indexed, and the event loop is never blocked for long', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [...POD_FLAGS, '-e', CHILD, file, NOW], { maxBuffer: 1 << 20 });
-    const r = JSON.parse(stdout.trim().split('\n').pop()!) as { ok: boolean; error: string | null; weddings: number; indexed: number; windows: number; maxBlockMs: number; peakRssMiB: number };
+    const r = JSON.parse(stdout.trim().split('\n').pop()!) as {
+      ok: boolean;
+      error: string | null;
+      weddings: number;
+      indexed: number;
+      windows: number;
+      maxBlockMs: number;
+      peakRssMiB: number;
+    };
     expect(r).toMatchObject({ ok: true, error: null, weddings: N, indexed: N });
     // 91 weddings a day, a third of them over three days: the first week's windows are all there.
     expect(r.windows).toBeGreaterThan(7 * 91);

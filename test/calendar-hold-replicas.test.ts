@@ -26,7 +26,16 @@ const ADMIN_TOKEN = 'admin-token-for-the-calendar-hold-test';
 const STATE_PATH = '/api/v1/namespaces/wedsync/configmaps/wedsync-agent-state';
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const api = (port: number) => request(`http://127.0.0.1:${port}`);
-const wedding = (id: string, startMs: number) => ({ id, title: id, start: new Date(startMs).toISOString(), timezone: 'UTC', days: 1, guests: 120, tradition: 'british', vendors: 2 });
+const wedding = (id: string, startMs: number) => ({
+  id,
+  title: id,
+  start: new Date(startMs).toISOString(),
+  timezone: 'UTC',
+  days: 1,
+  guests: 120,
+  tradition: 'british',
+  vendors: 2,
+});
 const fullCalendar = (nowMs: number) => JSON.stringify({ weddings: [1, 8, 15, 22].map((d) => wedding(`w${d}`, nowMs + d * DAY)) });
 const EMPTY = '{"weddings":[]}';
 const calendarOf = async (port: number) => ((await api(port).get('/api/v1/status').set(auth).expect(200)).body as StatusDto).calendar[0];
@@ -62,10 +71,15 @@ describe('calendar hold across replicas and restarts', () => {
         kubernetes: { connection: 'in-cluster' },
         forecast: { backfillHours: 0 },
         calendar: { sources: [{ format: 'json', location: join(dir, 'weddings.json') }] },
-        targets: [{ id: 'shop-api', kubernetes: { namespace: 'shop', name: 'shop-api' }, load: { source: 'sim', query: 'shop' }, capacityPerPod: 50, maxReplicas: 40 }],
+        targets: [
+          { id: 'shop-api', kubernetes: { namespace: 'shop', name: 'shop-api' }, load: { source: 'sim', query: 'shop' }, capacityPerPod: 50, maxReplicas: 40 },
+        ],
       });
       const kubeApi = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'options', options: standIn.kubeConfigOptions() }));
-      const agent = new Agent({ config, file: join(dir, 'agent.yaml'), baseDir: dir }, { clock: () => T0, logger: silentLogger, kubeApi, env: { POD_NAME: identity, WEDSYNC_API_TOKENS: `admin:${ADMIN_TOKEN}` } });
+      const agent = new Agent(
+        { config, file: join(dir, 'agent.yaml'), baseDir: dir },
+        { clock: () => T0, logger: silentLogger, kubeApi, env: { POD_NAME: identity, WEDSYNC_API_TOKENS: `admin:${ADMIN_TOKEN}` } },
+      );
       agents.push(agent);
       return agent;
     };
@@ -89,7 +103,11 @@ describe('calendar hold across replicas and restarts', () => {
       expect([a.state.calendar.days.length, b.state.calendar.days.length]).toEqual([4, 4]);
 
       const source = join(dir, 'weddings.json');
-      await api(portA).post('/api/v1/calendar/confirm').set(auth).send({ source, fingerprint: heldA.fingerprint, reason: 'the planner cancelled the season' }).expect(200);
+      await api(portA)
+        .post('/api/v1/calendar/confirm')
+        .set(auth)
+        .send({ source, fingerprint: heldA.fingerprint, reason: 'the planner cancelled the season' })
+        .expect(200);
       expect(a.state.calendar.days).toHaveLength(0);
       // B applies it at its next durable round, without being asked.
       await a.durable!.sync();
@@ -100,9 +118,14 @@ describe('calendar hold across replicas and restarts', () => {
       // One confirmation, one audit entry, seen through either replica.
       const trail = (await api(portB).get('/api/v1/audit').set(auth).expect(200)).body as { entries: Array<{ action: string; actor: string; role: string }> };
       expect(trail.entries.filter((e) => e.action === 'calendar.confirm')).toEqual([expect.objectContaining({ actor: 'env-admin-1', role: 'admin' })]);
-      const stored = JSON.parse(standIn.get(STATE_PATH).data[STATE_DATA_KEY]) as { calendars: Record<string, { fingerprint: string; upcoming: number }>; calendarConfirmations: unknown[] };
+      const stored = JSON.parse(standIn.get(STATE_PATH).data[STATE_DATA_KEY]) as {
+        calendars: Record<string, { fingerprint: string; upcoming: number }>;
+        calendarConfirmations: unknown[];
+      };
       expect(stored.calendars[source]).toMatchObject({ fingerprint: heldA.fingerprint, upcoming: 0 });
-      expect(stored.calendarConfirmations).toEqual([expect.objectContaining({ source, fingerprint: heldA.fingerprint, actor: 'env-admin-1', reason: 'the planner cancelled the season' })]);
+      expect(stored.calendarConfirmations).toEqual([
+        expect.objectContaining({ source, fingerprint: heldA.fingerprint, actor: 'env-admin-1', reason: 'the planner cancelled the season' }),
+      ]);
       // Only the agent's own state was written: no scaling in shadow mode.
       expect(standIn.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
     });
@@ -120,7 +143,10 @@ describe('calendar hold across replicas and restarts', () => {
         '  - { id: web, kubernetes: { namespace: ns, name: web }, load: { source: sim, query: web }, capacityPerPod: 10, maxReplicas: 5 }',
       ].join('\n');
       const file = join(dir, 'agent.yaml');
-      const agent = new Agent({ config: parseConfig(yaml, file, {}), file, baseDir: dir }, { logger: silentLogger, env: { WEDSYNC_API_TOKENS: `admin:${ADMIN_TOKEN}` } });
+      const agent = new Agent(
+        { config: parseConfig(yaml, file, {}), file, baseDir: dir },
+        { logger: silentLogger, env: { WEDSYNC_API_TOKENS: `admin:${ADMIN_TOKEN}` } },
+      );
       agents.push(agent);
       return agent;
     };

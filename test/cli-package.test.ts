@@ -27,7 +27,21 @@ beforeAll(async () => {
 describe('wedsync-agent npm tarball installed into an empty folder (real npm, registry)', () => {
   test('the tarball holds the built CLI, its entry point, the demo config, calendar and trace, and no sources or tests', () => {
     const paths = packed.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['bin/wedsync-agent.js', 'dist/index.js', 'dist/cli/main.js', 'demo/demo.yaml', 'demo/calendar.json', 'demo/trace/trace.csv', 'demo/trace/meta.json', 'demo/trace/calendar.json', 'LICENSE', 'CHANGELOG.md', 'README.md']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'bin/wedsync-agent.js',
+        'dist/index.js',
+        'dist/cli/main.js',
+        'demo/demo.yaml',
+        'demo/calendar.json',
+        'demo/trace/trace.csv',
+        'demo/trace/meta.json',
+        'demo/trace/calendar.json',
+        'LICENSE',
+        'CHANGELOG.md',
+        'README.md',
+      ]),
+    );
     expect(paths.filter((p) => p.startsWith('src/') || /\.test\.|__fixtures__/.test(p))).toEqual([]);
     const pkg = JSON.parse(readFileSync(join(app, 'node_modules', 'wedsync-agent', 'package.json'), 'utf8'));
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the installed package's main the way a CommonJS user would
@@ -35,7 +49,11 @@ describe('wedsync-agent npm tarball installed into an empty folder (real npm, re
   });
 
   test('npx wedsync-agent demo serves wedsync_agent_* metrics', async () => {
-    const child = spawn('npx', ['--no-install', 'wedsync-agent', 'demo', '--port', '0', '--quiet'], { cwd: app, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npx', ['--no-install', 'wedsync-agent', 'demo', '--port', '0', '--quiet'], {
+      cwd: app,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const base = await new Promise<string>((resolve, reject) => {
         let out = '';

@@ -45,7 +45,9 @@ describe('container image (Containerfile built and run with real Podman, local d
   test('demo on a read-only root filesystem as 65532 serves /readyz and wedsync_agent_* on /metrics', async () => {
     const name = `wedsync-image-test-${process.pid}`;
     // Host networking keeps the demo on 127.0.0.1 (port 0: the kernel picks one, the banner names it).
-    const child = spawn('podman', [...PODMAN, 'run', '--rm', '--name', name, ...SECURE, '--network', 'host', IMAGE, 'demo', '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('podman', [...PODMAN, 'run', '--rm', '--name', name, ...SECURE, '--network', 'host', IMAGE, 'demo', '--port', '0', '--quiet'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const base = await bannerUrl(child);
       const ready = await poll(async () => ((await fetch(`${base}/readyz`)).status === 200 ? true : undefined), 30_000);
@@ -61,15 +63,27 @@ describe('container image (Containerfile built and run with real Podman, local d
   test.each([
     ['a broken value', 'agent:\n  mode: sideways\n', /agent\.mode/],
     ['an inline secret', 'sinks:\n  - { type: datadog, apiKey: abc123 }\n', /sinks\[0\]\.apiKey: is a secret/],
-    ['a missing Secret-backed variable', 'sinks:\n  - { type: datadog, apiKey: "${DD_API_KEY}" }\n', /sinks\[0\]\.apiKey: environment variable DD_API_KEY is not set/],
-  ])('run with %s in the mounted config exits 2 naming the file and the key', async (_what, yaml, key) => {
-    const dir = mkdtempSync(join(tmpdir(), 'wedsync-image-'));
-    writeFileSync(join(dir, 'agent.yaml'), `targets:\n  - { id: web, kubernetes: { namespace: a, name: b }, load: { source: p, query: q }, capacityPerPod: 5 }\nsources: { p: { type: push } }\n${yaml}`, { mode: 0o644 });
-    const r = await podman(['run', '--rm', ...SECURE, '--volume', `${join(dir, 'agent.yaml')}:${CONFIG}:ro`, IMAGE]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(CONFIG);
-    expect(r.stderr).toMatch(key);
-  }, 30_000);
+    [
+      'a missing Secret-backed variable',
+      'sinks:\n  - { type: datadog, apiKey: "${DD_API_KEY}" }\n',
+      /sinks\[0\]\.apiKey: environment variable DD_API_KEY is not set/,
+    ],
+  ])(
+    'run with %s in the mounted config exits 2 naming the file and the key',
+    async (_what, yaml, key) => {
+      const dir = mkdtempSync(join(tmpdir(), 'wedsync-image-'));
+      writeFileSync(
+        join(dir, 'agent.yaml'),
+        `targets:\n  - { id: web, kubernetes: { namespace: a, name: b }, load: { source: p, query: q }, capacityPerPod: 5 }\nsources: { p: { type: push } }\n${yaml}`,
+        { mode: 0o644 },
+      );
+      const r = await podman(['run', '--rm', ...SECURE, '--volume', `${join(dir, 'agent.yaml')}:${CONFIG}:ro`, IMAGE]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(CONFIG);
+      expect(r.stderr).toMatch(key);
+    },
+    30_000,
+  );
 
   test('run with no config mounted exits 2 naming the file it could not read', async () => {
     const r = await podman(['run', '--rm', ...SECURE, IMAGE]);
@@ -106,11 +120,21 @@ describe('the image through a real OCI registry (Debian docker-registry on 127.0
   });
 
   test('podman push, then pull by digest and run the pulled image: it is the same image, and it runs', async () => {
-    if (!existsSync(REGISTRY)) throw new Error('missing docker-registry: install with `apt-get update && apt-get install -y docker-registry` (or run scripts/ensure-tools.sh)');
+    if (!existsSync(REGISTRY))
+      throw new Error('missing docker-registry: install with `apt-get update && apt-get install -y docker-registry` (or run scripts/ensure-tools.sh)');
     const dir = mkdtempSync(join(tmpdir(), 'wedsync-registry-'));
     const port = await freePort();
     const config = join(dir, 'config.yml');
-    writeFileSync(config, ['version: 0.1', 'log: { level: warn }', `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} }, delete: { enabled: true } }`, `http: { addr: 127.0.0.1:${port} }`, ''].join('\n'));
+    writeFileSync(
+      config,
+      [
+        'version: 0.1',
+        'log: { level: warn }',
+        `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} }, delete: { enabled: true } }`,
+        `http: { addr: 127.0.0.1:${port} }`,
+        '',
+      ].join('\n'),
+    );
     registry = spawn(REGISTRY, ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
     await poll(async () => ((await fetch(`http://127.0.0.1:${port}/v2/`).catch(() => null))?.status === 200 ? true : undefined), 30_000, 200);
 

@@ -45,12 +45,24 @@ const EXPECTED = (0.5 * NODES.n1.cpu + 1 * NODES.n1.ram + 0.5 * NODES.n2.cpu + 1
 
 const series: HistorySeries[] = [
   ...Object.entries(NODES).flatMap(([node, p]) => [
-    gauge('node_cpu_hourly_cost', { node, instance: 'opencost:9003', job: 'opencost', instance_type: node === 'n1' ? 'm6i.xlarge' : 'm6i.xlarge-spot', region: 'eu-west-1' }, p.cpu),
+    gauge(
+      'node_cpu_hourly_cost',
+      { node, instance: 'opencost:9003', job: 'opencost', instance_type: node === 'n1' ? 'm6i.xlarge' : 'm6i.xlarge-spot', region: 'eu-west-1' },
+      p.cpu,
+    ),
     gauge('node_ram_hourly_cost', { node, instance: 'opencost:9003', job: 'opencost', instance_type: 'm6i.xlarge', region: 'eu-west-1' }, p.ram),
   ]),
   ...PODS.flatMap((p) => [
-    gauge('container_cpu_allocation', { namespace: 'wedsync', pod: p.pod, container: p.pod.split('-')[0], node: p.node, instance: 'opencost:9003', job: 'opencost' }, p.cpu),
-    gauge('container_memory_allocation_bytes', { namespace: 'wedsync', pod: p.pod, container: p.pod.split('-')[0], node: p.node, instance: 'opencost:9003', job: 'opencost' }, p.mem * GIB),
+    gauge(
+      'container_cpu_allocation',
+      { namespace: 'wedsync', pod: p.pod, container: p.pod.split('-')[0], node: p.node, instance: 'opencost:9003', job: 'opencost' },
+      p.cpu,
+    ),
+    gauge(
+      'container_memory_allocation_bytes',
+      { namespace: 'wedsync', pod: p.pod, container: p.pod.split('-')[0], node: p.node, instance: 'opencost:9003', job: 'opencost' },
+      p.mem * GIB,
+    ),
   ]),
 ];
 
@@ -87,7 +99,12 @@ describe('OpenCost price path (real Prometheus, promtool-backfilled OpenCost ser
       ].join('\n') + '\n',
     );
     const clock = new ManualClock(T);
-    agent = new Agent(loadConfigFile(file), { clock: clock.now, scaler: new InMemoryScaler(clock.now), logger: silentLogger, env: { WEDSYNC_API_TOKENS: `viewer:${VIEWER}` } });
+    agent = new Agent(loadConfigFile(file), {
+      clock: clock.now,
+      scaler: new InMemoryScaler(clock.now),
+      logger: silentLogger,
+      env: { WEDSYNC_API_TOKENS: `viewer:${VIEWER}` },
+    });
     const addr = await agent.start();
     base = `http://127.0.0.1:${addr.port}`;
     await agent.opencost!.refresh();
@@ -101,7 +118,10 @@ describe('OpenCost price path (real Prometheus, promtool-backfilled OpenCost ser
   });
 
   it('the PromQL answers one price per replica-hour: allocation × node prices, summed, ÷ pods (the decoy Deployment excluded)', async () => {
-    const body = await promGet({ url: prom.url, timeoutSeconds: 5 }, 'api/v1/query', { query: replicaHourPriceQuery({ kind: 'Deployment', namespace: 'wedsync', name: 'api' }), time: String(T / 1000) });
+    const body = await promGet({ url: prom.url, timeoutSeconds: 5 }, 'api/v1/query', {
+      query: replicaHourPriceQuery({ kind: 'Deployment', namespace: 'wedsync', name: 'api' }),
+      time: String(T / 1000),
+    });
     expect('failure' in body ? body.failure : null).toBeNull();
     const result = (body as { data: { result: Array<{ value: [number, string] }> } }).data.result;
     expect(result).toHaveLength(1);
@@ -110,13 +130,19 @@ describe('OpenCost price path (real Prometheus, promtool-backfilled OpenCost ser
 
   it('GET /status: OpenCost where its series exist, the table where they do not, unknown (null) where neither answers', async () => {
     const res = await request(base).get('/api/v1/status').set('Authorization', `Bearer ${VIEWER}`).expect(200);
-    const cost = Object.fromEntries(res.body.targets.map((t: { id: string; cost: unknown }) => [t.id, t.cost])) as Record<string, { perReplicaHour: number | null; perHour: number | null; source: string; detail: string }>;
+    const cost = Object.fromEntries(res.body.targets.map((t: { id: string; cost: unknown }) => [t.id, t.cost])) as Record<
+      string,
+      { perReplicaHour: number | null; perHour: number | null; source: string; detail: string }
+    >;
     const replicas = res.body.targets[0].replicas.current as number;
     expect(replicas).toBeGreaterThanOrEqual(2);
     expect(cost.api.source).toBe('opencost');
     expect(cost.api.perReplicaHour).toBeCloseTo(EXPECTED, 10);
     expect(cost.api.perHour).toBeCloseTo(EXPECTED * replicas, 10);
-    expect(cost.photos).toMatchObject({ source: 'table', detail: expect.stringMatching(/^OpenCost no OpenCost series for this workload; price table: eks\/eu-west-1 on-demand/) });
+    expect(cost.photos).toMatchObject({
+      source: 'table',
+      detail: expect.stringMatching(/^OpenCost no OpenCost series for this workload; price table: eks\/eu-west-1 on-demand/),
+    });
     expect(cost.photos.perReplicaHour).toBeCloseTo(1 * 0.04456 + 2 * 0.00489, 10);
     expect(cost.batch).toMatchObject({ source: 'unknown', perReplicaHour: null, perHour: null, detail: expect.stringMatching(/pod requests unknown/) });
   });

@@ -17,20 +17,66 @@ const DASHBOARDS_DIR = join(REPO_ROOT, 'dashboards');
 const PLUGIN_ID = 'wedsync-scaling-panel';
 /** Panel types built into Grafana 11–13. */
 const CORE_PANEL_TYPES = new Set([
-  'alertlist', 'annolist', 'barchart', 'bargauge', 'candlestick', 'canvas', 'dashlist', 'datagrid', 'flamegraph', 'gauge', 'geomap',
-  'heatmap', 'histogram', 'logs', 'news', 'nodeGraph', 'piechart', 'row', 'stat', 'state-timeline', 'status-history', 'table', 'text',
-  'timeseries', 'traces', 'trend', 'xychart',
+  'alertlist',
+  'annolist',
+  'barchart',
+  'bargauge',
+  'candlestick',
+  'canvas',
+  'dashlist',
+  'datagrid',
+  'flamegraph',
+  'gauge',
+  'geomap',
+  'heatmap',
+  'histogram',
+  'logs',
+  'news',
+  'nodeGraph',
+  'piechart',
+  'row',
+  'stat',
+  'state-timeline',
+  'status-history',
+  'table',
+  'text',
+  'timeseries',
+  'traces',
+  'trend',
+  'xychart',
 ]);
 
-interface Target { refId: string; expr: string; datasource?: { uid?: string } }
-interface Panel { id: number; type: string; title: string; datasource?: { type?: string; uid?: string }; targets?: Target[]; panels?: Panel[]; gridPos: { x: number; w: number } }
-interface Variable { name: string; type: string; query: unknown }
-interface Dashboard { uid: string; title: string; panels: Panel[]; templating: { list: Variable[] }; annotations?: { list: { expr?: string }[] } }
+interface Target {
+  refId: string;
+  expr: string;
+  datasource?: { uid?: string };
+}
+interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  datasource?: { type?: string; uid?: string };
+  targets?: Target[];
+  panels?: Panel[];
+  gridPos: { x: number; w: number };
+}
+interface Variable {
+  name: string;
+  type: string;
+  query: unknown;
+}
+interface Dashboard {
+  uid: string;
+  title: string;
+  panels: Panel[];
+  templating: { list: Variable[] };
+  annotations?: { list: { expr?: string }[] };
+}
 
 const files = readdirSync(DASHBOARDS_DIR).filter((f) => f.endsWith('.json'));
 const load = (file: string) => JSON.parse(readFileSync(join(DASHBOARDS_DIR, file), 'utf8')) as Dashboard;
 const allPanels = (panels: Panel[]): Panel[] => panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
-const variableQuery = (v: Variable) => (typeof v.query === 'string' ? v.query : (v.query as { query?: string })?.query ?? '');
+const variableQuery = (v: Variable) => (typeof v.query === 'string' ? v.query : ((v.query as { query?: string })?.query ?? ''));
 /** Every PromQL expression in a dashboard: panel targets, annotation queries, variable queries. */
 function expressions(d: Dashboard): { where: string; expr: string }[] {
   const out = allPanels(d.panels).flatMap((p) => (p.targets ?? []).map((t) => ({ where: `${p.title} [${t.refId}]`, expr: t.expr })));
@@ -137,33 +183,71 @@ describe('dashboards', () => {
   });
 
   test('the fleet overview shows load vs forecast, replicas and protections for all targets', () => {
-    const exprs = expressions(load('wedsync-fleet-overview.json')).map((e) => e.expr).join('\n');
-    for (const metric of ['wedsync_agent_observed_load', 'wedsync_agent_forecast_load', 'wedsync_agent_replicas_current', 'wedsync_agent_protection_active', 'wedsync_agent_deploy_freeze'])
+    const exprs = expressions(load('wedsync-fleet-overview.json'))
+      .map((e) => e.expr)
+      .join('\n');
+    for (const metric of [
+      'wedsync_agent_observed_load',
+      'wedsync_agent_forecast_load',
+      'wedsync_agent_replicas_current',
+      'wedsync_agent_protection_active',
+      'wedsync_agent_deploy_freeze',
+    ])
       expect(exprs).toContain(metric);
   });
 
   test('utilisation turns red at the paging threshold, and the fleet overview shows the page conditions (one truth for paging)', () => {
     const red = (file: string, title: string) => {
-      const p = allPanels(load(file).panels).find((x) => x.title === title) as unknown as { fieldConfig: { defaults: { thresholds: { steps: { color: string; value: number | null }[] } } } };
+      const p = allPanels(load(file).panels).find((x) => x.title === title) as unknown as {
+        fieldConfig: { defaults: { thresholds: { steps: { color: string; value: number | null }[] } } };
+      };
       return p.fieldConfig.defaults.thresholds.steps.find((s) => s.color === 'red')?.value;
     };
     expect(red('wedsync-fleet-overview.json', 'Utilisation (load ÷ ready capacity)')).toBe(PAGING_DEFAULTS.overloadUtilization);
     expect(red('wedsync-target-detail.json', 'Utilisation')).toBe(PAGING_DEFAULTS.overloadUtilization);
-    expect(expressions(load('wedsync-fleet-overview.json')).map((e) => e.expr).join('\n')).toContain('wedsync_agent_page_condition');
-    expect(expressions(load('wedsync-agent-health.json')).map((e) => e.expr).join('\n')).toContain('wedsync_agent_page_hand_offs_total');
+    expect(
+      expressions(load('wedsync-fleet-overview.json'))
+        .map((e) => e.expr)
+        .join('\n'),
+    ).toContain('wedsync_agent_page_condition');
+    expect(
+      expressions(load('wedsync-agent-health.json'))
+        .map((e) => e.expr)
+        .join('\n'),
+    ).toContain('wedsync_agent_page_hand_offs_total');
   });
 
   test('the clusters view shows, per cluster, weddings live, replicas, cost per hour, protections and peer state', () => {
     const exprs = expressions(load('wedsync-fleet-clusters.json')).map((e) => e.expr);
-    for (const metric of ['wedsync_agent_info', 'wedsync_agent_active_weddings', 'wedsync_agent_replicas_current', 'wedsync_agent_cost_per_hour', 'wedsync_agent_protection_active', 'wedsync_agent_peer_up', 'wedsync_agent_peer_lost', 'wedsync_agent_fleet_data_ok'])
+    for (const metric of [
+      'wedsync_agent_info',
+      'wedsync_agent_active_weddings',
+      'wedsync_agent_replicas_current',
+      'wedsync_agent_cost_per_hour',
+      'wedsync_agent_protection_active',
+      'wedsync_agent_peer_up',
+      'wedsync_agent_peer_lost',
+      'wedsync_agent_fleet_data_ok',
+    ])
       expect(exprs.join('\n')).toContain(metric);
     // Every panel query keeps the cluster label: one series per cluster, never the fleet blended.
-    for (const p of allPanels(load('wedsync-fleet-clusters.json').panels)) for (const t of p.targets ?? []) expect({ panel: p.title, byCluster: /by \(cluster\b/.test(t.expr) }).toEqual({ panel: p.title, byCluster: true });
+    for (const p of allPanels(load('wedsync-fleet-clusters.json').panels))
+      for (const t of p.targets ?? []) expect({ panel: p.title, byCluster: /by \(cluster\b/.test(t.expr) }).toEqual({ panel: p.title, byCluster: true });
   });
 
   test('the health dashboard covers the agent, its loop and every sink metric', () => {
-    const exprs = expressions(load('wedsync-agent-health.json')).map((e) => e.expr).join('\n');
-    for (const metric of ['up{job="wedsync-agent"', 'wedsync_agent_leader', 'wedsync_agent_tick_duration_seconds_bucket', 'wedsync_agent_sink_exported_samples_total', 'wedsync_agent_sink_failed_exports_total', 'wedsync_agent_sink_dropped_samples_total', 'wedsync_agent_sink_queue_length'])
+    const exprs = expressions(load('wedsync-agent-health.json'))
+      .map((e) => e.expr)
+      .join('\n');
+    for (const metric of [
+      'up{job="wedsync-agent"',
+      'wedsync_agent_leader',
+      'wedsync_agent_tick_duration_seconds_bucket',
+      'wedsync_agent_sink_exported_samples_total',
+      'wedsync_agent_sink_failed_exports_total',
+      'wedsync_agent_sink_dropped_samples_total',
+      'wedsync_agent_sink_queue_length',
+    ])
       expect(exprs).toContain(metric);
   });
 });
@@ -176,7 +260,11 @@ describe('dashboard units follow the config (issue 26)', () => {
     for (const p of units) {
       const want = p.role === 'load' ? SHIPPED_LOAD_UNIT : p.role === 'cost' ? SHIPPED_COST_UNIT : undefined;
       if (want) expect({ title: p.title, unit: p.unit }).toEqual({ title: p.title, unit: want });
-      else expect({ title: p.title, unit: [SHIPPED_LOAD_UNIT, SHIPPED_COST_UNIT].includes(p.unit ?? '') ? p.unit : 'not a config unit' }).toEqual({ title: p.title, unit: 'not a config unit' });
+      else
+        expect({ title: p.title, unit: [SHIPPED_LOAD_UNIT, SHIPPED_COST_UNIT].includes(p.unit ?? '') ? p.unit : 'not a config unit' }).toEqual({
+          title: p.title,
+          unit: 'not a config unit',
+        });
       expect({ title: p.title, overrideUnits: p.overrideUnits }).toEqual({ title: p.title, overrideUnits: [] });
     }
   });

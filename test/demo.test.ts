@@ -45,7 +45,14 @@ describe('demo (built CLI, simulated wedding weekend, in-memory cluster)', () =>
       return /wedsync_agent_observed_load\{target="api"\} \d/.test(text) && /wedsync_agent_replicas_desired\{target="api"\} \d/.test(text) ? text : undefined;
     }, 30_000);
     expect(Date.now() - started).toBeLessThan(30_000);
-    for (const name of ['wedsync_agent_forecast_load', 'wedsync_agent_replicas_current', 'wedsync_agent_active_weddings', 'wedsync_agent_protection_active', 'wedsync_agent_tick_duration_seconds_bucket', 'wedsync_agent_tick_errors_total'])
+    for (const name of [
+      'wedsync_agent_forecast_load',
+      'wedsync_agent_replicas_current',
+      'wedsync_agent_active_weddings',
+      'wedsync_agent_protection_active',
+      'wedsync_agent_tick_duration_seconds_bucket',
+      'wedsync_agent_tick_errors_total',
+    ])
       expect(metrics).toContain(name);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
@@ -61,7 +68,10 @@ describe('demo (built CLI, simulated wedding weekend, in-memory cluster)', () =>
     demo = startDemo(['--port', '0', '--cors-origin', 'http://localhost:3000']);
     const base = `http://127.0.0.1:${await demo.port}`;
     const preflight = (origin: string) =>
-      fetch(`${base}/api/v1/overrides`, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' } });
+      fetch(`${base}/api/v1/overrides`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' },
+      });
     const allowed = await preflight('http://localhost:3000');
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
     const other = await preflight('http://evil.example');

@@ -112,7 +112,13 @@ describe('state survives a SIGKILL in shadow mode (built CLI process; Kubernetes
   const count = (action: string) => events().filter((e) => e.event_action === action && e.dedup_key === DEDUP_KEY).length;
   const stored = () => {
     const cm = standIn.get(STATE_PATH);
-    return cm ? (JSON.parse(cm.data[STATE_DATA_KEY]) as { overrides: Array<{ id: string }>; audit: Array<{ action: string; detail: { id?: string } }>; pages: Record<string, { open: Array<{ dedupKey: string }> }> }) : null;
+    return cm
+      ? (JSON.parse(cm.data[STATE_DATA_KEY]) as {
+          overrides: Array<{ id: string }>;
+          audit: Array<{ action: string; detail: { id?: string } }>;
+          pages: Record<string, { open: Array<{ dedupKey: string }> }>;
+        })
+      : null;
   };
   const storedPages = () => stored()?.pages.pagerduty?.open.map((p) => p.dedupKey) ?? [];
   const ticks = async (a: RunningAgent) => Number(/^wedsync_agent_ticks_total (\d+)/m.exec((await api(a).get('/metrics')).text)?.[1] ?? 0);
@@ -122,14 +128,26 @@ describe('state survives a SIGKILL in shadow mode (built CLI process; Kubernetes
   }
 
   test('stand-in: an override and an open page outlive SIGKILL; the page is not re-triggered, and resolves once when its condition clears', async () => {
-    expect(existsSync(join(ROOT, 'agent/dist/durable/durable-state-store.js')) || 'agent/dist is missing or stale: run `npm run build -w agent` (npm test builds first)').toBe(true);
+    expect(
+      existsSync(join(ROOT, 'agent/dist/durable/durable-state-store.js')) ||
+        'agent/dist is missing or stale: run `npm run build -w agent` (npm test builds first)',
+    ).toBe(true);
     standIn.put(DEPLOY_PATH, deployment(3)); // at maxReplicas (3), far over capacity
 
     const first = await startAgent();
     await until('the page', () => count('trigger') === 1);
     const until1h = new Date(Date.now() + 3_600_000).toISOString();
-    const created = (await api(first).post('/api/v1/overrides').set('Authorization', `Bearer ${TOKEN}`).send({ target: 'shop-api', type: 'floor', replicas: 3, until: until1h, reason: 'first dance' }).expect(201)).body as { id: string };
-    await until('the override and the open page in the state ConfigMap', () => !!stored()?.overrides.some((o) => o.id === created.id) && storedPages().includes(DEDUP_KEY));
+    const created = (
+      await api(first)
+        .post('/api/v1/overrides')
+        .set('Authorization', `Bearer ${TOKEN}`)
+        .send({ target: 'shop-api', type: 'floor', replicas: 3, until: until1h, reason: 'first dance' })
+        .expect(201)
+    ).body as { id: string };
+    await until(
+      'the override and the open page in the state ConfigMap',
+      () => !!stored()?.overrides.some((o) => o.id === created.id) && storedPages().includes(DEDUP_KEY),
+    );
     await kill(first);
 
     const second = await startAgent();
@@ -182,14 +200,23 @@ describe('state survives a SIGKILL in shadow mode (built CLI process; Kubernetes
       ].join('\n'),
     );
     const file = join(fileDir, 'state', 'wedsync-agent-state.json');
-    const inFile = (id: string) => existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { overrides: Array<{ id: string }> }).overrides.some((o) => o.id === id);
+    const inFile = (id: string) =>
+      existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { overrides: Array<{ id: string }> }).overrides.some((o) => o.id === id);
     try {
       const first = await startAgent(join(fileDir, 'config.yaml'));
-      const created = (await api(first).post('/api/v1/overrides').set('Authorization', `Bearer ${TOKEN}`).send({ target: 'web', type: 'pin', replicas: 4, until: new Date(Date.now() + 3_600_000).toISOString(), reason: 'speeches' }).expect(201)).body as { id: string };
+      const created = (
+        await api(first)
+          .post('/api/v1/overrides')
+          .set('Authorization', `Bearer ${TOKEN}`)
+          .send({ target: 'web', type: 'pin', replicas: 4, until: new Date(Date.now() + 3_600_000).toISOString(), reason: 'speeches' })
+          .expect(201)
+      ).body as { id: string };
       await until('the override in the state file', () => inFile(created.id));
       await kill(first);
       const second = await startAgent(join(fileDir, 'config.yaml'));
-      const listed = (await api(second).get('/api/v1/overrides').set('Authorization', `Bearer ${TOKEN}`).expect(200)).body as { overrides: Array<{ id: string }> };
+      const listed = (await api(second).get('/api/v1/overrides').set('Authorization', `Bearer ${TOKEN}`).expect(200)).body as {
+        overrides: Array<{ id: string }>;
+      };
       expect(listed.overrides.map((o) => o.id)).toEqual([created.id]);
       await kill(second);
     } finally {

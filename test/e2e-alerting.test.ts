@@ -57,7 +57,11 @@ describe('alerting end to end: demo agent → real Prometheus → real Alertmana
     };
     let agent = startAgent();
     processes.push(
-      startProcess('alertmanager', alertmanagerBin, alertmanagerArgs(alertmanagerConfigForTest(dir, pagerDuty.url), join(dir, 'alertmanager-data'), alertmanagerPort)),
+      startProcess(
+        'alertmanager',
+        alertmanagerBin,
+        alertmanagerArgs(alertmanagerConfigForTest(dir, pagerDuty.url), join(dir, 'alertmanager-data'), alertmanagerPort),
+      ),
     );
     processes.push(
       startProcess('prometheus', prometheusBin, [
@@ -72,7 +76,10 @@ describe('alerting end to end: demo agent → real Prometheus → real Alertmana
       const info = await waitFor(
         'Prometheus to scrape the agent and record the wedding day',
         async () => {
-          const r = await promQuery(prometheusPort, 'wedsync_cluster:wedding_day:info * on (cluster) group_left max by (cluster) (up{job="wedsync-agent"} == 1)');
+          const r = await promQuery(
+            prometheusPort,
+            'wedsync_cluster:wedding_day:info * on (cluster) group_left max by (cluster) (up{job="wedsync-agent"} == 1)',
+          );
           return r.length ? r : undefined;
         },
         30_000,
@@ -106,7 +113,10 @@ describe('alerting end to end: demo agent → real Prometheus → real Alertmana
         60_000,
         500,
       );
-      expect(unenforced).toMatchObject({ routing_key: PAGE_KEY, payload: { severity: 'critical', group: 'demo', custom_details: expect.objectContaining({ wedding_day: 'true' }) } });
+      expect(unenforced).toMatchObject({
+        routing_key: PAGE_KEY,
+        payload: { severity: 'critical', group: 'demo', custom_details: expect.objectContaining({ wedding_day: 'true' }) },
+      });
       expect(unenforced.payload?.custom_details?.runbook_url).toMatch(/RUNBOOK\.md#wedsyncfreezeunenforced$/);
 
       agent = startAgent();

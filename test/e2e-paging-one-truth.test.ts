@@ -56,9 +56,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The shipped alert rules with the paging group's `for` shortened; everything else as shipped. */
 function rulesForTest(dir: string): string[] {
-  const shipped = parse(readFileSync(join(RULES_DIR, 'wedsync-alerts.rules.yml'), 'utf8')) as { groups: { name: string; rules: { alert?: string; for?: string }[] }[] };
+  const shipped = parse(readFileSync(join(RULES_DIR, 'wedsync-alerts.rules.yml'), 'utf8')) as {
+    groups: { name: string; rules: { alert?: string; for?: string }[] }[];
+  };
   const paging = shipped.groups.find((g) => g.name === 'wedsync-paging')!;
-  expect(paging.rules.map((r) => [r.alert, r.for]).sort()).toEqual(Object.values(PAGE_DEFINITIONS).map((d) => [d.alert, '2m']).sort());
+  expect(paging.rules.map((r) => [r.alert, r.for]).sort()).toEqual(
+    Object.values(PAGE_DEFINITIONS)
+      .map((d) => [d.alert, '2m'])
+      .sort(),
+  );
   for (const r of paging.rules) r.for = TEST_FOR;
   const file = join(dir, 'wedsync-alerts.rules.yml');
   writeFileSync(file, stringify(shipped));
@@ -107,7 +113,11 @@ describe('one truth for paging: agent sink + real Prometheus/Alertmanager both o
     const sinkPd: CaptureServer = await startCaptureServer({ tls, respond: () => ({ status: 202, body: '{"status":"success"}' }) });
     const tlsAgent = new HttpsAgent({ ca: tls.cert, keepAlive: false });
     const amPd: PagerDutyStandIn = await startPagerDutyStandIn();
-    cleanups.push(() => sinkPd.close(), () => tlsAgent.destroy(), () => amPd.close());
+    cleanups.push(
+      () => sinkPd.close(),
+      () => tlsAgent.destroy(),
+      () => amPd.close(),
+    );
 
     // Kubernetes: the target at its maximum of 4 replicas; "pods" become ready as soon as asked for.
     const kube = new KubeApiStandIn();
@@ -117,25 +127,45 @@ describe('one truth for paging: agent sink + real Prometheus/Alertmanager both o
       const d = kube.get(DEPLOY_PATH);
       if (d.status.readyReplicas !== d.spec.replicas) kube.put(DEPLOY_PATH, { ...d, status: { replicas: d.spec.replicas, readyReplicas: d.spec.replicas } });
     }, 100);
-    cleanups.push(() => kube.stop(), () => clearInterval(readiness));
+    cleanups.push(
+      () => kube.stop(),
+      () => clearInterval(readiness),
+    );
 
     // The load source: a real Prometheus scraping the exporter.
     const exporter = await startLoadExporter();
     cleanups.push(() => exporter.close());
     const loadPort = await freePort();
     const loadConfig = join(dir, 'load-prometheus.yml');
-    writeFileSync(loadConfig, stringify({ global: { scrape_interval: '1s', scrape_timeout: '1s' }, scrape_configs: [{ job_name: 'load', static_configs: [{ targets: [`127.0.0.1:${exporter.port}`] }] }] }));
+    writeFileSync(
+      loadConfig,
+      stringify({
+        global: { scrape_interval: '1s', scrape_timeout: '1s' },
+        scrape_configs: [{ job_name: 'load', static_configs: [{ targets: [`127.0.0.1:${exporter.port}`] }] }],
+      }),
+    );
     const startLoadPrometheus = () => {
-      const p = startProcess('load-prometheus', prometheusBin, [`--config.file=${loadConfig}`, `--storage.tsdb.path=${join(dir, 'load-data')}`, `--web.listen-address=127.0.0.1:${loadPort}`]);
+      const p = startProcess('load-prometheus', prometheusBin, [
+        `--config.file=${loadConfig}`,
+        `--storage.tsdb.path=${join(dir, 'load-data')}`,
+        `--web.listen-address=127.0.0.1:${loadPort}`,
+      ]);
       processes.push(p);
       return p;
     };
     let loadPrometheus = startLoadPrometheus();
     // Start the agent once its load source has a value: an empty answer for longer than 1 s is a page.
-    await waitFor('the load Prometheus to scrape the exporter', async () => ((await promQuery(loadPort, 'sum(wedsync_e2e_load)')).length ? true : undefined), 30_000);
+    await waitFor(
+      'the load Prometheus to scrape the exporter',
+      async () => ((await promQuery(loadPort, 'sum(wedsync_e2e_load)')).length ? true : undefined),
+      30_000,
+    );
 
     // The agent: a wedding live now (started an hour ago), so it is a wedding day; the target is wedding-critical.
-    writeFileSync(join(dir, 'weddings.json'), JSON.stringify({ weddings: [{ id: 'w1', title: 'Asha & Tom', start: new Date(Date.now() - 3_600_000).toISOString(), timezone: 'UTC', guests: 150 }] }));
+    writeFileSync(
+      join(dir, 'weddings.json'),
+      JSON.stringify({ weddings: [{ id: 'w1', title: 'Asha & Tom', start: new Date(Date.now() - 3_600_000).toISOString(), timezone: 'UTC', guests: 150 }] }),
+    );
     const yaml = stringify({
       agent: { cluster: CLUSTER, mode: 'act', tickSeconds: 1, listen: { host: '127.0.0.1', port: 0 }, logLevel: 'silent' },
       sources: { load: { type: 'prometheus', url: `http://127.0.0.1:${loadPort}`, timeoutSeconds: 1, staleAfterSeconds: 3 } },
@@ -143,7 +173,17 @@ describe('one truth for paging: agent sink + real Prometheus/Alertmanager both o
       calendar: { sources: [{ format: 'json', location: 'weddings.json' }] },
       forecast: { backfillHours: 0 },
       paging: { overloadedAfterSeconds: 1, scaleBlockedAfterSeconds: 1, unreachableAfterSeconds: 1 },
-      targets: [{ id: 'shop-api', kubernetes: { namespace: 'shop', name: 'shop-api' }, load: { source: 'load', query: 'sum(wedsync_e2e_load)' }, capacityPerPod: 10, minReplicas: 1, maxReplicas: 4, weddingCritical: true }],
+      targets: [
+        {
+          id: 'shop-api',
+          kubernetes: { namespace: 'shop', name: 'shop-api' },
+          load: { source: 'load', query: 'sum(wedsync_e2e_load)' },
+          capacityPerPod: 10,
+          minReplicas: 1,
+          maxReplicas: 4,
+          weddingCritical: true,
+        },
+      ],
       sinks: [{ type: 'pagerduty', routingKey: '${PD_ROUTING_KEY}', server: sinkPd.hostPort, handOffAfterSeconds: 2, requestTimeoutSeconds: 1 }],
     });
     const config = parseConfig(yaml, join(dir, 'agent.yaml'), { PD_ROUTING_KEY: 'agent-routing-key' });
@@ -165,7 +205,13 @@ describe('one truth for paging: agent sink + real Prometheus/Alertmanager both o
 
     // Prometheus (the shipped rules, paging `for` shortened) → Alertmanager (shipped config) → PagerDuty stand-in.
     const [prometheusPort, alertmanagerPort] = [await freePort(), await freePort()];
-    processes.push(startProcess('alertmanager', alertmanagerBin, alertmanagerArgs(alertmanagerConfigForTest(dir, amPd.url), join(dir, 'alertmanager-data'), alertmanagerPort)));
+    processes.push(
+      startProcess(
+        'alertmanager',
+        alertmanagerBin,
+        alertmanagerArgs(alertmanagerConfigForTest(dir, amPd.url), join(dir, 'alertmanager-data'), alertmanagerPort),
+      ),
+    );
     processes.push(
       startProcess('prometheus', prometheusBin, [
         `--config.file=${prometheusConfigForTest(dir, agentPort, alertmanagerPort, rulesForTest(dir))}`,
@@ -176,7 +222,10 @@ describe('one truth for paging: agent sink + real Prometheus/Alertmanager both o
 
     /** Every event PagerDuty accepted, from either path, after the given counts of each. */
     const seen = (agentFrom = 0, amFrom = 0): Seen[] => [
-      ...sinkPd.accepted().slice(agentFrom).map((r) => ({ path: 'agent-sink' as const, ...(JSON.parse(r.body) as PagerDutyEvent) })),
+      ...sinkPd
+        .accepted()
+        .slice(agentFrom)
+        .map((r) => ({ path: 'agent-sink' as const, ...(JSON.parse(r.body) as PagerDutyEvent) })),
       ...amPd.events.slice(amFrom).map((e) => ({ path: 'alertmanager' as const, ...e })),
     ];
     const shape = (events: Seen[]) => events.map((e) => [e.path, e.event_action, e.dedup_key]);
@@ -199,14 +248,24 @@ describe('one truth for paging: agent sink + real Prometheus/Alertmanager both o
       await recover();
       await waitFor(`${name}: the resolve`, async () => since().find((e) => e.event_action === 'resolve'), timeoutMs);
       await sleep(AFTER_RESOLVE_MS);
-      expect({ name, events: shape(since()) }).toEqual({ name, events: [[trigger.path, 'trigger', trigger.dedup_key], [trigger.path, 'resolve', trigger.dedup_key]] });
+      expect({ name, events: shape(since()) }).toEqual({
+        name,
+        events: [
+          [trigger.path, 'trigger', trigger.dedup_key],
+          [trigger.path, 'resolve', trigger.dedup_key],
+        ],
+      });
       return since();
     };
 
     try {
       // Ready: the agent reads load 10, Prometheus scrapes the agent, nothing holds, nobody paged.
       await waitFor('the agent to read its load', async () => (shop().observed?.value === 10 && !shop().stale ? true : undefined), 30_000);
-      await waitFor('Prometheus to scrape the agent', async () => ((await promQuery(prometheusPort, `up{job="wedsync-agent"} == 1`)).length ? true : undefined), 30_000);
+      await waitFor(
+        'Prometheus to scrape the agent',
+        async () => ((await promQuery(prometheusPort, `up{job="wedsync-agent"} == 1`)).length ? true : undefined),
+        30_000,
+      );
       expect(agent.state.pageConditions).toEqual([]);
       expect(seen()).toEqual([]);
 
@@ -216,7 +275,11 @@ describe('one truth for paging: agent sink + real Prometheus/Alertmanager both o
         () => exporter.set(100),
         () => exporter.set(10),
       );
-      expect(pinned).toMatchObject({ path: 'agent-sink', dedup_key: `wedsync/${CLUSTER}/pinned-at-max-overloaded/shop-api`, payload: { severity: 'critical', class: 'pinned-at-max-overloaded' } });
+      expect(pinned).toMatchObject({
+        path: 'agent-sink',
+        dedup_key: `wedsync/${CLUSTER}/pinned-at-max-overloaded/shop-api`,
+        payload: { severity: 'critical', class: 'pinned-at-max-overloaded' },
+      });
 
       // 2. The load source unreachable (its Prometheus killed), then back.
       const [unreachable] = await oneIncident(
@@ -227,7 +290,11 @@ describe('one truth for paging: agent sink + real Prometheus/Alertmanager both o
         },
         60_000,
       );
-      expect(unreachable).toMatchObject({ path: 'agent-sink', dedup_key: `wedsync/${CLUSTER}/load-source-unreachable/load`, payload: { severity: 'critical', class: 'load-source-unreachable' } });
+      expect(unreachable).toMatchObject({
+        path: 'agent-sink',
+        dedup_key: `wedsync/${CLUSTER}/load-source-unreachable/load`,
+        payload: { severity: 'critical', class: 'load-source-unreachable' },
+      });
 
       // 3. Scaling refused by RBAC: someone scaled the workload to 1; the agent's scale write gets 403.
       await waitFor('a quiet agent', async () => (agent.state.pageConditions.length === 0 && !shop().stale ? true : undefined), 30_000);
@@ -244,7 +311,11 @@ describe('one truth for paging: agent sink + real Prometheus/Alertmanager both o
           kube.clearFaults();
         },
       );
-      expect(refused).toMatchObject({ path: 'agent-sink', dedup_key: `wedsync/${CLUSTER}/scale-blocked/shop-api`, payload: { severity: 'critical', class: 'scale-blocked' } });
+      expect(refused).toMatchObject({
+        path: 'agent-sink',
+        dedup_key: `wedsync/${CLUSTER}/scale-blocked/shop-api`,
+        payload: { severity: 'critical', class: 'scale-blocked' },
+      });
       expect(refused.payload!.summary).toMatch(/403|Forbidden/);
 
       // 4. The agent's sink cannot reach PagerDuty: it hands the page to Alertmanager, which pages once and resolves.
@@ -255,13 +326,20 @@ describe('one truth for paging: agent sink + real Prometheus/Alertmanager both o
         async () => {
           sinkPd.respond(() => ({ status: 503, body: '{"status":"unavailable"}' }));
           exporter.set(100);
-          await waitFor('the sink to hand the page off', async () => ((await metricValue(agent.metrics.registry, METRIC.pageHandOffsTotal)) === 1 ? true : undefined), 30_000);
+          await waitFor(
+            'the sink to hand the page off',
+            async () => ((await metricValue(agent.metrics.registry, METRIC.pageHandOffsTotal)) === 1 ? true : undefined),
+            30_000,
+          );
           // PagerDuty answers again: a late trigger or resolve from the sink would now be recorded (and fail the test).
           sinkPd.respond(() => ({ status: 202, body: '{"status":"success"}' }));
         },
         () => exporter.set(10),
       );
-      expect(handedOff).toMatchObject({ path: 'alertmanager', payload: { severity: 'critical', class: 'WedSyncAtMaxReplicasOverloaded', custom_details: expect.objectContaining({ wedding_day: 'true' }) } });
+      expect(handedOff).toMatchObject({
+        path: 'alertmanager',
+        payload: { severity: 'critical', class: 'WedSyncAtMaxReplicasOverloaded', custom_details: expect.objectContaining({ wedding_day: 'true' }) },
+      });
       expect(handedOffResolve).toMatchObject({ path: 'alertmanager', event_action: 'resolve', dedup_key: handedOff.dedup_key });
       expect(sinkPd.requests.slice(sinkRequestsBefore).every((r) => r.status === 503)).toBe(true);
 

@@ -49,18 +49,29 @@ function clusterPrometheusConfig(dir: string, cluster: string, agentPort: number
     stringify({
       global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s', external_labels: { cluster } },
       scrape_configs: [{ job_name: 'wedsync-agent', static_configs: [{ targets: [`127.0.0.1:${agentPort}`] }] }],
-      remote_write: [{ url: `http://127.0.0.1:${centralPort}/api/v1/write`, queue_config: { batch_send_deadline: '1s', min_backoff: '100ms', max_backoff: '1s' } }],
+      remote_write: [
+        { url: `http://127.0.0.1:${centralPort}/api/v1/write`, queue_config: { batch_send_deadline: '1s', min_backoff: '100ms', max_backoff: '1s' } },
+      ],
     }),
   );
   return file;
 }
 
-const prometheusArgs = (config: string, data: string, port: number, extra: string[] = []) => [`--config.file=${config}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`, ...extra];
+const prometheusArgs = (config: string, data: string, port: number, extra: string[] = []) => [
+  `--config.file=${config}`,
+  `--storage.tsdb.path=${data}`,
+  `--web.listen-address=127.0.0.1:${port}`,
+  ...extra,
+];
 
 /** The fleet dashboard's queries with its variables set to "All", as Grafana sends them. */
 function fleetDashboardQueries(): Array<{ panel: string; expr: string }> {
-  const d = JSON.parse(readFileSync(join(REPO_ROOT, 'dashboards', 'wedsync-fleet-clusters.json'), 'utf8')) as { panels: Array<{ title: string; targets?: Array<{ expr: string }> }> };
-  return d.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr.replace(/\$__rate_interval/g, '1m').replace(/\$\{?(\w+)\}?/g, '.*') })));
+  const d = JSON.parse(readFileSync(join(REPO_ROOT, 'dashboards', 'wedsync-fleet-clusters.json'), 'utf8')) as {
+    panels: Array<{ title: string; targets?: Array<{ expr: string }> }>;
+  };
+  return d.panels.flatMap((p) =>
+    (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr.replace(/\$__rate_interval/g, '1m').replace(/\$\{?(\w+)\}?/g, '.*') })),
+  );
 }
 
 describe('fleet failover: two demo agents, their own real Prometheus each, remote_write into a central real Prometheus', () => {
@@ -78,7 +89,7 @@ describe('fleet failover: two demo agents, their own real Prometheus each, remot
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test('both clusters in every fleet dashboard query; a lost peer raises the survivor\'s floors and pages; the store\'s outage holds', async () => {
+  test("both clusters in every fleet dashboard query; a lost peer raises the survivor's floors and pages; the store's outage holds", async () => {
     const prometheusBin = requireTool('prometheus');
     dir = mkdtempSync(join(tmpdir(), 'wedsync-fleet-'));
     const tls = selfSignedCert();
@@ -96,7 +107,14 @@ describe('fleet failover: two demo agents, their own real Prometheus each, remot
         env: { FLEET_PD_KEY: ROUTING_KEY },
         config: {
           agent: { cluster, provider, region, logLevel: 'silent' },
-          fleet: { query: central, peers: [peer], intervalSeconds: FLEET_INTERVAL_S, timeoutSeconds: 1, staleAfterSeconds: STALE_AFTER_S, releaseSeconds: 1800 },
+          fleet: {
+            query: central,
+            peers: [peer],
+            intervalSeconds: FLEET_INTERVAL_S,
+            timeoutSeconds: 1,
+            staleAfterSeconds: STALE_AFTER_S,
+            releaseSeconds: 1800,
+          },
           sinks: [{ type: 'pagerduty', routingKey: '${FLEET_PD_KEY}', server: pagerDuty!.hostPort }],
           paging: { unreachableAfterSeconds: 3600 },
         },
@@ -108,15 +126,30 @@ describe('fleet failover: two demo agents, their own real Prometheus each, remot
     const [addrA, addrB] = [await a.start(), await b.start()];
 
     writeFileSync(join(dir, 'central.yml'), stringify({ global: { scrape_interval: '1s' } }));
-    processes.push(startProcess('prometheus-central', prometheusBin, prometheusArgs(join(dir, 'central.yml'), join(dir, 'central'), centralPort, ['--web.enable-remote-write-receiver'])));
-    const promA = startProcess('prometheus-eu-a', prometheusBin, prometheusArgs(clusterPrometheusConfig(dir, 'eu-a', addrA.port, centralPort), join(dir, 'eu-a'), promAPort));
-    const promB = startProcess('prometheus-eu-b', prometheusBin, prometheusArgs(clusterPrometheusConfig(dir, 'eu-b', addrB.port, centralPort), join(dir, 'eu-b'), promBPort));
+    processes.push(
+      startProcess(
+        'prometheus-central',
+        prometheusBin,
+        prometheusArgs(join(dir, 'central.yml'), join(dir, 'central'), centralPort, ['--web.enable-remote-write-receiver']),
+      ),
+    );
+    const promA = startProcess(
+      'prometheus-eu-a',
+      prometheusBin,
+      prometheusArgs(clusterPrometheusConfig(dir, 'eu-a', addrA.port, centralPort), join(dir, 'eu-a'), promAPort),
+    );
+    const promB = startProcess(
+      'prometheus-eu-b',
+      prometheusBin,
+      prometheusArgs(clusterPrometheusConfig(dir, 'eu-b', addrB.port, centralPort), join(dir, 'eu-b'), promBPort),
+    );
     processes.push(promA, promB);
 
     // Both agents see the other through the central store.
     await waitFor(
       'each agent to see its peer up through the central Prometheus',
-      async () => (b.state.fleet?.dataOk && b.state.fleet.peers[0].health === 'up' && a.state.fleet?.dataOk && a.state.fleet.peers[0].health === 'up' ? true : undefined),
+      async () =>
+        b.state.fleet?.dataOk && b.state.fleet.peers[0].health === 'up' && a.state.fleet?.dataOk && a.state.fleet.peers[0].health === 'up' ? true : undefined,
       60_000,
     ).catch((err: Error) => {
       throw new Error(`${err.message}\nfleet a: ${JSON.stringify(a.state.fleet)}\nfleet b: ${JSON.stringify(b.state.fleet)}\n${diagnostics()}`);
@@ -131,11 +164,18 @@ describe('fleet failover: two demo agents, their own real Prometheus each, remot
     const exposed = await (await fetch(`http://127.0.0.1:${addrB.port}/metrics`)).text();
     for (const { panel, expr } of fleetDashboardQueries()) {
       // Every metric a fleet panel reads is exported by the agent (cost per hour included: the demo ships a price table).
-      expect({ panel, missing: metricNamesIn(expr).filter((m) => !exposed.includes(`\n${m}{`) && !exposed.includes(`\n${m} `)) }).toEqual({ panel, missing: [] });
-      const clusters = await waitFor(`"${panel}" to return both clusters`, async () => {
-        const got = new Set((await promQuery(centralPort, expr)).map((s) => s.metric.cluster));
-        return got.has('eu-a') && got.has('eu-b') ? got : undefined;
-      }, 15_000);
+      expect({ panel, missing: metricNamesIn(expr).filter((m) => !exposed.includes(`\n${m}{`) && !exposed.includes(`\n${m} `)) }).toEqual({
+        panel,
+        missing: [],
+      });
+      const clusters = await waitFor(
+        `"${panel}" to return both clusters`,
+        async () => {
+          const got = new Set((await promQuery(centralPort, expr)).map((s) => s.metric.cluster));
+          return got.has('eu-a') && got.has('eu-b') ? got : undefined;
+        },
+        15_000,
+      );
       expect({ panel, clusters: [...clusters].sort() }).toEqual({ panel, clusters: ['eu-a', 'eu-b'] });
     }
     expect(pagerDuty.requests).toEqual([]);
@@ -148,7 +188,9 @@ describe('fleet failover: two demo agents, their own real Prometheus each, remot
       'eu-b to raise its floors for the lost peer',
       async () => {
         const decisions = [...b.state.targets.values()].map((t) => t.decision);
-        return decisions.every((d) => d?.reasons.some((r) => r.rule === 'peer-failover' && r.detail.startsWith('peer cluster eu-a lost'))) ? Date.now() : undefined;
+        return decisions.every((d) => d?.reasons.some((r) => r.rule === 'peer-failover' && r.detail.startsWith('peer cluster eu-a lost')))
+          ? Date.now()
+          : undefined;
       },
       (STALE_AFTER_S + 20) * 1000,
       100,
@@ -172,14 +214,26 @@ describe('fleet failover: two demo agents, their own real Prometheus each, remot
       expect(d.desiredReplicas).toBeGreaterThan(before.get(t.config.id)! - 1);
     }
     expect(b.state.fleet!.peers[0]).toMatchObject({ cluster: 'eu-a', health: 'lost' });
-    const page = await waitFor('the peer-cluster-lost page', async () => pagerDuty!.accepted().map((r) => JSON.parse(r.body) as { event_action: string; dedup_key: string; routing_key: string; payload: { summary: string; class: string } }).find((e) => e.payload?.class === 'peer-cluster-lost'), 10_000);
+    const page = await waitFor(
+      'the peer-cluster-lost page',
+      async () =>
+        pagerDuty!
+          .accepted()
+          .map((r) => JSON.parse(r.body) as { event_action: string; dedup_key: string; routing_key: string; payload: { summary: string; class: string } })
+          .find((e) => e.payload?.class === 'peer-cluster-lost'),
+      10_000,
+    );
     expect(page).toMatchObject({ event_action: 'trigger', routing_key: ROUTING_KEY, dedup_key: 'wedsync/eu-b/peer-cluster-lost/eu-a' });
     expect(page.payload.summary).toMatch(/^\[eu-b\] peer cluster eu-a lost/);
 
     // 3. The central Prometheus goes away: missing data, so eu-b holds — no release, no scale-down.
     const central$ = processes.find((p) => p.name === 'prometheus-central')!;
     await central$.stop();
-    await waitFor('eu-b to hold on the missing fleet data', async () => ([...b.state.targets.values()].every((t) => t.decision?.protections.includes('fleet_data_missing')) ? true : undefined), 10_000);
+    await waitFor(
+      'eu-b to hold on the missing fleet data',
+      async () => ([...b.state.targets.values()].every((t) => t.decision?.protections.includes('fleet_data_missing')) ? true : undefined),
+      10_000,
+    );
     const replicas = () => new Map([...b.state.targets.values()].map((t) => [t.config.id, t.workload!.replicas]));
     let previous = replicas();
     const held = new Map([...b.state.targets.values()].map((t) => [t.config.id, t.decision!.reasons.find((r) => r.rule === 'peer-failover')!.replicas]));
@@ -192,20 +246,40 @@ describe('fleet failover: two demo agents, their own real Prometheus each, remot
         expect({ target: t.config.id, scaledDown: now.get(t.config.id)! < previous.get(t.config.id)! }).toEqual({ target: t.config.id, scaledDown: false });
         expect({ target: t.config.id, down: d.desiredReplicas < d.currentReplicas }).toEqual({ target: t.config.id, down: false });
         expect(d.protections).toEqual(expect.arrayContaining(['peer_failover', 'fleet_data_missing']));
-        expect(d.reasons.find((r) => r.rule === 'peer-failover')).toMatchObject({ replicas: held.get(t.config.id), detail: expect.stringMatching(/^peer cluster eu-a lost; fleet data missing/) });
+        expect(d.reasons.find((r) => r.rule === 'peer-failover')).toMatchObject({
+          replicas: held.get(t.config.id),
+          detail: expect.stringMatching(/^peer cluster eu-a lost; fleet data missing/),
+        });
       }
       previous = now;
     }
     expect(b.state.fleet!.peers[0].health).toBe('lost');
     // No resolve went out on the store's outage: the peer is still lost as far as anyone knows.
-    expect(pagerDuty.accepted().map((r) => JSON.parse(r.body) as { event_action: string }).filter((e) => e.event_action === 'resolve')).toEqual([]);
+    expect(
+      pagerDuty
+        .accepted()
+        .map((r) => JSON.parse(r.body) as { event_action: string })
+        .filter((e) => e.event_action === 'resolve'),
+    ).toEqual([]);
 
     // 4. The store and cluster eu-a come back: the floor is released gradually, not at once; the page resolves.
-    processes.push(startProcess('prometheus-central-2', prometheusBin, prometheusArgs(join(dir, 'central.yml'), join(dir, 'central'), centralPort, ['--web.enable-remote-write-receiver'])));
+    processes.push(
+      startProcess(
+        'prometheus-central-2',
+        prometheusBin,
+        prometheusArgs(join(dir, 'central.yml'), join(dir, 'central'), centralPort, ['--web.enable-remote-write-receiver']),
+      ),
+    );
     const a2 = agentFor('eu-a', 'eks', 'eu-west-1', 'eu-b');
     agents.push(a2);
     const addrA2 = await a2.start();
-    processes.push(startProcess('prometheus-eu-a-2', prometheusBin, prometheusArgs(clusterPrometheusConfig(dir, 'eu-a', addrA2.port, centralPort), join(dir, 'eu-a-2'), await freePort())));
+    processes.push(
+      startProcess(
+        'prometheus-eu-a-2',
+        prometheusBin,
+        prometheusArgs(clusterPrometheusConfig(dir, 'eu-a', addrA2.port, centralPort), join(dir, 'eu-a-2'), await freePort()),
+      ),
+    );
     const releasing = await waitFor(
       'eu-b to start releasing the floor',
       async () => {
@@ -220,7 +294,15 @@ describe('fleet failover: two demo agents, their own real Prometheus each, remot
     // Gradual: the first released floor is within a pod or two of what was held (fleet.releaseSeconds is 30 real seconds here).
     expect(releasing.reasons.find((r) => r.rule === 'peer-failover')!.replicas).toBeGreaterThanOrEqual(held.get('api')! - 2);
     expect(releasing.protections).toContain('peer_failover');
-    const resolve = await waitFor('the page to resolve', async () => pagerDuty!.accepted().map((r) => JSON.parse(r.body) as { event_action: string; dedup_key: string }).find((e) => e.event_action === 'resolve'), 10_000);
+    const resolve = await waitFor(
+      'the page to resolve',
+      async () =>
+        pagerDuty!
+          .accepted()
+          .map((r) => JSON.parse(r.body) as { event_action: string; dedup_key: string })
+          .find((e) => e.event_action === 'resolve'),
+      10_000,
+    );
     expect(resolve.dedup_key).toBe('wedsync/eu-b/peer-cluster-lost/eu-a');
   });
 });

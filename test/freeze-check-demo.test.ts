@@ -47,12 +47,16 @@ function freezeCheck(base: string): Promise<{ code: number | null; out: string; 
 
 /** freeze-check once the agent has evaluated every target (before that it rightly exits 1). */
 const settled = (base: string) =>
-  poll(async () => {
-    const r = await freezeCheck(base);
-    return r.code === 1 && /not evaluated/.test(r.err) ? undefined : r;
-  }, 30_000, 300);
+  poll(
+    async () => {
+      const r = await freezeCheck(base);
+      return r.code === 1 && /not evaluated/.test(r.err) ? undefined : r;
+    },
+    30_000,
+    300,
+  );
 
-describe('freeze-check on the demo\'s simulated clock (built CLI: demo --start, freeze-check)', () => {
+describe("freeze-check on the demo's simulated clock (built CLI: demo --start, freeze-check)", () => {
   let demo: ReturnType<typeof startDemo> | null = null;
   afterEach(async () => {
     if (demo && demo.child.exitCode === null) {

@@ -25,7 +25,11 @@ const ALL_ON = {
   dashboards: { enabled: true },
   nodeIdentity: { enabled: true },
   admissionPolicy: { enabled: true },
-  networkPolicy: { enabled: true, ingressFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], egressTo: [{ ipBlock: { cidr: '10.0.0.0/8' } }] },
+  networkPolicy: {
+    enabled: true,
+    ingressFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+    egressTo: [{ ipBlock: { cidr: '10.0.0.0/8' } }],
+  },
 };
 function template(values: object, release?: string, namespace?: string): Obj[] {
   const r = helmTemplate([], values, release, namespace);
@@ -53,10 +57,29 @@ describe('charts/wedsync-agent (pinned Helm, offline)', () => {
     try {
       const file = join(dir, 'rendered.yaml');
       writeFileSync(file, r.stdout);
-      const results = JSON.parse(execFileSync(process.execPath, [CHECKER, file], { encoding: 'utf8', timeout: 60_000 })) as { kind: string; errors: string[] }[];
+      const results = JSON.parse(execFileSync(process.execPath, [CHECKER, file], { encoding: 'utf8', timeout: 60_000 })) as {
+        kind: string;
+        errors: string[];
+      }[];
       expect(results.filter((x) => x.errors.length)).toEqual([]);
       expect([...new Set(results.map((x) => x.kind))].sort()).toEqual(
-        ['AlertmanagerConfig', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'PrometheusRule', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].sort(),
+        [
+          'AlertmanagerConfig',
+          'ClusterRole',
+          'ClusterRoleBinding',
+          'ConfigMap',
+          'Deployment',
+          'NetworkPolicy',
+          'PodDisruptionBudget',
+          'PrometheusRule',
+          'Role',
+          'RoleBinding',
+          'Service',
+          'ServiceAccount',
+          'ServiceMonitor',
+          'ValidatingAdmissionPolicy',
+          'ValidatingAdmissionPolicyBinding',
+        ].sort(),
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -68,7 +91,14 @@ describe('charts/wedsync-agent (pinned Helm, offline)', () => {
     const version = parse(readFileSync(join(CHART, 'Chart.yaml'), 'utf8')).appVersion;
     for (const o of [...objects, one(objects, 'Deployment').spec.template]) {
       expect({ kind: o.kind, labels: o.metadata.labels }).toMatchObject({
-        labels: { 'app.kubernetes.io/name': 'wedsync-agent', 'app.kubernetes.io/instance': 'shop', 'app.kubernetes.io/version': version, 'app.kubernetes.io/component': expect.stringMatching(/^(agent|monitoring|dashboards|deploy-freeze)$/), 'app.kubernetes.io/part-of': 'wedsync', 'app.kubernetes.io/managed-by': 'Helm' },
+        labels: {
+          'app.kubernetes.io/name': 'wedsync-agent',
+          'app.kubernetes.io/instance': 'shop',
+          'app.kubernetes.io/version': version,
+          'app.kubernetes.io/component': expect.stringMatching(/^(agent|monitoring|dashboards|deploy-freeze)$/),
+          'app.kubernetes.io/part-of': 'wedsync',
+          'app.kubernetes.io/managed-by': 'Helm',
+        },
       });
     }
   });
@@ -76,7 +106,13 @@ describe('charts/wedsync-agent (pinned Helm, offline)', () => {
   test("each target's name is written once in values: the config, the Roles' resourceNames per namespace and kind, and the admission policy follow", () => {
     const targets = [
       { id: 'checkout', kubernetes: { namespace: 'shop', name: 'checkout-web' }, load: { query: 'sum(rate(x[1m]))' }, capacityPerPod: 10, maxReplicas: 20 },
-      { id: 'ledger', kubernetes: { kind: 'StatefulSet', namespace: 'payments', name: 'ledger-db' }, load: { query: 'sum(rate(y[1m]))' }, capacityPerPod: 5, maxReplicas: 6 },
+      {
+        id: 'ledger',
+        kubernetes: { kind: 'StatefulSet', namespace: 'payments', name: 'ledger-db' },
+        load: { query: 'sum(rate(y[1m]))' },
+        capacityPerPod: 5,
+        maxReplicas: 6,
+      },
       { id: 'search', kubernetes: { namespace: 'shop', name: 'search' }, load: { query: 'sum(rate(z[1m]))' }, capacityPerPod: 40, maxReplicas: 30 },
     ];
     const objects = template({ existingSecret: 's', targets, admissionPolicy: { enabled: true } }, 'ops', 'platform');
@@ -86,24 +122,39 @@ describe('charts/wedsync-agent (pinned Helm, offline)', () => {
       ['ledger', 'StatefulSet', 'payments', 'ledger-db'],
       ['search', 'Deployment', 'shop', 'search'],
     ]);
-    expect(config.kubernetes).toMatchObject({ leaseName: 'ops-wedsync-agent', leaseNamespace: 'platform', deployFreeze: { configMap: 'wedsync-deploy-freeze', namespace: 'platform' } });
+    expect(config.kubernetes).toMatchObject({
+      leaseName: 'ops-wedsync-agent',
+      leaseNamespace: 'platform',
+      deployFreeze: { configMap: 'wedsync-deploy-freeze', namespace: 'platform' },
+    });
     expect(config.state.configMap).toBe('ops-wedsync-agent-state');
-    const rules = (ns: string) => one(objects.filter((o) => o.metadata.namespace === ns), 'Role', 'ops-wedsync-agent-scaler').rules;
-    expect(rules('shop')).toEqual(expect.arrayContaining([
-      { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['checkout-web', 'search'], verbs: ['get'] },
-      { apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: ['checkout-web', 'search'], verbs: ['patch'] },
-      { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], resourceNames: ['checkout-web', 'search'], verbs: ['patch'] },
-    ]));
-    expect(rules('payments')).toEqual(expect.arrayContaining([
-      { apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: ['ledger-db'], verbs: ['get'] },
-      { apiGroups: ['apps'], resources: ['statefulsets/scale'], resourceNames: ['ledger-db'], verbs: ['patch'] },
-    ]));
+    const rules = (ns: string) =>
+      one(
+        objects.filter((o) => o.metadata.namespace === ns),
+        'Role',
+        'ops-wedsync-agent-scaler',
+      ).rules;
+    expect(rules('shop')).toEqual(
+      expect.arrayContaining([
+        { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['checkout-web', 'search'], verbs: ['get'] },
+        { apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: ['checkout-web', 'search'], verbs: ['patch'] },
+        { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], resourceNames: ['checkout-web', 'search'], verbs: ['patch'] },
+      ]),
+    );
+    expect(rules('payments')).toEqual(
+      expect.arrayContaining([
+        { apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: ['ledger-db'], verbs: ['get'] },
+        { apiGroups: ['apps'], resources: ['statefulsets/scale'], resourceNames: ['ledger-db'], verbs: ['patch'] },
+      ]),
+    );
     expect(JSON.stringify(rules('payments'))).not.toContain('deployments');
     const binding = one(objects, 'ValidatingAdmissionPolicyBinding');
     expect(binding.spec.matchResources.namespaceSelector.matchExpressions[0].values).toEqual(['payments', 'shop']);
     expect(binding.spec.paramRef).toEqual({ name: 'wedsync-deploy-freeze', namespace: 'platform', parameterNotFoundAction: 'Allow' });
     const policy = one(objects, 'ValidatingAdmissionPolicy');
-    expect(policy.spec.variables.find((v: { name: string }) => v.name === 'byAgent').expression).toBe("request.userInfo.username == 'system:serviceaccount:platform:ops-wedsync-agent'");
+    expect(policy.spec.variables.find((v: { name: string }) => v.name === 'byAgent').expression).toBe(
+      "request.userInfo.username == 'system:serviceaccount:platform:ops-wedsync-agent'",
+    );
     expect(one(objects, 'Deployment').spec.template.spec.serviceAccountName).toBe('ops-wedsync-agent');
   });
 
@@ -131,7 +182,9 @@ describe('charts/wedsync-agent (pinned Helm, offline)', () => {
     expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
     expect(c.image).toBe(`ghcr.io/wedsync/wedsync-agent:${parse(readFileSync(join(CHART, 'Chart.yaml'), 'utf8')).appVersion}`);
     const digest = 'sha256:' + 'a'.repeat(64);
-    expect(one(template({ existingSecret: 's', image: { repository: 'registry.example/wedsync', digest } }), 'Deployment').spec.template.spec.containers[0].image).toBe(`registry.example/wedsync@${digest}`);
+    expect(
+      one(template({ existingSecret: 's', image: { repository: 'registry.example/wedsync', digest } }), 'Deployment').spec.template.spec.containers[0].image,
+    ).toBe(`registry.example/wedsync@${digest}`);
   });
 
   test('NetworkPolicy: ingress only to the agent port from the listed peers; egress restricted only when peers are listed', () => {
@@ -145,15 +198,22 @@ describe('charts/wedsync-agent (pinned Helm, offline)', () => {
     expect(template({ existingSecret: 's' }).filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
   });
 
-  test('PrometheusRule: the rules of alert-rules/rules, the agent selected by the ServiceMonitor\'s job (or prometheusRule.agentSelector), every alert labelled with the namespace', () => {
+  test("PrometheusRule: the rules of alert-rules/rules, the agent selected by the ServiceMonitor's job (or prometheusRule.agentSelector), every alert labelled with the namespace", () => {
     const rule = one(template({ existingSecret: 's', prometheusRule: { enabled: true } }, 'ops', 'platform'), 'PrometheusRule');
     const dir = join(REPO, 'alert-rules', 'rules');
-    const source = readdirSync(dir).filter((f) => f.endsWith('.yml')).sort().flatMap((f) => parse(readFileSync(join(dir, f), 'utf8')).groups);
+    const source = readdirSync(dir)
+      .filter((f) => f.endsWith('.yml'))
+      .sort()
+      .flatMap((f) => parse(readFileSync(join(dir, f), 'utf8')).groups);
     const text = JSON.stringify(rule.spec.groups);
     expect(text).toContain('up{job=\\"ops-wedsync-agent\\",namespace=\\"platform\\"}');
     expect(text).not.toContain('job=\\"wedsync-agent\\"');
-    const strip = (groups: Obj[]) => JSON.parse(JSON.stringify(groups).replaceAll('job=\\"ops-wedsync-agent\\",namespace=\\"platform\\"', 'job=\\"wedsync-agent\\"'));
-    const withoutNamespace = strip(rule.spec.groups).map((g: Obj) => ({ ...g, rules: g.rules.map((r: Obj) => (r.alert ? { ...r, labels: (({ namespace, ...rest }) => (expect(namespace).toBe('platform'), rest))(r.labels) } : r)) }));
+    const strip = (groups: Obj[]) =>
+      JSON.parse(JSON.stringify(groups).replaceAll('job=\\"ops-wedsync-agent\\",namespace=\\"platform\\"', 'job=\\"wedsync-agent\\"'));
+    const withoutNamespace = strip(rule.spec.groups).map((g: Obj) => ({
+      ...g,
+      rules: g.rules.map((r: Obj) => (r.alert ? { ...r, labels: (({ namespace, ...rest }) => (expect(namespace).toBe('platform'), rest))(r.labels) } : r)),
+    }));
     expect(withoutNamespace).toEqual(source);
     const custom = one(template({ existingSecret: 's', prometheusRule: { enabled: true, agentSelector: 'service="wedsync"' } }), 'PrometheusRule');
     expect(JSON.stringify(custom.spec.groups)).toContain('up{service=\\"wedsync\\"}');
@@ -161,16 +221,21 @@ describe('charts/wedsync-agent (pinned Helm, offline)', () => {
 
   test('dashboards: one ConfigMap per dashboard for the sidecar, the JSON as in dashboards/', () => {
     const maps = template({ existingSecret: 's', dashboards: { enabled: true } }).filter((o) => o.metadata.labels.grafana_dashboard === '1');
-    const files = readdirSync(join(REPO, 'dashboards')).filter((f) => f.endsWith('.json')).sort();
+    const files = readdirSync(join(REPO, 'dashboards'))
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(maps.flatMap((m) => Object.keys(m.data)).sort()).toEqual(files);
-    for (const m of maps) for (const [f, json] of Object.entries(m.data)) expect(JSON.parse(json as string)).toEqual(JSON.parse(readFileSync(join(REPO, 'dashboards', f), 'utf8')));
+    for (const m of maps)
+      for (const [f, json] of Object.entries(m.data)) expect(JSON.parse(json as string)).toEqual(JSON.parse(readFileSync(join(REPO, 'dashboards', f), 'utf8')));
   });
 
   test('dashboards follow the config: every load panel in loadUnit, every cost panel in pricing.currency, none left in reqps/USD', () => {
     const render = (values: object) => {
       const objects = template({ existingSecret: 's', dashboards: { enabled: true }, ...values });
       const agentYaml = parse(one(objects, 'ConfigMap', 'wedsync-agent-config').data['agent.yaml'] as string) as { agent: { loadUnit: string } };
-      const dashboards = objects.filter((o) => o.metadata.labels.grafana_dashboard === '1').flatMap((m) => Object.values(m.data).map((json) => JSON.parse(json as string) as { panels: never[] }));
+      const dashboards = objects
+        .filter((o) => o.metadata.labels.grafana_dashboard === '1')
+        .flatMap((m) => Object.values(m.data).map((json) => JSON.parse(json as string) as { panels: never[] }));
       return { loadUnit: agentYaml.agent.loadUnit, units: dashboards.flatMap((d) => panelUnits(d)), text: JSON.stringify(dashboards) };
     };
     const byRole = (units: ReturnType<typeof panelUnits>, role: string) => [...new Set(units.filter((u) => u.role === role).map((u) => u.unit))];
@@ -197,10 +262,18 @@ describe('bad values fail at template time, naming the value', () => {
     ['a target missing capacityPerPod', { existingSecret: 's', targets: [{ ...target, capacityPerPod: undefined }] }, /targets\/0.*capacityPerPod/],
     ['a bad mode', { existingSecret: 's', mode: 'yolo' }, /mode.*(shadow|enum|one of)/i],
     ['a missing secret while the config reads ${CALENDAR_TOKEN}', {}, /existingSecret: required, because the config reads \$\{CALENDAR_TOKEN\}/],
-    ['an AlertmanagerConfig without its PagerDuty Secret', { existingSecret: 's', alertmanagerConfig: { enabled: true } }, /alertmanagerConfig\.pagerdutySecret: required/],
+    [
+      'an AlertmanagerConfig without its PagerDuty Secret',
+      { existingSecret: 's', alertmanagerConfig: { enabled: true } },
+      /alertmanagerConfig\.pagerdutySecret: required/,
+    ],
     ['two targets with one id', { existingSecret: 's', targets: [target, target] }, /targets\[1\]\.id: "api" is used twice/],
     ['a misspelt key', { existingSecret: 's', replicas: 3 }, /replicas/],
-    ['an inline calendar token', { existingSecret: 's', calendar: { sources: [{ format: 'json', location: 'https://x', bearerToken: 'hunter2' }] } }, /bearerToken/],
+    [
+      'an inline calendar token',
+      { existingSecret: 's', calendar: { sources: [{ format: 'json', location: 'https://x', bearerToken: 'hunter2' }] } },
+      /bearerToken/,
+    ],
   ];
   test.each(cases)('%s', (_name, values, message) => {
     const r = helmTemplate([], values);
@@ -224,7 +297,12 @@ describe('AlertmanagerConfig routes every severity as alert-rules/alertmanager.y
 
   test('routing keys come from the Secret, by key', () => {
     const keys = amc.spec.receivers.flatMap((r: Obj) => (r.pagerdutyConfigs ?? []).map((p: Obj) => p.routingKey));
-    expect(keys).toEqual(expect.arrayContaining([{ name: 'pd-keys', key: 'pagerduty-routing-key' }, { name: 'pd-keys', key: 'pagerduty-tickets-routing-key' }]));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        { name: 'pd-keys', key: 'pagerduty-routing-key' },
+        { name: 'pd-keys', key: 'pagerduty-tickets-routing-key' },
+      ]),
+    );
   });
 
   test.each([

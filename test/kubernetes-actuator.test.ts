@@ -27,9 +27,14 @@ const target = targetSchema.parse({
   maxReplicas: 40,
 });
 const decision = (current: number, desired: number): Decision => ({
-  targetId: target.id, atMs: T0, currentReplicas: current, desiredReplicas: desired,
+  targetId: target.id,
+  atMs: T0,
+  currentReplicas: current,
+  desiredReplicas: desired,
   reasons: [{ rule: 'wedding_headroom', replicas: desired, detail: '20% headroom: 2 weddings live' }],
-  protections: ['wedding_headroom'], deployFreeze: false, holding: false,
+  protections: ['wedding_headroom'],
+  deployFreeze: false,
+  holding: false,
 });
 
 describe('Kubernetes actuator against the API stand-in (real client library)', () => {
@@ -75,7 +80,11 @@ describe('Kubernetes actuator against the API stand-in (real client library)', (
     standIn.put(DEPLOY_PATH, d);
     const read = await scaler.read(target);
     expect(read).toEqual({ replicas: 3, readyReplicas: 3, generation: 4, podRequests: { cpu: 1, memoryGiB: 2 } });
-    const pricing = pricingSchema.parse({ provider: 'gke', region: 'europe-west4', table: { gke: { 'europe-west4': { onDemand: { vcpuHour: 0.03, gibHour: 0.004 } } } } });
+    const pricing = pricingSchema.parse({
+      provider: 'gke',
+      region: 'europe-west4',
+      table: { gke: { 'europe-west4': { onDemand: { vcpuHour: 0.03, gibHour: 0.004 } } } },
+    });
     // The spec's requests win over the target's fallback (none here).
     const price = new PriceBook(pricing, () => T0).price(target, 'error' in read ? undefined : read.podRequests);
     expect(price).toMatchObject({ source: 'table', perReplicaHour: expect.closeTo(1 * 0.03 + 2 * 0.004, 10) });
@@ -123,7 +132,10 @@ describe('Kubernetes actuator against the API stand-in (real client library)', (
   test('stand-in: 403 is reported naming the RBAC verb and resource, 404 naming the missing object', async () => {
     standIn.failNext('PATCH', /deployments\/shop-api\/scale$/, 403);
     const forbidden = await scaler.apply(target, decision(3, 5));
-    expect(forbidden).toEqual({ ok: false, error: expect.stringContaining('forbidden: RBAC does not allow verb "patch" on deployments/scale.apps in namespace "shop"') });
+    expect(forbidden).toEqual({
+      ok: false,
+      error: expect.stringContaining('forbidden: RBAC does not allow verb "patch" on deployments/scale.apps in namespace "shop"'),
+    });
     const gone = targetSchema.parse({ ...target, id: 'gone', kubernetes: { namespace: 'shop', name: 'gone' } });
     expect(await scaler.read(gone)).toEqual({ error: expect.stringContaining('not found: deployments.apps "gone" in namespace "shop" does not exist') });
     standIn.failNext('GET', /horizontalpodautoscalers$/, 403);
@@ -136,7 +148,14 @@ describe('Kubernetes actuator against the API stand-in (real client library)', (
     standIn.put(`${HPAS_PATH}/shop-api-2`, hpa('shop-api-2', 1, 5));
     expect(await scaler.apply(target, decision(3, 6))).toEqual({ ok: false, error: expect.stringContaining('double ownership') });
     standIn.objects.delete(`${HPAS_PATH}/shop-api-2`);
-    standIn.put(HPA_PATH, { ...hpa('keda-hpa-shop-api', 2, 20), metadata: { name: 'keda-hpa-shop-api', namespace: 'shop', ownerReferences: [{ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', name: 'shop-api', uid: 'u' }] } });
+    standIn.put(HPA_PATH, {
+      ...hpa('keda-hpa-shop-api', 2, 20),
+      metadata: {
+        name: 'keda-hpa-shop-api',
+        namespace: 'shop',
+        ownerReferences: [{ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', name: 'shop-api', uid: 'u' }],
+      },
+    });
     expect(await scaler.apply(target, decision(3, 6))).toEqual({ ok: false, error: expect.stringContaining('KEDA ScaledObject') });
     expect(writes().map((r) => [r.method, r.body?.reason])).toEqual([
       ['POST', 'WedSyncScaleRefused'],
@@ -145,9 +164,22 @@ describe('Kubernetes actuator against the API stand-in (real client library)', (
   });
 
   test('stand-in: overrides earlier versions kept in the annotation are read with one GET per target, never written', async () => {
-    const override: Override = { id: 'ov-1', targetId: target.id, type: 'pin', replicas: 12, untilMs: T0 + 3600_000, untilWeddingEnds: false, reason: 'speeches', author: 'ops', createdAtMs: T0 };
+    const override: Override = {
+      id: 'ov-1',
+      targetId: target.id,
+      type: 'pin',
+      replicas: 12,
+      untilMs: T0 + 3600_000,
+      untilWeddingEnds: false,
+      reason: 'speeches',
+      author: 'ops',
+      createdAtMs: T0,
+    };
     const d = deployment(3);
-    standIn.put(DEPLOY_PATH, { ...d, metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, [OVERRIDES_ANNOTATION]: JSON.stringify([override]) } } });
+    standIn.put(DEPLOY_PATH, {
+      ...d,
+      metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, [OVERRIDES_ANNOTATION]: JSON.stringify([override]) } },
+    });
     expect(await readLegacyOverrides(api, [target], T0)).toEqual([override]);
     expect(standIn.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${DEPLOY_PATH}`]);
   });

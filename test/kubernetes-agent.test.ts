@@ -21,7 +21,17 @@ const k8s: KubernetesClientModule = require('@kubernetes/client-node');
 const T0 = Date.UTC(2026, 5, 13, 15);
 const OPERATOR_TOKEN = 'operator-token-for-the-stand-in-test';
 const STATE_PATH = '/api/v1/namespaces/wedsync/configmaps/wedsync-agent-state';
-const persisted: Override = { id: 'ov-persisted', targetId: 'shop-api', type: 'floor', replicas: 5, untilMs: T0 + 86_400_000, untilWeddingEnds: false, reason: 'speeches', author: 'ops', createdAtMs: T0 - 60_000 };
+const persisted: Override = {
+  id: 'ov-persisted',
+  targetId: 'shop-api',
+  type: 'floor',
+  replicas: 5,
+  untilMs: T0 + 86_400_000,
+  untilWeddingEnds: false,
+  reason: 'speeches',
+  author: 'ops',
+  createdAtMs: T0 - 60_000,
+};
 
 function config(mode: 'act' | 'dry-run' | 'shadow') {
   return configSchema.parse({
@@ -29,7 +39,9 @@ function config(mode: 'act' | 'dry-run' | 'shadow') {
     sources: { sim: { type: 'simulator', baseLoad: 400, noise: 0 } },
     kubernetes: { connection: 'in-cluster' },
     forecast: { backfillHours: 0 },
-    targets: [{ id: 'shop-api', kubernetes: { namespace: 'shop', name: 'shop-api' }, load: { source: 'sim', query: 'shop' }, capacityPerPod: 50, maxReplicas: 40 }],
+    targets: [
+      { id: 'shop-api', kubernetes: { namespace: 'shop', name: 'shop-api' }, load: { source: 'sim', query: 'shop' }, capacityPerPod: 50, maxReplicas: 40 },
+    ],
   });
 }
 
@@ -44,7 +56,8 @@ describe('agent with the Kubernetes actuator against the API stand-in (real clie
     return agent;
   };
   const scalePatches = () => standIn.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/scale'));
-  const storedState = () => JSON.parse(standIn.get(STATE_PATH).data[STATE_DATA_KEY]) as { overrides: Override[]; audit: Array<{ action: string; detail: { id: string } }> };
+  const storedState = () =>
+    JSON.parse(standIn.get(STATE_PATH).data[STATE_DATA_KEY]) as { overrides: Override[]; audit: Array<{ action: string; detail: { id: string } }> };
   const api = (addr: { port: number }) => request(`http://127.0.0.1:${addr.port}`);
   const auth = { Authorization: `Bearer ${OPERATOR_TOKEN}` };
 
@@ -52,7 +65,10 @@ describe('agent with the Kubernetes actuator against the API stand-in (real clie
     standIn = new KubeApiStandIn();
     await standIn.start();
     const d = deployment(3);
-    standIn.put(DEPLOY_PATH, { ...d, metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, [OVERRIDES_ANNOTATION]: JSON.stringify([persisted]) } } });
+    standIn.put(DEPLOY_PATH, {
+      ...d,
+      metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, [OVERRIDES_ANNOTATION]: JSON.stringify([persisted]) } },
+    });
   });
   afterEach(async () => {
     await Promise.all(agents.splice(0).map((a) => a.stop()));
@@ -95,7 +111,11 @@ describe('agent with the Kubernetes actuator against the API stand-in (real clie
     await b.durable!.sync();
     await a.durable!.sync();
     expect(a.state.overrides.map((o) => o.id).sort()).toEqual([res.body.id, 'ov-persisted'].sort());
-    expect(storedState().overrides.map((o) => o.id).sort()).toEqual([res.body.id, 'ov-persisted'].sort());
+    expect(
+      storedState()
+        .overrides.map((o) => o.id)
+        .sort(),
+    ).toEqual([res.body.id, 'ov-persisted'].sort());
     // The annotation is never written again: it still holds only what the older version left.
     expect(JSON.parse(standIn.get(DEPLOY_PATH).metadata.annotations[OVERRIDES_ANNOTATION]).map((o: Override) => o.id)).toEqual(['ov-persisted']);
     expect(standIn.requests.filter((r) => r.method === 'PATCH' && r.path === DEPLOY_PATH)).toEqual([]);
@@ -108,7 +128,10 @@ describe('agent with the Kubernetes actuator against the API stand-in (real clie
     await a.stop();
     expect(await b.actuator!.elector.tryAcquireOrRenew()).toBe(true);
     expect(b.state.info.leader).toBe(true);
-    expect(standIn.get('/apis/coordination.k8s.io/v1/namespaces/wedsync/leases/wedsync-agent').spec).toMatchObject({ holderIdentity: 'agent-b', leaseTransitions: 1 });
+    expect(standIn.get('/apis/coordination.k8s.io/v1/namespaces/wedsync/leases/wedsync-agent').spec).toMatchObject({
+      holderIdentity: 'agent-b',
+      leaseTransitions: 1,
+    });
   });
 
   test('stand-in: dry-run decides and exports but patches nothing and writes no Events or annotations, only its own Lease and state', async () => {
@@ -120,16 +143,29 @@ describe('agent with the Kubernetes actuator against the API stand-in (real clie
     expect(c.state.info.leader).toBe(true);
     expect(c.state.targets.get('shop-api')!.decision!.desiredReplicas).toBeGreaterThan(3);
     // An access review (may it list nodes?) asks, it changes nothing.
-    const writes = standIn.requests.filter((r) => r.method !== 'GET' && !r.path.includes('/leases') && r.path !== STATE_PATH && r.path !== '/api/v1/namespaces/wedsync/configmaps' && !r.path.endsWith('/selfsubjectaccessreviews'));
+    const writes = standIn.requests.filter(
+      (r) =>
+        r.method !== 'GET' &&
+        !r.path.includes('/leases') &&
+        r.path !== STATE_PATH &&
+        r.path !== '/api/v1/namespaces/wedsync/configmaps' &&
+        !r.path.endsWith('/selfsubjectaccessreviews'),
+    );
     expect(writes).toEqual([]);
-    expect(storedState().overrides.map((o) => o.id).sort()).toEqual(['ov-local', 'ov-persisted']);
+    expect(
+      storedState()
+        .overrides.map((o) => o.id)
+        .sort(),
+    ).toEqual(['ov-local', 'ov-persisted']);
     const metrics = (await request(`http://127.0.0.1:${addr.port}`).get('/metrics')).text;
     expect(metrics).toMatch(/wedsync_agent_shadow_held_back_total\{target="shop-api",direction="up"\} [1-9]/);
   });
 
   test('stand-in: shadow mode reports what the agent would run against what the HPA ran', async () => {
     standIn.put('/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers/shop-api', {
-      apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'shop-api', namespace: 'shop' },
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'shop-api', namespace: 'shop' },
       spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop-api' }, minReplicas: 2, maxReplicas: 20 },
       status: { currentReplicas: 3, desiredReplicas: 4 },
     });
@@ -150,8 +186,12 @@ describe('agent with the Kubernetes actuator against the API stand-in (real clie
     const b = newAgent('shadow', 'shadow-b');
     const addrB = await b.start();
     const until = new Date(T0 + 3600_000).toISOString();
-    const viaA = (await api(addrA).post('/api/v1/overrides').set(auth).send({ target: 'shop-api', type: 'floor', replicas: 8, until, reason: 'speeches' }).expect(201)).body as { id: string };
-    const viaB = (await api(addrB).post('/api/v1/overrides').set(auth).send({ target: 'shop-api', type: 'pin', replicas: 9, until, reason: 'first dance' }).expect(201)).body as { id: string };
+    const viaA = (
+      await api(addrA).post('/api/v1/overrides').set(auth).send({ target: 'shop-api', type: 'floor', replicas: 8, until, reason: 'speeches' }).expect(201)
+    ).body as { id: string };
+    const viaB = (
+      await api(addrB).post('/api/v1/overrides').set(auth).send({ target: 'shop-api', type: 'pin', replicas: 9, until, reason: 'first dance' }).expect(201)
+    ).body as { id: string };
     // The API nudges a round; one more on each side and both have both.
     await a.durable!.sync();
     await b.durable!.sync();

@@ -33,7 +33,10 @@ describe('wedsync-agent run with a kubeconfig (built CLI process, Kubernetes API
   afterAll(() => standIn.stop());
 
   test('stand-in: the process takes the Lease, scales the Deployment with an Event, and releases the Lease on SIGTERM', async () => {
-    expect(existsSync(join(ROOT, 'agent/dist/scale/kubernetes/actuator.js')) || 'agent/dist is missing or stale: run `npm run build -w agent` (npm test builds first)').toBe(true);
+    expect(
+      existsSync(join(ROOT, 'agent/dist/scale/kubernetes/actuator.js')) ||
+        'agent/dist is missing or stale: run `npm run build -w agent` (npm test builds first)',
+    ).toBe(true);
     standIn.put(DEPLOY_PATH, deployment(3));
     const dir = mkdtempSync(join(tmpdir(), 'wedsync-kube-'));
     writeFileSync(

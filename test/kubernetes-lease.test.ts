@@ -79,6 +79,8 @@ describe('Lease leader election against the API stand-in (real client library)',
 
     const api = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'options', options: standIn.kubeConfigOptions() }));
     standIn.failNext('GET', /leases\/wedsync-agent$/, 403);
-    await expect(api.readLease('wedsync', 'wedsync-agent')).rejects.toThrow('forbidden: RBAC does not allow verb "get" on leases.coordination.k8s.io in namespace "wedsync"');
+    await expect(api.readLease('wedsync', 'wedsync-agent')).rejects.toThrow(
+      'forbidden: RBAC does not allow verb "get" on leases.coordination.k8s.io in namespace "wedsync"',
+    );
   });
 });

@@ -51,7 +51,19 @@ describe('agent/deploy manifests', () => {
   test('every manifest passes the Kubernetes OpenAPI schemas and has no field the API does not define', () => {
     const results = check(manifestFiles.map((f) => join(DEPLOY, f)));
     expect(results.filter((r) => r.errors.length)).toEqual([]);
-    expect(results.map((r) => r.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Namespace', 'Namespace', 'PodDisruptionBudget', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'ServiceAccount']);
+    expect(results.map((r) => r.kind).sort()).toEqual([
+      'ConfigMap',
+      'Deployment',
+      'Namespace',
+      'Namespace',
+      'PodDisruptionBudget',
+      'Role',
+      'Role',
+      'RoleBinding',
+      'RoleBinding',
+      'Service',
+      'ServiceAccount',
+    ]);
   });
 
   test('the schema check catches wrong types, missing required fields, unknown fields and bad enums', () => {
@@ -66,8 +78,19 @@ describe('agent/deploy manifests', () => {
       ].join('\n---\n'),
     );
     const [deploy, service, role] = check([bad]);
-    expect(deploy.errors).toEqual(expect.arrayContaining([expect.stringMatching(/\/spec\/replicas must be integer/), '/spec must have required property selector', '/spec/template/spec/containers/0/bogus is not a field of V1Container']));
-    expect(service.errors).toEqual(expect.arrayContaining([expect.stringMatching(/^\/spec\/ports\/0\/protocol must be equal to one of the allowed values/), '/spec/selectr is not a field of V1ServiceSpec']));
+    expect(deploy.errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\/spec\/replicas must be integer/),
+        '/spec must have required property selector',
+        '/spec/template/spec/containers/0/bogus is not a field of V1Container',
+      ]),
+    );
+    expect(service.errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\/spec\/ports\/0\/protocol must be equal to one of the allowed values/),
+        '/spec/selectr is not a field of V1ServiceSpec',
+      ]),
+    );
     expect(role.errors).toEqual(expect.arrayContaining([expect.stringMatching(/must have required property verbs/)]));
   });
 
@@ -111,7 +134,19 @@ describe('agent/deploy manifests', () => {
 
 // ---- kustomize overlays, rendered by Debian's kubectl -------------------------------------------------
 
-const BASE_KINDS = ['ConfigMap', 'Deployment', 'Namespace', 'Namespace', 'PodDisruptionBudget', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'ServiceAccount'];
+const BASE_KINDS = [
+  'ConfigMap',
+  'Deployment',
+  'Namespace',
+  'Namespace',
+  'PodDisruptionBudget',
+  'Role',
+  'Role',
+  'RoleBinding',
+  'RoleBinding',
+  'Service',
+  'ServiceAccount',
+];
 const DASHBOARD_MAPS = ['ConfigMap', 'ConfigMap', 'ConfigMap', 'ConfigMap'];
 const OPERATOR_KINDS = ['AlertmanagerConfig', 'PrometheusRule', 'ServiceMonitor'];
 const OVERLAYS: Record<string, string[]> = {
@@ -130,7 +165,12 @@ function render(overlay: string): { file: string; objects: Obj[] } {
     const text = kustomize(join(REPO, overlay));
     const file = join(mkdtempSync(join(tmpdir(), 'wedsync-kustomize-')), 'rendered.yaml');
     writeFileSync(file, text);
-    rendered.set(overlay, { file, objects: parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean) });
+    rendered.set(overlay, {
+      file,
+      objects: parseAllDocuments(text)
+        .map((d) => d.toJS())
+        .filter(Boolean),
+    });
   }
   return rendered.get(overlay)!;
 }
@@ -139,7 +179,11 @@ const one = (objects: Obj[], kind: string, name?: string): Obj => {
   expect(found).toHaveLength(1);
   return found[0];
 };
-const ruleGroups = (): unknown[] => readdirSync(join(REPO, 'alert-rules/rules')).filter((f) => f.endsWith('.yml')).sort().flatMap((f) => parseAllDocuments(readFileSync(join(REPO, 'alert-rules/rules', f), 'utf8'))[0].toJS().groups);
+const ruleGroups = (): unknown[] =>
+  readdirSync(join(REPO, 'alert-rules/rules'))
+    .filter((f) => f.endsWith('.yml'))
+    .sort()
+    .flatMap((f) => parseAllDocuments(readFileSync(join(REPO, 'alert-rules/rules', f), 'utf8'))[0].toJS().groups);
 
 describe('kustomize overlays (the pinned kustomize v5)', () => {
   // One checker process for every overlay: loading the schema libraries is most of its cost.
@@ -157,7 +201,13 @@ describe('kustomize overlays (the pinned kustomize v5)', () => {
 
   test('the CRD check catches a ServiceMonitor and a PrometheusRule of the wrong shape', () => {
     const bad = join(mkdtempSync(join(tmpdir(), 'wedsync-crd-')), 'bad.yaml');
-    writeFileSync(bad, ['apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: { name: m }\nspec: { selector: {}, endpoints: [{ port: 8080 }] }', 'apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: { name: r }\nspec: { groups: [{ rules: [] }] }'].join('\n---\n'));
+    writeFileSync(
+      bad,
+      [
+        'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: { name: m }\nspec: { selector: {}, endpoints: [{ port: 8080 }] }',
+        'apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: { name: r }\nspec: { groups: [{ rules: [] }] }',
+      ].join('\n---\n'),
+    );
     const [monitor, rule] = check([bad]);
     expect(monitor.errors).toEqual([expect.stringMatching(/^\/spec\/endpoints\/0\/port must be string/)]);
     expect(rule.errors).toEqual([expect.stringMatching(/^\/spec\/groups\/0 must have required property name/)]);
@@ -166,7 +216,10 @@ describe('kustomize overlays (the pinned kustomize v5)', () => {
   test('the rendered PrometheusRule holds exactly the rule groups of alert-rules/rules, the agent selected by its job and namespace, every alert labelled with the namespace', () => {
     const rule = one(render('agent/deploy/overlays/prometheus-operator').objects, 'PrometheusRule');
     const text = JSON.stringify(rule.spec.groups).replaceAll('job=\\"wedsync-agent\\",namespace=\\"wedsync\\"', 'job=\\"wedsync-agent\\"');
-    const groups = JSON.parse(text).map((g: Obj) => ({ ...g, rules: g.rules.map((r: Obj) => (r.alert ? { ...r, labels: (({ namespace, ...rest }) => (expect(namespace).toBe('wedsync'), rest))(r.labels) } : r)) }));
+    const groups = JSON.parse(text).map((g: Obj) => ({
+      ...g,
+      rules: g.rules.map((r: Obj) => (r.alert ? { ...r, labels: (({ namespace, ...rest }) => (expect(namespace).toBe('wedsync'), rest))(r.labels) } : r)),
+    }));
     expect(groups).toEqual(ruleGroups());
     expect(rule.metadata.namespace).toBe('wedsync');
   });
@@ -183,18 +236,24 @@ describe('kustomize overlays (the pinned kustomize v5)', () => {
 
   test("the grafana overlay's ConfigMaps are the dashboards, labelled for the sidecar", () => {
     const maps = render('agent/deploy/overlays/grafana').objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1');
-    const files = readdirSync(join(REPO, 'dashboards')).filter((f) => f.endsWith('.json')).sort();
+    const files = readdirSync(join(REPO, 'dashboards'))
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(maps.flatMap((m) => Object.keys(m.data)).sort()).toEqual(files);
-    for (const m of maps) for (const [f, json] of Object.entries(m.data)) expect(JSON.parse(json as string)).toEqual(JSON.parse(readFileSync(join(REPO, 'dashboards', f), 'utf8')));
+    for (const m of maps)
+      for (const [f, json] of Object.entries(m.data)) expect(JSON.parse(json as string)).toEqual(JSON.parse(readFileSync(join(REPO, 'dashboards', f), 'utf8')));
   });
 
   test('kube-prometheus-stack: the release label reaches the ServiceMonitor, PrometheusRule and AlertmanagerConfig, not the selectors', () => {
     const { objects } = render('agent/deploy/overlays/kube-prometheus-stack');
     for (const kind of OPERATOR_KINDS) expect(one(objects, kind).metadata.labels.release).toBe('kube-prometheus-stack');
-    expect(one(objects, 'Deployment').spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'wedsync-agent', 'app.kubernetes.io/instance': 'wedsync-agent' });
+    expect(one(objects, 'Deployment').spec.selector.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'wedsync-agent',
+      'app.kubernetes.io/instance': 'wedsync-agent',
+    });
   });
 
-  test('the admission overlay: the policy reads the ConfigMap the agent writes, exempts the agent\'s service account, and binds its targets\' namespace', () => {
+  test("the admission overlay: the policy reads the ConfigMap the agent writes, exempts the agent's service account, and binds its targets' namespace", () => {
     const { objects } = render('agent/deploy/overlays/admission');
     const config = parseConfig(one(objects, 'ConfigMap', 'wedsync-agent-config').data['agent.yaml'], 'overlays/admission/agent.yaml', { CALENDAR_TOKEN: 'x' });
     const freeze = config.kubernetes.deployFreeze!;
@@ -202,7 +261,11 @@ describe('kustomize overlays (the pinned kustomize v5)', () => {
     const binding = one(objects, 'ValidatingAdmissionPolicyBinding');
     const policy = one(objects, 'ValidatingAdmissionPolicy');
     expect(binding.spec.policyName).toBe(policy.metadata.name);
-    expect(binding.spec.paramRef).toEqual({ name: param.metadata.name, namespace: freeze.namespace ?? config.kubernetes.leaseNamespace, parameterNotFoundAction: 'Allow' });
+    expect(binding.spec.paramRef).toEqual({
+      name: param.metadata.name,
+      namespace: freeze.namespace ?? config.kubernetes.leaseNamespace,
+      parameterNotFoundAction: 'Allow',
+    });
     expect(param.metadata.namespace).toBe(binding.spec.paramRef.namespace);
     expect(policy.spec.failurePolicy).toBe('Ignore');
     const [sa] = objects.filter((o: Obj) => o.kind === 'ServiceAccount');
@@ -277,10 +340,18 @@ describe('agent/deploy RBAC against the requests the agent makes (Kubernetes API
     const [api, photo] = config.targets;
     for (const t of config.targets) {
       const path = `/apis/apps/v1/namespaces/${t.kubernetes.namespace}/deployments/${t.kubernetes.name}`;
-      standIn.put(path, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: t.kubernetes.name, namespace: t.kubernetes.namespace, uid: `uid-${t.id}` }, spec: { replicas: 3 }, status: { readyReplicas: 3 } });
+      standIn.put(path, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: t.kubernetes.name, namespace: t.kubernetes.namespace, uid: `uid-${t.id}` },
+        spec: { replicas: 3 },
+        status: { readyReplicas: 3 },
+      });
     }
     standIn.put(`/apis/autoscaling/v2/namespaces/${api.kubernetes.namespace}/horizontalpodautoscalers/${api.kubernetes.name}`, {
-      apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: api.kubernetes.name, namespace: api.kubernetes.namespace },
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: api.kubernetes.name, namespace: api.kubernetes.namespace },
       spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: api.kubernetes.name }, minReplicas: 3, maxReplicas: 100 },
     });
 
@@ -291,18 +362,43 @@ describe('agent/deploy RBAC against the requests the agent makes (Kubernetes API
       indexCalendar({ weddings: [] }, config.wedding),
     );
     const kubeApi = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'options', options: standIn.kubeConfigOptions() }));
-    const actuator = new KubernetesActuator({ config, baseDir: DEPLOY, state, clock: () => now, logger: silentLogger, registry: new Registry(), api: kubeApi, env: { POD_NAME: 'wedsync-agent-0' } });
+    const actuator = new KubernetesActuator({
+      config,
+      baseDir: DEPLOY,
+      state,
+      clock: () => now,
+      logger: silentLogger,
+      registry: new Registry(),
+      api: kubeApi,
+      env: { POD_NAME: 'wedsync-agent-0' },
+    });
     await actuator.start(); // Lease create
     // The agent's state ConfigMap, named as the ConfigMap's config says (created here, then replaced).
-    const durable = new DurableStateStore(new ConfigMapStateBackend(kubeApi, config.kubernetes.leaseNamespace, config.state.configMap), state, { clock: () => now, logger: silentLogger, maxAuditEntries: 200, intervalMs: 60_000 });
+    const durable = new DurableStateStore(new ConfigMapStateBackend(kubeApi, config.kubernetes.leaseNamespace, config.state.configMap), state, {
+      clock: () => now,
+      logger: silentLogger,
+      maxAuditEntries: 200,
+      intervalMs: 60_000,
+    });
     await durable.start(() => actuator.importLegacyOverrides()); // read the annotation once, create the ConfigMap
     await actuator.elector.tryAcquireOrRenew(); // Lease get + update
-    const decision = (targetId: string, desired: number): Decision => ({ targetId, atMs: now, currentReplicas: 3, desiredReplicas: desired, reasons: [], protections: [], deployFreeze: false, holding: false });
+    const decision = (targetId: string, desired: number): Decision => ({
+      targetId,
+      atMs: now,
+      currentReplicas: 3,
+      desiredReplicas: desired,
+      reasons: [],
+      protections: [],
+      deployFreeze: false,
+      holding: false,
+    });
     for (const t of [api, photo]) {
       expect(await actuator.scaler.read(t)).toMatchObject({ replicas: 3 });
       expect(await actuator.scaler.apply(t, decision(t.id, 6))).toMatchObject({ ok: true, changed: true });
     }
-    state.importOverrides([{ id: 'o', targetId: photo.id, type: 'floor', replicas: 4, untilMs: now + 3600_000, untilWeddingEnds: false, reason: 'r', author: 'a', createdAtMs: now }]);
+    state.importOverrides([
+      { id: 'o', targetId: photo.id, type: 'floor', replicas: 4, untilMs: now + 3600_000, untilWeddingEnds: false, reason: 'r', author: 'a', createdAtMs: now },
+    ]);
     await durable.stop(); // get + update the ConfigMap
     await actuator.auditHook({ atMs: now, actor: 'ops', role: 'operator', action: 'override.create', targetId: photo.id, detail: { type: 'floor' } });
     await actuator.stop();
@@ -320,13 +416,30 @@ describe('agent/deploy RBAC against the requests the agent makes (Kubernetes API
     expect(denied).toEqual([]);
     // Each kind of call really happened (the scenario covers the actuator), …
     expect(new Set(accesses.map((a) => `${a.verb} ${a.resource}`))).toEqual(
-      new Set(['create leases', 'get leases', 'update leases', 'create configmaps', 'get configmaps', 'update configmaps', 'get deployments', 'list horizontalpodautoscalers', 'patch horizontalpodautoscalers', 'patch deployments/scale', 'create events']),
+      new Set([
+        'create leases',
+        'get leases',
+        'update leases',
+        'create configmaps',
+        'get configmaps',
+        'update configmaps',
+        'get deployments',
+        'list horizontalpodautoscalers',
+        'patch horizontalpodautoscalers',
+        'patch deployments/scale',
+        'create events',
+      ]),
     );
     // … and every rule grants something the agent used: nothing granted "just in case".
     for (const role of roles)
       for (const rule of role.rules as Rule[])
         for (const verb of rule.verbs)
-          expect({ role: role.metadata.name, rule, verb, used: accesses.some((a) => a.namespace === role.metadata.namespace && a.verb === verb && allows({ ...rule, verbs: [verb] }, a)) }).toMatchObject({ used: true });
+          expect({
+            role: role.metadata.name,
+            rule,
+            verb,
+            used: accesses.some((a) => a.namespace === role.metadata.namespace && a.verb === verb && allows({ ...rule, verbs: [verb] }, a)),
+          }).toMatchObject({ used: true });
     expect(JSON.stringify(roles)).not.toContain('"*"');
     expect(find('ClusterRole')).toEqual([]);
   });
@@ -341,18 +454,55 @@ describe('agent/deploy RBAC against the requests the agent makes (Kubernetes API
     const [api] = config.targets;
     const depPath = `/apis/apps/v1/namespaces/${api.kubernetes.namespace}/deployments/${api.kubernetes.name}`;
     for (const t of config.targets) {
-      standIn.put(`/apis/apps/v1/namespaces/${t.kubernetes.namespace}/deployments/${t.kubernetes.name}`, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: t.kubernetes.name, namespace: t.kubernetes.namespace, generation: 4 }, spec: { replicas: 3 }, status: { readyReplicas: 3 } });
+      standIn.put(`/apis/apps/v1/namespaces/${t.kubernetes.namespace}/deployments/${t.kubernetes.name}`, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: t.kubernetes.name, namespace: t.kubernetes.namespace, generation: 4 },
+        spec: { replicas: 3 },
+        status: { readyReplicas: 3 },
+      });
     }
     // Saturday 5 June 2027, 14:00 UTC, a London wedding live: api and photo-upload serve every zone.
     const now = Date.parse('2027-06-05T14:00:00Z');
-    const calendar = indexCalendar({ weddings: [{ id: 'w1', title: 'Ada & Ben', start: '2027-06-05T13:00:00+01:00', timezone: 'Europe/London', days: 1, guests: 150, tradition: 'british', vendors: 8 }] }, config.wedding);
-    const state = new AgentState({ version: 't', cluster: 'c', mode: config.agent.mode, leader: false, startedAtMs: now, lastTickMs: now, lastTickDurationMs: 1, ticks: 1, ready: true }, config.targets, calendar);
+    const calendar = indexCalendar(
+      {
+        weddings: [
+          {
+            id: 'w1',
+            title: 'Ada & Ben',
+            start: '2027-06-05T13:00:00+01:00',
+            timezone: 'Europe/London',
+            days: 1,
+            guests: 150,
+            tradition: 'british',
+            vendors: 8,
+          },
+        ],
+      },
+      config.wedding,
+    );
+    const state = new AgentState(
+      { version: 't', cluster: 'c', mode: config.agent.mode, leader: false, startedAtMs: now, lastTickMs: now, lastTickDurationMs: 1, ticks: 1, ready: true },
+      config.targets,
+      calendar,
+    );
     for (const t of state.targets.values()) t.view = { atMs: now, load: 1, readError: null, overrides: [], calendar: targetCalendar(calendar, t.config, now) };
     const kubeApi = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'options', options: standIn.kubeConfigOptions() }));
-    const actuator = new KubernetesActuator({ config, baseDir: DEPLOY, state, clock: () => now, logger: silentLogger, registry: new Registry(), api: kubeApi, env: { POD_NAME: 'wedsync-agent-1' } });
+    const actuator = new KubernetesActuator({
+      config,
+      baseDir: DEPLOY,
+      state,
+      clock: () => now,
+      logger: silentLogger,
+      registry: new Registry(),
+      api: kubeApi,
+      env: { POD_NAME: 'wedsync-agent-1' },
+    });
     standIn.objects.delete('/apis/coordination.k8s.io/v1/namespaces/wedsync/leases/wedsync-agent'); // a fresh Lease for this agent
     await actuator.start(); // leads, writes the freeze (the shadow-mode base config: the freeze is written in every mode)
-    expect(standIn.get(cmPath).data).toMatchObject({ [`frozen.Deployment.${api.kubernetes.namespace}.${api.kubernetes.name}`]: expect.stringMatching(/Ada & Ben/) });
+    expect(standIn.get(cmPath).data).toMatchObject({
+      [`frozen.Deployment.${api.kubernetes.namespace}.${api.kubernetes.name}`]: expect.stringMatching(/Ada & Ben/),
+    });
     // Someone breaks glass on api; the agent sees who (managedFields) and records it, with an Event.
     const dep = standIn.get(depPath);
     standIn.put(depPath, {
@@ -361,11 +511,22 @@ describe('agent/deploy RBAC against the requests the agent makes (Kubernetes API
         ...dep.metadata,
         generation: 5,
         annotations: { 'wedsync.io/emergency-change': 'INC-9: hotfix' },
-        managedFields: [{ manager: 'kubectl-annotate', operation: 'Update', apiVersion: 'apps/v1', time: '2027-06-05T14:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:annotations': { 'f:wedsync.io/emergency-change': {} } } } }],
+        managedFields: [
+          {
+            manager: 'kubectl-annotate',
+            operation: 'Update',
+            apiVersion: 'apps/v1',
+            time: '2027-06-05T14:00:00Z',
+            fieldsType: 'FieldsV1',
+            fieldsV1: { 'f:metadata': { 'f:annotations': { 'f:wedsync.io/emergency-change': {} } } },
+          },
+        ],
       },
     });
     await actuator.syncFreeze();
-    expect(state.breakGlass.toArray()).toEqual([expect.objectContaining({ targetId: api.id, by: 'kubectl-annotate', reason: 'INC-9: hotfix', generation: 5, duringFreeze: true })]);
+    expect(state.breakGlass.toArray()).toEqual([
+      expect.objectContaining({ targetId: api.id, by: 'kubectl-annotate', reason: 'INC-9: hotfix', generation: 5, duringFreeze: true }),
+    ]);
     await actuator.stop(); // empties the freeze: deploys pass while no agent keeps it
     expect(standIn.get(cmPath).data).toEqual({});
 
@@ -376,7 +537,11 @@ describe('agent/deploy RBAC against the requests the agent makes (Kubernetes API
     expect(accesses.filter((a) => a.resource === 'events').length).toBeGreaterThan(0);
     const freezeRole = one(objects, 'Role', 'wedsync-agent-deploy-freeze');
     for (const rule of freezeRole.rules as Rule[])
-      for (const verb of rule.verbs) expect({ verb, used: accesses.some((a) => a.namespace === freezeRole.metadata.namespace && allows({ ...rule, verbs: [verb] }, a) && a.verb === verb) }).toEqual({ verb, used: true });
+      for (const verb of rule.verbs)
+        expect({
+          verb,
+          used: accesses.some((a) => a.namespace === freezeRole.metadata.namespace && allows({ ...rule, verbs: [verb] }, a) && a.verb === verb),
+        }).toEqual({ verb, used: true });
   });
 });
 
@@ -391,7 +556,12 @@ describe('identity detection (real client library, Kubernetes API stand-in) and 
   afterAll(() => standIn.stop());
 
   test('one read-only `list nodes`, exactly what the addon grants, gives provider and region; a 403 is "not detected"', async () => {
-    const node = (name: string, providerID: string) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'topology.kubernetes.io/region': 'eu-west-1' } }, spec: { providerID } });
+    const node = (name: string, providerID: string) => ({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name, labels: { 'topology.kubernetes.io/region': 'eu-west-1' } },
+      spec: { providerID },
+    });
     standIn.put('/api/v1/nodes/ip-10-0-1-1', node('ip-10-0-1-1', 'aws:///eu-west-1a/i-0a'));
     standIn.put('/api/v1/nodes/ip-10-0-2-1', node('ip-10-0-2-1', 'aws:///eu-west-1b/i-0b'));
     const api = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'options', options: standIn.kubeConfigOptions() }));

@@ -18,8 +18,24 @@ const k8s: KubernetesClientModule = require('@kubernetes/client-node');
 
 const T0 = Date.UTC(2026, 5, 13, 15);
 const PATH = '/api/v1/namespaces/wedsync/configmaps/wedsync-agent-state';
-const target = targetSchema.parse({ id: 'shop-api', kubernetes: { namespace: 'shop', name: 'shop-api' }, load: { source: 'sim', query: 'q' }, capacityPerPod: 50, maxReplicas: 40 });
-const override = (id: string): Override => ({ id, targetId: 'shop-api', type: 'pin', replicas: 9, untilMs: T0 + 3_600_000, untilWeddingEnds: false, reason: 'first dance', author: 'ops', createdAtMs: T0 });
+const target = targetSchema.parse({
+  id: 'shop-api',
+  kubernetes: { namespace: 'shop', name: 'shop-api' },
+  load: { source: 'sim', query: 'q' },
+  capacityPerPod: 50,
+  maxReplicas: 40,
+});
+const override = (id: string): Override => ({
+  id,
+  targetId: 'shop-api',
+  type: 'pin',
+  replicas: 9,
+  untilMs: T0 + 3_600_000,
+  untilWeddingEnds: false,
+  reason: 'first dance',
+  author: 'ops',
+  createdAtMs: T0,
+});
 
 describe('durable state in a ConfigMap (real client library, Kubernetes API stand-in)', () => {
   let standIn: KubeApiStandIn;
@@ -32,7 +48,11 @@ describe('durable state in a ConfigMap (real client library, Kubernetes API stan
   function replica(logger: Logger = silentLogger) {
     const api = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'options', options: standIn.kubeConfigOptions() }));
     const backend = new ConfigMapStateBackend(api, 'wedsync', 'wedsync-agent-state');
-    const state = new AgentState({ version: 't', cluster: 'c', mode: 'shadow', leader: false, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, [target], indexCalendar({ weddings: [] }, weddingRulesSchema.parse({})));
+    const state = new AgentState(
+      { version: 't', cluster: 'c', mode: 'shadow', leader: false, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false },
+      [target],
+      indexCalendar({ weddings: [] }, weddingRulesSchema.parse({})),
+    );
     const store = new DurableStateStore(backend, state, { clock: () => T0, logger, maxAuditEntries: 200, intervalMs: 60_000 });
     return { state, store, backend };
   }
@@ -47,8 +67,22 @@ describe('durable state in a ConfigMap (real client library, Kubernetes API stan
     expect(calls).toEqual([`GET ${PATH}`, 'POST /api/v1/namespaces/wedsync/configmaps', `GET ${PATH}`, `PUT ${PATH}`]);
     const [, create, , replace] = standIn.requests;
     expect(create.contentType).toBe('application/json');
-    expect(create.body).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'wedsync-agent-state', namespace: 'wedsync', labels: { 'app.kubernetes.io/name': 'wedsync-agent' } } });
-    expect(JSON.parse(create.body.data[STATE_DATA_KEY])).toEqual({ version: 1, overrides: [], audit: [], pages: {}, calendars: {}, calendarConfirmations: [], deletedOverrides: [], setAside: null, documentId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(create.body).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'wedsync-agent-state', namespace: 'wedsync', labels: { 'app.kubernetes.io/name': 'wedsync-agent' } },
+    });
+    expect(JSON.parse(create.body.data[STATE_DATA_KEY])).toEqual({
+      version: 1,
+      overrides: [],
+      audit: [],
+      pages: {},
+      calendars: {},
+      calendarConfirmations: [],
+      deletedOverrides: [],
+      setAside: null,
+      documentId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     expect(replace.body.metadata.resourceVersion).toBe('100'); // what the create answered (the stand-in counts from 100)
     expect(stored().overrides.map((o) => o.id)).toEqual(['o1']);
 

@@ -49,7 +49,13 @@ function waitFor(child: ChildProcess, pattern: RegExp, what: string, timeoutMs =
 
 /** The environment of a user's shell: npm pointed at the local registry, nothing of this repository. */
 function userEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_userconfig: npmrc, npm_config_registry: registry, npm_config_cache: join(work, 'npm-cache'), npm_config_update_notifier: 'false' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    npm_config_userconfig: npmrc,
+    npm_config_registry: registry,
+    npm_config_cache: join(work, 'npm-cache'),
+    npm_config_update_notifier: 'false',
+  };
   for (const k of Object.keys(env)) if (/^npm_(package|lifecycle)_/.test(k) || k === 'INIT_CWD') delete env[k];
   return env;
 }
@@ -76,7 +82,11 @@ beforeAll(async () => {
   verdaccio = spawn(process.execPath, [VERDACCIO, '--config', config, '--listen', `127.0.0.1:${port}`], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
   await poll(async () => ((await fetch(`${registry}-/ping`).catch(() => null))?.ok ? true : undefined), 60_000, 250);
   // A user for publishing (what `npm adduser` does, without the prompt).
-  const res = await fetch(`${registry}-/user/org.couchdb.user:ci`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'ci', password: 'ci-password-0123456789' }) });
+  const res = await fetch(`${registry}-/user/org.couchdb.user:ci`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'ci', password: 'ci-password-0123456789' }),
+  });
   const { token } = (await res.json()) as { token: string };
   npmrc = join(work, 'npmrc');
   writeFileSync(npmrc, `registry=${registry}\n//127.0.0.1:${port}/:_authToken=${token}\n`);
@@ -90,27 +100,37 @@ afterAll(async () => {
 describe('CLI through a real npm registry (verdaccio on 127.0.0.1): npm publish, then the README snippets with npx', () => {
   it('npm publish puts wedsync-agent@<version> into the registry, with its bin', async () => {
     const packDir = join(work, 'pack');
-    const { stdout } = await run('npm', ['pack', '-w', 'agent', '--pack-destination', work, '--json'], { cwd: ROOT, env: { ...process.env, npm_config_cache: join(work, 'npm-cache') } }).catch((e) => {
+    const { stdout } = await run('npm', ['pack', '-w', 'agent', '--pack-destination', work, '--json'], {
+      cwd: ROOT,
+      env: { ...process.env, npm_config_cache: join(work, 'npm-cache') },
+    }).catch((e) => {
       throw new Error(`npm pack failed: ${e.stderr ?? e.message}`);
     });
     void packDir;
     const tarball = join(work, (JSON.parse(stdout) as Array<{ filename: string }>)[0].filename);
     await run('npm', ['publish', tarball, '--registry', registry], { cwd: work, env: userEnv() });
-    const meta = (await (await fetch(`${registry}wedsync-agent`)).json()) as { 'dist-tags': Record<string, string>; versions: Record<string, { bin: Record<string, string> }> };
+    const meta = (await (await fetch(`${registry}wedsync-agent`)).json()) as {
+      'dist-tags': Record<string, string>;
+      versions: Record<string, { bin: Record<string, string> }>;
+    };
     expect(meta['dist-tags'].latest).toBe(VERSION);
     expect(meta.versions[VERSION].bin).toEqual({ 'wedsync-agent': 'bin/wedsync-agent.js' });
   }, 180_000);
 
-  it('the README\'s CI snippet `npx --yes wedsync-agent@<version> freeze-check …` works from an empty folder against a running agent', async () => {
+  it("the README's CI snippet `npx --yes wedsync-agent@<version> freeze-check …` works from an empty folder against a running agent", async () => {
     // The snippet as the README writes it (GitHub Actions step), version and agent URL swapped in.
     const snippet = /run: (npx --yes wedsync-agent@(\S+) freeze-check --agent \S+ .*)$/m.exec(README);
     expect(snippet).not.toBeNull();
     expect(snippet![2]).toBe(VERSION);
     // A running agent: the repository's demo on Saturday 5 June 2027 at 16:00 UTC (weddings live).
-    const demo = spawn(process.execPath, [join(ROOT, 'agent', 'bin', 'wedsync-agent.js'), 'demo', '--port', '0', '--quiet', '--start', '2027-06-05T16:00:00Z'], {
-      env: { ...process.env, WEDSYNC_API_TOKENS: `viewer:${VIEWER}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const demo = spawn(
+      process.execPath,
+      [join(ROOT, 'agent', 'bin', 'wedsync-agent.js'), 'demo', '--port', '0', '--quiet', '--start', '2027-06-05T16:00:00Z'],
+      {
+        env: { ...process.env, WEDSYNC_API_TOKENS: `viewer:${VIEWER}` },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     children.push(demo);
     const base = (await waitFor(demo, /metrics\s+(http:\/\/127\.0\.0\.1:\d+)\/metrics/, 'demo'))[1];
     const words = snippet![1].split(/\s+/);
@@ -140,7 +160,12 @@ describe('CLI through a real npm registry (verdaccio on 127.0.0.1): npm publish,
 
   it('the demo from the registry: `npx --yes wedsync-agent@<version> demo` serves /metrics', async () => {
     const empty = mkdtempSync(join(work, 'demo-'));
-    const demo = spawn('npx', ['--yes', `wedsync-agent@${VERSION}`, 'demo', '--port', '0', '--quiet'], { cwd: empty, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const demo = spawn('npx', ['--yes', `wedsync-agent@${VERSION}`, 'demo', '--port', '0', '--quiet'], {
+      cwd: empty,
+      env: userEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     children.push(demo);
     try {
       const base = (await waitFor(demo, /metrics\s+(http:\/\/127\.0\.0\.1:\d+)\/metrics/, 'npx demo', 240_000))[1];

@@ -44,10 +44,14 @@ beforeAll(async () => {
     demo!.once('exit', (code) => reject(new Error(`demo exited early (${code}): ${out}`)));
   });
   // The first tick has run once /status names a last tick.
-  await poll(async () => {
-    const r = await fetch(`${base}/api/v1/status`, { headers: { Authorization: `Bearer ${VIEWER}` } });
-    return r.ok && ((await r.json()) as { agent: { lastTick: string | null } }).agent.lastTick ? true : undefined;
-  }, 60_000, 300);
+  await poll(
+    async () => {
+      const r = await fetch(`${base}/api/v1/status`, { headers: { Authorization: `Bearer ${VIEWER}` } });
+      return r.ok && ((await r.json()) as { agent: { lastTick: string | null } }).agent.lastTick ? true : undefined;
+    },
+    60_000,
+    300,
+  );
 }, 90_000);
 
 afterAll(async () => {
@@ -59,7 +63,7 @@ afterAll(async () => {
 });
 
 describe('operator CLI against the demo (built CLI: demo --start on the Saturday, status and override over HTTP)', () => {
-  it('status: the demo\'s target as a table with the Saturday\'s live weddings and the deploy freeze', async () => {
+  it("status: the demo's target as a table with the Saturday's live weddings and the deploy freeze", async () => {
     const r = await cli(['status', '--agent', base], { WEDSYNC_AGENT_TOKEN: VIEWER });
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
@@ -69,11 +73,29 @@ describe('operator CLI against the demo (built CLI: demo --start on the Saturday
     const api = rows.find((l) => l.startsWith('api '));
     expect(api).toMatch(/^api\s+deployment\/wedsync\/api\s+\d+(→\d+)?\s+\d+\s+\d+\/\d+\s+[\d.]+\s+([1-9]\d*)\s+\S*saturday\S*\s+frozen\s+0\s+/);
     const json = await cli(['status', '--agent', base, '-o', 'json'], { WEDSYNC_AGENT_TOKEN: VIEWER });
-    expect((JSON.parse(json.out) as { targets: Array<{ id: string; liveWeddings: number }> }).targets.find((t) => t.id === 'api')!.liveWeddings).toBeGreaterThan(0);
+    expect(
+      (JSON.parse(json.out) as { targets: Array<{ id: string; liveWeddings: number }> }).targets.find((t) => t.id === 'api')!.liveWeddings,
+    ).toBeGreaterThan(0);
   }, 60_000);
 
-  it('override set → list → clear: a 30-minute floor on the demo\'s clock, then gone', async () => {
-    const set = await cli(['override', 'set', 'api', '--type', 'floor', '--replicas', '9', '--duration', '30m', '--reason', 'first dance at the London wedding', '--agent', base, '--token-file', operatorFile]);
+  it("override set → list → clear: a 30-minute floor on the demo's clock, then gone", async () => {
+    const set = await cli([
+      'override',
+      'set',
+      'api',
+      '--type',
+      'floor',
+      '--replicas',
+      '9',
+      '--duration',
+      '30m',
+      '--reason',
+      'first dance at the London wedding',
+      '--agent',
+      base,
+      '--token-file',
+      operatorFile,
+    ]);
     expect(set.err).toBe('');
     expect(set.code).toBe(0);
     // The demo's clock is June 2027: the end is 30 minutes after its now, not this machine's.
@@ -92,7 +114,9 @@ describe('operator CLI against the demo (built CLI: demo --start on the Saturday
   }, 60_000);
 
   it('a viewer token may not set an override: exit 1 with one line naming the 403', async () => {
-    const r = await cli(['override', 'set', 'api', '--type', 'floor', '--replicas', '9', '--duration', '30m', '--reason', 'x', '--agent', base], { WEDSYNC_AGENT_TOKEN: VIEWER });
+    const r = await cli(['override', 'set', 'api', '--type', 'floor', '--replicas', '9', '--duration', '30m', '--reason', 'x', '--agent', base], {
+      WEDSYNC_AGENT_TOKEN: VIEWER,
+    });
     expect(r.code).toBe(1);
     expect(r.err.trimEnd().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(/^override: the agent refused the token \(403\)/);

@@ -79,7 +79,10 @@ sinks:
   );
   let now = SATURDAY_4PM;
   const start = async () => {
-    const agent = new Agent({ config, file, baseDir: dir }, { clock: () => now, scaler: new UnreachableScaler(), logger: silentLogger, tickIntervalMs: 20, env: {}, sinkDeps: { pagerDutyAgent: tlsAgent } });
+    const agent = new Agent(
+      { config, file, baseDir: dir },
+      { clock: () => now, scaler: new UnreachableScaler(), logger: silentLogger, tickIntervalMs: 20, env: {}, sinkDeps: { pagerDutyAgent: tlsAgent } },
+    );
     agents.push(agent);
     await agent.start();
     return agent;
@@ -87,7 +90,12 @@ sinks:
   const events = () => pd.accepted().map((r) => JSON.parse(r.body) as { event_action: string; dedup_key: string });
   const conditionLine = (text: string) => text.split('\n').find((l) => l.startsWith('wedsync_agent_page_condition{kind="kubernetes-unreachable"'));
   const stateFile = join(dir, 'state', 'wedsync-agent-state.json');
-  const storedOpen = () => (existsSync(stateFile) ? ((JSON.parse(readFileSync(stateFile, 'utf8')) as { pages?: Record<string, { open: Array<{ dedupKey: string }> }> }).pages?.pagerduty?.open ?? []).map((p) => p.dedupKey) : []);
+  const storedOpen = () =>
+    existsSync(stateFile)
+      ? ((JSON.parse(readFileSync(stateFile, 'utf8')) as { pages?: Record<string, { open: Array<{ dedupKey: string }> }> }).pages?.pagerduty?.open ?? []).map(
+          (p) => p.dedupKey,
+        )
+      : [];
 
   // First run: the cluster stays unreachable past 30 s of agent time, the page is delivered and stored.
   const first = await start();

@@ -15,7 +15,19 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startHarnessServer, type HarnessServer } from './support/panel-harness/server';
 import { grafanaStandIn, type GrafanaStandIn } from './support/panel-harness/grafana-standin';
-import { CHROMIUM, CHROMIUM_ARGS, HARNESS_DIR, ICONS_DIR, PLUGIN_DIR, PLUGIN_DIST, buildHarness, ensurePluginBuilt, requireChromium, startDemoAgent, type RunningAgent } from './support/panel-harness/processes';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  HARNESS_DIR,
+  ICONS_DIR,
+  PLUGIN_DIR,
+  PLUGIN_DIST,
+  buildHarness,
+  ensurePluginBuilt,
+  requireChromium,
+  startDemoAgent,
+  type RunningAgent,
+} from './support/panel-harness/processes';
 
 const TOKEN = `op-${randomBytes(18).toString('hex')}`;
 const VIEWER_TOKEN = `vw-${randomBytes(18).toString('hex')}`;
@@ -84,7 +96,8 @@ async function open(context: BrowserContext, query: Record<string, string>): Pro
   await page.goto(`${server!.url}/?${new URLSearchParams(query)}`);
   await page.waitForSelector('body[data-harness]', { timeout: 30_000 }).catch(() => undefined);
   const harness = await page.evaluate(() => document.body.dataset.harness ?? 'not started');
-  if (harness !== 'ready') throw new Error(`harness ${harness}: ${await page.textContent('body')}\npage errors: ${pageErrors.join('\n')}\nconsole: ${consoleErrors.join('\n')}`);
+  if (harness !== 'ready')
+    throw new Error(`harness ${harness}: ${await page.textContent('body')}\npage errors: ${pageErrors.join('\n')}\nconsole: ${consoleErrors.join('\n')}`);
   return { page, pageErrors };
 }
 
@@ -122,7 +135,10 @@ async function configureApp(agentUrl: string, token: string): Promise<void> {
   await admin.close();
 }
 
-async function fillOverride(page: Page, o: { target: string; type: 'Pin' | 'Floor' | 'Freeze'; replicas?: string; duration: string; reason: string }): Promise<void> {
+async function fillOverride(
+  page: Page,
+  o: { target: string; type: 'Pin' | 'Floor' | 'Freeze'; replicas?: string; duration: string; reason: string },
+): Promise<void> {
   await page.getByTestId(T('override-open')).click();
   await page.getByTestId(T('override-form')).waitFor();
   await page.getByRole('radio', { name: o.target, exact: true }).check({ force: true });
@@ -153,7 +169,7 @@ function followAgent(): { arrivals: Map<number, number>; close(): void } {
   return { arrivals, close: () => (res ? res.destroy() : req.destroy()) };
 }
 
-describe('app and panel in Chromium through a stand-in of Grafana\'s plugin proxy (demo agent)', () => {
+describe("app and panel in Chromium through a stand-in of Grafana's plugin proxy (demo agent)", () => {
   it('first look: before the app is configured the panel says to connect the agent, not "no weddings"', async () => {
     const viewer = await session('Viewer');
     const { page, pageErrors } = await open(viewer, { ...(await panelQuery()), noQueries: '1' });
@@ -176,7 +192,11 @@ describe('app and panel in Chromium through a stand-in of Grafana\'s plugin prox
     const scripts: string[] = [];
     editor.on('request', (r) => requests.push({ url: r.url(), headers: r.headers(), body: r.postData() }));
     editor.on('response', (r) => {
-      if (r.request().resourceType() === 'script') void r.text().then((t) => scripts.push(t), () => undefined);
+      if (r.request().resourceType() === 'script')
+        void r.text().then(
+          (t) => scripts.push(t),
+          () => undefined,
+        );
     });
     const { page, pageErrors } = await open(editor, await panelQuery());
     await agentShown(page, pageErrors);
@@ -216,7 +236,10 @@ describe('app and panel in Chromium through a stand-in of Grafana\'s plugin prox
     // Live ticks redraw the chart (and close its tooltip): hover, then read the tooltip at once.
     let tooltipText = '';
     for (let i = 0; i < 20 && !/Observed load/.test(tooltipText); i++) {
-      await chart.locator('.u-over').first().hover({ position: { x: 300 + i, y: 60 } });
+      await chart
+        .locator('.u-over')
+        .first()
+        .hover({ position: { x: 300 + i, y: 60 } });
       tooltipText = await page.evaluate((sel) => document.querySelector(`[data-testid="${sel}"]`)?.textContent ?? '', T('chart-tooltip'));
     }
     expect(tooltipText).toMatch(/Observed load.*req\/s/);
@@ -231,7 +254,11 @@ describe('app and panel in Chromium through a stand-in of Grafana\'s plugin prox
     await page.screenshot({ path: join(RESULTS, 'panel-browser.png'), fullPage: true });
 
     // No token anywhere the browser can see: requests, scripts, page, storage, cookies.
-    const everything = JSON.stringify(requests) + scripts.join('\n') + (await page.content()) + JSON.stringify(await page.evaluate(() => ({ ...localStorage, ...sessionStorage })));
+    const everything =
+      JSON.stringify(requests) +
+      scripts.join('\n') +
+      (await page.content()) +
+      JSON.stringify(await page.evaluate(() => ({ ...localStorage, ...sessionStorage })));
     expect(everything.includes(TOKEN)).toBe(false);
     expect(JSON.stringify(await editor.cookies()).includes(TOKEN)).toBe(false);
     expect(requests.filter((r) => r.headers.authorization !== undefined)).toEqual([]);
@@ -275,7 +302,9 @@ describe('app and panel in Chromium through a stand-in of Grafana\'s plugin prox
     grafana.dropConnections();
     const stale = page.getByTestId(T('agent-error'));
     await stale.waitFor({ timeout: 30_000 });
-    await expect(stale.textContent()).resolves.toMatch(/Agent unreachable: showing its data from \d\d:\d\d:\d\d UTC \(stale\).*unreachable through Grafana's proxy \(HTTP 502\)/);
+    await expect(stale.textContent()).resolves.toMatch(
+      /Agent unreachable: showing its data from \d\d:\d\d:\d\d UTC \(stale\).*unreachable through Grafana's proxy \(HTTP 502\)/,
+    );
     await expect(page.getByTestId(T('panel')).getAttribute('data-stale')).resolves.toBe('true');
     expect(await page.getByTestId(T('target api')).count()).toBe(1);
     await expect(page.getByTestId(T('live')).getAttribute('data-state')).resolves.toMatch(/reconnecting|down/);

@@ -8,7 +8,19 @@ import { join } from 'node:path';
 import { PLUGIN_DIST, ensurePluginBuilt } from './support/panel-harness/processes';
 
 // What Grafana hands to plugins (create-plugin's externals); anything else would have to be bundled.
-const GRAFANA_PROVIDED = new Set(['react', 'react-dom', 'react/jsx-runtime', '@grafana/data', '@grafana/ui', '@grafana/runtime', '@grafana/i18n', '@emotion/css', '@emotion/react', 'lodash', 'rxjs']);
+const GRAFANA_PROVIDED = new Set([
+  'react',
+  'react-dom',
+  'react/jsx-runtime',
+  '@grafana/data',
+  '@grafana/ui',
+  '@grafana/runtime',
+  '@grafana/i18n',
+  '@emotion/css',
+  '@emotion/react',
+  'lodash',
+  'rxjs',
+]);
 
 beforeAll(() => ensurePluginBuilt(), 120_000);
 

@@ -51,7 +51,18 @@ describe('Prometheus source: freshness from the sample time (real Prometheus, ba
     configSchema.parse({
       sources: { prom: { type: 'prometheus', url: prom.url, staleAfterSeconds } },
       policy: { scaleDownStabilizationSeconds: 0 },
-      targets: [{ id: 'api', kubernetes: { namespace: 'a', name: 'api' }, load: { source: 'prom', query }, capacityPerPod: 10, targetUtilization: 1, minReplicas: 1, maxReplicas: 100, podStartupSeconds: 60 }],
+      targets: [
+        {
+          id: 'api',
+          kubernetes: { namespace: 'a', name: 'api' },
+          load: { source: 'prom', query },
+          capacityPerPod: 10,
+          targetUtilization: 1,
+          minReplicas: 1,
+          maxReplicas: 100,
+          podStartupSeconds: 60,
+        },
+      ],
     });
 
   test('a value served from the lookback carries its own sample time, not the evaluation time', async () => {
@@ -60,11 +71,18 @@ describe('Prometheus source: freshness from the sample time (real Prometheus, ba
     expect(await source.read(gauge, LAST + 3 * MIN)).toEqual({ ok: true, value: 50, atMs: LAST });
     expect(await source.read(gauge, LAST - 10 * MIN + 20_000)).toEqual({ ok: true, value: 600, atMs: LAST - 10 * MIN });
     // rate() over a 5-minute window still answers 3 minutes after the last sample.
-    expect(await source.read(target('sum(rate(requests_total{service="api"}[5m]))').targets[0], LAST + 3 * MIN)).toEqual({ ok: true, value: expect.any(Number), atMs: LAST });
+    expect(await source.read(target('sum(rate(requests_total{service="api"}[5m]))').targets[0], LAST + 3 * MIN)).toEqual({
+      ok: true,
+      value: expect.any(Number),
+      atMs: LAST,
+    });
     // Two series: the reading is as old as the stalest one.
     expect(await source.read(target('sum(load_rps) / sum(pods_ready)').targets[0], LAST + MIN)).toEqual({ ok: true, value: 12.5, atMs: LAST - 4 * MIN });
     // A series with no sample in the lookback at all: not trusted, whatever the rest of the query makes of it.
-    expect(await source.read(target('sum(load_rps) + (sum(pods_ready) or vector(0))').targets[0], LAST + 3 * MIN)).toMatchObject({ ok: false, error: expect.stringMatching(/^stale: /) });
+    expect(await source.read(target('sum(load_rps) + (sum(pods_ready) or vector(0))').targets[0], LAST + 3 * MIN)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^stale: /),
+    });
     // No series read: the evaluation time is all there is.
     expect(await source.read(target('vector(7)').targets[0], LAST)).toEqual({ ok: true, value: 7, atMs: LAST });
   });
@@ -72,7 +90,21 @@ describe('Prometheus source: freshness from the sample time (real Prometheus, ba
   test('the agent holds on a stale value served as fresh: no scale-down', async () => {
     const config = target('sum(load_rps{service="api"})');
     const clock = new ManualClock(LAST - 2 * MIN);
-    const state = new AgentState({ version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: clock.nowMs, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, config.targets, indexCalendar({ weddings: [] }, config.wedding));
+    const state = new AgentState(
+      {
+        version: 't',
+        cluster: 'c',
+        mode: 'dry-run',
+        leader: true,
+        startedAtMs: clock.nowMs,
+        lastTickMs: null,
+        lastTickDurationMs: null,
+        ticks: 0,
+        ready: false,
+      },
+      config.targets,
+      indexCalendar({ weddings: [] }, config.wedding),
+    );
     const scaler = new InMemoryScaler(clock.now);
     const loop = new ControlLoop({
       config,

@@ -55,7 +55,10 @@ describe('README: deploy-freeze pipeline snippets', () => {
     writeFileSync(token, 'viewer-token-0000000000');
     const lines = [github.run as string, gitlab['freeze-check'].script[0] as string];
     const argoArgs: string[] = argo.spec.template.spec.containers[0].args;
-    const candidates = [...lines.map((l) => freezeArgs(l.split(/\s+/), agent)), freezeArgs(argoArgs, agent).map((a) => (a === '/var/run/wedsync/token' ? token : a))];
+    const candidates = [
+      ...lines.map((l) => freezeArgs(l.split(/\s+/), agent)),
+      freezeArgs(argoArgs, agent).map((a) => (a === '/var/run/wedsync/token' ? token : a)),
+    ];
     process.env.WEDSYNC_AGENT_TOKEN = 'viewer-token-0000000000';
     try {
       for (const args of candidates) {
@@ -71,7 +74,9 @@ describe('README: deploy-freeze pipeline snippets', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'readme-argo-')), 'job.yaml');
     const m = /```yaml\n(apiVersion: batch\/v1[\s\S]*?)```/.exec(section)!;
     writeFileSync(file, m[1]);
-    const results = JSON.parse(execFileSync(process.execPath, [join(__dirname, 'support/kube-manifest-check.mjs'), file], { encoding: 'utf8', timeout: 60_000 }));
+    const results = JSON.parse(
+      execFileSync(process.execPath, [join(__dirname, 'support/kube-manifest-check.mjs'), file], { encoding: 'utf8', timeout: 60_000 }),
+    );
     expect(results).toEqual([expect.objectContaining({ kind: 'Job', errors: [] })]);
     expect(argo.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
     expect(argo.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);

@@ -16,7 +16,16 @@ import { createKubeApi, makeKubeConfig, type KubernetesClientModule } from '../a
 import { AgentState, type AuditEntry } from '../agent/src/state';
 import { silentLogger } from '../agent/src/util/logger';
 import { installShippedRbac } from './support/real-cluster-manifests';
-import { auditEvents, createNamespace, deleteNamespaces, realCluster, serviceAccountToken, writeKubeconfig, CLUSTER_START_TIMEOUT_MS, type RealCluster } from './support/real-cluster';
+import {
+  auditEvents,
+  createNamespace,
+  deleteNamespaces,
+  realCluster,
+  serviceAccountToken,
+  writeKubeconfig,
+  CLUSTER_START_TIMEOUT_MS,
+  type RealCluster,
+} from './support/real-cluster';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the ESM-only client, through Jest's CommonJS transform (RECIPES.md)
 const k8s: KubernetesClientModule = require('@kubernetes/client-node');
@@ -25,15 +34,37 @@ const STATE_CONFIGMAP = 'wedsync-agent-state';
 const MAX_AUDIT = 200;
 const ONE_MIB = 1024 * 1024;
 const now = Date.now();
-const target = targetSchema.parse({ id: 'shop-api', kubernetes: { namespace: 'shop', name: 'shop-api' }, load: { source: 'sim', query: 'q' }, capacityPerPod: 50, maxReplicas: 40 });
-const override = (id: string): Override => ({ id, targetId: 'shop-api', type: 'floor', replicas: 9, untilMs: now + 86_400_000, untilWeddingEnds: false, reason: `first dance and speeches, booked by the venue (${id})`, author: 'ops@example.com', createdAtMs: now });
+const target = targetSchema.parse({
+  id: 'shop-api',
+  kubernetes: { namespace: 'shop', name: 'shop-api' },
+  load: { source: 'sim', query: 'q' },
+  capacityPerPod: 50,
+  maxReplicas: 40,
+});
+const override = (id: string): Override => ({
+  id,
+  targetId: 'shop-api',
+  type: 'floor',
+  replicas: 9,
+  untilMs: now + 86_400_000,
+  untilWeddingEnds: false,
+  reason: `first dance and speeches, booked by the venue (${id})`,
+  author: 'ops@example.com',
+  createdAtMs: now,
+});
 const auditEntry = (i: number): AuditEntry => ({
   atMs: now + i,
   actor: 'ops@example.com',
   role: 'operator',
   action: 'override.create',
   targetId: 'shop-api',
-  detail: { id: `ov-${i}`, type: 'floor', replicas: 9, until: new Date(now + 86_400_000).toISOString(), reason: 'first dance and speeches, booked by the venue' },
+  detail: {
+    id: `ov-${i}`,
+    type: 'floor',
+    replicas: 9,
+    until: new Date(now + 86_400_000).toISOString(),
+    reason: 'first dance and speeches, booked by the venue',
+  },
 });
 
 describe('real API server (kube-apiserver 1.37, test/cluster): the durable state ConfigMap, with the shipped RBAC', () => {
@@ -48,7 +79,12 @@ describe('real API server (kube-apiserver 1.37, test/cluster): the durable state
     agentNs = await createNamespace(cluster, 'wedsync');
     appNs = await createNamespace(cluster, 'weddings');
     await installShippedRbac(cluster, { wedsync: agentNs, weddings: appNs });
-    kubeconfig = writeKubeconfig(cluster, join(cluster.dir, `state-${agentNs}.kubeconfig`), await serviceAccountToken(cluster, agentNs, 'wedsync-agent'), 'wedsync-agent');
+    kubeconfig = writeKubeconfig(
+      cluster,
+      join(cluster.dir, `state-${agentNs}.kubeconfig`),
+      await serviceAccountToken(cluster, agentNs, 'wedsync-agent'),
+      'wedsync-agent',
+    );
   }, CLUSTER_START_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -59,7 +95,11 @@ describe('real API server (kube-apiserver 1.37, test/cluster): the durable state
   function replica() {
     const api = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'kubeconfig', kubeconfig }));
     const backend = new ConfigMapStateBackend(api, agentNs, STATE_CONFIGMAP);
-    const state = new AgentState({ version: 't', cluster: 'real', mode: 'act', leader: false, startedAtMs: now, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, [target], indexCalendar({ weddings: [] }, weddingRulesSchema.parse({})));
+    const state = new AgentState(
+      { version: 't', cluster: 'real', mode: 'act', leader: false, startedAtMs: now, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false },
+      [target],
+      indexCalendar({ weddings: [] }, weddingRulesSchema.parse({})),
+    );
     const store = new DurableStateStore(backend, state, { clock: () => Date.now(), logger: silentLogger, maxAuditEntries: MAX_AUDIT, intervalMs: 3_600_000 });
     stores.push(store);
     return { state, store };
@@ -86,7 +126,10 @@ describe('real API server (kube-apiserver 1.37, test/cluster): the durable state
     expect(b.state.overrides.map((o) => o.id).sort()).toEqual(ids);
     expect((await storedDocument()).audit).toHaveLength(30);
     // The conflicts were the server's: replaces refused with 409 in its audit log, and none lost.
-    const writes = auditEvents(cluster, (e) => e.stage === 'ResponseComplete' && e.objectRef?.namespace === agentNs && e.objectRef?.resource === 'configmaps' && e.verb === 'update');
+    const writes = auditEvents(
+      cluster,
+      (e) => e.stage === 'ResponseComplete' && e.objectRef?.namespace === agentNs && e.objectRef?.resource === 'configmaps' && e.verb === 'update',
+    );
     expect(writes.filter((e) => e.responseStatus?.code === 409).length).toBeGreaterThan(0);
     expect(writes.filter((e) => ![200, 409].includes(e.responseStatus?.code ?? 0))).toEqual([]);
     expect(a.store.failures + b.store.failures).toBe(0);
@@ -113,7 +156,10 @@ describe('real API server (kube-apiserver 1.37, test/cluster): the durable state
     // Measured (BENCHMARKS.md, "Real control plane"): about 150 KiB; the test keeps a 4× margin.
     expect(bytes).toBeLessThan(ONE_MIB / 4);
     // The limit is the server's, not ours: one byte over 1 MiB of data is refused.
-    const over = await cluster.admin.request('PUT', `/api/v1/namespaces/${agentNs}/configmaps/${STATE_CONFIGMAP}`, { ...cm, data: { [STATE_DATA_KEY]: 'x'.repeat(ONE_MIB + 1) } });
+    const over = await cluster.admin.request('PUT', `/api/v1/namespaces/${agentNs}/configmaps/${STATE_CONFIGMAP}`, {
+      ...cm,
+      data: { [STATE_DATA_KEY]: 'x'.repeat(ONE_MIB + 1) },
+    });
     expect(over.status).toBe(422);
     expect(over.body.message).toMatch(/may not be more than 1048576 bytes/);
   });

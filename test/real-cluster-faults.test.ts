@@ -45,10 +45,21 @@ function newAgent(targets: Array<{ id: string; name: string }>): { agent: Agent;
     sources: { load: { type: 'push', staleAfterSeconds: 30 } },
     forecast: { backfillHours: 0 },
     kubernetes: { connection: 'in-cluster', identity: 'faults-agent', leaseNamespace: ns, leaseDurationSeconds: 15 },
-    targets: targets.map((t) => ({ id: t.id, kubernetes: { namespace: ns, name: t.name }, load: { source: 'load', query: 'rps' }, capacityPerPod: 50, minReplicas: 2, maxReplicas: 20, podStartupSeconds: 5 })),
+    targets: targets.map((t) => ({
+      id: t.id,
+      kubernetes: { namespace: ns, name: t.name },
+      load: { source: 'load', query: 'rps' },
+      capacityPerPod: 50,
+      minReplicas: 2,
+      maxReplicas: 20,
+      podStartupSeconds: 5,
+    })),
   });
   const kubeApi = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'kubeconfig', kubeconfig }));
-  const agent = new Agent({ config, file: 'faults.yaml', baseDir: __dirname }, { logger: silentLogger, kubeApi, env: { WEDSYNC_API_TOKENS: 'viewer:faults-viewer-token' } });
+  const agent = new Agent(
+    { config, file: 'faults.yaml', baseDir: __dirname },
+    { logger: silentLogger, kubeApi, env: { WEDSYNC_API_TOKENS: 'viewer:faults-viewer-token' } },
+  );
   agents.push(agent);
   // The load: a steady LOAD pushed every second (the push source's freshness is what the agent trusts).
   const source = agent.sources.load as PushSource;
@@ -70,7 +81,18 @@ async function stopAgents() {
 }
 
 async function createDeployment(name: string, count: number) {
-  await cluster.admin.apply([{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns }, spec: { replicas: count, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] } } } }] as never);
+  await cluster.admin.apply([
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: ns },
+      spec: {
+        replicas: count,
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] } },
+      },
+    },
+  ] as never);
 }
 
 /** Samples a Deployment's replicas until stopped; the lowest value seen once it had reached `floor`. */
@@ -110,9 +132,20 @@ beforeAll(async () => {
         { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'get', 'update'] },
       ],
     },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'wedsync-agent', namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'wedsync-agent' }, subjects: [{ kind: 'ServiceAccount', name: 'wedsync-agent', namespace: ns }] },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'wedsync-agent', namespace: ns },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'wedsync-agent' },
+      subjects: [{ kind: 'ServiceAccount', name: 'wedsync-agent', namespace: ns }],
+    },
   ] as never);
-  kubeconfig = writeKubeconfig(cluster, join(mkdtempSync(join(tmpdir(), 'wedsync-faults-')), 'kubeconfig.json'), await serviceAccountToken(cluster, ns, 'wedsync-agent'), 'wedsync-agent');
+  kubeconfig = writeKubeconfig(
+    cluster,
+    join(mkdtempSync(join(tmpdir(), 'wedsync-faults-')), 'kubeconfig.json'),
+    await serviceAccountToken(cluster, ns, 'wedsync-agent'),
+    'wedsync-agent',
+  );
 }, CLUSTER_START_TIMEOUT_MS);
 
 afterEach(stopAgents);
@@ -129,10 +162,14 @@ describe('faults on a real control plane (private cluster: kube-apiserver, etcd,
     const { agent, base } = await startAgent([{ id: 'doomed', name: 'doomed' }]);
     await waitFor('the agent to scale the target', async () => ((await replicas('doomed')) === WANT ? true : undefined), 60_000);
     await cluster.admin.expect(200, 'DELETE', deploymentPath('doomed'));
-    const status = await waitFor('the agent to report the missing target', async () => {
-      const t = (await get(base, '/api/v1/status')).targets?.find((x: { id: string }) => x.id === 'doomed');
-      return t && /not found/.test(JSON.stringify(t)) ? t : undefined;
-    }, 30_000);
+    const status = await waitFor(
+      'the agent to report the missing target',
+      async () => {
+        const t = (await get(base, '/api/v1/status')).targets?.find((x: { id: string }) => x.id === 'doomed');
+        return t && /not found/.test(JSON.stringify(t)) ? t : undefined;
+      },
+      30_000,
+    );
     expect((status as { scaleError: string }).scaleError).toMatch(/^not found: deployments\.apps "doomed" in namespace "faults-[0-9a-f]+" does not exist/);
     const ticks = agent.state.info.ticks;
     await new Promise((r) => setTimeout(r, 5000));
@@ -141,18 +178,34 @@ describe('faults on a real control plane (private cluster: kube-apiserver, etcd,
     expect(await replicas('doomed')).toBeNull();
   });
 
-  test('real server: the target\'s HPA deleted under the agent — it says so and scales the Deployment itself; the HPA is not recreated', async () => {
+  test("real server: the target's HPA deleted under the agent — it says so and scales the Deployment itself; the HPA is not recreated", async () => {
     await createDeployment('floored', 2);
     const hpaPath = `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers/floored`;
-    await cluster.admin.apply([{ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'floored', namespace: ns }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'floored' }, minReplicas: 2, maxReplicas: 20, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }] } }] as never);
+    await cluster.admin.apply([
+      {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'floored', namespace: ns },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'floored' },
+          minReplicas: 2,
+          maxReplicas: 20,
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+        },
+      },
+    ] as never);
     const { agent, base } = await startAgent([{ id: 'floored', name: 'floored' }]);
     // With an HPA the agent moves its floor (minReplicas), and the HPA controller scales the Deployment to it.
     await waitFor('the agent to raise the HPA floor', async () => ((await cluster.admin.get(hpaPath)).spec.minReplicas === WANT ? true : undefined), 60_000);
     await cluster.admin.expect(200, 'DELETE', hpaPath);
-    await waitFor('the agent to see the HPA gone and scale the Deployment itself', async () => {
-      const t = agent.state.targets.get('floored')!;
-      return t.workload && !t.workload.hpa && (await replicas('floored')) === WANT ? true : undefined;
-    }, 30_000);
+    await waitFor(
+      'the agent to see the HPA gone and scale the Deployment itself',
+      async () => {
+        const t = agent.state.targets.get('floored')!;
+        return t.workload && !t.workload.hpa && (await replicas('floored')) === WANT ? true : undefined;
+      },
+      30_000,
+    );
     const status = (await get(base, '/api/v1/status')).targets.find((x: { id: string }) => x.id === 'floored');
     expect(status).toMatchObject({ scaleError: null, replicas: { current: WANT } });
     await new Promise((r) => setTimeout(r, 3000));
@@ -167,20 +220,28 @@ describe('faults on a real control plane (private cluster: kube-apiserver, etcd,
     const watch = watchReplicas('steady', WANT);
     await cluster.stop('kube-apiserver');
     const downAt = Date.now();
-    const during = await waitFor('the agent to see the API server gone', async () => {
-      const r = await fetch(`${base}/readyz`);
-      const body = (await r.json()) as { kubernetes?: string };
-      return /unreachable/.test(JSON.stringify(body)) ? { status: r.status, body } : undefined;
-    }, 30_000);
+    const during = await waitFor(
+      'the agent to see the API server gone',
+      async () => {
+        const r = await fetch(`${base}/readyz`);
+        const body = (await r.json()) as { kubernetes?: string };
+        return /unreachable/.test(JSON.stringify(body)) ? { status: r.status, body } : undefined;
+      },
+      30_000,
+    );
     expect(during.body).toMatchObject({ kubernetes: expect.stringMatching(/unreachable/) });
     await new Promise((r) => setTimeout(r, Math.max(0, 60_000 - (Date.now() - downAt))));
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     await cluster.start();
-    await waitFor('the agent to reconnect', async () => {
-      const r = await fetch(`${base}/readyz`);
-      const body = (await r.json()) as { kubernetes?: string };
-      return r.status === 200 && body.kubernetes === 'connected' && agent.state.info.leader ? true : undefined;
-    }, 60_000);
+    await waitFor(
+      'the agent to reconnect',
+      async () => {
+        const r = await fetch(`${base}/readyz`);
+        const body = (await r.json()) as { kubernetes?: string };
+        return r.status === 200 && body.kubernetes === 'connected' && agent.state.info.leader ? true : undefined;
+      },
+      60_000,
+    );
     await new Promise((r) => setTimeout(r, 5000));
     expect(await watch.stop()).toBe(WANT);
   }, 240_000);
@@ -194,7 +255,11 @@ describe('faults on a real control plane (private cluster: kube-apiserver, etcd,
     await new Promise((r) => setTimeout(r, 10_000));
     await cluster.start();
     const ticks = agent.state.info.ticks;
-    await waitFor('the agent to read the target again', async () => (agent.state.info.ticks > ticks + 3 && agent.state.targets.get('durable')!.lastScaleError === null ? true : undefined), 60_000);
+    await waitFor(
+      'the agent to read the target again',
+      async () => (agent.state.info.ticks > ticks + 3 && agent.state.targets.get('durable')!.lastScaleError === null ? true : undefined),
+      60_000,
+    );
     expect(await watch.stop()).toBe(WANT);
   }, 180_000);
 });

@@ -23,7 +23,18 @@ import { freePort, startProcess, type RunningProcess } from './support/alerting-
 import { AgentProcess } from './support/real-cluster-agent';
 import { prometheusConfigForTest } from './support/alerting-config';
 import { freezeOverlayObjects } from './support/freeze-overlay';
-import { auditEvents, CLUSTER_START_TIMEOUT_MS, createNamespace, deleteNamespaces, realCluster, serviceAccountToken, waitFor, writeKubeconfig, type KubeClient, type RealCluster } from './support/real-cluster';
+import {
+  auditEvents,
+  CLUSTER_START_TIMEOUT_MS,
+  createNamespace,
+  deleteNamespaces,
+  realCluster,
+  serviceAccountToken,
+  waitFor,
+  writeKubeconfig,
+  type KubeClient,
+  type RealCluster,
+} from './support/real-cluster';
 import { selfSignedCert, startCaptureServer, type CaptureServer } from './sinks-capture';
 
 const BREAK = 'wedsync.io/emergency-change';
@@ -70,10 +81,33 @@ beforeAll(async () => {
   await cluster.admin.apply(objects);
   // The workload under freeze, and a CI deployer allowed to edit Deployments (and ConfigMaps) in its namespace.
   await cluster.admin.apply([
-    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: targetNs }, spec: { replicas: 1, selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'registry.example/api:1.0' }] } } } },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'api', namespace: targetNs },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'api' } },
+        template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'registry.example/api:1.0' }] } },
+      },
+    },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'deployer', namespace: targetNs } },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'deployer', namespace: targetNs }, rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'create', 'update', 'patch', 'delete'] }, { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'create', 'update', 'patch'] }] },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'deployer', namespace: targetNs }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'deployer' }, subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: targetNs }] },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'deployer', namespace: targetNs },
+      rules: [
+        { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'create', 'update', 'patch', 'delete'] },
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'create', 'update', 'patch'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'deployer', namespace: targetNs },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'deployer' },
+      subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: targetNs }],
+    },
   ] as never);
   deployer = cluster.admin.as(await serviceAccountToken(cluster, targetNs, 'deployer'));
 
@@ -106,7 +140,11 @@ beforeAll(async () => {
   agentPort = agent.port;
   // Real Prometheus with the shipped rules, scraping the agent from the start (its first scrape takes a few seconds).
   promPort = await freePort();
-  prometheus = startProcess('prometheus', requireTool('prometheus'), [`--config.file=${prometheusConfigForTest(dir, agentPort, await freePort())}`, `--storage.tsdb.path=${join(dir, 'prometheus-data')}`, `--web.listen-address=127.0.0.1:${promPort}`]);
+  prometheus = startProcess('prometheus', requireTool('prometheus'), [
+    `--config.file=${prometheusConfigForTest(dir, agentPort, await freePort())}`,
+    `--storage.tsdb.path=${join(dir, 'prometheus-data')}`,
+    `--web.listen-address=127.0.0.1:${promPort}`,
+  ]);
 }, CLUSTER_START_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -120,13 +158,20 @@ afterAll(async () => {
 });
 
 describe('deploy freeze on a real kube-apiserver (shipped admission overlay, built agent process, PagerDuty stand-in, real Prometheus)', () => {
-  test('real server: the agent\'s leader writes the parameter (heartbeat, the frozen target and its wedding)', async () => {
-    const data = await waitFor('the agent to write the freeze parameter', async () => {
-      const cm = await cluster.admin.get(paramPath());
-      return cm.data?.[`frozen.Deployment.${targetNs}.api`] ? cm.data : undefined;
-    }, 40_000).catch(async (err: Error) => {
+  test("real server: the agent's leader writes the parameter (heartbeat, the frozen target and its wedding)", async () => {
+    const data = await waitFor(
+      'the agent to write the freeze parameter',
+      async () => {
+        const cm = await cluster.admin.get(paramPath());
+        return cm.data?.[`frozen.Deployment.${targetNs}.api`] ? cm.data : undefined;
+      },
+      40_000,
+    ).catch(async (err: Error) => {
       // What the agent says of itself, for the failure message: its log, readiness and the parameter as it stands.
-      const readyz = await fetch(`http://127.0.0.1:${agentPort}/readyz`).then((r) => r.text(), (e: Error) => e.message);
+      const readyz = await fetch(`http://127.0.0.1:${agentPort}/readyz`).then(
+        (r) => r.text(),
+        (e: Error) => e.message,
+      );
       const cm = await cluster.admin.get(paramPath()).catch((e: Error) => e.message);
       throw new Error(`${err.message}\nreadyz: ${readyz}\nparameter: ${JSON.stringify(cm)}\n--- agent output ---\n${agent?.output.slice(-6000)}`);
     });
@@ -136,17 +181,30 @@ describe('deploy freeze on a real kube-apiserver (shipped admission overlay, bui
 
   test('real server: a pod-template change by the deployer is denied, naming the wedding; a replica change passes', async () => {
     // A new policy is enforced shortly after it is created: poll until the first deploy is refused.
-    const refused = await waitFor('the policy to refuse a deploy', async () => {
-      const r = await deploy(deployer);
-      return r.status === 200 ? undefined : r;
-    }, 30_000);
+    const refused = await waitFor(
+      'the policy to refuse a deploy',
+      async () => {
+        const r = await deploy(deployer);
+        return r.status === 200 ? undefined : r;
+      },
+      30_000,
+    );
     expect(refused.status).toBe(403);
     expect(refused.body.message).toMatch(/WedSync deploy freeze: api: 1 wedding\(s\) live .*Noor & Sam .*wedsync\.io\/emergency-change: "<reason>"/);
-    expect((await deployer.request('PATCH', `${deployPath()}?fieldManager=ci-deployer`, { spec: { replicas: 2 } }, 'application/merge-patch+json')).status).toBe(200);
+    expect(
+      (await deployer.request('PATCH', `${deployPath()}?fieldManager=ci-deployer`, { spec: { replicas: 2 } }, 'application/merge-patch+json')).status,
+    ).toBe(200);
   });
 
   test('real server: managedFields a client writes itself are kept by the server, yet do not switch the freeze off', async () => {
-    const forged = { manager: 'helpful-tool', operation: 'Update', apiVersion: 'apps/v1', time: FAR_FUTURE, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } } };
+    const forged = {
+      manager: 'helpful-tool',
+      operation: 'Update',
+      apiVersion: 'apps/v1',
+      time: FAR_FUTURE,
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+    };
     // The premise: a harmless change (a label) carrying a hand-dated entry is stored with that entry.
     const live = await deployer.get(deployPath());
     live.metadata.labels = { ...live.metadata.labels, forged: 'yes' };
@@ -176,24 +234,37 @@ describe('deploy freeze on a real kube-apiserver (shipped admission overlay, bui
     expect(r3.status).toBe(403);
   });
 
-  test('real server: the parameter ConfigMap is out of the deployer\'s reach, and one of the same name in its own namespace changes nothing', async () => {
+  test("real server: the parameter ConfigMap is out of the deployer's reach, and one of the same name in its own namespace changes nothing", async () => {
     const cm = await cluster.admin.get(paramPath());
     const wipe = await deployer.request('PUT', paramPath(), { ...cm, data: {} });
     expect(wipe.status).toBe(403);
-    await deployer.expect(201, 'POST', `/api/v1/namespaces/${targetNs}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'wedsync-deploy-freeze' }, data: {} });
+    await deployer.expect(201, 'POST', `/api/v1/namespaces/${targetNs}/configmaps`, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'wedsync-deploy-freeze' },
+      data: {},
+    });
     expect((await deploy(deployer)).status).toBe(403);
   });
 
   test('real server: deleting the frozen Deployment and creating it anew with the new image is refused too', async () => {
     const live = await deployer.get(deployPath());
-    const fresh = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: targetNs, labels: live.metadata.labels }, spec: { ...live.spec, template: { ...live.spec.template, spec: { ...live.spec.template.spec, containers: [{ name: 'api', image: nextImage() }] } } } };
+    const fresh = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'api', namespace: targetNs, labels: live.metadata.labels },
+      spec: { ...live.spec, template: { ...live.spec.template, spec: { ...live.spec.template.spec, containers: [{ name: 'api', image: nextImage() }] } } },
+    };
     const del = await deployer.request('DELETE', deployPath());
     expect(del.status).toBe(200);
     await waitFor('the Deployment to be gone', async () => ((await deployer.request('GET', deployPath())).status === 404 ? true : undefined), 30_000);
     const created = await deployer.request('POST', `/apis/apps/v1/namespaces/${targetNs}/deployments?fieldManager=ci-deployer`, fresh);
     expect({ status: created.status, message: created.body.message }).toMatchObject({ status: 403, message: expect.stringMatching(/WedSync deploy freeze/) });
     // Put it back as it was (the admin breaks glass: recreating a deleted workload is an emergency).
-    await cluster.admin.expect(201, 'POST', `/apis/apps/v1/namespaces/${targetNs}/deployments?fieldManager=ci-deployer`, { ...fresh, metadata: { ...fresh.metadata, annotations: { [BREAK]: 'TEST-1: restore the deleted api Deployment' } } });
+    await cluster.admin.expect(201, 'POST', `/apis/apps/v1/namespaces/${targetNs}/deployments?fieldManager=ci-deployer`, {
+      ...fresh,
+      metadata: { ...fresh.metadata, annotations: { [BREAK]: 'TEST-1: restore the deleted api Deployment' } },
+    });
   });
 
   test('real server: break glass with a reason is admitted, audited (agent audit, Kubernetes Event, API server audit log) and paged (PagerDuty stand-in)', async () => {
@@ -202,28 +273,57 @@ describe('deploy freeze on a real kube-apiserver (shipped admission overlay, bui
     expect(r.status).toBe(200);
     const generation = r.body.metadata.generation as number;
 
-    const audit = await waitFor('the agent to audit the break glass', async () => {
-      const res = await fetch(`http://127.0.0.1:${agentPort}/api/v1/audit`, { headers: { authorization: `Bearer ${agent!.operatorToken}` } });
-      const body = (await res.json()) as { entries?: Array<{ action: string; detail: { reason: string } }> } | Array<{ action: string; detail: { reason: string } }>;
-      const entries = Array.isArray(body) ? body : (body.entries ?? []);
-      return entries.find((e) => e.action === 'break-glass' && e.detail.reason === reason);
-    }, 30_000);
+    const audit = await waitFor(
+      'the agent to audit the break glass',
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${agentPort}/api/v1/audit`, { headers: { authorization: `Bearer ${agent!.operatorToken}` } });
+        const body = (await res.json()) as
+          { entries?: Array<{ action: string; detail: { reason: string } }> } | Array<{ action: string; detail: { reason: string } }>;
+        const entries = Array.isArray(body) ? body : (body.entries ?? []);
+        return entries.find((e) => e.action === 'break-glass' && e.detail.reason === reason);
+      },
+      30_000,
+    );
     expect(audit).toMatchObject({ action: 'break-glass', detail: { reason, duringFreeze: true, weddings: [WEDDING.id] } });
 
     // The Event follows the audit entry (the leader writes it after recording the change): wait for it too.
-    const event = await waitFor('the WedSyncBreakGlass Event', async () => {
-      const events = (await cluster.admin.get(`/api/v1/namespaces/${targetNs}/events`)) as { items: Array<{ reason: string; message: string; type: string }> };
-      return events.items.find((e) => e.reason === 'WedSyncBreakGlass' && e.message.includes(reason));
-    }, 15_000);
-    expect(event).toMatchObject({ type: 'Warning', message: expect.stringMatching(/ci-deployer changed Deployment .*during the deploy freeze \(weddings live: w-now\)/) });
+    const event = await waitFor(
+      'the WedSyncBreakGlass Event',
+      async () => {
+        const events = (await cluster.admin.get(`/api/v1/namespaces/${targetNs}/events`)) as {
+          items: Array<{ reason: string; message: string; type: string }>;
+        };
+        return events.items.find((e) => e.reason === 'WedSyncBreakGlass' && e.message.includes(reason));
+      },
+      15_000,
+    );
+    expect(event).toMatchObject({
+      type: 'Warning',
+      message: expect.stringMatching(/ci-deployer changed Deployment .*during the deploy freeze \(weddings live: w-now\)/),
+    });
 
     // The API server's audit log carries the policy's audit annotation for this change.
-    const logged = await waitFor('the API server audit log to carry the break glass', async () =>
-      auditEvents(cluster, (e) => e.stage === 'ResponseComplete' && e.objectRef?.namespace === targetNs && e.objectRef?.name === 'api' && e.verb === 'patch').find((e) => Object.entries(e.annotations ?? {}).some(([k, v]) => k.endsWith('/break-glass') && v.includes(reason))), 10_000);
+    const logged = await waitFor(
+      'the API server audit log to carry the break glass',
+      async () =>
+        auditEvents(
+          cluster,
+          (e) => e.stage === 'ResponseComplete' && e.objectRef?.namespace === targetNs && e.objectRef?.name === 'api' && e.verb === 'patch',
+        ).find((e) => Object.entries(e.annotations ?? {}).some(([k, v]) => k.endsWith('/break-glass') && v.includes(reason))),
+      10_000,
+    );
     expect(logged.user.username).toBe(`system:serviceaccount:${targetNs}:deployer`);
 
     type PdEvent = { event_action: string; dedup_key: string; payload: { summary: string } };
-    const trigger = await waitFor('PagerDuty to be paged', async () => pd.accepted().map((q) => JSON.parse(q.body) as PdEvent).find((e) => e.event_action === 'trigger' && e.dedup_key.includes('break-glass-during-freeze')), 30_000);
+    const trigger = await waitFor(
+      'PagerDuty to be paged',
+      async () =>
+        pd
+          .accepted()
+          .map((q) => JSON.parse(q.body) as PdEvent)
+          .find((e) => e.event_action === 'trigger' && e.dedup_key.includes('break-glass-during-freeze')),
+      30_000,
+    );
     expect(trigger.dedup_key).toContain(`api/generation-${generation}`);
     expect(trigger.payload.summary).toContain(reason);
   });
@@ -240,18 +340,31 @@ describe('deploy freeze on a real kube-apiserver (shipped admission overlay, bui
     const tweaked = `${live} `;
     const again = await deploy(deployer, { annotations: { [BREAK]: tweaked } });
     expect(again.status).toBe(200);
-    const audited = await waitFor('the agent to audit the second break glass', async () => {
-      const res = await fetch(`http://127.0.0.1:${agentPort}/api/v1/audit`, { headers: { authorization: `Bearer ${agent!.operatorToken}` } });
-      const body = (await res.json()) as { entries?: Array<{ action: string; detail: { reason: string; generation: number } }> } | Array<{ action: string; detail: { reason: string; generation: number } }>;
-      const entries = Array.isArray(body) ? body : (body.entries ?? []);
-      return entries.find((e) => e.action === 'break-glass' && e.detail.generation === again.body.metadata.generation);
-    }, 15_000).catch((err: Error) => { throw new Error(`${err.message}\n${agent?.output.slice(-3000)}`); });
+    const audited = await waitFor(
+      'the agent to audit the second break glass',
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${agentPort}/api/v1/audit`, { headers: { authorization: `Bearer ${agent!.operatorToken}` } });
+        const body = (await res.json()) as
+          | { entries?: Array<{ action: string; detail: { reason: string; generation: number } }> }
+          | Array<{ action: string; detail: { reason: string; generation: number } }>;
+        const entries = Array.isArray(body) ? body : (body.entries ?? []);
+        return entries.find((e) => e.action === 'break-glass' && e.detail.generation === again.body.metadata.generation);
+      },
+      15_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${agent?.output.slice(-3000)}`);
+    });
     expect(audited.detail.reason.trim()).toBe(live.trim());
   });
 
   test('real server: after the agent dies the heartbeat expires, deploys pass again, and WedSyncFreezeUnenforced fires (real Prometheus)', async () => {
-    const query = async (q: string) => ((await (await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data: { result: unknown[] } }).data.result;
-    await waitFor('Prometheus to scrape the freeze from the agent', async () => ((await query('wedsync_agent_deploy_freeze_until_timestamp_seconds > time()')).length ? true : undefined), 60_000);
+    const query = async (q: string) =>
+      ((await (await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data: { result: unknown[] } }).data.result;
+    await waitFor(
+      'Prometheus to scrape the freeze from the agent',
+      async () => ((await query('wedsync_agent_deploy_freeze_until_timestamp_seconds > time()')).length ? true : undefined),
+      60_000,
+    );
 
     await agent!.stop('SIGKILL');
     // Killed, not stopped: nothing emptied the parameter; only its heartbeat can run out.
@@ -265,10 +378,17 @@ describe('deploy freeze on a real kube-apiserver (shipped admission overlay, bui
     // ...after it, a deploy that names its field manager passes (the API server's own stamp is past the heartbeat).
     expect((await deploy(deployer)).status).toBe(200);
 
-    const alert = await waitFor('WedSyncFreezeUnenforced to fire', async () => {
-      const body = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/alerts`)).json()) as { data: { alerts: Array<{ labels: { alertname: string }; state: string }> } };
-      return body.data.alerts.find((a) => a.labels.alertname === 'WedSyncFreezeUnenforced' && a.state === 'firing');
-    }, 150_000, 1000);
+    const alert = await waitFor(
+      'WedSyncFreezeUnenforced to fire',
+      async () => {
+        const body = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/alerts`)).json()) as {
+          data: { alerts: Array<{ labels: { alertname: string }; state: string }> };
+        };
+        return body.data.alerts.find((a) => a.labels.alertname === 'WedSyncFreezeUnenforced' && a.state === 'firing');
+      },
+      150_000,
+      1000,
+    );
     expect(alert.labels).toMatchObject({ alertname: 'WedSyncFreezeUnenforced', severity: 'critical' });
   }, 240_000);
 });

@@ -27,7 +27,15 @@ beforeAll(async () => {
   kc.loadFromFile(cluster.kubeconfig);
   // 10:40–11:40 of the demo trace's first day: calm, then the surge at 11:00 (×10 in eight minutes).
   const trace = traceWindow(readTrace(join(__dirname, '..', 'agent', 'demo', 'trace')), 640, 60);
-  result = await runSideBySide({ k8s, kc, namespace, trace, compression: COMPRESSION, hpaSyncSeconds: HPA_SYNC_SECONDS, podSpec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] } });
+  result = await runSideBySide({
+    k8s,
+    kc,
+    namespace,
+    trace,
+    compression: COMPRESSION,
+    hpaSyncSeconds: HPA_SYNC_SECONDS,
+    podSpec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] },
+  });
   // The run's figures, for a reader (bench:real-hpa reports the longer replay in BENCHMARKS.md).
   mkdirSync(join(__dirname, '..', '.tmp'), { recursive: true });
   writeFileSync(join(__dirname, '..', '.tmp', 'real-hpa-side-by-side.json'), JSON.stringify(result, null, 1));
@@ -44,7 +52,7 @@ describe('real HPA (autoscaling/v2, External metric through an APIService) and t
     expect(Math.max(...result.agent)).toBeGreaterThanOrEqual(result.agent[0] * 3);
   });
 
-  test('real server: both schedules are scored by replay\'s yardstick, and replay\'s HPA emulation is compared with the real controller', () => {
+  test("real server: both schedules are scored by replay's yardstick, and replay's HPA emulation is compared with the real controller", () => {
     for (const s of [result.scores.hpa, result.scores.agent, result.scores.emulated]) expect(s.replicaHours).toBeGreaterThan(0);
     expect(result.hpaVsEmulation.steps).toBe(60);
     // The emulation is a model of the same controller on the same load: it must land near it, not on it.

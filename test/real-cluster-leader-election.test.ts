@@ -8,7 +8,18 @@
 import { join } from 'node:path';
 import { AgentProcess } from './support/real-cluster-agent';
 import { installShippedRbac } from './support/real-cluster-manifests';
-import { auditEvents, createNamespace, deleteNamespaces, realCluster, serviceAccountToken, waitFor, writeKubeconfig, CLUSTER_START_TIMEOUT_MS, type AuditEvent, type RealCluster } from './support/real-cluster';
+import {
+  auditEvents,
+  createNamespace,
+  deleteNamespaces,
+  realCluster,
+  serviceAccountToken,
+  waitFor,
+  writeKubeconfig,
+  CLUSTER_START_TIMEOUT_MS,
+  type AuditEvent,
+  type RealCluster,
+} from './support/real-cluster';
 import { deploymentObject } from './support/real-cluster-workloads';
 
 const LEASE_SECONDS = 6;
@@ -83,7 +94,12 @@ describe('real API server (test/cluster): leader election on a real Lease', () =
 
     const killedAt = Date.now();
     expect(await a.stop('SIGKILL')).toBeNull(); // killed by the signal: no exit code, no Lease release
-    const tookOverAt = await waitFor('agent b to hold the Lease', async () => ((await lease()).spec.holderIdentity === 'wedsync-agent-b' ? Date.now() : undefined), 60_000, 100);
+    const tookOverAt = await waitFor(
+      'agent b to hold the Lease',
+      async () => ((await lease()).spec.holderIdentity === 'wedsync-agent-b' ? Date.now() : undefined),
+      60_000,
+      100,
+    );
     const takeoverSeconds = (tookOverAt - killedAt) / 1000;
     expect(takeoverSeconds).toBeLessThanOrEqual(LEASE_SECONDS + TICK_SECONDS + 1); // +1: this poll's own delay on a loaded machine
     await waitFor('scale writes by agent b', async () => (writesBy('wedsync-agent-b').length >= 2 ? true : undefined), 60_000, 500);

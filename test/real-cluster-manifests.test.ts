@@ -48,24 +48,28 @@ describe('real API server (kube-apiserver 1.37, test/cluster): the shipped manif
     return responses.flatMap((res, i) => (res.status < 300 ? [] : [`${describeObject(objects[i])}: HTTP ${res.status} ${res.body?.message ?? ''}`]));
   }
 
-  test.each(OVERLAYS)('%s: a server-side dry run admits every object, then they apply for real', async (overlay) => {
-    await freshNamespaces();
-    const objects = renderOverlay(overlay);
-    expect(objects.length).toBeGreaterThan(5);
-    // A dry run stores nothing, so objects inside a Namespace of the bundle would be refused for a missing
-    // namespace: the bundle's Namespaces are dry-run and applied first, as `kubectl apply` orders them.
-    const namespaces = objects.filter((o) => o.kind === 'Namespace');
-    const rest = objects.filter((o) => o.kind !== 'Namespace');
-    expect(await refusals(namespaces, true)).toEqual([]);
-    expect(await refusals(namespaces, false)).toEqual([]);
-    expect(await refusals(rest, true)).toEqual([]);
-    expect(await refusals(rest, false)).toEqual([]);
-    // Stored as sent: every object is there, owned by this apply.
-    for (const obj of objects) {
-      const stored = await cluster.admin.get(await cluster.admin.pathOf(obj));
-      expect(stored.metadata.managedFields.map((m: { manager: string }) => m.manager)).toContain('kubectl');
-    }
-  }, 180_000);
+  test.each(OVERLAYS)(
+    '%s: a server-side dry run admits every object, then they apply for real',
+    async (overlay) => {
+      await freshNamespaces();
+      const objects = renderOverlay(overlay);
+      expect(objects.length).toBeGreaterThan(5);
+      // A dry run stores nothing, so objects inside a Namespace of the bundle would be refused for a missing
+      // namespace: the bundle's Namespaces are dry-run and applied first, as `kubectl apply` orders them.
+      const namespaces = objects.filter((o) => o.kind === 'Namespace');
+      const rest = objects.filter((o) => o.kind !== 'Namespace');
+      expect(await refusals(namespaces, true)).toEqual([]);
+      expect(await refusals(namespaces, false)).toEqual([]);
+      expect(await refusals(rest, true)).toEqual([]);
+      expect(await refusals(rest, false)).toEqual([]);
+      // Stored as sent: every object is there, owned by this apply.
+      for (const obj of objects) {
+        const stored = await cluster.admin.get(await cluster.admin.pathOf(obj));
+        expect(stored.metadata.managedFields.map((m: { manager: string }) => m.manager)).toContain('kubectl');
+      }
+    },
+    180_000,
+  );
 
   test('every namespaced object of the base lives in a namespace the base itself creates', () => {
     // The server refuses an object in a missing namespace: a bundle applied to a fresh cluster must bring

@@ -84,13 +84,22 @@ describe('real API server and controllers (test/cluster): act mode with exactly 
     await pushBoth();
     pusher = setInterval(() => void pushBoth().catch(() => undefined), 1000);
     // The steady state first: 100 rps on 50-rps pods is what the 2 pods serve.
-    await waitFor('the agent to lead and read both targets', async () => ((await agent!.get('/metrics')) as string).match(/^wedsync_agent_leader 1$/m) ?? undefined, 60_000);
+    await waitFor(
+      'the agent to lead and read both targets',
+      async () => ((await agent!.get('/metrics')) as string).match(/^wedsync_agent_leader 1$/m) ?? undefined,
+      60_000,
+    );
 
     load = STEP_LOAD;
     await pushBoth();
     const wanted = STEP_LOAD / CAPACITY_PER_POD;
     // The plain Deployment: scaled by the agent through the scale subresource, pods made by the ReplicaSet controller, Ready by kwok.
-    await waitFor(`api to reach ${wanted} Ready pods`, async () => ((await deploymentReplicas(cluster.admin, appNs, 'api')).ready >= wanted ? true : undefined), 180_000, 1000);
+    await waitFor(
+      `api to reach ${wanted} Ready pods`,
+      async () => ((await deploymentReplicas(cluster.admin, appNs, 'api')).ready >= wanted ? true : undefined),
+      180_000,
+      1000,
+    );
     // The HPA target: the agent raised minReplicas; the HPA controller scaled the Deployment.
     await waitFor(
       `photo-upload's HPA floor to reach ${wanted} and its pods to be Ready`,
@@ -117,7 +126,14 @@ describe('real API server and controllers (test/cluster): act mode with exactly 
     expect(byAgent.length).toBeGreaterThan(10);
     expect(byAgent.filter((e) => e.responseStatus?.code === 403).map((e) => `${e.verb} ${e.requestURI}`)).toEqual([]);
     const scaleWrites = (user: string, name: string) =>
-      events.filter((e) => e.user.username === user && e.objectRef?.namespace === appNs && e.objectRef?.name === name && e.objectRef?.subresource === 'scale' && e.verb !== 'get');
+      events.filter(
+        (e) =>
+          e.user.username === user &&
+          e.objectRef?.namespace === appNs &&
+          e.objectRef?.name === name &&
+          e.objectRef?.subresource === 'scale' &&
+          e.verb !== 'get',
+      );
     expect(scaleWrites(agentUser, 'api').length).toBeGreaterThan(0);
     // photo-upload has an HPA: the agent moved its floor and left the replicas to the HPA controller.
     expect(scaleWrites(agentUser, 'photo-upload')).toEqual([]);
@@ -135,12 +151,20 @@ describe('real API server and controllers (test/cluster): act mode with exactly 
       'change a target’s pod template': await asAgent.request('PATCH', deploy('api'), { spec: { template: { metadata: { labels: { x: 'y' } } } } }, merge),
       'create a Deployment': await asAgent.request('POST', `/apis/apps/v1/namespaces/${appNs}/deployments`, deploymentObject(appNs, 'intruder', 1)),
       'write a ConfigMap in another namespace': await asAgent.request('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'x' }, data: {} }),
-      'replace a ConfigMap other than its state': await asAgent.request('PUT', `/api/v1/namespaces/${agentNs}/configmaps/kube-root-ca.crt`, { metadata: { name: 'kube-root-ca.crt' }, data: {} }),
+      'replace a ConfigMap other than its state': await asAgent.request('PUT', `/api/v1/namespaces/${agentNs}/configmaps/kube-root-ca.crt`, {
+        metadata: { name: 'kube-root-ca.crt' },
+        data: {},
+      }),
       'read Secrets': await asAgent.request('GET', `/api/v1/namespaces/${agentNs}/secrets`),
       'list pods': await asAgent.request('GET', `/api/v1/namespaces/${appNs}/pods`),
-      'take another Lease': await asAgent.request('PUT', `/apis/coordination.k8s.io/v1/namespaces/${agentNs}/leases/someone-else`, { metadata: { name: 'someone-else' }, spec: {} }),
+      'take another Lease': await asAgent.request('PUT', `/apis/coordination.k8s.io/v1/namespaces/${agentNs}/leases/someone-else`, {
+        metadata: { name: 'someone-else' },
+        spec: {},
+      }),
     };
-    expect(Object.fromEntries(Object.entries(refused).map(([what, res]) => [what, res.status]))).toEqual(Object.fromEntries(Object.keys(refused).map((what) => [what, 403])));
+    expect(Object.fromEntries(Object.entries(refused).map(([what, res]) => [what, res.status]))).toEqual(
+      Object.fromEntries(Object.keys(refused).map((what) => [what, 403])),
+    );
     // And the Deployment is still there.
     expect((await deploymentReplicas(cluster.admin, appNs, 'api')).spec).toBeGreaterThan(0);
   });

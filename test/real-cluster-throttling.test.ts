@@ -10,7 +10,18 @@
 import { join } from 'node:path';
 import { AgentProcess } from './support/real-cluster-agent';
 import { inNamespaces, renderOverlay } from './support/real-cluster-manifests';
-import { auditEvents, createNamespace, deleteNamespaces, realCluster, serviceAccountToken, waitFor, writeKubeconfig, CLUSTER_START_TIMEOUT_MS, type KubeClient, type RealCluster } from './support/real-cluster';
+import {
+  auditEvents,
+  createNamespace,
+  deleteNamespaces,
+  realCluster,
+  serviceAccountToken,
+  waitFor,
+  writeKubeconfig,
+  CLUSTER_START_TIMEOUT_MS,
+  type KubeClient,
+  type RealCluster,
+} from './support/real-cluster';
 import { deploymentObject, deploymentReplicas } from './support/real-cluster-workloads';
 
 const SHIPPED_RBAC_KINDS = new Set(['ServiceAccount', 'Role', 'RoleBinding']);
@@ -50,8 +61,19 @@ describe('real API server throttling the agent (API Priority and Fairness, 429 w
       deploymentObject(appNs, 'api', 2),
       // The hog: lists ConfigMaps in the agent's namespace (nothing else), in the agent's priority level.
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'hog', namespace: agentNs } },
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'hog', namespace: agentNs }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['list'] }] },
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'hog', namespace: agentNs }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'hog' }, subjects: [{ kind: 'ServiceAccount', name: 'hog', namespace: agentNs }] },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'hog', namespace: agentNs },
+        rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['list'] }],
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'hog', namespace: agentNs },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'hog' },
+        subjects: [{ kind: 'ServiceAccount', name: 'hog', namespace: agentNs }],
+      },
     ] as never);
     hog = cluster.admin.as(await serviceAccountToken(cluster, agentNs, 'hog'));
   }, CLUSTER_START_TIMEOUT_MS);
@@ -76,7 +98,10 @@ describe('real API server throttling the agent (API Priority and Fairness, 429 w
       metadata: { name: level },
       spec: { type: 'Limited', limited: { nominalConcurrencyShares: 0, lendablePercent: 0, borrowingLimitPercent: 0, limitResponse: { type: 'Reject' } } },
     });
-    const everything = { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'], namespaces: ['*'], clusterScope: true }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }] };
+    const everything = {
+      resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'], namespaces: ['*'], clusterScope: true }],
+      nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+    };
     await cluster.admin.expect(201, 'POST', `${FLOWCONTROL}/flowschemas`, {
       apiVersion: 'flowcontrol.apiserver.k8s.io/v1',
       kind: 'FlowSchema',
@@ -85,7 +110,9 @@ describe('real API server throttling the agent (API Priority and Fairness, 429 w
         priorityLevelConfiguration: { name: level },
         matchingPrecedence: 500, // before the built-in `service-accounts` schema (9000)
         distinguisherMethod: { type: 'ByUser' },
-        rules: [{ subjects: ['wedsync-agent', 'hog'].map((name) => ({ kind: 'ServiceAccount', serviceAccount: { name, namespace: agentNs } })), ...everything }],
+        rules: [
+          { subjects: ['wedsync-agent', 'hog'].map((name) => ({ kind: 'ServiceAccount', serviceAccount: { name, namespace: agentNs } })), ...everything },
+        ],
       },
     });
     const rv = Number((await cluster.admin.get(`/api/v1/namespaces/${agentNs}/configmaps`)).metadata.resourceVersion);
@@ -102,7 +129,12 @@ describe('real API server throttling the agent (API Priority and Fairness, 429 w
   }
 
   test('429s are waited out (Retry-After, from the audit log), counted in /metrics, said in /readyz; no scale-down; it scales again after', async () => {
-    const kubeconfig = writeKubeconfig(cluster, join(cluster.dir, `agent-${agentNs}.kubeconfig`), await serviceAccountToken(cluster, agentNs, 'wedsync-agent'), 'wedsync-agent');
+    const kubeconfig = writeKubeconfig(
+      cluster,
+      join(cluster.dir, `agent-${agentNs}.kubeconfig`),
+      await serviceAccountToken(cluster, agentNs, 'wedsync-agent'),
+      'wedsync-agent',
+    );
     agent = await AgentProcess.start({
       identity: 'throttled-agent',
       kubeconfig,
@@ -120,34 +152,60 @@ describe('real API server throttling the agent (API Priority and Fairness, 429 w
     await agent.push('api_rps', load);
     pusher = setInterval(() => void agent!.push('api_rps', load).catch(() => undefined), 500);
     // Steady first: 300 rps on 50-rps pods is 6 pods (the agent may add headroom).
-    const before = await waitFor('the agent to scale api up to its load', async () => {
-      const { spec } = await deploymentReplicas(cluster.admin, appNs, 'api');
-      return spec >= 6 ? spec : undefined;
-    }, 60_000, 500);
+    const before = await waitFor(
+      'the agent to scale api up to its load',
+      async () => {
+        const { spec } = await deploymentReplicas(cluster.admin, appNs, 'api');
+        return spec >= 6 ? spec : undefined;
+      },
+      60_000,
+      500,
+    );
 
     // Throttled: the Deployment is watched meanwhile for any scale-down.
     const seen: number[] = [];
-    watcher = setInterval(() => void deploymentReplicas(cluster.admin, appNs, 'api').then((r) => seen.push(r.spec)).catch(() => undefined), 250);
+    watcher = setInterval(
+      () =>
+        void deploymentReplicas(cluster.admin, appNs, 'api')
+          .then((r) => seen.push(r.spec))
+          .catch(() => undefined),
+      250,
+    );
     const throttledAt = Date.now();
     await throttle();
-    const said = await waitFor('/readyz to say the API server throttles the agent', async () => {
-      const body = (await (await fetch(agent!.url('/readyz'))).json()) as { kubernetes?: string };
-      return body.kubernetes?.startsWith('throttled') ? body.kubernetes : undefined;
-    }, 20_000, 100);
+    const said = await waitFor(
+      '/readyz to say the API server throttles the agent',
+      async () => {
+        const body = (await (await fetch(agent!.url('/readyz'))).json()) as { kubernetes?: string };
+        return body.kubernetes?.startsWith('throttled') ? body.kubernetes : undefined;
+      },
+      20_000,
+      100,
+    );
     expect(said).toMatch(/^throttled since .*429 Too Many Requests .*Retry-After 1 s/);
     await new Promise((r) => setTimeout(r, Math.max(0, throttledAt + THROTTLED_FOR_MS - Date.now())));
     await unthrottle();
-    await waitFor('/readyz to say connected again', async () => {
-      const body = (await (await fetch(agent!.url('/readyz'))).json()) as { kubernetes?: string };
-      return body.kubernetes === 'connected' ? true : undefined;
-    }, 20_000, 200);
+    await waitFor(
+      '/readyz to say connected again',
+      async () => {
+        const body = (await (await fetch(agent!.url('/readyz'))).json()) as { kubernetes?: string };
+        return body.kubernetes === 'connected' ? true : undefined;
+      },
+      20_000,
+      200,
+    );
     clearInterval(watcher);
     expect(seen.length).toBeGreaterThan(10);
     expect(Math.min(...seen)).toBeGreaterThanOrEqual(before);
 
     // After it, the agent acts again: a doubled load is scaled for.
     load = 600;
-    await waitFor('the agent to scale api for the doubled load', async () => ((await deploymentReplicas(cluster.admin, appNs, 'api')).spec >= 12 ? true : undefined), 60_000, 500);
+    await waitFor(
+      'the agent to scale api for the doubled load',
+      async () => ((await deploymentReplicas(cluster.admin, appNs, 'api')).spec >= 12 ? true : undefined),
+      60_000,
+      500,
+    );
 
     // The audit log: what the server answered the agent, and when the agent came back after each 429.
     const mine = auditEvents(cluster, (e) => e.stage === 'ResponseComplete' && e.user.username === agentUser);
@@ -157,7 +215,10 @@ describe('real API server throttling the agent (API Priority and Fairness, 429 w
       const answered = atMs(r.stageTimestamp);
       return mine
         .filter((e) => atMs(e.requestReceivedTimestamp) > answered + IN_FLIGHT_SLACK_MS && atMs(e.requestReceivedTimestamp) < answered + 1000)
-        .map((e) => `${e.verb} ${e.requestURI} at ${e.requestReceivedTimestamp}, ${(atMs(e.requestReceivedTimestamp) - answered).toFixed(0)} ms after a 429 (${r.verb} ${r.requestURI} at ${r.stageTimestamp})`);
+        .map(
+          (e) =>
+            `${e.verb} ${e.requestURI} at ${e.requestReceivedTimestamp}, ${(atMs(e.requestReceivedTimestamp) - answered).toFixed(0)} ms after a 429 (${r.verb} ${r.requestURI} at ${r.stageTimestamp})`,
+        );
     });
     expect(early).toEqual([]);
     // Throttled, never refused: no 403 from the shipped RBAC in the whole run.

@@ -59,7 +59,10 @@ test('agent pages when a wedding-critical target cannot be scaled during a live 
   pd = await startCaptureServer({ tls, respond: () => ({ status: 202, body: '{"status":"success"}' }) });
   tlsAgent = new HttpsAgent({ ca: tls.cert });
   dir = mkdtempSync(join(tmpdir(), 'wedsync-paging-'));
-  writeFileSync(join(dir, 'weddings.json'), JSON.stringify({ weddings: [{ id: 'w1', title: 'Emma & James', start: '2026-06-13T14:00:00+01:00', timezone: 'Europe/London', guests: 120 }] }));
+  writeFileSync(
+    join(dir, 'weddings.json'),
+    JSON.stringify({ weddings: [{ id: 'w1', title: 'Emma & James', start: '2026-06-13T14:00:00+01:00', timezone: 'Europe/London', guests: 120 }] }),
+  );
   const yaml = `
 agent: { cluster: wedding-prod, listen: { port: 0 }, logLevel: silent }
 sources: { sim: { type: simulator } }
@@ -74,13 +77,24 @@ sinks:
   const config = parseConfig(yaml, join(dir, 'agent.yaml'), { PD_ROUTING_KEY: 'routing-key-for-test' });
   const scaler = new SwitchableScaler();
   const realStart = Date.now();
-  agent = new Agent({ config, file: join(dir, 'agent.yaml'), baseDir: dir }, { clock: () => SATURDAY_4PM + (Date.now() - realStart), scaler, logger: silentLogger, tickIntervalMs: 50, env: {}, sinkDeps: { pagerDutyAgent: tlsAgent } });
+  agent = new Agent(
+    { config, file: join(dir, 'agent.yaml'), baseDir: dir },
+    { clock: () => SATURDAY_4PM + (Date.now() - realStart), scaler, logger: silentLogger, tickIntervalMs: 50, env: {}, sinkDeps: { pagerDutyAgent: tlsAgent } },
+  );
   await agent.start();
 
-  const events = () => pd.accepted().map((r) => JSON.parse(r.body) as { event_action: string; dedup_key: string; routing_key: string; payload?: { severity: string; summary: string } });
+  const events = () =>
+    pd
+      .accepted()
+      .map((r) => JSON.parse(r.body) as { event_action: string; dedup_key: string; routing_key: string; payload?: { severity: string; summary: string } });
   await until('a trigger', () => events().length >= 1);
   const [trigger] = events();
-  expect(trigger).toMatchObject({ event_action: 'trigger', dedup_key: 'wedsync/wedding-prod/kubernetes-unreachable/cluster', routing_key: 'routing-key-for-test', payload: { severity: 'critical' } });
+  expect(trigger).toMatchObject({
+    event_action: 'trigger',
+    dedup_key: 'wedsync/wedding-prod/kubernetes-unreachable/cluster',
+    routing_key: 'routing-key-for-test',
+    payload: { severity: 'critical' },
+  });
   expect(trigger.payload!.summary).toContain('Kubernetes unreachable');
   // /metrics exports the same condition the sink paged, with the delivered series beside it.
   await quiet(agent.sinks.find('pagerduty') as unknown as { settled(): Promise<void> });

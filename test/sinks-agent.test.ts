@@ -43,7 +43,10 @@ sinks:
   - { type: newrelic, name: nr, licenseKey: "\${NR_KEY}", url: "${nr.url}", intervalSeconds: 0.05, maxQueue: 500, maxBatch: 100 }
 `;
     const config = parseConfig(yaml, 'agent-sinks.yaml', { NR_KEY: 'nr-secret' });
-    agent = new Agent({ config, file: 'agent-sinks.yaml', baseDir: '.' }, { logger: silentLogger, tickIntervalMs: 50, env: {}, sinkDeps: { backoff: { initialMs: 20, maxMs: 100, maxRetryAfterMs: 100 } } });
+    agent = new Agent(
+      { config, file: 'agent-sinks.yaml', baseDir: '.' },
+      { logger: silentLogger, tickIntervalMs: 50, env: {}, sinkDeps: { backoff: { initialMs: 20, maxMs: 100, maxRetryAfterMs: 100 } } },
+    );
     await agent.start();
     const mem = agent.sinks.find('mem') as MemorySink;
     await until('five ticks delivered to the memory sink', () => mem.store.batches.length >= 5);
@@ -64,8 +67,13 @@ sinks:
     expect(nr.requests.length).toBeGreaterThan(1);
     expect(nr.requests.every((r) => r.headers['api-key'] === 'nr-secret' && !r.body.includes('nr-secret'))).toBe(true);
     // Identity from the config: every New Relic series carries cluster, provider and region.
-    expect((JSON.parse(nr.requests[0].body) as Array<{ common: unknown }>)[0].common).toEqual({ attributes: { cluster: 'wedding-prod', provider: 'aks', region: 'westeurope', service: 'wedsync-agent' } });
-    expect(mem.store.items.find((s) => s.name === METRIC.info)).toMatchObject({ labels: { cluster: 'wedding-prod', provider: 'aks', region: 'westeurope' }, value: 1 });
+    expect((JSON.parse(nr.requests[0].body) as Array<{ common: unknown }>)[0].common).toEqual({
+      attributes: { cluster: 'wedding-prod', provider: 'aks', region: 'westeurope', service: 'wedsync-agent' },
+    });
+    expect(mem.store.items.find((s) => s.name === METRIC.info)).toMatchObject({
+      labels: { cluster: 'wedding-prod', provider: 'aks', region: 'westeurope' },
+      value: 1,
+    });
 
     const health = agent.sinkHealth();
     expect(health.map((h) => [h.name, h.type])).toEqual([

@@ -23,7 +23,10 @@ beforeEach(async () => {
 afterEach(() => server.close());
 
 function datadogSink(extra: Record<string, unknown> = {}, logs?: string[], identity?: () => { cluster: string; provider: string; region: string }) {
-  const deps = testDeps({ ...(logs ? { logger: createLogger('info', new Writable({ write: (chunk, _e, done) => (logs.push(String(chunk)), done()) })) } : {}), ...(identity ? { identity } : {}) });
+  const deps = testDeps({
+    ...(logs ? { logger: createLogger('info', new Writable({ write: (chunk, _e, done) => (logs.push(String(chunk)), done()) })) } : {}),
+    ...(identity ? { identity } : {}),
+  });
   const [cfg] = loadSinkConfigs([{ type: 'datadog', apiKey: '${DD_API_KEY}', url: server.url, ...extra }], { DD_API_KEY: KEY });
   const [{ sink }] = buildSinks([cfg], deps);
   return { sink: sink as DatadogSink, deps };
@@ -32,7 +35,12 @@ function datadogSink(extra: Record<string, unknown> = {}, logs?: string[], ident
 describe('Datadog sink against a local stand-in (the capture server)', () => {
   test('POSTs gzip JSON series to /api/v2/series with the key in the DD-API-KEY header only', async () => {
     const { sink } = datadogSink();
-    sink.export(samplesInput([sample('wedsync_agent_replicas_current', 1, AT, { target: 'checkout' }), sample('wedsync_agent_replicas_current', 2, AT, { target: 'gallery' })], AT));
+    sink.export(
+      samplesInput(
+        [sample('wedsync_agent_replicas_current', 1, AT, { target: 'checkout' }), sample('wedsync_agent_replicas_current', 2, AT, { target: 'gallery' })],
+        AT,
+      ),
+    );
     await expect(sink.forceFlush(30_000)).resolves.toEqual({ ok: true, pending: 0 });
     expect(server.requests).toHaveLength(1);
     const [req] = server.requests;
@@ -44,13 +52,23 @@ describe('Datadog sink against a local stand-in (the capture server)', () => {
     expect(req.rawBody.includes(KEY)).toBe(false);
     expect(JSON.parse(req.body)).toEqual({
       series: [
-        { metric: 'wedsync_agent_replicas_current', type: 3, points: [{ timestamp: AT / 1000, value: 1 }], tags: ['cluster:test', 'service:wedsync-agent', 'seq:1', 'target:checkout'] },
-        { metric: 'wedsync_agent_replicas_current', type: 3, points: [{ timestamp: AT / 1000, value: 2 }], tags: ['cluster:test', 'service:wedsync-agent', 'seq:2', 'target:gallery'] },
+        {
+          metric: 'wedsync_agent_replicas_current',
+          type: 3,
+          points: [{ timestamp: AT / 1000, value: 1 }],
+          tags: ['cluster:test', 'service:wedsync-agent', 'seq:1', 'target:checkout'],
+        },
+        {
+          metric: 'wedsync_agent_replicas_current',
+          type: 3,
+          points: [{ timestamp: AT / 1000, value: 2 }],
+          tags: ['cluster:test', 'service:wedsync-agent', 'seq:2', 'target:gallery'],
+        },
       ],
     });
   });
 
-  test('every series carries the agent\'s cluster, provider and region, as known at each send (detected after start)', async () => {
+  test("every series carries the agent's cluster, provider and region, as known at each send (detected after start)", async () => {
     const identity = { cluster: 'eu-a', provider: 'other', region: 'unknown' };
     const { sink } = datadogSink({ gzip: false }, undefined, () => identity);
     sink.export(samplesInput([sample('wedsync_agent_replicas_current', 1, AT, { target: 'checkout' })], AT));

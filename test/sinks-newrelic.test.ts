@@ -46,16 +46,23 @@ describe('New Relic sink against a local Metric API stand-in', () => {
     ]);
   });
 
-  test('common attributes carry the agent\'s cluster, provider and region', async () => {
+  test("common attributes carry the agent's cluster, provider and region", async () => {
     const { sink } = newRelicSink({}, () => ({ cluster: 'eu-b', provider: 'gke', region: 'europe-west1' }));
     sink.export(samplesInput([sample('wedsync_agent_observed_load', 42, AT, { target: 'checkout' })], AT));
     await sink.forceFlush(10_000);
-    expect((JSON.parse(server.requests[0].body) as Array<{ common: unknown }>)[0].common).toEqual({ attributes: { cluster: 'eu-b', provider: 'gke', region: 'europe-west1', service: 'wedsync-agent' } });
+    expect((JSON.parse(server.requests[0].body) as Array<{ common: unknown }>)[0].common).toEqual({
+      attributes: { cluster: 'eu-b', provider: 'gke', region: 'europe-west1', service: 'wedsync-agent' },
+    });
   });
 
   test('batches at most maxBatch samples per request', async () => {
     const { sink, deps } = newRelicSink({ maxBatch: 3 });
-    sink.export(samplesInput(Array.from({ length: 7 }, (_, i) => sample('m', i, AT)), AT));
+    sink.export(
+      samplesInput(
+        Array.from({ length: 7 }, (_, i) => sample('m', i, AT)),
+        AT,
+      ),
+    );
     await sink.forceFlush(10_000);
     expect(server.requests.map((r) => (JSON.parse(r.body) as Array<{ metrics: unknown[] }>)[0].metrics.length)).toEqual([3, 3, 1]);
     expect(await metricValue(deps.registry, METRIC.sinkExportedSamplesTotal, { sink: 'newrelic' })).toBe(7);

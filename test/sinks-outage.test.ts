@@ -36,7 +36,9 @@ const seqOfTag = (tags: string[]) => Number(tags.find((t) => t.startsWith('seq:'
 describe('sink outage (Datadog stand-in 503 for 30 s of fake time; New Relic stand-in and memory sink healthy)', () => {
   test('every sample inside the bound arrives exactly once, drops past it are counted, other sinks never wait', async () => {
     const timers = new ManualTimers(T0);
-    dd = await startCaptureServer({ respond: () => (timers.now() < T0 + OUTAGE_MS ? { status: 503, body: '{"errors":["down"]}' } : { status: 202, body: '{"errors":[]}' }) });
+    dd = await startCaptureServer({
+      respond: () => (timers.now() < T0 + OUTAGE_MS ? { status: 503, body: '{"errors":["down"]}' } : { status: 202, body: '{"errors":[]}' }),
+    });
     nr = await startCaptureServer({ respond: () => ({ status: 202, body: '{"requestId":"x"}' }) });
     const deps = testDeps({ timers });
     const entries = buildSinks(
@@ -63,7 +65,10 @@ describe('sink outage (Datadog stand-in 503 for 30 s of fake time; New Relic sta
           return sample('wedsync_agent_test_sample', seq++, atMs);
         }),
     });
-    const nrSeqs = () => nr.accepted().flatMap((r) => (JSON.parse(r.body) as Array<{ metrics: Array<{ attributes: { seq: string } }> }>)[0].metrics.map((m) => Number(m.attributes.seq)));
+    const nrSeqs = () =>
+      nr
+        .accepted()
+        .flatMap((r) => (JSON.parse(r.body) as Array<{ metrics: Array<{ attributes: { seq: string } }> }>)[0].metrics.map((m) => Number(m.attributes.seq)));
 
     let slowestAfterTickMs = 0;
     for (let tick = 0; tick < TICKS; tick++) {

@@ -33,8 +33,13 @@ afterEach(async () => {
 
 function pagerDutySink(extra: Record<string, unknown> = {}) {
   // Pages at the first refused write, as `paging.scaleBlockedAfterSeconds: 0` would.
-  const deps = testDeps({ pagerDutyAgent: agent, paging: { overloadUtilization: 1, overloadedAfterSeconds: 120, scaleBlockedAfterSeconds: 0, unreachableAfterSeconds: 120, peerLostAfterSeconds: 0 } });
-  const [cfg] = loadSinkConfigs([{ type: 'pagerduty', routingKey: '${PD_ROUTING_KEY}', server: server.hostPort, dashboardUrl: DASHBOARD, ...extra }], { PD_ROUTING_KEY: ROUTING_KEY });
+  const deps = testDeps({
+    pagerDutyAgent: agent,
+    paging: { overloadUtilization: 1, overloadedAfterSeconds: 120, scaleBlockedAfterSeconds: 0, unreachableAfterSeconds: 120, peerLostAfterSeconds: 0 },
+  });
+  const [cfg] = loadSinkConfigs([{ type: 'pagerduty', routingKey: '${PD_ROUTING_KEY}', server: server.hostPort, dashboardUrl: DASHBOARD, ...extra }], {
+    PD_ROUTING_KEY: ROUTING_KEY,
+  });
   const [{ sink, intervalMs }] = buildSinks([cfg], deps);
   expect(intervalMs).toBe(0);
   return { sink: sink as PagerDutySink, deps };

@@ -35,7 +35,8 @@ describe('tune from a real Prometheus (promtool-backfilled history)', () => {
 
   beforeAll(async () => {
     const demand = syntheticDemand(DAYS * 1440, START, 12 * 1440 + 600);
-    const points = (keep: (k: number) => boolean): Array<[number, number]> => demand.map((d, k): [number, number] => [START + k * MIN, d]).filter((_, k) => keep(k));
+    const points = (keep: (k: number) => boolean): Array<[number, number]> =>
+      demand.map((d, k): [number, number] => [START + k * MIN, d]).filter((_, k) => keep(k));
     prom = await startPrometheusWithHistory(join(dir, 'prometheus'), [
       { name: 'demand_rps', type: 'gauge', labels: { service: 'api' }, points: points(() => true) },
       // The same demand with two silent days in the held-out part (more than 10 % of it).
@@ -65,7 +66,22 @@ describe('tune from a real Prometheus (promtool-backfilled history)', () => {
 
   test('tunes a target on its history: summary, report, and a patch the config accepts', async () => {
     const out = join(dir, 'out');
-    const r = await cli('--config', config, '--from', iso(START), '--to', iso(END), '--target', 'api', '--out', out, '--candidates', '3', '--settings', 'targetUtilization,scaleDownStabilizationSeconds');
+    const r = await cli(
+      '--config',
+      config,
+      '--from',
+      iso(START),
+      '--to',
+      iso(END),
+      '--target',
+      'api',
+      '--out',
+      out,
+      '--candidates',
+      '3',
+      '--settings',
+      'targetUtilization,scaleDownStabilizationSeconds',
+    );
     expect(r.err).toMatch(/^tune: api: (chosen|GOAL)/m);
     expect(r.code).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
@@ -86,10 +102,18 @@ describe('tune from a real Prometheus (promtool-backfilled history)', () => {
     [['--target', 'api', '--from', iso(START), '--to', iso(START + 10 * DAY)], 2, /api: 10\.0 days of history; tune needs at least 14/],
     [['--target', 'nodata', '--from', iso(START), '--to', iso(END)], 1, /target "nodata": the load query returned no data/],
     [['--target', 'nosuch', '--from', iso(START), '--to', iso(END)], 2, /--target: unknown target "nosuch" \(.* has api, /],
-    [['--target', 'gappy', '--from', iso(START), '--to', iso(END)], 2, /gappy: \d+ of the \d+ minutes of the held-out part have no data .*choose a range without the gap/],
-  ])('refuses %j with exit %i', async (args, code, message) => {
-    const r = await cli('--config', config, ...args, '--out', join(dir, 'refused'));
-    expect(r.err).toMatch(message);
-    expect(r.code).toBe(code);
-  }, 120_000);
+    [
+      ['--target', 'gappy', '--from', iso(START), '--to', iso(END)],
+      2,
+      /gappy: \d+ of the \d+ minutes of the held-out part have no data .*choose a range without the gap/,
+    ],
+  ])(
+    'refuses %j with exit %i',
+    async (args, code, message) => {
+      const r = await cli('--config', config, ...args, '--out', join(dir, 'refused'));
+      expect(r.err).toMatch(message);
+      expect(r.code).toBe(code);
+    },
+    120_000,
+  );
 });

@@ -22,7 +22,10 @@ describe('one version across the agent, panel, image, manifests and CHANGELOG', 
       },
     ],
     ['charts/wedsync-agent/Chart.yaml version', () => parseAllDocuments(read('charts/wedsync-agent/Chart.yaml'))[0].toJS().version],
-    ['charts/wedsync-agent/Chart.yaml appVersion (the image tag it deploys)', () => parseAllDocuments(read('charts/wedsync-agent/Chart.yaml'))[0].toJS().appVersion],
+    [
+      'charts/wedsync-agent/Chart.yaml appVersion (the image tag it deploys)',
+      () => parseAllDocuments(read('charts/wedsync-agent/Chart.yaml'))[0].toJS().appVersion,
+    ],
     ['CHANGELOG.md newest entry', () => /^## (\S+)/m.exec(read('CHANGELOG.md'))?.[1]],
   ])('%s is the agent version', (_where, versionOf) => {
     expect(versionOf()).toBe(VERSION);

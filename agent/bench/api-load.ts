@@ -105,7 +105,11 @@ function jsonParseRate(payloads: string[]): number {
 
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0];
-  console.log(`bench:api — ${RUNS} runs × ${DURATION} s, ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}, Node ${process.version}`);
+  console.log(
+    `bench:api — ${RUNS} runs × ${DURATION} s, ${cpus().length} CPUs, load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}, Node ${process.version}`,
+  );
   const server = await startServer();
   const statusUrl = `${server.base}/api/v1/status`;
   const ingestUrl = `${server.base}/api/v1/ingest`;
@@ -115,10 +119,33 @@ async function main(): Promise<void> {
   const checkBody = (await check.json()) as { accepted: number };
   if (check.status !== 200 || checkBody.accepted !== BATCH) throw new Error(`ingest check failed: ${check.status} ${JSON.stringify(checkBody)}`);
 
-  const rows: Record<string, number[]> = { statusP50: [], statusP99: [], statusRate: [], statusErrors: [], statusMax: [], statusMaxP99: [], healthP50: [], healthP99: [], statusLoopP99: [], statusCpuUs: [], ingestCpuUs: [], ingestSamples: [], ingestP99: [], ingestErrors: [], parseSamples: [], ratio: [] };
+  const rows: Record<string, number[]> = {
+    statusP50: [],
+    statusP99: [],
+    statusRate: [],
+    statusErrors: [],
+    statusMax: [],
+    statusMaxP99: [],
+    healthP50: [],
+    healthP99: [],
+    statusLoopP99: [],
+    statusCpuUs: [],
+    ingestCpuUs: [],
+    ingestSamples: [],
+    ingestP99: [],
+    ingestErrors: [],
+    parseSamples: [],
+    ratio: [],
+  };
   for (let r = 0; r < RUNS; r++) {
     await run({ url: statusUrl, headers: server.tokens.viewer, connections: 1, duration: 1 }); // warm-up
-    const { result: fixed, server: fixedServer } = await phase(server, { url: statusUrl, headers: server.tokens.viewer, connections: 20, overallRate: 2000, duration: DURATION });
+    const { result: fixed, server: fixedServer } = await phase(server, {
+      url: statusUrl,
+      headers: server.tokens.viewer,
+      connections: 20,
+      overallRate: 2000,
+      duration: DURATION,
+    });
     rows.statusLoopP99.push(fixedServer.loopDelayP99Ms);
     rows.statusCpuUs.push((fixedServer.cpuMs * 1000) / (fixed.requests.total ?? fixed.requests.average * fixed.duration));
     rows.statusP50.push(fixed.latency.p50);
@@ -163,11 +190,15 @@ async function main(): Promise<void> {
   console.log('| measure | median | target |');
   console.log('|---|---|---|');
   console.log(`| GET /status at 2,000 req/s: p50 / p99 latency | ${m.statusP50} ms / ${m.statusP99} ms | p99 ≤ 20 ms |`);
-  console.log(`| … server side during that phase: event-loop delay p99, CPU per request | ${m.statusLoopP99.toFixed(1)} ms, ${Math.round(m.statusCpuUs)} µs | |`);
+  console.log(
+    `| … server side during that phase: event-loop delay p99, CPU per request | ${m.statusLoopP99.toFixed(1)} ms, ${Math.round(m.statusCpuUs)} µs | |`,
+  );
   console.log(`| GET /healthz at 2,000 req/s (machine floor, same run): p50 / p99 | ${m.healthP50} ms / ${m.healthP99} ms | |`);
   console.log(`| GET /status at 2,000 req/s: achieved rate, failed requests | ${Math.round(m.statusRate)} req/s, ${m.statusErrors} | |`);
   console.log(`| GET /status unthrottled (20 connections): rate, p99 | ${Math.round(m.statusMax)} req/s, ${m.statusMaxP99} ms | |`);
-  console.log(`| POST /ingest, batches of 1,000 (8 connections): samples/s, p99 | ${Math.round(m.ingestSamples)} samples/s, ${m.ingestP99} ms | ≥ 200,000 samples/s |`);
+  console.log(
+    `| POST /ingest, batches of 1,000 (8 connections): samples/s, p99 | ${Math.round(m.ingestSamples)} samples/s, ${m.ingestP99} ms | ≥ 200,000 samples/s |`,
+  );
   console.log(`| … server CPU per 1,000-sample batch | ${Math.round(m.ingestCpuUs)} µs | |`);
   console.log(`| bare JSON.parse of the same payloads (one core) | ${Math.round(m.parseSamples)} samples/s | ceiling |`);
   console.log(`| ingest ÷ JSON.parse | ${m.ratio.toFixed(3)} | |`);

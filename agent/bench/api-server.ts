@@ -14,7 +14,19 @@ async function main(): Promise<void> {
   );
   let i = 0;
   for (const id of api.state.targets.keys()) {
-    api.state.importOverrides([{ id: `o-${i++}`, targetId: id, type: 'floor', replicas: 6, untilMs: NOW + 2 * HOUR, untilWeddingEnds: false, reason: 'bench', author: 'bench', createdAtMs: NOW }]);
+    api.state.importOverrides([
+      {
+        id: `o-${i++}`,
+        targetId: id,
+        type: 'floor',
+        replicas: 6,
+        untilMs: NOW + 2 * HOUR,
+        untilWeddingEnds: false,
+        reason: 'bench',
+        author: 'bench',
+        createdAtMs: NOW,
+      },
+    ]);
   }
   // Probes for the bench: the server's own event-loop delay and CPU time over a phase tell its share of
   // the latency apart from the machine's (scheduling, the load generator).

@@ -89,11 +89,25 @@ async function main(): Promise<void> {
 
   writeFileSync(join(work, 'prometheus.yml'), 'global: {}\n');
   const port = await freePort();
-  const prom = spawn('prometheus', [`--config.file=${join(work, 'prometheus.yml')}`, `--storage.tsdb.path=${join(work, 'data')}`, '--storage.tsdb.retention.time=400d', `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+  const prom = spawn(
+    'prometheus',
+    [
+      `--config.file=${join(work, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(work, 'data')}`,
+      '--storage.tsdb.retention.time=400d',
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { stdio: 'ignore' },
+  );
   const url = `http://127.0.0.1:${port}`;
   try {
     for (let i = 0; ; i++) {
-      if (await fetch(`${url}/-/ready`).then((r) => r.ok).catch(() => false)) break;
+      if (
+        await fetch(`${url}/-/ready`)
+          .then((r) => r.ok)
+          .catch(() => false)
+      )
+        break;
       if (i > 200) throw new Error('prometheus did not become ready');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -115,7 +129,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       out = join(work, `report-${i}`);
       started = Date.now();
-      execFileSync(process.execPath, [CLI, 'backtest', '--config', config, '--from', new Date(fromMs).toISOString(), '--to', new Date(toMs).toISOString(), '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+      execFileSync(
+        process.execPath,
+        [CLI, 'backtest', '--config', config, '--from', new Date(fromMs).toISOString(), '--to', new Date(toMs).toISOString(), '--out', out],
+        { stdio: ['ignore', 'ignore', 'inherit'] },
+      );
       wall.push((Date.now() - started) / 1000);
       console.error(`run ${i + 1}/${RUNS}: ${wall[i].toFixed(1)} s`);
     }
@@ -123,7 +141,9 @@ async function main(): Promise<void> {
     const replayCsv = join(work, 'replay.csv');
     execFileSync(process.execPath, [CLI, 'replay', '--trace', traceDir, '--config', config, '--output', replayCsv], { stdio: 'ignore' });
     const equal = readFileSync(join(out, 'replicas-api.csv'), 'utf8') === readFileSync(replayCsv, 'utf8');
-    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { targets: Array<{ id: string; policies: Record<string, { overloadMinutes: number; replicaHours: number }>; headline: { text: string } }> };
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
+      targets: Array<{ id: string; policies: Record<string, { overloadMinutes: number; replicaHours: number }>; headline: { text: string } }>;
+    };
     const w = median(wall);
     const lines = [
       `Command: \`npm run bench:backtest -w agent\` (agent/bench/backtest-prometheus.ts): \`wedsync-agent backtest\` as a fresh process over ${TARGETS.length} targets × ${trace.demand.length / 10_080} weeks (${trace.demand.length.toLocaleString('en-US')} minutes each) from a real Prometheus 2.42 on 127.0.0.1, history = the shared peak-season-8w demand × 1 / × 0.6 / × 1.5 moved 52 weeks back and backfilled with promtool (${backfillSeconds.toFixed(0)} s, not timed). ${RUNS} runs, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPUs shared with other work.`,

@@ -17,7 +17,17 @@ async function main(): Promise<void> {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
-  const store = new CalendarStore([{ format: format as 'json' | 'ical', location: file }], '/', () => Date.parse(nowIso), fetch, 10_000, undefined, undefined, undefined, Number(process.env.BENCH_MAX_WEDDINGS ?? 1_000_000));
+  const store = new CalendarStore(
+    [{ format: format as 'json' | 'ical', location: file }],
+    '/',
+    () => Date.parse(nowIso),
+    fetch,
+    10_000,
+    undefined,
+    undefined,
+    undefined,
+    Number(process.env.BENCH_MAX_WEDDINGS ?? 1_000_000),
+  );
   const t0 = performance.now();
   let days = 0;
   const refreshes = Number(process.env.BENCH_REFRESHES ?? 2);
@@ -31,7 +41,17 @@ async function main(): Promise<void> {
   const [st] = store.status.values();
   const heapUsed = process.memoryUsage().heapUsed;
   process.stdout.write(
-    JSON.stringify({ ok: st.ok, error: st.lastError, weddings: st.weddings, days, baseRssMiB: baseRss / 2 ** 20, peakRssMiB: peakRss / 2 ** 20, heapUsedMiB: heapUsed / 2 ** 20, maxBlockMs: loop.max / 1e6, refreshMs: wallMs }) + '\n',
+    JSON.stringify({
+      ok: st.ok,
+      error: st.lastError,
+      weddings: st.weddings,
+      days,
+      baseRssMiB: baseRss / 2 ** 20,
+      peakRssMiB: peakRss / 2 ** 20,
+      heapUsedMiB: heapUsed / 2 ** 20,
+      maxBlockMs: loop.max / 1e6,
+      refreshMs: wallMs,
+    }) + '\n',
   );
 }
 

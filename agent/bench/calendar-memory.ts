@@ -19,7 +19,16 @@ const SIZES = (process.env.BENCH_SIZES ?? '1,1000,10000,100000').split(',').map(
 /** Weddings spread over about 3 years whatever their number, all upcoming. */
 function weddingAt(i: number, n: number) {
   const start = new Date(Date.parse(NOW) + 86_400_000 + Math.floor((i * 3 * 365 * 86_400_000) / Math.max(1, n)));
-  return { id: `w-${String(i).padStart(6, '0')}`, title: `C${i}`, start, timezone: ZONES[i % ZONES.length], days: i % 3 === 0 ? 3 : 1, guests: 100 + (i % 300), tradition: ['british', 'indian', 'greek'][i % 3], vendors: 8 };
+  return {
+    id: `w-${String(i).padStart(6, '0')}`,
+    title: `C${i}`,
+    start,
+    timezone: ZONES[i % ZONES.length],
+    days: i % 3 === 0 ? 3 : 1,
+    guests: 100 + (i % 300),
+    tradition: ['british', 'indian', 'greek'][i % 3],
+    vendors: 8,
+  };
 }
 
 function writeCalendars(dir: string, n: number): { json: string; ical: string } {
@@ -29,7 +38,17 @@ function writeCalendars(dir: string, n: number): { json: string; ical: string } 
   writeFileSync(json, JSON.stringify({ weddings: ws.map((w) => ({ ...w, start: w.start.toISOString().replace('.000Z', 'Z') })) }));
   const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace('.000Z', 'Z');
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//WedSync//bench//EN', 'X-WR-TIMEZONE:Europe/London'];
-  for (const w of ws) lines.push('BEGIN:VEVENT', `UID:${w.id}`, `SUMMARY:${w.title}`, `DTSTART:${stamp(w.start)}`, `X-WEDSYNC-DAYS:${w.days}`, `X-WEDSYNC-GUESTS:${w.guests}`, `X-WEDSYNC-TRADITION:${w.tradition}`, 'END:VEVENT');
+  for (const w of ws)
+    lines.push(
+      'BEGIN:VEVENT',
+      `UID:${w.id}`,
+      `SUMMARY:${w.title}`,
+      `DTSTART:${stamp(w.start)}`,
+      `X-WEDSYNC-DAYS:${w.days}`,
+      `X-WEDSYNC-GUESTS:${w.guests}`,
+      `X-WEDSYNC-TRADITION:${w.tradition}`,
+      'END:VEVENT',
+    );
   lines.push('END:VCALENDAR');
   writeFileSync(ical, lines.join('\r\n'));
   return { json, ical };
@@ -67,7 +86,9 @@ function main(): void {
       if (bad) throw new Error(`${n} ${format}: ${bad.error ?? `read ${bad.weddings} weddings`}`);
       const m = (f: (x: Result) => number) => median(runs.map(f)).toFixed(1);
       const size = statSync(files[format]).size / 2 ** 20;
-      console.log(`| ${n.toLocaleString('en')} | ${format} | ${size.toFixed(1)} MiB | ${m((x) => x.peakRssMiB)} MiB | +${m((x) => x.peakRssMiB - x.baseRssMiB)} MiB | ${m((x) => x.heapUsedMiB)} MiB | ${m((x) => x.maxBlockMs)} ms | ${(median(runs.map((x) => x.refreshMs)) / 1000).toFixed(2)} s |`);
+      console.log(
+        `| ${n.toLocaleString('en')} | ${format} | ${size.toFixed(1)} MiB | ${m((x) => x.peakRssMiB)} MiB | +${m((x) => x.peakRssMiB - x.baseRssMiB)} MiB | ${m((x) => x.heapUsedMiB)} MiB | ${m((x) => x.maxBlockMs)} ms | ${(median(runs.map((x) => x.refreshMs)) / 1000).toFixed(2)} s |`,
+      );
     }
   }
 }

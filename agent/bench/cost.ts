@@ -84,16 +84,22 @@ function forecasterRun(): { forecastMs: number; refitMs: number; observeNs: numb
 function main(): void {
   if (!gc) console.log('(run with node --expose-gc for exact heap figures)');
   const d = Array.from({ length: 5 }, detectorRun);
-  console.log(`detector: ${SERIES} series × ${ROUNDS} rounds, median of 5: ${Math.round(median(d.map((x) => x.perSecond))).toLocaleString('en')} updates/s on one core; ${Math.round(median(d.map((x) => x.bytesPerSeries))).toLocaleString('en')} bytes of heap per series`);
+  console.log(
+    `detector: ${SERIES} series × ${ROUNDS} rounds, median of 5: ${Math.round(median(d.map((x) => x.perSecond))).toLocaleString('en')} updates/s on one core; ${Math.round(median(d.map((x) => x.bytesPerSeries))).toLocaleString('en')} bytes of heap per series`,
+  );
   console.log(`  runs: ${d.map((x) => Math.round(x.perSecond / 1000) + 'k').join(', ')}`);
   const f = Array.from({ length: 5 }, forecasterRun);
   console.log(`forecaster per target (14 days at 60 s backfilled, 48 h forecast at 60 s = 2,880 points, 40 weddings/day calendar), median of 5:`);
-  console.log(`  forecast: ${median(f.map((x) => x.forecastMs)).toFixed(1)} ms per tick (${median(f.map((x) => x.refitMs)).toFixed(0)} ms for the hourly refit call); backfill feed (incl. making the synthetic load): ${median(f.map((x) => x.observeNs)).toFixed(0)} ns per point`);
+  console.log(
+    `  forecast: ${median(f.map((x) => x.forecastMs)).toFixed(1)} ms per tick (${median(f.map((x) => x.refitMs)).toFixed(0)} ms for the hourly refit call); backfill feed (incl. making the synthetic load): ${median(f.map((x) => x.observeNs)).toFixed(0)} ns per point`,
+  );
   // The ring buffer is allocated whole up front (typed arrays: V8 frees their memory lazily, so a heap
   // delta under-counts it); the JS heap delta is the profile cache and the rest.
   const ringMb = (DEFAULT_FORECASTER_OPTIONS.capacity * 16) / 1e6;
   const jsMb = Math.max(0, median(f.map((x) => x.bytesPerTarget))) / 1e6;
-  console.log(`  memory per target: ${ringMb.toFixed(2)} MB ring (${DEFAULT_FORECASTER_OPTIONS.capacity.toLocaleString('en')} points, fixed) + ${jsMb.toFixed(2)} MB JS heap measured (profile cache, capped at 50,000 entries)`);
+  console.log(
+    `  memory per target: ${ringMb.toFixed(2)} MB ring (${DEFAULT_FORECASTER_OPTIONS.capacity.toLocaleString('en')} points, fixed) + ${jsMb.toFixed(2)} MB JS heap measured (profile cache, capped at 50,000 entries)`,
+  );
 }
 
 main();

@@ -46,7 +46,11 @@ function printDetail(corpus: readonly NabSeries[], scores: Float64Array[], thres
       const ia = f.timestamps.indexOf(a);
       const ib = f.timestamps.indexOf(b);
       let hit = -1;
-      for (let k = Math.max(ia, probation); k <= ib; k++) if (scores[i][k] >= threshold) { hit = k; break; }
+      for (let k = Math.max(ia, probation); k <= ib; k++)
+        if (scores[i][k] >= threshold) {
+          hit = k;
+          break;
+        }
       caught.push(hit < 0 ? 'miss' : ((hit - ia) / (ib - ia + 1)).toFixed(2));
     }
     for (let k = probation; k < f.rows.length; k++) {
@@ -80,8 +84,24 @@ function main(): void {
   console.log(line('wedsync combined (ours)', result));
   if (args.includes('--detail')) printDetail(corpus, ours, result[0].threshold);
   if (args.includes('--only-ours')) return;
-  console.log(line('ewma z-score (foundation)', scoreCorpus(corpus, runDetector(corpus, () => new EwmaDetector()))));
-  console.log(line('null', scoreCorpus(corpus, corpus.map((f) => new Float64Array(f.rows.length)))));
+  console.log(
+    line(
+      'ewma z-score (foundation)',
+      scoreCorpus(
+        corpus,
+        runDetector(corpus, () => new EwmaDetector()),
+      ),
+    ),
+  );
+  console.log(
+    line(
+      'null',
+      scoreCorpus(
+        corpus,
+        corpus.map((f) => new Float64Array(f.rows.length)),
+      ),
+    ),
+  );
   console.log(`(ours: ${rows} updates in ${seconds.toFixed(2)} s including warm-up)`);
 }
 

@@ -11,7 +11,8 @@ if (file) {
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
   process.on('SIGUSR2', () => h.reset());
-  const write = () => writeFileSync(file, JSON.stringify({ p99Ms: h.percentile(99) / 1e6, maxMs: h.max / 1e6, meanMs: h.mean / 1e6, memory: process.memoryUsage() }));
+  const write = () =>
+    writeFileSync(file, JSON.stringify({ p99Ms: h.percentile(99) / 1e6, maxMs: h.max / 1e6, meanMs: h.mean / 1e6, memory: process.memoryUsage() }));
   setInterval(write, 1000).unref();
   write();
 }

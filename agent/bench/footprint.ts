@@ -37,7 +37,6 @@ const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const quantile = (xs: number[], q: number) => sorted(xs)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 const median = (xs: number[]) => quantile(xs, 0.5);
 
-
 function forkWithPort<T>(file: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; msg: T }> {
   const child = fork(file, [], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve) => child.once('message', (msg: T) => resolve({ child, msg })));
@@ -45,7 +44,29 @@ function forkWithPort<T>(file: string, env: Record<string, string> = {}): Promis
 
 function selfSignedCert(dir: string): { key: string; cert: string; certFile: string } {
   const [k, c] = [join(dir, 'k.pem'), join(dir, 'c.pem')];
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', k, '-out', c, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      k,
+      '-out',
+      c,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'pipe' },
+  );
   return { key: readFileSync(k, 'utf8'), cert: readFileSync(c, 'utf8'), certFile: c };
 }
 
@@ -54,7 +75,11 @@ function deployment(name: string) {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, namespace: 'bench', uid: `uid-${name}`, generation: 1, annotations: {} },
-    spec: { replicas: 3, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'app:1' }] } } },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'app:1' }] } },
+    },
     status: { replicas: 3, readyReplicas: 3 },
   };
 }
@@ -96,7 +121,6 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-
 interface RunResult {
   rssMedianMb: number;
   rssP95Mb: number;
@@ -119,7 +143,8 @@ async function oneRun(): Promise<RunResult> {
     const pd = await forkWithPort<{ port: number }>(join(__dirname, 'sinks-capture-server.js'), { BENCH_TLS_KEY: tls.key, BENCH_TLS_CERT: tls.cert });
     const kube = await forkWithPort<{ url: string }>(join(__dirname, '../../test/support/kube-standin-process.js'));
     children.push(capture.child, pd.child, kube.child);
-    for (let i = 0; i < TARGETS; i++) kube.child.send({ id: i, cmd: 'put', path: `/apis/apps/v1/namespaces/bench/deployments/svc-${i}`, obj: deployment(`svc-${i}`) });
+    for (let i = 0; i < TARGETS; i++)
+      kube.child.send({ id: i, cmd: 'put', path: `/apis/apps/v1/namespaces/bench/deployments/svc-${i}`, obj: deployment(`svc-${i}`) });
     writeFileSync(
       join(dir, 'kubeconfig.yaml'),
       `apiVersion: v1\nkind: Config\nclusters:\n- name: s\n  cluster: { server: "${kube.msg.url}", insecure-skip-tls-verify: true }\nusers:\n- name: a\n  user: { token: t }\ncontexts:\n- name: s\n  context: { cluster: s, user: a }\ncurrent-context: s\n`,
@@ -127,15 +152,30 @@ async function oneRun(): Promise<RunResult> {
     const port = await freePort();
     writeFileSync(join(dir, 'config.yaml'), config(port, capture.msg.port, pd.msg.port));
     const lagFile = join(dir, 'lag.json');
-    const agent = spawn(process.execPath, [...HEAP_FLAGS, '--require', join(__dirname, 'footprint-lag-probe.js'), BIN, 'run', '--config', join(dir, 'config.yaml')], {
-      env: { ...process.env, ...AGENT_ENV, DD_API_KEY: 'bench', NEW_RELIC_LICENSE_KEY: 'bench', PAGERDUTY_ROUTING_KEY: 'bench', NODE_EXTRA_CA_CERTS: tls.certFile, BENCH_LAG_FILE: lagFile },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const agent = spawn(
+      process.execPath,
+      [...HEAP_FLAGS, '--require', join(__dirname, 'footprint-lag-probe.js'), BIN, 'run', '--config', join(dir, 'config.yaml')],
+      {
+        env: {
+          ...process.env,
+          ...AGENT_ENV,
+          DD_API_KEY: 'bench',
+          NEW_RELIC_LICENSE_KEY: 'bench',
+          PAGERDUTY_ROUTING_KEY: 'bench',
+          NODE_EXTRA_CA_CERTS: tls.certFile,
+          BENCH_LAG_FILE: lagFile,
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     children.push(agent);
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
       if (i > 300 || agent.exitCode !== null) throw new Error('agent did not become ready in 30 s');
-      const ok = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${base}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       await sleep(100);
     }
@@ -152,7 +192,8 @@ async function oneRun(): Promise<RunResult> {
     }
     const cpuPercent = ((cpuSeconds(agent.pid!) - cpu0) / ((Date.now() - t0) / 1000)) * 100;
     const lag = JSON.parse(readFileSync(lagFile, 'utf8')) as { p99Ms: number; maxMs: number; memory: NodeJS.MemoryUsage };
-    if (process.env.BENCH_VERBOSE) console.log('memoryUsage (MB):', Object.fromEntries(Object.entries(lag.memory).map(([k, v]) => [k, Math.round(v / 2 ** 20)])));
+    if (process.env.BENCH_VERBOSE)
+      console.log('memoryUsage (MB):', Object.fromEntries(Object.entries(lag.memory).map(([k, v]) => [k, Math.round(v / 2 ** 20)])));
     const metrics = await (await fetch(`${base}/metrics`)).text();
     const value = (re: RegExp) => Number(re.exec(metrics)?.[1] ?? NaN);
     const result = {
@@ -177,7 +218,15 @@ async function oneRun(): Promise<RunResult> {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:footprint — ${RUNS} run(s) × ${MINUTES} min after ${WARMUP_S} s warm-up; ${TARGETS} targets, sinks: ${SINKS}; heap flags of a ${POD_LIMIT_MIB || 'unlimited'} MiB pod: ${HEAP_FLAGS.join(' ') || 'none'}, image env ${Object.entries(AGENT_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}; ${cpus().length} CPUs, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}, Node ${process.version}`);
+  console.log(
+    `bench:footprint — ${RUNS} run(s) × ${MINUTES} min after ${WARMUP_S} s warm-up; ${TARGETS} targets, sinks: ${SINKS}; heap flags of a ${POD_LIMIT_MIB || 'unlimited'} MiB pod: ${HEAP_FLAGS.join(' ') || 'none'}, image env ${Object.entries(
+      AGENT_ENV,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}; ${cpus().length} CPUs, load ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}, Node ${process.version}`,
+  );
   const runs: RunResult[] = [];
   for (let r = 0; r < RUNS; r++) {
     const res = await oneRun();
@@ -188,8 +237,14 @@ async function main(): Promise<void> {
     );
   }
   const m = (k: keyof RunResult) => median(runs.map((r) => r[k])).toFixed(k === 'cpuPercent' || k === 'trendMbPer10Min' ? 2 : 1);
-  console.log(`median of ${RUNS}: RSS median ${m('rssMedianMb')} MB, p95 ${m('rssP95Mb')} MB, max ${m('rssMaxMb')} MB, trend ${m('trendMbPer10Min')} MB/10 min, event-loop delay p99 ${m('lagP99Ms')} ms, CPU ${m('cpuPercent')} %, heap used ${m('heapUsedMb')} MB`);
-  console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `median of ${RUNS}: RSS median ${m('rssMedianMb')} MB, p95 ${m('rssP95Mb')} MB, max ${m('rssMaxMb')} MB, trend ${m('trendMbPer10Min')} MB/10 min, event-loop delay p99 ${m('lagP99Ms')} ms, CPU ${m('cpuPercent')} %, heap used ${m('heapUsedMb')} MB`,
+  );
+  console.log(
+    `load average after: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
 }
 
 void main().catch((err) => {

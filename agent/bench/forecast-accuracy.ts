@@ -79,7 +79,10 @@ async function evaluate(file: string, calendarFile?: string): Promise<void> {
   console.log('| model | MAPE % | sMAPE % | MASE | per-origin MAPE % | fit+forecast ms/origin |');
   console.log('|---|---|---|---|---|---|');
   for (const [name, model] of Object.entries(all)) {
-    let mape = 0, smape = 0, mase = 0, ms = 0;
+    let mape = 0,
+      smape = 0,
+      mase = 0,
+      ms = 0;
     const perOrigin: string[] = [];
     for (const k of ks) {
       const o = N - k * m;
@@ -93,7 +96,10 @@ async function evaluate(file: string, calendarFile?: string): Promise<void> {
         break;
       }
       ms += Number(process.hrtime.bigint() - started) / 1e6;
-      let a = 0, s = 0, e = 0, scale = 0;
+      let a = 0,
+        s = 0,
+        e = 0,
+        scale = 0;
       for (let h = 0; h < H; h++) {
         const y = rows[o + h].value;
         a += Math.abs(y - f[h]) / Math.abs(y);
@@ -107,14 +113,17 @@ async function evaluate(file: string, calendarFile?: string): Promise<void> {
       mase += e / H / scale / ks.length;
       perOrigin.push(((100 * a) / H).toFixed(2));
     }
-    if (perOrigin.length === ks.length) console.log(`| ${name} | ${mape.toFixed(2)} | ${smape.toFixed(2)} | ${mase.toFixed(3)} | ${perOrigin.join(' / ')} | ${(ms / ks.length).toFixed(0)} |`);
+    if (perOrigin.length === ks.length)
+      console.log(`| ${name} | ${mape.toFixed(2)} | ${smape.toFixed(2)} | ${mase.toFixed(3)} | ${perOrigin.join(' / ')} | ${(ms / ks.length).toFixed(0)} |`);
   }
 }
 
 async function main(): Promise<void> {
   // Arguments: CSV files, or trace folders (trace.csv + calendar.json). Default: nyc_taxi and the two wedding traces.
   const args = process.argv.slice(2);
-  const targets = args.length ? args : [path.join(dataDir(), 'forecast', 'nyc_taxi.csv'), path.join(dataDir(), 'traces', 'peak-season-8w'), path.join(dataDir(), 'traces', 'off-season-4w')];
+  const targets = args.length
+    ? args
+    : [path.join(dataDir(), 'forecast', 'nyc_taxi.csv'), path.join(dataDir(), 'traces', 'peak-season-8w'), path.join(dataDir(), 'traces', 'off-season-4w')];
   for (const t of targets) {
     if (fs.statSync(t).isDirectory()) await evaluate(path.join(t, 'trace.csv'), path.join(t, 'calendar.json'));
     else await evaluate(t);

@@ -64,7 +64,9 @@ const median = (xs: number[]) => {
 };
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
-async function tickCost(k8s: Awaited<ReturnType<typeof loadKubernetesClient>>): Promise<{ tickMs: number[]; syncMs: number[]; requestsPerTick: number; syncRequests: number }> {
+async function tickCost(
+  k8s: Awaited<ReturnType<typeof loadKubernetesClient>>,
+): Promise<{ tickMs: number[]; syncMs: number[]; requestsPerTick: number; syncRequests: number }> {
   const standIn = await startStandIn();
   const targets = Array.from({ length: TARGETS }, (_, i) => ({
     id: `svc-${i}`,
@@ -76,10 +78,18 @@ async function tickCost(k8s: Awaited<ReturnType<typeof loadKubernetesClient>>): 
   const config = configSchema.parse({ agent: { mode: 'act' }, sources: { sim: { type: 'simulator' } }, kubernetes: { connection: 'in-cluster' }, targets });
   for (const [i, t] of config.targets.entries()) {
     const path = `/apis/apps/v1/namespaces/weddings/deployments/${t.kubernetes.name}`;
-    await standIn.call('put', path, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: t.kubernetes.name, namespace: 'weddings', uid: `u${i}` }, spec: { replicas: 3 }, status: { readyReplicas: 3 } });
+    await standIn.call('put', path, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: t.kubernetes.name, namespace: 'weddings', uid: `u${i}` },
+      spec: { replicas: 3 },
+      status: { readyReplicas: 3 },
+    });
     if (i % 2 === 0)
       await standIn.call('put', `/apis/autoscaling/v2/namespaces/weddings/horizontalpodautoscalers/${t.kubernetes.name}`, {
-        apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: t.kubernetes.name, namespace: 'weddings' },
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: t.kubernetes.name, namespace: 'weddings' },
         spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: t.kubernetes.name }, minReplicas: 3, maxReplicas: 100 },
       });
   }
@@ -89,9 +99,32 @@ async function tickCost(k8s: Awaited<ReturnType<typeof loadKubernetesClient>>): 
     indexCalendar({ weddings: [] }, config.wedding),
   );
   const api: KubeApi = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'options', options: kubeOptions(standIn.url) }));
-  const actuator = new KubernetesActuator({ config, baseDir: __dirname, state, clock: Date.now, logger: silentLogger, registry: new Registry(), api, env: { POD_NAME: 'bench' } });
-  const durable = new DurableStateStore(new ConfigMapStateBackend(api, 'wedsync', 'wedsync-agent-state'), state, { clock: Date.now, logger: silentLogger, maxAuditEntries: 200, intervalMs: 15_000 });
-  const decision = (t: TargetConfig, desired: number): Decision => ({ targetId: t.id, atMs: Date.now(), currentReplicas: 0, desiredReplicas: desired, reasons: [{ rule: 'bench', replicas: desired, detail: 'bench' }], protections: [], deployFreeze: false, holding: false });
+  const actuator = new KubernetesActuator({
+    config,
+    baseDir: __dirname,
+    state,
+    clock: Date.now,
+    logger: silentLogger,
+    registry: new Registry(),
+    api,
+    env: { POD_NAME: 'bench' },
+  });
+  const durable = new DurableStateStore(new ConfigMapStateBackend(api, 'wedsync', 'wedsync-agent-state'), state, {
+    clock: Date.now,
+    logger: silentLogger,
+    maxAuditEntries: 200,
+    intervalMs: 15_000,
+  });
+  const decision = (t: TargetConfig, desired: number): Decision => ({
+    targetId: t.id,
+    atMs: Date.now(),
+    currentReplicas: 0,
+    desiredReplicas: desired,
+    reasons: [{ rule: 'bench', replicas: desired, detail: 'bench' }],
+    protections: [],
+    deployFreeze: false,
+    holding: false,
+  });
   const tickMs: number[] = [];
   const syncMs: number[] = [];
   let requests = 0;
@@ -125,7 +158,14 @@ async function handover(k8s: Awaited<ReturnType<typeof loadKubernetesClient>>): 
   const leader = new LeaseLeaderElector(api(), { namespace: 'wedsync', name: 'wedsync-agent', identity: 'a', leaseDurationSeconds: 15, clock: Date.now });
   await leader.tryAcquireOrRenew();
   let ledAt = 0;
-  const standby = new LeaseLeaderElector(api(), { namespace: 'wedsync', name: 'wedsync-agent', identity: 'b', leaseDurationSeconds: 15, clock: Date.now, onChange: (l) => l && (ledAt = performance.now()) });
+  const standby = new LeaseLeaderElector(api(), {
+    namespace: 'wedsync',
+    name: 'wedsync-agent',
+    identity: 'b',
+    leaseDurationSeconds: 15,
+    clock: Date.now,
+    onChange: (l) => l && (ledAt = performance.now()),
+  });
   leader.start();
   standby.start();
   await new Promise((r) => setTimeout(r, 500 + Math.random() * 2000)); // a random phase of the standby's 2 s cycle
@@ -143,7 +183,14 @@ async function crashFailover(k8s: Awaited<ReturnType<typeof loadKubernetesClient
   await new Promise((resolve) => child.once('message', resolve));
   let ledAt = 0;
   const api = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'options', options: kubeOptions(standIn.url) }));
-  const standby = new LeaseLeaderElector(api, { namespace: 'wedsync', name: 'wedsync-agent', identity: 'standby', leaseDurationSeconds: 15, clock: Date.now, onChange: (l) => l && (ledAt = performance.now()) });
+  const standby = new LeaseLeaderElector(api, {
+    namespace: 'wedsync',
+    name: 'wedsync-agent',
+    identity: 'standby',
+    leaseDurationSeconds: 15,
+    clock: Date.now,
+    onChange: (l) => l && (ledAt = performance.now()),
+  });
   standby.start();
   await new Promise((r) => setTimeout(r, 3000));
   const killedAt = performance.now();

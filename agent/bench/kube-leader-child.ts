@@ -6,7 +6,14 @@ async function main(): Promise<void> {
   const [url, identity, lease] = process.argv.slice(2);
   const k8s = await loadKubernetesClient();
   const api = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'options', options: kubeOptions(url) }));
-  const elector = new LeaseLeaderElector(api, { namespace: 'wedsync', name: 'wedsync-agent', identity, leaseDurationSeconds: Number(lease), clock: Date.now, onChange: (l) => l && process.send!({ leading: true }) });
+  const elector = new LeaseLeaderElector(api, {
+    namespace: 'wedsync',
+    name: 'wedsync-agent',
+    identity,
+    leaseDurationSeconds: Number(lease),
+    clock: Date.now,
+    onChange: (l) => l && process.send!({ leading: true }),
+  });
   elector.start();
   setInterval(() => undefined, 1000); // stay alive until killed
 }

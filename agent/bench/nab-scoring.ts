@@ -151,7 +151,11 @@ export function scoreCorpus(files: readonly NabFile[], scores: ReadonlyArray<Arr
   const totalWindows = files.reduce((n, f) => n + f.windows.length, 0);
   return NAB_PROFILES.map((profile) => {
     const best = bestThreshold(files, scores, profile);
-    const nullBest = bestThreshold(files, files.map((f) => new Float64Array(f.timestamps.length)), profile);
+    const nullBest = bestThreshold(
+      files,
+      files.map((f) => new Float64Array(f.timestamps.length)),
+      profile,
+    );
     const perfect = totalWindows * profile.tpWeight;
     return {
       profile: profile.name,

@@ -24,7 +24,12 @@ export function containerNodeFlags(root: string): string[] {
   const m = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(readFileSync(join(root, 'Containerfile'), 'utf8'));
   if (!m) throw new Error('Containerfile has no exec-form ENTRYPOINT');
   const argv = JSON.parse(m[1]) as string[];
-  return argv.slice(1, argv.findIndex((a) => a.endsWith('.js'))).filter((a) => a.startsWith('--'));
+  return argv
+    .slice(
+      1,
+      argv.findIndex((a) => a.endsWith('.js')),
+    )
+    .filter((a) => a.startsWith('--'));
 }
 
 /** The image's `ENV K=V` settings (final stage), e.g. NODE_ENV and MALLOC_ARENA_MAX. */
@@ -47,4 +52,7 @@ const ROOT = join(__dirname, '../../../../..');
 export const POD_LIMIT_MIB = process.env.BENCH_POD_LIMIT_MIB !== undefined ? Number(process.env.BENCH_POD_LIMIT_MIB) : deploymentMemoryLimitMiB(ROOT);
 /** The environment the image sets for the agent process. */
 export const AGENT_ENV = containerEnv(ROOT);
-export const AGENT_NODE_FLAGS = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean) : [...containerNodeFlags(ROOT), ...heapFlagsForLimit(POD_LIMIT_MIB)];
+export const AGENT_NODE_FLAGS =
+  process.env.BENCH_NODE_FLAGS !== undefined
+    ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean)
+    : [...containerNodeFlags(ROOT), ...heapFlagsForLimit(POD_LIMIT_MIB)];

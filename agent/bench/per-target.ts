@@ -37,7 +37,11 @@ function config(port: number, targets: number): string {
     'sources: { sim: { type: simulator, baseLoad: 300 } }',
     `calendar: { sources: [{ format: json, location: "${CALENDAR}" }] }`,
     'targets:',
-    ...Array.from({ length: targets }, (_, i) => `  - { id: svc-${i}, kubernetes: { namespace: bench, name: svc-${i} }, load: { source: sim, query: svc_${i}_rps }, capacityPerPod: 50, minReplicas: 2, maxReplicas: 40 }`),
+    ...Array.from(
+      { length: targets },
+      (_, i) =>
+        `  - { id: svc-${i}, kubernetes: { namespace: bench, name: svc-${i} }, load: { source: sim, query: svc_${i}_rps }, capacityPerPod: 50, minReplicas: 2, maxReplicas: 40 }`,
+    ),
   ].join('\n');
 }
 
@@ -50,12 +54,21 @@ async function run(targets: number): Promise<{ rss: number; heap: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'wedsync-per-target-'));
   const port = await freePort();
   writeFileSync(join(dir, 'config.yaml'), config(port, targets));
-  const agent = spawn(process.execPath, [...FLAGS, BIN, 'run', '--config', join(dir, 'config.yaml')], { env: { ...process.env, ...AGENT_ENV }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const agent = spawn(process.execPath, [...FLAGS, BIN, 'run', '--config', join(dir, 'config.yaml')], {
+    env: { ...process.env, ...AGENT_ENV },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   try {
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
       if (i > 1200 || agent.exitCode !== null) throw new Error(`agent with ${targets} targets did not become ready`);
-      if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${base}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       await sleep(100);
     }
     await sleep(WARMUP_S * 1000);
@@ -89,7 +102,9 @@ function slope(xs: number[], ys: number[]): number {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:per-target — ${cpus().length} cores, load ${loadavg()[0].toFixed(1)}, Node ${process.version}, flags ${FLAGS.join(' ')}, ${RUNS} run(s) × ${SECONDS} s after ${WARMUP_S} s warm-up`);
+  console.log(
+    `bench:per-target — ${cpus().length} cores, load ${loadavg()[0].toFixed(1)}, Node ${process.version}, flags ${FLAGS.join(' ')}, ${RUNS} run(s) × ${SECONDS} s after ${WARMUP_S} s warm-up`,
+  );
   const rows: Array<{ targets: number; rss: number; heap: number }> = [];
   for (const targets of SIZES) {
     const runs = [];
@@ -99,7 +114,19 @@ async function main(): Promise<void> {
     console.log(`${String(targets).padStart(4)} targets  RSS ${(row.rss / MiB).toFixed(1)} MiB  heap used ${(row.heap / MiB).toFixed(1)} MiB`);
   }
   const x = rows.map((r) => r.targets);
-  console.log(`per target: RSS ${(slope(x, rows.map((r) => r.rss)) / MiB).toFixed(2)} MiB, heap ${(slope(x, rows.map((r) => r.heap)) / MiB).toFixed(2)} MiB`);
+  console.log(
+    `per target: RSS ${(
+      slope(
+        x,
+        rows.map((r) => r.rss),
+      ) / MiB
+    ).toFixed(2)} MiB, heap ${(
+      slope(
+        x,
+        rows.map((r) => r.heap),
+      ) / MiB
+    ).toFixed(2)} MiB`,
+  );
 }
 
 main().catch((err: unknown) => {

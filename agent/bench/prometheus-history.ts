@@ -29,7 +29,10 @@ function shiftedTrace(src: string, dir: string): void {
   for (const w of cal.weddings) w.start = DateTime.fromISO(w.start, { setZone: true }).minus({ days: 364 }).toISO({ suppressMilliseconds: true })!;
   writeFileSync(join(dir, 'calendar.json'), JSON.stringify(cal));
   const rows = readFileSync(join(src, 'trace.csv'), 'utf8').trim().split('\n');
-  const out = [rows[0], ...rows.slice(1).map((r) => `${new Date(Date.parse(r.slice(0, r.indexOf(','))) - SHIFT_MS).toISOString().replace('.000Z', 'Z')}${r.slice(r.indexOf(','))}`)];
+  const out = [
+    rows[0],
+    ...rows.slice(1).map((r) => `${new Date(Date.parse(r.slice(0, r.indexOf(','))) - SHIFT_MS).toISOString().replace('.000Z', 'Z')}${r.slice(r.indexOf(','))}`),
+  ];
   writeFileSync(join(dir, 'trace.csv'), out.join('\n') + '\n');
 }
 
@@ -71,10 +74,24 @@ export async function startPrometheusHistory(src: string, work: string): Promise
   execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(work, 'history.om'), join(work, 'data')], { stdio: 'ignore' });
   writeFileSync(join(work, 'prometheus.yml'), 'global: {}\n');
   const port = await freePort();
-  const prom: ChildProcess = spawn('prometheus', [`--config.file=${join(work, 'prometheus.yml')}`, `--storage.tsdb.path=${join(work, 'data')}`, '--storage.tsdb.retention.time=400d', `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+  const prom: ChildProcess = spawn(
+    'prometheus',
+    [
+      `--config.file=${join(work, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(work, 'data')}`,
+      '--storage.tsdb.retention.time=400d',
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { stdio: 'ignore' },
+  );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    if (await fetch(`${url}/-/ready`).then((r) => r.ok).catch(() => false)) break;
+    if (
+      await fetch(`${url}/-/ready`)
+        .then((r) => r.ok)
+        .catch(() => false)
+    )
+      break;
     if (i > 200) {
       prom.kill('SIGTERM');
       throw new Error('prometheus did not become ready');

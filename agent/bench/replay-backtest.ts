@@ -35,8 +35,15 @@ const DEMAND_HOLD = resolve(AGENT, 'bench', 'replay-saturday-demand.yaml');
  */
 function unservedAfterJumps(trace: string, replicasCsv: string): { share: number; jumps: number } {
   const t = readTrace(join(TRACES, trace));
-  const r = readFileSync(replicasCsv, 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[1]));
-  const ready = readyReplicas(r, startupSteps({ podStartupSeconds: t.meta.podStartupSeconds, stepSeconds: t.meta.stepSeconds, capacityPerPod: t.meta.podCapacityRps }));
+  const r = readFileSync(replicasCsv, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => Number(l.split(',')[1]));
+  const ready = readyReplicas(
+    r,
+    startupSteps({ podStartupSeconds: t.meta.podStartupSeconds, stepSeconds: t.meta.stepSeconds, capacityPerPod: t.meta.podCapacityRps }),
+  );
   const lag = startupSteps({ podStartupSeconds: t.meta.podStartupSeconds, stepSeconds: t.meta.stepSeconds, capacityPerPod: t.meta.podCapacityRps });
   const short = (k: number) => Math.max(0, t.demand[k] - ready[k] * t.meta.podCapacityRps);
   let total = 0;
@@ -104,7 +111,9 @@ function table(results: TraceResult[]): string {
     '**Against "HPA with more headroom"** (`agent/src/replay/hpa-frontier.ts`): HPA v2 replayed at the target utilisation × f, f = 1.0, 0.95, … 0.3, its overload minutes and unserved requests read off at the agent\'s replica-hours (linear between points; a cost outside the frontier takes the nearest end, marked). Targets (issue 16): ratio ≤ 0.35 (overload) and ≤ 0.5 (unserved) on every trace, ≤ 0.08 on both with a wedding calendar; cost ≤ 1.10 × the oracle keeping the same Saturday protection on the wedding traces.',
   );
   lines.push('');
-  lines.push('| trace | calendar | agent overload min | HPA overload at same replica-hours | ratio | agent unserved requests | HPA unserved at same replica-hours | ratio | agent replica-hours ÷ oracle | ÷ oracle + hold |');
+  lines.push(
+    '| trace | calendar | agent overload min | HPA overload at same replica-hours | ratio | agent unserved requests | HPA unserved at same replica-hours | ratio | agent replica-hours ÷ oracle | ÷ oracle + hold |',
+  );
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const a = r.summary.policies.agent;
@@ -127,10 +136,13 @@ function table(results: TraceResult[]): string {
   lines.push('| trace | policy | overload min | unserved requests | replica-hours |');
   lines.push('|---|---|---:|---:|---:|');
   for (const r of results) {
-    for (const [name, s] of Object.entries(r.summary.policies)) lines.push(`| ${r.trace} | ${name} | ${num(s.overloadMinutes)} | ${num(s.unservedRequests)} | ${num(s.replicaHours)} |`);
+    for (const [name, s] of Object.entries(r.summary.policies))
+      lines.push(`| ${r.trace} | ${name} | ${num(s.overloadMinutes)} | ${num(s.unservedRequests)} | ${num(s.replicaHours)} |`);
   }
   lines.push('');
-  lines.push('| trace | agent overload ÷ plain HPA (≤ 10 % on wedding traces) | agent unserved ÷ plain HPA (≤ 10 %) | agent replica-hours ÷ oracle | ÷ oracle + hold (≤ 1.10) | replay wall time (< 60 s for 8 weeks) | forecaster |');
+  lines.push(
+    '| trace | agent overload ÷ plain HPA (≤ 10 % on wedding traces) | agent unserved ÷ plain HPA (≤ 10 %) | agent replica-hours ÷ oracle | ÷ oracle + hold (≤ 1.10) | replay wall time (< 60 s for 8 weeks) | forecaster |',
+  );
   lines.push('|---|---:|---:|---:|---:|---:|---|');
   for (const r of results) {
     const s = r.summary;
@@ -152,8 +164,14 @@ function table(results: TraceResult[]): string {
     lines.push('|---|---|---:|---:|---:|');
     for (const r of withCalendar) {
       const hold = r.summary.policies.oracle_hold.replicaHours / r.summary.policies.oracle.replicaHours;
-      for (const [name, n] of [['default', r.summary], ['demand', r.demandHold!], ['none (no protected weekdays)', r.noSaturday!]] as const)
-        lines.push(`| ${r.trace} | ${name} | ${pct(n.agentVsHpa.overloadMinutes)} | ${pct(n.agentVsHpa.unservedRequests)} | ${n.agentVsOracle.replicaHours.toFixed(3)} |`);
+      for (const [name, n] of [
+        ['default', r.summary],
+        ['demand', r.demandHold!],
+        ['none (no protected weekdays)', r.noSaturday!],
+      ] as const)
+        lines.push(
+          `| ${r.trace} | ${name} | ${pct(n.agentVsHpa.overloadMinutes)} | ${pct(n.agentVsHpa.unservedRequests)} | ${n.agentVsOracle.replicaHours.toFixed(3)} |`,
+        );
       lines.push(`| ${r.trace} | oracle keeping the rule | — | — | ${hold.toFixed(3)} |`);
     }
   }

@@ -44,7 +44,9 @@ function buildRelease(ref: string): string {
   mkdirSync(dir, { recursive: true });
   execFileSync('sh', ['-c', `git archive ${sha} agent/src agent/package.json agent/tsconfig.build.json tsconfig.json | tar -x -C "${dir}"`], { cwd: REPO });
   if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
-  execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'agent', 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'agent', 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
   return cli;
 }
 
@@ -59,7 +61,10 @@ interface Run {
 function runOnce(cli: string, trace: string): Run {
   const out = join(tmpdir(), `wedsync-speed-${process.pid}.csv`);
   const started = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, cli, 'replay', '--trace', join(SHARED_TRACES, trace), '--output', out], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, cli, 'replay', '--trace', join(SHARED_TRACES, trace), '--output', out], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.status !== 0) throw new Error(`${cli} replay ${trace} failed: ${r.stderr}`);
   const [user, sys, rssKb] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
@@ -92,7 +97,10 @@ function main(): void {
       console.error(`${trace} run ${i + 1}/${RUNS}: release ${old[i].wall.toFixed(1)} s, now ${now[i].wall.toFixed(1)} s`);
     }
     const m = (rs: Run[], k: 'wall' | 'cpu' | 'rssMb') => median(rs.map((r) => r[k]));
-    const minutes = readFileSync(join(SHARED_TRACES, trace, 'trace.csv'), 'utf8').trim().split('\n').length - 1;
+    const minutes =
+      readFileSync(join(SHARED_TRACES, trace, 'trace.csv'), 'utf8')
+        .trim()
+        .split('\n').length - 1;
     const same = old.every((r) => r.sha === now[0].sha) && now.every((r) => r.sha === now[0].sha);
     lines.push(
       `| ${trace} | ${minutes.toLocaleString('en-US')} | ${m(old, 'wall').toFixed(2)} | ${m(now, 'wall').toFixed(2)} | ${(m(old, 'wall') / m(now, 'wall')).toFixed(1)} | ${m(old, 'cpu').toFixed(2)} | ${m(now, 'cpu').toFixed(2)} | ${(m(old, 'cpu') / m(now, 'cpu')).toFixed(1)} | ${m(old, 'rssMb').toFixed(0)} | ${m(now, 'rssMb').toFixed(0)} | ${same ? 'identical' : `DIFFERENT (${old[0].sha.slice(0, 12)} vs ${now[0].sha.slice(0, 12)})`} |`,

@@ -34,7 +34,9 @@ interface Capture {
 }
 
 async function startCapture(tls?: { key: string; cert: string }): Promise<Capture> {
-  const child = fork(join(__dirname, 'sinks-capture-server.js'), [], { env: { ...process.env, BENCH_TLS_KEY: tls?.key ?? '', BENCH_TLS_CERT: tls?.cert ?? '' } });
+  const child = fork(join(__dirname, 'sinks-capture-server.js'), [], {
+    env: { ...process.env, BENCH_TLS_KEY: tls?.key ?? '', BENCH_TLS_CERT: tls?.cert ?? '' },
+  });
   const port = await new Promise<number>((resolve) => child.once('message', (m: { port: number }) => resolve(m.port)));
   return {
     child,
@@ -51,7 +53,29 @@ async function startCapture(tls?: { key: string; cert: string }): Promise<Captur
 function selfSignedCert(): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'wedsync-bench-tls-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(dir, 'k.pem'),
+        '-out',
+        join(dir, 'c.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'pipe' },
+    );
     return { key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert: readFileSync(join(dir, 'c.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -131,9 +155,13 @@ async function main(): Promise<void> {
   const https = await startCapture(tls);
   try {
     for (const maxBatch of [1000, 5000]) {
-      const dd = buildSinks([sinkConfig({ type: 'datadog', apiKey: '${KEY}', url: `http://127.0.0.1:${http.port}`, maxQueue: 200_000, maxBatch })], deps())[0].sink;
+      const dd = buildSinks([sinkConfig({ type: 'datadog', apiKey: '${KEY}', url: `http://127.0.0.1:${http.port}`, maxQueue: 200_000, maxBatch })], deps())[0]
+        .sink;
       rows.push(await measure('datadog', `gzip, maxBatch ${maxBatch}`, () => timeSampleSink(dd, 100, http)));
-      const nr = buildSinks([sinkConfig({ type: 'newrelic', licenseKey: '${KEY}', url: `http://127.0.0.1:${http.port}`, maxQueue: 200_000, maxBatch })], deps())[0].sink;
+      const nr = buildSinks(
+        [sinkConfig({ type: 'newrelic', licenseKey: '${KEY}', url: `http://127.0.0.1:${http.port}`, maxQueue: 200_000, maxBatch })],
+        deps(),
+      )[0].sink;
       rows.push(await measure('newrelic', `gzip, maxBatch ${maxBatch}`, () => timeSampleSink(nr, 100, http)));
     }
     const devNull = createWriteStream('/dev/null');
@@ -156,7 +184,16 @@ async function main(): Promise<void> {
             kind: 'kubernetes-unreachable' as const,
             dedupKey: `wedsync/bench/kubernetes-unreachable/${i}`,
             atMs: Date.now(),
-            condition: { kind: 'kubernetes-unreachable' as const, subject: 'cluster', dedupKey: `k${i}`, weddingDay: true, severity: 'critical' as const, summary: 'bench', targets: ['t'], details: {} },
+            condition: {
+              kind: 'kubernetes-unreachable' as const,
+              subject: 'cluster',
+              dedupKey: `k${i}`,
+              weddingDay: true,
+              severity: 'critical' as const,
+              summary: 'bench',
+              targets: ['t'],
+              details: {},
+            },
           })),
         { maxQueue: 1000 },
         deps(),
@@ -181,7 +218,10 @@ async function main(): Promise<void> {
   }
   console.log(`| sink | setting | items per run | requests per run | median items/s | min–max items/s |`);
   console.log(`|---|---|---:|---:|---:|---:|`);
-  for (const r of rows) console.log(`| ${r.sink} | ${r.setting} | ${r.items} | ${r.requests || '—'} | ${Math.round(median(r.rates)).toLocaleString('en')} | ${Math.round(Math.min(...r.rates)).toLocaleString('en')}–${Math.round(Math.max(...r.rates)).toLocaleString('en')} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.sink} | ${r.setting} | ${r.items} | ${r.requests || '—'} | ${Math.round(median(r.rates)).toLocaleString('en')} | ${Math.round(Math.min(...r.rates)).toLocaleString('en')}–${Math.round(Math.max(...r.rates)).toLocaleString('en')} |`,
+    );
 }
 
 main().then(

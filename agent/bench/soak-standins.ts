@@ -121,7 +121,17 @@ export class KubeFront {
       this.injected[fault]++;
       status = fault;
       const reason = fault === 409 ? 'Conflict' : 'InternalError';
-      res.writeHead(fault, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `soak chaos: ${fault} for ${method} ${path}`, reason, code: fault }));
+      res.writeHead(fault, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `soak chaos: ${fault} for ${method} ${path}`,
+          reason,
+          code: fault,
+        }),
+      );
     } else {
       const headers: Record<string, string> = {};
       if (req.headers['content-type']) headers['content-type'] = req.headers['content-type'];

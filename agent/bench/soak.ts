@@ -76,7 +76,6 @@ const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const quantile = (xs: number[], q: number) => (xs.length ? sorted(xs)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : NaN);
 const MiB = 2 ** 20;
 
-
 const children = new Set<ChildProcess>();
 function killAll(): void {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
@@ -90,10 +89,31 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const)
 
 function selfSignedCert(dir: string): { key: string; cert: string; certFile: string } {
   const [k, c] = [join(dir, 'k.pem'), join(dir, 'c.pem')];
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', k, '-out', c, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      k,
+      '-out',
+      c,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'pipe' },
+  );
   return { key: readFileSync(k, 'utf8'), cert: readFileSync(c, 'utf8'), certFile: c };
 }
-
 
 async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -116,7 +136,16 @@ class Prometheus {
   }
   async start(): Promise<void> {
     const log = join(this.dir, 'prometheus.log');
-    const proc = spawn('prometheus', [`--config.file=${join(this.dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(this.dir, 'data')}`, `--web.listen-address=127.0.0.1:${this.port}`, '--storage.tsdb.retention.time=1d'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(
+      'prometheus',
+      [
+        `--config.file=${join(this.dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(this.dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${this.port}`,
+        '--storage.tsdb.retention.time=1d',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     proc.stderr.on('data', (c: Buffer) => appendFileSync(log, c));
     children.add(proc);
     this.proc = proc;
@@ -149,7 +178,16 @@ interface Sample {
   leader: boolean;
 }
 
-function agentConfig(o: { identity: string; port: number; kubeconfig: string; prometheus: string; calendar: string; datadog: number; newrelic: number; pagerduty: number }): string {
+function agentConfig(o: {
+  identity: string;
+  port: number;
+  kubeconfig: string;
+  prometheus: string;
+  calendar: string;
+  datadog: number;
+  newrelic: number;
+  pagerduty: number;
+}): string {
   const targets = Array.from({ length: TARGETS }, (_, i) => {
     // svc-0…4 serve the live wedding (protected, wedding-critical); the rest serve none and scale freely.
     const zone = i < 5 ? 'Pacific/Auckland' : 'America/Chicago';
@@ -198,7 +236,15 @@ interface Marks {
 
 async function main(): Promise<number> {
   const started = Date.now();
-  console.log(`bench:soak — ${MINUTES} min, ${TARGETS} targets, 2 replicas (mode act, Lease ${LEASE_S} s, retry ${RETRY_S} s), sinks Datadog + New Relic + PagerDuty; agent flags ${AGENT_NODE_FLAGS.join(' ')} and ${Object.entries(AGENT_ENV).map(([k, v]) => `${k}=${v}`).join(' ')} (a ${POD_LIMIT_MIB} MiB pod); ${cpus().length} CPUs, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}, Node ${process.version}, ${new Date(started).toISOString()}`);
+  console.log(
+    `bench:soak — ${MINUTES} min, ${TARGETS} targets, 2 replicas (mode act, Lease ${LEASE_S} s, retry ${RETRY_S} s), sinks Datadog + New Relic + PagerDuty; agent flags ${AGENT_NODE_FLAGS.join(' ')} and ${Object.entries(
+      AGENT_ENV,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')} (a ${POD_LIMIT_MIB} MiB pod); ${cpus().length} CPUs, load ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}, Node ${process.version}, ${new Date(started).toISOString()}`,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'wedsync-soak-'));
   rmSync(SNAPSHOT, { recursive: true, force: true });
   for (const d of ['bin', 'dist']) cpSync(join(ROOT, 'agent', d), join(SNAPSHOT, d), { recursive: true });
@@ -218,7 +264,11 @@ async function main(): Promise<number> {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name, namespace: 'bench', uid: `uid-${name}`, generation: 1, annotations: {} },
-        spec: { replicas: 6, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'app:1' }] } } },
+        spec: {
+          replicas: 6,
+          selector: { matchLabels: { app: name } },
+          template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'app:1' }] } },
+        },
         status: { replicas: 6, readyReplicas: 6 },
       });
     }
@@ -227,20 +277,61 @@ async function main(): Promise<number> {
 
     const promDir = join(dir, 'prometheus');
     mkdirSync(promDir);
-    writeFileSync(join(promDir, 'prometheus.yml'), `global: { scrape_interval: 5s, evaluation_interval: 5s }\nscrape_configs:\n  - job_name: load\n    static_configs: [{ targets: ["${exporter}"] }]\n`);
+    writeFileSync(
+      join(promDir, 'prometheus.yml'),
+      `global: { scrape_interval: 5s, evaluation_interval: 5s }\nscrape_configs:\n  - job_name: load\n    static_configs: [{ targets: ["${exporter}"] }]\n`,
+    );
     const prometheus = new Prometheus(promDir, await freePort());
     await prometheus.start();
 
-    writeFileSync(join(dir, 'kubeconfig.yaml'), `apiVersion: v1\nkind: Config\nclusters:\n- name: s\n  cluster: { server: "${kube.url}", insecure-skip-tls-verify: true }\nusers:\n- name: a\n  user: { token: t }\ncontexts:\n- name: s\n  context: { cluster: s, user: a }\ncurrent-context: s\n`);
+    writeFileSync(
+      join(dir, 'kubeconfig.yaml'),
+      `apiVersion: v1\nkind: Config\nclusters:\n- name: s\n  cluster: { server: "${kube.url}", insecure-skip-tls-verify: true }\nusers:\n- name: a\n  user: { token: t }\ncontexts:\n- name: s\n  context: { cluster: s, user: a }\ncurrent-context: s\n`,
+    );
     // One wedding, live for the whole run (ceremony an hour ago; the protection window runs 8 h past it).
-    writeFileSync(join(dir, 'calendar.json'), JSON.stringify({ weddings: [{ id: 'soak-1', title: 'Soak wedding', start: new Date(started - 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z'), timezone: 'Pacific/Auckland', days: 1, guests: 150, tradition: 'british', vendors: 3 }] }));
+    writeFileSync(
+      join(dir, 'calendar.json'),
+      JSON.stringify({
+        weddings: [
+          {
+            id: 'soak-1',
+            title: 'Soak wedding',
+            start: new Date(started - 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+            timezone: 'Pacific/Auckland',
+            days: 1,
+            guests: 150,
+            tradition: 'british',
+            vendors: 3,
+          },
+        ],
+      }),
+    );
 
     const startReplica = async (identity: string): Promise<Replica> => {
       const port = await freePort();
       const config = join(dir, `${identity}.yaml`);
-      writeFileSync(config, agentConfig({ identity, port, kubeconfig: join(dir, 'kubeconfig.yaml'), prometheus: prometheus.url, calendar: join(dir, 'calendar.json'), datadog: sinks.datadog.port, newrelic: sinks.newrelic.port, pagerduty: sinks.pagerduty.port }));
+      writeFileSync(
+        config,
+        agentConfig({
+          identity,
+          port,
+          kubeconfig: join(dir, 'kubeconfig.yaml'),
+          prometheus: prometheus.url,
+          calendar: join(dir, 'calendar.json'),
+          datadog: sinks.datadog.port,
+          newrelic: sinks.newrelic.port,
+          pagerduty: sinks.pagerduty.port,
+        }),
+      );
       const proc = spawn(process.execPath, [...AGENT_NODE_FLAGS, BIN, 'run', '--config', config], {
-        env: { ...process.env, ...AGENT_ENV, DD_API_KEY: 'soak', NEW_RELIC_LICENSE_KEY: 'soak', PAGERDUTY_ROUTING_KEY: 'soak', NODE_EXTRA_CA_CERTS: tls.certFile },
+        env: {
+          ...process.env,
+          ...AGENT_ENV,
+          DD_API_KEY: 'soak',
+          NEW_RELIC_LICENSE_KEY: 'soak',
+          PAGERDUTY_ROUTING_KEY: 'soak',
+          NODE_EXTRA_CA_CERTS: tls.certFile,
+        },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       proc.stderr.on('data', (c: Buffer) => appendFileSync(join(dir, `${identity}.log`), c));
@@ -260,7 +351,9 @@ async function main(): Promise<number> {
     const t0 = Date.now();
     const at = (ms: number) => sleep(Math.max(0, t0 + ms - Date.now()));
     const rel = (ms: number) => ((ms - t0) / 60_000).toFixed(2);
-    console.log(`replicas ready after ${((t0 - started) / 1000).toFixed(1)} s; schedule (min): Prometheus down ${rel(t0 + SCHEDULE.prometheusKill)}–${rel(t0 + SCHEDULE.prometheusKill + SCHEDULE.prometheusDown)}, Datadog down ${rel(t0 + SCHEDULE.sinkDown)}–${rel(t0 + SCHEDULE.sinkDown + SCHEDULE.sinkDownFor)}, cluster 409s ${rel(t0 + SCHEDULE.kubeChaos)} then 500s until ${rel(t0 + SCHEDULE.kubeChaos + SCHEDULE.kube409For + SCHEDULE.kube500For)}, leader SIGKILL ${rel(t0 + SCHEDULE.leaderKill)}, end ${MINUTES}`);
+    console.log(
+      `replicas ready after ${((t0 - started) / 1000).toFixed(1)} s; schedule (min): Prometheus down ${rel(t0 + SCHEDULE.prometheusKill)}–${rel(t0 + SCHEDULE.prometheusKill + SCHEDULE.prometheusDown)}, Datadog down ${rel(t0 + SCHEDULE.sinkDown)}–${rel(t0 + SCHEDULE.sinkDown + SCHEDULE.sinkDownFor)}, cluster 409s ${rel(t0 + SCHEDULE.kubeChaos)} then 500s until ${rel(t0 + SCHEDULE.kubeChaos + SCHEDULE.kube409For + SCHEDULE.kube500For)}, leader SIGKILL ${rel(t0 + SCHEDULE.leaderKill)}, end ${MINUTES}`,
+    );
 
     // Samplers: each live replica's /metrics every SAMPLE_S; the Lease holder every 250 ms.
     const sampler = (async () => {
@@ -269,9 +362,19 @@ async function main(): Promise<number> {
           replicas
             .filter((r) => !r.killed && r.proc.exitCode === null)
             .map(async (r) => {
-              const text = await fetch(`http://127.0.0.1:${r.port}/metrics`, { signal: AbortSignal.timeout(5000) }).then((x) => x.text(), () => '');
+              const text = await fetch(`http://127.0.0.1:${r.port}/metrics`, { signal: AbortSignal.timeout(5000) }).then(
+                (x) => x.text(),
+                () => '',
+              );
               if (!text) return;
-              samples.push({ atMs: Date.now(), identity: r.identity, rssMiB: metricValue(text, 'process_resident_memory_bytes') / MiB, heapUsedMiB: metricValue(text, 'nodejs_heap_size_used_bytes') / MiB, lagP99S: metricValue(text, 'nodejs_eventloop_lag_p99_seconds'), leader: metricValue(text, 'wedsync_agent_leader') === 1 });
+              samples.push({
+                atMs: Date.now(),
+                identity: r.identity,
+                rssMiB: metricValue(text, 'process_resident_memory_bytes') / MiB,
+                heapUsedMiB: metricValue(text, 'nodejs_heap_size_used_bytes') / MiB,
+                lagP99S: metricValue(text, 'nodejs_eventloop_lag_p99_seconds'),
+                leader: metricValue(text, 'wedsync_agent_leader') === 1,
+              });
             }),
         );
         await sleep(SAMPLE_S * 1000);
@@ -328,10 +431,14 @@ async function main(): Promise<number> {
     marks.leaderKilled = leader.identity;
     console.log(`[${rel(Date.now())}] leader ${leader.identity} SIGKILLed`);
     const moved = (async () => {
-      await waitUntil('another replica to take the Lease', async () => {
-        const h = kube.holder(LEASE_PATH);
-        return h !== null && h !== leader.identity;
-      }, (LEASE_S + RETRY_S) * 4000);
+      await waitUntil(
+        'another replica to take the Lease',
+        async () => {
+          const h = kube.holder(LEASE_PATH);
+          return h !== null && h !== leader.identity;
+        },
+        (LEASE_S + RETRY_S) * 4000,
+      );
       marks.newLeaderMs = Date.now();
       marks.newLeader = kube.holder(LEASE_PATH)!;
       console.log(`[${rel(Date.now())}] ${marks.newLeader} leads, ${((marks.newLeaderMs - marks.leaderKilledMs) / 1000).toFixed(1)} s after the SIGKILL`);
@@ -353,13 +460,29 @@ async function main(): Promise<number> {
     }
     await sleep(2000);
     killAll();
-    await Promise.allSettled([kube.stop(), load.stop(), ...Object.values(sinks).filter((s) => s.up).map((s) => s.stop())]);
+    await Promise.allSettled([
+      kube.stop(),
+      load.stop(),
+      ...Object.values(sinks)
+        .filter((s) => s.up)
+        .map((s) => s.stop()),
+    ]);
     if (!process.env.SOAK_KEEP) rmSync(dir, { recursive: true, force: true });
     else console.log(`kept ${dir}`);
   }
 }
 
-function report(m: Marks, replicas: Replica[], samples: Sample[], writes: ScaleWrite[], pages: PageRecord[], sinks: Record<string, SinkStandIn>, leaseLog: Array<{ atMs: number; holder: string | null }>, t0: number, dir: string): number {
+function report(
+  m: Marks,
+  replicas: Replica[],
+  samples: Sample[],
+  writes: ScaleWrite[],
+  pages: PageRecord[],
+  sinks: Record<string, SinkStandIn>,
+  leaseLog: Array<{ atMs: number; holder: string | null }>,
+  t0: number,
+  dir: string,
+): number {
   const failures: string[] = [];
   const check = (ok: boolean, what: string) => {
     console.log(`${ok ? 'PASS' : 'FAIL'}  ${what}`);
@@ -377,17 +500,32 @@ function report(m: Marks, replicas: Replica[], samples: Sample[], writes: ScaleW
     if (!all.length) continue;
     worstRss = Math.max(worstRss, ...all.map((s) => s.rssMiB));
     const rss = mine.map((s) => s.rssMiB);
-    const k = mine.length >= 10 ? slope(mine.map((s) => s.atMs / 3_600_000), rss) : NaN;
+    const k =
+      mine.length >= 10
+        ? slope(
+            mine.map((s) => s.atMs / 3_600_000),
+            rss,
+          )
+        : NaN;
     if (r.identity !== m.leaderKilled && !r.identity.endsWith('-2')) survivorSlope = k;
-    console.log(`${r.identity}: ${all.length} samples over ${((all.at(-1)!.atMs - all[0].atMs) / 60_000).toFixed(1)} min; RSS after warm-up median ${quantile(rss, 0.5).toFixed(1)} MiB, min ${Math.min(...rss).toFixed(1)}, max ${Math.max(...rss).toFixed(1)}, trend ${k.toFixed(1)} MiB/h; heap used median ${quantile(mine.map((s) => s.heapUsedMiB), 0.5).toFixed(1)} MiB`);
+    console.log(
+      `${r.identity}: ${all.length} samples over ${((all.at(-1)!.atMs - all[0].atMs) / 60_000).toFixed(1)} min; RSS after warm-up median ${quantile(rss, 0.5).toFixed(1)} MiB, min ${Math.min(...rss).toFixed(1)}, max ${Math.max(...rss).toFixed(1)}, trend ${k.toFixed(1)} MiB/h; heap used median ${quantile(
+        mine.map((s) => s.heapUsedMiB),
+        0.5,
+      ).toFixed(1)} MiB`,
+    );
   }
   const lags = samples.map((s) => s.lagP99S).filter(Number.isFinite);
-  console.log(`event-loop lag p99 per ${SAMPLE_S} s scrape (${lags.length} scrapes, both replicas): median ${(quantile(lags, 0.5) * 1000).toFixed(1)} ms, p95 ${(quantile(lags, 0.95) * 1000).toFixed(1)} ms, max ${(Math.max(...lags) * 1000).toFixed(1)} ms`);
+  console.log(
+    `event-loop lag p99 per ${SAMPLE_S} s scrape (${lags.length} scrapes, both replicas): median ${(quantile(lags, 0.5) * 1000).toFixed(1)} ms, p95 ${(quantile(lags, 0.95) * 1000).toFixed(1)} ms, max ${(Math.max(...lags) * 1000).toFixed(1)} ms`,
+  );
 
   const outage = writes.filter((w) => w.atMs >= m.prometheusKilledMs && w.atMs <= m.prometheusBackMs);
   const downs = (ws: ScaleWrite[]) => ws.filter((w) => w.to < w.from);
   const ups = writes.filter((w) => w.to > w.from);
-  console.log(`scale writes: ${writes.length} (${ups.length} up, ${downs(writes).length} down, ${writes.filter((w) => w.status >= 400).length} refused by chaos); during the Prometheus outage: ${outage.length} (${downs(outage).length} down)`);
+  console.log(
+    `scale writes: ${writes.length} (${ups.length} up, ${downs(writes).length} down, ${writes.filter((w) => w.status >= 400).length} refused by chaos); during the Prometheus outage: ${outage.length} (${downs(outage).length} down)`,
+  );
 
   // PagerDuty folds triggers for an open dedup key into its incident; an incident is what wakes someone.
   const incidents = new Map<string, { opened: number; resolved: number; triggers: number; resolves: number; open: boolean }>();
@@ -404,39 +542,80 @@ function report(m: Marks, replicas: Replica[], samples: Sample[], writes: ScaleW
     }
     incidents.set(p.dedupKey, i);
   }
-  for (const p of pages) console.log(`  page [${((p.atMs - t0) / 60_000).toFixed(2)} min] ${p.action} ${p.dedupKey}${p.summary ? ` — ${p.summary.slice(0, 110)}` : ''}`);
-  console.log(`pages: ${pages.length} events, ${incidents.size} dedup key(s): ${[...incidents].map(([k, i]) => `${k.split('/').slice(2).join('/')} opened ${i.opened} resolved ${i.resolved} (events: ${i.triggers} trigger, ${i.resolves} resolve)`).join('; ') || 'none'}`);
+  for (const p of pages)
+    console.log(`  page [${((p.atMs - t0) / 60_000).toFixed(2)} min] ${p.action} ${p.dedupKey}${p.summary ? ` — ${p.summary.slice(0, 110)}` : ''}`);
+  console.log(
+    `pages: ${pages.length} events, ${incidents.size} dedup key(s): ${[...incidents].map(([k, i]) => `${k.split('/').slice(2).join('/')} opened ${i.opened} resolved ${i.resolved} (events: ${i.triggers} trigger, ${i.resolves} resolve)`).join('; ') || 'none'}`,
+  );
   const moveS = (m.newLeaderMs - m.leaderKilledMs) / 1000;
   console.log(`leadership: ${leaseLog.map((l) => `${((l.atMs - t0) / 60_000).toFixed(2)} min ${l.holder ?? '(none)'}`).join(' → ')}`);
   const dd = sinks.datadog;
-  console.log(`sinks: Datadog ${dd.samples} samples (${dd.samples - m.datadogSamplesAtUp} after its outage), New Relic ${sinks.newrelic.samples}, PagerDuty ${sinks.pagerduty.samples} events`);
+  console.log(
+    `sinks: Datadog ${dd.samples} samples (${dd.samples - m.datadogSamplesAtUp} after its outage), New Relic ${sinks.newrelic.samples}, PagerDuty ${sinks.pagerduty.samples} events`,
+  );
 
   console.log('\n--- assertions');
-  if (FULL) check(survivorSlope <= MAX_SLOPE_MIB_H, `RSS trend of the replica that ran throughout ≤ ${MAX_SLOPE_MIB_H} MiB/h (${survivorSlope.toFixed(1)} MiB/h)`);
+  if (FULL)
+    check(survivorSlope <= MAX_SLOPE_MIB_H, `RSS trend of the replica that ran throughout ≤ ${MAX_SLOPE_MIB_H} MiB/h (${survivorSlope.toFixed(1)} MiB/h)`);
   else console.log('(RSS trend not judged in a run shorter than 20 minutes)');
   check(worstRss <= MAX_RSS_MIB, `RSS of every replica ≤ ${MAX_RSS_MIB} MiB (max ${worstRss.toFixed(1)} MiB)`);
-  check(quantile(lags, 0.95) <= MAX_LAG_P99_S, `event-loop lag p99: 95 % of scrapes ≤ ${MAX_LAG_P99_S * 1000} ms (${(quantile(lags, 0.95) * 1000).toFixed(1)} ms)`);
-  check(downs(outage).length === 0, `no scale-down while Prometheus was down (${downs(outage).map((w) => `${w.target} ${w.from}→${w.to}`).join(', ') || 'none'})`);
+  check(
+    quantile(lags, 0.95) <= MAX_LAG_P99_S,
+    `event-loop lag p99: 95 % of scrapes ≤ ${MAX_LAG_P99_S * 1000} ms (${(quantile(lags, 0.95) * 1000).toFixed(1)} ms)`,
+  );
+  check(
+    downs(outage).length === 0,
+    `no scale-down while Prometheus was down (${
+      downs(outage)
+        .map((w) => `${w.target} ${w.from}→${w.to}`)
+        .join(', ') || 'none'
+    })`,
+  );
   if (FULL) check(downs(writes).length > 0, `the agent did scale down between faults, so the check above can fail (${downs(writes).length} scale-downs)`);
-  check([...incidents.values()].every((i) => i.opened === 1 && i.resolved === 1), 'every page opened once and resolved once (no flapping, none left open)');
-  check([...incidents.values()].every((i) => i.triggers === i.opened && i.resolves === i.resolved), 'each trigger and resolve sent once (no duplicate event, e.g. from the other replica)');
+  check(
+    [...incidents.values()].every((i) => i.opened === 1 && i.resolved === 1),
+    'every page opened once and resolved once (no flapping, none left open)',
+  );
+  check(
+    [...incidents.values()].every((i) => i.triggers === i.opened && i.resolves === i.resolved),
+    'each trigger and resolve sent once (no duplicate event, e.g. from the other replica)',
+  );
   if (FULL) {
     const keys = [...incidents.keys()];
-    check(keys.some((k) => k.includes('/load-source-unreachable/')), 'the Prometheus outage paged (load-source-unreachable)');
-    check(keys.some((k) => k.includes('/kubernetes-unreachable/')), 'the cluster 500s paged (kubernetes-unreachable)');
+    check(
+      keys.some((k) => k.includes('/load-source-unreachable/')),
+      'the Prometheus outage paged (load-source-unreachable)',
+    );
+    check(
+      keys.some((k) => k.includes('/kubernetes-unreachable/')),
+      'the cluster 500s paged (kubernetes-unreachable)',
+    );
   }
-  check(moveS <= LEASE_S + RETRY_S, `leadership moved within the lease time after the SIGKILL: ${moveS.toFixed(1)} s ≤ ${LEASE_S} s lease + ${RETRY_S} s retry (${m.leaderKilled} → ${m.newLeader})`);
+  check(
+    moveS <= LEASE_S + RETRY_S,
+    `leadership moved within the lease time after the SIGKILL: ${moveS.toFixed(1)} s ≤ ${LEASE_S} s lease + ${RETRY_S} s retry (${m.leaderKilled} → ${m.newLeader})`,
+  );
   check(dd.samples > m.datadogSamplesAtUp, 'Datadog delivery resumed after its outage');
-  check(replicas.every((r) => !r.exitedUnexpectedly), 'no replica exited on its own');
-  console.log(`\n${failures.length ? `${failures.length} assertion(s) FAILED` : 'all assertions held'}; load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}; agent logs in ${dir} (kept with SOAK_KEEP=1)`);
+  check(
+    replicas.every((r) => !r.exitedUnexpectedly),
+    'no replica exited on its own',
+  );
+  console.log(
+    `\n${failures.length ? `${failures.length} assertion(s) FAILED` : 'all assertions held'}; load average after: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}; agent logs in ${dir} (kept with SOAK_KEEP=1)`,
+  );
   return failures.length ? 1 : 0;
 }
 
-const deadline = setTimeout(() => {
-  console.error(`bench:soak overran its ${MINUTES + 6} minutes: stopping every child process`);
-  killAll();
-  process.exit(3);
-}, min(MINUTES + 6));
+const deadline = setTimeout(
+  () => {
+    console.error(`bench:soak overran its ${MINUTES + 6} minutes: stopping every child process`);
+    killAll();
+    process.exit(3);
+  },
+  min(MINUTES + 6),
+);
 
 void main().then(
   (code) => {

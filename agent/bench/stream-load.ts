@@ -132,7 +132,9 @@ async function main(): Promise<void> {
   // The spread behind the medians: a loaded machine shows up here first.
   const spread = (k: string) => runs.map((r) => Math.round(r[k] * 10) / 10).join(' / ');
   console.log(`per run: agent CPU ${spread('cpuPct')} %; p99 ${spread('p99Ms')} ms; max ${spread('maxMs')} ms`);
-  console.log(`1,000 connections opened and dropped, twice: RSS ${med.rssBeforeMiB} → ${med.rssAfter1kMiB} → ${med.rssAfter2kMiB} MiB; handles ${med.handlesBefore} → ${med.handlesAfter1k} → ${med.handlesAfter2k}; subscribers after: ${med.subscribersAfter}`);
+  console.log(
+    `1,000 connections opened and dropped, twice: RSS ${med.rssBeforeMiB} → ${med.rssAfter1kMiB} → ${med.rssAfter2kMiB} MiB; handles ${med.handlesBefore} → ${med.handlesAfter1k} → ${med.handlesAfter2k}; subscribers after: ${med.subscribersAfter}`,
+  );
 }
 
 void main();

@@ -43,7 +43,13 @@ async function main(): Promise<void> {
     } else if (m.cmd === 'report') {
       global.gc?.();
       const cpu = process.cpuUsage(cpuAt);
-      process.send!({ cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - wallAt, rssMiB: process.memoryUsage().rss / 2 ** 20, handles: handles(), subscribers: hub.size });
+      process.send!({
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        wallMs: performance.now() - wallAt,
+        rssMiB: process.memoryUsage().rss / 2 ** 20,
+        handles: handles(),
+        subscribers: hub.size,
+      });
     }
   });
   process.send!({ base: api.base, auth: api.auth('viewer') });

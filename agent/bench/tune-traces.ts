@@ -47,19 +47,30 @@ function tune(args: string[], out: string): { targets: TargetSummary[]; wall: nu
 
 const n = (x: number) => (Math.round(x * 10) / 10).toLocaleString('en-US');
 const pct = (a: number, b: number) => (a === b ? '±0 %' : b === 0 ? 'n/a' : `${a < b ? '−' : '+'}${Math.abs(Math.round(((a - b) / b) * 1000) / 10)} %`);
-const noWorse = (t: TargetSummary) => t.chosen.heldOut.overloadMinutes <= t.defaults.heldOut.overloadMinutes && t.chosen.heldOut.unservedRequests <= t.defaults.heldOut.unservedRequests;
+const noWorse = (t: TargetSummary) =>
+  t.chosen.heldOut.overloadMinutes <= t.defaults.heldOut.overloadMinutes && t.chosen.heldOut.unservedRequests <= t.defaults.heldOut.unservedRequests;
 
 function row(name: string, t: TargetSummary, wall: number, cpu: number): string {
   const c = t.chosen.heldOut;
   const d = t.defaults.heldOut;
   const h = t.hpa_v2.heldOut;
-  const settings = Object.keys(t.settings).length ? Object.entries(t.settings).map(([k, v]) => `${k}=${v}`).join(' ') : '**defaults kept** (no candidate cheaper without more overload or unserved)';
-  const verdict = noWorse(t) ? `replica-hours ${pct(c.replicaHours, d.replicaHours)}, overload ${n(c.overloadMinutes - d.overloadMinutes)} min` : '**worse than the defaults**';
+  const settings = Object.keys(t.settings).length
+    ? Object.entries(t.settings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')
+    : '**defaults kept** (no candidate cheaper without more overload or unserved)';
+  const verdict = noWorse(t)
+    ? `replica-hours ${pct(c.replicaHours, d.replicaHours)}, overload ${n(c.overloadMinutes - d.overloadMinutes)} min`
+    : '**worse than the defaults**';
   return `| ${name} | ${settings} | ${n(c.overloadMinutes)} / ${n(d.overloadMinutes)} / ${n(h.overloadMinutes)} | ${n(c.unservedRequests)} / ${n(d.unservedRequests)} / ${n(h.unservedRequests)} | ${n(c.replicaHours)} / ${n(d.replicaHours)} / ${n(h.replicaHours)} | ${verdict} | ${wall.toFixed(1)} / ${cpu.toFixed(1)} |`;
 }
 
 async function main(): Promise<void> {
-  const traces = existsSync(TRACES) ? readdirSync(TRACES).filter((d) => existsSync(join(TRACES, d, 'meta.json'))).sort() : [];
+  const traces = existsSync(TRACES)
+    ? readdirSync(TRACES)
+        .filter((d) => existsSync(join(TRACES, d, 'meta.json')))
+        .sort()
+    : [];
   if (!traces.length) {
     console.error(`no traces found in ${TRACES}: set WEDSYNC_TRACES to the folder holding peak-season-8w/ and the others`);
     process.exit(2);
@@ -79,7 +90,10 @@ async function main(): Promise<void> {
   let candidates = 0;
   try {
     for (let i = 0; i < RUNS; i++) {
-      const r = tune(['--config', history.config, '--from', new Date(history.fromMs).toISOString(), '--to', new Date(history.toMs).toISOString()], join(work, `prometheus-${i}`));
+      const r = tune(
+        ['--config', history.config, '--from', new Date(history.fromMs).toISOString(), '--to', new Date(history.toMs).toISOString()],
+        join(work, `prometheus-${i}`),
+      );
       candidates = r.targets[0].candidates.length;
       timing.push(r);
       console.error(`3 targets × ${history.weeks} weeks, run ${i + 1}/${RUNS}: ${r.wall.toFixed(1)} s wall, ${r.cpu.toFixed(1)} s CPU`);
@@ -104,7 +118,7 @@ async function main(): Promise<void> {
     '',
     'How the time splits: each target is replayed once through the real agent (recorded-inputs.ts: as costly as one `replay` of it, forecaster included), then each candidate is the planner loop alone over that recording (recorded-planner.ts: about 1 s of CPU per candidate per 8 weeks here; byte-identical schedules to full replays, recorded-planner.test.ts). Before, every candidate was a full replay (12–15 s of CPU per 8 weeks). So the 3-targets figure is about 3 replays + 3 × candidates × ~1 s of CPU over 2 cores: it meets 60 s once an 8-week replay costs a few seconds (the replay-speed part of issue 25), and `--candidates 12` halves the second term.',
     '',
-    "Where the defaults are kept, no candidate was cheaper while no worse than the defaults on overload and unserved on the tuning part, both as it was and with 1.2× its demand (objective.ts STRESS_FACTOR: without that margin, off-season-4w's pick tied the defaults on the tuning part, 5 % cheaper, and lost 9,000 more requests than they did on the held-out part). The report and the CLI say so (\"the defaults are kept: …\").",
+    'Where the defaults are kept, no candidate was cheaper while no worse than the defaults on overload and unserved on the tuning part, both as it was and with 1.2× its demand (objective.ts STRESS_FACTOR: without that margin, off-season-4w\'s pick tied the defaults on the tuning part, 5 % cheaper, and lost 9,000 more requests than they did on the held-out part). The report and the CLI say so ("the defaults are kept: …").',
   ];
   writeSection(lines.join('\n'));
   console.log(lines.join('\n'));

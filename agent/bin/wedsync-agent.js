@@ -13,4 +13,8 @@ process.stdout.on('error', (err) => {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw err;
 });
-require(main).main(process.argv).then((code) => { process.exitCode = code; });
+require(main)
+  .main(process.argv)
+  .then((code) => {
+    process.exitCode = code;
+  });

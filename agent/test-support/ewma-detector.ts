@@ -9,7 +9,10 @@ export class EwmaDetector implements AnomalyDetector {
   private variance = 0;
   private n = 0;
 
-  constructor(private readonly alpha = 0.05, private readonly warmup = 20) {}
+  constructor(
+    private readonly alpha = 0.05,
+    private readonly warmup = 20,
+  ) {}
 
   update(_tMs: number, value: number, ctx?: DetectionContext): AnomalyResult {
     const x = value - (ctx?.expectedWeddingLoad ?? 0);

@@ -75,8 +75,9 @@ export class InMemoryKubeApi implements KubeApi {
     const w = this.workloads.get(key(ref));
     if (!w) throw kubeError(404, o);
     if (resourceVersion && resourceVersion !== w.resourceVersion) throw kubeError(409, o);
-    for (const [k, v] of Object.entries(annotations)) if (v === null) delete w.annotations[k];
-    else w.annotations[k] = v;
+    for (const [k, v] of Object.entries(annotations))
+      if (v === null) delete w.annotations[k];
+      else w.annotations[k] = v;
     w.resourceVersion = this.nextVersion();
   }
 
@@ -152,6 +153,24 @@ export class InMemoryKubeApi implements KubeApi {
 
 const key = (ref: WorkloadRef) => `${ref.kind}/${ref.namespace}/${ref.name}`;
 const plural = (ref: WorkloadRef) => (ref.kind === 'Deployment' ? 'deployments' : 'statefulsets');
-const op = (verb: KubeOperation['verb'], ref: WorkloadRef): KubeOperation => ({ verb, resource: plural(ref), group: 'apps', namespace: ref.namespace, name: ref.name });
-const leaseOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({ verb, resource: 'leases', group: 'coordination.k8s.io', namespace, name });
-const configMapOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({ verb, resource: 'configmaps', group: '', namespace, name });
+const op = (verb: KubeOperation['verb'], ref: WorkloadRef): KubeOperation => ({
+  verb,
+  resource: plural(ref),
+  group: 'apps',
+  namespace: ref.namespace,
+  name: ref.name,
+});
+const leaseOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({
+  verb,
+  resource: 'leases',
+  group: 'coordination.k8s.io',
+  namespace,
+  name,
+});
+const configMapOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({
+  verb,
+  resource: 'configmaps',
+  group: '',
+  namespace,
+  name,
+});

@@ -44,9 +44,27 @@ export function writeSyntheticTrace(dir: string, opts: SyntheticTraceOptions = {
   const startMs = Date.parse(start);
   const minutes = days * 1440;
   const demand = syntheticDemand(minutes, startMs, opts.surgeAtMinute === undefined ? 11 * 60 : opts.surgeAtMinute);
-  const meta: TraceMeta = { podCapacityRps: 50, podStartupSeconds: 180, minReplicas: 2, maxReplicas: 100, targetUtilization: 0.7, stepSeconds: 60, start, minutes };
+  const meta: TraceMeta = {
+    podCapacityRps: 50,
+    podStartupSeconds: 180,
+    minReplicas: 2,
+    maxReplicas: 100,
+    targetUtilization: 0.7,
+    stepSeconds: 60,
+    start,
+    minutes,
+  };
   const weddings: Wedding[] = opts.weddings ?? [
-    { id: 'w1', title: 'Saturday wedding', start: '2027-06-05T14:00:00+01:00', timezone: 'Europe/London', days: 1, guests: 150, tradition: 'british', vendors: 5 },
+    {
+      id: 'w1',
+      title: 'Saturday wedding',
+      start: '2027-06-05T14:00:00+01:00',
+      timezone: 'Europe/London',
+      days: 1,
+      guests: 150,
+      tradition: 'british',
+      vendors: 5,
+    },
   ];
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta, null, 1));

@@ -15,7 +15,9 @@ describe('provisioning example', () => {
     expect(panel).toBeDefined();
     const byRef = Object.fromEntries(panel.targets.map((t: { refId: string; expr: string }) => [t.refId, t.expr]));
     expect(Object.keys(byRef).sort()).toEqual([...SERIES_ROLES].sort());
-    for (const [metric, role] of Object.entries(METRIC_ROLE)) {expect(byRef[role]).toMatch(new RegExp(`^${metric}\\{`));}
+    for (const [metric, role] of Object.entries(METRIC_ROLE)) {
+      expect(byRef[role]).toMatch(new RegExp(`^${metric}\\{`));
+    }
   });
 
   it('sets only known panel options and never a token', () => {

@@ -41,9 +41,24 @@ export interface CapacityPlanDto {
     target: string;
     method: string;
     peak: { load: number; at: string } | null;
-    pods: { peak: number; neededAt: string | null; requestBy: string | null; cappedAtMax: boolean; wantedAtPeak: number; steps: Array<{ from: string; to: string; pods: number }> };
+    pods: {
+      peak: number;
+      neededAt: string | null;
+      requestBy: string | null;
+      cappedAtMax: boolean;
+      wantedAtPeak: number;
+      steps: Array<{ from: string; to: string; pods: number }>;
+    };
     nodes: { pool: string; podsPerNode: number; peak: number; allocatable: { cpu: number; memoryGiB: number } } | { pool: null; reason: string };
-    cost: { currency: string; perReplicaHour: number | null; peakPerHour: number | null; replicaHours: number; window: number | null; source: 'opencost' | 'table' | 'unknown'; detail: string };
+    cost: {
+      currency: string;
+      perReplicaHour: number | null;
+      peakPerHour: number | null;
+      replicaHours: number;
+      window: number | null;
+      source: 'opencost' | 'table' | 'unknown';
+      detail: string;
+    };
     missingPoints: number;
   }>;
   pools: Array<{ pool: string; peakNodes: number; at: string | null; targets: string[] }>;

@@ -34,7 +34,11 @@ function pagerduty(pd) {
 export function alertmanagerConfigSpec(config) {
   return {
     route: route(config.route),
-    inhibitRules: (config.inhibit_rules ?? []).map((r) => ({ sourceMatch: r.source_matchers.map(matcher), targetMatch: r.target_matchers.map(matcher), equal: r.equal })),
+    inhibitRules: (config.inhibit_rules ?? []).map((r) => ({
+      sourceMatch: r.source_matchers.map(matcher),
+      targetMatch: r.target_matchers.map(matcher),
+      equal: r.equal,
+    })),
     receivers: config.receivers.map((r) => (r.pagerduty_configs ? { name: r.name, pagerdutyConfigs: r.pagerduty_configs.map(pagerduty) } : { name: r.name })),
   };
 }

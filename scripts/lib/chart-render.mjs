@@ -15,7 +15,11 @@ export function renderChart(chartDir, values, { release = RELEASE, namespace = N
   try {
     const file = join(dir, 'values.yaml');
     writeFileSync(file, stringify(values));
-    const text = execFileSync(goTool('helm'), ['template', release, chartDir, '--namespace', namespace, '--values', file], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+    const text = execFileSync(goTool('helm'), ['template', release, chartDir, '--namespace', namespace, '--values', file], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return parseRendered(text);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -26,9 +30,15 @@ export function renderChart(chartDir, values, { release = RELEASE, namespace = N
 export function parseRendered(text) {
   return text
     .split(/^---\s*$/m)
-    .map((chunk) => ({ source: /^# Source: \S+\/templates\/(\S+)$/m.exec(chunk)?.[1], docs: parseAllDocuments(chunk).map((d) => d.toJS()).filter(Boolean) }))
+    .map((chunk) => ({
+      source: /^# Source: \S+\/templates\/(\S+)$/m.exec(chunk)?.[1],
+      docs: parseAllDocuments(chunk)
+        .map((d) => d.toJS())
+        .filter(Boolean),
+    }))
     .filter((c) => c.docs.length)
     .map((c) => ({ source: basename(c.source ?? 'unknown.yaml'), object: c.docs[0] }));
 }
 
-export const keyOf = (o) => `${o.apiVersion.split('/').length > 1 ? o.apiVersion.split('/')[0] : ''}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+export const keyOf = (o) =>
+  `${o.apiVersion.split('/').length > 1 ? o.apiVersion.split('/')[0] : ''}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;

@@ -53,5 +53,10 @@ export function strategicMergePatch(before, after) {
   if (d === undefined) return null;
   const { apiVersion, kind, metadata } = after;
   const { metadata: changedMetadata, ...rest } = d;
-  return { apiVersion, kind, metadata: { name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}), ...(changedMetadata ?? {}) }, ...rest };
+  return {
+    apiVersion,
+    kind,
+    metadata: { name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}), ...(changedMetadata ?? {}) },
+    ...rest,
+  };
 }

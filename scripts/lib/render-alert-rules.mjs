@@ -6,7 +6,9 @@ import { join } from 'node:path';
 export const DEFAULT_AGENT_SELECTOR = 'job="wedsync-agent"';
 
 export function ruleFileNames(dir) {
-  return readdirSync(dir).filter((f) => f.endsWith('.yml')).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yml'))
+    .sort();
 }
 
 /** [file name, text] of each rule file in dir, the selector replaced. */

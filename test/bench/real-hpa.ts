@@ -36,23 +36,59 @@ async function main(): Promise<void> {
     const trace = traceWindow(readTrace(join(REPO, 'agent', 'demo', 'trace')), FROM, MINUTES);
     for (let run = 1; run <= RUNS; run++) {
       const namespace = await createNamespace(cluster, 'bench-real-hpa');
-      const r = await runSideBySide({ k8s, kc, namespace, trace, compression: COMPRESSION, hpaSyncSeconds: HPA_SYNC_SECONDS, podSpec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] } });
+      const r = await runSideBySide({
+        k8s,
+        kc,
+        namespace,
+        trace,
+        compression: COMPRESSION,
+        hpaSyncSeconds: HPA_SYNC_SECONDS,
+        podSpec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] },
+      });
       results.push(r);
-      console.log(`run ${run}: hpa ${JSON.stringify(r.scores.hpa)} agent ${JSON.stringify(r.scores.agent)} emulated ${JSON.stringify(r.scores.emulated)} ` + `hpa-vs-emulation ${JSON.stringify(r.hpaVsEmulation)} late steps ${r.lateSteps}`);
+      console.log(
+        `run ${run}: hpa ${JSON.stringify(r.scores.hpa)} agent ${JSON.stringify(r.scores.agent)} emulated ${JSON.stringify(r.scores.emulated)} ` +
+          `hpa-vs-emulation ${JSON.stringify(r.hpaVsEmulation)} late steps ${r.lateSteps}`,
+      );
     }
   } finally {
     await cluster.destroy();
   }
   const m = (f: (r: SideBySideResult) => number) => median(results.map(f));
-  const row = (name: string, f: (r: SideBySideResult) => { overloadMinutes: number; unservedRequests: number; replicaHours: number; peakReplicas: number }, minutes: (r: SideBySideResult) => number) =>
-    `| ${name} | ${m((r) => f(r).overloadMinutes)} | ${m((r) => f(r).unservedRequests)} | ${m(minutes)} | ${m((r) => f(r).peakReplicas)} |`;
-  console.log(`\nbench:real-hpa — ${MINUTES} trace minutes from minute ${FROM} of agent/demo/trace, ${COMPRESSION}× compressed, HPA sync ${HPA_SYNC_SECONDS} s (${HPA_SYNC_SECONDS * COMPRESSION} s of trace time); median of ${RUNS} run(s)\n`);
+  const row = (
+    name: string,
+    f: (r: SideBySideResult) => { overloadMinutes: number; unservedRequests: number; replicaHours: number; peakReplicas: number },
+    minutes: (r: SideBySideResult) => number,
+  ) => `| ${name} | ${m((r) => f(r).overloadMinutes)} | ${m((r) => f(r).unservedRequests)} | ${m(minutes)} | ${m((r) => f(r).peakReplicas)} |`;
+  console.log(
+    `\nbench:real-hpa — ${MINUTES} trace minutes from minute ${FROM} of agent/demo/trace, ${COMPRESSION}× compressed, HPA sync ${HPA_SYNC_SECONDS} s (${HPA_SYNC_SECONDS * COMPRESSION} s of trace time); median of ${RUNS} run(s)\n`,
+  );
   console.log('| schedule | overload minutes | unserved requests | replica-minutes | peak replicas |');
   console.log('|---|---|---|---|---|');
-  console.log(row('real HPA (kube-controller-manager)', (r) => r.scores.hpa, (r) => r.replicaMinutes.hpa));
-  console.log(row('agent (real Agent, Kubernetes scaler)', (r) => r.scores.agent, (r) => r.replicaMinutes.agent));
-  console.log(row("replay's HPA emulation (hpaV2)", (r) => r.scores.emulated, (r) => r.replicaMinutes.emulated));
-  console.log(`\nreal HPA vs emulation: equal at ${(m((r) => r.hpaVsEmulation.equalShare) * 100).toFixed(0)} % of steps, mean |Δ| ${m((r) => r.hpaVsEmulation.meanAbsDiff).toFixed(2)} replicas, max |Δ| ${m((r) => r.hpaVsEmulation.maxAbsDiff)}, replica-minutes emulated/real ${m((r) => r.hpaVsEmulation.replicaMinutesRatio).toFixed(3)}`);
+  console.log(
+    row(
+      'real HPA (kube-controller-manager)',
+      (r) => r.scores.hpa,
+      (r) => r.replicaMinutes.hpa,
+    ),
+  );
+  console.log(
+    row(
+      'agent (real Agent, Kubernetes scaler)',
+      (r) => r.scores.agent,
+      (r) => r.replicaMinutes.agent,
+    ),
+  );
+  console.log(
+    row(
+      "replay's HPA emulation (hpaV2)",
+      (r) => r.scores.emulated,
+      (r) => r.replicaMinutes.emulated,
+    ),
+  );
+  console.log(
+    `\nreal HPA vs emulation: equal at ${(m((r) => r.hpaVsEmulation.equalShare) * 100).toFixed(0)} % of steps, mean |Δ| ${m((r) => r.hpaVsEmulation.meanAbsDiff).toFixed(2)} replicas, max |Δ| ${m((r) => r.hpaVsEmulation.maxAbsDiff)}, replica-minutes emulated/real ${m((r) => r.hpaVsEmulation.replicaMinutesRatio).toFixed(3)}`,
+  );
 }
 
 main().catch((err: unknown) => {

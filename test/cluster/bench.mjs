@@ -37,7 +37,9 @@ function cluster(args) {
 
 function buildFigures() {
   const out = [];
-  const lines = execFileSync('bash', [join(here, 'build.sh'), 'etcd', 'kubernetes', 'kwok'], { encoding: 'utf8' }).trim().split('\n');
+  const lines = execFileSync('bash', [join(here, 'build.sh'), 'etcd', 'kubernetes', 'kwok'], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
   for (const line of lines.filter((l) => l.includes('.dir '))) {
     const [name, dir] = line.split(' ');
     const seconds = existsSync(join(dir, 'build-seconds')) ? Number(readFileSync(join(dir, 'build-seconds'), 'utf8')) : null;
@@ -64,7 +66,12 @@ function startFigures(dirs) {
   for (let i = 0; i < RUNS; i++) {
     const dir = join(repo, '.tmp', 'cluster', `bench-${process.pid}-${i}`);
     dirs.push(dir);
-    const up = JSON.parse(cluster(['up', '--json', '--dir', dir, '--owner-pid', String(process.pid)]).trim().split('\n').pop());
+    const up = JSON.parse(
+      cluster(['up', '--json', '--dir', dir, '--owner-pid', String(process.pid)])
+        .trim()
+        .split('\n')
+        .pop(),
+    );
     seconds.push(up.seconds);
     log(`start ${i + 1}/${RUNS}: ${up.seconds.toFixed(1)} s`);
     if (i < RUNS - 1) cluster(['down', '--purge', '--dir', dir]);
@@ -92,7 +99,11 @@ async function loadStep(dir, run) {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'api', namespace: ns },
-    spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'registry.invalid/api:1' }] } } },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'registry.invalid/api:1' }] } },
+    },
   });
   const deployment = async () => JSON.parse((await call(admin, 'GET', `/apis/apps/v1/namespaces/${ns}/deployments/api`)).body);
   await waitFor('2 pods Ready', async () => ((await deployment()).status?.readyReplicas === 2 ? true : undefined), 120_000);
@@ -123,7 +134,11 @@ async function loadStep(dir, run) {
     }).catch(() => undefined);
   const pusher = setInterval(push, 1000);
   try {
-    await waitFor('the agent to lead', async () => ((await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).match(/^wedsync_agent_leader 1$/m) ? true : undefined), 120_000);
+    await waitFor(
+      'the agent to lead',
+      async () => ((await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).match(/^wedsync_agent_leader 1$/m) ? true : undefined),
+      120_000,
+    );
     // Two ticks of steady load: the agent holds 2 pods.
     await new Promise((r) => setTimeout(r, 2 * TICK * 1000));
     load = 1000;
@@ -134,7 +149,14 @@ async function loadStep(dir, run) {
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l))
-      .filter((e) => e.stage === 'ResponseComplete' && e.objectRef?.namespace === ns && e.objectRef?.subresource === 'scale' && e.verb === 'patch' && e.user.username === 'wedsync-admin');
+      .filter(
+        (e) =>
+          e.stage === 'ResponseComplete' &&
+          e.objectRef?.namespace === ns &&
+          e.objectRef?.subresource === 'scale' &&
+          e.verb === 'patch' &&
+          e.user.username === 'wedsync-admin',
+      );
     const writes = audit.map((e) => Date.parse(e.requestReceivedTimestamp)).filter((t) => t >= stepAt - 1000);
     return { toScaleWriteSeconds: (Math.min(...writes) - stepAt) / 1000, toReadySeconds: (readyAt - stepAt) / 1000, scaleWrites: writes.length };
   } finally {
@@ -162,21 +184,64 @@ async function stateSize(dir) {
   for (const overrides of [10, 100, 300]) {
     const ns = `bench-state-${process.pid}-${overrides}`;
     await apply(admin, `/api/v1/namespaces/${ns}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    const target = targetSchema.parse({ id: 'shop-api', kubernetes: { namespace: 'shop', name: 'shop-api' }, load: { source: 'sim', query: 'q' }, capacityPerPod: 50, maxReplicas: 40 });
-    const agentState = new AgentState({ version: 'bench', cluster: 'bench', mode: 'act', leader: true, startedAtMs: now, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, [target], indexCalendar({ weddings: [] }, weddingRulesSchema.parse({})));
+    const target = targetSchema.parse({
+      id: 'shop-api',
+      kubernetes: { namespace: 'shop', name: 'shop-api' },
+      load: { source: 'sim', query: 'q' },
+      capacityPerPod: 50,
+      maxReplicas: 40,
+    });
+    const agentState = new AgentState(
+      { version: 'bench', cluster: 'bench', mode: 'act', leader: true, startedAtMs: now, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false },
+      [target],
+      indexCalendar({ weddings: [] }, weddingRulesSchema.parse({})),
+    );
     const api = createKubeApi(k8s, makeKubeConfig(k8s, { connection: 'kubeconfig', kubeconfig: state.kubeconfigs.admin }));
-    const store = new DurableStateStore(new ConfigMapStateBackend(api, ns, 'wedsync-agent-state'), agentState, { clock: Date.now, logger: silentLogger, maxAuditEntries: 200, intervalMs: 3_600_000 });
+    const store = new DurableStateStore(new ConfigMapStateBackend(api, ns, 'wedsync-agent-state'), agentState, {
+      clock: Date.now,
+      logger: silentLogger,
+      maxAuditEntries: 200,
+      intervalMs: 3_600_000,
+    });
     await store.start();
     for (let i = 0; i < overrides; i++) {
-      agentState.overrides.push({ id: `ov-${i}-${now}`, targetId: 'shop-api', type: 'floor', replicas: 9, untilMs: now + 86_400_000, untilWeddingEnds: false, reason: 'first dance and speeches, booked by the venue', author: 'ops@example.com', createdAtMs: now });
+      agentState.overrides.push({
+        id: `ov-${i}-${now}`,
+        targetId: 'shop-api',
+        type: 'floor',
+        replicas: 9,
+        untilMs: now + 86_400_000,
+        untilWeddingEnds: false,
+        reason: 'first dance and speeches, booked by the venue',
+        author: 'ops@example.com',
+        createdAtMs: now,
+      });
     }
     for (let i = 0; i < 400; i++) {
-      agentState.audit.push({ atMs: now + i, actor: 'ops@example.com', role: 'operator', action: 'override.create', targetId: 'shop-api', detail: { id: `ov-${i}-${now}`, type: 'floor', replicas: 9, until: new Date(now + 86_400_000).toISOString(), reason: 'first dance and speeches, booked by the venue' } });
+      agentState.audit.push({
+        atMs: now + i,
+        actor: 'ops@example.com',
+        role: 'operator',
+        action: 'override.create',
+        targetId: 'shop-api',
+        detail: {
+          id: `ov-${i}-${now}`,
+          type: 'floor',
+          replicas: 9,
+          until: new Date(now + 86_400_000).toISOString(),
+          reason: 'first dance and speeches, booked by the venue',
+        },
+      });
     }
     await store.stop();
     const cm = JSON.parse((await call(admin, 'GET', `/api/v1/namespaces/${ns}/configmaps/wedsync-agent-state`)).body);
     const doc = JSON.parse(cm.data[STATE_DATA_KEY]);
-    out.push({ overrides: doc.overrides.length, audit: doc.audit.length, dataBytes: Buffer.byteLength(cm.data[STATE_DATA_KEY]), objectBytes: Buffer.byteLength(JSON.stringify(cm)) });
+    out.push({
+      overrides: doc.overrides.length,
+      audit: doc.audit.length,
+      dataBytes: Buffer.byteLength(cm.data[STATE_DATA_KEY]),
+      objectBytes: Buffer.byteLength(JSON.stringify(cm)),
+    });
     await call(admin, 'DELETE', `/api/v1/namespaces/${ns}`);
   }
   return out;
@@ -199,17 +264,29 @@ try {
     tickSeconds: TICK,
     build,
     startSeconds: start,
-    loadStep: { runs: steps, medianToScaleWriteSeconds: median(steps.map((s) => s.toScaleWriteSeconds)), medianToReadySeconds: median(steps.map((s) => s.toReadySeconds)) },
+    loadStep: {
+      runs: steps,
+      medianToScaleWriteSeconds: median(steps.map((s) => s.toScaleWriteSeconds)),
+      medianToReadySeconds: median(steps.map((s) => s.toReadySeconds)),
+    },
     stateConfigMap: sizes,
   };
   mkdirSync(join(repo, '.tmp'), { recursive: true });
   writeFileSync(join(repo, '.tmp', 'bench-cluster.json'), JSON.stringify(result, null, 2));
-  console.log(`| build | ${build.map((b) => `${b.tool}: ${b.buildSeconds ?? '?'} s, ${mib(b.binariesBytes)}${b.goModuleCacheBytes ? ` (+ module cache ${mib(b.goModuleCacheBytes)}, build cache ${mib(b.goBuildCacheBytes)})` : ''}`).join('; ')} |`);
+  console.log(
+    `| build | ${build.map((b) => `${b.tool}: ${b.buildSeconds ?? '?'} s, ${mib(b.binariesBytes)}${b.goModuleCacheBytes ? ` (+ module cache ${mib(b.goModuleCacheBytes)}, build cache ${mib(b.goBuildCacheBytes)})` : ''}`).join('; ')} |`,
+  );
   console.log(`| control-plane start (up, fresh dir) | median ${start.median.toFixed(1)} s of ${start.seconds.map((s) => s.toFixed(1)).join(', ')} |`);
-  console.log(`| 10× load step → scale write (tick ${TICK} s) | median ${result.loadStep.medianToScaleWriteSeconds.toFixed(1)} s of ${steps.map((s) => s.toScaleWriteSeconds.toFixed(1)).join(', ')} |`);
-  console.log(`| 10× load step → 20 pods Ready under kwok | median ${result.loadStep.medianToReadySeconds.toFixed(1)} s of ${steps.map((s) => s.toReadySeconds.toFixed(1)).join(', ')} |`);
-  for (const s of sizes) console.log(`| state ConfigMap, ${s.audit} audit entries + ${s.overrides} overrides | ${(s.dataBytes / 1024).toFixed(1)} KiB data, ${(s.objectBytes / 1024).toFixed(1)} KiB object |`);
+  console.log(
+    `| 10× load step → scale write (tick ${TICK} s) | median ${result.loadStep.medianToScaleWriteSeconds.toFixed(1)} s of ${steps.map((s) => s.toScaleWriteSeconds.toFixed(1)).join(', ')} |`,
+  );
+  console.log(
+    `| 10× load step → 20 pods Ready under kwok | median ${result.loadStep.medianToReadySeconds.toFixed(1)} s of ${steps.map((s) => s.toReadySeconds.toFixed(1)).join(', ')} |`,
+  );
+  for (const s of sizes)
+    console.log(
+      `| state ConfigMap, ${s.audit} audit entries + ${s.overrides} overrides | ${(s.dataBytes / 1024).toFixed(1)} KiB data, ${(s.objectBytes / 1024).toFixed(1)} KiB object |`,
+    );
 } finally {
   for (const dir of dirs) if (existsSync(dir)) cluster(['down', '--purge', '--dir', dir]);
 }
-

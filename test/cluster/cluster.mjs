@@ -64,7 +64,12 @@ function binaries() {
     console.error('cluster: building the control plane failed (see above). Run it alone with: bash test/cluster/build.sh');
     process.exit(1);
   }
-  return Object.fromEntries(res.stdout.trim().split('\n').map((line) => line.split(' ')));
+  return Object.fromEntries(
+    res.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ')),
+  );
 }
 
 async function up(opts) {
@@ -98,7 +103,9 @@ async function up(opts) {
     startProcess(opts.dir, WATCHDOG, process.execPath, [fileURLToPath(import.meta.url), 'watch', '--dir', opts.dir, '--pid', String(opts.ownerPid)]);
   }
   const seconds = (Date.now() - startedAt) / 1000;
-  console.error(`cluster: up in ${seconds.toFixed(1)} s${started.length ? ` (started ${started.join(', ')})` : ' (all already running)'}; state in ${opts.dir}`);
+  console.error(
+    `cluster: up in ${seconds.toFixed(1)} s${started.length ? ` (started ${started.join(', ')})` : ' (all already running)'}; state in ${opts.dir}`,
+  );
   const result = { dir: opts.dir, kubeconfig: state.kubeconfigs.admin, server: state.server, ca: state.ca, token: state.tokens.admin, started, seconds };
   console.log(opts.json ? JSON.stringify(result) : result.kubeconfig);
 }

@@ -28,34 +28,53 @@ const OPERATOR_TOKEN = 'try-operator-token-0123456789';
 function pathOf(o) {
   const ns = o.metadata.namespace;
   switch (o.kind) {
-    case 'Namespace': return `/api/v1/namespaces/${o.metadata.name}`;
-    case 'ServiceAccount': return `/api/v1/namespaces/${ns}/serviceaccounts/${o.metadata.name}`;
-    case 'Role': return `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles/${o.metadata.name}`;
-    case 'RoleBinding': return `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings/${o.metadata.name}`;
-    case 'Deployment': return `/apis/apps/v1/namespaces/${ns}/deployments/${o.metadata.name}`;
-    default: throw new Error(`try-act: unexpected kind ${o.kind}`);
+    case 'Namespace':
+      return `/api/v1/namespaces/${o.metadata.name}`;
+    case 'ServiceAccount':
+      return `/api/v1/namespaces/${ns}/serviceaccounts/${o.metadata.name}`;
+    case 'Role':
+      return `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles/${o.metadata.name}`;
+    case 'RoleBinding':
+      return `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings/${o.metadata.name}`;
+    case 'Deployment':
+      return `/apis/apps/v1/namespaces/${ns}/deployments/${o.metadata.name}`;
+    default:
+      throw new Error(`try-act: unexpected kind ${o.kind}`);
   }
 }
 
 const base = join(repo, 'agent', 'deploy', 'base');
 const objects = ['namespace.yaml', 'serviceaccount.yaml', 'rbac.yaml']
   .filter((f) => existsSync(join(base, f)))
-  .flatMap((f) => parseAllDocuments(readFileSync(join(base, f), 'utf8')).map((d) => d.toJS()).filter(Boolean));
+  .flatMap((f) =>
+    parseAllDocuments(readFileSync(join(base, f), 'utf8'))
+      .map((d) => d.toJS())
+      .filter(Boolean),
+  );
 const labels = { 'app.kubernetes.io/name': 'api' };
 objects.push({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'api', namespace: 'weddings', labels },
-  spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'registry.invalid/api:1' }] } } },
+  spec: {
+    replicas: 2,
+    selector: { matchLabels: labels },
+    template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'registry.invalid/api:1' }] } },
+  },
 });
 // Namespaces first; the targets' namespace too if the base does not bring it.
-if (!objects.some((o) => o.kind === 'Namespace' && o.metadata.name === 'weddings')) objects.unshift({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'weddings' } });
+if (!objects.some((o) => o.kind === 'Namespace' && o.metadata.name === 'weddings'))
+  objects.unshift({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'weddings' } });
 objects.sort((a, b) => (a.kind === 'Namespace' ? 0 : 1) - (b.kind === 'Namespace' ? 0 : 1));
 for (const o of objects) {
   await apply(admin, pathOf(o), o, 'try-act');
   console.error(`try-act: applied ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`);
 }
-await waitFor('the wedsync-agent ServiceAccount', async () => ((await call(admin, 'GET', '/api/v1/namespaces/wedsync/serviceaccounts/wedsync-agent')).status === 200 ? true : undefined), 30_000);
+await waitFor(
+  'the wedsync-agent ServiceAccount',
+  async () => ((await call(admin, 'GET', '/api/v1/namespaces/wedsync/serviceaccounts/wedsync-agent')).status === 200 ? true : undefined),
+  30_000,
+);
 const tokenRes = await call(admin, 'POST', '/api/v1/namespaces/wedsync/serviceaccounts/wedsync-agent/token', {
   body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 86_400 } },
 });

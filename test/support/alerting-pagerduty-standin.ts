@@ -32,7 +32,9 @@ export async function startPagerDutyStandIn(): Promise<PagerDutyStandIn> {
       try {
         const event = JSON.parse(body) as PagerDutyEvent;
         events.push(event);
-        res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: event.dedup_key }));
+        res
+          .writeHead(202, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: event.dedup_key }));
       } catch {
         res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'invalid event', message: 'Event object is invalid' }));
       }

@@ -21,7 +21,10 @@ interface AmcRoute {
 interface AmcSpec {
   route: AmcRoute;
   inhibitRules?: { sourceMatch: Matcher[]; targetMatch: Matcher[]; equal?: string[] }[];
-  receivers: { name: string; pagerdutyConfigs?: { routingKey: { name: string; key: string }; severity?: string; sendResolved?: boolean; details?: { key: string; value: string }[] }[] }[];
+  receivers: {
+    name: string;
+    pagerdutyConfigs?: { routingKey: { name: string; key: string }; severity?: string; sendResolved?: boolean; details?: { key: string; value: string }[] }[];
+  }[];
 }
 
 const matcherText = (m: Matcher) => `${m.name}${m.matchType ?? '='}"${m.value}"`;
@@ -42,7 +45,11 @@ function route(r: AmcRoute): Record<string, unknown> {
 export function alertmanagerYamlFrom(spec: AmcSpec): Record<string, unknown> {
   return {
     route: route(spec.route),
-    inhibit_rules: (spec.inhibitRules ?? []).map((r) => ({ source_matchers: r.sourceMatch.map(matcherText), target_matchers: r.targetMatch.map(matcherText), equal: r.equal })),
+    inhibit_rules: (spec.inhibitRules ?? []).map((r) => ({
+      source_matchers: r.sourceMatch.map(matcherText),
+      target_matchers: r.targetMatch.map(matcherText),
+      equal: r.equal,
+    })),
     receivers: spec.receivers.map((r) => ({
       name: r.name,
       ...(r.pagerdutyConfigs

@@ -52,7 +52,23 @@ function makeCertificates(dnsName: string): { caPem: string; certPem: string; ke
   const dir = mkdtempSync(join(tmpdir(), 'wedsync-extmetrics-'));
   const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   try {
-    ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=wedsync-test-external-metrics-ca');
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=wedsync-test-external-metrics-ca',
+    );
     ssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', `/CN=${dnsName}`);
     writeFileSync(join(dir, 'ext.cnf'), `subjectAltName=DNS:${dnsName}\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature\nbasicConstraints=CA:FALSE\n`);
     ssl('x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tls.crt', '-days', '2', '-extfile', 'ext.cnf');
@@ -68,7 +84,15 @@ export function quantity(value: number): string {
   return `${Math.round(value * 1000)}m`;
 }
 
-const status = (code: number, message: string) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: code === 404 ? 'NotFound' : 'BadRequest', code });
+const status = (code: number, message: string) => ({
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message,
+  reason: code === 404 ? 'NotFound' : 'BadRequest',
+  code,
+});
 
 export async function startExternalMetricsApi(opts: ExternalMetricsOptions): Promise<ExternalMetricsApi> {
   const dnsName = `${opts.serviceName}.${opts.namespace}.svc`;
@@ -84,10 +108,25 @@ export async function startExternalMetricsApi(opts: ExternalMetricsOptions): Pro
     const path = new URL(req.url ?? '/', 'https://x').pathname;
     if (req.method !== 'GET') return send(405, status(405, `${req.method} is not served`));
     if (path === '/apis') {
-      return send(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [{ name: EXTERNAL_METRICS_GROUP, versions: [{ groupVersion: GV, version: EXTERNAL_METRICS_VERSION }], preferredVersion: { groupVersion: GV, version: EXTERNAL_METRICS_VERSION } }] });
+      return send(200, {
+        kind: 'APIGroupList',
+        apiVersion: 'v1',
+        groups: [
+          {
+            name: EXTERNAL_METRICS_GROUP,
+            versions: [{ groupVersion: GV, version: EXTERNAL_METRICS_VERSION }],
+            preferredVersion: { groupVersion: GV, version: EXTERNAL_METRICS_VERSION },
+          },
+        ],
+      });
     }
     if (path === `/apis/${GV}`) {
-      return send(200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: GV, resources: [{ name: '*', singularName: '', namespaced: true, kind: 'ExternalMetricValueList', verbs: ['get'] }] });
+      return send(200, {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: GV,
+        resources: [{ name: '*', singularName: '', namespaced: true, kind: 'ExternalMetricValueList', verbs: ['get'] }],
+      });
     }
     const m = metricPath.exec(path);
     if (m) {
@@ -96,7 +135,12 @@ export async function startExternalMetricsApi(opts: ExternalMetricsOptions): Pro
       if (!valueOf) return send(404, status(404, `no external metric ${metric}`));
       const value = valueOf();
       reads.push({ atMs: Date.now(), namespace, metric, value });
-      return send(200, { kind: 'ExternalMetricValueList', apiVersion: GV, metadata: {}, items: [{ metricName: metric, metricLabels: {}, timestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), value: quantity(value) }] });
+      return send(200, {
+        kind: 'ExternalMetricValueList',
+        apiVersion: GV,
+        metadata: {},
+        items: [{ metricName: metric, metricLabels: {}, timestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), value: quantity(value) }],
+      });
     }
     send(404, status(404, `${path} is not served here`));
   });
@@ -111,7 +155,12 @@ export async function startExternalMetricsApi(opts: ExternalMetricsOptions): Pro
     caPem,
     reads,
     objects: () => [
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: opts.serviceName, namespace: opts.namespace }, spec: { type: 'ExternalName', externalName: '127.0.0.1' } },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: opts.serviceName, namespace: opts.namespace },
+        spec: { type: 'ExternalName', externalName: '127.0.0.1' },
+      },
       {
         apiVersion: 'apiregistration.k8s.io/v1',
         kind: 'APIService',
@@ -126,9 +175,10 @@ export async function startExternalMetricsApi(opts: ExternalMetricsOptions): Pro
         },
       },
     ],
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -11,7 +11,10 @@ import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from './real-cluster';
 
 const DEPLOY = join(__dirname, '..', '..', 'agent', 'deploy');
-const docs = (file: string): KubeObject[] => parseAllDocuments(readFileSync(join(DEPLOY, file), 'utf8')).map((d) => d.toJS() as KubeObject).filter(Boolean);
+const docs = (file: string): KubeObject[] =>
+  parseAllDocuments(readFileSync(join(DEPLOY, file), 'utf8'))
+    .map((d) => d.toJS() as KubeObject)
+    .filter(Boolean);
 
 export const SHIPPED_AGENT_NAMESPACE = 'wedsync';
 export const SHIPPED_TARGET_NAMESPACE = 'weddings';
@@ -38,7 +41,8 @@ export function freezeOverlayObjects(agentNs: string, targetNs: string): FreezeO
     for (const s of x.subjects ?? []) s.namespace = ns(s.namespace);
     if (x.kind === 'ValidatingAdmissionPolicy') {
       x.metadata.name = policyName;
-      for (const v of x.spec.variables) v.expression = String(v.expression).replace(`system:serviceaccount:${SHIPPED_AGENT_NAMESPACE}:`, `system:serviceaccount:${agentNs}:`);
+      for (const v of x.spec.variables)
+        v.expression = String(v.expression).replace(`system:serviceaccount:${SHIPPED_AGENT_NAMESPACE}:`, `system:serviceaccount:${agentNs}:`);
     }
     if (x.kind === 'ValidatingAdmissionPolicyBinding') {
       x.metadata.name = policyName;

@@ -17,9 +17,15 @@ export function goTool(name: 'helm' | 'kustomize'): string {
   if (!paths.has(name)) {
     let out: string;
     try {
-      out = execFileSync('bash', [join(REPO, 'test', 'cluster', 'build.sh'), name], { encoding: 'utf8', env: { ...process.env, WEDSYNC_CLUSTER_CACHED_ONLY: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      out = execFileSync('bash', [join(REPO, 'test', 'cluster', 'build.sh'), name], {
+        encoding: 'utf8',
+        env: { ...process.env, WEDSYNC_CLUSTER_CACHED_ONLY: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     } catch (err) {
-      throw new Error(`${name} is not built: run \`bash test/cluster/build.sh ${name}\` (scripts/test.sh does). ${String((err as { stderr?: string }).stderr ?? err)}`);
+      throw new Error(
+        `${name} is not built: run \`bash test/cluster/build.sh ${name}\` (scripts/test.sh does). ${String((err as { stderr?: string }).stderr ?? err)}`,
+      );
     }
     const line = out.split('\n').find((l) => l.startsWith(`${name} `));
     if (!line) throw new Error(`test/cluster/build.sh ${name} printed no path: ${out}`);
@@ -41,7 +47,10 @@ export function run(tool: 'helm' | 'kustomize', args: string[], env: Record<stri
 
 export type Obj = any;
 
-export const parseObjects = (text: string): Obj[] => parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean);
+export const parseObjects = (text: string): Obj[] =>
+  parseAllDocuments(text)
+    .map((d) => d.toJS())
+    .filter(Boolean);
 
 /** Writes values to a temp file, calls fn with its path, removes it. */
 export function withValuesFile<T>(values: object, fn: (file: string) => T): T {
@@ -57,5 +66,7 @@ export function withValuesFile<T>(values: object, fn: (file: string) => T): T {
 
 /** `helm template wedsync-agent charts/wedsync-agent -n wedsync` with these values files (and inline values). */
 export function helmTemplate(valuesFiles: string[], values: object = {}, release = 'wedsync-agent', namespace = 'wedsync'): Run {
-  return withValuesFile(values, (file) => run('helm', ['template', release, CHART, '--namespace', namespace, ...[...valuesFiles, file].flatMap((f) => ['--values', f])]));
+  return withValuesFile(values, (file) =>
+    run('helm', ['template', release, CHART, '--namespace', namespace, ...[...valuesFiles, file].flatMap((f) => ['--values', f])]),
+  );
 }

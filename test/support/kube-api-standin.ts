@@ -109,7 +109,8 @@ export class KubeApiStandIn {
       case 'GET': {
         if (this.objects.has(path)) return json(res, 200, this.objects.get(path));
         const items = [...this.objects.entries()].filter(([p]) => p.startsWith(path + '/') && !p.slice(path.length + 1).includes('/')).map(([, o]) => o);
-        if (items.length || /s$/.test(path)) return json(res, 200, { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: String(this.version) }, items });
+        if (items.length || /s$/.test(path))
+          return json(res, 200, { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: String(this.version) }, items });
         return status(res, 404, `${name} not found`);
       }
       case 'POST': {
@@ -121,7 +122,8 @@ export class KubeApiStandIn {
       case 'PUT': {
         const cur = this.objects.get(path);
         if (!cur) return status(res, 404, `${name} not found`);
-        if (body?.metadata?.resourceVersion !== cur.metadata.resourceVersion) return status(res, 409, 'the object has been modified; please apply your changes to the latest version and try again');
+        if (body?.metadata?.resourceVersion !== cur.metadata.resourceVersion)
+          return status(res, 409, 'the object has been modified; please apply your changes to the latest version and try again');
         return json(res, 200, this.put(path, body));
       }
       case 'PATCH': {
@@ -131,10 +133,16 @@ export class KubeApiStandIn {
         const cur = this.objects.get(objPath);
         if (!cur) return status(res, 404, `${name} not found`);
         const rv = body?.metadata?.resourceVersion;
-        if (rv !== undefined && rv !== cur.metadata.resourceVersion) return status(res, 409, 'the object has been modified; please apply your changes to the latest version and try again');
+        if (rv !== undefined && rv !== cur.metadata.resourceVersion)
+          return status(res, 409, 'the object has been modified; please apply your changes to the latest version and try again');
         if (isScale) {
           const next = this.put(objPath, { ...cur, spec: { ...cur.spec, replicas: body.spec.replicas } });
-          return json(res, 200, { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name: cur.metadata.name, namespace: cur.metadata.namespace }, spec: { replicas: next.spec.replicas } });
+          return json(res, 200, {
+            kind: 'Scale',
+            apiVersion: 'autoscaling/v1',
+            metadata: { name: cur.metadata.name, namespace: cur.metadata.namespace },
+            spec: { replicas: next.spec.replicas },
+          });
         }
         const { metadata, ...rest } = mergePatch(cur, body);
         return json(res, 200, this.put(objPath, { ...rest, metadata: { ...metadata, resourceVersion: cur.metadata.resourceVersion } }));

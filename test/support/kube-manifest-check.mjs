@@ -21,7 +21,10 @@ const groupOf = (obj) => (obj.apiVersion.includes('/') ? obj.apiVersion.split('/
 
 async function openApiErrors(obj) {
   const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
-  const path = group === CRD_GROUP ? `@kubernetes-models/prometheus-operator/${group}/${version}/${obj.kind}` : `kubernetes-models/${group ? group + '/' : ''}${version}/${obj.kind}`;
+  const path =
+    group === CRD_GROUP
+      ? `@kubernetes-models/prometheus-operator/${group}/${version}/${obj.kind}`
+      : `kubernetes-models/${group ? group + '/' : ''}${version}/${obj.kind}`;
   let mod;
   try {
     mod = group === CRD_GROUP ? await import(path) : agentRequire(path);
@@ -33,7 +36,9 @@ async function openApiErrors(obj) {
     new Model(obj).validate();
     return [];
   } catch (err) {
-    return (err.errors ?? [{ instancePath: '', message: err.message }]).map((e) => `${e.instancePath || '/'} ${e.message}${e.params?.allowedValues ? ' ' + JSON.stringify(e.params.allowedValues) : ''}`);
+    return (err.errors ?? [{ instancePath: '', message: err.message }]).map(
+      (e) => `${e.instancePath || '/'} ${e.message}${e.params?.allowedValues ? ' ' + JSON.stringify(e.params.allowedValues) : ''}`,
+    );
   }
 }
 

@@ -8,7 +8,11 @@ export function deployment(replicas: number, ready = replicas) {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'shop-api', namespace: 'shop', uid: 'uid-shop-api', generation: 4, annotations: { 'deployment.kubernetes.io/revision': '4' } },
-    spec: { replicas, selector: { matchLabels: { app: 'shop-api' } }, template: { metadata: { labels: { app: 'shop-api' } }, spec: { containers: [{ name: 'api', image: 'shop/api:1' }] } } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: 'shop-api' } },
+      template: { metadata: { labels: { app: 'shop-api' } }, spec: { containers: [{ name: 'api', image: 'shop/api:1' }] } },
+    },
     status: { replicas, readyReplicas: ready },
   };
 }

@@ -24,7 +24,9 @@ export function openMetricsText(series: HistorySeries[]): string {
   for (const [name, members] of families) {
     lines.push(`# TYPE ${name} ${members[0].type}`);
     for (const s of members) {
-      const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(',');
+      const labels = Object.entries(s.labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(',');
       const metric = `${name}${s.type === 'counter' ? '_total' : ''}${labels ? `{${labels}}` : ''}`;
       for (const [t, v] of s.points) lines.push(`${metric} ${v} ${t / 1000}`);
     }
@@ -59,7 +61,11 @@ export async function startPrometheusWithHistory(dir: string, series: HistorySer
     'Prometheus to be ready',
     async () => {
       if (proc.exited()) throw new Error(`prometheus exited\n${proc.output()}`);
-      return (await fetch(`${url}/-/ready`).then((r) => r.ok).catch(() => false)) || undefined;
+      return (
+        (await fetch(`${url}/-/ready`)
+          .then((r) => r.ok)
+          .catch(() => false)) || undefined
+      );
     },
     20_000,
     100,

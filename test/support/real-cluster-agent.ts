@@ -43,7 +43,8 @@ export class AgentProcess {
    * `process.env` is Jest's copy: setting it there never reaches a child process).
    */
   static async start(opts: { identity: string; kubeconfig: string; config: (port: number) => string; env?: Record<string, string> }): Promise<AgentProcess> {
-    if (!existsSync(join(ROOT, 'agent', 'dist', 'cli', 'main.js'))) throw new Error('agent/dist is missing: run `npm run build -w agent` (npm test builds first)');
+    if (!existsSync(join(ROOT, 'agent', 'dist', 'cli', 'main.js')))
+      throw new Error('agent/dist is missing: run `npm run build -w agent` (npm test builds first)');
     const agent = new AgentProcess(opts.identity, await freePort(), mkdtempSync(join(tmpdir(), `wedsync-${opts.identity}-`)));
     const file = join(agent.dir, 'config.yaml');
     writeFileSync(file, opts.config(agent.port));

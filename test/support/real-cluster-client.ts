@@ -111,7 +111,9 @@ export class KubeClient {
       const query = `?fieldManager=${opts.fieldManager ?? 'wedsync-test'}&force=true${opts.dryRun ? '&dryRun=All' : ''}`;
       const res = await this.request('PATCH', (await this.pathOf(obj)) + query, obj, 'application/apply-patch+yaml');
       if (res.status >= 300 && !opts.tolerate) {
-        throw new Error(`apply ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}${opts.dryRun ? ' (dry run)' : ''}: HTTP ${res.status}: ${res.body?.message ?? JSON.stringify(res.body)}`);
+        throw new Error(
+          `apply ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}${opts.dryRun ? ' (dry run)' : ''}: HTTP ${res.status}: ${res.body?.message ?? JSON.stringify(res.body)}`,
+        );
       }
       out.push(res);
     }

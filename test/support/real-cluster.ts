@@ -70,7 +70,11 @@ async function startCluster(): Promise<RealCluster> {
 /** A fresh namespace named `<prefix>-<random>`; its ServiceAccount `default` exists when this resolves. */
 export async function createNamespace(cluster: RealCluster, prefix: string, labels: Record<string, string> = {}): Promise<string> {
   const name = `${prefix}-${randomBytes(3).toString('hex')}`;
-  await cluster.admin.expect(201, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'wedsync.test/real-cluster': 'true', ...labels } } });
+  await cluster.admin.expect(201, 'POST', '/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { 'wedsync.test/real-cluster': 'true', ...labels } },
+  });
   return name;
 }
 
@@ -80,11 +84,21 @@ export async function deleteNamespaces(cluster: RealCluster, names: string[]): P
 }
 
 /** A token for a ServiceAccount, minted by the API server (TokenRequest), as a pod would be given. */
-export async function serviceAccountToken(cluster: RealCluster, namespace: string, name: string, opts: { expirationSeconds?: number; boundPod?: string } = {}): Promise<string> {
+export async function serviceAccountToken(
+  cluster: RealCluster,
+  namespace: string,
+  name: string,
+  opts: { expirationSeconds?: number; boundPod?: string } = {},
+): Promise<string> {
   // Bound to a Pod, as the kubelet asks for a pod's token: the API server then names the pod in the
   // user's extra fields, which its audit log shows (`authentication.kubernetes.io/pod-name`).
   const boundObjectRef = opts.boundPod
-    ? { apiVersion: 'v1', kind: 'Pod', name: opts.boundPod, uid: (await cluster.admin.get(`/api/v1/namespaces/${namespace}/pods/${opts.boundPod}`)).metadata.uid as string }
+    ? {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        name: opts.boundPod,
+        uid: (await cluster.admin.get(`/api/v1/namespaces/${namespace}/pods/${opts.boundPod}`)).metadata.uid as string,
+      }
     : undefined;
   const res = await cluster.admin.expect(201, 'POST', `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`, {
     apiVersion: 'authentication.k8s.io/v1',

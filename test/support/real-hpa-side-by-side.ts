@@ -102,7 +102,13 @@ export function compare(real: readonly number[], emulated: readonly number[]): C
     maxAbs = Math.max(maxAbs, d);
   }
   const sum = (a: readonly number[]) => a.reduce((s, x) => s + x, 0);
-  return { steps: real.length, equalShare: equal / real.length, meanAbsDiff: sumAbs / real.length, maxAbsDiff: maxAbs, replicaMinutesRatio: sum(emulated) / sum(real) };
+  return {
+    steps: real.length,
+    equalShare: equal / real.length,
+    meanAbsDiff: sumAbs / real.length,
+    maxAbsDiff: maxAbs,
+    replicaMinutesRatio: sum(emulated) / sum(real),
+  };
 }
 
 /** The HPA's behaviour, compressed: the default policies (max(+100 %, +4 pods) per 15 s up, 300 s down-stabilisation) in trace time. */
@@ -117,9 +123,21 @@ function hpaObject(namespace: string, shape: ServiceShape, compression: number) 
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: HPA_TWIN },
       minReplicas: Math.max(1, shape.minReplicas),
       maxReplicas: shape.maxReplicas,
-      metrics: [{ type: 'External', external: { metric: { name: METRIC }, target: { type: 'AverageValue', averageValue: quantity(shape.capacityPerPod * shape.targetUtilization) } } }],
+      metrics: [
+        {
+          type: 'External',
+          external: { metric: { name: METRIC }, target: { type: 'AverageValue', averageValue: quantity(shape.capacityPerPod * shape.targetUtilization) } },
+        },
+      ],
       behavior: {
-        scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: period }, { type: 'Pods', value: 4, periodSeconds: period }] },
+        scaleUp: {
+          stabilizationWindowSeconds: 0,
+          selectPolicy: 'Max',
+          policies: [
+            { type: 'Percent', value: 100, periodSeconds: period },
+            { type: 'Pods', value: 4, periodSeconds: period },
+          ],
+        },
         scaleDown: { stabilizationWindowSeconds: window, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: period }] },
       },
     },
@@ -128,7 +146,12 @@ function hpaObject(namespace: string, shape: ServiceShape, compression: number) 
 
 function deploymentObject(namespace: string, name: string, replicas: number, podSpec: K8s.V1PodSpec) {
   const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'wedsync-real-hpa-test' };
-  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace, labels }, spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: podSpec } } };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace, labels },
+    spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: podSpec } },
+  };
 }
 
 /** The agent twin: replay's Agent wiring, its scaler the Kubernetes one against the real API server. */
@@ -136,7 +159,15 @@ function agentTwin(o: SideBySideOptions, clock: ManualClock): { agent: Agent; so
   const user: LoadedConfig = {
     config: configSchema.parse({
       sources: { [REPLAY_SOURCE]: { type: 'push' } },
-      targets: [{ id: AGENT_TWIN, kubernetes: { namespace: o.namespace, name: AGENT_TWIN }, load: { source: REPLAY_SOURCE, query: REPLAY_SERIES }, capacityPerPod: 1, maxReplicas: 1 }],
+      targets: [
+        {
+          id: AGENT_TWIN,
+          kubernetes: { namespace: o.namespace, name: AGENT_TWIN },
+          load: { source: REPLAY_SOURCE, query: REPLAY_SERIES },
+          capacityPerPod: 1,
+          maxReplicas: 1,
+        },
+      ],
     }),
     file: 'real-hpa-side-by-side',
     baseDir: o.trace.dir,
@@ -155,7 +186,14 @@ function agentTwin(o: SideBySideOptions, clock: ManualClock): { agent: Agent; so
 export async function runSideBySide(o: SideBySideOptions): Promise<SideBySideResult> {
   const { k8s, kc, namespace, trace } = o;
   const meta = trace.meta;
-  const shape: ServiceShape = { capacityPerPod: meta.podCapacityRps, podStartupSeconds: meta.podStartupSeconds, stepSeconds: meta.stepSeconds, targetUtilization: meta.targetUtilization, minReplicas: meta.minReplicas, maxReplicas: meta.maxReplicas };
+  const shape: ServiceShape = {
+    capacityPerPod: meta.podCapacityRps,
+    podStartupSeconds: meta.podStartupSeconds,
+    stepSeconds: meta.stepSeconds,
+    targetUtilization: meta.targetUtilization,
+    minReplicas: meta.minReplicas,
+    maxReplicas: meta.maxReplicas,
+  };
   const demand = Array.from(trace.demand);
   const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
   const apps = kc.makeApiClient(k8s.AppsV1Api);
@@ -167,19 +205,32 @@ export async function runSideBySide(o: SideBySideOptions): Promise<SideBySideRes
   const { agent, source } = agentTwin(o, clock);
   try {
     metrics = await startExternalMetricsApi({ namespace, serviceName: 'wedsync-test-external-metrics', metrics: { [METRIC]: () => current } });
-    for (const obj of [...metrics.objects(), deploymentObject(namespace, HPA_TWIN, start, o.podSpec), deploymentObject(namespace, AGENT_TWIN, start, o.podSpec), hpaObject(namespace, shape, o.compression)])
+    for (const obj of [
+      ...metrics.objects(),
+      deploymentObject(namespace, HPA_TWIN, start, o.podSpec),
+      deploymentObject(namespace, AGENT_TWIN, start, o.podSpec),
+      hpaObject(namespace, shape, o.compression),
+    ])
       await objects.create(obj);
     // The aggregator probes the new APIService before it routes to it.
-    await until('the external-metrics APIService to be Available', async () => {
-      const s = await registration.readAPIService({ name: 'v1beta1.external.metrics.k8s.io' });
-      return s.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True') ?? false;
-    }, 60_000);
+    await until(
+      'the external-metrics APIService to be Available',
+      async () => {
+        const s = await registration.readAPIService({ name: 'v1beta1.external.metrics.k8s.io' });
+        return s.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True') ?? false;
+      },
+      60_000,
+    );
     // Warm up: the HPA reads the first step's load until it settles where the emulation starts (the start count).
     const hpas = kc.makeApiClient(k8s.AutoscalingV2Api);
-    await until('the HPA to read the external metric', async () => {
-      const h = await hpas.readNamespacedHorizontalPodAutoscaler({ name: HPA_TWIN, namespace });
-      return (h.status?.currentMetrics?.length ?? 0) > 0 && metrics!.reads.length > 0;
-    }, 90_000);
+    await until(
+      'the HPA to read the external metric',
+      async () => {
+        const h = await hpas.readNamespacedHorizontalPodAutoscaler({ name: HPA_TWIN, namespace });
+        return (h.status?.currentMetrics?.length ?? 0) > 0 && metrics!.reads.length > 0;
+      },
+      90_000,
+    );
     await agent.calendar.refresh(trace.startMs);
 
     const realStepMs = (meta.stepSeconds * 1000) / o.compression;
@@ -203,7 +254,12 @@ export async function runSideBySide(o: SideBySideOptions): Promise<SideBySideRes
       await sleep(end - Date.now());
     }
 
-    const emulation: HpaOptions = { tolerance: 0.1, metricDelaySteps: 1, scaleDownStabilizationSeconds: Math.max(1, Math.round(300 / o.compression)) * o.compression, syncPeriodSeconds: o.hpaSyncSeconds * o.compression };
+    const emulation: HpaOptions = {
+      tolerance: 0.1,
+      metricDelaySteps: 1,
+      scaleDownStabilizationSeconds: Math.max(1, Math.round(300 / o.compression)) * o.compression,
+      syncPeriodSeconds: o.hpaSyncSeconds * o.compression,
+    };
     const emulated = Array.from(hpaV2(demand, shape, emulation));
     const minutes = (s: readonly number[]) => Math.round((s.reduce((x, y) => x + y, 0) * meta.stepSeconds) / 60);
     return {

@@ -36,7 +36,11 @@ export function admit(policy: Manifest, binding: Manifest, review: Manifest, par
   const spec = policy.spec;
   const out: AdmissionOutcome = { allowed: true, auditAnnotations: {}, errors: [] };
   const matches = (spec.matchConstraints.resourceRules as Manifest[]).some(
-    (r) => r.apiGroups.includes(req.resource.group) && r.apiVersions.includes(req.resource.version) && r.operations.includes(req.operation) && r.resources.includes(req.subResource ? `${req.resource.resource}/${req.subResource}` : req.resource.resource),
+    (r) =>
+      r.apiGroups.includes(req.resource.group) &&
+      r.apiVersions.includes(req.resource.version) &&
+      r.operations.includes(req.operation) &&
+      r.resources.includes(req.subResource ? `${req.resource.resource}/${req.subResource}` : req.resource.resource),
   );
   const nsRules = (binding.spec.matchResources?.namespaceSelector?.matchExpressions ?? []) as Manifest[];
   const nsOk = nsRules.every((e) => e.key === 'kubernetes.io/metadata.name' && e.operator === 'In' && e.values.includes(req.namespace));

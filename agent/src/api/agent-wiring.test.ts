@@ -47,7 +47,9 @@ describe('operator API mounted by the agent (simulator source, in-memory cluster
 
   it('refuses to build an agent from a malformed WEDSYNC_API_TOKENS, without echoing tokens', () => {
     const loaded = loadConfigFile(DEMO_CONFIG);
-    expect(() => new Agent(loaded, { env: { WEDSYNC_API_TOKENS: 'operator:tiny-secret' }, logger: silentLogger })).toThrow(/WEDSYNC_API_TOKENS entry 1: the token must be at least 16 characters/);
+    expect(() => new Agent(loaded, { env: { WEDSYNC_API_TOKENS: 'operator:tiny-secret' }, logger: silentLogger })).toThrow(
+      /WEDSYNC_API_TOKENS entry 1: the token must be at least 16 characters/,
+    );
     expect(() => new Agent(loaded, { env: { WEDSYNC_API_TOKENS: 'operator:tiny-secret' }, logger: silentLogger })).not.toThrow(/tiny-secret/);
   });
 

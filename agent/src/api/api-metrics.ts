@@ -14,7 +14,12 @@ export interface ApiMetrics {
 export function createApiMetrics(registry: Registry): ApiMetrics {
   const registers = [registry];
   return {
-    requests: new Counter({ name: METRIC.apiRequestsTotal, help: 'Operator API requests by route template, method and status.', labelNames: ['route', 'method', 'status'], registers }),
+    requests: new Counter({
+      name: METRIC.apiRequestsTotal,
+      help: 'Operator API requests by route template, method and status.',
+      labelNames: ['route', 'method', 'status'],
+      registers,
+    }),
     duration: new Histogram({
       name: METRIC.apiRequestDurationSeconds,
       help: 'Operator API request duration (seconds).',

@@ -54,7 +54,8 @@ export function parseEnvTokens(value: string | undefined): TokenEntry[] {
       const role = entry.slice(0, colon).trim() as Role;
       const token = entry.slice(colon + 1).trim();
       if (!ROLES.includes(role)) throw new Error(`${where}: unknown role "${role}" (one of ${ROLES.join(', ')})`);
-      if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) throw new Error(`${where}: the token must be at least ${MIN_TOKEN_LENGTH} characters without spaces`);
+      if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token))
+        throw new Error(`${where}: the token must be at least ${MIN_TOKEN_LENGTH} characters without spaces`);
       counts[role] = (counts[role] ?? 0) + 1;
       return { name: `env-${role}-${counts[role]}`, role, sha256: sha256Hex(token) };
     });

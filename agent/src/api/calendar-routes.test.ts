@@ -14,7 +14,16 @@ import { NOW, snapshot, startTestApi, type TestApi } from './__fixtures__/harnes
 import { calendarConfirmResultSchema, statusSchema } from './schemas';
 
 const DAY = 86_400_000;
-const wedding = (id: string, daysAhead: number) => ({ id, title: id, start: new Date(NOW + daysAhead * DAY).toISOString().replace('Z', '+00:00'), timezone: 'Europe/London', days: 1, guests: 120, tradition: 'british', vendors: 2 });
+const wedding = (id: string, daysAhead: number) => ({
+  id,
+  title: id,
+  start: new Date(NOW + daysAhead * DAY).toISOString().replace('Z', '+00:00'),
+  timezone: 'Europe/London',
+  days: 1,
+  guests: 120,
+  tradition: 'british',
+  vendors: 2,
+});
 
 let api: TestApi;
 let refresher: CalendarRefresher;
@@ -34,29 +43,59 @@ async function withHeldUpdate(): Promise<{ fingerprint: string }> {
   api = await startTestApi({}, { calendar: { confirm: (l, f) => confirmer!.confirm(l, f) } });
   const store = new CalendarStore(config.calendar.sources, dir, api.clock.now, fetch, 10_000, config.calendar.maxBytes, config.calendar.maxDropFraction);
   api.state.calendar = indexCalendar({ weddings: [] }, config.wedding);
-  refresher = confirmer = new CalendarRefresher({ config, state: api.state, provider: store, metrics: createAgentMetrics(api.state, new Registry()), logger: silentLogger, clock: api.clock.now });
+  refresher = confirmer = new CalendarRefresher({
+    config,
+    state: api.state,
+    provider: store,
+    metrics: createAgentMetrics(api.state, new Registry()),
+    logger: silentLogger,
+    clock: api.clock.now,
+  });
   await refresher.refresh(api.clock.now());
   writeFileSync(join(dir, 'weddings.json'), '{"weddings":[]}');
   await refresher.refresh(api.clock.now());
   return { fingerprint: api.state.calendarSources[0].held!.fingerprint };
 }
 
-const confirm = (body: unknown, role: 'admin' | 'operator' | 'viewer' = 'admin') => request(api.base).post('/api/v1/calendar/confirm').set(api.auth(role)).send(body as object);
+const confirm = (body: unknown, role: 'admin' | 'operator' | 'viewer' = 'admin') =>
+  request(api.base)
+    .post('/api/v1/calendar/confirm')
+    .set(api.auth(role))
+    .send(body as object);
 
 describe('POST /calendar/confirm', () => {
   it('GET /status shows the held update; the admin confirms it by fingerprint; it is applied at once and audited', async () => {
     const { fingerprint } = await withHeldUpdate();
     const status = statusSchema.parse((await request(api.base).get('/api/v1/status').set(api.auth('viewer')).expect(200)).body);
     expect(status.calendar).toEqual([
-      { location: 'weddings.json', ok: true, weddings: 3, lastSuccess: new Date(NOW).toISOString(), lastError: null, held: { fingerprint, upcomingBefore: 3, upcomingAfter: 0, weddings: 0, since: new Date(NOW).toISOString() }, skippedEvents: 0, notedEvents: 0, issues: [] },
+      {
+        location: 'weddings.json',
+        ok: true,
+        weddings: 3,
+        lastSuccess: new Date(NOW).toISOString(),
+        lastError: null,
+        held: { fingerprint, upcomingBefore: 3, upcomingAfter: 0, weddings: 0, since: new Date(NOW).toISOString() },
+        skippedEvents: 0,
+        notedEvents: 0,
+        issues: [],
+      },
     ]);
     expect(new Set(api.state.calendar.days.map((d) => d.wedding.id))).toEqual(new Set(['a', 'b', 'c']));
 
     const res = await confirm({ source: 'weddings.json', fingerprint, reason: 'the season was moved to another calendar' }).expect(200);
-    expect(calendarConfirmResultSchema.parse(res.body)).toEqual({ source: 'weddings.json', fingerprint, upcomingBefore: 3, upcomingAfter: 0, weddings: 0, since: new Date(NOW).toISOString() });
+    expect(calendarConfirmResultSchema.parse(res.body)).toEqual({
+      source: 'weddings.json',
+      fingerprint,
+      upcomingBefore: 3,
+      upcomingAfter: 0,
+      weddings: 0,
+      since: new Date(NOW).toISOString(),
+    });
     expect(api.state.calendar.days).toHaveLength(0);
     expect(api.state.calendarSources[0].held).toBeNull();
-    expect(api.audits.map((a) => [a.action, a.actor, a.detail.fingerprint, a.detail.reason])).toEqual([['calendar.confirm', 'env-admin-1', fingerprint, 'the season was moved to another calendar']]);
+    expect(api.audits.map((a) => [a.action, a.actor, a.detail.fingerprint, a.detail.reason])).toEqual([
+      ['calendar.confirm', 'env-admin-1', fingerprint, 'the season was moved to another calendar'],
+    ]);
     // Confirmed once: a second confirmation finds nothing held.
     expect((await confirm({ source: 'weddings.json', fingerprint, reason: 'again' }).expect(409)).body.error).toMatch(/no calendar update is held/);
   });
@@ -78,10 +117,14 @@ describe('POST /calendar/confirm', () => {
   it('400 naming the field for a bad body or an unknown source; 403 below admin; 401 anonymous; 415 not JSON', async () => {
     const { fingerprint } = await withHeldUpdate();
     const before = snapshot(api);
-    expect((await confirm({ source: 'weddings.json', fingerprint: 'XYZ', reason: 'r' }).expect(400)).body.details).toEqual([{ field: 'fingerprint', reason: expect.stringMatching(/16 hex digits/) }]);
+    expect((await confirm({ source: 'weddings.json', fingerprint: 'XYZ', reason: 'r' }).expect(400)).body.details).toEqual([
+      { field: 'fingerprint', reason: expect.stringMatching(/16 hex digits/) },
+    ]);
     expect((await confirm({ source: 'weddings.json', fingerprint }).expect(400)).body.details).toEqual([{ field: 'reason', reason: expect.any(String) }]);
     expect((await confirm({ source: 'weddings.json', fingerprint, reason: 'r', extra: 1 }).expect(400)).body.details[0].reason).toMatch(/extra/);
-    expect((await confirm({ source: 'other.json', fingerprint, reason: 'r' }).expect(400)).body.details).toEqual([{ field: 'source', reason: expect.stringMatching(/no calendar source "other.json"/) }]);
+    expect((await confirm({ source: 'other.json', fingerprint, reason: 'r' }).expect(400)).body.details).toEqual([
+      { field: 'source', reason: expect.stringMatching(/no calendar source "other.json"/) },
+    ]);
     await confirm({ source: 'weddings.json', fingerprint, reason: 'r' }, 'viewer').expect(403);
     await confirm({ source: 'weddings.json', fingerprint, reason: 'r' }, 'operator').expect(403);
     await request(api.base).post('/api/v1/calendar/confirm').send({ source: 'weddings.json', fingerprint, reason: 'r' }).expect(401);

@@ -32,7 +32,9 @@ export function registerCalendarRoutes(r: Router, ctx: RouteContext, calendar: C
     const result = await calendar.confirm(source, fingerprint, { actor: p.name, reason });
     switch (result.outcome) {
       case 'unknown-source':
-        throw new HttpError(400, `invalid body: source: no calendar source "${source}"`, [{ field: 'source', reason: `no calendar source "${source}" (see calendar in GET /status)` }]);
+        throw new HttpError(400, `invalid body: source: no calendar source "${source}"`, [
+          { field: 'source', reason: `no calendar source "${source}" (see calendar in GET /status)` },
+        ]);
       case 'nothing-held':
         throw new HttpError(409, `no calendar update is held for "${source}": nothing to confirm`);
       case 'mismatch':

@@ -58,7 +58,12 @@ export function capacityPlanDto(p: CapacityPlan & { missingPoints: Record<string
       target: t.target,
       method: t.method,
       peak: t.peak ? { load: t.peak.load, at: iso(t.peak.at) } : null,
-      pods: { ...t.pods, neededAt: isoOrNull(t.pods.neededAt), requestBy: isoOrNull(t.pods.requestBy), steps: t.pods.steps.map((s) => ({ from: iso(s.from), to: iso(s.to), pods: s.pods })) },
+      pods: {
+        ...t.pods,
+        neededAt: isoOrNull(t.pods.neededAt),
+        requestBy: isoOrNull(t.pods.requestBy),
+        steps: t.pods.steps.map((s) => ({ from: iso(s.from), to: iso(s.to), pods: s.pods })),
+      },
       nodes: t.nodes,
       cost: t.cost,
       missingPoints: p.missingPoints[t.target] ?? 0,

@@ -90,9 +90,24 @@ export interface CapacityPlanDto {
     target: string;
     method: string;
     peak: { load: number; at: string } | null;
-    pods: { peak: number; neededAt: string | null; requestBy: string | null; cappedAtMax: boolean; wantedAtPeak: number; steps: Array<{ from: string; to: string; pods: number }> };
+    pods: {
+      peak: number;
+      neededAt: string | null;
+      requestBy: string | null;
+      cappedAtMax: boolean;
+      wantedAtPeak: number;
+      steps: Array<{ from: string; to: string; pods: number }>;
+    };
     nodes: { pool: string; podsPerNode: number; peak: number; allocatable: { cpu: number; memoryGiB: number } } | { pool: null; reason: string };
-    cost: { currency: string; perReplicaHour: number | null; peakPerHour: number | null; replicaHours: number; window: number | null; source: 'opencost' | 'table' | 'unknown'; detail: string };
+    cost: {
+      currency: string;
+      perReplicaHour: number | null;
+      peakPerHour: number | null;
+      replicaHours: number;
+      window: number | null;
+      source: 'opencost' | 'table' | 'unknown';
+      detail: string;
+    };
     /** Grid points the projection could not fill (no history, no forecast). */
     missingPoints: number;
   }>;
@@ -123,7 +138,21 @@ export interface SinkHealth {
 }
 
 export interface StatusDto {
-  agent: { version: string; cluster: string; provider: string; region: string; mode: string; leader: boolean; startedAt: string; lastTick: string | null; lastTickDurationMs: number | null; ticks: number; now: string; loadUnit: string; currency: string };
+  agent: {
+    version: string;
+    cluster: string;
+    provider: string;
+    region: string;
+    mode: string;
+    leader: boolean;
+    startedAt: string;
+    lastTick: string | null;
+    lastTickDurationMs: number | null;
+    ticks: number;
+    now: string;
+    loadUnit: string;
+    currency: string;
+  };
   targets: TargetStatusDto[];
   sinks: SinkHealth[];
   calendar: CalendarSourceDto[];

@@ -29,7 +29,10 @@ describe('cost in /status, /metrics and GET /capacity-plan (demo agent, price ta
     const res = await request(base).get('/api/v1/status').set(viewer()).expect(200);
     statusSchema.parse(res.body);
     const byId = Object.fromEntries(res.body.targets.map((t: { id: string; cost: unknown }) => [t.id, t]));
-    const api = byId.api as { cost: { perReplicaHour: number; perHour: number; currency: string; source: string; detail: string }; replicas: { current: number } };
+    const api = byId.api as {
+      cost: { perReplicaHour: number; perHour: number; currency: string; source: string; detail: string };
+      replicas: { current: number };
+    };
     expect(api.cost).toMatchObject({ currency: 'USD', source: 'table' });
     expect(api.cost.perReplicaHour).toBeCloseTo(API_PRICE, 10);
     expect(api.cost.perHour).toBeCloseTo(API_PRICE * api.replicas.current, 10);
@@ -42,7 +45,10 @@ describe('cost in /status, /metrics and GET /capacity-plan (demo agent, price ta
     const text = (await request(base).get('/metrics').expect(200)).text;
     const value = (name: string, target: string) => Number(new RegExp(`^${name}\\{target="${target}"\\} (\\S+)$`, 'm').exec(text)?.[1]);
     for (const id of ['api', 'photo-upload', 'notifications'])
-      expect(value('wedsync_agent_cost_per_hour', id)).toBeCloseTo(value('wedsync_agent_cost_per_replica_hour', id) * value('wedsync_agent_replicas_current', id), 10);
+      expect(value('wedsync_agent_cost_per_hour', id)).toBeCloseTo(
+        value('wedsync_agent_cost_per_replica_hour', id) * value('wedsync_agent_replicas_current', id),
+        10,
+      );
     expect(value('wedsync_agent_cost_per_replica_hour', 'api')).toBeCloseTo(API_PRICE, 10);
     expect(value('wedsync_agent_cost_per_replica_hour', 'notifications')).toBeCloseTo(SPOT_PRICE, 10);
   });
@@ -66,7 +72,10 @@ describe('cost in /status, /metrics and GET /capacity-plan (demo agent, price ta
     expect(api.cost.window).toBeCloseTo(API_PRICE * api.cost.replicaHours, 8);
     expect(api.cost.replicaHours).toBeGreaterThanOrEqual(2 * 48);
     expect(plan.pools.map((p) => p.pool).sort()).toEqual(['general', 'spot']);
-    expect(plan.cost.window).toBeCloseTo(plan.targets.reduce((s, t) => s + t.cost.window!, 0), 8);
+    expect(plan.cost.window).toBeCloseTo(
+      plan.targets.reduce((s, t) => s + t.cost.window!, 0),
+      8,
+    );
   });
 
   it('GET /capacity-plan: an explicit window; bad input is a 400 naming the field; viewer token needed', async () => {
@@ -87,12 +96,18 @@ describe('cost in /status, /metrics and GET /capacity-plan (demo agent, price ta
 
   it('decision reasons price the protections in force: an operator floor says what it costs per hour', async () => {
     const until = new Date(agent.state.info.lastTickMs! + 3_600_000).toISOString();
-    await request(base).post('/api/v1/overrides').set('Authorization', `Bearer ${tokens.operator}`).send({ target: 'api', type: 'floor', replicas: 50, until, reason: 'gala dinner' }).expect(202); // memory only: not durable, in force
+    await request(base)
+      .post('/api/v1/overrides')
+      .set('Authorization', `Bearer ${tokens.operator}`)
+      .send({ target: 'api', type: 'floor', replicas: 50, until, reason: 'gala dinner' })
+      .expect(202); // memory only: not durable, in force
     await agent.loop.trigger();
     const d = agent.state.targets.get('api')!.decision!;
     const floor = d.reasons.find((r) => r.rule === 'override-floor')!;
     const added = Number(/\(\+(\d+) replicas? ×/.exec(floor.detail)?.[1]);
     expect(added).toBeGreaterThan(0);
-    expect(floor.detail).toMatch(new RegExp(`; costs ${(added * API_PRICE).toFixed(added * API_PRICE >= 1 ? 2 : 4)} USD/h \\(\\+${added} replicas? × 0\\.0272 USD\\)$`));
+    expect(floor.detail).toMatch(
+      new RegExp(`; costs ${(added * API_PRICE).toFixed(added * API_PRICE >= 1 ? 2 : 4)} USD/h \\(\\+${added} replicas? × 0\\.0272 USD\\)$`),
+    );
   });
 });

@@ -65,7 +65,13 @@ export function targetStatusDto(t: TargetState, state: AgentState, nowMs: number
     id: c.id,
     kubernetes: { kind: c.kubernetes.kind, namespace: c.kubernetes.namespace, name: c.kubernetes.name },
     weddingCritical: c.weddingCritical,
-    replicas: { current: t.workload?.replicas ?? null, ready: t.workload?.readyReplicas ?? null, desired: t.decision?.desiredReplicas ?? null, min: c.minReplicas, max: c.maxReplicas },
+    replicas: {
+      current: t.workload?.replicas ?? null,
+      ready: t.workload?.readyReplicas ?? null,
+      desired: t.decision?.desiredReplicas ?? null,
+      min: c.minReplicas,
+      max: c.maxReplicas,
+    },
     scaleError: t.lastScaleError,
     load: {
       observed: t.observed?.value ?? null,
@@ -84,7 +90,9 @@ export function targetStatusDto(t: TargetState, state: AgentState, nowMs: number
     overrides: state.activeOverrides(nowMs, c.id).map(overrideDto),
     anomaly: { score: t.anomaly.score, kind: t.anomaly.kind },
     lastDecision: t.decision ? decisionDto(t.decision) : null,
-    cost: t.cost ? { currency: t.cost.currency, perReplicaHour: t.cost.perReplicaHour, perHour: t.cost.perHour, source: t.cost.source, detail: t.cost.detail } : null,
+    cost: t.cost
+      ? { currency: t.cost.currency, perReplicaHour: t.cost.perReplicaHour, perHour: t.cost.perHour, source: t.cost.source, detail: t.cost.detail }
+      : null,
   };
 }
 
@@ -107,7 +115,17 @@ export function agentDto(i: AgentState['info'], nowMs: number): StatusDto['agent
 }
 
 export function calendarSourcesDto(state: AgentState): StatusDto['calendar'] {
-  return state.calendarSources.map((s) => ({ location: s.location, ok: s.ok, weddings: s.weddings, lastSuccess: isoOrNull(s.lastSuccessMs), lastError: s.lastError, held: s.held && heldCalendarUpdateDto(s.held), skippedEvents: s.skippedEvents, notedEvents: s.notedEvents, issues: s.issues.map((i) => ({ ...i })) }));
+  return state.calendarSources.map((s) => ({
+    location: s.location,
+    ok: s.ok,
+    weddings: s.weddings,
+    lastSuccess: isoOrNull(s.lastSuccessMs),
+    lastError: s.lastError,
+    held: s.held && heldCalendarUpdateDto(s.held),
+    skippedEvents: s.skippedEvents,
+    notedEvents: s.notedEvents,
+    issues: s.issues.map((i) => ({ ...i })),
+  }));
 }
 
 export function heldCalendarUpdateDto(h: HeldCalendarUpdate): HeldCalendarUpdateDto {
@@ -117,7 +135,14 @@ export function heldCalendarUpdateDto(h: HeldCalendarUpdate): HeldCalendarUpdate
 export function fleetDto(state: AgentState): StatusDto['fleet'] {
   const f = state.fleet;
   if (!f) return null;
-  const peers = f.peers.map((p) => ({ cluster: p.cluster, share: p.share, health: p.health, lastSeen: isoOrNull(p.lastSeenMs), lostSince: isoOrNull(p.lostSinceMs), reason: p.reason }));
+  const peers = f.peers.map((p) => ({
+    cluster: p.cluster,
+    share: p.share,
+    health: p.health,
+    lastSeen: isoOrNull(p.lastSeenMs),
+    lostSince: isoOrNull(p.lostSinceMs),
+    reason: p.reason,
+  }));
   return { dataOk: f.dataOk, error: f.error, checkedAt: isoOrNull(f.checkedAtMs), peers };
 }
 

@@ -33,7 +33,11 @@ describe('GET /deploy-freeze', () => {
     const body = deployFreezeSchema.parse((await get().expect(200)).body);
     expect(body.frozen).toBe(true);
     const byId = Object.fromEntries(body.targets.map((t) => [t.id, t]));
-    expect(byId.api).toMatchObject({ frozen: true, evaluatedAt: new Date(NOW).toISOString(), kubernetes: { kind: 'Deployment', namespace: 'wedsync', name: 'svc-0' } });
+    expect(byId.api).toMatchObject({
+      frozen: true,
+      evaluatedAt: new Date(NOW).toISOString(),
+      kubernetes: { kind: 'Deployment', namespace: 'wedsync', name: 'svc-0' },
+    });
     expect(byId.api.weddings.map((w) => [w.id, w.title, w.timezone, w.localDate])).toEqual([['w-london', 'Ada & Ben', 'Europe/London', '2027-06-05']]);
     expect(byId.api.until).toBe(byId.api.weddings[0].end);
     expect(Date.parse(byId.api.until!)).toBeGreaterThan(NOW);
@@ -69,9 +73,23 @@ describe('GET /deploy-freeze', () => {
   });
 
   it('shows the last break glass on its target', async () => {
-    api.state.breakGlass.push({ targetId: 'api', atMs: NOW, by: 'kubectl-edit', reason: 'INC-42 payment outage', generation: 7, duringFreeze: true, weddings: ['w-london'] });
+    api.state.breakGlass.push({
+      targetId: 'api',
+      atMs: NOW,
+      by: 'kubectl-edit',
+      reason: 'INC-42 payment outage',
+      generation: 7,
+      duringFreeze: true,
+      weddings: ['w-london'],
+    });
     const body = deployFreezeSchema.parse((await get('?target=api').expect(200)).body);
-    expect(body.targets[0].lastBreakGlass).toEqual({ at: new Date(NOW).toISOString(), by: 'kubectl-edit', reason: 'INC-42 payment outage', duringFreeze: true, weddings: ['w-london'] });
+    expect(body.targets[0].lastBreakGlass).toEqual({
+      at: new Date(NOW).toISOString(),
+      by: 'kubectl-edit',
+      reason: 'INC-42 payment outage',
+      duringFreeze: true,
+      weddings: ['w-london'],
+    });
   });
 
   it('401 without a token', async () => {

@@ -60,11 +60,19 @@ const body = fc.oneof(
 
 const queryString = fc.oneof(
   fc.constant(''),
-  fc.dictionary(
-    fc.oneof(fc.constantFrom('target', 'since', 'limit', 'from', 'to', 'horizon', '__proto__', 'limit[]', 'a[b]'), fc.string({ maxLength: 8 })),
-    fc.oneof(fc.string({ unit: 'grapheme', maxLength: 30 }), fc.constantFrom('api', '2027-06-05T00:00:00Z', '0', '-1', '1e309', 'NaN', '', '%', '%E0%A4%A')),
-    { maxKeys: 4 },
-  ).map((d) => '?' + Object.entries(d).map(([k, v]) => `${encodeURIComponent(k)}=${/%/.test(v) && v.length < 10 ? v : encodeURIComponent(v)}`).join('&')),
+  fc
+    .dictionary(
+      fc.oneof(fc.constantFrom('target', 'since', 'limit', 'from', 'to', 'horizon', '__proto__', 'limit[]', 'a[b]'), fc.string({ maxLength: 8 })),
+      fc.oneof(fc.string({ unit: 'grapheme', maxLength: 30 }), fc.constantFrom('api', '2027-06-05T00:00:00Z', '0', '-1', '1e309', 'NaN', '', '%', '%E0%A4%A')),
+      { maxKeys: 4 },
+    )
+    .map(
+      (d) =>
+        '?' +
+        Object.entries(d)
+          .map(([k, v]) => `${encodeURIComponent(k)}=${/%/.test(v) && v.length < 10 ? v : encodeURIComponent(v)}`)
+          .join('&'),
+    ),
   fc.constantFrom('?limit=1&limit=2', '?since=%', '?&&&=', '?target', '?=x'),
 );
 

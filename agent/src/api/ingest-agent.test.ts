@@ -24,13 +24,20 @@ describe('POST /ingest on a running agent: no point can take a series over', () 
   let base: string;
   const clock = new ManualClock(T0);
   beforeAll(async () => {
-    agent = new Agent({ config: parseConfig(YAML, 'agent.yaml', {}), file: 'agent.yaml', baseDir: '.' }, { clock: clock.now, logger: silentLogger, env: { WEDSYNC_API_TOKENS: `operator:${TOKEN}` } });
+    agent = new Agent(
+      { config: parseConfig(YAML, 'agent.yaml', {}), file: 'agent.yaml', baseDir: '.' },
+      { clock: clock.now, logger: silentLogger, env: { WEDSYNC_API_TOKENS: `operator:${TOKEN}` } },
+    );
     base = `http://127.0.0.1:${(await agent.start()).port}`;
   });
   afterAll(() => agent.stop());
 
   const push = (points: Array<[number, number]>) =>
-    request(base).post('/api/v1/ingest').set('Authorization', `Bearer ${TOKEN}`).send({ series: [{ name: 'web_rps', points }] }).expect(200);
+    request(base)
+      .post('/api/v1/ingest')
+      .set('Authorization', `Bearer ${TOKEN}`)
+      .send({ series: [{ name: 'web_rps', points }] })
+      .expect(200);
   const web = () => agent.state.targets.get('web')!;
 
   it('refuses a point a year ahead; later pushes of 300 drive the reading; silence turns it stale', async () => {

@@ -2,12 +2,44 @@ import fc from 'fast-check';
 import { isValidIngestBody } from './ingest-fast-check';
 import { ingestRequestSchema } from './schemas';
 
-const valid = { series: [{ name: 'api_rps', labels: { env: 'prod' }, points: [[1_700_000_000_000, 1.5], [0, -2]] }] };
+const valid = {
+  series: [
+    {
+      name: 'api_rps',
+      labels: { env: 'prod' },
+      points: [
+        [1_700_000_000_000, 1.5],
+        [0, -2],
+      ],
+    },
+  ],
+};
 
 /** Values near the schema's edges, so both verdicts are common. */
 const edgy = fc.oneof(
   fc.jsonValue(),
-  fc.constantFrom(0, -1, 1.5, 8.64e15, 8.64e15 + 1, 2 ** 53, Number.MAX_VALUE, '', 'x'.repeat(129), 'x'.repeat(513), [], {}, null, [1], [1, 2], [1, 2, 3], ['1', 2], [1, '2'], [-1, 2], [1.5, 2]),
+  fc.constantFrom(
+    0,
+    -1,
+    1.5,
+    8.64e15,
+    8.64e15 + 1,
+    2 ** 53,
+    Number.MAX_VALUE,
+    '',
+    'x'.repeat(129),
+    'x'.repeat(513),
+    [],
+    {},
+    null,
+    [1],
+    [1, 2],
+    [1, 2, 3],
+    ['1', 2],
+    [1, '2'],
+    [-1, 2],
+    [1.5, 2],
+  ),
 );
 
 const mutate = (value: unknown): fc.Arbitrary<unknown> =>
@@ -17,15 +49,32 @@ const mutate = (value: unknown): fc.Arbitrary<unknown> =>
       const s = v.series[0];
       const pts = s.points as unknown[][];
       switch (where) {
-        case 'series': return { series: x };
-        case 'name': s.name = x; break;
-        case 'labels': s.labels = x; break;
-        case 'points': s.points = x; break;
-        case 'point': pts[0] = x as unknown[]; break;
-        case 't': pts[1][0] = x; break;
-        case 'v': pts[1][1] = x; break;
-        case 'labelKey': s.labels = { [typeof x === 'string' ? x : 'k'.repeat(129)]: 'v' }; break;
-        case 'extra': (s)[typeof x === 'string' ? x || 'e' : 'extra'] = x; break;
+        case 'series':
+          return { series: x };
+        case 'name':
+          s.name = x;
+          break;
+        case 'labels':
+          s.labels = x;
+          break;
+        case 'points':
+          s.points = x;
+          break;
+        case 'point':
+          pts[0] = x as unknown[];
+          break;
+        case 't':
+          pts[1][0] = x;
+          break;
+        case 'v':
+          pts[1][1] = x;
+          break;
+        case 'labelKey':
+          s.labels = { [typeof x === 'string' ? x : 'k'.repeat(129)]: 'v' };
+          break;
+        case 'extra':
+          s[typeof x === 'string' ? x || 'e' : 'extra'] = x;
+          break;
       }
       return v;
     }),

@@ -24,14 +24,29 @@ describe('POST /ingest', () => {
   beforeEach(() => start());
 
   it('feeds watched series into the push source; the targets read the latest point', async () => {
-    const res = await ingest({ series: [{ name: 'api_rps', points: [[NOW - 2000, 10], [NOW, 42], [NOW - 1000, 20]] }] }).expect(200);
-    expect(ingestResultSchema.parse(res.body)).toEqual({ accepted: 3, rejected: { unwatched: 0, future: 0, out_of_order: 0, negative: 0, non_finite: 0, series_limit: 0, implausible: 0 }, series: 1 });
+    const res = await ingest({
+      series: [
+        {
+          name: 'api_rps',
+          points: [
+            [NOW - 2000, 10],
+            [NOW, 42],
+            [NOW - 1000, 20],
+          ],
+        },
+      ],
+    }).expect(200);
+    expect(ingestResultSchema.parse(res.body)).toEqual({
+      accepted: 3,
+      rejected: { unwatched: 0, future: 0, out_of_order: 0, negative: 0, non_finite: 0, series_limit: 0, implausible: 0 },
+      series: 1,
+    });
     const target = api.state.targets.get('api')!.config;
     expect(await api.push.read(target, NOW)).toEqual({ ok: true, value: 42, atMs: NOW });
     expect(await api.registry.getSingleMetricAsString('wedsync_agent_ingested_samples_total')).toMatch(/ 3$/m);
   });
 
-  it('refuses a load far outside the target\'s plausible range (1e39), counting it, and keeps the series\' reading (issue 24, defect 8)', async () => {
+  it("refuses a load far outside the target's plausible range (1e39), counting it, and keeps the series' reading (issue 24, defect 8)", async () => {
     await ingest({ series: [{ name: 'api_rps', points: [[NOW - 1000, 100]] }] }).expect(200);
     const res = await ingest({ series: [{ name: 'api_rps', points: [[NOW, 1e39]] }] }).expect(200);
     expect(res.body).toMatchObject({ accepted: 0, rejected: { implausible: 1 } });
@@ -45,7 +60,12 @@ describe('POST /ingest', () => {
   });
 
   it('ignores (and counts) series no target watches, storing nothing', async () => {
-    const res = await ingest({ series: [{ name: 'random_series', points: points(5) }, { name: 'api_rps', labels: { env: 'dev' }, points: points(2) }] }).expect(200);
+    const res = await ingest({
+      series: [
+        { name: 'random_series', points: points(5) },
+        { name: 'api_rps', labels: { env: 'dev' }, points: points(2) },
+      ],
+    }).expect(200);
     expect(res.body).toMatchObject({ accepted: 0, rejected: { unwatched: 7 }, series: 2 });
     expect(api.push.seriesCount).toBe(0);
     expect(await api.registry.getSingleMetricAsString('wedsync_agent_ingest_points_rejected_total')).toMatch(/reason="unwatched"} 7/);
@@ -93,7 +113,12 @@ describe('POST /ingest bounds', () => {
 
   it('413 for a body over the byte limit before parsing it', async () => {
     await start({ maxIngestSamples: 10 });
-    const res = await request(api.base).post('/api/v1/ingest').set(api.auth('operator')).set('Content-Type', 'application/json').send(`{"series":[],"pad":"${'x'.repeat(80_000)}"}`).expect(413);
+    const res = await request(api.base)
+      .post('/api/v1/ingest')
+      .set(api.auth('operator'))
+      .set('Content-Type', 'application/json')
+      .send(`{"series":[],"pad":"${'x'.repeat(80_000)}"}`)
+      .expect(413);
     expect(res.body.error).toMatch(/too large/);
   });
 
@@ -111,7 +136,13 @@ describe('POST /ingest bounds', () => {
     await start({ ingestMaxConcurrent: 1 });
     // Open one ingest and leave its body unfinished: it holds the only slot.
     const url = new URL(`${api.base}/api/v1/ingest`);
-    const held = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...api.auth('operator'), 'Content-Type': 'application/json', 'Content-Length': '1000' } });
+    const held = http.request({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      method: 'POST',
+      headers: { ...api.auth('operator'), 'Content-Type': 'application/json', 'Content-Length': '1000' },
+    });
     held.on('error', () => undefined);
     held.write('{"series":');
     // The held request reaches the server in its own time: probe (harmlessly) until the slot is taken.

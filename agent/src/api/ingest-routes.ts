@@ -71,7 +71,9 @@ export function registerIngestRoutes(r: Router, ctx: RouteContext, sources: Reco
       const wait = gate.take(samples);
       if (wait !== null) {
         metrics.ingestRejected.inc({ reason: 'saturated' }, samples);
-        throw new HttpError(429, `ingest is saturated (over ${config.ingestSamplesPerSecond} samples/s); retry in ${wait} s`, undefined, { 'Retry-After': String(wait) });
+        throw new HttpError(429, `ingest is saturated (over ${config.ingestSamplesPerSecond} samples/s); retry in ${wait} s`, undefined, {
+          'Retry-After': String(wait),
+        });
       }
       const now = clock();
       let accepted = 0;

@@ -31,7 +31,8 @@ export class ListenError extends Error {
     readonly code: string | undefined,
     cause: Error,
   ) {
-    const why = code === 'EADDRINUSE' ? 'address already in use — another process (another agent?) holds it; free it or set agent.listen.port / --port' : cause.message;
+    const why =
+      code === 'EADDRINUSE' ? 'address already in use — another process (another agent?) holds it; free it or set agent.listen.port / --port' : cause.message;
     super(`cannot listen on ${host}:${port}: ${why}${code ? ` (${code})` : ''}`, { cause });
     this.name = 'ListenError';
   }

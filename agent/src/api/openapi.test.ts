@@ -14,7 +14,8 @@ function expressRoutes(router: Router): string[] {
   const out: string[] = [];
   for (const layer of (router as unknown as { stack: Layer[] }).stack) {
     if (!layer.route) continue;
-    for (const [m, on] of Object.entries(layer.route.methods)) if (on && m !== '_all') out.push(`${m.toUpperCase()} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
+    for (const [m, on] of Object.entries(layer.route.methods))
+      if (on && m !== '_all') out.push(`${m.toUpperCase()} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
   }
   return out.sort();
 }
@@ -46,7 +47,13 @@ describe('OpenAPI document', () => {
     const paths = doc.paths as Record<string, Record<string, { parameters: Array<{ name: string; in: string }> }>>;
     for (const [p, ops] of Object.entries(paths)) {
       const inPath = [...p.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-      for (const op of Object.values(ops)) expect(op.parameters.filter((x) => x.in === 'path').map((x) => x.name).sort()).toEqual(inPath);
+      for (const op of Object.values(ops))
+        expect(
+          op.parameters
+            .filter((x) => x.in === 'path')
+            .map((x) => x.name)
+            .sort(),
+        ).toEqual(inPath);
     }
   });
 
@@ -82,7 +89,10 @@ describe('OpenAPI document', () => {
     it('every documented route answers (never the router\'s "no route" 404)', async () => {
       for (const r of ROUTES) {
         const path = `/api/v1${r.path.replace('{id}', 'api')}`;
-        const res = await request(api.base)[r.method](path).set(api.auth('admin')).send(r.method === 'post' ? {} : undefined);
+        const res = await request(api.base)
+          [r.method](path)
+          .set(api.auth('admin'))
+          .send(r.method === 'post' ? {} : undefined);
         expect(res.body.error ?? '').not.toMatch(/no route/);
         expect(res.status).toBeLessThan(500);
       }

@@ -24,7 +24,15 @@ export interface RouteDoc {
 }
 
 export const ROUTES: RouteDoc[] = [
-  { method: 'get', path: '/status', summary: 'Agent, per-target state, sinks and calendar sources', role: 'viewer', query: S.emptyQuerySchema, ok: { status: 200, schema: S.statusSchema, description: 'status' }, errors: [400] },
+  {
+    method: 'get',
+    path: '/status',
+    summary: 'Agent, per-target state, sinks and calendar sources',
+    role: 'viewer',
+    query: S.emptyQuerySchema,
+    ok: { status: 200, schema: S.statusSchema, description: 'status' },
+    errors: [400],
+  },
   {
     method: 'get',
     path: '/targets/{id}/forecast',
@@ -35,9 +43,33 @@ export const ROUTES: RouteDoc[] = [
     ok: { status: 200, schema: S.forecastSchema, description: 'forecast' },
     errors: [400, 404],
   },
-  { method: 'get', path: '/decisions', summary: 'Recent scaling decisions with reasons, newest first', role: 'viewer', query: S.decisionsQuerySchema, ok: { status: 200, schema: S.decisionListSchema, description: 'decisions' }, errors: [400, 404] },
-  { method: 'get', path: '/anomalies', summary: 'Recent anomalies, newest first', role: 'viewer', query: S.anomaliesQuerySchema, ok: { status: 200, schema: S.anomalyListSchema, description: 'anomalies' }, errors: [400, 404] },
-  { method: 'get', path: '/calendar', summary: 'Wedding days and protection windows overlapping [from, to) (default: the next 7 days)', role: 'viewer', query: S.calendarQuerySchema, ok: { status: 200, schema: S.calendarListSchema, description: 'calendar windows' }, errors: [400, 404] },
+  {
+    method: 'get',
+    path: '/decisions',
+    summary: 'Recent scaling decisions with reasons, newest first',
+    role: 'viewer',
+    query: S.decisionsQuerySchema,
+    ok: { status: 200, schema: S.decisionListSchema, description: 'decisions' },
+    errors: [400, 404],
+  },
+  {
+    method: 'get',
+    path: '/anomalies',
+    summary: 'Recent anomalies, newest first',
+    role: 'viewer',
+    query: S.anomaliesQuerySchema,
+    ok: { status: 200, schema: S.anomalyListSchema, description: 'anomalies' },
+    errors: [400, 404],
+  },
+  {
+    method: 'get',
+    path: '/calendar',
+    summary: 'Wedding days and protection windows overlapping [from, to) (default: the next 7 days)',
+    role: 'viewer',
+    query: S.calendarQuerySchema,
+    ok: { status: 200, schema: S.calendarListSchema, description: 'calendar windows' },
+    errors: [400, 404],
+  },
   {
     method: 'get',
     path: '/deploy-freeze',
@@ -47,14 +79,26 @@ export const ROUTES: RouteDoc[] = [
     ok: { status: 200, schema: S.deployFreezeSchema, description: 'the deploy freeze' },
     errors: [400, 404],
   },
-  { method: 'get', path: '/overrides', summary: 'Active overrides', role: 'viewer', query: S.overridesQuerySchema, ok: { status: 200, schema: S.overrideListSchema, description: 'overrides' }, errors: [400, 404] },
+  {
+    method: 'get',
+    path: '/overrides',
+    summary: 'Active overrides',
+    role: 'viewer',
+    query: S.overridesQuerySchema,
+    ok: { status: 200, schema: S.overrideListSchema, description: 'overrides' },
+    errors: [400, 404],
+  },
   {
     method: 'post',
     path: '/overrides',
     summary: 'Set an override (coordinators: freeze or floor with untilWeddingEnds only). The author comes from the token.',
     role: 'coordinator',
     body: S.overrideRequestSchema,
-    ok: { status: 201, schema: S.overrideChangeSchema, description: 'the override set and stored (durable: true); 202 with the same body and durable: false when it is in force but not stored yet' },
+    ok: {
+      status: 201,
+      schema: S.overrideChangeSchema,
+      description: 'the override set and stored (durable: true); 202 with the same body and durable: false when it is in force but not stored yet',
+    },
     errors: [400, 409, 413, 415],
   },
   {
@@ -63,7 +107,11 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Remove an active override (coordinators: wedding-long freezes and floors only)',
     role: 'coordinator',
     params: S.overrideParamsSchema,
-    ok: { status: 200, schema: S.overrideChangeSchema, description: 'the override removed and stored (durable: true); 202 with the same body and durable: false when not stored yet' },
+    ok: {
+      status: 200,
+      schema: S.overrideChangeSchema,
+      description: 'the override removed and stored (durable: true); 202 with the same body and durable: false when not stored yet',
+    },
     errors: [400, 404],
   },
   {
@@ -101,14 +149,29 @@ export const ROUTES: RouteDoc[] = [
     ok: { status: 200, schema: S.capacityPlanSchema, description: 'capacity plan' },
     errors: [400],
   },
-  { method: 'get', path: '/audit', summary: 'Who changed what and when, newest first', role: 'viewer', query: S.auditQuerySchema, ok: { status: 200, schema: S.auditListSchema, description: 'audit entries' }, errors: [400] },
-  { method: 'get', path: '/openapi.json', summary: 'This document', role: null, ok: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'OpenAPI 3.1 document' }, errors: [] },
+  {
+    method: 'get',
+    path: '/audit',
+    summary: 'Who changed what and when, newest first',
+    role: 'viewer',
+    query: S.auditQuerySchema,
+    ok: { status: 200, schema: S.auditListSchema, description: 'audit entries' },
+    errors: [400],
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document',
+    role: null,
+    ok: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'OpenAPI 3.1 document' },
+    errors: [],
+  },
 ];
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'invalid input (details name each field and reason)',
   401: 'missing or invalid bearer token',
-  403: 'the token\'s role may not do this',
+  403: "the token's role may not do this",
   404: 'not found',
   409: 'conflict',
   413: 'body or batch too large',
@@ -161,7 +224,11 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   const error = jsonSchema(S.apiErrorSchema);
   return {
     openapi: '3.1.0',
-    info: { title: 'WedSync agent operator API', version: VERSION, description: 'Status, forecasts, decisions, overrides and ingest. Instants are ISO-8601 strings in UTC.' },
+    info: {
+      title: 'WedSync agent operator API',
+      version: VERSION,
+      description: 'Status, forecasts, decisions, overrides and ingest. Instants are ISO-8601 strings in UTC.',
+    },
     servers: [{ url: '/api/v1' }],
     security: [{ bearer: [] }],
     paths,
@@ -169,7 +236,10 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Tokens map to roles: viewer, coordinator, operator, admin.' } },
       schemas: { ApiError: error },
       responses: Object.fromEntries(
-        Object.entries(STATUS_TEXT).map(([s, d]) => [`E${s}`, { description: d, content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } }]),
+        Object.entries(STATUS_TEXT).map(([s, d]) => [
+          `E${s}`,
+          { description: d, content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } },
+        ]),
       ),
     },
   };

@@ -7,8 +7,15 @@ import { AgentState } from '../state';
 import { createApp } from './app';
 
 function state(): AgentState {
-  const config = configSchema.parse({ sources: { p: { type: 'push' } }, targets: [{ id: 'a', kubernetes: { namespace: 'n', name: 'a' }, load: { source: 'p', query: 'a' }, capacityPerPod: 1, maxReplicas: 2 }] });
-  return new AgentState({ version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: 0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, config.targets, indexCalendar({ weddings: [] }, config.wedding));
+  const config = configSchema.parse({
+    sources: { p: { type: 'push' } },
+    targets: [{ id: 'a', kubernetes: { namespace: 'n', name: 'a' }, load: { source: 'p', query: 'a' }, capacityPerPod: 1, maxReplicas: 2 }],
+  });
+  return new AgentState(
+    { version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: 0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false },
+    config.targets,
+    indexCalendar({ weddings: [] }, config.wedding),
+  );
 }
 
 describe('GET /readyz', () => {

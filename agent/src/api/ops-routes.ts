@@ -21,7 +21,11 @@ export function opsRoutes(state: AgentState, registry: Registry, stalled: () => 
       // still serves its last picture, /metrics and the API, and never scales down on what it cannot read.
       const problems = degraded();
       const kubernetes = state.info.kubernetes ? { kubernetes: describeKubernetes(state.info.kubernetes) } : {};
-      res.json(problems.length ? { status: 'degraded', ticks: state.info.ticks, degraded: problems, ...kubernetes } : { status: 'ready', ticks: state.info.ticks, ...kubernetes });
+      res.json(
+        problems.length
+          ? { status: 'degraded', ticks: state.info.ticks, degraded: problems, ...kubernetes }
+          : { status: 'ready', ticks: state.info.ticks, ...kubernetes },
+      );
     }
   });
   r.get('/metrics', async (_req, res) => {

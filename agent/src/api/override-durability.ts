@@ -17,7 +17,8 @@ export interface OverrideDurability {
 
 /** An agent without durable state: nothing is ever durable, and the answer says so. */
 export const memoryOnly: OverrideDurability = {
-  stored: () => Promise.resolve({ durable: false, reason: 'the agent keeps its state in memory only (no state.directory and no Kubernetes connection): lost on restart' }),
+  stored: () =>
+    Promise.resolve({ durable: false, reason: 'the agent keeps its state in memory only (no state.directory and no Kubernetes connection): lost on restart' }),
 };
 
 /** Sends the change's DTO with its durability: `okStatus` when durable, 202 when not. */

@@ -25,7 +25,15 @@ describe('POST /overrides', () => {
   it('sets a pin until an instant; the author comes from the token; it is audited three ways', async () => {
     const res = await post({ target: 'api', type: 'pin', replicas: 12, until: inHours(2), reason: 'load test' }).expect(201);
     const o = overrideSchema.parse(res.body);
-    expect(o).toMatchObject({ target: 'api', type: 'pin', replicas: 12, until: '2027-06-05T16:00:00.000Z', untilWeddingEnds: false, author: 'env-operator-1', createdAt: '2027-06-05T14:00:00.000Z' });
+    expect(o).toMatchObject({
+      target: 'api',
+      type: 'pin',
+      replicas: 12,
+      until: '2027-06-05T16:00:00.000Z',
+      untilWeddingEnds: false,
+      author: 'env-operator-1',
+      createdAt: '2027-06-05T14:00:00.000Z',
+    });
     expect(res.headers.location).toBe(`/api/v1/overrides/${o.id}`);
     expect(api.state.overrides).toEqual([expect.objectContaining({ id: o.id, targetId: 'api', untilMs: NOW + 2 * HOUR, replicas: 12 })]);
     const [entry] = api.state.audit.toArray().slice(-1);
@@ -53,9 +61,14 @@ describe('POST /overrides', () => {
 
   it('refuses until in the past or beyond the horizon, naming the field', async () => {
     const before = snapshot(api);
-    expect((await post({ target: 'api', type: 'freeze', until: inHours(-1), reason: 'x' }).expect(400)).body.details[0]).toMatchObject({ field: 'until', reason: expect.stringMatching(/in the past/) });
+    expect((await post({ target: 'api', type: 'freeze', until: inHours(-1), reason: 'x' }).expect(400)).body.details[0]).toMatchObject({
+      field: 'until',
+      reason: expect.stringMatching(/in the past/),
+    });
     expect((await post({ target: 'api', type: 'freeze', until: inHours(0), reason: 'x' }).expect(400)).body.details[0].field).toBe('until');
-    expect((await post({ target: 'api', type: 'freeze', until: inHours(169), reason: 'x' }).expect(400)).body.details[0].reason).toMatch(/beyond the 168 h override horizon/);
+    expect((await post({ target: 'api', type: 'freeze', until: inHours(169), reason: 'x' }).expect(400)).body.details[0].reason).toMatch(
+      /beyond the 168 h override horizon/,
+    );
     await post({ target: 'api', type: 'freeze', until: inHours(168), reason: 'edge' }).expect(201);
     expect(JSON.parse(before).overrides).toEqual([]);
   });
@@ -84,7 +97,12 @@ describe('POST /overrides', () => {
 
   it('400 for a body that is not an object or not JSON', async () => {
     await post([1, 2]).expect(400);
-    const bad = await request(api.base).post('/api/v1/overrides').set(api.auth('operator')).set('Content-Type', 'application/json').send('{"target":').expect(400);
+    const bad = await request(api.base)
+      .post('/api/v1/overrides')
+      .set(api.auth('operator'))
+      .set('Content-Type', 'application/json')
+      .send('{"target":')
+      .expect(400);
     expect(bad.body.error).toBe('body is not valid JSON');
   });
 
@@ -104,7 +122,18 @@ describe('POST /overrides', () => {
 
   it('409 beyond the cap on active overrides', async () => {
     for (const o of api.state.overrides) api.state.removeOverride(o.id);
-    api.state.importOverrides(Array.from({ length: 1000 }, (_, i) => ({ id: `o${i}`, targetId: 'api', type: 'freeze' as const, untilMs: NOW + HOUR, untilWeddingEnds: false, reason: 'r', author: 'a', createdAtMs: NOW })));
+    api.state.importOverrides(
+      Array.from({ length: 1000 }, (_, i) => ({
+        id: `o${i}`,
+        targetId: 'api',
+        type: 'freeze' as const,
+        untilMs: NOW + HOUR,
+        untilWeddingEnds: false,
+        reason: 'r',
+        author: 'a',
+        createdAtMs: NOW,
+      })),
+    );
     await post({ target: 'api', type: 'freeze', until: inHours(1), reason: 'one more' }).expect(409);
     expect(api.state.overrides).toHaveLength(1000);
   });
@@ -112,12 +141,23 @@ describe('POST /overrides', () => {
   it('writes one JSON audit log line and no token', async () => {
     const lines: string[] = [];
     const logger = createLogger('info', new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }));
-    const router = createApiRouter({ state: api.state, config: api.config.api, tokens: [{ name: 'alice', role: 'operator', sha256: sha256Hex('alice-secret-token-123') }], registry: new Registry(), clock: api.clock.now, logger });
+    const router = createApiRouter({
+      state: api.state,
+      config: api.config.api,
+      tokens: [{ name: 'alice', role: 'operator', sha256: sha256Hex('alice-secret-token-123') }],
+      registry: new Registry(),
+      clock: api.clock.now,
+      logger,
+    });
     const app = createApp({ state: api.state, registry: new Registry(), api: router });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const { port } = server.address() as { port: number };
-    await request(`http://127.0.0.1:${port}`).post('/api/v1/overrides').set('Authorization', 'Bearer alice-secret-token-123').send({ target: 'api', type: 'freeze', until: inHours(1), reason: 'x' }).expect(201);
+    await request(`http://127.0.0.1:${port}`)
+      .post('/api/v1/overrides')
+      .set('Authorization', 'Bearer alice-secret-token-123')
+      .send({ target: 'api', type: 'freeze', until: inHours(1), reason: 'x' })
+      .expect(201);
     server.close();
     const audit = lines.map((l) => JSON.parse(l)).filter((l) => l.audit);
     expect(audit).toHaveLength(1);
@@ -156,7 +196,10 @@ describe('DELETE /overrides/:id', () => {
   });
 
   it('400 for an over-long id', async () => {
-    await request(api.base).delete(`/api/v1/overrides/${'x'.repeat(65)}`).set(api.auth('operator')).expect(400);
+    await request(api.base)
+      .delete(`/api/v1/overrides/${'x'.repeat(65)}`)
+      .set(api.auth('operator'))
+      .expect(400);
   });
 });
 

@@ -46,7 +46,10 @@ export function registerOverrideRoutes(r: Router, ctx: RouteContext): void {
     const body = parsed.data;
     const principal = principalOf(res);
     if (!mayChange(principal, body))
-      throw new HttpError(403, `role "${principal.role}" may only set a freeze or floor with "untilWeddingEnds": true (a ${body.type} needs operator or above)`);
+      throw new HttpError(
+        403,
+        `role "${principal.role}" may only set a freeze or floor with "untilWeddingEnds": true (a ${body.type} needs operator or above)`,
+      );
     const target = state.targets.get(body.target);
     if (!target) throw field('target', `unknown target "${body.target}"`);
     if (body.replicas !== undefined && body.replicas > target.config.maxReplicas)
@@ -58,7 +61,8 @@ export function registerOverrideRoutes(r: Router, ctx: RouteContext): void {
     if (body.until !== undefined) {
       untilMs = Date.parse(body.until);
       if (untilMs <= now) throw field('until', `is in the past (now is ${iso(now)})`);
-      if (untilMs > now + horizonMs) throw field('until', `is beyond the ${config.overrideMaxHorizonHours} h override horizon (latest ${iso(now + horizonMs)})`);
+      if (untilMs > now + horizonMs)
+        throw field('until', `is beyond the ${config.overrideMaxHorizonHours} h override horizon (latest ${iso(now + horizonMs)})`);
     } else {
       const end = liveWindowEnd(state.calendar, now, target.config.timezones);
       if (end === null) throw field('untilWeddingEnds', `no wedding is live for target "${body.target}" now`);

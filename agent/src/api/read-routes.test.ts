@@ -17,7 +17,14 @@ describe('GET /status', () => {
   it('describes the agent, every target, sinks and calendar sources', async () => {
     const res = await get('/status').expect(200);
     const body = statusSchema.parse(res.body);
-    expect(body.agent).toMatchObject({ version: '0.0.0-test', mode: 'dry-run', leader: true, ticks: 3, now: '2027-06-05T14:00:00.000Z', lastTick: '2027-06-05T14:00:00.000Z' });
+    expect(body.agent).toMatchObject({
+      version: '0.0.0-test',
+      mode: 'dry-run',
+      leader: true,
+      ticks: 3,
+      now: '2027-06-05T14:00:00.000Z',
+      lastTick: '2027-06-05T14:00:00.000Z',
+    });
     expect(body.targets.map((t) => t.id)).toEqual(['api', 'photo-upload', 'svc-2']);
     const t = body.targets[0];
     expect(t.replicas).toEqual({ current: 5, ready: 5, desired: 6, min: 2, max: 40 });
@@ -33,15 +40,40 @@ describe('GET /status', () => {
   it('shows the identity and the peer clusters as the fleet source last saw them', async () => {
     Object.assign(api.state.info, { provider: 'gke', region: 'europe-west1' });
     api.state.fleet = {
-      cluster: 'test', share: 1, dataOk: true, error: null, checkedAtMs: NOW, watchingSinceMs: NOW - HOUR,
-      peers: [{ cluster: 'eu-b', share: 2, health: 'lost', lastSeenMs: NOW - 130_000, lostSinceMs: NOW - 10_000, reason: 'its last wedsync_agent_info sample is 130 s old' }],
+      cluster: 'test',
+      share: 1,
+      dataOk: true,
+      error: null,
+      checkedAtMs: NOW,
+      watchingSinceMs: NOW - HOUR,
+      peers: [
+        {
+          cluster: 'eu-b',
+          share: 2,
+          health: 'lost',
+          lastSeenMs: NOW - 130_000,
+          lostSinceMs: NOW - 10_000,
+          reason: 'its last wedsync_agent_info sample is 130 s old',
+        },
+      ],
     };
     try {
       const body = statusSchema.parse((await get('/status').expect(200)).body);
       expect(body.agent).toMatchObject({ provider: 'gke', region: 'europe-west1' });
       expect(body.fleet).toEqual({
-        dataOk: true, error: null, checkedAt: new Date(NOW).toISOString(),
-        peers: [{ cluster: 'eu-b', share: 2, health: 'lost', lastSeen: new Date(NOW - 130_000).toISOString(), lostSince: new Date(NOW - 10_000).toISOString(), reason: 'its last wedsync_agent_info sample is 130 s old' }],
+        dataOk: true,
+        error: null,
+        checkedAt: new Date(NOW).toISOString(),
+        peers: [
+          {
+            cluster: 'eu-b',
+            share: 2,
+            health: 'lost',
+            lastSeen: new Date(NOW - 130_000).toISOString(),
+            lostSince: new Date(NOW - 10_000).toISOString(),
+            reason: 'its last wedsync_agent_info sample is 130 s old',
+          },
+        ],
       });
     } finally {
       api.state.fleet = null;
@@ -70,9 +102,14 @@ describe('GET /status', () => {
   });
 
   it('401 without a token, with a wrong token, with a malformed header', async () => {
-    await get('/status', null).expect(401).expect('www-authenticate', /Bearer/);
+    await get('/status', null)
+      .expect(401)
+      .expect('www-authenticate', /Bearer/);
     await request(api.base).get('/api/v1/status').set('Authorization', 'Bearer not-a-real-token-000000').expect(401);
-    await request(api.base).get('/api/v1/status').set('Authorization', `Basic ${Buffer.from('a:b').toString('base64')}`).expect(401);
+    await request(api.base)
+      .get('/api/v1/status')
+      .set('Authorization', `Basic ${Buffer.from('a:b').toString('base64')}`)
+      .expect(401);
   });
 
   it('accepts a token configured as a sha256 digest', async () => {
@@ -126,7 +163,10 @@ describe('GET /decisions', () => {
     expect((await get('/decisions?limit=2').expect(200)).body.decisions).toHaveLength(2);
   });
   it('400 for bad since or limit, 404 for an unknown target, 401 without a token', async () => {
-    expect((await get('/decisions?since=yesterday').expect(400)).body.details[0]).toMatchObject({ field: 'query.since', reason: expect.stringMatching(/ISO-8601/) });
+    expect((await get('/decisions?since=yesterday').expect(400)).body.details[0]).toMatchObject({
+      field: 'query.since',
+      reason: expect.stringMatching(/ISO-8601/),
+    });
     expect((await get('/decisions?limit=0').expect(400)).body.details[0].field).toBe('query.limit');
     expect((await get('/decisions?limit=5000').expect(400)).body.details[0].field).toBe('query.limit');
     expect((await get('/decisions?limit=1&limit=2').expect(400)).body.details[0].field).toBe('query.limit');
@@ -154,11 +194,18 @@ describe('GET /calendar', () => {
     expect(body.from).toBe('2027-06-05T14:00:00.000Z');
     expect(body.windows.map((w) => `${w.weddingId}#${w.day}`)).toEqual(['w-london#0', 'w-kolkata#0', 'w-kolkata#1', 'w-kolkata#2']);
     const london = body.windows[0];
-    expect(london).toMatchObject({ title: 'Ada & Ben', localDate: '2027-06-05', saturdayProtection: true, start: '2027-06-05T10:00:00.000Z', end: '2027-06-05T20:00:00.000Z', guests: 150 });
+    expect(london).toMatchObject({
+      title: 'Ada & Ben',
+      localDate: '2027-06-05',
+      saturdayProtection: true,
+      start: '2027-06-05T10:00:00.000Z',
+      end: '2027-06-05T20:00:00.000Z',
+      guests: 150,
+    });
     // 12 June 2027 is a Saturday in Kolkata: the last day of the three-day wedding is protected.
     expect(body.windows.map((w) => w.saturdayProtection)).toEqual([true, false, false, true]);
   });
-  it('honours from/to and a target\'s time zones', async () => {
+  it("honours from/to and a target's time zones", async () => {
     const body = (await get('/calendar?from=2027-06-09T00:00:00Z&to=2027-06-11T00:00:00Z').expect(200)).body;
     expect(body.windows.map((w: { day: number }) => w.day)).toEqual([0]);
     expect((await get('/calendar?target=photo-upload').expect(200)).body.windows).toEqual([]);

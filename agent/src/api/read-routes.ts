@@ -8,14 +8,7 @@ import type { SinkHealth } from './contract';
 import { StatusCache } from './status-cache';
 import type { AnomalyListDto, AuditListDto, CalendarDto, DecisionListDto, ForecastDto } from './contract';
 import { parse, sinceMs, targetOr404, type RouteContext } from './context';
-import {
-  anomaliesQuerySchema,
-  auditQuerySchema,
-  calendarQuerySchema,
-  decisionsQuerySchema,
-  emptyQuerySchema,
-  forecastQuerySchema,
-} from './schemas';
+import { anomaliesQuerySchema, auditQuerySchema, calendarQuerySchema, decisionsQuerySchema, emptyQuerySchema, forecastQuerySchema } from './schemas';
 
 const DAY_MS = 86_400_000;
 const MAX_CALENDAR_RANGE_MS = 400 * DAY_MS;
@@ -61,14 +54,26 @@ export function registerReadRoutes(r: Router, ctx: RouteContext, sinks: () => Si
   r.get('/decisions', viewer, (req, res) => {
     const q = parse(decisionsQuerySchema, req.query, 'query');
     targetOr404(state, q.target);
-    const list = recent(state.decisions.toArray(), (d) => d.atMs, sinceMs(q.since), q.limit, (d) => !q.target || d.targetId === q.target);
+    const list = recent(
+      state.decisions.toArray(),
+      (d) => d.atMs,
+      sinceMs(q.since),
+      q.limit,
+      (d) => !q.target || d.targetId === q.target,
+    );
     res.json({ decisions: list.map(decisionDto) } satisfies DecisionListDto);
   });
 
   r.get('/anomalies', viewer, (req, res) => {
     const q = parse(anomaliesQuerySchema, req.query, 'query');
     targetOr404(state, q.target);
-    const list = recent(state.anomalies.toArray(), (a) => a.atMs, sinceMs(q.since), q.limit, (a) => !q.target || a.targetId === q.target);
+    const list = recent(
+      state.anomalies.toArray(),
+      (a) => a.atMs,
+      sinceMs(q.since),
+      q.limit,
+      (a) => !q.target || a.targetId === q.target,
+    );
     res.json({ anomalies: list.map(anomalyDto) } satisfies AnomalyListDto);
   });
 
@@ -79,10 +84,16 @@ export function registerReadRoutes(r: Router, ctx: RouteContext, sinks: () => Si
     const toMs = q.to ? Date.parse(q.to) : fromMs + 7 * DAY_MS;
     if (!(toMs > fromMs)) throw new HttpError(400, 'invalid query: to: must be after from', [{ field: 'query.to', reason: 'must be after from' }]);
     if (toMs - fromMs > MAX_CALENDAR_RANGE_MS)
-      throw new HttpError(400, 'invalid query: to: the range may span at most 400 days', [{ field: 'query.to', reason: 'the range may span at most 400 days' }]);
+      throw new HttpError(400, 'invalid query: to: the range may span at most 400 days', [
+        { field: 'query.to', reason: 'the range may span at most 400 days' },
+      ]);
     const zones = t?.config.timezones ?? [];
     const days = daysOverlapping(state.calendar, fromMs, toMs).filter((d) => !zones.length || zones.includes(d.wedding.timezone));
-    res.json({ from: iso(fromMs), to: iso(toMs), windows: days.map((d) => calendarWindowDto(d, state.calendar.rules.protectedWeekdays)) } satisfies CalendarDto);
+    res.json({
+      from: iso(fromMs),
+      to: iso(toMs),
+      windows: days.map((d) => calendarWindowDto(d, state.calendar.rules.protectedWeekdays)),
+    } satisfies CalendarDto);
   });
 
   r.get('/audit', viewer, (req, res) => {

@@ -24,11 +24,19 @@ describe('POST /reload', () => {
     api = await startTestApi({}, { reloadConfig: rotated });
     await status(CONFIG_OPERATOR_TOKEN).expect(200);
     const res = await reload().expect(200);
-    expect(reloadResultSchema.parse(res.body)).toEqual({ applied: ['api.tokens', 'api.corsOrigins'], restartNeeded: ['targets', 'api.rateLimitPerMinute'], tokens: 5 });
+    expect(reloadResultSchema.parse(res.body)).toEqual({
+      applied: ['api.tokens', 'api.corsOrigins'],
+      restartNeeded: ['targets', 'api.rateLimitPerMinute'],
+      tokens: 5,
+    });
     await status(CONFIG_OPERATOR_TOKEN).expect(401);
     await status(NEW_TOKEN).expect(200);
     await request(api.base).get('/api/v1/status').set(api.auth('viewer')).expect(200);
-    const pre = await request(api.base).options('/api/v1/status').set('Origin', 'https://grafana.example.com').set('Access-Control-Request-Method', 'GET').expect(204);
+    const pre = await request(api.base)
+      .options('/api/v1/status')
+      .set('Origin', 'https://grafana.example.com')
+      .set('Access-Control-Request-Method', 'GET')
+      .expect(204);
     expect(pre.headers['access-control-allow-origin']).toBe('https://grafana.example.com');
     expect(api.audits.map((a) => [a.action, a.actor])).toEqual([['config.reload', 'env-admin-1']]);
     // A second reload of the same file has nothing new to apply.
@@ -36,11 +44,14 @@ describe('POST /reload', () => {
   });
 
   it('422 naming every problem when the file is invalid; nothing changes', async () => {
-    api = await startTestApi({}, {
-      reloadConfig: () => {
-        throw new ConfigError([{ file: 'agent.yaml', path: 'targets[0].maxReplicas', message: 'Invalid input: expected number, received string' }]);
+    api = await startTestApi(
+      {},
+      {
+        reloadConfig: () => {
+          throw new ConfigError([{ file: 'agent.yaml', path: 'targets[0].maxReplicas', message: 'Invalid input: expected number, received string' }]);
+        },
       },
-    });
+    );
     const before = snapshot(api);
     const res = await reload().expect(422);
     expect(res.body.details).toEqual([{ field: 'agent.yaml: targets[0].maxReplicas', reason: 'Invalid input: expected number, received string' }]);

@@ -46,11 +46,19 @@ export function registerReloadRoutes(r: Router, ctx: RouteContext, deps: ReloadD
       next = deps.reloadConfig();
     } catch (err) {
       if (err instanceof ConfigError)
-        throw new HttpError(422, 'the config file is invalid; nothing was changed', err.problems.map((p) => ({ field: `${p.file}: ${p.path || '(top level)'}`, reason: p.message })));
+        throw new HttpError(
+          422,
+          'the config file is invalid; nothing was changed',
+          err.problems.map((p) => ({ field: `${p.file}: ${p.path || '(top level)'}`, reason: p.message })),
+        );
       throw new HttpError(422, `the config file could not be loaded: ${(err as Error).message}; nothing was changed`);
     }
     const applied = LIVE_API_KEYS.filter((k) => !same(ctx.config[k], next.api[k])).map((k) => `api.${k}`);
-    const result: ReloadResultDto = { applied, restartNeeded: restartNeeded(current, ctx.config, next), tokens: next.api.tokens.length + deps.envTokens.length };
+    const result: ReloadResultDto = {
+      applied,
+      restartNeeded: restartNeeded(current, ctx.config, next),
+      tokens: next.api.tokens.length + deps.envTokens.length,
+    };
     deps.auth.replace([...next.api.tokens, ...deps.envTokens]);
     deps.cors.replace(next.api.corsOrigins);
     ctx.config.tokens = next.api.tokens;

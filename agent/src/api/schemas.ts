@@ -47,7 +47,10 @@ export const ingestRequestSchema = z
 export const calendarConfirmRequestSchema = z
   .object({
     source: z.string().min(1).max(2048).describe('the calendar source location, as in calendar.sources and GET /status'),
-    fingerprint: z.string().regex(/^[0-9a-f]{16}$/, 'must be the 16 hex digits GET /status shows for the held update').describe('the held update\'s fingerprint'),
+    fingerprint: z
+      .string()
+      .regex(/^[0-9a-f]{16}$/, 'must be the 16 hex digits GET /status shows for the held update')
+      .describe("the held update's fingerprint"),
     reason: z.string().trim().min(1, 'must not be empty').max(500),
   })
   .strict();
@@ -58,9 +61,21 @@ export const decisionsQuerySchema = z.object({ target: targetId.optional(), sinc
 export const anomaliesQuerySchema = z.object({ target: targetId.optional(), since: instant.optional(), limit: limit(500, 100) }).strict();
 export const auditQuerySchema = z.object({ since: instant.optional(), limit: limit(1000, 100) }).strict();
 export const calendarQuerySchema = z.object({ from: instant.optional(), to: instant.optional(), target: targetId.optional() }).strict();
-export const forecastQuerySchema = z.object({ horizon: z.coerce.number().gt(0).max(24 * 14).optional().describe('hours ahead (default: the whole forecast)') }).strict();
+export const forecastQuerySchema = z
+  .object({
+    horizon: z.coerce
+      .number()
+      .gt(0)
+      .max(24 * 14)
+      .optional()
+      .describe('hours ahead (default: the whole forecast)'),
+  })
+  .strict();
 export const capacityPlanQuerySchema = z
-  .object({ from: instant.optional().describe('default: the coming Saturday 00:00 (wedding.peakSeason.timezone)'), to: instant.optional().describe('default: the Monday 00:00 after from; at most 14 days after from') })
+  .object({
+    from: instant.optional().describe('default: the coming Saturday 00:00 (wedding.peakSeason.timezone)'),
+    to: instant.optional().describe('default: the Monday 00:00 after from; at most 14 days after from'),
+  })
   .strict();
 export const overridesQuerySchema = z.object({ target: targetId.optional() }).strict();
 export const emptyQuerySchema = z.object({}).strict();
@@ -73,7 +88,11 @@ const nullableNumber = z.number().nullable();
 const nullableString = z.string().nullable();
 const reason = z.object({ rule: z.string(), replicas: z.number(), detail: z.string() });
 /** Kinds are open strings here: the planner and detectors may add kinds without breaking clients. */
-const protection = z.string().describe('saturday, peak_season, wedding_headroom, post_wedding_rampdown, override_pin, override_floor, override_freeze, stale_data, peer_failover, fleet_data_missing, …');
+const protection = z
+  .string()
+  .describe(
+    'saturday, peak_season, wedding_headroom, post_wedding_rampdown, override_pin, override_floor, override_freeze, stale_data, peer_failover, fleet_data_missing, …',
+  );
 const anomalyKind = z.string().describe('none, spike, dip, level_shift, missing_expected_load, …');
 
 export const apiErrorSchema = z.object({ error: z.string(), details: z.array(z.object({ field: z.string(), reason: z.string() })).optional() });
@@ -162,11 +181,13 @@ export const statusSchema = z.object({
     lastTickDurationMs: nullableNumber,
     ticks: z.number(),
     now: z.string(),
-    loadUnit: z.string().describe('agent.loadUnit: the targets\' load as a Grafana unit id (reqps, ops, short…)'),
+    loadUnit: z.string().describe("agent.loadUnit: the targets' load as a Grafana unit id (reqps, ops, short…)"),
     currency: z.string().describe('pricing.currency (USD when unset): the currency of every cost the agent reports'),
   }),
   targets: z.array(targetStatusSchema),
-  sinks: z.array(z.object({ name: z.string(), type: z.string(), healthy: z.boolean(), queueLength: z.number(), dropped: z.number(), lastError: nullableString })),
+  sinks: z.array(
+    z.object({ name: z.string(), type: z.string(), healthy: z.boolean(), queueLength: z.number(), dropped: z.number(), lastError: nullableString }),
+  ),
   calendar: z.array(
     z.object({
       location: z.string(),
@@ -185,7 +206,16 @@ export const statusSchema = z.object({
       dataOk: z.boolean().describe('false while the global store cannot be trusted: the agent holds'),
       error: nullableString,
       checkedAt: nullableString,
-      peers: z.array(z.object({ cluster: z.string(), share: z.number(), health: z.enum(['unknown', 'up', 'lost']), lastSeen: nullableString, lostSince: nullableString, reason: z.string() })),
+      peers: z.array(
+        z.object({
+          cluster: z.string(),
+          share: z.number(),
+          health: z.enum(['unknown', 'up', 'lost']),
+          lastSeen: nullableString,
+          lostSince: nullableString,
+          reason: z.string(),
+        }),
+      ),
     })
     .nullable()
     .describe('the peer clusters (fleet.peers) as this agent sees them; null when it runs alone'),
@@ -246,7 +276,15 @@ export const capacityPlanSchema = z.object({
         z.object({ pool: z.string(), podsPerNode: z.number().int(), peak: z.number().int(), allocatable: resources }),
         z.object({ pool: z.null(), reason: z.string() }),
       ]),
-      cost: z.object({ currency: z.string(), perReplicaHour: nullableNumber, peakPerHour: nullableNumber, replicaHours: z.number(), window: nullableNumber, source, detail: z.string() }),
+      cost: z.object({
+        currency: z.string(),
+        perReplicaHour: nullableNumber,
+        peakPerHour: nullableNumber,
+        replicaHours: z.number(),
+        window: nullableNumber,
+        source,
+        detail: z.string(),
+      }),
       missingPoints: z.number().int(),
     }),
   ),
@@ -270,11 +308,11 @@ export const ingestResultSchema = z.object({
     .object({
       unwatched: z.number().int().describe('series no target watches'),
       future: z.number().int().describe('timestamp beyond the allowed clock skew'),
-      out_of_order: z.number().int().describe('older than the series\' latest point'),
+      out_of_order: z.number().int().describe("older than the series' latest point"),
       negative: z.number().int().describe('negative load'),
       non_finite: z.number().int().describe('not a finite number'),
       series_limit: z.number().int().describe('the push source holds too many series'),
-      implausible: z.number().int().describe('above every watching target\'s maxReplicas × capacityPerPod × 100: a unit mistake or a broken exporter'),
+      implausible: z.number().int().describe("above every watching target's maxReplicas × capacityPerPod × 100: a unit mistake or a broken exporter"),
     })
     .strict()
     .describe('samples not stored, by reason'),
@@ -294,11 +332,13 @@ export const deployFreezeSchema = z.object({
     z.object({
       id: z.string(),
       kubernetes: z.object({ kind: z.string(), namespace: z.string(), name: z.string() }),
-      evaluatedAt: nullableString.describe('null before the target\'s first tick: the freeze is unknown'),
+      evaluatedAt: nullableString.describe("null before the target's first tick: the freeze is unknown"),
       frozen: z.boolean(),
       since: nullableString,
       until: nullableString,
-      weddings: z.array(z.object({ id: z.string(), title: z.string(), timezone: z.string(), localDate: z.string(), phase: z.string(), start: z.string(), end: z.string() })),
+      weddings: z.array(
+        z.object({ id: z.string(), title: z.string(), timezone: z.string(), localDate: z.string(), phase: z.string(), start: z.string(), end: z.string() }),
+      ),
       lastBreakGlass: breakGlassSchema.nullable(),
     }),
   ),

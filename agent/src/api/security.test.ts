@@ -35,7 +35,9 @@ describe('precomputed helmet headers', () => {
       expect(names.length).toBeGreaterThanOrEqual(10);
       for (const n of names) expect([n, ours.headers[n]]).toEqual([n, direct.headers[n]]);
       // …and helmet sets nothing else that the list misses.
-      const fromHelmet = Object.keys(direct.headers).filter((h) => !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'x-powered-by'].includes(h));
+      const fromHelmet = Object.keys(direct.headers).filter(
+        (h) => !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'x-powered-by'].includes(h),
+      );
       expect(fromHelmet.sort()).toEqual([...names].sort());
     } finally {
       server.close();
@@ -68,7 +70,11 @@ describe('CORS (only api.corsOrigins)', () => {
   });
 
   it('gives other origins no CORS headers (403 on preflight)', async () => {
-    const pre = await request(api.base).options('/api/v1/status').set('Origin', 'https://evil.example.com').set('Access-Control-Request-Method', 'GET').expect(403);
+    const pre = await request(api.base)
+      .options('/api/v1/status')
+      .set('Origin', 'https://evil.example.com')
+      .set('Access-Control-Request-Method', 'GET')
+      .expect(403);
     expect(pre.headers['access-control-allow-origin']).toBeUndefined();
     const res = await request(api.base).get('/api/v1/status').set('Origin', 'https://evil.example.com').set(api.auth('viewer')).expect(200);
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
@@ -91,7 +97,11 @@ describe('body limits', () => {
     api = await startTestApi();
   });
   it('413 for an override body over 16 KiB', async () => {
-    const res = await request(api.base).post('/api/v1/overrides').set(api.auth('operator')).send({ target: 'api', type: 'freeze', until: '2027-06-05T16:00:00Z', reason: 'x'.repeat(20_000) }).expect(413);
+    const res = await request(api.base)
+      .post('/api/v1/overrides')
+      .set(api.auth('operator'))
+      .send({ target: 'api', type: 'freeze', until: '2027-06-05T16:00:00Z', reason: 'x'.repeat(20_000) })
+      .expect(413);
     expect(res.body.error).toMatch(/too large/);
     expect(api.state.overrides).toEqual([]);
   });
@@ -99,7 +109,13 @@ describe('body limits', () => {
     await request(api.base).post('/api/v1/overrides').set(api.auth('operator')).type('form').send('target=api&type=freeze').expect(415);
   });
   it('415 for an unsupported content encoding', async () => {
-    await request(api.base).post('/api/v1/overrides').set(api.auth('operator')).set('Content-Type', 'application/json').set('Content-Encoding', 'br2').send('{}').expect(415);
+    await request(api.base)
+      .post('/api/v1/overrides')
+      .set(api.auth('operator'))
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'br2')
+      .send('{}')
+      .expect(415);
   });
 });
 

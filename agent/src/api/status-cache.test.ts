@@ -17,7 +17,16 @@ function fixture() {
   return { state, cache, advanceReal: (ms: number) => (real += ms) };
 }
 
-const override = (id: string, untilMs: number) => ({ id, targetId: 'api', type: 'freeze' as const, untilMs, untilWeddingEnds: false, reason: 'r', author: 'a', createdAtMs: NOW });
+const override = (id: string, untilMs: number) => ({
+  id,
+  targetId: 'api',
+  type: 'freeze' as const,
+  untilMs,
+  untilWeddingEnds: false,
+  reason: 'r',
+  author: 'a',
+  createdAtMs: NOW,
+});
 
 describe('StatusCache', () => {
   it('serves exactly what statusDto builds', () => {

@@ -75,7 +75,13 @@ export function tickFacts(state: AgentState): TickFacts {
     if (t.decision) facts.decision.set(id, decisionDto(t.decision));
     facts.protections.set(id, { target: id, at, protections: t.decision?.protections ?? [], deployFreeze: t.decision?.deployFreeze ?? false });
   }
-  facts.pages.pages = state.pageConditions.map((c) => ({ kind: c.kind, subject: c.subject, severity: c.severity, weddingDay: c.weddingDay, summary: c.summary }));
+  facts.pages.pages = state.pageConditions.map((c) => ({
+    kind: c.kind,
+    subject: c.subject,
+    severity: c.severity,
+    weddingDay: c.weddingDay,
+    summary: c.summary,
+  }));
   return facts;
 }
 
@@ -98,6 +104,20 @@ export function diffTick(prev: TickFacts | null, next: TickFacts): StreamChange[
 }
 
 /** The whole current view, for a subscriber that connects (or reconnects beyond the replay buffer). */
-export function snapshotOf(facts: TickFacts): { at: string; tick: number; load: LoadEvent[]; decisions: DecisionDto[]; protections: ProtectionsEvent[]; pages: PagesEvent['pages'] } {
-  return { at: facts.at, tick: facts.tick, load: [...facts.load.values()], decisions: [...facts.decision.values()], protections: [...facts.protections.values()], pages: facts.pages.pages };
+export function snapshotOf(facts: TickFacts): {
+  at: string;
+  tick: number;
+  load: LoadEvent[];
+  decisions: DecisionDto[];
+  protections: ProtectionsEvent[];
+  pages: PagesEvent['pages'];
+} {
+  return {
+    at: facts.at,
+    tick: facts.tick,
+    load: [...facts.load.values()],
+    decisions: [...facts.decision.values()],
+    protections: [...facts.protections.values()],
+    pages: facts.pages.pages,
+  };
 }

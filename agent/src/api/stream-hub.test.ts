@@ -21,7 +21,11 @@ class RecordingSink implements StreamSink {
       .split('\n\n')
       .filter((b) => b.includes('event:'))
       .map((block) => {
-        const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+        const field = (name: string) =>
+          block
+            .split('\n')
+            .find((l) => l.startsWith(`${name}: `))
+            ?.slice(name.length + 2);
         const id = field('id');
         return { id: id === undefined ? undefined : Number(id), event: field('event')!, data: JSON.parse(field('data')!) as unknown };
       });
@@ -31,7 +35,17 @@ class RecordingSink implements StreamSink {
 function newState(): AgentState {
   const config = testConfig({}, 2);
   const state = new AgentState(
-    { version: 't', cluster: 'test', mode: 'dry-run', leader: true, startedAtMs: NOW - HOUR, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: true },
+    {
+      version: 't',
+      cluster: 'test',
+      mode: 'dry-run',
+      leader: true,
+      startedAtMs: NOW - HOUR,
+      lastTickMs: null,
+      lastTickDurationMs: null,
+      ticks: 0,
+      ready: true,
+    },
     config.targets,
     indexCalendar(CALENDAR, config.wedding),
   );
@@ -67,14 +81,28 @@ describe('StreamHub', () => {
     expect(load).toMatchObject({ event: 'load', data: { target: 'api', observed: 240 } });
 
     state.targets.get('api')!.decision!.desiredReplicas = 9;
-    state.pageConditions = [{ kind: 'target_overloaded', subject: 'api', dedupKey: 'k', severity: 'critical', weddingDay: true, summary: 'api overloaded', targets: ['api'], details: {} }] as never;
+    state.pageConditions = [
+      {
+        kind: 'target_overloaded',
+        subject: 'api',
+        dedupKey: 'k',
+        severity: 'critical',
+        weddingDay: true,
+        summary: 'api overloaded',
+        targets: ['api'],
+        details: {},
+      },
+    ] as never;
     tick(state);
     hub.publish(state);
     const later = sink.events().slice(2);
     expect(later.map((e) => e.event)).toEqual(['load', 'decision', 'pages']);
     expect(later[1].data).toMatchObject({ target: 'api', desiredReplicas: 9 });
     expect(later[2].data).toMatchObject({ pages: [{ kind: 'target_overloaded', subject: 'api', summary: 'api overloaded' }] });
-    const ids = sink.events().slice(1).map((e) => e.id!);
+    const ids = sink
+      .events()
+      .slice(1)
+      .map((e) => e.id!);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(new Set(ids).size).toBe(ids.length);
     hub.close();
@@ -97,7 +125,10 @@ describe('StreamHub', () => {
 
     const again = new RecordingSink();
     hub.subscribe(again, String(seen));
-    expect(again.events().map((e) => [e.event, (e.data as { observed?: number }).observed])).toEqual([['load', 210], ['load', 220]]);
+    expect(again.events().map((e) => [e.event, (e.data as { observed?: number }).observed])).toEqual([
+      ['load', 210],
+      ['load', 220],
+    ]);
     expect(again.events()[0].id).toBe(seen + 1);
 
     for (const v of [230, 240, 250, 260, 270]) {

@@ -90,8 +90,14 @@ export class StreamHub {
     this.startHeartbeat();
     const after = lastEventId !== undefined && /^\d+$/.test(lastEventId) ? Number(lastEventId) : null;
     const oldest = this.recent[0]?.id;
-    if (after !== null && after < this.nextId && (after >= (oldest ?? this.nextId) - 1)) {
-      this.send(sink, this.recent.filter((e) => e.id > after).map((e) => e.frame).join(''));
+    if (after !== null && after < this.nextId && after >= (oldest ?? this.nextId) - 1) {
+      this.send(
+        sink,
+        this.recent
+          .filter((e) => e.id > after)
+          .map((e) => e.frame)
+          .join(''),
+      );
     } else {
       const snapshot = this.last ? snapshotOf(this.last) : null;
       this.send(sink, `retry: 1000\n${frame('snapshot', snapshot, this.nextId - 1)}`);

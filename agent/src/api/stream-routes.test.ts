@@ -40,7 +40,7 @@ function readUntil(res: IncomingMessage, pattern: RegExp): Promise<string> {
 }
 
 describe('GET /api/v1/stream', () => {
-  it('needs a token (401), then streams text/event-stream: a snapshot, then a tick\'s changes', async () => {
+  it("needs a token (401), then streams text/event-stream: a snapshot, then a tick's changes", async () => {
     expect((await open({})).statusCode).toBe(401);
     const res = await open(api.auth('viewer'));
     expect(res.statusCode).toBe(200);

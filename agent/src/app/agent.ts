@@ -113,7 +113,10 @@ export class Agent {
   /** Subscribers of GET /api/v1/stream: fed after every tick, after paging has judged it. */
   readonly stream = new StreamHub();
 
-  constructor(readonly loaded: LoadedConfig, opts: AgentOptions = {}) {
+  constructor(
+    readonly loaded: LoadedConfig,
+    opts: AgentOptions = {},
+  ) {
     const { config } = loaded;
     const clock = opts.clock ?? systemClock;
     this.clock = clock;
@@ -122,7 +125,17 @@ export class Agent {
     this.apiTokens = [...config.api.tokens, ...this.envApiTokens];
     this.logger = opts.logger ?? createLogger(config.agent.logLevel);
     this.state = new AgentState(
-      { version: VERSION, cluster: config.agent.cluster, mode: config.agent.mode, leader: true, startedAtMs: clock(), lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false },
+      {
+        version: VERSION,
+        cluster: config.agent.cluster,
+        mode: config.agent.mode,
+        leader: true,
+        startedAtMs: clock(),
+        lastTickMs: null,
+        lastTickDurationMs: null,
+        ticks: 0,
+        ready: false,
+      },
       config.targets,
       indexCalendar({ weddings: [] }, config.wedding),
     );
@@ -149,20 +162,45 @@ export class Agent {
     // One evaluation of the page-worthy conditions per tick, read by /metrics and the PagerDuty sinks alike.
     this.pages = new PageMonitor(conditionOptions(config.agent.cluster, config.paging));
     this.sinks = new SinkFanout({
-      entries: buildSinks(config.sinks, { cluster: config.agent.cluster, identity: () => ({ cluster: this.state.info.cluster, provider: this.state.info.provider ?? 'other', region: this.state.info.region ?? 'unknown' }), metrics: createSinkMetrics(registry), logger: this.logger, paging: config.paging, pageStore, pageMonitor: this.pages, ...opts.sinkDeps }),
+      entries: buildSinks(config.sinks, {
+        cluster: config.agent.cluster,
+        identity: () => ({ cluster: this.state.info.cluster, provider: this.state.info.provider ?? 'other', region: this.state.info.region ?? 'unknown' }),
+        metrics: createSinkMetrics(registry),
+        logger: this.logger,
+        paging: config.paging,
+        pageStore,
+        pageMonitor: this.pages,
+        ...opts.sinkDeps,
+      }),
       collect: (atMs) => collectSamples(registry, atMs),
       clock,
       logger: this.logger,
     });
     registerStreamMetrics(registry, this.stream);
     this.fleet = config.fleet.peers.length
-      ? new FleetSource({ config: config.fleet, cluster: config.agent.cluster, publish: (status) => (this.state.fleet = status), logger: this.logger, wallClock: opts.wallClock })
+      ? new FleetSource({
+          config: config.fleet,
+          cluster: config.agent.cluster,
+          publish: (status) => (this.state.fleet = status),
+          logger: this.logger,
+          wallClock: opts.wallClock,
+        })
       : null;
     this.calendar = new CalendarRefresher({
       config,
       state: this.state,
       // With durable state, the calendar last in force and confirmations are shared with the other replica and the next start.
-      provider: new CalendarStore(config.calendar.sources, loaded.baseDir, clock, fetch, 10_000, config.calendar.maxBytes, config.calendar.maxDropFraction, durable?.calendarMemory(), config.calendar.maxWeddings),
+      provider: new CalendarStore(
+        config.calendar.sources,
+        loaded.baseDir,
+        clock,
+        fetch,
+        10_000,
+        config.calendar.maxBytes,
+        config.calendar.maxDropFraction,
+        durable?.calendarMemory(),
+        config.calendar.maxWeddings,
+      ),
       metrics: this.metrics,
       logger: this.logger,
       clock,
@@ -172,7 +210,14 @@ export class Agent {
     const ocSource = oc ? config.sources[oc.source] : undefined;
     this.opencost =
       oc && ocSource?.type === 'prometheus'
-        ? new OpenCostRefresher({ prometheus: ocSource, targets: config.targets, book: this.prices, refreshSeconds: oc.refreshSeconds, clock, logger: this.logger })
+        ? new OpenCostRefresher({
+            prometheus: ocSource,
+            targets: config.targets,
+            book: this.prices,
+            refreshSeconds: oc.refreshSeconds,
+            clock,
+            logger: this.logger,
+          })
         : null;
     // A confirmation made through the other replica applies here at the next durable round.
     durable?.onRound(() => this.calendar.applyConfirmed());
@@ -220,7 +265,13 @@ export class Agent {
   async prepareOffline(): Promise<void> {
     await this.calendar.refresh(this.clock());
     await this.opencost?.refresh();
-    await backfillHistory({ config: this.loaded.config, sources: this.sources, clock: this.clock, logger: this.logger, seed: (id, points) => this.loop.seed(id, points) });
+    await backfillHistory({
+      config: this.loaded.config,
+      sources: this.sources,
+      clock: this.clock,
+      logger: this.logger,
+      seed: (id, points) => this.loop.seed(id, points),
+    });
   }
 
   /** Health of every sink, for GET /status (StatusDto.sinks). */
@@ -275,7 +326,13 @@ export class Agent {
       durability: overrideDurability(this.durable),
       stream: this.stream,
     });
-    const app = createApp({ state: this.state, registry: this.metrics.registry, api, stalled: () => this.loop.stallReason(), degraded: () => (this.durable ? durableProblems(this.durable.status()) : []) });
+    const app = createApp({
+      state: this.state,
+      registry: this.metrics.registry,
+      api,
+      stalled: () => this.loop.stallReason(),
+      degraded: () => (this.durable ? durableProblems(this.durable.status()) : []),
+    });
     // Connect, take part in the election and load the durable state before serving (503 until then) or ticking.
     await this.actuator?.start();
     await this.detectIdentity();
@@ -288,7 +345,13 @@ export class Agent {
     await Promise.race([this.calendar.refresh(this.clock()), delay(CALENDAR_START_WAIT_MS)]);
     // The first OpenCost answer, if it comes quickly, prices the first tick; else the table does until it lands.
     if (this.opencost) await Promise.race([this.opencost.refresh(), delay(CALENDAR_START_WAIT_MS)]);
-    await backfillHistory({ config: this.loaded.config, sources: this.sources, clock: this.clock, logger: this.logger, seed: (id, points) => this.loop.seed(id, points) });
+    await backfillHistory({
+      config: this.loaded.config,
+      sources: this.sources,
+      clock: this.clock,
+      logger: this.logger,
+      seed: (id, points) => this.loop.seed(id, points),
+    });
     this.fleet?.start();
     this.loop.start();
     this.calendar.start();

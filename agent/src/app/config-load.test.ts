@@ -38,7 +38,10 @@ describe('config loading', () => {
     expect(config.wedding.traditions.indian).toBe(2.0);
     expect(config.wedding.phases.reception).toEqual([1, 6]);
     expect(config.agent).toMatchObject({ provider: 'eks', region: 'eu-west-1' });
-    expect(config.fleet.peers).toEqual([{ cluster: 'eu-west-2', share: 1 }, { cluster: 'eu-central-1', share: 2 }]);
+    expect(config.fleet.peers).toEqual([
+      { cluster: 'eu-west-2', share: 1 },
+      { cluster: 'eu-central-1', share: 2 },
+    ]);
   });
 
   it('accepts the bundled demo config', () => {

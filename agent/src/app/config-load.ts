@@ -35,7 +35,11 @@ export function resolveEnv(raw: unknown, env: Record<string, string | undefined>
       const key = path[path.length - 1];
       const inHeaders = path[path.length - 2] === 'headers' && typeof key === 'string' && CREDENTIAL_HEADER.test(key);
       if (typeof key === 'string' && (SECRET_KEYS.has(key) || inHeaders) && !WHOLE_ENV_REF.test(node)) {
-        problems.push({ file, path: pathToString(path), message: 'is a secret: write an environment reference such as "${DD_API_KEY}", never the value itself' });
+        problems.push({
+          file,
+          path: pathToString(path),
+          message: 'is a secret: write an environment reference such as "${DD_API_KEY}", never the value itself',
+        });
         return node;
       }
       return node.replace(ENV_REF, (_m, name: string) => {

@@ -26,9 +26,15 @@ const sinksSchema = <S extends z.ZodType<AnySinkConfig>>(sink: S) =>
       const seen = new Map<string, number>();
       sinks.forEach((s: AnySinkConfig, i) => {
         const name = s.name ?? s.type;
-        if (seen.has(name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate sink name "${name}" (also sinks[${seen.get(name)}]); give each ${s.type} sink its own name` });
+        if (seen.has(name))
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'name'],
+            message: `duplicate sink name "${name}" (also sinks[${seen.get(name)}]); give each ${s.type} sink its own name`,
+          });
         else seen.set(name, i);
-        if (s.maxBatch !== undefined && s.maxQueue !== undefined && s.maxBatch > s.maxQueue) ctx.addIssue({ code: 'custom', path: [i, 'maxBatch'], message: `maxBatch (${s.maxBatch}) is above maxQueue (${s.maxQueue})` });
+        if (s.maxBatch !== undefined && s.maxQueue !== undefined && s.maxBatch > s.maxQueue)
+          ctx.addIssue({ code: 'custom', path: [i, 'maxBatch'], message: `maxBatch (${s.maxBatch}) is above maxQueue (${s.maxQueue})` });
       });
     });
 
@@ -37,16 +43,25 @@ const sinksSchema = <S extends z.ZodType<AnySinkConfig>>(sink: S) =>
  * passes a union that includes its own schema; nothing outside app/ and its folder changes.
  */
 export function composeConfigSchema<S extends z.ZodType<AnySinkConfig>>(sinks: S) {
-  return agentConfigObject
-    .extend({ sources: z.record(z.string(), sourceConfigSchema).default({}), sinks: sinksSchema(sinks) })
-    // Cross-field rules run even when some fields failed (`when`), so `validate` lists every problem in one pass.
-    .superRefine(checkAgentConfig((src) => sourceStaleAfterSeconds(src as SourceConfig)), { when: () => true })
-    .superRefine((cfg, ctx) => guarded([() => checkPromqlQueries(cfg.targets, cfg.sources, ctx)]), { when: () => true })
-    .transform((cfg) => completeAgentConfig(cfg));
+  return (
+    agentConfigObject
+      .extend({ sources: z.record(z.string(), sourceConfigSchema).default({}), sinks: sinksSchema(sinks) })
+      // Cross-field rules run even when some fields failed (`when`), so `validate` lists every problem in one pass.
+      .superRefine(
+        checkAgentConfig((src) => sourceStaleAfterSeconds(src as SourceConfig)),
+        { when: () => true },
+      )
+      .superRefine((cfg, ctx) => guarded([() => checkPromqlQueries(cfg.targets, cfg.sources, ctx)]), { when: () => true })
+      .transform((cfg) => completeAgentConfig(cfg))
+  );
 }
 
 /** A Prometheus source's queries parse with Prometheus's own grammar: a missing bracket is a config error, not a failed read at run time. */
-function checkPromqlQueries(targets: ReadonlyArray<{ load: { source: string; query: string } }>, sources: Record<string, { type: string }>, ctx: z.RefinementCtx): void {
+function checkPromqlQueries(
+  targets: ReadonlyArray<{ load: { source: string; query: string } }>,
+  sources: Record<string, { type: string }>,
+  ctx: z.RefinementCtx,
+): void {
   targets.forEach((t, i) => {
     if (sources[t.load?.source]?.type !== 'prometheus' || typeof t.load.query !== 'string') return;
     const syntax = promqlSyntaxError(t.load.query);

@@ -58,7 +58,10 @@ export async function startDurableState(durable: DurableStateStore | null, w: Du
   const { config, baseDir, file } = w.loaded;
   const dir = config.state.directory;
   if (!durable) {
-    w.logger.warn({ key: 'state.directory' }, 'state: memory only — overrides, the audit trail and open pages are lost on restart (set state.directory, or connect to Kubernetes)');
+    w.logger.warn(
+      { key: 'state.directory' },
+      'state: memory only — overrides, the audit trail and open pages are lost on restart (set state.directory, or connect to Kubernetes)',
+    );
     return;
   }
   if (!w.actuator && dir !== undefined) {
@@ -69,7 +72,10 @@ export async function startDurableState(durable: DurableStateStore | null, w: Du
     } catch (err) {
       // Degraded, not down: the agent scales as configured; overrides set now are answered 202 (not
       // durable), /readyz and wedsync_agent_state_durable say so, and every round tries again.
-      w.logger.error({ key: 'state.directory', file, path, err: (err as Error).message }, `state.directory: cannot write ${path}; starting DEGRADED — overrides and the audit trail are kept in memory only until it can be written`);
+      w.logger.error(
+        { key: 'state.directory', file, path, err: (err as Error).message },
+        `state.directory: cannot write ${path}; starting DEGRADED — overrides and the audit trail are kept in memory only until it can be written`,
+      );
     }
   }
   const actuator = w.actuator;

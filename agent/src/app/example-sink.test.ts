@@ -50,8 +50,15 @@ describe('a sink added beside the others (its folder and app/ only)', () => {
     expect(bad.success).toBe(false);
     const issues = bad.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(issues).toEqual([expect.stringMatching(/^sinks\.0\.prefix: /)]);
-    const dup = schema.safeParse(config([{ type: 'example', prefix: 'a' }, { type: 'example', prefix: 'b' }]));
-    expect(dup.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(['sinks.1.name: duplicate sink name "example" (also sinks[0]); give each example sink its own name']);
+    const dup = schema.safeParse(
+      config([
+        { type: 'example', prefix: 'a' },
+        { type: 'example', prefix: 'b' },
+      ]),
+    );
+    expect(dup.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'sinks.1.name: duplicate sink name "example" (also sinks[0]); give each example sink its own name',
+    ]);
   });
 
   test('without it, the registered schema still refuses the type', () => {

@@ -46,16 +46,41 @@ describe('sink registry and config', () => {
   });
 
   test.each([
-    ['an inline secret', [{ type: 'datadog', apiKey: 'abc123' }], {}, 'sinks[0].apiKey: is a secret: write an environment reference such as "${DD_API_KEY}", never the value itself'],
+    [
+      'an inline secret',
+      [{ type: 'datadog', apiKey: 'abc123' }],
+      {},
+      'sinks[0].apiKey: is a secret: write an environment reference such as "${DD_API_KEY}", never the value itself',
+    ],
     ['a missing environment variable', [{ type: 'newrelic', licenseKey: '${NR_KEY}' }], {}, 'sinks[0].licenseKey: environment variable NR_KEY is not set'],
     ['an unknown type', [{ type: 'splunk' }], {}, 'sinks[0].type'],
     ['an unknown Datadog site', [{ type: 'datadog', apiKey: '${K}', site: 'datadog.example' }], { K: 'k' }, 'sinks[0].site'],
-    ['a PagerDuty server with a scheme', [{ type: 'pagerduty', routingKey: '${K}', server: 'https://events.pagerduty.com' }], { K: 'k' }, 'sinks[0].server: must be host or host:port, without a scheme'],
-    ['two sinks with the same name', [{ type: 'memory' }, { type: 'memory' }], {}, 'sinks[1].name: duplicate sink name "memory" (also sinks[0]); give each memory sink its own name'],
+    [
+      'a PagerDuty server with a scheme',
+      [{ type: 'pagerduty', routingKey: '${K}', server: 'https://events.pagerduty.com' }],
+      { K: 'k' },
+      'sinks[0].server: must be host or host:port, without a scheme',
+    ],
+    [
+      'two sinks with the same name',
+      [{ type: 'memory' }, { type: 'memory' }],
+      {},
+      'sinks[1].name: duplicate sink name "memory" (also sinks[0]); give each memory sink its own name',
+    ],
     ['maxBatch above maxQueue', [{ type: 'memory', maxQueue: 10, maxBatch: 20 }], {}, 'sinks[0].maxBatch: maxBatch (20) is above maxQueue (10)'],
     ['a zero interval', [{ type: 'console', intervalSeconds: 0 }], {}, 'sinks[0].intervalSeconds'],
-    ['a paging threshold still on the PagerDuty sink', [{ type: 'pagerduty', routingKey: '${K}', overloadedAfterSeconds: 60 }], { K: 'k' }, 'sinks[0].overloadedAfterSeconds: moved to paging.overloadedAfterSeconds'],
-    ['a hand-off no longer than a request', [{ type: 'pagerduty', routingKey: '${K}', handOffAfterSeconds: 10 }], { K: 'k' }, 'sinks[0].handOffAfterSeconds: (10) must be longer than requestTimeoutSeconds (10)'],
+    [
+      'a paging threshold still on the PagerDuty sink',
+      [{ type: 'pagerduty', routingKey: '${K}', overloadedAfterSeconds: 60 }],
+      { K: 'k' },
+      'sinks[0].overloadedAfterSeconds: moved to paging.overloadedAfterSeconds',
+    ],
+    [
+      'a hand-off no longer than a request',
+      [{ type: 'pagerduty', routingKey: '${K}', handOffAfterSeconds: 10 }],
+      { K: 'k' },
+      'sinks[0].handOffAfterSeconds: (10) must be longer than requestTimeoutSeconds (10)',
+    ],
   ])('rejects %s, naming the field', (_name, sinks, env, expected) => {
     const found = problems(sinks, env);
     expect(found.some((p) => p.startsWith(expected))).toBe(true);

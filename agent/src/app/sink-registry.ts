@@ -39,7 +39,11 @@ export const SINK_BUILDERS: Builders = {
 /** A sink type's constructor, as the registry holds it (a builder of SINK_BUILDERS, or of a sink added beside them). */
 export type SinkBuilder = (cfg: { type: string; name?: string }, name: string, deps: SinkDeps) => SinkEntry;
 
-export function buildSinks<C extends { type: string; name?: string }>(configs: readonly C[], deps: SinkDeps, builders: Readonly<Record<string, SinkBuilder>> = SINK_BUILDERS as unknown as Record<string, SinkBuilder>): SinkEntry[] {
+export function buildSinks<C extends { type: string; name?: string }>(
+  configs: readonly C[],
+  deps: SinkDeps,
+  builders: Readonly<Record<string, SinkBuilder>> = SINK_BUILDERS as unknown as Record<string, SinkBuilder>,
+): SinkEntry[] {
   return configs.map((cfg) => {
     const build = builders[cfg.type];
     if (!build) throw new Error(`sinks: unknown sink type "${String((cfg as { type: unknown }).type)}" (known: ${Object.keys(builders).join(', ')})`);

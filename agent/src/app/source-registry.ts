@@ -20,7 +20,8 @@ export interface SourceDeps {
 type Builders = { [K in SourceConfig['type']]: (cfg: Extract<SourceConfig, { type: K }>, deps: SourceDeps) => LoadSource };
 
 export const SOURCE_BUILDERS: Builders = {
-  prometheus: (cfg) => new PrometheusSource({ url: cfg.url, timeoutSeconds: cfg.timeoutSeconds, bearerToken: cfg.bearerToken, staleAfterSeconds: cfg.staleAfterSeconds }),
+  prometheus: (cfg) =>
+    new PrometheusSource({ url: cfg.url, timeoutSeconds: cfg.timeoutSeconds, bearerToken: cfg.bearerToken, staleAfterSeconds: cfg.staleAfterSeconds }),
   push: (cfg) => new PushSource({ maxClockSkewSeconds: cfg.maxClockSkewSeconds, staleAfterSeconds: cfg.staleAfterSeconds }),
   simulator: (cfg, deps) => new SimulatorSource({ ...cfg, calendar: deps.calendar }),
 };

@@ -15,7 +15,10 @@ export async function checkQueries(prom: RangeClientOptions, loaded: LoadedConfi
     if (!('failure' in r)) continue;
     if (r.status === undefined) throw new BacktestError(`Prometheus at ${prom.url} is unreachable: ${r.failure}`, 1);
     if (r.status === 400 || r.errorType === 'bad_data')
-      throw new BacktestError(`${loaded.file}: targets[${i}].load.query: Prometheus refuses the query of target "${target.id}" (${r.failure}) — query: ${target.load.query}`, 2);
+      throw new BacktestError(
+        `${loaded.file}: targets[${i}].load.query: Prometheus refuses the query of target "${target.id}" (${r.failure}) — query: ${target.load.query}`,
+        2,
+      );
     throw new BacktestError(`Prometheus at ${prom.url} failed the query of target "${target.id}": ${r.failure}`, 1);
   }
 }

@@ -11,7 +11,10 @@ export function progressFor(stream: NodeJS.WriteStream = process.stderr): Backte
   return {
     begin(label, total) {
       bar?.stop();
-      bar = new SingleBar({ stream, format: `${label.padEnd(28)} {bar} {percentage}% | {value}/{total} | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
+      bar = new SingleBar(
+        { stream, format: `${label.padEnd(28)} {bar} {percentage}% | {value}/{total} | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: false },
+        Presets.shades_classic,
+      );
       bar.start(total, 0);
     },
     update(done) {

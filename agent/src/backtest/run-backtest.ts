@@ -44,18 +44,26 @@ export interface BacktestResult {
 export function selectTargets(loaded: LoadedConfig, ids: string[] | undefined): { targets: TargetConfig[]; prom: RangeClientOptions } {
   const all = loaded.config.targets;
   const unknown = (ids ?? []).filter((id) => !all.some((t) => t.id === id));
-  if (unknown.length) throw new BacktestError(`--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')} (${loaded.file} has ${all.map((t) => t.id).join(', ')})`, 2);
+  if (unknown.length)
+    throw new BacktestError(`--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')} (${loaded.file} has ${all.map((t) => t.id).join(', ')})`, 2);
   const targets = ids?.length ? all.filter((t) => ids.includes(t.id)) : all;
   const urls = new Set<string>();
   let prom: RangeClientOptions | null = null;
   for (const t of targets) {
     const src = loaded.config.sources[t.load.source];
     if (src.type !== 'prometheus')
-      throw new BacktestError(`${loaded.file}: targets[${all.indexOf(t)}].load.source: backtest reads history from Prometheus, but source "${t.load.source}" is ${src.type}`, 2);
+      throw new BacktestError(
+        `${loaded.file}: targets[${all.indexOf(t)}].load.source: backtest reads history from Prometheus, but source "${t.load.source}" is ${src.type}`,
+        2,
+      );
     urls.add(src.url);
     prom = { url: src.url, timeoutSeconds: Math.max(src.timeoutSeconds, 30), bearerToken: src.bearerToken };
   }
-  if (urls.size > 1) throw new BacktestError(`${loaded.file}: the selected targets read from ${urls.size} Prometheus servers (${[...urls].join(', ')}); backtest them one server at a time with --target`, 2);
+  if (urls.size > 1)
+    throw new BacktestError(
+      `${loaded.file}: the selected targets read from ${urls.size} Prometheus servers (${[...urls].join(', ')}); backtest them one server at a time with --target`,
+      2,
+    );
   return { targets, prom: prom! };
 }
 

@@ -47,26 +47,39 @@ export function onGrid(series: RangeSeries | undefined, range: TimeRange): GridS
 const span = (r: TimeRange) => `between ${new Date(r.fromMs).toISOString()} and ${new Date(r.toMs).toISOString()}`;
 
 /** The target's load over the range: exactly one series, some data, or a BacktestError naming the target and query. */
-export async function fetchDemand(prom: RangeClientOptions, target: TargetConfig, range: TimeRange, onRequest?: (done: number, total: number) => void): Promise<GridSeries> {
+export async function fetchDemand(
+  prom: RangeClientOptions,
+  target: TargetConfig,
+  range: TimeRange,
+  onRequest?: (done: number, total: number) => void,
+): Promise<GridSeries> {
   const q = target.load.query;
   const result = await queryRange(prom, q, range.fromMs, range.toMs, STEP_MS, onRequest);
-  if ('failure' in result) throw new BacktestError(`target "${target.id}": Prometheus at ${prom.url} failed the load query (${result.failure}) — query: ${q}`, 1);
+  if ('failure' in result)
+    throw new BacktestError(`target "${target.id}": Prometheus at ${prom.url} failed the load query (${result.failure}) — query: ${q}`, 1);
   if (result.length > 1) {
-    const examples = result.slice(0, 3).map((s) => labelText(s.metric)).join(', ');
+    const examples = result
+      .slice(0, 3)
+      .map((s) => labelText(s.metric))
+      .join(', ');
     throw new BacktestError(
       `target "${target.id}": the load query returned ${result.length} series ${span(range)} (${examples}${result.length > 3 ? ', …' : ''}); it must give one number per instant — wrap it in sum() — query: ${q}`,
       2,
     );
   }
   const grid = onGrid(result[0], range);
-  if (grid.missingSteps === grid.values.length) throw new BacktestError(`target "${target.id}": the load query returned no data ${span(range)} — query: ${q}`, 1);
+  if (grid.missingSteps === grid.values.length)
+    throw new BacktestError(`target "${target.id}": the load query returned no data ${span(range)} — query: ${q}`, 1);
   return grid;
 }
 
 /** Where the replicas the cluster ran are kept: kube-state-metrics first, then the agent's own gauge. */
 export function clusterReplicaQueries(target: TargetConfig): string[] {
   const { kind, namespace, name } = target.kubernetes;
-  const ksm = kind === 'StatefulSet' ? `kube_statefulset_status_replicas{namespace=${promString(namespace)},statefulset=${promString(name)}}` : `kube_deployment_status_replicas{namespace=${promString(namespace)},deployment=${promString(name)}}`;
+  const ksm =
+    kind === 'StatefulSet'
+      ? `kube_statefulset_status_replicas{namespace=${promString(namespace)},statefulset=${promString(name)}}`
+      : `kube_deployment_status_replicas{namespace=${promString(namespace)},deployment=${promString(name)}}`;
   return [`max(${ksm})`, `max(wedsync_agent_replicas_current{target=${promString(target.id)}})`];
 }
 
@@ -78,7 +91,8 @@ export interface ClusterReplicas extends GridSeries {
 export async function fetchClusterReplicas(prom: RangeClientOptions, target: TargetConfig, range: TimeRange): Promise<ClusterReplicas | null> {
   for (const query of clusterReplicaQueries(target)) {
     const result = await queryRange(prom, query, range.fromMs, range.toMs, STEP_MS);
-    if ('failure' in result) throw new BacktestError(`target "${target.id}": Prometheus at ${prom.url} failed the replica query (${result.failure}) — query: ${query}`, 1);
+    if ('failure' in result)
+      throw new BacktestError(`target "${target.id}": Prometheus at ${prom.url} failed the replica query (${result.failure}) — query: ${query}`, 1);
     const grid = onGrid(result[0], range);
     if (grid.missingSteps < grid.values.length) return { ...grid, query };
   }

@@ -56,6 +56,7 @@ export class CalendarFormatError extends Error {
  * there, since nobody would see a warning in time and the result would silently miss a wedding.
  */
 export function allEventsRead(read: CalendarRead, origin: string): WeddingCalendar {
-  if (read.skipped > 0) throw new CalendarFormatError(`${origin}: ${read.skipped} event(s) cannot be read: ${describeIssues(read.issues.filter((i) => i.skipped))}`);
+  if (read.skipped > 0)
+    throw new CalendarFormatError(`${origin}: ${read.skipped} event(s) cannot be read: ${describeIssues(read.issues.filter((i) => i.skipped))}`);
   return { weddings: read.weddings };
 }

@@ -11,7 +11,16 @@ describe('packCalendar', () => {
     // Every 13 h 7 min through 2027 in each zone: starts on, before and after every DST change.
     for (const [z, zone] of ZONES.entries())
       for (let t = Date.parse('2027-01-01T00:00:00Z') + z * 600_000, i = 0; t < Date.parse('2028-01-01T00:00:00Z'); t += 47_220_000, i++)
-        weddings.push({ id: `${zone}-${i}`, title: 't', start: DateTime.fromMillis(t, { zone }).toISO()!, timezone: zone, days: 1 + (i % 3), guests: 1, tradition: 'x', vendors: 0 });
+        weddings.push({
+          id: `${zone}-${i}`,
+          title: 't',
+          start: DateTime.fromMillis(t, { zone }).toISO()!,
+          timezone: zone,
+          days: 1 + (i % 3),
+          guests: 1,
+          tradition: 'x',
+          vendors: 0,
+        });
     const c = packCalendar(weddings);
     const expected: string[] = [];
     for (const w of weddings) {
@@ -21,14 +30,26 @@ describe('packCalendar', () => {
         expected.push(`${w.id}/${d} ${local.toMillis()} ${local.toISODate()} ${local.weekday}`);
       }
     }
-    const got = Array.from({ length: c.dayCount }, (_, k) => `${weddingAt(c, c.dayWedding[k]).id}/${c.dayIndex[k]} ${c.ceremonyStartMs[k]} ${isoDate(c.localDate[k])} ${c.localWeekday[k]}`);
+    const got = Array.from(
+      { length: c.dayCount },
+      (_, k) => `${weddingAt(c, c.dayWedding[k]).id}/${c.dayIndex[k]} ${c.ceremonyStartMs[k]} ${isoDate(c.localDate[k])} ${c.localWeekday[k]}`,
+    );
     expect(got.sort()).toEqual(expected.sort());
     expect(Array.from(c.ceremonyStartMs)).toEqual(Array.from(c.ceremonyStartMs).sort((a, b) => a - b));
   });
 
   it('keeps every field of every wedding, and counts the upcoming ones', () => {
     const ws: Wedding[] = [
-      { id: 'a', title: 'Ünïcode & "quotes"', start: '2027-06-05T14:00:00+01:00', timezone: 'Europe/London', days: 2, guests: 150, tradition: 'british', vendors: 7 },
+      {
+        id: 'a',
+        title: 'Ünïcode & "quotes"',
+        start: '2027-06-05T14:00:00+01:00',
+        timezone: 'Europe/London',
+        days: 2,
+        guests: 150,
+        tradition: 'british',
+        vendors: 7,
+      },
       { id: '', title: '', start: '2027-06-04T10:00:00Z', timezone: 'Asia/Kolkata', days: 1, guests: 0, tradition: 'indian', vendors: 0 },
     ];
     const c = packCalendar(ws);
@@ -37,7 +58,11 @@ describe('packCalendar', () => {
   });
 
   it('refuses a wedding with an invalid start or zone, naming it', () => {
-    expect(() => packCalendar([{ id: 'bad', title: '', start: 'soon', timezone: 'Europe/London', days: 1, guests: 1, tradition: 'x', vendors: 0 }])).toThrow(/wedding bad: invalid start/);
-    expect(() => packCalendar([{ id: 'bad', title: '', start: '2027-06-04T10:00:00Z', timezone: 'Mars/Olympus', days: 1, guests: 1, tradition: 'x', vendors: 0 }])).toThrow(/time zone "Mars\/Olympus"/);
+    expect(() => packCalendar([{ id: 'bad', title: '', start: 'soon', timezone: 'Europe/London', days: 1, guests: 1, tradition: 'x', vendors: 0 }])).toThrow(
+      /wedding bad: invalid start/,
+    );
+    expect(() =>
+      packCalendar([{ id: 'bad', title: '', start: '2027-06-04T10:00:00Z', timezone: 'Mars/Olympus', days: 1, guests: 1, tradition: 'x', vendors: 0 }]),
+    ).toThrow(/time zone "Mars\/Olympus"/);
   });
 });

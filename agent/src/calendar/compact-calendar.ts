@@ -48,7 +48,9 @@ export interface CompactCalendar {
 
 /** The buffers to transfer (not copy) when a compact calendar is posted to another thread. */
 export function transferList(c: CompactCalendar): ArrayBuffer[] {
-  return [c.textEnds, c.zone, c.tradition, c.days, c.guests, c.vendors, c.endMs, c.dayWedding, c.dayIndex, c.ceremonyStartMs, c.localDate, c.localWeekday].map((a) => a.buffer as ArrayBuffer);
+  return [c.textEnds, c.zone, c.tradition, c.days, c.guests, c.vendors, c.endMs, c.dayWedding, c.dayIndex, c.ceremonyStartMs, c.localDate, c.localWeekday].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
 }
 
 function tableIndex(table: string[], known: Map<string, number>, s: string): number {
@@ -72,7 +74,14 @@ export function packCalendar(weddings: readonly Wedding[]): CompactCalendar {
   const traditions: string[] = [];
   const zoneOf = new Map<string, number>();
   const traditionOf = new Map<string, number>();
-  const c = { zone: new Uint32Array(n), tradition: new Uint32Array(n), days: new Uint32Array(n), guests: new Float64Array(n), vendors: new Float64Array(n), endMs: new Float64Array(n) };
+  const c = {
+    zone: new Uint32Array(n),
+    tradition: new Uint32Array(n),
+    days: new Uint32Array(n),
+    guests: new Float64Array(n),
+    vendors: new Float64Array(n),
+    endMs: new Float64Array(n),
+  };
   const parts: string[] = [];
   let at = 0;
   const dayCount = weddings.reduce((s, w) => s + Math.max(1, w.days), 0);
@@ -108,7 +117,20 @@ export function packCalendar(weddings: readonly Wedding[]): CompactCalendar {
   // Sorted by ceremony start; ties keep the calendar's order (wedding, then day).
   const order = new Uint32Array(dayCount).map((_, i) => i).sort((a, b) => ceremony[a] - ceremony[b] || a - b);
   const by = <T extends Uint32Array | Float64Array | Uint8Array>(src: T): T => src.map((_, i) => src[order[i]]) as T;
-  return { count: n, text: parts.join(''), textEnds, zones, traditions, ...c, dayCount, dayWedding: by(dayWedding), dayIndex: by(dayIndex), ceremonyStartMs: by(ceremony), localDate: by(date), localWeekday: by(weekday) };
+  return {
+    count: n,
+    text: parts.join(''),
+    textEnds,
+    zones,
+    traditions,
+    ...c,
+    dayCount,
+    dayWedding: by(dayWedding),
+    dayIndex: by(dayIndex),
+    ceremonyStartMs: by(ceremony),
+    localDate: by(date),
+    localWeekday: by(weekday),
+  };
 }
 
 const textAt = (c: CompactCalendar, i: number, j: number): string => c.text.slice(i === 0 && j === 0 ? 0 : c.textEnds[3 * i + j - 1], c.textEnds[3 * i + j]);
@@ -117,7 +139,16 @@ export const weddingIdAt = (c: CompactCalendar, i: number): string => textAt(c, 
 
 /** Wedding `i` as an object (made on demand, for the few a query returns). */
 export function weddingAt(c: CompactCalendar, i: number): Wedding {
-  return { id: textAt(c, i, 0), title: textAt(c, i, 1), start: textAt(c, i, 2), timezone: c.zones[c.zone[i]], days: c.days[i], guests: c.guests[i], tradition: c.traditions[c.tradition[i]], vendors: c.vendors[i] };
+  return {
+    id: textAt(c, i, 0),
+    title: textAt(c, i, 1),
+    start: textAt(c, i, 2),
+    timezone: c.zones[c.zone[i]],
+    days: c.days[i],
+    guests: c.guests[i],
+    tradition: c.traditions[c.tradition[i]],
+    vendors: c.vendors[i],
+  };
 }
 
 /** yyyymmdd → YYYY-MM-DD. */

@@ -4,8 +4,20 @@ import type { Wedding } from './model';
 import { indexCalendar } from './rules';
 import { targetCalendar } from './target-calendar';
 
-const rules = configSchema.parse({ sources: { s: { type: 'simulator' } }, targets: [{ id: 'a', kubernetes: { namespace: 'n', name: 'a' }, load: { source: 's', query: 'q' }, capacityPerPod: 1, maxReplicas: 2 }] }).wedding;
-const wedding = (id: string, start: string, timezone = 'Europe/London', days = 1): Wedding => ({ id, title: id, start, timezone, days, guests: 100, tradition: 'british', vendors: 1 });
+const rules = configSchema.parse({
+  sources: { s: { type: 'simulator' } },
+  targets: [{ id: 'a', kubernetes: { namespace: 'n', name: 'a' }, load: { source: 's', query: 'q' }, capacityPerPod: 1, maxReplicas: 2 }],
+}).wedding;
+const wedding = (id: string, start: string, timezone = 'Europe/London', days = 1): Wedding => ({
+  id,
+  title: id,
+  start,
+  timezone,
+  days,
+  guests: 100,
+  tradition: 'british',
+  vendors: 1,
+});
 const freezeAt = (weddings: Wedding[], at: string, timezones: string[] = []) => {
   const index = indexCalendar({ weddings }, rules);
   return { f: targetCalendar(index, { timezones, region: 'uk' }, Date.parse(at)).freeze, day: (id: string) => index.days.find((d) => d.wedding.id === id)! };
@@ -13,7 +25,12 @@ const freezeAt = (weddings: Wedding[], at: string, timezones: string[] = []) => 
 
 describe('deployFreezeOf', () => {
   it('is not frozen without a live wedding on a protected day (a live Sunday wedding does not freeze)', () => {
-    expect(freezeAt([wedding('sun', '2027-06-06T14:00:00+01:00')], '2027-06-06T15:00:00Z').f).toEqual({ frozen: false, sinceMs: null, untilMs: null, weddings: [] });
+    expect(freezeAt([wedding('sun', '2027-06-06T14:00:00+01:00')], '2027-06-06T15:00:00Z').f).toEqual({
+      frozen: false,
+      sinceMs: null,
+      untilMs: null,
+      weddings: [],
+    });
     expect(freezeAt([wedding('sat', '2027-06-05T14:00:00+01:00')], '2027-06-12T15:00:00Z').f.frozen).toBe(false);
   });
 

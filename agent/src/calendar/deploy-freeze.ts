@@ -37,4 +37,3 @@ export function deployFreezeOf(index: CalendarIndex, protecting: readonly LiveWe
   }
   return { frozen: true, sinceMs: Math.min(...protecting.map((l) => l.day.windowStartMs)), untilMs: until, weddings: [...protecting] };
 }
-

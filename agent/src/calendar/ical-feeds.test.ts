@@ -67,7 +67,10 @@ describe('iCalendar feeds as they come', () => {
   });
 
   it('maps a Windows zone name through CLDR and honours its VTIMEZONE: a New York 20:00 wedding ends 08:00Z (defect 3)', () => {
-    const text = ics(...EASTERN, ...event('ny', 'DTSTART;TZID=Eastern Standard Time:20270605T200000', 'DTEND;TZID=Eastern Standard Time:20270606T020000', 'X-WEDSYNC-GUESTS:150'));
+    const text = ics(
+      ...EASTERN,
+      ...event('ny', 'DTSTART;TZID=Eastern Standard Time:20270605T200000', 'DTEND;TZID=Eastern Standard Time:20270606T020000', 'X-WEDSYNC-GUESTS:150'),
+    );
     const c = parseIcalCalendar(text, 'outlook.ics');
     expect(c.issues).toEqual([]);
     expect(c.weddings[0]).toMatchObject({ id: 'ny', timezone: 'America/New_York', start: '2027-06-05T20:00:00-04:00', days: 1 });
@@ -97,11 +100,21 @@ describe('iCalendar feeds as they come', () => {
   it('refuses an event whose zone nobody defines, by name, instead of reading it as UTC', () => {
     const c = parseIcalCalendar(ics(...event('x', 'DTSTART;TZID=Mars Standard Time:20270605T200000')), 'mars.ics');
     expect(c.weddings).toEqual([]);
-    expect(c.issues).toEqual([{ event: 1, id: 'x', skipped: true, problem: 'DTSTART\'s TZID "Mars Standard Time" is not an IANA or Windows time zone, and the calendar has no VTIMEZONE for it' }]);
+    expect(c.issues).toEqual([
+      {
+        event: 1,
+        id: 'x',
+        skipped: true,
+        problem: 'DTSTART\'s TZID "Mars Standard Time" is not an IANA or Windows time zone, and the calendar has no VTIMEZONE for it',
+      },
+    ]);
   });
 
   it('reads a vendor-prefixed IANA TZID, and says so when an event has no time zone at all (defect 4)', () => {
-    const c = parseIcalCalendar(ics(...event('p', 'DTSTART;TZID=/citadel.org/20190914_1/Europe/Berlin:20270605T140000'), ...event('f', 'DTSTART:20270605T140000')), 'f.ics');
+    const c = parseIcalCalendar(
+      ics(...event('p', 'DTSTART;TZID=/citadel.org/20190914_1/Europe/Berlin:20270605T140000'), ...event('f', 'DTSTART:20270605T140000')),
+      'f.ics',
+    );
     expect(c.weddings.map((w) => [w.id, w.timezone, w.start])).toEqual([
       ['p', 'Europe/Berlin', '2027-06-05T14:00:00+02:00'],
       ['f', 'UTC', '2027-06-05T14:00:00Z'],
@@ -110,13 +123,19 @@ describe('iCalendar feeds as they come', () => {
   });
 
   it('keeps both weddings of a repeated UID, with a note naming both events (defect 4)', () => {
-    const c = parseIcalCalendar(ics(...event('dup', 'DTSTART;TZID=Europe/London:20270605T140000'), ...event('dup', 'DTSTART;TZID=Europe/London:20270612T140000')), 'dup.ics');
+    const c = parseIcalCalendar(
+      ics(...event('dup', 'DTSTART;TZID=Europe/London:20270605T140000'), ...event('dup', 'DTSTART;TZID=Europe/London:20270612T140000')),
+      'dup.ics',
+    );
     expect(c.weddings.map((w) => w.start)).toEqual(['2027-06-05T14:00:00+01:00', '2027-06-12T14:00:00+01:00']);
     expect(c.issues).toEqual([{ event: 2, id: 'dup', skipped: false, problem: 'duplicate id (also event 1): both weddings are kept' }]);
   });
 
   it('reads a feed fed in arbitrary chunks (folded lines split mid-way) the same as whole', () => {
-    const text = ics(...EASTERN, ...event('ny', 'SUMMARY:A very long title that an exporter folds', ' onto a second line', 'DTSTART;TZID=Eastern Standard Time:20270605T200000'));
+    const text = ics(
+      ...EASTERN,
+      ...event('ny', 'SUMMARY:A very long title that an exporter folds', ' onto a second line', 'DTSTART;TZID=Eastern Standard Time:20270605T200000'),
+    );
     const reader = new IcalStreamReader('chunks.ics');
     for (let i = 0; i < text.length; i += 7) reader.push(text.slice(i, i + 7));
     const c = reader.end();

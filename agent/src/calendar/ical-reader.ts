@@ -44,7 +44,14 @@ function descriptionFields(desc: string | undefined): Record<string, string> {
 const strictNumber = (s: string): number => (/^\s*-?\d+(\.\d+)?\s*$/.test(s) ? Number(s) : NaN);
 const clip = (s: string, n = 40): string => (s.length > n ? `${s.slice(0, n)}…` : s);
 
-const timeFields = (t: ICALTime) => ({ year: t.year, month: t.month, day: t.day, hour: t.isDate ? 0 : t.hour, minute: t.isDate ? 0 : t.minute, second: t.isDate ? 0 : t.second });
+const timeFields = (t: ICALTime) => ({
+  year: t.year,
+  month: t.month,
+  day: t.day,
+  hour: t.isDate ? 0 : t.hour,
+  minute: t.isDate ? 0 : t.minute,
+  second: t.isDate ? 0 : t.second,
+});
 const isUtcTime = (t: ICALTime): boolean => t.zone?.tzid === 'UTC' || t.zone === ICAL.Timezone.utcTimezone;
 
 /** How the event's times are placed on the time line, and in which IANA zone its days are judged. */
@@ -89,7 +96,8 @@ export class IcalStreamReader {
     if (this.pending) this.line(this.pending);
     this.pending = '';
     if (!this.started) throw new CalendarFormatError(`${this.origin}: not iCalendar: it does not begin with BEGIN:VCALENDAR`);
-    if (this.block) this.issues.add({ event: this.eventNo, id: null, problem: `the ${this.blockKind.toUpperCase()} has no END line (a truncated file?)`, skipped: true });
+    if (this.block)
+      this.issues.add({ event: this.eventNo, id: null, problem: `the ${this.blockKind.toUpperCase()} has no END line (a truncated file?)`, skipped: true });
     this.block = null;
     for (const d of this.deferred.splice(0)) this.readEvent(d.text, d.n, true);
     return { weddings: this.sink.weddings, issues: this.issues.issues, skipped: this.issues.skipped, noted: this.issues.noted };
@@ -110,7 +118,8 @@ export class IcalStreamReader {
     const line = raw.trim();
     if (line === '') return;
     if (!this.started) {
-      if (!/^BEGIN:VCALENDAR$/i.test(line.replace(/^\uFEFF/, ''))) throw new CalendarFormatError(`${this.origin}: not iCalendar: it does not begin with BEGIN:VCALENDAR`);
+      if (!/^BEGIN:VCALENDAR$/i.test(line.replace(/^\uFEFF/, '')))
+        throw new CalendarFormatError(`${this.origin}: not iCalendar: it does not begin with BEGIN:VCALENDAR`);
       this.started = true;
       return;
     }
@@ -217,7 +226,11 @@ export class IcalStreamReader {
     // A Windows name: the VTIMEZONE's rules place the instant (what the exporter meant), CLDR's zone judges the days.
     if (known) return { zone: known.zone, rules };
     if (!rules) return null;
-    return { zone: '', rules, note: `time zone "${clip(tzid)}" is neither IANA nor Windows: its VTIMEZONE rules give the instant, and the days are judged at that fixed offset` };
+    return {
+      zone: '',
+      rules,
+      note: `time zone "${clip(tzid)}" is neither IANA nor Windows: its VTIMEZONE rules give the instant, and the days are judged at that fixed offset`,
+    };
   }
 
   /** The zone for UTC and floating times: X-WR-TIMEZONE, else UTC, said in a note. */
@@ -226,7 +239,12 @@ export class IcalStreamReader {
     const named = name ? this.namedZone(name) : null;
     if (named && named.zone) return { zone: named.zone };
     if (utc) return { zone: 'UTC', note: name ? `X-WR-TIMEZONE "${clip(name)}" is not a known time zone: its days are judged in UTC` : undefined };
-    return { zone: 'UTC', note: name ? `X-WR-TIMEZONE "${clip(name)}" is not a known time zone: its time, given without a zone, is read as UTC` : 'has no time zone (no TZID, no X-WR-TIMEZONE): its time is read as UTC' };
+    return {
+      zone: 'UTC',
+      note: name
+        ? `X-WR-TIMEZONE "${clip(name)}" is not a known time zone: its time, given without a zone, is read as UTC`
+        : 'has no time zone (no TZID, no X-WR-TIMEZONE): its time is read as UTC',
+    };
   }
 
   /**

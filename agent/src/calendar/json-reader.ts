@@ -19,7 +19,10 @@ export const weddingSchema = z
     timezone: z.string().refine((tz) => isIanaZone(tz), { message: 'is not an IANA time zone' }),
     days: z.number().int().min(1).max(14).default(1),
     guests: z.number().int().min(0),
-    tradition: z.string().transform((s) => s.trim().toLowerCase()).default('british'),
+    tradition: z
+      .string()
+      .transform((s) => s.trim().toLowerCase())
+      .default('british'),
     vendors: z.number().int().min(0).default(0),
   })
   .loose();
@@ -113,7 +116,8 @@ export class JsonCalendarReader {
     for (; i < t.length; i++) {
       const c = t.charCodeAt(i);
       if (inString) {
-        if (c === 92) i++; // backslash: skip the escaped character
+        if (c === 92)
+          i++; // backslash: skip the escaped character
         else if (c === 34) inString = false;
       } else if (c === 34) inString = true;
       else if (c === 123 || c === 91) depth++;
@@ -140,7 +144,12 @@ export class JsonCalendarReader {
     const rawId = (entry as { id?: unknown } | null)?.id;
     const id = typeof rawId === 'string' && rawId !== '' ? rawId : null;
     if (!r.success) {
-      this.issues.add({ event: i + 1, id, problem: r.error.issues.map((iss) => `weddings.${i}.${iss.path.join('.')}: ${iss.message}`).join('; '), skipped: true });
+      this.issues.add({
+        event: i + 1,
+        id,
+        problem: r.error.issues.map((iss) => `weddings.${i}.${iss.path.join('.')}: ${iss.message}`).join('; '),
+        skipped: true,
+      });
       return;
     }
     const { title, start, timezone, days, guests, tradition, vendors } = r.data;

@@ -125,7 +125,10 @@ describe('DST changes and multi-day celebrations', () => {
   });
 
   it('counts each day of a three-day celebration', () => {
-    const idx = indexCalendar({ weddings: [wedding({ start: '2027-06-03T10:00:00+05:30', timezone: 'Asia/Kolkata', days: 3, guests: 300, tradition: 'indian' })] }, rules);
+    const idx = indexCalendar(
+      { weddings: [wedding({ start: '2027-06-03T10:00:00+05:30', timezone: 'Asia/Kolkata', days: 3, guests: 300, tradition: 'indian' })] },
+      rules,
+    );
     expect(idx.days).toHaveLength(3);
     for (const d of idx.days) expect(expectedWeddingLoad(idx, d.ceremonyStartMs + 30 * 60_000)).toBeCloseTo(300 * 2.0 * 1.0 * 0.1);
     expect(protectingWeddings(idx, idx.days[2].ceremonyStartMs)).toHaveLength(1); // 5 June 2027 is a Saturday
@@ -153,7 +156,10 @@ describe('expected wedding load = guests × tradition × phase factor × per-gue
     ['reception', '2027-06-05T17:00:00+01:00', 1.5],
     ['cleanup', '2027-06-05T21:00:00+01:00', 0.3],
   ])('in %s phase', (_phase, iso, factor) => {
-    const idx = indexCalendar({ weddings: [wedding({ start: '2027-06-05T14:00:00+01:00', timezone: 'Europe/London', guests: 200, tradition: 'greek' })] }, rules);
+    const idx = indexCalendar(
+      { weddings: [wedding({ start: '2027-06-05T14:00:00+01:00', timezone: 'Europe/London', guests: 200, tradition: 'greek' })] },
+      rules,
+    );
     expect(expectedWeddingLoad(idx, at(iso))).toBeCloseTo(200 * 1.4 * factor * 0.1);
   });
 
@@ -174,7 +180,10 @@ describe('expected wedding load = guests × tradition × phase factor × per-gue
 
   it('uses configured multipliers and per-guest load', () => {
     const custom = weddingRulesSchema.parse({ traditions: { indian: 3 }, perGuestLoad: 1 });
-    const idx = indexCalendar({ weddings: [wedding({ start: '2027-06-05T14:00:00+01:00', timezone: 'Europe/London', guests: 10, tradition: 'indian' })] }, custom);
+    const idx = indexCalendar(
+      { weddings: [wedding({ start: '2027-06-05T14:00:00+01:00', timezone: 'Europe/London', guests: 10, tradition: 'indian' })] },
+      custom,
+    );
     expect(expectedWeddingLoad(idx, at('2027-06-05T14:10:00+01:00'))).toBe(30);
   });
 });

@@ -122,15 +122,15 @@ export interface ProtectionWindow {
 /** Live windows of wedding days overlapping [from, to), for the API and the panel's timeline. */
 export function protectionWindows(index: CalendarIndex, fromMs: number, toMs: number, timezones: readonly string[] = []): ProtectionWindow[] {
   return daysOverlapping(index, fromMs, toMs, timezones).map((d) => ({
-      weddingId: d.wedding.id,
-      title: d.wedding.title,
-      timezone: d.wedding.timezone,
-      dayIndex: d.dayIndex,
-      localDate: d.localDate,
-      startMs: d.windowStartMs,
-      endMs: d.windowEndMs,
-      saturdayProtection: index.rules.protectedWeekdays.includes(d.localWeekday),
-    }));
+    weddingId: d.wedding.id,
+    title: d.wedding.title,
+    timezone: d.wedding.timezone,
+    dayIndex: d.dayIndex,
+    localDate: d.localDate,
+    startMs: d.windowStartMs,
+    endMs: d.windowEndMs,
+    saturdayProtection: index.rules.protectedWeekdays.includes(d.localWeekday),
+  }));
 }
 
 /** When the last protecting window live at `t` ends (for "until this wedding ends" overrides), or null. */

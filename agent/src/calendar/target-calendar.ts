@@ -39,4 +39,3 @@ export function targetCalendar(index: CalendarIndex, scope: CalendarScope, nowMs
     expectedLoadAt: (tMs) => (tMs === nowMs ? expectedLoad : expectedWeddingLoad(index, tMs, scope.timezones)),
   };
 }
-

@@ -5,7 +5,14 @@ import { WeddingLoadTable } from './wedding-load-table';
 
 const rules = weddingRulesSchema.parse({});
 const MIN = 60_000;
-const wedding = (w: Partial<Wedding> & Pick<Wedding, 'id' | 'start' | 'timezone'>): Wedding => ({ title: 'test', days: 1, guests: 120, tradition: 'british', vendors: 5, ...w });
+const wedding = (w: Partial<Wedding> & Pick<Wedding, 'id' | 'start' | 'timezone'>): Wedding => ({
+  title: 'test',
+  days: 1,
+  guests: 120,
+  tradition: 'british',
+  vendors: 5,
+  ...w,
+});
 
 // Overlapping days in three zones, a three-day celebration across the end of summer time, a wedding that
 // starts before the table and one that ends after it, and a start off the minute.
@@ -23,21 +30,24 @@ const start = Date.parse('2027-10-29T00:00:00Z');
 const steps = 4 * 1440;
 
 describe('WeddingLoadTable', () => {
-  test.each([[[]], [['Europe/London']], [['America/New_York', 'Asia/Kolkata']]])('equals the calendar to the bit at every minute (zones %j)', (zones: string[]) => {
-    const table = new WeddingLoadTable(index, zones, start, MIN, steps);
-    expect(table.weddingFree).toBe(false);
-    let nonZero = 0;
-    for (let k = -30; k < steps + 30; k++) {
-      const t = start + k * MIN;
-      const want = expectedWeddingLoad(index, t, zones);
-      expect(Object.is(table.at(t), want) ? 'same' : `${new Date(t).toISOString()}: ${table.at(t)} ≠ ${want}`).toBe('same');
-      if (want > 0) nonZero++;
-    }
-    expect(nonZero).toBeGreaterThan(300);
-    // Off the grid: the calendar itself answers.
-    const off = Date.parse('2027-10-30T14:59:30Z');
-    expect(table.at(off)).toBe(expectedWeddingLoad(index, off, zones));
-  });
+  test.each([[[]], [['Europe/London']], [['America/New_York', 'Asia/Kolkata']]])(
+    'equals the calendar to the bit at every minute (zones %j)',
+    (zones: string[]) => {
+      const table = new WeddingLoadTable(index, zones, start, MIN, steps);
+      expect(table.weddingFree).toBe(false);
+      let nonZero = 0;
+      for (let k = -30; k < steps + 30; k++) {
+        const t = start + k * MIN;
+        const want = expectedWeddingLoad(index, t, zones);
+        expect(Object.is(table.at(t), want) ? 'same' : `${new Date(t).toISOString()}: ${table.at(t)} ≠ ${want}`).toBe('same');
+        if (want > 0) nonZero++;
+      }
+      expect(nonZero).toBeGreaterThan(300);
+      // Off the grid: the calendar itself answers.
+      const off = Date.parse('2027-10-30T14:59:30Z');
+      expect(table.at(off)).toBe(expectedWeddingLoad(index, off, zones));
+    },
+  );
 
   test('no wedding in the target zones: weddingFree, 0 everywhere, nothing stored', () => {
     const table = new WeddingLoadTable(index, ['Australia/Sydney'], start, MIN, steps);

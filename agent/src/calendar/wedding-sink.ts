@@ -49,7 +49,18 @@ export class WeddingSink {
     if (first !== undefined) this.issues.add({ event: n, id: w.id, problem: `duplicate id (also event ${first}): both weddings are kept`, skipped: false });
     else this.ids.set(w.id, n);
     if (maxWeddings !== undefined && this.weddings.length >= maxWeddings)
-      throw new CalendarTooLargeError(`${this.origin}: more than ${maxWeddings} upcoming weddings, over calendar.maxWeddings (the memory budget for calendars); not applied, the last good calendar is kept`);
-    this.weddings.push({ id: w.id, title: w.title, start: w.start, timezone: this.intern(w.timezone), days: w.days, guests: w.guests, tradition: this.intern(w.tradition), vendors: w.vendors });
+      throw new CalendarTooLargeError(
+        `${this.origin}: more than ${maxWeddings} upcoming weddings, over calendar.maxWeddings (the memory budget for calendars); not applied, the last good calendar is kept`,
+      );
+    this.weddings.push({
+      id: w.id,
+      title: w.title,
+      start: w.start,
+      timezone: this.intern(w.timezone),
+      days: w.days,
+      guests: w.guests,
+      tradition: this.intern(w.tradition),
+      vendors: w.vendors,
+    });
   }
 }

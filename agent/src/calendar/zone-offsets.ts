@@ -84,7 +84,13 @@ export interface WallClock {
 export function wallClockInstant(zone: string, f: WallClock): number {
   const localMs = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
   const back = new Date(localMs);
-  const same = back.getUTCFullYear() === f.year && back.getUTCMonth() === f.month - 1 && back.getUTCDate() === f.day && back.getUTCHours() === f.hour && back.getUTCMinutes() === f.minute && back.getUTCSeconds() === f.second;
+  const same =
+    back.getUTCFullYear() === f.year &&
+    back.getUTCMonth() === f.month - 1 &&
+    back.getUTCDate() === f.day &&
+    back.getUTCHours() === f.hour &&
+    back.getUTCMinutes() === f.minute &&
+    back.getUTCSeconds() === f.second;
   return same ? fixOffset(zone, localMs, offsetMinutes(zone, Date.now())) : NaN;
 }
 

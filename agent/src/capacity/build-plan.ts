@@ -22,7 +22,12 @@ export interface CapacityPlanDeps {
   project: LoadProjector;
 }
 
-export function buildCapacityPlan(deps: CapacityPlanDeps, fromMs: number, toMs: number, nowMs: number): CapacityPlan & { missingPoints: Record<string, number> } {
+export function buildCapacityPlan(
+  deps: CapacityPlanDeps,
+  fromMs: number,
+  toMs: number,
+  nowMs: number,
+): CapacityPlan & { missingPoints: Record<string, number> } {
   const { state, prices } = deps;
   // The past is not planned: a window that began is planned from now on.
   const start = Math.max(fromMs, nowMs);
@@ -35,5 +40,8 @@ export function buildCapacityPlan(deps: CapacityPlanDeps, fromMs: number, toMs: 
     if (missing) missingPoints[t.config.id] = missing;
     return { target: t.config, demand: points, method, price: prices.price(t.config, t.workload?.podRequests), podRequests: t.workload?.podRequests };
   });
-  return { ...planCapacity({ cluster: state.info.cluster, fromMs: start, toMs, stepMs, policy: deps.config.policy, currency: prices.currency, targets }), missingPoints };
+  return {
+    ...planCapacity({ cluster: state.info.cluster, fromMs: start, toMs, stepMs, policy: deps.config.policy, currency: prices.currency, targets }),
+    missingPoints,
+  };
 }

@@ -21,8 +21,14 @@ const target = (over: Record<string, unknown> = {}): TargetConfig =>
     cost: { podRequests: { cpu: 1, memoryGiB: 2 }, nodePool: pool },
     ...over,
   });
-const price = (perReplicaHour: number | null): ReplicaPrice => ({ perReplicaHour, currency: 'USD', source: perReplicaHour === null ? 'unknown' : 'table', detail: 'test' });
-const demand = (values: number[], live: (k: number) => number = () => 0): DemandPoint[] => values.map((value, k) => ({ tMs: T0 + k * HOUR, value, weddingsLive: live(k), peakSeason: false }));
+const price = (perReplicaHour: number | null): ReplicaPrice => ({
+  perReplicaHour,
+  currency: 'USD',
+  source: perReplicaHour === null ? 'unknown' : 'table',
+  detail: 'test',
+});
+const demand = (values: number[], live: (k: number) => number = () => 0): DemandPoint[] =>
+  values.map((value, k) => ({ tMs: T0 + k * HOUR, value, weddingsLive: live(k), peakSeason: false }));
 
 describe('capacity plan (pure)', () => {
   test('pods per node: whichever of cpu, memory and maxPods binds first', () => {
@@ -57,8 +63,15 @@ describe('capacity plan (pure)', () => {
 
   test('wedding headroom while weddings are live, for wedding-critical targets only', () => {
     const run = (critical: boolean) =>
-      planCapacity({ cluster: 'c', fromMs: T0, toMs: T0 + HOUR, stepMs: HOUR, policy, currency: 'USD', targets: [{ target: target({ weddingCritical: critical }), demand: demand([350], () => 2), method: 'test', price: price(0.05) }] })
-        .targets[0].pods.peak;
+      planCapacity({
+        cluster: 'c',
+        fromMs: T0,
+        toMs: T0 + HOUR,
+        stepMs: HOUR,
+        policy,
+        currency: 'USD',
+        targets: [{ target: target({ weddingCritical: critical }), demand: demand([350], () => 2), method: 'test', price: price(0.05) }],
+      }).targets[0].pods.peak;
     expect(run(false)).toBe(10);
     expect(run(true)).toBe(12);
   });

@@ -132,9 +132,13 @@ export function planTarget(input: TargetPlanInput, policy: PlanPolicy, stepMs: n
   else if (!requests) nodes = { pool: null, reason: 'pod requests unknown (the workload spec sets none and cost.podRequests is not set)' };
   else {
     const perNode = podsPerNode(requests, pool.allocatable, pool.maxPods);
-    nodes = perNode < 1
-      ? { pool: null, reason: `one pod (${requests.cpu} vCPU, ${requests.memoryGiB} GiB) does not fit a ${pool.name} node (${pool.allocatable.cpu} vCPU, ${pool.allocatable.memoryGiB} GiB allocatable)` }
-      : { pool: pool.name, podsPerNode: perNode, peak: Math.ceil(peakPods / perNode), allocatable: pool.allocatable };
+    nodes =
+      perNode < 1
+        ? {
+            pool: null,
+            reason: `one pod (${requests.cpu} vCPU, ${requests.memoryGiB} GiB) does not fit a ${pool.name} node (${pool.allocatable.cpu} vCPU, ${pool.allocatable.memoryGiB} GiB allocatable)`,
+          }
+        : { pool: pool.name, podsPerNode: perNode, peak: Math.ceil(peakPods / perNode), allocatable: pool.allocatable };
   }
   const unit = price.perReplicaHour;
   const plan: TargetPlan = {
@@ -163,7 +167,15 @@ export function planTarget(input: TargetPlanInput, policy: PlanPolicy, stepMs: n
   return { plan, podsAt };
 }
 
-export function planCapacity(input: { cluster: string; fromMs: number; toMs: number; stepMs: number; policy: PlanPolicy; currency: string; targets: TargetPlanInput[] }): CapacityPlan {
+export function planCapacity(input: {
+  cluster: string;
+  fromMs: number;
+  toMs: number;
+  stepMs: number;
+  policy: PlanPolicy;
+  currency: string;
+  targets: TargetPlanInput[];
+}): CapacityPlan {
   const planned = input.targets.map((t) => planTarget(t, input.policy, input.stepMs, input.toMs));
   const pools = new Map<string, { nodesAt: number[]; targets: string[]; times: number[] }>();
   planned.forEach(({ plan, podsAt }, i) => {
@@ -188,7 +200,10 @@ export function planCapacity(input: { cluster: string; fromMs: number; toMs: num
   // The cluster's busiest hour: targets' peaks need not coincide, so the sum is taken instant by instant.
   let peakPerHour = 0;
   for (let k = 0; known && k < (planned[0]?.podsAt.length ?? 0); k++)
-    peakPerHour = Math.max(peakPerHour, planned.reduce((s, p) => s + (p.podsAt[k] ?? 0) * p.plan.cost.perReplicaHour!, 0));
+    peakPerHour = Math.max(
+      peakPerHour,
+      planned.reduce((s, p) => s + (p.podsAt[k] ?? 0) * p.plan.cost.perReplicaHour!, 0),
+    );
   return {
     cluster: input.cluster,
     from: input.fromMs,
@@ -196,6 +211,11 @@ export function planCapacity(input: { cluster: string; fromMs: number; toMs: num
     stepMs: input.stepMs,
     targets: plans,
     pools: poolPlans,
-    cost: { currency: input.currency, window: known ? plans.reduce((s, p) => s + p.cost.window!, 0) : null, peakPerHour: known ? peakPerHour : null, unknownTargets },
+    cost: {
+      currency: input.currency,
+      window: known ? plans.reduce((s, p) => s + p.cost.window!, 0) : null,
+      peakPerHour: known ? peakPerHour : null,
+      unknownTargets,
+    },
   };
 }

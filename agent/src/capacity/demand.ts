@@ -35,10 +35,16 @@ export const stateProjector =
       beyond = true;
       return baseline === null ? null : baseline + cal.expectedLoadAt(tMs);
     });
-    return { values, method: beyond ? 'forecast, then calendar on the current baseline' : t.forecast?.method ?? 'none' };
+    return { values, method: beyond ? 'forecast, then calendar on the current baseline' : (t.forecast?.method ?? 'none') };
   };
 
-export function demandPoints(calendar: CalendarIndex, t: TargetState, fromMs: number, stepMs: number, values: Array<number | null>): { points: DemandPoint[]; missing: number } {
+export function demandPoints(
+  calendar: CalendarIndex,
+  t: TargetState,
+  fromMs: number,
+  stepMs: number,
+  values: Array<number | null>,
+): { points: DemandPoint[]; missing: number } {
   const points: DemandPoint[] = [];
   let missing = 0;
   values.forEach((v, k) => {

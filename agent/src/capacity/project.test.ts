@@ -15,13 +15,24 @@ class Ramp implements Forecaster {
   observe(): void {}
   forecast(fromMs: number, stepMs: number, steps: number, _ctx: ForecastContext): Forecast {
     this.origins.push(fromMs);
-    return { method: 'ramp', coldStart: false, points: Array.from({ length: steps }, (_, k) => ({ tMs: fromMs + (k + 1) * stepMs, value: (fromMs + (k + 1) * stepMs - NOW) / MIN, lower: 0, upper: 0 })) };
+    return {
+      method: 'ramp',
+      coldStart: false,
+      points: Array.from({ length: steps }, (_, k) => ({ tMs: fromMs + (k + 1) * stepMs, value: (fromMs + (k + 1) * stepMs - NOW) / MIN, lower: 0, upper: 0 })),
+    };
   }
 }
 
 test('origin now (never before the last reading); a grid instant between forecast points takes the higher one', () => {
-  const config = configSchema.parse({ sources: { push: { type: 'push' } }, targets: [{ id: 'api', kubernetes: { namespace: 'n', name: 'api' }, load: { source: 'push', query: 'x' }, capacityPerPod: 10, maxReplicas: 5 }] });
-  const state = new AgentState({ version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: 0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: true }, config.targets, indexCalendar({ weddings: [] }, config.wedding));
+  const config = configSchema.parse({
+    sources: { push: { type: 'push' } },
+    targets: [{ id: 'api', kubernetes: { namespace: 'n', name: 'api' }, load: { source: 'push', query: 'x' }, capacityPerPod: 10, maxReplicas: 5 }],
+  });
+  const state = new AgentState(
+    { version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: 0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: true },
+    config.targets,
+    indexCalendar({ weddings: [] }, config.wedding),
+  );
   const forecaster = new Ramp();
   const pipeline = new TargetPipeline(state.targets.get('api')!, { config, state, forecaster, logger: silentLogger } as unknown as PipelineDeps);
   const start = Date.parse('2027-06-05T00:00:00Z');

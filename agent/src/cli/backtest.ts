@@ -42,7 +42,9 @@ export const registerBacktest: Register = (program, io, exit) => {
         });
         for (const t of result.targets) {
           const gaps = t.demandMissingSteps ? `; ${t.demandMissingSteps} minute(s) without data (gaps: the agent saw no reading there)` : '';
-          io.err(`backtest: ${t.id}: ${t.trace.demand.length} minutes${gaps}${t.cluster ? '' : '; no replica series for what the cluster ran'}${t.summary.price.perReplicaHour === null ? '' : `; ${costLine(t.summary)}`}`);
+          io.err(
+            `backtest: ${t.id}: ${t.trace.demand.length} minutes${gaps}${t.cluster ? '' : '; no replica series for what the cluster ran'}${t.summary.price.perReplicaHour === null ? '' : `; ${costLine(t.summary)}`}`,
+          );
         }
         io.out(files.join('\n'));
       } catch (err) {

@@ -38,7 +38,11 @@ export const registerCalendar: Register = (program, io, exit) => {
             saturdayProtection: view.protecting.length > 0,
           };
         }),
-        windows: protectionWindows(index, t, t + Number(opts.hours) * 3600_000).map((w) => ({ ...w, start: new Date(w.startMs).toISOString(), end: new Date(w.endMs).toISOString() })),
+        windows: protectionWindows(index, t, t + Number(opts.hours) * 3600_000).map((w) => ({
+          ...w,
+          start: new Date(w.startMs).toISOString(),
+          end: new Date(w.endMs).toISOString(),
+        })),
       };
       io.out(JSON.stringify(result, null, 2));
     });

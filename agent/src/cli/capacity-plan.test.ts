@@ -61,7 +61,13 @@ describe('capacity-plan command', () => {
 
   it('refuses ambiguous or unreadable arguments with exit code 2', async () => {
     expect(await cli()).toMatchObject({ code: 2, err: ['capacity-plan: give exactly one of --agent URL and --config FILE'] });
-    expect(await cli('--config', DEMO_CONFIG, '--from', 'saturday')).toMatchObject({ code: 2, err: [expect.stringMatching(/--from: "saturday" is not a time/)] });
-    expect(await cli('--config', DEMO_CONFIG, '--from', '2020-01-01', '--to', '2020-01-02')).toMatchObject({ code: 2, err: [expect.stringMatching(/the window has passed/)] });
+    expect(await cli('--config', DEMO_CONFIG, '--from', 'saturday')).toMatchObject({
+      code: 2,
+      err: [expect.stringMatching(/--from: "saturday" is not a time/)],
+    });
+    expect(await cli('--config', DEMO_CONFIG, '--from', '2020-01-01', '--to', '2020-01-02')).toMatchObject({
+      code: 2,
+      err: [expect.stringMatching(/the window has passed/)],
+    });
   });
 });

@@ -46,7 +46,9 @@ export const registerCapacityPlan: Register = (program, io, exit) => {
         if (from !== undefined) url.searchParams.set('from', new Date(from).toISOString());
         if (to !== undefined) url.searchParams.set('to', new Date(to).toISOString());
         const token = process.env[CAPACITY_TOKEN_ENV];
-        const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(30_000) }).catch((e: Error) => e);
+        const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(30_000) }).catch(
+          (e: Error) => e,
+        );
         if (res instanceof Error) return fail(`${url.origin}: ${res.message}`, 1);
         const body = (await res.json().catch(() => null)) as (CapacityPlanDto & { error?: string }) | null;
         if (!res.ok || !body) return fail(`${url.origin} answered ${res.status}${body?.error ? `: ${body.error}` : ''}`, res.status === 400 ? 2 : 1);

@@ -16,7 +16,9 @@ export interface DemoFleetFlags {
 }
 
 export function demoFleetConfig(flags: DemoFleetFlags): DemoConfigOverlay {
-  const agent = Object.fromEntries(Object.entries({ cluster: flags.cluster, provider: flags.provider, region: flags.region }).filter(([, v]) => v !== undefined));
+  const agent = Object.fromEntries(
+    Object.entries({ cluster: flags.cluster, provider: flags.provider, region: flags.region }).filter(([, v]) => v !== undefined),
+  );
   const peers = (flags.peer ?? []).map((p) => {
     const [cluster, share] = p.split('=');
     return share === undefined ? cluster : { cluster, share: Number(share) };

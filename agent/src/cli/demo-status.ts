@@ -20,7 +20,8 @@ const SHORT: Record<string, string> = {
 
 export function demoStatusLine(state: AgentState): string {
   const at = state.info.lastTickMs === null ? 'starting' : new Date(state.info.lastTickMs).toISOString().slice(0, 16).replace('T', ' ') + 'Z';
-  const weekday = state.info.lastTickMs === null ? '' : new Date(state.info.lastTickMs).toLocaleDateString('en-GB', { weekday: 'short', timeZone: 'UTC' }) + ' ';
+  const weekday =
+    state.info.lastTickMs === null ? '' : new Date(state.info.lastTickMs).toLocaleDateString('en-GB', { weekday: 'short', timeZone: 'UTC' }) + ' ';
   const targets = [...state.targets.values()].map((t) => {
     const load = t.observed ? Math.round(t.observed.value) : '—';
     const pods = t.workload ? `${t.workload.readyReplicas}/${t.decision?.desiredReplicas ?? t.workload.replicas}` : '—';
@@ -31,6 +32,12 @@ export function demoStatusLine(state: AgentState): string {
   const live = Math.max(0, ...[...state.targets.values()].map((t) => t.view?.calendar.live.length ?? 0));
   const costs = [...state.targets.values()].map((t) => t.cost);
   const known = costs.filter((c) => c?.perHour != null);
-  const cost = known.length && known.length === costs.length ? ` · ${money(known.reduce((s, c) => s + c!.perHour!, 0), known[0]!.currency)}/h` : '';
+  const cost =
+    known.length && known.length === costs.length
+      ? ` · ${money(
+          known.reduce((s, c) => s + c!.perHour!, 0),
+          known[0]!.currency,
+        )}/h`
+      : '';
   return `[${weekday}${at}] ${live} wedding(s) live · ${targets.join(' · ')}${cost}`;
 }

@@ -106,7 +106,15 @@ export const registerDemo: Register = (program, io, exit) => {
       }
       let agent: Agent;
       try {
-        agent = createDemoAgent({ port, host: opts.host, speed, start: opts.start, apiTokens: generated?.value, corsOrigins: opts.corsOrigin, config: demoFleetConfig(opts) });
+        agent = createDemoAgent({
+          port,
+          host: opts.host,
+          speed,
+          start: opts.start,
+          apiTokens: generated?.value,
+          corsOrigins: opts.corsOrigin,
+          config: demoFleetConfig(opts),
+        });
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         io.err(err.message);

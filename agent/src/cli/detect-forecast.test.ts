@@ -58,7 +58,11 @@ describe('wedsync-agent detect', () => {
     expect(r.code).toBe(0);
     expect(r.out).toHaveLength(587 + 1);
     expect(r.out[313]).toMatch(/^2027-10-31 01:05:00,/); // the row after 01:55 goes back 55 minutes, kept in place
-    expect(r.err).toEqual([expect.stringMatching(/^detect: .*repeated-clock-hour\.csv: 1 backward timestamp \(first at row 314; row order kept, as NAB does\), 11 repeated timestamps/)]);
+    expect(r.err).toEqual([
+      expect.stringMatching(
+        /^detect: .*repeated-clock-hour\.csv: 1 backward timestamp \(first at row 314; row order kept, as NAB does\), 11 repeated timestamps/,
+      ),
+    ]);
   });
 
   it.each([
@@ -117,7 +121,9 @@ describe('wedsync-agent forecast', () => {
     expect(r.code).toBe(0);
     expect(r.out).toHaveLength(13);
     expect(r.out[1]).toMatch(/^2027-11-01 00:00:00,/);
-    expect(r.err[0]).toMatch(/^forecast: .*repeated-clock-hour\.csv: 1 backward timestamp \(first at row 314; put back in time order\), 11 repeated timestamps \(first at row 314; last value wins\)$/);
+    expect(r.err[0]).toMatch(
+      /^forecast: .*repeated-clock-hour\.csv: 1 backward timestamp \(first at row 314; put back in time order\), 11 repeated timestamps \(first at row 314; last value wins\)$/,
+    );
     // 576 distinct instants: the 11 repeated ones count once.
     expect(r.err[1]).toMatch(/^forecast: 576 rows before/);
   });
@@ -136,7 +142,14 @@ describe('wedsync-agent forecast', () => {
 
   it('adds the expected load of a calendar and reports a bad calendar', async () => {
     const calendar = path.join(dir, 'cal.json');
-    fs.writeFileSync(calendar, JSON.stringify({ weddings: [{ id: 'w1', title: 'W', start: '2027-02-01T14:00:00+00:00', timezone: 'Europe/London', days: 1, guests: 200, tradition: 'british', vendors: 3 }] }));
+    fs.writeFileSync(
+      calendar,
+      JSON.stringify({
+        weddings: [
+          { id: 'w1', title: 'W', start: '2027-02-01T14:00:00+00:00', timezone: 'Europe/London', days: 1, guests: 200, tradition: 'british', vendors: 3 },
+        ],
+      }),
+    );
     const input = series('c.csv');
     const without = await cli('forecast', '--input', input, '--at', '2027-02-01 00:00:00', '--horizon', '24');
     const withCal = await cli('forecast', '--input', input, '--at', '2027-02-01 00:00:00', '--horizon', '24', '--calendar', calendar);

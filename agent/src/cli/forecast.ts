@@ -38,7 +38,8 @@ export const registerForecast: Register = (program, io, exit) => {
       const at = parseTimestamp(opts.at);
       if (!at) return fail(io, exit, `--at: "${opts.at}" is not a date-time (use "YYYY-MM-DD HH:MM:SS", ISO-8601 or epoch seconds)`);
       const horizon = Number(opts.horizon);
-      if (!Number.isInteger(horizon) || horizon < 1 || horizon > 100_000) return fail(io, exit, `--horizon: "${opts.horizon}" must be a whole number from 1 to 100000`);
+      if (!Number.isInteger(horizon) || horizon < 1 || horizon > 100_000)
+        return fail(io, exit, `--horizon: "${opts.horizon}" must be a whole number from 1 to 100000`);
       const series = readSeries(opts.input, io, exit, 'forecast', FORECAST_RULES);
       if (!series) return;
       const past = timeOrderedLastWins(series.rows).filter((r) => r.tMs < at.tMs);

@@ -22,7 +22,8 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 function tick(atMs: number): void {
-  for (const t of api.state.targets.values()) t.view = { atMs, load: 1, readError: null, overrides: [], calendar: targetCalendar(api.state.calendar, t.config, atMs) };
+  for (const t of api.state.targets.values())
+    t.view = { atMs, load: 1, readError: null, overrides: [], calendar: targetCalendar(api.state.calendar, t.config, atMs) };
 }
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -36,7 +37,15 @@ async function server(handler: Parameters<typeof createServer>[1]): Promise<{ ur
   const srv = createServer(handler);
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const { port } = srv.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, srv, close: () => new Promise((r) => { srv.closeAllConnections(); srv.close(() => r()); }) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    srv,
+    close: () =>
+      new Promise((r) => {
+        srv.closeAllConnections();
+        srv.close(() => r());
+      }),
+  };
 }
 
 describe('freeze-check (real operator API on 127.0.0.1)', () => {
@@ -74,7 +83,7 @@ describe('freeze-check (real operator API on 127.0.0.1)', () => {
     tick(NOW);
   });
 
-  it('exits 1 when the agent\'s last evaluation is old (a stalled loop): the freeze is unknown', async () => {
+  it("exits 1 when the agent's last evaluation is old (a stalled loop): the freeze is unknown", async () => {
     tick(NOW - 11 * 60_000);
     const r = await run('--agent', api.base, '--token-file', viewerFile);
     expect(r.code).toBe(1);
@@ -135,7 +144,10 @@ describe('freeze-check when the agent cannot be asked', () => {
     expect(slow.code).toBe(1);
     expect(slow.err).toMatch(/no answer within 0.3 s/);
     await silent.close();
-    const down = await server((_q, res) => { res.statusCode = 503; res.end('starting'); });
+    const down = await server((_q, res) => {
+      res.statusCode = 503;
+      res.end('starting');
+    });
     expect((await run('--agent', down.url, '--token-file', viewerFile)).code).toBe(1);
     expect((await run('--agent', down.url, '--token-file', viewerFile, '--fail-open')).code).toBe(0);
     await down.close();
@@ -147,7 +159,10 @@ describe('freeze-check when the agent cannot be asked', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/not JSON \(is http:\/\/127\.0\.0\.1:\d+ a WedSync agent\?\)/);
     await html.close();
-    const other = await server((_q, res) => { res.setHeader('content-type', 'application/json'); res.end('{"frozen":false}'); });
+    const other = await server((_q, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end('{"frozen":false}');
+    });
     const o = await run('--agent', other.url, '--token-file', viewerFile);
     expect(o.code).toBe(1);
     expect(o.err).toMatch(/not a deploy-freeze document/);

@@ -18,7 +18,8 @@ export const EXIT_ERROR = 1;
 export const EXIT_FROZEN = 3;
 /** An evaluation older than this (agent clock) means a stalled loop: the freeze is unknown, not "allowed". */
 export const MAX_EVALUATION_AGE_MS = 10 * 60_000;
-export const BREAK_GLASS_HINT = 'In an emergency, set the annotation wedsync.io/emergency-change: "<reason>" on the workload: the change passes, and is audited and paged.';
+export const BREAK_GLASS_HINT =
+  'In an emergency, set the annotation wedsync.io/emergency-change: "<reason>" on the workload: the change passes, and is audited and paged.';
 
 interface Options {
   agent: string;
@@ -48,13 +49,31 @@ export function judge(doc: DeployFreezeDto, only: readonly string[] | undefined)
   if (!chosen.length) return { code: EXIT_ERROR, out: [], err: ['the agent has no targets: nothing to judge'] };
   const unevaluated = chosen.filter((t) => t.evaluatedAt === null);
   if (unevaluated.length)
-    return { code: EXIT_ERROR, out: [], err: [`the agent has not evaluated ${unevaluated.map((t) => t.id).join(', ')} yet (just started?): the freeze is unknown, try again shortly`] };
+    return {
+      code: EXIT_ERROR,
+      out: [],
+      err: [`the agent has not evaluated ${unevaluated.map((t) => t.id).join(', ')} yet (just started?): the freeze is unknown, try again shortly`],
+    };
   const stale = chosen.filter((t) => Date.parse(doc.at) - Date.parse(t.evaluatedAt!) > MAX_EVALUATION_AGE_MS);
   if (stale.length)
-    return { code: EXIT_ERROR, out: [], err: [`the agent last evaluated ${stale.map((t) => `${t.id} at ${t.evaluatedAt}`).join(', ')}, more than ${MAX_EVALUATION_AGE_MS / 60_000} min before its clock (${doc.at}): its loop looks stalled, the freeze is unknown`] };
+    return {
+      code: EXIT_ERROR,
+      out: [],
+      err: [
+        `the agent last evaluated ${stale.map((t) => `${t.id} at ${t.evaluatedAt}`).join(', ')}, more than ${MAX_EVALUATION_AGE_MS / 60_000} min before its clock (${doc.at}): its loop looks stalled, the freeze is unknown`,
+      ],
+    };
   const frozen = chosen.filter((t) => t.frozen);
-  if (!frozen.length) return { code: EXIT_ALLOWED, out: [`deploy allowed: no protected wedding is live for ${chosen.map((t) => t.id).join(', ')} (agent clock ${doc.at})`], err: [] };
-  const until = frozen.map((t) => t.until!).sort().at(-1)!;
+  if (!frozen.length)
+    return {
+      code: EXIT_ALLOWED,
+      out: [`deploy allowed: no protected wedding is live for ${chosen.map((t) => t.id).join(', ')} (agent clock ${doc.at})`],
+      err: [],
+    };
+  const until = frozen
+    .map((t) => t.until!)
+    .sort()
+    .at(-1)!;
   const out = [`DEPLOY FROZEN until ${until} (agent clock ${doc.at}): protected weddings are live.`];
   for (const t of frozen) {
     out.push(`  ${t.id} (${t.kubernetes.kind} ${t.kubernetes.namespace}/${t.kubernetes.name}) frozen until ${t.until}, ${t.weddings.length} live wedding(s):`);

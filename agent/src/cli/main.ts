@@ -37,7 +37,10 @@ function commandsFor(argv: string[]): Register[] {
   return (named ? [named] : COMMANDS).map(([, load]) => load());
 }
 
-export async function main(argv: string[], io: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') },
+): Promise<number> {
   const exit: ExitCode = { code: 0 };
   const program = new Command('wedsync-agent')
     .description('Wedding-aware autoscaling agent for Kubernetes')

@@ -52,7 +52,7 @@ describe('status (real operator API on 127.0.0.1)', () => {
     for (const l of lines.slice(2)) expect(l.slice(col)).toMatch(/^5→6 /);
   });
 
-  it('-o json and -o yaml print the agent\'s document, --target narrows it', async () => {
+  it("-o json and -o yaml print the agent's document, --target narrows it", async () => {
     const json = await run('status', '--agent', api.base, '--token-file', tokenFile('viewer'), '-o', 'json', '--target', 'photo-upload');
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.out) as { targets: Array<{ id: string }>; agent: { mode: string } };
@@ -90,8 +90,24 @@ describe('status (real operator API on 127.0.0.1)', () => {
 });
 
 describe('override set|list|clear (real operator API on 127.0.0.1)', () => {
-  it('sets a floor for 30 minutes of the agent\'s clock, lists it, clears it; each change is audited', async () => {
-    const set = await run('override', 'set', 'api', '--type', 'floor', '--replicas', '7', '--duration', '30m', '--reason', 'photo booth at the Ada & Ben reception', '--agent', api.base, '--token-file', tokenFile('operator'));
+  it("sets a floor for 30 minutes of the agent's clock, lists it, clears it; each change is audited", async () => {
+    const set = await run(
+      'override',
+      'set',
+      'api',
+      '--type',
+      'floor',
+      '--replicas',
+      '7',
+      '--duration',
+      '30m',
+      '--reason',
+      'photo booth at the Ada & Ben reception',
+      '--agent',
+      api.base,
+      '--token-file',
+      tokenFile('operator'),
+    );
     expect(set.err).toBe('');
     expect(set.code).toBe(0);
     // The harness's clock is Saturday 5 June 2027 14:00Z, not this machine's: 30 min later on the agent's clock.
@@ -113,17 +129,55 @@ describe('override set|list|clear (real operator API on 127.0.0.1)', () => {
   });
 
   it('--until-wedding-ends for a coordinator: the floor ends with the live London wedding', async () => {
-    const r = await run('override', 'set', 'api', '--type', 'freeze', '--until-wedding-ends', '--reason', 'first dance', '--agent', api.base, '--token-file', tokenFile('coordinator'));
+    const r = await run(
+      'override',
+      'set',
+      'api',
+      '--type',
+      'freeze',
+      '--until-wedding-ends',
+      '--reason',
+      'first dance',
+      '--agent',
+      api.base,
+      '--token-file',
+      tokenFile('coordinator'),
+    );
     expect(r.err).toBe('');
     expect(r.out).toMatch(/set: api freeze until 2027-06-05T\d\d:\d\d:00\.000Z \(by env-coordinator-1\)/);
   });
 
   it.each([
-    ['a role that may not (coordinator, timed pin)', ['api', '--type', 'pin', '--replicas', '3', '--duration', '1h'], 'coordinator', /^override: the agent refused the token \(403\): its role may not set this override \(role "coordinator" may only set a freeze or floor/],
-    ['an unknown target', ['nope', '--type', 'floor', '--replicas', '3', '--until', '2027-06-05T15:00:00Z'], 'operator', /^override: the agent answered 400 for POST \/api\/v1\/overrides: .*target.*unknown target "nope"/],
-    ['replicas above the target\'s max', ['api', '--type', 'floor', '--replicas', '400', '--until', '2027-06-05T15:00:00Z'], 'operator', /replicas must be at most the target's maxReplicas \(40\)/],
-    ['two ends at once (usage)', ['api', '--type', 'floor', '--replicas', '3', '--duration', '1h', '--until-wedding-ends'], 'operator', /^override: give exactly one of --duration, --until and --until-wedding-ends$/],
-    ['a bad duration (usage)', ['api', '--type', 'floor', '--replicas', '3', '--duration', 'soon'], 'operator', /^override: --duration: "soon" must be a positive duration/],
+    [
+      'a role that may not (coordinator, timed pin)',
+      ['api', '--type', 'pin', '--replicas', '3', '--duration', '1h'],
+      'coordinator',
+      /^override: the agent refused the token \(403\): its role may not set this override \(role "coordinator" may only set a freeze or floor/,
+    ],
+    [
+      'an unknown target',
+      ['nope', '--type', 'floor', '--replicas', '3', '--until', '2027-06-05T15:00:00Z'],
+      'operator',
+      /^override: the agent answered 400 for POST \/api\/v1\/overrides: .*target.*unknown target "nope"/,
+    ],
+    [
+      "replicas above the target's max",
+      ['api', '--type', 'floor', '--replicas', '400', '--until', '2027-06-05T15:00:00Z'],
+      'operator',
+      /replicas must be at most the target's maxReplicas \(40\)/,
+    ],
+    [
+      'two ends at once (usage)',
+      ['api', '--type', 'floor', '--replicas', '3', '--duration', '1h', '--until-wedding-ends'],
+      'operator',
+      /^override: give exactly one of --duration, --until and --until-wedding-ends$/,
+    ],
+    [
+      'a bad duration (usage)',
+      ['api', '--type', 'floor', '--replicas', '3', '--duration', 'soon'],
+      'operator',
+      /^override: --duration: "soon" must be a positive duration/,
+    ],
   ])('%s: one line, nothing changed', async (what, args, role, message) => {
     const r = await run('override', 'set', ...args, '--reason', 'test', '--agent', api.base, '--token-file', tokenFile(role as keyof typeof TOKENS));
     expect(r.err.split('\n')).toHaveLength(1);
@@ -147,13 +201,15 @@ describe('override set|list|clear (real operator API on 127.0.0.1)', () => {
   });
 });
 
-describe('completion bash (from commander\'s command tree)', () => {
+describe("completion bash (from commander's command tree)", () => {
   it('names the commands, the override subcommands and their flags', async () => {
     const r = await run('completion', 'bash');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^complete -o default -F _wedsync_agent wedsync-agent$/m);
     expect(r.out).toMatch(/^ {4}""\) words="run demo validate .*status override completion .*--version --help" ;;$/m);
     expect(r.out).toMatch(/^ {4}"override"\) words="set list clear --help" ;;$/m);
-    expect(r.out).toMatch(/^ {4}"override set"\) words="--agent --token-file --timeout --type --replicas --duration --until --until-wedding-ends --reason --help" ;;$/m);
+    expect(r.out).toMatch(
+      /^ {4}"override set"\) words="--agent --token-file --timeout --type --replicas --duration --until --until-wedding-ends --reason --help" ;;$/m,
+    );
   });
 });

@@ -51,7 +51,16 @@ export function overrideRequest(target: string, o: SetOptions, agentNowMs: numbe
 export function overrideTable(overrides: readonly OverrideDto[]): string[] {
   if (!overrides.length) return ['no active overrides'];
   const rows = [['ID', 'TARGET', 'TYPE', 'REPLICAS', 'UNTIL', 'AUTHOR', 'REASON']];
-  for (const o of overrides) rows.push([o.id, o.target, o.type, o.replicas === undefined ? '-' : String(o.replicas), o.untilWeddingEnds ? `${o.until} (wedding ends)` : o.until, o.author, o.reason]);
+  for (const o of overrides)
+    rows.push([
+      o.id,
+      o.target,
+      o.type,
+      o.replicas === undefined ? '-' : String(o.replicas),
+      o.untilWeddingEnds ? `${o.until} (wedding ends)` : o.until,
+      o.author,
+      o.reason,
+    ]);
   return columns(rows);
 }
 
@@ -70,10 +79,16 @@ function connection(o: ConnectionOptions): { token: string | null; timeoutMs: nu
 }
 
 function registerSet(parent: Command, io: CliIo, exit: ExitCode): void {
-  connectionFlags(parent.command('set <target>').description('set an override on a target (coordinator role or above; pin and timed overrides need operator)'), 'coordinator')
-    .requiredOption('--type <type>', `${TYPES.join(', ')}: pin holds exactly --replicas, floor keeps at least --replicas, freeze holds the replicas as they are`)
+  connectionFlags(
+    parent.command('set <target>').description('set an override on a target (coordinator role or above; pin and timed overrides need operator)'),
+    'coordinator',
+  )
+    .requiredOption(
+      '--type <type>',
+      `${TYPES.join(', ')}: pin holds exactly --replicas, floor keeps at least --replicas, freeze holds the replicas as they are`,
+    )
     .option('--replicas <n>', 'replicas for pin and floor')
-    .option('--duration <d>', 'how long, on the agent\'s clock: 30m, 2h, 1h30m')
+    .option('--duration <d>', "how long, on the agent's clock: 30m, 2h, 1h30m")
     .option('--until <instant>', 'until this ISO-8601 instant, e.g. 2027-06-05T23:00:00Z')
     .option('--until-wedding-ends', 'until the live wedding protecting the target ends')
     .requiredOption('--reason <text>', 'why (kept in the audit trail)')
@@ -83,7 +98,13 @@ function registerSet(parent: Command, io: CliIo, exit: ExitCode): void {
         overrideRequest(target, o, 0); // usage errors before any request
         let agentNow: number | null = null;
         if (o.duration !== undefined) {
-          const status = await requestAgent({ url: apiUrl(o.agent, 'status'), ...conn, schema: statusSchema, document: 'status document', forbidden: 'its role may not read the status' });
+          const status = await requestAgent({
+            url: apiUrl(o.agent, 'status'),
+            ...conn,
+            schema: statusSchema,
+            document: 'status document',
+            forbidden: 'its role may not read the status',
+          });
           agentNow = Date.parse(status.agent.now);
         }
         const created = await requestAgent({
@@ -95,7 +116,9 @@ function registerSet(parent: Command, io: CliIo, exit: ExitCode): void {
           document: 'override',
           forbidden: 'its role may not set this override',
         });
-        io.out(`override ${created.id} set: ${created.target} ${created.type}${created.replicas === undefined ? '' : ` ${created.replicas}`} until ${created.until} (by ${created.author})`);
+        io.out(
+          `override ${created.id} set: ${created.target} ${created.type}${created.replicas === undefined ? '' : ` ${created.replicas}`} until ${created.until} (by ${created.author})`,
+        );
       }),
     );
 }
@@ -109,21 +132,35 @@ function registerList(parent: Command, io: CliIo, exit: ExitCode): void {
         if (o.output !== 'table' && o.output !== 'json') throw new UsageError(`--output: "${o.output}" must be table or json`);
         const url = apiUrl(o.agent, 'overrides');
         if (o.target) url.searchParams.set('target', o.target);
-        const { overrides } = await requestAgent({ url, ...connection(o), schema: overrideListSchema, document: 'list of overrides', forbidden: 'its role may not read overrides' });
+        const { overrides } = await requestAgent({
+          url,
+          ...connection(o),
+          schema: overrideListSchema,
+          document: 'list of overrides',
+          forbidden: 'its role may not read overrides',
+        });
         (o.output === 'json' ? [JSON.stringify(overrides, null, 2)] : overrideTable(overrides)).forEach((l) => io.out(l));
       }),
     );
 }
 
 function registerClear(parent: Command, io: CliIo, exit: ExitCode): void {
-  connectionFlags(parent.command('clear <id...>').description('remove active overrides by id (see `override list`)'), 'coordinator').action((ids: string[], o: ConnectionOptions) =>
-    guarded(io, exit, async () => {
-      const conn = connection(o);
-      for (const id of ids) {
-        const removed = await requestAgent({ url: apiUrl(o.agent, `overrides/${encodeURIComponent(id)}`), ...conn, method: 'DELETE', schema: overrideSchema, document: 'override', forbidden: 'its role may not remove this override' });
-        io.out(`override ${removed.id} cleared (${removed.target} ${removed.type})`);
-      }
-    }),
+  connectionFlags(parent.command('clear <id...>').description('remove active overrides by id (see `override list`)'), 'coordinator').action(
+    (ids: string[], o: ConnectionOptions) =>
+      guarded(io, exit, async () => {
+        const conn = connection(o);
+        for (const id of ids) {
+          const removed = await requestAgent({
+            url: apiUrl(o.agent, `overrides/${encodeURIComponent(id)}`),
+            ...conn,
+            method: 'DELETE',
+            schema: overrideSchema,
+            document: 'override',
+            forbidden: 'its role may not remove this override',
+          });
+          io.out(`override ${removed.id} cleared (${removed.target} ${removed.type})`);
+        }
+      }),
   );
 }
 
@@ -133,4 +170,3 @@ export const registerOverride: Register = (program, io, exit) => {
   registerList(override, io, exit);
   registerClear(override, io, exit);
 };
-

@@ -54,7 +54,12 @@ export function costLine(s: ReplaySummary): string {
 }
 
 /** The report of one trace: the target is the replay's own (the trace's shape, the config's wedding settings). */
-function writeTraceReport(dir: string, trace: Trace, user: LoadedConfig | undefined, run: { summary: ReplaySummary; agentReplicas: Int32Array; ruleChanges: RuleChange[] }): void {
+function writeTraceReport(
+  dir: string,
+  trace: Trace,
+  user: LoadedConfig | undefined,
+  run: { summary: ReplaySummary; agentReplicas: Int32Array; ruleChanges: RuleChange[] },
+): void {
   const { config } = replayConfig(trace, user);
   const target = config.targets[0];
   const endMs = trace.startMs + trace.demand.length * trace.stepMs;

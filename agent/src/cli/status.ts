@@ -42,7 +42,12 @@ function cost(t: TargetStatusDto): string {
 /** Columns padded to their widest cell, two spaces apart, as kubectl prints. */
 export function columns(rows: string[][]): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** The table: one agent line, then one row per target. Pure. */
@@ -67,7 +72,11 @@ export function statusTable(doc: StatusDto): string[] {
   }
   const lines = [header, ...columns(rows)];
   for (const t of doc.targets) if (t.scaleError) lines.push(`${t.id}: scale error: ${t.scaleError}`);
-  for (const c of doc.calendar) if (!c.ok || c.held) lines.push(`calendar ${c.location}: ${c.held ? `update held (${c.held.upcomingBefore} → ${c.held.upcomingAfter} upcoming weddings)` : `failing: ${c.lastError ?? 'unknown error'}`}`);
+  for (const c of doc.calendar)
+    if (!c.ok || c.held)
+      lines.push(
+        `calendar ${c.location}: ${c.held ? `update held (${c.held.upcomingBefore} → ${c.held.upcomingAfter} upcoming weddings)` : `failing: ${c.lastError ?? 'unknown error'}`}`,
+      );
   return lines;
 }
 
@@ -88,9 +97,7 @@ export function formatStatus(doc: StatusDto, output: Output): string[] {
 
 export const registerStatus: Register = (program, io, exit) => {
   connectionFlags(
-    program
-      .command('status')
-      .description('what the agent is doing now: per target replicas now→wanted, load, live weddings, protections, deploy freeze, cost'),
+    program.command('status').description('what the agent is doing now: per target replicas now→wanted, load, live weddings, protections, deploy freeze, cost'),
     'viewer',
   )
     .option('--target <id...>', 'only these targets')

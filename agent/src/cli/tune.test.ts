@@ -51,7 +51,11 @@ describe('wedsync-agent tune --trace', () => {
       ...t.candidates
         .filter((c: any) => c.tune.overloadMinutes <= t.defaults.tune.overloadMinutes && c.tune.unservedRequests <= t.defaults.tune.unservedRequests)
         // The margin: also no worse than the defaults with 1.2× the demand (objective.ts STRESS_FACTOR).
-        .filter((c: any) => c.tuneStressed.overloadMinutes <= t.candidates[0].tuneStressed.overloadMinutes && c.tuneStressed.unservedRequests <= t.candidates[0].tuneStressed.unservedRequests)
+        .filter(
+          (c: any) =>
+            c.tuneStressed.overloadMinutes <= t.candidates[0].tuneStressed.overloadMinutes &&
+            c.tuneStressed.unservedRequests <= t.candidates[0].tuneStressed.unservedRequests,
+        )
         .map((c: any) => c.tune.replicaHours),
     );
     expect(t.chosen.tune.replicaHours).toBe(cheapestQualifying);
@@ -85,7 +89,11 @@ describe('wedsync-agent tune --trace', () => {
     [[...args, '--goal', 'latency<=3'], 2, /--goal "latency<=3": expected METRIC<=NUMBER/],
     [[...args, '--budget', 'cheap'], 2, /--budget "cheap": expected FACTORx-REFERENCE/],
     [['--out', 'x'], 2, /give --trace DIR, or --config FILE with --from and --to/],
-    [['--trace', gappy], 2, /replay: \d+ of the \d+ minutes of the held-out part have no data \(first at 2027-06-17T00:00:00\.000Z\); more than 10 % missing: choose a range without the gap/],
+    [
+      ['--trace', gappy],
+      2,
+      /replay: \d+ of the \d+ minutes of the held-out part have no data \(first at 2027-06-17T00:00:00\.000Z\); more than 10 % missing: choose a range without the gap/,
+    ],
   ])('refuses %j with exit %i', async (a, code, message) => {
     const r = await run(...(a.includes('--out') ? a : [...a, '--out', tmp()]));
     expect(r.err).toMatch(message);

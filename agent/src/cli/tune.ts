@@ -40,7 +40,9 @@ interface TuneCliOptions {
 export const registerTune: Register = (program, io, exit) => {
   program
     .command('tune')
-    .description("search policy settings per target on the earlier part of the history, check them on the later part; write summary.json, report.html, tuned-policy.yaml")
+    .description(
+      'search policy settings per target on the earlier part of the history, check them on the later part; write summary.json, report.html, tuned-policy.yaml',
+    )
     .option('--trace <dir>', 'a trace folder (trace.csv, calendar.json, meta.json), as replay takes')
     .option('--config <file>', 'agent config: with --from/--to, history from its Prometheus; with --trace, its policy and wedding settings')
     .option('--from <time>', 'start of the Prometheus history (as backtest)')
@@ -67,7 +69,10 @@ export const registerTune: Register = (program, io, exit) => {
       if (!opts.trace === !opts.from) return fail('give --trace DIR, or --config FILE with --from and --to (Prometheus history)', 2);
       try {
         const objective = parseObjective(opts.goal, opts.budget);
-        const settings = opts.settings?.split(',').map((s) => s.trim()).filter(Boolean);
+        const settings = opts.settings
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         let targets: TuneTarget[];
         let source: string;
         if (opts.trace) {
@@ -90,7 +95,8 @@ export const registerTune: Register = (program, io, exit) => {
         io.out(['summary.json', 'report.html', 'tuned-policy.yaml'].map((f) => join(opts.out, f)).join('\n'));
         if (results.some((r) => !r.choice.met)) exit.code = 3;
       } catch (err) {
-        if (err instanceof ConfigError || err instanceof TraceError || err instanceof ObjectiveError || err instanceof UnknownSettingError) return fail(err.message, 2);
+        if (err instanceof ConfigError || err instanceof TraceError || err instanceof ObjectiveError || err instanceof UnknownSettingError)
+          return fail(err.message, 2);
         if (err instanceof TuneError || err instanceof BacktestError) return fail(err.message, err.exitCode);
         throw err;
       }
@@ -109,7 +115,11 @@ function lineOf(r: TunedTarget): string {
   const c = r.chosen.heldOut;
   const d = r.defaults.heldOut;
   const head = r.choice.met ? 'chosen' : 'GOAL NOT MET, nearest';
-  return `${head} ${Object.entries(r.choice.settings).map(([k, v]) => `${k}=${v}`).join(' ') || 'defaults'}; held out: replica-hours ${c.replicaHours} (${pct(c.replicaHours, d.replicaHours)} vs defaults), overload min ${c.overloadMinutes} (defaults ${d.overloadMinutes}), unserved ${c.unservedRequests} (defaults ${d.unservedRequests})${r.choice.met && r.choice.index !== 0 ? '' : ` — ${r.choice.detail}`}`;
+  return `${head} ${
+    Object.entries(r.choice.settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ') || 'defaults'
+  }; held out: replica-hours ${c.replicaHours} (${pct(c.replicaHours, d.replicaHours)} vs defaults), overload min ${c.overloadMinutes} (defaults ${d.overloadMinutes}), unserved ${c.unservedRequests} (defaults ${d.unservedRequests})${r.choice.met && r.choice.index !== 0 ? '' : ` — ${r.choice.detail}`}`;
 }
 
 function writeOutputs(dir: string, results: TunedTarget[], source: string, objective: string, command: string): void {
@@ -137,6 +147,9 @@ function writeOutputs(dir: string, results: TunedTarget[], source: string, objec
     })),
   };
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  writeFileSync(join(dir, 'report.html'), tuneReportHtml(results, { title: `WedSync tune: ${results.map((r) => r.id).join(', ')}`, source, objective, generatedAtMs }));
+  writeFileSync(
+    join(dir, 'report.html'),
+    tuneReportHtml(results, { title: `WedSync tune: ${results.map((r) => r.id).join(', ')}`, source, objective, generatedAtMs }),
+  );
   writeFileSync(join(dir, 'tuned-policy.yaml'), tunedPolicyYaml(results, command));
 }

@@ -6,7 +6,10 @@ import { main } from './main';
 
 function configWith(targets: number): string {
   const file = join(mkdtempSync(join(tmpdir(), 'wedsync-sizing-')), 'agent.yaml');
-  const lines = Array.from({ length: targets }, (_, i) => `  - { id: t${i}, kubernetes: { namespace: n, name: t${i} }, load: { source: sim, query: q${i} }, capacityPerPod: 10, maxReplicas: 5 }`);
+  const lines = Array.from(
+    { length: targets },
+    (_, i) => `  - { id: t${i}, kubernetes: { namespace: n, name: t${i} }, load: { source: sim, query: q${i} }, capacityPerPod: 10, maxReplicas: 5 }`,
+  );
   writeFileSync(file, ['sources: { sim: { type: simulator } }', 'targets:', ...lines].join('\n'));
   return file;
 }
@@ -14,7 +17,10 @@ function configWith(targets: number): string {
 async function validate(file: string, heapMib: number) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['node', 'wedsync-agent', 'validate', '--config', file, '--heap-mib', String(heapMib)], { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await main(['node', 'wedsync-agent', 'validate', '--config', file, '--heap-mib', String(heapMib)], {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+  });
   return { code, out, err };
 }
 
@@ -23,7 +29,9 @@ describe('validate: sizing', () => {
     const file = configWith(100);
     const r = await validate(file, 96);
     expect(r.code).toBe(0);
-    expect(r.err).toEqual([expect.stringMatching(new RegExp(`^${file}: targets: warning: 100 targets need about \\d+ MiB of V8 heap .* more than the 96 MiB`))]);
+    expect(r.err).toEqual([
+      expect.stringMatching(new RegExp(`^${file}: targets: warning: 100 targets need about \\d+ MiB of V8 heap .* more than the 96 MiB`)),
+    ]);
     expect(r.out).toEqual([`${file}: ok (100 target(s), mode dry-run)`]);
   });
 

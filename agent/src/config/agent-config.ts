@@ -20,7 +20,9 @@ export const sinkPluginConfig = z.looseObject({ type: z.string(), name: z.string
 /** An IP address or a DNS host name (what server.listen accepts). */
 const listenHost = z
   .string()
-  .refine((h) => isIP(h) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(h), { message: 'must be an IP address or a host name' });
+  .refine((h) => isIP(h) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(h), {
+    message: 'must be an IP address or a host name',
+  });
 
 /**
  * The agent-wide keys. `sources` and `sinks` are plug-in configs: app/config-schema.ts replaces them with
@@ -38,10 +40,16 @@ export const agentConfigObject = z
         tickSeconds: positiveSeconds.default(15),
         /** A target whose tick work runs longer than this is counted as an error and skipped until it settles (see loop.ts). */
         tickTimeoutSeconds: positiveSeconds.optional(),
-        listen: z.object({ host: listenHost.default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ host: '127.0.0.1', port: 8080 }),
+        listen: z
+          .object({ host: listenHost.default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) })
+          .strict()
+          .default({ host: '127.0.0.1', port: 8080 }),
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
         /** The targets' load unit as a Grafana unit id (reqps, short, ops…): GET /status says it, the panel shows it. */
-        loadUnit: z.string().regex(/^[A-Za-z0-9_:./()-]{1,40}$/, 'a Grafana unit id such as reqps, ops or short').default('reqps'),
+        loadUnit: z
+          .string()
+          .regex(/^[A-Za-z0-9_:./()-]{1,40}$/, 'a Grafana unit id such as reqps, ops or short')
+          .default('reqps'),
       })
       .strict()
       .default({ cluster: 'default', mode: 'dry-run', tickSeconds: 15, listen: { host: '127.0.0.1', port: 8080 }, logLevel: 'info', loadUnit: 'reqps' }),
@@ -51,7 +59,11 @@ export const agentConfigObject = z
         sources: z.array(calendarSource).default([]),
         refreshSeconds: positiveSeconds.default(300),
         /** A calendar file or answer larger than this is refused unread (the last good one stays). */
-        maxBytes: z.number().int().positive().default(16 * 1024 * 1024),
+        maxBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(16 * 1024 * 1024),
         /**
          * An update removing more than this fraction of a source's upcoming weddings is held (the last
          * good calendar stays in force) until an operator confirms it; 1 never holds.
@@ -84,7 +96,10 @@ export const agentConfigObject = z
         /** This replica's name in the Lease (default: $POD_NAME, else the host name). */
         identity: z.string().min(1).optional(),
         /** Annotation on each target workload that persists operator overrides. */
-        overridesAnnotation: z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9][-A-Za-z0-9_.]*$/, 'must be a Kubernetes annotation key').default('wedsync.io/overrides'),
+        overridesAnnotation: z
+          .string()
+          .regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9][-A-Za-z0-9_.]*$/, 'must be a Kubernetes annotation key')
+          .default('wedsync.io/overrides'),
         /**
          * The deploy freeze in the cluster (agent/deploy/overlays/admission): the leader keeps this ConfigMap
          * (the ValidatingAdmissionPolicy's parameter) current, and every replica watches the targets for
@@ -92,7 +107,10 @@ export const agentConfigObject = z
          */
         deployFreeze: z
           .object({
-            configMap: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a ConfigMap name').default('wedsync-deploy-freeze'),
+            configMap: z
+              .string()
+              .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a ConfigMap name')
+              .default('wedsync-deploy-freeze'),
             /** Default: leaseNamespace (the agent's own namespace). */
             namespace: z.string().min(1).optional(),
             /** How long a written freeze holds without the agent: past it, the policy lets deploys through. */
@@ -102,7 +120,13 @@ export const agentConfigObject = z
           .optional(),
       })
       .strict()
-      .default({ connection: 'none', leaseName: 'wedsync-agent', leaseNamespace: 'wedsync', leaseDurationSeconds: 15, overridesAnnotation: 'wedsync.io/overrides' }),
+      .default({
+        connection: 'none',
+        leaseName: 'wedsync-agent',
+        leaseNamespace: 'wedsync',
+        leaseDurationSeconds: 15,
+        overridesAnnotation: 'wedsync.io/overrides',
+      }),
     state: z
       .object({
         /**
@@ -115,7 +139,10 @@ export const agentConfigObject = z
           .refine((d) => !d.includes('\0'), { message: 'must be a directory path' })
           .optional(),
         /** With a cluster: the ConfigMap, in kubernetes.leaseNamespace, that holds the agent's state. */
-        configMap: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes object name').default('wedsync-agent-state'),
+        configMap: z
+          .string()
+          .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes object name')
+          .default('wedsync-agent-state'),
         /** Newest audit entries kept in the durable state (a ConfigMap holds at most 1 MiB). */
         maxAuditEntries: z.number().int().min(0).max(2000).default(200),
       })
@@ -130,10 +157,17 @@ export const agentConfigObject = z
       .default({ threshold: 0.7 }),
     forecast: z
       .object({
-        horizonHours: z.number().min(1).max(24 * 14).default(48),
+        horizonHours: z
+          .number()
+          .min(1)
+          .max(24 * 14)
+          .default(48),
         stepSeconds: positiveSeconds.default(60),
         /** History to backfill from the source at start-up (Prometheus query_range). */
-        backfillHours: z.number().min(0).default(24 * 14),
+        backfillHours: z
+          .number()
+          .min(0)
+          .default(24 * 14),
       })
       .strict()
       .default({ horizonHours: 48, stepSeconds: 60, backfillHours: 24 * 14 }),
@@ -195,28 +229,52 @@ function targetRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
         message: `unknown source "${t.load.source}" (configured: ${Object.keys(cfg.sources).join(', ') || 'none'})`,
       });
     if (!(t.region in cfg.wedding.peakSeason.regions))
-      ctx.addIssue({ code: 'custom', path: ['targets', i, 'region'], message: `unknown region "${t.region}" (wedding.peakSeason.regions has ${Object.keys(cfg.wedding.peakSeason.regions).join(', ')})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targets', i, 'region'],
+        message: `unknown region "${t.region}" (wedding.peakSeason.regions has ${Object.keys(cfg.wedding.peakSeason.regions).join(', ')})`,
+      });
   });
 }
 
 function agentRules(cfg: ParsedConfig, ctx: z.RefinementCtx, staleAfterSeconds: (source: ParsedConfig['sources'][string]) => number | undefined): void {
   const { tickSeconds, tickTimeoutSeconds } = cfg.agent;
   if (tickTimeoutSeconds !== undefined && tickTimeoutSeconds > tickSeconds)
-    ctx.addIssue({ code: 'custom', path: ['agent', 'tickTimeoutSeconds'], message: `(${tickTimeoutSeconds}) is longer than agent.tickSeconds (${tickSeconds}): a target's work must end before the next tick starts` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['agent', 'tickTimeoutSeconds'],
+      message: `(${tickTimeoutSeconds}) is longer than agent.tickSeconds (${tickSeconds}): a target's work must end before the next tick starts`,
+    });
   for (const [name, src] of Object.entries(cfg.sources)) {
     const stale = staleAfterSeconds(src);
     if (stale !== undefined && stale < tickSeconds)
-      ctx.addIssue({ code: 'custom', path: ['sources', name, 'staleAfterSeconds'], message: `(${stale}) is shorter than agent.tickSeconds (${tickSeconds}): every reading would be stale by the next tick, and the agent would hold for ever` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sources', name, 'staleAfterSeconds'],
+        message: `(${stale}) is shorter than agent.tickSeconds (${tickSeconds}): every reading would be stale by the next tick, and the agent would hold for ever`,
+      });
   }
   if (cfg.kubernetes.connection === 'kubeconfig' && !cfg.kubernetes.kubeconfig)
     ctx.addIssue({ code: 'custom', path: ['kubernetes', 'kubeconfig'], message: 'is required when connection is "kubeconfig"' });
   const k = cfg.kubernetes;
   if (k.renewDeadlineSeconds !== undefined && k.renewDeadlineSeconds >= k.leaseDurationSeconds)
-    ctx.addIssue({ code: 'custom', path: ['kubernetes', 'renewDeadlineSeconds'], message: `must be below leaseDurationSeconds (${k.leaseDurationSeconds}) so a stalled leader stops before its Lease can be taken` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kubernetes', 'renewDeadlineSeconds'],
+      message: `must be below leaseDurationSeconds (${k.leaseDurationSeconds}) so a stalled leader stops before its Lease can be taken`,
+    });
   if (k.deployFreeze && k.connection === 'none')
-    ctx.addIssue({ code: 'custom', path: ['kubernetes', 'deployFreeze'], message: 'needs a Kubernetes connection (kubernetes.connection is "none"): nothing would keep the freeze ConfigMap' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kubernetes', 'deployFreeze'],
+      message: 'needs a Kubernetes connection (kubernetes.connection is "none"): nothing would keep the freeze ConfigMap',
+    });
   if (k.deployFreeze && k.deployFreeze.heartbeatSeconds < 3 * cfg.agent.tickSeconds)
-    ctx.addIssue({ code: 'custom', path: ['kubernetes', 'deployFreeze', 'heartbeatSeconds'], message: `must be at least 3 × agent.tickSeconds (${cfg.agent.tickSeconds} s): the leader refreshes it on a tick once half of it is spent, and must get there before it runs out` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kubernetes', 'deployFreeze', 'heartbeatSeconds'],
+      message: `must be at least 3 × agent.tickSeconds (${cfg.agent.tickSeconds} s): the leader refreshes it on a tick once half of it is spent, and must get there before it runs out`,
+    });
   if (cfg.agent.mode === 'act' && cfg.kubernetes.connection === 'none')
     ctx.addIssue({ code: 'custom', path: ['agent', 'mode'], message: 'mode "act" needs a Kubernetes connection (kubernetes.connection is "none")' });
 }
@@ -229,7 +287,11 @@ export function completeAgentConfig<C extends ParsedConfig>(cfg: C) {
     agent: { ...cfg.agent, tickTimeoutSeconds: cfg.agent.tickTimeoutSeconds ?? Math.min(10, cfg.agent.tickSeconds) },
     // The price table row defaults to the cluster's configured identity (checked above).
     pricing:
-      cfg.pricing && cfg.pricing.provider === undefined && cfg.pricing.region === undefined && cfg.agent.provider !== undefined && cfg.agent.region !== undefined
+      cfg.pricing &&
+      cfg.pricing.provider === undefined &&
+      cfg.pricing.region === undefined &&
+      cfg.agent.provider !== undefined &&
+      cfg.agent.region !== undefined
         ? { ...cfg.pricing, provider: cfg.agent.provider, region: cfg.agent.region }
         : cfg.pricing,
   };
@@ -245,7 +307,10 @@ export type AgentConfig = ReturnType<typeof completeAgentConfig<ParsedConfig>>;
 export function configWarnings(cfg: AgentConfig): Array<{ path: string; message: string }> {
   const out: Array<{ path: string; message: string }> = [];
   if (cfg.state.directory !== undefined && cfg.kubernetes.connection !== 'none')
-    out.push({ path: 'state.directory', message: `is not used with a Kubernetes connection: state is kept in ConfigMap ${cfg.kubernetes.leaseNamespace}/${cfg.state.configMap}` });
+    out.push({
+      path: 'state.directory',
+      message: `is not used with a Kubernetes connection: state is kept in ConfigMap ${cfg.kubernetes.leaseNamespace}/${cfg.state.configMap}`,
+    });
   if (cfg.wedding.protectedWeekdays.length === 0)
     out.push({ path: 'wedding.protectedWeekdays', message: 'is empty: Saturday protection and the deploy freeze are off for every wedding' });
   return out;

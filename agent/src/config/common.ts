@@ -2,9 +2,7 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
 
-export const timeZone = z
-  .string()
-  .refine((tz) => IANAZone.isValidZone(tz), { message: 'is not an IANA time zone (e.g. "Europe/London")' });
+export const timeZone = z.string().refine((tz) => IANAZone.isValidZone(tz), { message: 'is not an IANA time zone (e.g. "Europe/London")' });
 
 export const positiveSeconds = z.number().positive();
 

@@ -13,12 +13,18 @@ import { positiveSeconds } from './common';
 const clusterName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'must be a cluster label value: letters, digits, "_", "." and "-" (at most 63)');
 
 /** A peer: its name, or `{cluster, share}` where share is its relative weight in the shared traffic. */
-const peerSchema = z.union([clusterName.transform((cluster) => ({ cluster, share: 1 })), z.object({ cluster: clusterName, share: z.number().positive().default(1) }).strict()]);
+const peerSchema = z.union([
+  clusterName.transform((cluster) => ({ cluster, share: 1 })),
+  z.object({ cluster: clusterName, share: z.number().positive().default(1) }).strict(),
+]);
 
 export const fleetSchema = z
   .object({
     /** Base URL of a Prometheus-compatible query API holding every cluster's series (`/api/v1/query` is appended). */
-    query: z.url().refine((u) => /^https?:\/\//i.test(u), { message: 'must be an http(s) URL' }).optional(),
+    query: z
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), { message: 'must be an http(s) URL' })
+      .optional(),
     bearerToken: z.string().optional(),
     /** Clusters that take over this one's traffic and whose traffic this one takes over (same region group). */
     peers: z.array(peerSchema).default([]),
@@ -44,7 +50,8 @@ export const FLEET_DEFAULTS: FleetConfig = fleetSchema.parse({});
 /** Cross-field rules (called from the config's superRefine): each issue names its key under `fleet`. */
 export function fleetIssues(fleet: FleetConfig, selfCluster: string): Array<{ path: Array<string | number>; message: string }> {
   const out: Array<{ path: Array<string | number>; message: string }> = [];
-  if (fleet.peers.length > 0 && !fleet.query) out.push({ path: ['fleet', 'query'], message: 'is required when fleet.peers is set: the global store is where peers are watched' });
+  if (fleet.peers.length > 0 && !fleet.query)
+    out.push({ path: ['fleet', 'query'], message: 'is required when fleet.peers is set: the global store is where peers are watched' });
   const seen = new Map<string, number>();
   fleet.peers.forEach((p, i) => {
     if (p.cluster === selfCluster) out.push({ path: ['fleet', 'peers', i], message: `"${p.cluster}" is this agent's own cluster (agent.cluster)` });
@@ -52,8 +59,14 @@ export function fleetIssues(fleet: FleetConfig, selfCluster: string): Array<{ pa
     seen.set(p.cluster, i);
   });
   if (fleet.timeoutSeconds > fleet.intervalSeconds)
-    out.push({ path: ['fleet', 'timeoutSeconds'], message: `(${fleet.timeoutSeconds}) is longer than fleet.intervalSeconds (${fleet.intervalSeconds}): one query at a time` });
+    out.push({
+      path: ['fleet', 'timeoutSeconds'],
+      message: `(${fleet.timeoutSeconds}) is longer than fleet.intervalSeconds (${fleet.intervalSeconds}): one query at a time`,
+    });
   if (fleet.staleAfterSeconds <= fleet.intervalSeconds)
-    out.push({ path: ['fleet', 'staleAfterSeconds'], message: `(${fleet.staleAfterSeconds}) must be longer than fleet.intervalSeconds (${fleet.intervalSeconds}), or every peer looks lost between two queries` });
+    out.push({
+      path: ['fleet', 'staleAfterSeconds'],
+      message: `(${fleet.staleAfterSeconds}) must be longer than fleet.intervalSeconds (${fleet.intervalSeconds}), or every peer looks lost between two queries`,
+    });
   return out;
 }

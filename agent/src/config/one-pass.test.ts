@@ -50,7 +50,9 @@ targets:
     capacityPerPod: 10
     maxReplicas: 3
 `);
-    expect(problems).toEqual(['targets[0].load.query: is not valid PromQL: it ends too early (an unclosed bracket or a missing operand?) after "_requests_total[5m])"']);
+    expect(problems).toEqual([
+      'targets[0].load.query: is not valid PromQL: it ends too early (an unclosed bracket or a missing operand?) after "_requests_total[5m])"',
+    ]);
   });
 
   it('a rule whose inputs are malformed stays quiet instead of crashing the check', () => {

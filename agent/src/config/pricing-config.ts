@@ -28,7 +28,10 @@ const capacityType = z.enum(['on-demand', 'spot']);
 
 export const pricingSchema = z
   .object({
-    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD or EUR').default('USD'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD or EUR')
+      .default('USD'),
     /** Which row of the table this cluster pays (default: agent.provider / agent.region, when both are configured). */
     provider: z.enum(PROVIDERS).optional(),
     region: z.string().min(1).optional(),
@@ -53,17 +56,31 @@ export const pricingSchema = z
         ctx.addIssue({ code: 'custom', path: ['table', key], message: `unknown provider "${key}" (known: ${PROVIDERS.join(', ')})` });
     if (p.provider === undefined && p.region === undefined) return;
     if (p.provider === undefined || p.region === undefined) {
-      ctx.addIssue({ code: 'custom', path: [p.provider === undefined ? 'provider' : 'region'], message: 'is required when pricing.' + (p.provider === undefined ? 'region' : 'provider') + ' is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [p.provider === undefined ? 'provider' : 'region'],
+        message: 'is required when pricing.' + (p.provider === undefined ? 'region' : 'provider') + ' is set',
+      });
       return;
     }
     const regions = p.table[p.provider];
     if (!regions) {
-      ctx.addIssue({ code: 'custom', path: ['table', p.provider], message: `is missing: pricing.provider is "${p.provider}" but the table has no prices for it` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['table', p.provider],
+        message: `is missing: pricing.provider is "${p.provider}" but the table has no prices for it`,
+      });
       return;
     }
     const row = regions[p.region];
-    if (!row) ctx.addIssue({ code: 'custom', path: ['table', p.provider, p.region], message: `is missing: pricing.region is "${p.region}" (the table has ${Object.keys(regions).join(', ') || 'no region'})` });
-    else if (p.capacityType === 'spot' && !row.spot) ctx.addIssue({ code: 'custom', path: ['table', p.provider, p.region, 'spot'], message: 'is missing: pricing.capacityType is "spot"' });
+    if (!row)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['table', p.provider, p.region],
+        message: `is missing: pricing.region is "${p.region}" (the table has ${Object.keys(regions).join(', ') || 'no region'})`,
+      });
+    else if (p.capacityType === 'spot' && !row.spot)
+      ctx.addIssue({ code: 'custom', path: ['table', p.provider, p.region, 'spot'], message: 'is missing: pricing.capacityType is "spot"' });
   });
 
 export type PricingConfig = z.infer<typeof pricingSchema>;
@@ -101,7 +118,12 @@ export type PodResources = z.infer<typeof resources>;
 
 /** Cross-field rules that need the whole config; called from the config schema's superRefine. */
 export function checkPricingAgainstConfig(
-  cfg: { agent: { provider?: string; region?: string }; pricing?: PricingConfig; sources: Record<string, { type: string }>; targets: Array<{ cost?: TargetCostConfig }> },
+  cfg: {
+    agent: { provider?: string; region?: string };
+    pricing?: PricingConfig;
+    sources: Record<string, { type: string }>;
+    targets: Array<{ cost?: TargetCostConfig }>;
+  },
   ctx: z.RefinementCtx,
 ): void {
   const p = cfg.pricing;
@@ -110,16 +132,34 @@ export function checkPricingAgainstConfig(
   if (p.provider === undefined && p.region === undefined && cfg.agent.provider !== undefined && cfg.agent.region !== undefined) {
     const regions = p.table[cfg.agent.provider];
     if (!regions?.[cfg.agent.region])
-      ctx.addIssue({ code: 'custom', path: ['pricing', 'table', cfg.agent.provider, ...(regions ? [cfg.agent.region] : [])], message: `is missing: agent.provider/agent.region are "${cfg.agent.provider}"/"${cfg.agent.region}" and pricing.provider/region are unset, so this cluster pays that row` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pricing', 'table', cfg.agent.provider, ...(regions ? [cfg.agent.region] : [])],
+        message: `is missing: agent.provider/agent.region are "${cfg.agent.provider}"/"${cfg.agent.region}" and pricing.provider/region are unset, so this cluster pays that row`,
+      });
   }
   if (p.opencost) {
     const src = cfg.sources[p.opencost.source];
-    if (!src) ctx.addIssue({ code: 'custom', path: ['pricing', 'opencost', 'source'], message: `unknown source "${p.opencost.source}" (configured: ${Object.keys(cfg.sources).join(', ') || 'none'})` });
-    else if (src.type !== 'prometheus') ctx.addIssue({ code: 'custom', path: ['pricing', 'opencost', 'source'], message: `source "${p.opencost.source}" is ${src.type}; OpenCost is read from a prometheus source` });
+    if (!src)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pricing', 'opencost', 'source'],
+        message: `unknown source "${p.opencost.source}" (configured: ${Object.keys(cfg.sources).join(', ') || 'none'})`,
+      });
+    else if (src.type !== 'prometheus')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pricing', 'opencost', 'source'],
+        message: `source "${p.opencost.source}" is ${src.type}; OpenCost is read from a prometheus source`,
+      });
   }
   cfg.targets.forEach((t, i) => {
     if (t.cost?.capacityType !== 'spot' || p.provider === undefined || p.region === undefined) return;
     if (p.table[p.provider]?.[p.region] && !p.table[p.provider][p.region].spot)
-      ctx.addIssue({ code: 'custom', path: ['targets', i, 'cost', 'capacityType'], message: `is "spot" but pricing.table.${p.provider}.${p.region} has no spot prices` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targets', i, 'cost', 'capacityType'],
+        message: `is "spot" but pricing.table.${p.provider}.${p.region} has no spot prices`,
+      });
   });
 }

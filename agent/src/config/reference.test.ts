@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { configSchema } from '../app/config-schema';
 
-type JsonSchema = { properties?: Record<string, JsonSchema>; items?: JsonSchema | JsonSchema[]; additionalProperties?: JsonSchema | boolean; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; allOf?: JsonSchema[]; prefixItems?: JsonSchema[] };
+type JsonSchema = {
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema | JsonSchema[];
+  additionalProperties?: JsonSchema | boolean;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  prefixItems?: JsonSchema[];
+};
 
 function keyNames(schema: JsonSchema, out = new Set<string>()): Set<string> {
   for (const [name, sub] of Object.entries(schema.properties ?? {})) {

@@ -74,7 +74,9 @@ export const calendarSource = z
     location: z
       .string()
       .min(1)
-      .refine((l) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(l) || /^https?:\/\//i.test(l), { message: 'must be an http(s) URL or a file path (no other URL scheme is read)' }),
+      .refine((l) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(l) || /^https?:\/\//i.test(l), {
+        message: 'must be an http(s) URL or a file path (no other URL scheme is read)',
+      }),
     /** Sent as `Authorization: Bearer …`; must be an `${ENV}` reference (load.ts). */
     bearerToken: z.string().optional(),
     /**
@@ -101,7 +103,12 @@ export const weddingRulesSchema = z
       .default({ pre: [-2, 0], ceremony: [0, 1], reception: [1, 6], cleanup: [6, 8] }),
     /** Relative load of each phase (multiplies guests × tradition × perGuestLoad). */
     phaseFactors: z
-      .object({ pre: z.number().min(0).default(0.5), ceremony: z.number().min(0).default(1.0), reception: z.number().min(0).default(1.5), cleanup: z.number().min(0).default(0.3) })
+      .object({
+        pre: z.number().min(0).default(0.5),
+        ceremony: z.number().min(0).default(1.0),
+        reception: z.number().min(0).default(1.5),
+        cleanup: z.number().min(0).default(0.3),
+      })
       .strict()
       .default({ pre: 0.5, ceremony: 1.0, reception: 1.5, cleanup: 0.3 }),
     /** Load multiplier per tradition (lower-case keys); unknown traditions use `defaultTraditionMultiplier`. */
@@ -170,16 +177,28 @@ export const policySchema = z
 
 /** The same settings, each optional and without a default: a target's `policy` overrides only what it names. */
 export const policyOverrideSchema = z
-  .object(Object.fromEntries(Object.entries(policySchema.shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()])) as {
-    [K in keyof typeof policySchema.shape]: z.ZodOptional<ReturnType<(typeof policySchema.shape)[K]['unwrap']>>;
-  })
+  .object(
+    Object.fromEntries(
+      Object.entries(policySchema.shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()]),
+    ) as {
+      [K in keyof typeof policySchema.shape]: z.ZodOptional<ReturnType<(typeof policySchema.shape)[K]['unwrap']>>;
+    },
+  )
   .strict();
 
 export const apiSchema = z
   .object({
     /** sha256 hex digests of bearer tokens, mapped to a role. Plain tokens come only via WEDSYNC_API_TOKENS. */
     tokens: z
-      .array(z.object({ name: z.string().min(1), role: z.enum(['viewer', 'coordinator', 'operator', 'admin']), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest') }).strict())
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            role: z.enum(['viewer', 'coordinator', 'operator', 'admin']),
+            sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest'),
+          })
+          .strict(),
+      )
       .default([]),
     corsOrigins: z.array(z.url()).default([]),
     overrideMaxHorizonHours: z.number().positive().default(168),

@@ -48,7 +48,12 @@ export function kubeError(status: number, op: KubeOperation, detail?: string, re
       return new KubeApiError(status, op, `conflict: ${obj} ${where} changed while we wrote it (${op.verb})${tail}`);
     case 429: {
       const after = retryAfterSeconds === undefined ? 'no Retry-After' : `Retry-After ${retryAfterSeconds} s`;
-      return new KubeApiError(status, op, `throttled: the API server answered 429 Too Many Requests to ${op.verb} ${obj} ${where} (${after}; API Priority and Fairness or --max-requests-inflight)${tail}`, retryAfterSeconds);
+      return new KubeApiError(
+        status,
+        op,
+        `throttled: the API server answered 429 Too Many Requests to ${op.verb} ${obj} ${where} (${after}; API Priority and Fairness or --max-requests-inflight)${tail}`,
+        retryAfterSeconds,
+      );
     }
     case 401:
       return new KubeApiError(status, op, `unauthorized: the API server rejected the agent's credentials for ${op.verb} ${obj} ${where}${tail}`);

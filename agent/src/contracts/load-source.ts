@@ -1,9 +1,7 @@
 /** Where load readings come from. Failures are values: a source never throws into the loop. */
 import type { TargetConfig } from '../config/schema';
 
-export type LoadReading =
-  | { ok: true; value: number; atMs: number }
-  | { ok: false; error: string; atMs: number };
+export type LoadReading = { ok: true; value: number; atMs: number } | { ok: false; error: string; atMs: number };
 
 export interface HistoryPoint {
   tMs: number;

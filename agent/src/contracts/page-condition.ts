@@ -1,5 +1,6 @@
 /** A page-worthy condition as the page monitor evaluated it (paging/), kept in the state for /metrics and the PagerDuty sink: types only. */
-export type ConditionKind = 'pinned-at-max-overloaded' | 'scale-blocked' | 'kubernetes-unreachable' | 'load-source-unreachable' | 'peer-cluster-lost' | 'break-glass-during-freeze';
+export type ConditionKind =
+  'pinned-at-max-overloaded' | 'scale-blocked' | 'kubernetes-unreachable' | 'load-source-unreachable' | 'peer-cluster-lost' | 'break-glass-during-freeze';
 
 /** PagerDuty event severities; with "urgency based on severity", critical/error are high urgency, warning/info low. */
 export type PageSeverity = 'critical' | 'error' | 'warning' | 'info';

@@ -13,7 +13,10 @@ export interface PromResponse {
   status: 'success' | 'error';
   error?: string;
   errorType?: string;
-  data?: { resultType: string; result: Array<{ metric?: Record<string, string>; value?: [number, string]; values?: Array<[number, string]> }> | [number, string] };
+  data?: {
+    resultType: string;
+    result: Array<{ metric?: Record<string, string>; value?: [number, string]; values?: Array<[number, string]> }> | [number, string];
+  };
 }
 
 /** A failed request: `status` is the HTTP status (absent when none came back), `errorType` Prometheus's own (e.g. bad_data). */
@@ -33,10 +36,16 @@ export async function promGet(opts: PrometheusClientOptions, path: string, param
       signal: AbortSignal.timeout(opts.timeoutSeconds * 1000),
     });
     const body = (await res.json().catch(() => null)) as PromResponse | null;
-    if (!res.ok || !body || body.status !== 'success') return { failure: `HTTP ${res.status}${body?.error ? `: ${body.error}` : ''}`, status: res.status, errorType: body?.errorType };
+    if (!res.ok || !body || body.status !== 'success')
+      return { failure: `HTTP ${res.status}${body?.error ? `: ${body.error}` : ''}`, status: res.status, errorType: body?.errorType };
     return body;
   } catch (err) {
     const e = err as Error;
-    return { failure: e.name === 'TimeoutError' ? `timeout after ${opts.timeoutSeconds}s` : `${e.message}${(e.cause as Error)?.message ? ` (${(e.cause as Error).message})` : ''}` };
+    return {
+      failure:
+        e.name === 'TimeoutError'
+          ? `timeout after ${opts.timeoutSeconds}s`
+          : `${e.message}${(e.cause as Error)?.message ? ` (${(e.cause as Error).message})` : ''}`,
+    };
   }
 }

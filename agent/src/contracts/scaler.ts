@@ -21,9 +21,7 @@ export interface WorkloadState {
  * the workload already matched, and when the agent's mode (dry-run, shadow) held the change back — the
  * loop counts and logs real changes only.
  */
-export type ScaleResult =
-  | { ok: true; changed: boolean; replicas: number }
-  | { ok: false; error: string };
+export type ScaleResult = { ok: true; changed: boolean; replicas: number } | { ok: false; error: string };
 
 export interface Scaler {
   readonly kind: string;

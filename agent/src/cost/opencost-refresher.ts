@@ -37,9 +37,9 @@ export class OpenCostRefresher {
 
   /** One refresh at a time; every target is asked in parallel. */
   refresh(): Promise<void> {
-    this.inFlight ??= Promise.all(this.deps.targets.map(async (t) => this.deps.book.recordOpenCost(t.id, await this.ask(t)))).then(
-      () => undefined,
-    ).finally(() => (this.inFlight = null));
+    this.inFlight ??= Promise.all(this.deps.targets.map(async (t) => this.deps.book.recordOpenCost(t.id, await this.ask(t))))
+      .then(() => undefined)
+      .finally(() => (this.inFlight = null));
     return this.inFlight;
   }
 
@@ -51,10 +51,16 @@ export class OpenCostRefresher {
       return { ok: false, error: `query failed: ${body.failure}`, atMs };
     }
     const result = body.data?.result;
-    const sample = Array.isArray(result) && result.length === 1 && typeof result[0] === 'object' ? (result[0] as { value?: [number, string] }).value : undefined;
+    const sample =
+      Array.isArray(result) && result.length === 1 && typeof result[0] === 'object' ? (result[0] as { value?: [number, string] }).value : undefined;
     const value = sample ? Number(sample[1]) : NaN;
     // NaN (0/0: pods without allocation) and ±Inf are no price; neither is a non-positive one.
-    if (!Number.isFinite(value) || value <= 0) return { ok: false, error: Array.isArray(result) && result.length === 0 ? 'no OpenCost series for this workload' : `unusable answer (${sample?.[1] ?? 'none'})`, atMs };
+    if (!Number.isFinite(value) || value <= 0)
+      return {
+        ok: false,
+        error: Array.isArray(result) && result.length === 0 ? 'no OpenCost series for this workload' : `unusable answer (${sample?.[1] ?? 'none'})`,
+        atMs,
+      };
     return { ok: true, perReplicaHour: value, atMs };
   }
 }

@@ -38,7 +38,12 @@ export class PriceBook {
     const requests = workloadRequests ?? target.cost?.podRequests;
     const oc = this.opencost.get(target.id);
     if (oc?.ok && this.now() - oc.atMs <= this.openCostMaxAgeMs)
-      return { perReplicaHour: oc.perReplicaHour, currency: this.currency, source: 'opencost', detail: `OpenCost node prices × this workload's allocation: ${money(oc.perReplicaHour, this.currency)} per replica-hour` };
+      return {
+        perReplicaHour: oc.perReplicaHour,
+        currency: this.currency,
+        source: 'opencost',
+        detail: `OpenCost node prices × this workload's allocation: ${money(oc.perReplicaHour, this.currency)} per replica-hour`,
+      };
     const table = tablePrice(this.pricing, target.cost, requests);
     if (!this.pricing?.opencost) return table;
     const why = !oc ? 'not asked yet' : oc.ok ? 'answer too old' : oc.error;

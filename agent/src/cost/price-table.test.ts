@@ -13,8 +13,22 @@ const config = configSchema.parse({
     table: { gke: { 'europe-west4': { onDemand: { vcpuHour: 0.04, gibHour: 0.005 }, spot: { vcpuHour: 0.01, gibHour: 0.001 } } } },
   },
   targets: [
-    { id: 'api', kubernetes: { namespace: 'n', name: 'api' }, load: { source: 'push', query: 'x' }, capacityPerPod: 10, maxReplicas: 20, cost: { podRequests: { cpu: 0.5, memoryGiB: 2 } } },
-    { id: 'batch', kubernetes: { namespace: 'n', name: 'batch' }, load: { source: 'push', query: 'y' }, capacityPerPod: 10, maxReplicas: 20, cost: { capacityType: 'spot' } },
+    {
+      id: 'api',
+      kubernetes: { namespace: 'n', name: 'api' },
+      load: { source: 'push', query: 'x' },
+      capacityPerPod: 10,
+      maxReplicas: 20,
+      cost: { podRequests: { cpu: 0.5, memoryGiB: 2 } },
+    },
+    {
+      id: 'batch',
+      kubernetes: { namespace: 'n', name: 'batch' },
+      load: { source: 'push', query: 'y' },
+      capacityPerPod: 10,
+      maxReplicas: 20,
+      cost: { capacityType: 'spot' },
+    },
   ],
 });
 const [api, batch] = config.targets;
@@ -31,9 +45,16 @@ describe('the price table path', () => {
   });
 
   test('unknown, never 0: no requests, no table row, no pricing', () => {
-    expect(tablePrice(config.pricing, batch.cost, undefined)).toMatchObject({ perReplicaHour: null, source: 'unknown', detail: expect.stringMatching(/pod requests unknown/) });
+    expect(tablePrice(config.pricing, batch.cost, undefined)).toMatchObject({
+      perReplicaHour: null,
+      source: 'unknown',
+      detail: expect.stringMatching(/pod requests unknown/),
+    });
     expect(tablePrice(undefined, undefined, { cpu: 1, memoryGiB: 1 })).toMatchObject({ perReplicaHour: null, source: 'unknown' });
-    expect(tablePrice({ ...config.pricing!, region: 'mars-1' }, undefined, { cpu: 1, memoryGiB: 1 })).toMatchObject({ perReplicaHour: null, detail: 'pricing.table.gke.mars-1 is missing' });
+    expect(tablePrice({ ...config.pricing!, region: 'mars-1' }, undefined, { cpu: 1, memoryGiB: 1 })).toMatchObject({
+      perReplicaHour: null,
+      detail: 'pricing.table.gke.mars-1 is missing',
+    });
   });
 
   test('the book: the workload spec first, then the target fallback; OpenCost while fresh, then the table', () => {
@@ -81,7 +102,7 @@ describe('pod requests from the workload spec', () => {
 });
 
 describe('OpenCost PromQL', () => {
-  test('matches a Deployment\'s pods by the controller\'s naming, a StatefulSet\'s by ordinal', () => {
+  test("matches a Deployment's pods by the controller's naming, a StatefulSet's by ordinal", () => {
     expect(podNamePattern({ kind: 'Deployment', name: 'photo-upload' })).toBe('photo-upload-[a-z0-9]+-[a-z0-9]+');
     expect(podNamePattern({ kind: 'StatefulSet', name: 'db' })).toBe('db-[0-9]+');
     expect(podNamePattern({ kind: 'Deployment', name: 'a.b' })).toBe('a\\\\.b-[a-z0-9]+-[a-z0-9]+');

@@ -16,25 +16,85 @@ const base = (): Record<string, any> => ({
 });
 
 const rows: Array<{ name: string; patch: (c: Record<string, any>) => void; path: string; message: RegExp }> = [
-  { name: 'a region the table does not have', patch: (c) => (c.pricing.region = 'us-east-1'), path: 'pricing.table.eks.us-east-1', message: /is missing: pricing.region is "us-east-1" \(the table has eu-west-1\)/ },
-  { name: 'a negative vCPU price', patch: (c) => (c.pricing.table.eks['eu-west-1'].onDemand.vcpuHour = -0.01), path: 'pricing.table.eks.eu-west-1.onDemand.vcpuHour', message: />=0/ },
-  { name: 'a negative spot GiB price', patch: (c) => (c.pricing.table.eks['eu-west-1'].spot.gibHour = -1), path: 'pricing.table.eks.eu-west-1.spot.gibHour', message: />=0/ },
-  { name: 'an unknown provider in the table', patch: (c) => (c.pricing.table.ec2 = { x: { onDemand: { vcpuHour: 1, gibHour: 1 } } }), path: 'pricing.table.ec2', message: /unknown provider "ec2" \(known: eks, gke, aks, other\)/ },
+  {
+    name: 'a region the table does not have',
+    patch: (c) => (c.pricing.region = 'us-east-1'),
+    path: 'pricing.table.eks.us-east-1',
+    message: /is missing: pricing.region is "us-east-1" \(the table has eu-west-1\)/,
+  },
+  {
+    name: 'a negative vCPU price',
+    patch: (c) => (c.pricing.table.eks['eu-west-1'].onDemand.vcpuHour = -0.01),
+    path: 'pricing.table.eks.eu-west-1.onDemand.vcpuHour',
+    message: />=0/,
+  },
+  {
+    name: 'a negative spot GiB price',
+    patch: (c) => (c.pricing.table.eks['eu-west-1'].spot.gibHour = -1),
+    path: 'pricing.table.eks.eu-west-1.spot.gibHour',
+    message: />=0/,
+  },
+  {
+    name: 'an unknown provider in the table',
+    patch: (c) => (c.pricing.table.ec2 = { x: { onDemand: { vcpuHour: 1, gibHour: 1 } } }),
+    path: 'pricing.table.ec2',
+    message: /unknown provider "ec2" \(known: eks, gke, aks, other\)/,
+  },
   { name: 'an unknown pricing.provider', patch: (c) => (c.pricing.provider = 'digitalocean'), path: 'pricing.provider', message: /eks|gke|aks|other/ },
-  { name: 'a provider with no prices', patch: (c) => (c.pricing.provider = 'gke'), path: 'pricing.table.gke', message: /is missing: pricing.provider is "gke"/ },
+  {
+    name: 'a provider with no prices',
+    patch: (c) => (c.pricing.provider = 'gke'),
+    path: 'pricing.table.gke',
+    message: /is missing: pricing.provider is "gke"/,
+  },
   { name: 'a region without a provider', patch: (c) => delete c.pricing.provider, path: 'pricing.provider', message: /is required when pricing.region is set/ },
-  { name: 'spot capacity without spot prices', patch: (c) => { c.pricing.capacityType = 'spot'; delete c.pricing.table.eks['eu-west-1'].spot; }, path: 'pricing.table.eks.eu-west-1.spot', message: /is missing: pricing.capacityType is "spot"/ },
-  { name: 'a target on spot without spot prices', patch: (c) => { delete c.pricing.table.eks['eu-west-1'].spot; c.targets[0].cost = { capacityType: 'spot' }; }, path: 'targets.0.cost.capacityType', message: /no spot prices/ },
-  { name: 'OpenCost from an unknown source', patch: (c) => (c.pricing.opencost = { source: 'thanos' }), path: 'pricing.opencost.source', message: /unknown source "thanos"/ },
-  { name: 'OpenCost from a push source', patch: (c) => (c.pricing.opencost = { source: 'push' }), path: 'pricing.opencost.source', message: /is push; OpenCost is read from a prometheus source/ },
+  {
+    name: 'spot capacity without spot prices',
+    patch: (c) => {
+      c.pricing.capacityType = 'spot';
+      delete c.pricing.table.eks['eu-west-1'].spot;
+    },
+    path: 'pricing.table.eks.eu-west-1.spot',
+    message: /is missing: pricing.capacityType is "spot"/,
+  },
+  {
+    name: 'a target on spot without spot prices',
+    patch: (c) => {
+      delete c.pricing.table.eks['eu-west-1'].spot;
+      c.targets[0].cost = { capacityType: 'spot' };
+    },
+    path: 'targets.0.cost.capacityType',
+    message: /no spot prices/,
+  },
+  {
+    name: 'OpenCost from an unknown source',
+    patch: (c) => (c.pricing.opencost = { source: 'thanos' }),
+    path: 'pricing.opencost.source',
+    message: /unknown source "thanos"/,
+  },
+  {
+    name: 'OpenCost from a push source',
+    patch: (c) => (c.pricing.opencost = { source: 'push' }),
+    path: 'pricing.opencost.source',
+    message: /is push; OpenCost is read from a prometheus source/,
+  },
   {
     name: 'pricing.provider/region unset and the agent identity has no row',
-    patch: (c) => { delete c.pricing.provider; delete c.pricing.region; c.agent = { provider: 'eks', region: 'us-east-1' }; },
+    patch: (c) => {
+      delete c.pricing.provider;
+      delete c.pricing.region;
+      c.agent = { provider: 'eks', region: 'us-east-1' };
+    },
     path: 'pricing.table.eks.us-east-1',
     message: /is missing: agent.provider\/agent.region are "eks"\/"us-east-1"/,
   },
   { name: 'a currency that is no ISO code', patch: (c) => (c.pricing.currency = 'dollars'), path: 'pricing.currency', message: /ISO 4217/ },
-  { name: 'zero pod requests', patch: (c) => (c.targets[0].cost = { podRequests: { cpu: 0, memoryGiB: 1 } }), path: 'targets.0.cost.podRequests.cpu', message: />0/ },
+  {
+    name: 'zero pod requests',
+    patch: (c) => (c.targets[0].cost = { podRequests: { cpu: 0, memoryGiB: 1 } }),
+    path: 'targets.0.cost.podRequests.cpu',
+    message: />0/,
+  },
 ];
 
 describe('pricing config', () => {

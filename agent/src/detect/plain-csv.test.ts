@@ -5,7 +5,14 @@ import { plainCsvRecords } from './plain-csv';
 
 /** csv-parse with series-csv.ts's options: the reader the fast path must agree with. */
 function parsed(text: string): Array<{ cells: string[]; rowNo: number }> {
-  const records = parse(text, { delimiter: ',', info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+  const records = parse(text, {
+    delimiter: ',',
+    info: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    trim: true,
+  }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
   return records.map((r) => ({ cells: r.record, rowNo: r.info.lines }));
 }
 

@@ -12,7 +12,7 @@ export function plainCsvRecords(text: string): Array<{ cells: string[]; rowNo: n
   if (!PLAIN.test(text)) return null;
   const records: Array<{ cells: string[]; rowNo: number }> = [];
   let rowNo = 0;
-  for (let pos = 0; pos <= text.length; ) {
+  for (let pos = 0; pos <= text.length;) {
     let end = text.indexOf('\n', pos);
     if (end < 0) end = text.length;
     rowNo++;

@@ -20,7 +20,10 @@ export class SeasonalBaseline {
   private readonly perDay: number;
 
   /** `alpha`: weight of a new observation in its slot; `slotMinutes` must divide a day. */
-  constructor(private readonly alpha = 0.1, slotMinutes = 60) {
+  constructor(
+    private readonly alpha = 0.1,
+    slotMinutes = 60,
+  ) {
     this.slotMs = slotMinutes * MINUTE_MS;
     this.perDay = Math.round(DAY_MIN / slotMinutes);
     this.perWeek = 7 * this.perDay;
@@ -66,4 +69,3 @@ export class SeasonalBaseline {
 function clamp(v: number, c: number): number {
   return v > c ? c : v < -c ? -c : v;
 }
-

@@ -36,7 +36,8 @@ describe('parseSeriesCsv', () => {
   });
 
   it('keeps a quoted timestamp row and a quoted value with a comma out of the value column, counting row numbers as an editor does', () => {
-    const text = 'timestamp,value,note\n"2014-07-01 00:00:00",5,"a, b"\n2014-07-01 00:05:00,6,c\n2014-07-01 00:10:00,"x,y",c\n\n2014-07-01 00:25:00,7,d\n2014-07-01 00:30:00,8,d\n';
+    const text =
+      'timestamp,value,note\n"2014-07-01 00:00:00",5,"a, b"\n2014-07-01 00:05:00,6,c\n2014-07-01 00:10:00,"x,y",c\n\n2014-07-01 00:25:00,7,d\n2014-07-01 00:30:00,8,d\n';
     const csv = parseSeriesCsv(text);
     expect(csv.rows.map((r) => r.value)).toEqual([5, 6, 7, 8]);
     expect(csv.issues).toMatchObject({ nonNumeric: 1, gaps: 1, missingSteps: 3, firstRow: { nonNumeric: 4, gaps: 6 } });
@@ -87,7 +88,11 @@ describe('parseSeriesCsv', () => {
 
   it('reads ISO-8601 and epoch timestamps and writes them back the same way', () => {
     const ms = Date.UTC(2027, 5, 5, 13);
-    for (const [text, style] of [['2027-06-05T14:00:00+01:00', 'iso'], [String(ms / 1000), 'epoch-s'], [String(ms), 'epoch-ms']] as const) {
+    for (const [text, style] of [
+      ['2027-06-05T14:00:00+01:00', 'iso'],
+      [String(ms / 1000), 'epoch-s'],
+      [String(ms), 'epoch-ms'],
+    ] as const) {
       const ts = parseTimestamp(text)!;
       expect(ts.tMs).toBe(Date.UTC(2027, 5, 5, 13));
       expect(ts.style).toBe(style);

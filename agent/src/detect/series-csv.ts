@@ -104,7 +104,14 @@ function csvRecords(text: string): Array<{ cells: string[]; rowNo: number }> {
   if (plain) return plain;
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parse(sep ? body.slice(sep[0].length) : body, { delimiter: sep?.[1] ?? ',', info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
+    records = parse(sep ? body.slice(sep[0].length) : body, {
+      delimiter: sep?.[1] ?? ',',
+      info: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as unknown as typeof records;
   } catch (err) {
     throw new SeriesCsvError(`not readable as CSV: ${(err as Error).message}`);
   }
@@ -127,7 +134,10 @@ export function parseSeriesCsv(text: string): SeriesCsv {
   const ti = header.findIndex((h) => TIME_COLUMNS.includes(h));
   let vi = header.indexOf('value');
   if (vi < 0 && header.length === 2 && ti >= 0) vi = 1 - ti;
-  if (ti < 0 || vi < 0) throw new SeriesCsvError(`row 1: header must name a time column ("timestamp" or "time") and a value column ("value", or the only other column) (found "${headerCells.join(',')}")`);
+  if (ti < 0 || vi < 0)
+    throw new SeriesCsvError(
+      `row 1: header must name a time column ("timestamp" or "time") and a value column ("value", or the only other column) (found "${headerCells.join(',')}")`,
+    );
   const rows: SeriesRow[] = [];
   const rowNos: number[] = [];
   const issues = noIssues();

@@ -76,7 +76,10 @@ describe('agent durable state without a cluster', () => {
   });
 
   const post = (port: number, reason = 'speeches') =>
-    request(`http://127.0.0.1:${port}`).post('/api/v1/overrides').set('Authorization', `Bearer ${TOKEN}`).send({ target: 'web', type: 'pin', replicas: 4, until: new Date(Date.now() + 3_600_000).toISOString(), reason });
+    request(`http://127.0.0.1:${port}`)
+      .post('/api/v1/overrides')
+      .set('Authorization', `Bearer ${TOKEN}`)
+      .send({ target: 'web', type: 'pin', replicas: 4, until: new Date(Date.now() + 3_600_000).toISOString(), reason });
   const metric = async (port: number, name: string) => {
     const text = (await request(`http://127.0.0.1:${port}`).get('/metrics')).text;
     const line = text.split('\n').find((l) => l.startsWith(name));
@@ -116,7 +119,10 @@ describe('agent durable state without a cluster', () => {
     expect(kept).toEqual([expect.stringMatching(/\.set-aside-\d{8}T\d{6}Z$/)]);
     expect(readFileSync(join(stateDir, kept[0]), 'utf8')).toBe(corrupt); // the original bytes
     expect(lines.join('')).toContain(`kept aside at ${join(stateDir, kept[0])}`);
-    expect(JSON.parse(readFileSync(join(stateDir, STATE_FILE_NAME), 'utf8')).setAside).toMatchObject({ keptAt: join(stateDir, kept[0]), reason: expect.stringMatching(/^not JSON/) });
+    expect(JSON.parse(readFileSync(join(stateDir, STATE_FILE_NAME), 'utf8')).setAside).toMatchObject({
+      keptAt: join(stateDir, kept[0]),
+      reason: expect.stringMatching(/^not JSON/),
+    });
     const readyz = await ready(a, port);
     expect(readyz.body).toMatchObject({ status: 'degraded', degraded: [expect.stringContaining(`state set aside: the stored state was unreadable`)] });
     expect(await metric(port, 'wedsync_agent_state_set_aside')).toBe(1);
@@ -195,6 +201,12 @@ describe('agent durable state without a cluster', () => {
   });
 
   test('state.directory is validated where the config is read', () => {
-    expect(() => parseConfig('state: { directory: "" }\nsources: { sim: { type: simulator } }\ntargets: [{ id: w, kubernetes: { namespace: n, name: w }, load: { source: sim, query: w }, capacityPerPod: 1, maxReplicas: 2 }]', 'a.yaml', {})).toThrow(/state\.directory/);
+    expect(() =>
+      parseConfig(
+        'state: { directory: "" }\nsources: { sim: { type: simulator } }\ntargets: [{ id: w, kubernetes: { namespace: n, name: w }, load: { source: sim, query: w }, capacityPerPod: 1, maxReplicas: 2 }]',
+        'a.yaml',
+        {},
+      ),
+    ).toThrow(/state\.directory/);
   });
 });

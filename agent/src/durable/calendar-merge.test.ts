@@ -11,8 +11,23 @@ import { mergeCalendarConfirmations, mergeCalendarSummaries } from './merge';
 const DAY = 86_400_000;
 const T0 = Date.UTC(2027, 4, 1, 12);
 const summary = (fingerprint: string, atMs: number, upcoming = 4): CalendarSummary => ({ fingerprint, upcoming, atMs, nextEndsMs: [] });
-const confirmation = (source: string, fingerprint: string, atMs: number, actor = 'admin'): CalendarConfirmation => ({ source, fingerprint, actor, reason: 'season over', atMs });
-const wedding = (id: string, daysAhead: number) => ({ id, title: id, start: new Date(T0 + daysAhead * DAY).toISOString(), timezone: 'UTC', days: 1, guests: 100, tradition: 'british', vendors: 1 });
+const confirmation = (source: string, fingerprint: string, atMs: number, actor = 'admin'): CalendarConfirmation => ({
+  source,
+  fingerprint,
+  actor,
+  reason: 'season over',
+  atMs,
+});
+const wedding = (id: string, daysAhead: number) => ({
+  id,
+  title: id,
+  start: new Date(T0 + daysAhead * DAY).toISOString(),
+  timezone: 'UTC',
+  days: 1,
+  guests: 100,
+  tradition: 'british',
+  vendors: 1,
+});
 
 describe('mergeCalendarSummaries', () => {
   it('keeps what the store holds for a source this replica did not change since its last round', () => {
@@ -41,7 +56,10 @@ describe('mergeCalendarConfirmations', () => {
   it('is the union of both sides, one per source and fingerprint (the newest), oldest first', () => {
     const remote = [confirmation('w.json', 'E', T0 + 5, 'ann')];
     const local = [confirmation('w.json', 'E', T0 + 9, 'bob'), confirmation('x.ics', 'X', T0 + 1)];
-    expect(mergeCalendarConfirmations(remote, local, T0 + 10, DAY, 50)).toEqual([confirmation('x.ics', 'X', T0 + 1), confirmation('w.json', 'E', T0 + 9, 'bob')]);
+    expect(mergeCalendarConfirmations(remote, local, T0 + 10, DAY, 50)).toEqual([
+      confirmation('x.ics', 'X', T0 + 1),
+      confirmation('w.json', 'E', T0 + 9, 'bob'),
+    ]);
     // Same answer whichever replica merges.
     expect(mergeCalendarConfirmations(local, remote, T0 + 10, DAY, 50)).toEqual(mergeCalendarConfirmations(remote, local, T0 + 10, DAY, 50));
   });
@@ -81,7 +99,10 @@ describe('durable document: calendar fields', () => {
     const doc = { ...emptyDocument(), calendars: { 'w.json': summary('F', T0) }, calendarConfirmations: [confirmation('w.json', 'E', T0)] };
     expect(decodeDocument(documentText(doc))).toEqual({ doc, dropped: [] });
     const { doc: decoded, dropped } = decodeDocument(
-      JSON.stringify({ calendars: { 'w.json': summary('F', T0), 'bad.json': { fingerprint: 'X', upcoming: -1, atMs: T0 } }, calendarConfirmations: [confirmation('w.json', 'E', T0), { source: 'w.json' }] }),
+      JSON.stringify({
+        calendars: { 'w.json': summary('F', T0), 'bad.json': { fingerprint: 'X', upcoming: -1, atMs: T0 } },
+        calendarConfirmations: [confirmation('w.json', 'E', T0), { source: 'w.json' }],
+      }),
     );
     expect(decoded.calendars).toEqual({ 'w.json': summary('F', T0) });
     expect(decoded.calendarConfirmations).toEqual([confirmation('w.json', 'E', T0)]);

@@ -42,19 +42,30 @@ export interface SetAsideRecord {
 }
 
 export const DOCUMENT_VERSION = 1;
-export const emptyDocument = (): DurableDocument => ({ overrides: [], audit: [], pages: {}, calendars: {}, calendarConfirmations: [], deletedOverrides: [], documentId: null, setAside: null });
+export const emptyDocument = (): DurableDocument => ({
+  overrides: [],
+  audit: [],
+  pages: {},
+  calendars: {},
+  calendarConfirmations: [],
+  deletedOverrides: [],
+  documentId: null,
+  setAside: null,
+});
 
-const override = z.object({
-  id: z.string().min(1),
-  targetId: z.string().min(1),
-  type: z.enum(['pin', 'floor', 'freeze']),
-  replicas: z.number().int().min(0).optional(),
-  untilMs: z.number().finite(),
-  untilWeddingEnds: z.boolean().default(false),
-  reason: z.string(),
-  author: z.string().default('unknown'),
-  createdAtMs: z.number().finite().default(0),
-}).refine((o) => o.type === 'freeze' || o.replicas !== undefined, { message: 'pin and floor need replicas' });
+const override = z
+  .object({
+    id: z.string().min(1),
+    targetId: z.string().min(1),
+    type: z.enum(['pin', 'floor', 'freeze']),
+    replicas: z.number().int().min(0).optional(),
+    untilMs: z.number().finite(),
+    untilWeddingEnds: z.boolean().default(false),
+    reason: z.string(),
+    author: z.string().default('unknown'),
+    createdAtMs: z.number().finite().default(0),
+  })
+  .refine((o) => o.type === 'freeze' || o.replicas !== undefined, { message: 'pin and floor need replicas' });
 
 const auditEntry = z.object({
   atMs: z.number().finite(),

@@ -11,9 +11,17 @@ export interface DurableMetrics {
 
 export function createDurableMetrics(registry: Registry): DurableMetrics {
   return {
-    syncFailures: new Counter({ name: METRIC.stateSyncFailuresTotal, help: 'Rounds in which the durable state (overrides, audit trail, open pages, calendar memory) could not be read or written.', registers: [registry] }),
+    syncFailures: new Counter({
+      name: METRIC.stateSyncFailuresTotal,
+      help: 'Rounds in which the durable state (overrides, audit trail, open pages, calendar memory) could not be read or written.',
+      registers: [registry],
+    }),
     writes: new Counter({ name: METRIC.stateWritesTotal, help: 'Writes of the durable state (only rounds that changed it write).', registers: [registry] }),
-    trims: new Counter({ name: METRIC.stateTrimsTotal, help: 'Writes that had to trim the durable state document (audit details, oldest audit entries, override reasons) to fit its size budget.', registers: [registry] }),
+    trims: new Counter({
+      name: METRIC.stateTrimsTotal,
+      help: 'Writes that had to trim the durable state document (audit details, oldest audit entries, override reasons) to fit its size budget.',
+      registers: [registry],
+    }),
   };
 }
 

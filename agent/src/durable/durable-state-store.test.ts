@@ -18,15 +18,47 @@ import { FileStateBackend, STATE_FILE_NAME } from './file-backend';
 import type { StateBackend } from '../contracts/state-backend';
 
 const T0 = Date.UTC(2026, 5, 13, 15);
-const target = targetSchema.parse({ id: 'shop-api', kubernetes: { namespace: 'shop', name: 'shop-api' }, load: { source: 'sim', query: 'q' }, capacityPerPod: 50, maxReplicas: 40 });
+const target = targetSchema.parse({
+  id: 'shop-api',
+  kubernetes: { namespace: 'shop', name: 'shop-api' },
+  load: { source: 'sim', query: 'q' },
+  capacityPerPod: 50,
+  maxReplicas: 40,
+});
 const newState = (mode: 'act' | 'dry-run' | 'shadow' = 'shadow') =>
-  new AgentState({ version: 't', cluster: 'c', mode, leader: false, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, [target], indexCalendar({ weddings: [] }, weddingRulesSchema.parse({})));
-const override = (id: string, untilMs = T0 + 3_600_000): Override => ({ id, targetId: 'shop-api', type: 'floor', replicas: 6, untilMs, untilWeddingEnds: false, reason: 'first dance', author: 'ops', createdAtMs: T0 });
-const audit = (n: number, action = 'override.create'): AuditEntry => ({ atMs: T0 + n, actor: 'ops', role: 'operator', action, targetId: 'shop-api', detail: { n } });
+  new AgentState(
+    { version: 't', cluster: 'c', mode, leader: false, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false },
+    [target],
+    indexCalendar({ weddings: [] }, weddingRulesSchema.parse({})),
+  );
+const override = (id: string, untilMs = T0 + 3_600_000): Override => ({
+  id,
+  targetId: 'shop-api',
+  type: 'floor',
+  replicas: 6,
+  untilMs,
+  untilWeddingEnds: false,
+  reason: 'first dance',
+  author: 'ops',
+  createdAtMs: T0,
+});
+const audit = (n: number, action = 'override.create'): AuditEntry => ({
+  atMs: T0 + n,
+  actor: 'ops',
+  role: 'operator',
+  action,
+  targetId: 'shop-api',
+  detail: { n },
+});
 
 function replica(backend: StateBackend, opts: { maxAuditEntries?: number; clock?: () => number } = {}) {
   const state = newState();
-  const store = new DurableStateStore(backend, state, { clock: opts.clock ?? (() => T0), logger: silentLogger, maxAuditEntries: opts.maxAuditEntries ?? 200, intervalMs: 60_000 });
+  const store = new DurableStateStore(backend, state, {
+    clock: opts.clock ?? (() => T0),
+    logger: silentLogger,
+    maxAuditEntries: opts.maxAuditEntries ?? 200,
+    intervalMs: 60_000,
+  });
   return { state, store };
 }
 
@@ -82,7 +114,7 @@ describe('DurableStateStore on a ConfigMap (in-memory Kubernetes API)', () => {
     expect(writes()).toBe(before);
   });
 
-  test('concurrent first writes: the loser gets 409, re-reads and merges; both replicas\' entries are kept', async () => {
+  test("concurrent first writes: the loser gets 409, re-reads and merges; both replicas' entries are kept", async () => {
     const a = replica(backend());
     const b = replica(backend());
     a.state.importOverrides([override('from-a')]);
@@ -126,7 +158,12 @@ describe('DurableStateStore on a ConfigMap (in-memory Kubernetes API)', () => {
 
   test('expired overrides are dropped from the store; malformed stored entries are dropped, never applied', async () => {
     await api.createConfigMap('wedsync', 'wedsync-agent-state', {
-      [STATE_DATA_KEY]: JSON.stringify({ version: 1, overrides: [override('ok'), override('expired', T0 - 1), { id: 'bad', targetId: 'shop-api', type: 'pin', untilMs: T0 + 1 }, 'junk'], audit: [audit(1), { atMs: 'x' }], pages: {} }),
+      [STATE_DATA_KEY]: JSON.stringify({
+        version: 1,
+        overrides: [override('ok'), override('expired', T0 - 1), { id: 'bad', targetId: 'shop-api', type: 'pin', untilMs: T0 + 1 }, 'junk'],
+        audit: [audit(1), { atMs: 'x' }],
+        pages: {},
+      }),
     });
     const a = replica(backend());
     await a.store.start();
@@ -181,7 +218,9 @@ describe('DurableStateStore on a file (no cluster)', () => {
     await a.store.start();
     a.state.importOverrides([override('o1')]);
     a.state.audit.push(audit(1));
-    await a.store.pages('pd').save({ open: [{ dedupKey: 'k', kind: 'x', severity: 'error', summary: 's', targets: [], details: {}, openedAtMs: T0 }], memory: {} });
+    await a.store
+      .pages('pd')
+      .save({ open: [{ dedupKey: 'k', kind: 'x', severity: 'error', summary: 's', targets: [], details: {}, openedAtMs: T0 }], memory: {} });
     await a.store.stop();
     expect(readdirSync(stateDir)).toEqual([STATE_FILE_NAME]);
     const doc = JSON.parse(readFileSync(join(stateDir, STATE_FILE_NAME), 'utf8'));

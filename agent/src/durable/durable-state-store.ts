@@ -100,9 +100,23 @@ export class DurableStateStore {
     }
     await this.sync();
     const { setAside } = this.current;
-    const loaded = { store: this.backend.description, overrides: this.state.overrides.length, audit: this.current.audit.length, openPages: Object.values(this.current.pages).reduce((n, p) => n + p.open.length, 0), ok: this.lastError === null };
-    if (this.lastError !== null) this.opts.logger.error({ ...loaded, err: this.lastError }, 'durable state NOT loaded: starting on memory; overrides set now are not durable until the store answers (retrying every round)');
-    else if (setAside) this.opts.logger.error({ ...loaded, setAside }, `durable state: the stored state was unreadable (${setAside.reason}) and was kept aside at ${setAside.keptAt}; started from empty — overrides stored there are NOT in force`);
+    const loaded = {
+      store: this.backend.description,
+      overrides: this.state.overrides.length,
+      audit: this.current.audit.length,
+      openPages: Object.values(this.current.pages).reduce((n, p) => n + p.open.length, 0),
+      ok: this.lastError === null,
+    };
+    if (this.lastError !== null)
+      this.opts.logger.error(
+        { ...loaded, err: this.lastError },
+        'durable state NOT loaded: starting on memory; overrides set now are not durable until the store answers (retrying every round)',
+      );
+    else if (setAside)
+      this.opts.logger.error(
+        { ...loaded, setAside },
+        `durable state: the stored state was unreadable (${setAside.reason}) and was kept aside at ${setAside.keptAt}; started from empty — overrides stored there are NOT in force`,
+      );
     else this.opts.logger.info(loaded, 'durable state loaded');
     this.timer = setInterval(() => void this.sync(), this.opts.intervalMs);
     this.timer.unref();
@@ -126,7 +140,14 @@ export class DurableStateStore {
   }
 
   status(): DurableStatus {
-    return { store: this.backend.description, durable: this.lastError === null, lastError: this.lastError, lastStoredAtMs: this.lastStoredAtMs, documentBytes: this.currentBytes, setAside: this.current.setAside };
+    return {
+      store: this.backend.description,
+      durable: this.lastError === null,
+      lastError: this.lastError,
+      lastStoredAtMs: this.lastStoredAtMs,
+      documentBytes: this.currentBytes,
+      setAside: this.current.setAside,
+    };
   }
 
   /**
@@ -209,7 +230,10 @@ export class DurableStateStore {
       this.failures++;
       this.lastError = (err as Error).message;
       this.opts.onFailure?.();
-      this.opts.logger.warn({ err: (err as Error).message, store: this.backend.description }, 'could not sync durable state; keeping what we have, retrying next round');
+      this.opts.logger.warn(
+        { err: (err as Error).message, store: this.backend.description },
+        'could not sync durable state; keeping what we have, retrying next round',
+      );
       return;
     }
     this.lastError = null;
@@ -253,7 +277,10 @@ export class DurableStateStore {
         const { text, trimmed } = fitDocument(next);
         if (trimmed.length) {
           this.opts.onTrim?.();
-          this.opts.logger.warn({ store: this.backend.description, trimmed, bytes: Buffer.byteLength(text) }, 'durable state: the document was trimmed to fit its size budget');
+          this.opts.logger.warn(
+            { store: this.backend.description, trimmed, bytes: Buffer.byteLength(text) },
+            'durable state: the document was trimmed to fit its size budget',
+          );
         }
         this.currentBytes = Buffer.byteLength(text);
         if (text === storedText) return next;

@@ -50,7 +50,9 @@ export function mergeDocument(remote: DurableDocument, local: LocalChanges, base
   const now = opts.nowMs;
   const deletedOverrides = mergeTombstones(remote.deletedOverrides, localDeletions(opts.lastOverrides, local.overrides, now), now);
   const next: DurableDocument = {
-    overrides: withoutDeleted(mergeKeyed(remote.overrides, local.overrides, base?.overrides ?? new Map(), overrideId), deletedOverrides).filter((o) => o.untilMs > now),
+    overrides: withoutDeleted(mergeKeyed(remote.overrides, local.overrides, base?.overrides ?? new Map(), overrideId), deletedOverrides).filter(
+      (o) => o.untilMs > now,
+    ),
     deletedOverrides,
     audit: mergeAudit(remote.audit, local.audit, opts.maxAuditEntries),
     pages: { ...remote.pages },

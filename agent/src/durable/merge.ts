@@ -70,6 +70,8 @@ export function mergeCalendarConfirmations(
     const had = byKey.get(key);
     if (!had || c.atMs > had.atMs) byKey.set(key, c);
   }
-  const kept = [...byKey.values()].filter((c) => c.atMs > nowMs - retentionMs).sort((a, b) => a.atMs - b.atMs || a.source.localeCompare(b.source) || a.fingerprint.localeCompare(b.fingerprint));
+  const kept = [...byKey.values()]
+    .filter((c) => c.atMs > nowMs - retentionMs)
+    .sort((a, b) => a.atMs - b.atMs || a.source.localeCompare(b.source) || a.fingerprint.localeCompare(b.fingerprint));
   return kept.slice(Math.max(0, kept.length - cap));
 }

@@ -16,21 +16,35 @@ export const SET_ASIDE_NOTICE_MS = 86_400_000;
 
 /** `20261207T003000Z`: sorts by time, and is valid in file names and Kubernetes object names (lower-cased). */
 export function setAsideStamp(atMs: number): string {
-  return new Date(atMs).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return new Date(atMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /**
  * The stored document. One that cannot be read (not JSON, or too large to read) is kept aside by the
  * backend first, never overwritten: the new document starts empty and records where the old one went.
  */
-export async function readStoredDocument(backend: StateBackend, now: number, logger: Logger): Promise<{ remote: DurableDocument; version: string | null; storedText: string | null }> {
+export async function readStoredDocument(
+  backend: StateBackend,
+  now: number,
+  logger: Logger,
+): Promise<{ remote: DurableDocument; version: string | null; storedText: string | null }> {
   const stored = await backend.read();
   const decoded = decodeDocument(stored.text ?? undefined);
-  if (decoded.dropped.length) logger.warn({ store: backend.description, dropped: decoded.dropped.slice(0, 10), count: decoded.dropped.length }, 'dropped malformed entries from the stored state');
+  if (decoded.dropped.length)
+    logger.warn(
+      { store: backend.description, dropped: decoded.dropped.slice(0, 10), count: decoded.dropped.length },
+      'dropped malformed entries from the stored state',
+    );
   const problem = stored.tooLargeBytes !== undefined ? `${stored.tooLargeBytes} bytes, larger than the agent reads` : decoded.unreadable;
   if (!problem) return { remote: decoded.doc, version: stored.version, storedText: stored.text };
   const { keptAt, nextVersion } = await backend.setAside(stored.version, now);
   const setAside = { atMs: now, keptAt, reason: problem };
-  logger.error({ store: backend.description, setAside }, `durable state: the stored state is unreadable (${problem}); kept aside at ${keptAt}, starting a new document`);
+  logger.error(
+    { store: backend.description, setAside },
+    `durable state: the stored state is unreadable (${problem}); kept aside at ${keptAt}, starting a new document`,
+  );
   return { remote: { ...emptyDocument(), documentId: randomUUID(), setAside }, version: nextVersion, storedText: null };
 }

@@ -19,11 +19,31 @@ import { FileStateBackend } from './file-backend';
 import type { StateBackend } from '../contracts/state-backend';
 
 const T0 = Date.UTC(2026, 5, 13, 15);
-const target = targetSchema.parse({ id: 'shop-api', kubernetes: { namespace: 'shop', name: 'shop-api' }, load: { source: 'sim', query: 'q' }, capacityPerPod: 50, maxReplicas: 40 });
-const override = (id: string): Override => ({ id, targetId: 'shop-api', type: 'floor', replicas: 6, untilMs: T0 + 3_600_000, untilWeddingEnds: false, reason: 'first dance', author: 'ops', createdAtMs: T0 });
+const target = targetSchema.parse({
+  id: 'shop-api',
+  kubernetes: { namespace: 'shop', name: 'shop-api' },
+  load: { source: 'sim', query: 'q' },
+  capacityPerPod: 50,
+  maxReplicas: 40,
+});
+const override = (id: string): Override => ({
+  id,
+  targetId: 'shop-api',
+  type: 'floor',
+  replicas: 6,
+  untilMs: T0 + 3_600_000,
+  untilWeddingEnds: false,
+  reason: 'first dance',
+  author: 'ops',
+  createdAtMs: T0,
+});
 
 function agent(backend: StateBackend) {
-  const state = new AgentState({ version: 't', cluster: 'c', mode: 'shadow', leader: false, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, [target], indexCalendar({ weddings: [] }, weddingRulesSchema.parse({})));
+  const state = new AgentState(
+    { version: 't', cluster: 'c', mode: 'shadow', leader: false, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false },
+    [target],
+    indexCalendar({ weddings: [] }, weddingRulesSchema.parse({})),
+  );
   const store = new DurableStateStore(backend, state, { clock: () => T0, logger: silentLogger, maxAuditEntries: 200, intervalMs: 60_000 });
   return { state, store };
 }
@@ -123,6 +143,9 @@ describe('a document started anew (in-memory Kubernetes API)', () => {
     await a.store.sync();
     expect(stored().overrides.map((o) => o.id)).toEqual(['y', 'z']);
     expect(stored().deletedOverrides).toEqual([{ id: 'x', untilMs: T0 + 3_600_000, deletedAtMs: T0 }]);
-    expect([a.state.overrides.map((o) => o.id).sort(), b.state.overrides.map((o) => o.id).sort()]).toEqual([['y', 'z'], ['y', 'z']]);
+    expect([a.state.overrides.map((o) => o.id).sort(), b.state.overrides.map((o) => o.id).sort()]).toEqual([
+      ['y', 'z'],
+      ['y', 'z'],
+    ]);
   });
 });

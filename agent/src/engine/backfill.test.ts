@@ -8,7 +8,13 @@ function config(targets: number) {
     agent: { mode: 'dry-run' },
     sources: { sim: { type: 'simulator' } },
     forecast: { backfillHours: 24 },
-    targets: Array.from({ length: targets }, (_, i) => ({ id: `t-${i}`, kubernetes: { namespace: 'n', name: `t-${i}` }, load: { source: 'sim', query: `q${i}` }, capacityPerPod: 10, maxReplicas: 5 })),
+    targets: Array.from({ length: targets }, (_, i) => ({
+      id: `t-${i}`,
+      kubernetes: { namespace: 'n', name: `t-${i}` },
+      load: { source: 'sim', query: `q${i}` },
+      capacityPerPod: 10,
+      maxReplicas: 5,
+    })),
   });
 }
 
@@ -25,7 +31,13 @@ describe('backfillHistory', () => {
       },
     } as unknown as LoadSource;
     const seeded: string[] = [];
-    await backfillHistory({ config: config(20), sources: { sim: source }, clock: () => Date.UTC(2027, 0, 1), logger: silentLogger, seed: (id) => seeded.push(id) });
+    await backfillHistory({
+      config: config(20),
+      sources: { sim: source },
+      clock: () => Date.UTC(2027, 0, 1),
+      logger: silentLogger,
+      seed: (id) => seeded.push(id),
+    });
     expect(most).toBe(BACKFILL_CONCURRENCY);
     expect(seeded.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `t-${i}`).sort());
   });

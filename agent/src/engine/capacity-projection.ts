@@ -12,7 +12,14 @@ export interface Projection {
 }
 
 /** The expected load at start + k·stepMs (k = 0 … n−1). Throws what the forecaster throws. */
-export function projectLoad(forecaster: Forecaster, expectedWeddingLoad: (tMs: number) => number, now: number, start: number, stepMs: number, n: number): Projection {
+export function projectLoad(
+  forecaster: Forecaster,
+  expectedWeddingLoad: (tMs: number) => number,
+  now: number,
+  start: number,
+  stepMs: number,
+  n: number,
+): Projection {
   if (n <= 0) return { values: [], method: 'none' };
   const span = Math.ceil((start + (n - 1) * stepMs - now) / stepMs) + 1;
   const f = forecaster.forecast(now, stepMs, Math.max(1, span), { expectedWeddingLoad });

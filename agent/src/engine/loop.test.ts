@@ -24,8 +24,26 @@ function makeConfig(extra: Record<string, unknown> = {}): AgentConfig {
     forecast: { horizonHours: 1, stepSeconds: 60 },
     policy: { maxScaleUpPods: 100 }, // the planner's step limits are its own tests' business
     targets: [
-      { id: 'api', kubernetes: { namespace: 'ns', name: 'api' }, load: { source: 'fake', query: 'api' }, capacityPerPod: 10, targetUtilization: 1, minReplicas: 1, maxReplicas: 50, podStartupSeconds: 60 },
-      { id: 'web', kubernetes: { namespace: 'ns', name: 'web' }, load: { source: 'fake', query: 'web' }, capacityPerPod: 10, targetUtilization: 1, minReplicas: 1, maxReplicas: 50, podStartupSeconds: 60 },
+      {
+        id: 'api',
+        kubernetes: { namespace: 'ns', name: 'api' },
+        load: { source: 'fake', query: 'api' },
+        capacityPerPod: 10,
+        targetUtilization: 1,
+        minReplicas: 1,
+        maxReplicas: 50,
+        podStartupSeconds: 60,
+      },
+      {
+        id: 'web',
+        kubernetes: { namespace: 'ns', name: 'web' },
+        load: { source: 'fake', query: 'web' },
+        capacityPerPod: 10,
+        targetUtilization: 1,
+        minReplicas: 1,
+        maxReplicas: 50,
+        podStartupSeconds: 60,
+      },
     ],
     ...extra,
   });
@@ -52,7 +70,11 @@ class ScriptedSource implements LoadSource {
 function setup(opts: { scaler?: Scaler; isLeader?: () => boolean; config?: AgentConfig; monotonic?: () => number; newForecaster?: ForecasterFactory } = {}) {
   const config = opts.config ?? makeConfig();
   const clock = new ManualClock(T0);
-  const state = new AgentState({ version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, config.targets, indexCalendar({ weddings: [] }, config.wedding));
+  const state = new AgentState(
+    { version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false },
+    config.targets,
+    indexCalendar({ weddings: [] }, config.wedding),
+  );
   const metrics = createAgentMetrics(state, new Registry());
   const source = new ScriptedSource();
   const scaler = opts.scaler ?? new InMemoryScaler(clock.now);
@@ -75,7 +97,9 @@ function setup(opts: { scaler?: Scaler; isLeader?: () => boolean; config?: Agent
 
 async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
   const m = (await registry.getMetricsAsJSON()).find((x) => x.name === name);
-  const v = (m?.values as Array<{ labels: Record<string, string | number>; value: number }> | undefined)?.find((x) => Object.entries(labels).every(([k, val]) => x.labels[k] === val));
+  const v = (m?.values as Array<{ labels: Record<string, string | number>; value: number }> | undefined)?.find((x) =>
+    Object.entries(labels).every(([k, val]) => x.labels[k] === val),
+  );
   return v?.value;
 }
 
@@ -211,7 +235,12 @@ describe('ControlLoop', () => {
       newForecaster: () => new LevelPlusCalendarForecaster(),
     });
     // A Kolkata wedding live at T0: api serves every zone, web only London.
-    state.calendar = indexCalendar({ weddings: [{ id: 'k', title: 'k', start: new Date(T0).toISOString(), timezone: 'Asia/Kolkata', days: 1, guests: 100, tradition: 'indian', vendors: 1 }] }, config.wedding);
+    state.calendar = indexCalendar(
+      {
+        weddings: [{ id: 'k', title: 'k', start: new Date(T0).toISOString(), timezone: 'Asia/Kolkata', days: 1, guests: 100, tradition: 'indian', vendors: 1 }],
+      },
+      config.wedding,
+    );
     loop.seed('api', [{ tMs: T0 + 60_000, value: 10 }]);
     loop.seed('web', [{ tMs: T0 + 60_000, value: 10 }]);
     expect(seen).toEqual([[20], [0]]); // api: 100 guests × 2.0 × ceremony 1.0 × 0.1; web: none of its weddings

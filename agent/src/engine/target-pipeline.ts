@@ -65,7 +65,8 @@ export class TargetPipeline {
   seed(history: ReadonlyArray<{ tMs: number; value: number }>): void {
     const { detector, forecaster, state, logger } = this.deps;
     const { points, dropped } = plausibleHistory(history, this.target);
-    if (dropped) logger.warn({ target: this.target.id, dropped }, 'backfilled history had implausible points (above maxReplicas × capacityPerPod × 100): left out');
+    if (dropped)
+      logger.warn({ target: this.target.id, dropped }, 'backfilled history had implausible points (above maxReplicas × capacityPerPod × 100): left out');
     for (const p of points) {
       forecaster.observe(p.tMs, p.value);
       // The same wedding context a live tick gives: only the weddings this target serves.

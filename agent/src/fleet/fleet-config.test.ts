@@ -23,8 +23,17 @@ describe('fleet config', () => {
   });
 
   test('peers as names or {cluster, share}; provider and region', () => {
-    const c = parseConfig(base('fleet: { query: "http://thanos:9090", peers: [eu-2, { cluster: eu-3, share: 2 }] }\n').replace('{ cluster: eu-1 }', '{ cluster: eu-1, provider: gke, region: europe-west1 }'), 'agent.yaml');
-    expect(c.fleet.peers).toEqual([{ cluster: 'eu-2', share: 1 }, { cluster: 'eu-3', share: 2 }]);
+    const c = parseConfig(
+      base('fleet: { query: "http://thanos:9090", peers: [eu-2, { cluster: eu-3, share: 2 }] }\n').replace(
+        '{ cluster: eu-1 }',
+        '{ cluster: eu-1, provider: gke, region: europe-west1 }',
+      ),
+      'agent.yaml',
+    );
+    expect(c.fleet.peers).toEqual([
+      { cluster: 'eu-2', share: 1 },
+      { cluster: 'eu-3', share: 2 },
+    ]);
     expect(c.agent).toMatchObject({ provider: 'gke', region: 'europe-west1' });
   });
 
@@ -35,7 +44,10 @@ describe('fleet config', () => {
     ['fleet: { query: "http://t", peers: [{ cluster: eu-2, share: -1 }] }', 'fleet.peers[0].share:'],
     ['fleet: { query: "ftp://t", peers: [eu-2] }', 'fleet.query: must be an http(s) URL'],
     ['fleet: { query: "http://t", peers: ["eu 2"] }', 'fleet.peers[0]:'],
-    ['fleet: { query: "http://t", peers: [eu-2], staleAfterSeconds: 10, intervalSeconds: 15 }', 'fleet.staleAfterSeconds: (10) must be longer than fleet.intervalSeconds'],
+    [
+      'fleet: { query: "http://t", peers: [eu-2], staleAfterSeconds: 10, intervalSeconds: 15 }',
+      'fleet.staleAfterSeconds: (10) must be longer than fleet.intervalSeconds',
+    ],
     ['fleet: { query: "http://t", peers: [eu-2], timeoutSeconds: 20 }', 'fleet.timeoutSeconds: (20) is longer than fleet.intervalSeconds'],
     ['fleet: { peerz: [] }', 'fleet: Unrecognized key: "peerz"'],
   ])('%s → %s', (extra, expected) => {

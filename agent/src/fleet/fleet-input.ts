@@ -5,7 +5,14 @@ import type { FleetInput } from '../plan/peer-failover';
 
 export function fleetInput(config: FleetConfig, status: FleetStatus | null): FleetInput | undefined {
   if (config.peers.length === 0) return undefined;
-  if (!status) return { dataOk: false, error: 'no fleet status yet', selfShare: config.share, peers: config.peers.map((p) => ({ ...p, lost: false })), releaseSeconds: config.releaseSeconds };
+  if (!status)
+    return {
+      dataOk: false,
+      error: 'no fleet status yet',
+      selfShare: config.share,
+      peers: config.peers.map((p) => ({ ...p, lost: false })),
+      releaseSeconds: config.releaseSeconds,
+    };
   return {
     dataOk: status.dataOk,
     error: status.error,

@@ -11,7 +11,7 @@ import type { AgentState } from '../state';
 export function createFleetMetrics(state: AgentState, registry: Registry): void {
   new Gauge({
     name: METRIC.info,
-    help: 'This agent\'s identity (always 1): cluster, cloud provider (eks, gke, aks, other), region and version.',
+    help: "This agent's identity (always 1): cluster, cloud provider (eks, gke, aks, other), region and version.",
     labelNames: ['cluster', 'provider', 'region', 'version'],
     registers: [registry],
     collect() {

@@ -21,7 +21,8 @@ async function standIn(mode: () => Mode) {
     queries.push(q);
     const m = mode();
     if (m === 'hang') return; // never answers
-    if (m === 'error') return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"error","errorType":"unavailable","error":"store down"}');
+    if (m === 'error')
+      return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"error","errorType":"unavailable","error":"store down"}');
     const series = (value: (c: string) => number) => ['eu-a', 'eu-b'].map((cluster) => ({ metric: { cluster }, value: [NOW / 1000, String(value(cluster))] }));
     const result = q.includes('timestamp(') ? series(() => NOW / 1000 - 2) : series(() => 10);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
@@ -64,10 +65,14 @@ describe('FleetSource (local stand-in of the Prometheus query API)', () => {
     const started = Date.now();
     await fleet.poll();
     expect(Date.now() - started).toBeLessThan(3000);
-    expect(published.at(-1)).toMatchObject({ dataOk: false, error: expect.stringMatching(/^global store query failed: timeout after 1s/), peers: [{ health: 'up' }] });
+    expect(published.at(-1)).toMatchObject({
+      dataOk: false,
+      error: expect.stringMatching(/^global store query failed: timeout after 1s/),
+      peers: [{ health: 'up' }],
+    });
   });
 
-  test('an error answer is missing data too, with the store\'s message', async () => {
+  test("an error answer is missing data too, with the store's message", async () => {
     mode = 'error';
     const published: FleetStatus[] = [];
     await source(published).poll();

@@ -42,7 +42,13 @@ export class FleetSource {
 
   constructor(private readonly opts: FleetSourceOptions) {
     const { config } = opts;
-    this.assessment = { cluster: opts.cluster, share: config.share, peers: config.peers, staleAfterMs: config.staleAfterSeconds * 1000, collapseRatio: config.collapseRatio };
+    this.assessment = {
+      cluster: opts.cluster,
+      share: config.share,
+      peers: config.peers,
+      staleAfterMs: config.staleAfterSeconds * 1000,
+      collapseRatio: config.collapseRatio,
+    };
     this.prom = { url: config.query!, timeoutSeconds: config.timeoutSeconds, bearerToken: config.bearerToken, fetch: opts.fetch };
     this.wallClock = opts.wallClock ?? Date.now;
     this.status = initialFleetStatus(this.assessment);
@@ -79,7 +85,9 @@ export class FleetSource {
     const atMs = this.wallClock();
     const q = fleetQueries([this.opts.cluster, ...this.opts.config.peers.map((p) => p.cluster)]);
     const time = (atMs / 1000).toFixed(3);
-    const [lastSample, served, expected, live] = await Promise.all([q.lastSample, q.served, q.expected, q.live].map((query) => promGet(this.prom, 'api/v1/query', { query, time })));
+    const [lastSample, served, expected, live] = await Promise.all(
+      [q.lastSample, q.served, q.expected, q.live].map((query) => promGet(this.prom, 'api/v1/query', { query, time })),
+    );
     for (const r of [lastSample, served, expected, live]) if ('failure' in r) return { ok: false, atMs, error: `global store query failed: ${r.failure}` };
     const byCluster = (r: PromResponse, scale = 1) => {
       const out: Record<string, number> = {};
@@ -89,13 +97,21 @@ export class FleetSource {
       }
       return out;
     };
-    return { ok: true, atMs, lastSampleMs: byCluster(lastSample as PromResponse, 1000), servedLoad: byCluster(served as PromResponse), expectedWeddingLoad: byCluster(expected as PromResponse), liveWeddings: byCluster(live as PromResponse) };
+    return {
+      ok: true,
+      atMs,
+      lastSampleMs: byCluster(lastSample as PromResponse, 1000),
+      servedLoad: byCluster(served as PromResponse),
+      expectedWeddingLoad: byCluster(expected as PromResponse),
+      liveWeddings: byCluster(live as PromResponse),
+    };
   }
 
   /** Logs changes only: a peer lost or back, the store failing or answering again. */
   private log(before: FleetStatus, after: FleetStatus): void {
     const { logger } = this.opts;
-    if (!after.dataOk && after.error !== this.lastError) logger.warn({ error: after.error }, 'fleet: global store data missing; holding (no raise, no release, no scale-down)');
+    if (!after.dataOk && after.error !== this.lastError)
+      logger.warn({ error: after.error }, 'fleet: global store data missing; holding (no raise, no release, no scale-down)');
     if (after.dataOk && this.lastError !== null) logger.info('fleet: global store answering');
     this.lastError = after.dataOk ? null : after.error;
     for (const p of after.peers) {

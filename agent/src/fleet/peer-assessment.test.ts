@@ -38,7 +38,9 @@ describe('assessPeers', () => {
 
   test('a peer never seen is lost once watching has lasted the staleness bound', () => {
     expect(peer(run(seen(T0, { a: T0 }), seen(T0 + 29 * S, { a: T0 + 29 * S }))).health).toBe('up');
-    expect(peer(run(seen(T0, { a: T0 }), seen(T0 + 31 * S, { a: T0 + 31 * S }))).reason).toMatch(/no wedsync_agent_info\{cluster="b"\} in the global store for 31 s/);
+    expect(peer(run(seen(T0, { a: T0 }), seen(T0 + 31 * S, { a: T0 + 31 * S }))).reason).toMatch(
+      /no wedsync_agent_info\{cluster="b"\} in the global store for 31 s/,
+    );
   });
 
   test('served load collapsed while its weddings are live: lost', () => {

@@ -57,7 +57,11 @@ export function assessPeers(cfg: AssessmentConfig, previous: FleetStatus, obs: F
   const self = obs.lastSampleMs[cfg.cluster];
   if (self === undefined || obs.atMs - self > cfg.staleAfterMs) {
     const age = self === undefined ? 'none' : `${Math.round((obs.atMs - self) / 1000)} s old`;
-    return { ...previous, dataOk: false, error: `the global store has no fresh wedsync_agent_info{cluster="${cfg.cluster}"} (this cluster's own; newest: ${age}): its ingestion is behind or down` };
+    return {
+      ...previous,
+      dataOk: false,
+      error: `the global store has no fresh wedsync_agent_info{cluster="${cfg.cluster}"} (this cluster's own; newest: ${age}): its ingestion is behind or down`,
+    };
   }
   const watchingSinceMs = previous.watchingSinceMs ?? obs.atMs;
   const peers = previous.peers.map((p): PeerStatus => {
@@ -65,7 +69,11 @@ export function assessPeers(cfg: AssessmentConfig, previous: FleetStatus, obs: F
     const lastSeenMs = sample === undefined ? p.lastSeenMs : Math.max(sample, p.lastSeenMs ?? sample);
     const silentMs = obs.atMs - (lastSeenMs ?? watchingSinceMs);
     let lost: string | null = null;
-    if (silentMs > cfg.staleAfterMs) lost = lastSeenMs === null ? `no wedsync_agent_info{cluster="${p.cluster}"} in the global store for ${Math.round(silentMs / 1000)} s` : `its last wedsync_agent_info sample is ${Math.round(silentMs / 1000)} s old`;
+    if (silentMs > cfg.staleAfterMs)
+      lost =
+        lastSeenMs === null
+          ? `no wedsync_agent_info{cluster="${p.cluster}"} in the global store for ${Math.round(silentMs / 1000)} s`
+          : `its last wedsync_agent_info sample is ${Math.round(silentMs / 1000)} s old`;
     else {
       const live = obs.liveWeddings[p.cluster] ?? 0;
       const expected = obs.expectedWeddingLoad[p.cluster] ?? 0;

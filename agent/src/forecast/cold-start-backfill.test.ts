@@ -38,7 +38,15 @@ function agentFor(url: string, logs: string[]): Agent {
     agent: { listen: { host: '127.0.0.1', port: 0 }, tickSeconds: 3600 },
     sources: { prometheus: { type: 'prometheus', url, timeoutSeconds: 5, staleAfterSeconds: 7200 } },
     forecast: { backfillHours: 72, stepSeconds: 60, horizonHours: 48 },
-    targets: [{ id: 'uploads', kubernetes: { namespace: 'wedsync', name: 'uploads' }, load: { source: 'prometheus', query: 'wedsync_demo_load' }, capacityPerPod: 50, maxReplicas: 10 }],
+    targets: [
+      {
+        id: 'uploads',
+        kubernetes: { namespace: 'wedsync', name: 'uploads' },
+        load: { source: 'prometheus', query: 'wedsync_demo_load' },
+        capacityPerPod: 50,
+        maxReplicas: 10,
+      },
+    ],
   });
   const sink = new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) });
   return new Agent({ config, file: 'test.yaml', baseDir: '.' }, { clock: () => NOW, logger: createLogger('info', sink) });
@@ -70,10 +78,16 @@ describe('cold-start backfill through a real Prometheus query_range', () => {
     writeFileSync(join(dir, 'prometheus.yml'), 'global: {}\n');
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    prometheus = spawn(bin, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    prometheus = spawn(
+      bin,
+      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     prometheus.stderr?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
     for (let i = 0; i < 100; i++) {
-      const ready = await fetch(`${url}/-/ready`).then((r) => r.ok).catch(() => false);
+      const ready = await fetch(`${url}/-/ready`)
+        .then((r) => r.ok)
+        .catch(() => false);
       if (ready) return;
       await new Promise((r) => setTimeout(r, 100));
     }

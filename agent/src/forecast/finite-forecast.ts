@@ -10,6 +10,8 @@ import type { Forecast } from './forecaster';
 export function checkFinite(f: Forecast): { forecast: Forecast } | { error: string } {
   for (const p of f.points)
     if (!Number.isFinite(p.value) || !Number.isFinite(p.lower) || !Number.isFinite(p.upper))
-      return { error: `forecast (${f.method}) has a point that is not a finite number at ${new Date(p.tMs).toISOString()}: value ${p.value}, band ${p.lower}–${p.upper}` };
+      return {
+        error: `forecast (${f.method}) has a point that is not a finite number at ${new Date(p.tMs).toISOString()}: value ${p.value}, band ${p.lower}–${p.upper}`,
+      };
   return { forecast: f };
 }

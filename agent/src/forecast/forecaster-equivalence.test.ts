@@ -27,14 +27,14 @@ function random(seed: number): () => number {
 }
 
 function demand(t: number, rnd: () => number): number {
-  const hour = ((t % DAY) + DAY) % DAY / HOUR;
+  const hour = (((t % DAY) + DAY) % DAY) / HOUR;
   const weekend = [0, 6].includes(new Date(t).getUTCDay()) ? 40 : 0;
   const surge = rnd() < 0.002 ? 400 * rnd() : 0;
   return 120 + 60 * Math.sin((Math.PI * hour) / 12) + weekend + 15 * rnd() + surge;
 }
 
 const weddings: ForecastContext = {
-  expectedWeddingLoad: (t) => (new Date(t).getUTCDay() === 6 && ((t % DAY) / HOUR) >= 13 && ((t % DAY) / HOUR) < 21 ? 75 : 0),
+  expectedWeddingLoad: (t) => (new Date(t).getUTCDay() === 6 && (t % DAY) / HOUR >= 13 && (t % DAY) / HOUR < 21 ? 75 : 0),
 };
 const none: ForecastContext = { expectedWeddingLoad: () => 0 };
 const noneFree: ForecastContext = { expectedWeddingLoad: () => 0, weddingFree: true };
@@ -91,7 +91,11 @@ describe('the forecaster equals the 0.1.0 forecaster to the bit', () => {
       shipped.observe(at, v);
       reference.observe(at, v);
       // Most origins: the next tick; some also ask from a later instant (a horizon read by the capacity plan).
-      sameBits(shipped.forecast(at, s.stepMs, s.steps, s.ctx), reference.forecast(at, s.stepMs, s.steps, s.refCtx ?? s.ctx), `${s.name} @${new Date(at).toISOString()}`);
+      sameBits(
+        shipped.forecast(at, s.stepMs, s.steps, s.ctx),
+        reference.forecast(at, s.stepMs, s.steps, s.refCtx ?? s.ctx),
+        `${s.name} @${new Date(at).toISOString()}`,
+      );
       forecasts++;
     }
     expect(forecasts).toBeGreaterThan(1000);

@@ -5,7 +5,11 @@ describe('HistoryBuffer', () => {
     const h = new HistoryBuffer(3);
     for (let i = 1; i <= 5; i++) h.push(i * 1000, i * 10);
     expect(h.length).toBe(3);
-    expect([0, 1, 2].map((k) => [h.timeAt(k), h.valueAt(k)])).toEqual([[3000, 30], [4000, 40], [5000, 50]]);
+    expect([0, 1, 2].map((k) => [h.timeAt(k), h.valueAt(k)])).toEqual([
+      [3000, 30],
+      [4000, 40],
+      [5000, 50],
+    ]);
     h.push(4500, 99); // older than the newest: ignored
     expect(h.timeAt(2)).toBe(5000);
   });

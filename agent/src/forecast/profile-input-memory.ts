@@ -58,7 +58,12 @@ export class ProfileInputMemory {
   /** Is the entry in `slot` still the profile input of point t, read with `lag` and `tol` (`count` lags back)? */
   holds(slot: number, t: number, lag: number, count: number, tol: number, oldest: number): boolean {
     // safeOldest ≥ t − count·lag − tol (the rule before it: every window whole), so this keeps at least as long.
-    return this.time[slot] === t && this.lag[slot] === lag && this.tol[slot] === tol && (this.oldest[slot] === oldest || oldest <= this.safeOldest[slot] || oldest <= t - count * lag - tol);
+    return (
+      this.time[slot] === t &&
+      this.lag[slot] === lag &&
+      this.tol[slot] === tol &&
+      (this.oldest[slot] === oldest || oldest <= this.safeOldest[slot] || oldest <= t - count * lag - tol)
+    );
   }
 
   /** Marks the inputs just written at `slot` as point t's; `stable` false keeps them for this reading only. */

@@ -13,7 +13,10 @@ export function median(values: number[]): number {
 }
 
 export function quantile(values: number[], p: number): number {
-  return ss.quantileSorted(values.slice().sort((a, b) => a - b), p);
+  return ss.quantileSorted(
+    values.slice().sort((a, b) => a - b),
+    p,
+  );
 }
 
 /** The p-quantile of values already sorted ascending (a typed array sorted in place, say). */

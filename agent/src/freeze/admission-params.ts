@@ -29,5 +29,9 @@ export function admissionParams(summary: FreezeSummary, nowMs: number, ttlMs: nu
 
 /** The same data without the heartbeat: two writes with equal `content` differ only in the heartbeat. */
 export function paramsContent(data: Record<string, string>): string {
-  return JSON.stringify(Object.entries(data).filter(([k]) => k !== EXPIRES_AT_KEY).sort(([a], [b]) => a.localeCompare(b)));
+  return JSON.stringify(
+    Object.entries(data)
+      .filter(([k]) => k !== EXPIRES_AT_KEY)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }

@@ -27,14 +27,24 @@ describe('identity', () => {
   });
 
   test('config beats detection; nothing known → other / unknown', () => {
-    expect(resolveIdentity({ cluster: 'c', provider: 'aks' }, { provider: 'eks', region: 'westeurope' })).toEqual({ cluster: 'c', provider: 'aks', region: 'westeurope' });
+    expect(resolveIdentity({ cluster: 'c', provider: 'aks' }, { provider: 'eks', region: 'westeurope' })).toEqual({
+      cluster: 'c',
+      provider: 'aks',
+      region: 'westeurope',
+    });
     expect(resolveIdentity({ cluster: 'c' })).toEqual({ cluster: 'c', provider: 'other', region: 'unknown' });
   });
 
   test('detection: a 403 is "not detected" (the permission is optional), a hang times out, neither throws', async () => {
     const forbidden = Object.assign(new Error('forbidden'), { status: 403 });
-    expect(await detectFromNodes(() => Promise.reject(forbidden), 1000)).toEqual({ note: expect.stringMatching(/^no permission to list nodes \(optional: apply agent\/deploy\/addons\/node-identity/) });
+    expect(await detectFromNodes(() => Promise.reject(forbidden), 1000)).toEqual({
+      note: expect.stringMatching(/^no permission to list nodes \(optional: apply agent\/deploy\/addons\/node-identity/),
+    });
     expect(await detectFromNodes(() => new Promise(() => {}), 20)).toEqual({ note: 'listing nodes timed out after 20 ms: not detected' });
-    expect(await detectFromNodes(() => Promise.resolve([{ providerID: 'gce://p/z/n', labels: { [REGION]: 'us-central1' } }]), 1000)).toEqual({ provider: 'gke', region: 'us-central1', note: null });
+    expect(await detectFromNodes(() => Promise.resolve([{ providerID: 'gce://p/z/n', labels: { [REGION]: 'us-central1' } }]), 1000)).toEqual({
+      provider: 'gke',
+      region: 'us-central1',
+      note: null,
+    });
   });
 });

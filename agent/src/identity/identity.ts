@@ -40,7 +40,10 @@ export function identityFromNodes(nodes: readonly NodeFacts[]): { provider?: Pro
 }
 
 /** Config first (an operator's word beats a guess), then what the nodes said, then other/unknown. */
-export function resolveIdentity(config: { cluster: string; provider?: Provider; region?: string }, detected: { provider?: Provider; region?: string } = {}): AgentIdentity {
+export function resolveIdentity(
+  config: { cluster: string; provider?: Provider; region?: string },
+  detected: { provider?: Provider; region?: string } = {},
+): AgentIdentity {
   return { cluster: config.cluster, provider: config.provider ?? detected.provider ?? 'other', region: config.region ?? detected.region ?? UNKNOWN_REGION };
 }
 

@@ -20,11 +20,14 @@ export async function detectFromNodes(list: NodeLister, timeoutMs: number): Prom
     const nodes = await raceTimeout(list(20), timeoutMs);
     if (nodes === 'timeout') return { note: `listing nodes timed out after ${timeoutMs} ms: not detected` };
     const found = identityFromNodes(nodes);
-    const missing = [!found.provider && 'provider (no node has spec.providerID)', !found.region && 'region (no node has topology.kubernetes.io/region)'].filter(Boolean);
+    const missing = [!found.provider && 'provider (no node has spec.providerID)', !found.region && 'region (no node has topology.kubernetes.io/region)'].filter(
+      Boolean,
+    );
     return { ...found, note: missing.length ? `not detected: ${missing.join(', ')}` : null };
   } catch (err) {
     const status = (err as { status?: number }).status;
-    if (status === 403) return { note: 'no permission to list nodes (optional: apply agent/deploy/addons/node-identity, or set agent.provider and agent.region): not detected' };
+    if (status === 403)
+      return { note: 'no permission to list nodes (optional: apply agent/deploy/addons/node-identity, or set agent.provider and agent.region): not detected' };
     return { note: `listing nodes failed: ${(err as Error).message}: not detected` };
   }
 }

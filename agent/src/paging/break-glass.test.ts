@@ -13,8 +13,28 @@ function frozenState() {
     sources: { sim: { type: 'simulator' } },
     targets: [{ id: 'api', kubernetes: { namespace: 'weddings', name: 'api' }, load: { source: 'sim', query: 'q' }, capacityPerPod: 50, maxReplicas: 40 }],
   });
-  const calendar = indexCalendar({ weddings: [{ id: 'w-london', title: 'Ada & Ben', start: '2027-06-05T13:00:00+01:00', timezone: 'Europe/London', days: 1, guests: 150, tradition: 'british', vendors: 8 }] }, config.wedding);
-  const state = new AgentState({ version: 't', cluster: 'c1', mode: 'act', leader: true, startedAtMs: 0, lastTickMs: SATURDAY, lastTickDurationMs: 1, ticks: 1, ready: true }, config.targets, calendar);
+  const calendar = indexCalendar(
+    {
+      weddings: [
+        {
+          id: 'w-london',
+          title: 'Ada & Ben',
+          start: '2027-06-05T13:00:00+01:00',
+          timezone: 'Europe/London',
+          days: 1,
+          guests: 150,
+          tradition: 'british',
+          vendors: 8,
+        },
+      ],
+    },
+    config.wedding,
+  );
+  const state = new AgentState(
+    { version: 't', cluster: 'c1', mode: 'act', leader: true, startedAtMs: 0, lastTickMs: SATURDAY, lastTickDurationMs: 1, ticks: 1, ready: true },
+    config.targets,
+    calendar,
+  );
   const tick = (atMs: number) => {
     state.info.lastTickMs = atMs;
     for (const t of state.targets.values()) t.view = { atMs, load: 1, readError: null, overrides: [], calendar: targetCalendar(calendar, t.config, atMs) };
@@ -30,16 +50,29 @@ describe('break-glass-during-freeze', () => {
     const { state, tick } = frozenState();
     const pages = tracker();
     expect(pages.next(state, SATURDAY)).toEqual([]);
-    state.breakGlass.push({ targetId: 'api', atMs: SATURDAY, by: 'kubectl-edit', reason: 'INC-4711: payment outage', generation: 9, duringFreeze: true, weddings: ['w-london'] });
+    state.breakGlass.push({
+      targetId: 'api',
+      atMs: SATURDAY,
+      by: 'kubectl-edit',
+      reason: 'INC-4711: payment outage',
+      generation: 9,
+      duringFreeze: true,
+      weddings: ['w-london'],
+    });
     const [trigger] = pages.next(state, SATURDAY + 15_000);
     expect(trigger).toMatchObject({ action: 'trigger', kind: 'break-glass-during-freeze', dedupKey: 'wedsync/c1/break-glass-during-freeze/api/generation-9' });
     const body = toPagerDutyEvent(trigger, { routingKey: 'rk', source: 'wedsync-agent/c1', cluster: 'c1' });
-    expect(body.payload).toMatchObject({ severity: 'error', summary: '[c1] break glass on api during the deploy freeze: "INC-4711: payment outage" by kubectl-edit (weddings live: w-london)' });
+    expect(body.payload).toMatchObject({
+      severity: 'error',
+      summary: '[c1] break glass on api during the deploy freeze: "INC-4711: payment outage" by kubectl-edit (weddings live: w-london)',
+    });
     expect(body.payload?.custom_details).toMatchObject({ reason: 'INC-4711: payment outage', by: 'kubectl-edit', generation: 9, weddings: ['w-london'] });
     expect(pages.next(state, SATURDAY + 30_000)).toEqual([]); // still one incident
     tick(SATURDAY + 8 * 3_600_000); // 22:00Z: the London window has ended, the freeze with it
     // (the fixture never reads load, so a load-source page opens meanwhile: only the break glass matters here)
-    expect(pages.next(state, SATURDAY + 8 * 3_600_000).filter((e) => e.kind === 'break-glass-during-freeze')).toEqual([expect.objectContaining({ action: 'resolve', dedupKey: 'wedsync/c1/break-glass-during-freeze/api/generation-9' })]);
+    expect(pages.next(state, SATURDAY + 8 * 3_600_000).filter((e) => e.kind === 'break-glass-during-freeze')).toEqual([
+      expect.objectContaining({ action: 'resolve', dedupKey: 'wedsync/c1/break-glass-during-freeze/api/generation-9' }),
+    ]);
   });
 
   it('does not page for break glass outside a freeze (audited and evented, but no wedding is at stake)', () => {

@@ -3,7 +3,13 @@ import { CONDITION_KINDS, PAGE_DEFINITIONS, pageSeverity } from './definitions';
 import { fixtureState, FRIDAY_4PM, kubernetesDown, MINUTE, SATURDAY_4PM, sourceDown } from '../sinks/__fixtures__/condition-fixtures';
 import type { TargetState } from '../state';
 
-const opts: ConditionOptions = { cluster: 'test', unreachableAfterMs: 2 * MINUTE, overloadUtilization: 1, overloadedAfterMs: 2 * MINUTE, scaleBlockedAfterMs: MINUTE };
+const opts: ConditionOptions = {
+  cluster: 'test',
+  unreachableAfterMs: 2 * MINUTE,
+  overloadUtilization: 1,
+  overloadedAfterMs: 2 * MINUTE,
+  scaleBlockedAfterMs: MINUTE,
+};
 /** Tuesday 16 June 2026, 16:00 in London: no wedding anywhere. */
 const TUESDAY_4PM = Date.parse('2026-06-16T15:00:00Z');
 
@@ -12,10 +18,12 @@ const writeRefused = (t: TargetState) => {
   t.lastScaleError = 'HTTP-Code: 403 Forbidden: cannot patch deployments/scale';
   t.decision = { ...t.decision!, desiredReplicas: 6 };
 };
-const pinned = (util: number, replicas = 10) => (t: TargetState, now: number) => {
-  t.workload = { replicas, readyReplicas: replicas };
-  t.observed = { value: util * 10 * replicas, atMs: now };
-};
+const pinned =
+  (util: number, replicas = 10) =>
+  (t: TargetState, now: number) => {
+    t.workload = { replicas, readyReplicas: replicas };
+    t.observed = { value: util * 10 * replicas, atMs: now };
+  };
 
 /** Runs the evaluator every 15 s for `forMs` with the fault applied; returns the last answer. */
 function hold(start: number, forMs: number, fault: (s: ReturnType<typeof fixtureState>, now: number) => void) {
@@ -32,7 +40,14 @@ function hold(start: number, forMs: number, fault: (s: ReturnType<typeof fixture
 
 describe('page definitions', () => {
   test('each kind names its subject, its alert rule and its duration key', () => {
-    expect(CONDITION_KINDS.sort()).toEqual(['break-glass-during-freeze', 'kubernetes-unreachable', 'load-source-unreachable', 'peer-cluster-lost', 'pinned-at-max-overloaded', 'scale-blocked']);
+    expect(CONDITION_KINDS.sort()).toEqual([
+      'break-glass-during-freeze',
+      'kubernetes-unreachable',
+      'load-source-unreachable',
+      'peer-cluster-lost',
+      'pinned-at-max-overloaded',
+      'scale-blocked',
+    ]);
     expect(Object.values(PAGE_DEFINITIONS).map((d) => [d.kind, d.subject, d.alert, d.duration])).toEqual([
       ['pinned-at-max-overloaded', 'target', 'WedSyncAtMaxReplicasOverloaded', 'overloadedAfterSeconds'],
       ['scale-blocked', 'target', 'WedSyncScalingFailed', 'scaleBlockedAfterSeconds'],
@@ -60,16 +75,52 @@ describe('evaluateConditions', () => {
 
   // [name, instant, fault, how long it holds, expected [dedup key, severity, wedding day] or nothing]
   const cases: [string, number, (s: ReturnType<typeof fixtureState>, now: number) => void, number, [string, string, boolean][]][] = [
-    ['pinned at max at 120 % for 2 min, Saturday, wedding-critical', SATURDAY_4PM, (s, n) => pinned(1.2)(s.targets.get('checkout')!, n), 2 * MINUTE, [['wedsync/test/pinned-at-max-overloaded/checkout', 'critical', true]]],
-    ['pinned at max, Saturday, not wedding-critical', SATURDAY_4PM, (s, n) => pinned(1.2)(s.targets.get('gallery')!, n), 2 * MINUTE, [['wedsync/test/pinned-at-max-overloaded/gallery', 'error', true]]],
-    ['pinned at max on a Tuesday: low urgency', TUESDAY_4PM, (s, n) => pinned(1.2)(s.targets.get('checkout')!, n), 2 * MINUTE, [['wedsync/test/pinned-at-max-overloaded/checkout', 'warning', false]]],
+    [
+      'pinned at max at 120 % for 2 min, Saturday, wedding-critical',
+      SATURDAY_4PM,
+      (s, n) => pinned(1.2)(s.targets.get('checkout')!, n),
+      2 * MINUTE,
+      [['wedsync/test/pinned-at-max-overloaded/checkout', 'critical', true]],
+    ],
+    [
+      'pinned at max, Saturday, not wedding-critical',
+      SATURDAY_4PM,
+      (s, n) => pinned(1.2)(s.targets.get('gallery')!, n),
+      2 * MINUTE,
+      [['wedsync/test/pinned-at-max-overloaded/gallery', 'error', true]],
+    ],
+    [
+      'pinned at max on a Tuesday: low urgency',
+      TUESDAY_4PM,
+      (s, n) => pinned(1.2)(s.targets.get('checkout')!, n),
+      2 * MINUTE,
+      [['wedsync/test/pinned-at-max-overloaded/checkout', 'warning', false]],
+    ],
     ['pinned at max, not yet for 2 min', SATURDAY_4PM, (s, n) => pinned(1.2)(s.targets.get('checkout')!, n), 1.5 * MINUTE, []],
     ['at max but at 95 %', SATURDAY_4PM, (s, n) => pinned(0.95)(s.targets.get('checkout')!, n), 10 * MINUTE, []],
     ['overloaded below maxReplicas', SATURDAY_4PM, (s, n) => pinned(1.5, 9)(s.targets.get('checkout')!, n), 10 * MINUTE, []],
-    ['scale write refused for 1 min, Saturday', SATURDAY_4PM, (s) => writeRefused(s.targets.get('checkout')!), MINUTE, [['wedsync/test/scale-blocked/checkout', 'critical', true]]],
-    ['scale write refused, Friday wedding live (not critical target)', FRIDAY_4PM, (s) => writeRefused(s.targets.get('gallery')!), MINUTE, [['wedsync/test/scale-blocked/gallery', 'error', true]]],
+    [
+      'scale write refused for 1 min, Saturday',
+      SATURDAY_4PM,
+      (s) => writeRefused(s.targets.get('checkout')!),
+      MINUTE,
+      [['wedsync/test/scale-blocked/checkout', 'critical', true]],
+    ],
+    [
+      'scale write refused, Friday wedding live (not critical target)',
+      FRIDAY_4PM,
+      (s) => writeRefused(s.targets.get('gallery')!),
+      MINUTE,
+      [['wedsync/test/scale-blocked/gallery', 'error', true]],
+    ],
     ['scale write refused for 45 s', SATURDAY_4PM, (s) => writeRefused(s.targets.get('checkout')!), 45_000, []],
-    ['workload reads fail for 2 min: one page for the cluster, not one per target', SATURDAY_4PM, (s, n) => s.targets.forEach((t) => kubernetesDown(t, n)), 2 * MINUTE, [['wedsync/test/kubernetes-unreachable/cluster', 'critical', true]]],
+    [
+      'workload reads fail for 2 min: one page for the cluster, not one per target',
+      SATURDAY_4PM,
+      (s, n) => s.targets.forEach((t) => kubernetesDown(t, n)),
+      2 * MINUTE,
+      [['wedsync/test/kubernetes-unreachable/cluster', 'critical', true]],
+    ],
     ['workload reads fail for 1.5 min', SATURDAY_4PM, (s, n) => s.targets.forEach((t) => kubernetesDown(t, n)), 1.5 * MINUTE, []],
     [
       'two load sources down: one page per source, severity by the targets reading it',
@@ -81,7 +132,13 @@ describe('evaluateConditions', () => {
         ['wedsync/test/load-source-unreachable/prom-media', 'error', true],
       ],
     ],
-    ['a load source down on a Tuesday: low urgency', TUESDAY_4PM, (s, n) => sourceDown(s.targets.get('gallery')!, n), 2 * MINUTE, [['wedsync/test/load-source-unreachable/prom-media', 'warning', false]]],
+    [
+      'a load source down on a Tuesday: low urgency',
+      TUESDAY_4PM,
+      (s, n) => sourceDown(s.targets.get('gallery')!, n),
+      2 * MINUTE,
+      [['wedsync/test/load-source-unreachable/prom-media', 'warning', false]],
+    ],
   ];
   test.each(cases)('%s', (_name, start, fault, forMs, expected) => {
     const { conditions } = hold(start, forMs, fault);

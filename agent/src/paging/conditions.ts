@@ -93,18 +93,30 @@ export function evaluateConditions(state: AgentState, opts: ConditionOptions, no
   for (const t of targets) {
     const id = t.config.id;
     if (scaleWriteFailing(t, state) && heldFor(`scale/${id}`) >= (opts.scaleBlockedAfterMs ?? 0)) {
-      push('scale-blocked', id, [t], `${id} cannot be scaled to ${t.decision!.desiredReplicas} replicas (runs ${t.workload!.replicas}): ${short(t.lastScaleError)}`, {
-        error: short(t.lastScaleError),
-        desiredReplicas: t.decision!.desiredReplicas,
-        currentReplicas: t.workload!.replicas,
-      });
+      push(
+        'scale-blocked',
+        id,
+        [t],
+        `${id} cannot be scaled to ${t.decision!.desiredReplicas} replicas (runs ${t.workload!.replicas}): ${short(t.lastScaleError)}`,
+        {
+          error: short(t.lastScaleError),
+          desiredReplicas: t.decision!.desiredReplicas,
+          currentReplicas: t.workload!.replicas,
+        },
+      );
     }
     const util = utilization(t);
     if (util === null) {
       undetermined.push(dedupKey(opts.cluster, 'pinned-at-max-overloaded', id));
       if (memory[`overloaded/${id}`] !== undefined) next[`overloaded/${id}`] = memory[`overloaded/${id}`];
     }
-    if (t.workload && t.workload.replicas >= t.config.maxReplicas && util !== null && util >= opts.overloadUtilization && heldFor(`overloaded/${id}`) >= opts.overloadedAfterMs) {
+    if (
+      t.workload &&
+      t.workload.replicas >= t.config.maxReplicas &&
+      util !== null &&
+      util >= opts.overloadUtilization &&
+      heldFor(`overloaded/${id}`) >= opts.overloadedAfterMs
+    ) {
       push('pinned-at-max-overloaded', id, [t], `${id} is at maxReplicas (${t.config.maxReplicas}) and still overloaded (utilisation ${formatRatio(util)})`, {
         maxReplicas: t.config.maxReplicas,
         readyReplicas: t.workload.readyReplicas,
@@ -118,10 +130,16 @@ export function evaluateConditions(state: AgentState, opts: ConditionOptions, no
   if (unreadable.length) {
     const forMs = heldFor('kubernetes');
     if (forMs >= opts.unreachableAfterMs)
-      push('kubernetes-unreachable', 'cluster', unreadable, `Kubernetes unreachable for ${Math.round(forMs / 1000)} s (${unreadable.map((t) => t.config.id).join(', ')})`, {
-        failingForSeconds: Math.round(forMs / 1000),
-        error: short(unreadable[0].lastScaleError),
-      });
+      push(
+        'kubernetes-unreachable',
+        'cluster',
+        unreadable,
+        `Kubernetes unreachable for ${Math.round(forMs / 1000)} s (${unreadable.map((t) => t.config.id).join(', ')})`,
+        {
+          failingForSeconds: Math.round(forMs / 1000),
+          error: short(unreadable[0].lastScaleError),
+        },
+      );
   }
 
   const bySource = new Map<string, TargetState[]>();
@@ -129,11 +147,17 @@ export function evaluateConditions(state: AgentState, opts: ConditionOptions, no
   for (const [source, failing] of bySource) {
     const forMs = heldFor(`source/${source}`);
     if (forMs >= opts.unreachableAfterMs)
-      push('load-source-unreachable', source, failing, `load source "${source}" unreachable for ${Math.round(forMs / 1000)} s (${failing.map((t) => t.config.id).join(', ')})`, {
+      push(
+        'load-source-unreachable',
         source,
-        failingForSeconds: Math.round(forMs / 1000),
-        error: short(failing[0].lastReadError),
-      });
+        failing,
+        `load source "${source}" unreachable for ${Math.round(forMs / 1000)} s (${failing.map((t) => t.config.id).join(', ')})`,
+        {
+          source,
+          failingForSeconds: Math.round(forMs / 1000),
+          error: short(failing[0].lastReadError),
+        },
+      );
   }
 
   // A lost peer's page names the targets whose floors went up; its wedding day is judged on them (or, when
@@ -141,12 +165,18 @@ export function evaluateConditions(state: AgentState, opts: ConditionOptions, no
   const raised = targets.filter((t) => t.decision?.protections.includes('peer_failover'));
   for (const p of state.fleet?.peers ?? []) {
     if (p.health !== 'lost' || heldFor(`peer/${p.cluster}`) < (opts.peerLostAfterMs ?? 0)) continue;
-    push('peer-cluster-lost', p.cluster, raised.length ? raised : targets, `peer cluster ${p.cluster} lost (${p.reason}); ${opts.cluster} raised its floors by the peer's share${raised.length ? ` (${raised.map((t) => t.config.id).join(', ')})` : ''}`, {
-      peer: p.cluster,
-      share: p.share,
-      reason: p.reason,
-      lostSince: p.lostSinceMs === null ? null : new Date(p.lostSinceMs).toISOString(),
-    });
+    push(
+      'peer-cluster-lost',
+      p.cluster,
+      raised.length ? raised : targets,
+      `peer cluster ${p.cluster} lost (${p.reason}); ${opts.cluster} raised its floors by the peer's share${raised.length ? ` (${raised.map((t) => t.config.id).join(', ')})` : ''}`,
+      {
+        peer: p.cluster,
+        share: p.share,
+        reason: p.reason,
+        lostSince: p.lostSinceMs === null ? null : new Date(p.lostSinceMs).toISOString(),
+      },
+    );
   }
 
   // Break glass during a freeze: one incident per change (the generation, the same on every replica), open
@@ -156,14 +186,20 @@ export function evaluateConditions(state: AgentState, opts: ConditionOptions, no
     const freeze = t?.view?.calendar.freeze;
     if (!t || !e.duringFreeze || !freeze?.frozen || freeze.sinceMs === null || e.atMs < freeze.sinceMs) continue;
     const change = e.generation !== undefined ? `generation-${e.generation}` : `at-${e.atMs}`;
-    push('break-glass-during-freeze', `${e.targetId}/${change}`, [t], `break glass on ${e.targetId} during the deploy freeze: "${e.reason}" by ${e.by} (weddings live: ${e.weddings.join(', ')})`, {
-      reason: e.reason,
-      by: e.by,
-      at: new Date(e.atMs).toISOString(),
-      generation: e.generation ?? null,
-      weddings: e.weddings,
-      freezeUntil: freeze.untilMs === null ? null : new Date(freeze.untilMs).toISOString(),
-    });
+    push(
+      'break-glass-during-freeze',
+      `${e.targetId}/${change}`,
+      [t],
+      `break glass on ${e.targetId} during the deploy freeze: "${e.reason}" by ${e.by} (weddings live: ${e.weddings.join(', ')})`,
+      {
+        reason: e.reason,
+        by: e.by,
+        at: new Date(e.atMs).toISOString(),
+        generation: e.generation ?? null,
+        weddings: e.weddings,
+        freezeUntil: freeze.untilMs === null ? null : new Date(freeze.untilMs).toISOString(),
+      },
+    );
   }
   return { conditions, memory: next, undetermined };
 }

@@ -60,14 +60,16 @@ export const PAGE_DEFINITIONS: Readonly<Record<ConditionKind, PageDefinition>> =
     kind: 'peer-cluster-lost',
     subject: 'peer',
     alert: 'WedSyncPeerClusterLost',
-    holdsWhen: "a cluster in fleet.peers stopped reporting to the global store (past fleet.staleAfterSeconds) or its served load collapsed while its weddings are live; never on the global store's own outage; one incident per lost peer",
+    holdsWhen:
+      "a cluster in fleet.peers stopped reporting to the global store (past fleet.staleAfterSeconds) or its served load collapsed while its weddings are live; never on the global store's own outage; one incident per lost peer",
     duration: 'peerLostAfterSeconds',
   },
   'break-glass-during-freeze': {
     kind: 'break-glass-during-freeze',
     subject: 'change',
     alert: 'WedSyncBreakGlass',
-    holdsWhen: 'a frozen target was changed with the wedsync.io/emergency-change annotation while its protected weddings were live; one incident per change (target/generation), open while that freeze holds',
+    holdsWhen:
+      'a frozen target was changed with the wedsync.io/emergency-change annotation while its protected weddings were live; one incident per change (target/generation), open while that freeze holds',
     duration: null,
   },
 };

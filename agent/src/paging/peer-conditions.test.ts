@@ -4,8 +4,23 @@ import type { FleetStatus, PeerStatus } from '../fleet/peer-assessment';
 import { evaluateConditions, type ConditionOptions } from './conditions';
 
 const opts: ConditionOptions = { cluster: 'test', unreachableAfterMs: 120_000, overloadUtilization: 1, overloadedAfterMs: 120_000 };
-const peer = (cluster: string, health: PeerStatus['health']): PeerStatus => ({ cluster, share: 1, health, lastSeenMs: null, lostSinceMs: health === 'lost' ? SATURDAY_4PM : null, reason: health === 'lost' ? 'its last wedsync_agent_info sample is 130 s old' : 'reporting' });
-const fleet = (peers: PeerStatus[], dataOk = true): FleetStatus => ({ cluster: 'test', share: 1, dataOk, error: dataOk ? null : 'timeout', checkedAtMs: SATURDAY_4PM, watchingSinceMs: SATURDAY_4PM, peers });
+const peer = (cluster: string, health: PeerStatus['health']): PeerStatus => ({
+  cluster,
+  share: 1,
+  health,
+  lastSeenMs: null,
+  lostSinceMs: health === 'lost' ? SATURDAY_4PM : null,
+  reason: health === 'lost' ? 'its last wedsync_agent_info sample is 130 s old' : 'reporting',
+});
+const fleet = (peers: PeerStatus[], dataOk = true): FleetStatus => ({
+  cluster: 'test',
+  share: 1,
+  dataOk,
+  error: dataOk ? null : 'timeout',
+  checkedAtMs: SATURDAY_4PM,
+  watchingSinceMs: SATURDAY_4PM,
+  peers,
+});
 const peerPages = (now: number, f: FleetStatus | null) =>
   evaluateConditions(
     fixtureState(now, (t, state) => {
@@ -22,7 +37,9 @@ describe('peer-cluster-lost', () => {
     const [page, ...rest] = peerPages(SATURDAY_4PM, fleet([peer('eu-2', 'lost'), peer('eu-3', 'up')]));
     expect(rest).toEqual([]);
     expect(page).toMatchObject({ dedupKey: 'wedsync/test/peer-cluster-lost/eu-2', severity: 'critical', targets: ['checkout'], details: { peer: 'eu-2' } });
-    expect(page.summary).toBe('[test] peer cluster eu-2 lost (its last wedsync_agent_info sample is 130 s old); test raised its floors by the peer\'s share (checkout)');
+    expect(page.summary).toBe(
+      "[test] peer cluster eu-2 lost (its last wedsync_agent_info sample is 130 s old); test raised its floors by the peer's share (checkout)",
+    );
   });
 
   test('no wedding day: low urgency (warning), as for every kind', () => {

@@ -27,7 +27,6 @@ export type { BurstState };
 /** Upper edges of the rise histogram, in pods: 0 (no rise), then 1/8 pod × 2^(i/4) up to ~1,000 pods. */
 export const BURST_BIN_EDGES: readonly number[] = [0, ...Array.from({ length: 53 }, (_, i) => 0.125 * Math.pow(2, i / 4))];
 
-
 function binOf(risePods: number): number {
   if (risePods <= 0) return 0;
   for (let i = 1; i < BURST_BIN_EDGES.length; i++) if (risePods <= BURST_BIN_EDGES[i]) return i;
@@ -56,7 +55,13 @@ export function riseQuantile(weights: readonly number[], q: number): number {
  * the history. Each reading weighs the time it stands for (up to one minute), so the tick period does not
  * change what is learned.
  */
-export function learnBursts(state: BurstState | null, reading: { tMs: number; value: number }, capacityPerPod: number, leadMs: number, memoryMs: number): BurstState {
+export function learnBursts(
+  state: BurstState | null,
+  reading: { tMs: number; value: number },
+  capacityPerPod: number,
+  leadMs: number,
+  memoryMs: number,
+): BurstState {
   const weights = state ? state.weights.slice() : new Array<number>(BURST_BIN_EDGES.length).fill(0);
   const decay = state ? Math.exp(-Math.max(0, reading.tMs - state.atMs) / memoryMs) : 1;
   for (let i = 0; i < weights.length; i++) weights[i] *= decay;

@@ -5,7 +5,12 @@
  */
 import type { Draft } from './draft';
 
-export function holdOnMissingData(currentReplicas: number, lastGood: number | null, calendarFloor: number, forecastReplicas: number | null): { replicas: number; detail: string } {
+export function holdOnMissingData(
+  currentReplicas: number,
+  lastGood: number | null,
+  calendarFloor: number,
+  forecastReplicas: number | null,
+): { replicas: number; detail: string } {
   const replicas = Math.max(currentReplicas, lastGood ?? currentReplicas, calendarFloor, forecastReplicas ?? 0);
   const parts = [`current ${currentReplicas}`, `last good ${lastGood ?? 'none'}`, `calendar floor ${calendarFloor}`];
   if (forecastReplicas !== null) parts.push(`forecast ${forecastReplicas}`);

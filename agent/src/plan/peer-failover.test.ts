@@ -8,7 +8,14 @@ import { EMPTY_MEMORY, type PlanMemory } from './types';
 
 const T0 = Date.parse('2027-01-13T12:00:00Z');
 // 35 load per pod at target utilisation.
-const target: TargetConfig = targetSchema.parse({ id: 'web', kubernetes: { namespace: 'w', name: 'web' }, load: { source: 'push', query: 'rps' }, capacityPerPod: 50, minReplicas: 2, maxReplicas: 40 });
+const target: TargetConfig = targetSchema.parse({
+  id: 'web',
+  kubernetes: { namespace: 'w', name: 'web' },
+  load: { source: 'push', query: 'rps' },
+  capacityPerPod: 50,
+  minReplicas: 2,
+  maxReplicas: 40,
+});
 const fleet = (lost: string[], over: Partial<FleetInput> = {}): FleetInput => ({
   dataOk: true,
   error: null,
@@ -35,20 +42,83 @@ const rows: Row[] = [
   { name: 'no fleet configured: nothing', fleet: undefined, observed: 350, floor: null, memoryAfter: null },
   { name: 'all peers up, nothing raised: nothing', fleet: fleet([]), observed: 350, floor: null, memoryAfter: null },
   // 3 equal clusters, one lost: the two survivors take half again each: 350 × 1.5 = 525 → 15 pods.
-  { name: 'one of three equal peers lost: load × (1 + 1/2)', fleet: fleet(['b']), observed: 350, floor: 15, detail: /^peer cluster b lost: taking 50 % more/, memoryAfter: { baseLoad: 350, lost: ['b'], floor: 15 } },
+  {
+    name: 'one of three equal peers lost: load × (1 + 1/2)',
+    fleet: fleet(['b']),
+    observed: 350,
+    floor: 15,
+    detail: /^peer cluster b lost: taking 50 % more/,
+    memoryAfter: { baseLoad: 350, lost: ['b'], floor: 15 },
+  },
   // Both peers lost: this cluster takes everything: × 3 = 1050 → 30 pods.
   { name: 'both peers lost: load × 3', fleet: fleet(['b', 'c']), observed: 350, floor: 30, detail: /^peer cluster b, c lost/ },
-  { name: 'shares weigh the split: a peer twice our size lost → × 3', fleet: fleet(['b'], { peers: [{ cluster: 'b', share: 2, lost: true }] }), observed: 350, floor: 30 },
+  {
+    name: 'shares weigh the split: a peer twice our size lost → × 3',
+    fleet: fleet(['b'], { peers: [{ cluster: 'b', share: 2, lost: true }] }),
+    observed: 350,
+    floor: 30,
+  },
   { name: 'capped by maxReplicas, and says so', fleet: fleet(['b', 'c']), observed: 700, floor: 40, detail: /capped by maxReplicas 40/ },
-  { name: 'the base load is kept from the onset: the traffic that arrives is not counted twice', fleet: fleet(['b']), observed: 525, memory: raised(15), floor: 15, memoryAfter: { baseLoad: 350 } },
+  {
+    name: 'the base load is kept from the onset: the traffic that arrives is not counted twice',
+    fleet: fleet(['b']),
+    observed: 525,
+    memory: raised(15),
+    floor: 15,
+    memoryAfter: { baseLoad: 350 },
+  },
   { name: 'no load reading at the onset: the base is what runs now', fleet: fleet(['b']), observed: null, floor: 15, memoryAfter: { baseLoad: 10 * 35 } },
-  { name: 'global store down, nothing raised: hold (no scale-down), no raise', fleet: fleet(['b'], { dataOk: false, error: 'timeout' }), observed: 350, floor: null, hold: true, detail: /fleet data missing \(timeout\)/ },
-  { name: 'global store down while raised: hold the floor, no release', fleet: fleet([], { dataOk: false, error: 'timeout' }), observed: 100, memory: raised(15), floor: 15, hold: true, detail: /^peer cluster b lost; fleet data missing/, memoryAfter: raised(15) },
-  { name: 'peer back: the release starts from the raised floor', fleet: fleet([]), observed: 350, memory: raised(15), floor: 15, detail: /peer cluster b back: releasing/, memoryAfter: { releaseStartMs: T0, releaseFrom: 15 } },
+  {
+    name: 'global store down, nothing raised: hold (no scale-down), no raise',
+    fleet: fleet(['b'], { dataOk: false, error: 'timeout' }),
+    observed: 350,
+    floor: null,
+    hold: true,
+    detail: /fleet data missing \(timeout\)/,
+  },
+  {
+    name: 'global store down while raised: hold the floor, no release',
+    fleet: fleet([], { dataOk: false, error: 'timeout' }),
+    observed: 100,
+    memory: raised(15),
+    floor: 15,
+    hold: true,
+    detail: /^peer cluster b lost; fleet data missing/,
+    memoryAfter: raised(15),
+  },
+  {
+    name: 'peer back: the release starts from the raised floor',
+    fleet: fleet([]),
+    observed: 350,
+    memory: raised(15),
+    floor: 15,
+    detail: /peer cluster b back: releasing/,
+    memoryAfter: { releaseStartMs: T0, releaseFrom: 15 },
+  },
   // Half-way through a 600 s release from 15 towards the base (10): 12.5 → 13.
-  { name: 'half-way through the release: half the extra is gone', fleet: fleet([]), observed: 350, memory: { ...raised(15), releaseStartMs: T0 - 300_000, releaseFrom: 15 }, floor: 13 },
-  { name: 'release over: nothing left, memory cleared', fleet: fleet([]), observed: 350, memory: { ...raised(15), releaseStartMs: T0 - 600_000, releaseFrom: 15 }, floor: null, memoryAfter: null },
-  { name: 'lost again while releasing: back to the full floor', fleet: fleet(['b']), observed: 400, memory: { ...raised(13), releaseStartMs: T0 - 300_000, releaseFrom: 15 }, floor: 15, memoryAfter: { releaseStartMs: null } },
+  {
+    name: 'half-way through the release: half the extra is gone',
+    fleet: fleet([]),
+    observed: 350,
+    memory: { ...raised(15), releaseStartMs: T0 - 300_000, releaseFrom: 15 },
+    floor: 13,
+  },
+  {
+    name: 'release over: nothing left, memory cleared',
+    fleet: fleet([]),
+    observed: 350,
+    memory: { ...raised(15), releaseStartMs: T0 - 600_000, releaseFrom: 15 },
+    floor: null,
+    memoryAfter: null,
+  },
+  {
+    name: 'lost again while releasing: back to the full floor',
+    fleet: fleet(['b']),
+    observed: 400,
+    memory: { ...raised(13), releaseStartMs: T0 - 300_000, releaseFrom: 15 },
+    floor: 15,
+    memoryAfter: { releaseStartMs: null },
+  },
 ];
 
 describe('peerFailover', () => {
@@ -65,7 +135,16 @@ describe('peerFailover', () => {
 describe('planReplicas with a lost peer', () => {
   const plan = (current: number, observed: number | null, f: FleetInput | undefined, memory: Partial<PlanMemory> = {}) =>
     planReplicas(
-      { target, currentReplicas: current, observed, forecast: [], calendar: targetCalendar(indexCalendar({ weddings: [] }, weddingRulesSchema.parse({})), target, T0), overrides: [], memory: { ...EMPTY_MEMORY, ...memory }, fleet: f },
+      {
+        target,
+        currentReplicas: current,
+        observed,
+        forecast: [],
+        calendar: targetCalendar(indexCalendar({ weddings: [] }, weddingRulesSchema.parse({})), target, T0),
+        overrides: [],
+        memory: { ...EMPTY_MEMORY, ...memory },
+        fleet: f,
+      },
       policySchema.parse({}),
       T0,
     );

@@ -20,8 +20,6 @@ import type { FleetInput, PeerFailoverMemory } from './types';
 
 export type { FleetInput, PeerFailoverMemory };
 
-
-
 export interface PeerFailoverOutcome {
   /** A floor to apply, or null. */
   floor: number | null;
@@ -59,7 +57,12 @@ export function peerFailover(
     const capped = floor > target.maxReplicas ? ` (capped by maxReplicas ${target.maxReplicas})` : '';
     const detail = `peer cluster ${names(lost.map((p) => p.cluster))} lost: taking ${Math.round((factor - 1) * 100)} % more of the shared load (lost share ${fmt(lostShare)} over surviving ${fmt(survivingShare)}): floor ${floor} for load ${fmt(baseLoad)} × ${factor.toFixed(2)}${capped}`;
     const applied = Math.min(floor, target.maxReplicas);
-    return { floor: applied, hold: false, detail, memory: { baseLoad, lost: lost.map((p) => p.cluster), floor: applied, releaseStartMs: null, releaseFrom: null } };
+    return {
+      floor: applied,
+      hold: false,
+      detail,
+      memory: { baseLoad, lost: lost.map((p) => p.cluster), floor: applied, releaseStartMs: null, releaseFrom: null },
+    };
   }
   if (!memory) return NONE;
   // Every peer is back: release the extra gradually (its traffic moves back over minutes, not at once).

@@ -22,7 +22,17 @@ const target = (over: Partial<TargetConfig> = {}): TargetConfig =>
     ...over,
   });
 
-const wedding = (over: Partial<Wedding>): Wedding => ({ id: 'w1', title: 'W', start: '2027-06-05T14:00:00+01:00', timezone: 'Europe/London', days: 1, guests: 100, tradition: 'british', vendors: 3, ...over });
+const wedding = (over: Partial<Wedding>): Wedding => ({
+  id: 'w1',
+  title: 'W',
+  start: '2027-06-05T14:00:00+01:00',
+  timezone: 'Europe/London',
+  days: 1,
+  guests: 100,
+  tradition: 'british',
+  vendors: 3,
+  ...over,
+});
 
 const JAN_WED = Date.parse('2027-01-13T12:00:00Z'); // a Wednesday, off-season, no weddings
 const SAT_LONDON = Date.parse('2027-06-05T14:30:00Z'); // Saturday; a London wedding at 14:00 BST is in reception
@@ -63,7 +73,17 @@ function plan(p: {
 /** Burst history whose every recorded rise within one start-up is `pods` pods' worth (a bin edge). */
 const burstHistory = (pods: number): PlanMemory['burst'] => ({ pending: [], weights: BURST_BIN_EDGES.map((e) => (e === pods ? 600 : 0)), atMs: JAN_WED - MIN });
 
-const override = (o: Partial<Override>): Override => ({ id: 'o1', targetId: 'web', type: 'pin', untilMs: JAN_WED + 60 * MIN, untilWeddingEnds: false, reason: 'launch', author: 'ops', createdAtMs: JAN_WED - MIN, ...o });
+const override = (o: Partial<Override>): Override => ({
+  id: 'o1',
+  targetId: 'web',
+  type: 'pin',
+  untilMs: JAN_WED + 60 * MIN,
+  untilWeddingEnds: false,
+  reason: 'launch',
+  author: 'ops',
+  createdAtMs: JAN_WED - MIN,
+  ...o,
+});
 
 interface Row {
   name: string;
@@ -80,7 +100,17 @@ const rows: Row[] = [
   { name: 'reactive: within the 10 % tolerance nothing changes', args: { current: 10, observed: 370 }, desired: 10, rule: 'reactive' },
   {
     name: 'predictive: forecast peak inside [now + start-up, now + start-up + window] only',
-    args: { current: 10, observed: 350, forecast: [[60_000, 9000], [180_000, 560], [420_000, 700], [481_000, 9000]], policy: { predictiveWindowSeconds: 300 } },
+    args: {
+      current: 10,
+      observed: 350,
+      forecast: [
+        [60_000, 9000],
+        [180_000, 560],
+        [420_000, 700],
+        [481_000, 9000],
+      ],
+      policy: { predictiveWindowSeconds: 300 },
+    },
     desired: 20,
     rule: 'predictive',
   },
@@ -96,7 +126,13 @@ const rows: Row[] = [
   },
   {
     name: 'wedding headroom: +20 % for a wedding-critical target while its wedding is live',
-    args: { now: Date.parse('2027-01-13T15:00:00Z'), target: { weddingCritical: true }, current: 10, observed: 350, weddings: [wedding({ start: '2027-01-13T14:00:00+00:00' })] },
+    args: {
+      now: Date.parse('2027-01-13T15:00:00Z'),
+      target: { weddingCritical: true },
+      current: 10,
+      observed: 350,
+      weddings: [wedding({ start: '2027-01-13T14:00:00+00:00' })],
+    },
     desired: 12,
     rule: 'wedding-headroom',
     protections: ['wedding_headroom'],
@@ -115,7 +151,13 @@ const rows: Row[] = [
   },
   {
     name: 'peak season, time zone: 30 April 13:00 UTC is already May in Auckland',
-    args: { now: Date.parse('2027-04-30T13:00:00Z'), target: { minReplicas: 5 }, current: 5, observed: 10, rules: { peakSeason: { regions: { north: [5] }, timezone: 'Pacific/Auckland' } } },
+    args: {
+      now: Date.parse('2027-04-30T13:00:00Z'),
+      target: { minReplicas: 5 },
+      current: 5,
+      observed: 10,
+      rules: { peakSeason: { regions: { north: [5] }, timezone: 'Pacific/Auckland' } },
+    },
     desired: 7,
     rule: 'peak-season',
   },
@@ -129,21 +171,42 @@ const rows: Row[] = [
   },
   {
     name: 'Saturday protection with saturdayHold: all keeps even a surge overshoot demand never confirmed (no scale-down at all)',
-    args: { now: SAT_LONDON, current: 60, observed: 40, weddings: [wedding({})], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1, saturdayHold: 'all' } },
+    args: {
+      now: SAT_LONDON,
+      current: 60,
+      observed: 40,
+      weddings: [wedding({})],
+      memory: { protectedPeak: 30 },
+      policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1, saturdayHold: 'all' },
+    },
     desired: 60,
     rule: 'saturday-protection',
     deployFreeze: true,
   },
   {
     name: 'Saturday protection (default hold: peak) keeps the window’s peak need, not what a passing surge or burst headroom added',
-    args: { now: SAT_LONDON, current: 60, observed: 40, weddings: [wedding({})], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1 } },
+    args: {
+      now: SAT_LONDON,
+      current: 60,
+      observed: 40,
+      weddings: [wedding({})],
+      memory: { protectedPeak: 30 },
+      policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1 },
+    },
     desired: 30,
     rule: 'saturday-protection',
     deployFreeze: true,
   },
   {
     name: 'Saturday protection (peak): the window’s peak rises with what the load needs (700 rps = 20 pods), and is kept',
-    args: { now: SAT_LONDON, current: 60, observed: 700, weddings: [wedding({})], memory: { protectedPeak: 12 }, policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1 } },
+    args: {
+      now: SAT_LONDON,
+      current: 60,
+      observed: 700,
+      weddings: [wedding({})],
+      memory: { protectedPeak: 12 },
+      policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1 },
+    },
     desired: 20,
     deployFreeze: true,
   },
@@ -155,26 +218,54 @@ const rows: Row[] = [
   },
   {
     name: 'Saturday protection with saturdayHold: demand holds what demand asked for in the window, not a surge overshoot demand never confirmed',
-    args: { now: SAT_LONDON, current: 60, observed: 40, weddings: [wedding({})], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1, saturdayHold: 'demand' } },
+    args: {
+      now: SAT_LONDON,
+      current: 60,
+      observed: 40,
+      weddings: [wedding({})],
+      memory: { protectedPeak: 30 },
+      policy: { peakSeasonPreScale: 0, maxScaleDownRatio: 1, saturdayHold: 'demand' },
+    },
     desired: 30,
     rule: 'saturday-protection',
     deployFreeze: true,
   },
   {
     name: 'Saturday protection, time zone: Saturday in Kolkata while still Friday in New York',
-    args: { now: Date.parse('2027-06-05T03:00:00Z'), current: 30, observed: 40, weddings: [wedding({ start: '2027-06-05T08:00:00+05:30', timezone: 'Asia/Kolkata' })], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0 } },
+    args: {
+      now: Date.parse('2027-06-05T03:00:00Z'),
+      current: 30,
+      observed: 40,
+      weddings: [wedding({ start: '2027-06-05T08:00:00+05:30', timezone: 'Asia/Kolkata' })],
+      memory: { protectedPeak: 30 },
+      policy: { peakSeasonPreScale: 0 },
+    },
     desired: 30,
     deployFreeze: true,
   },
   {
     name: 'Saturday protection: only weddings in the target time zones count',
-    args: { now: Date.parse('2027-06-05T03:00:00Z'), target: { timezones: ['America/New_York'] }, current: 30, observed: 40, weddings: [wedding({ start: '2027-06-05T08:00:00+05:30', timezone: 'Asia/Kolkata' })], policy: { peakSeasonPreScale: 0 } },
+    args: {
+      now: Date.parse('2027-06-05T03:00:00Z'),
+      target: { timezones: ['America/New_York'] },
+      current: 30,
+      observed: 40,
+      weddings: [wedding({ start: '2027-06-05T08:00:00+05:30', timezone: 'Asia/Kolkata' })],
+      policy: { peakSeasonPreScale: 0 },
+    },
     desired: 27,
     deployFreeze: false,
   },
   {
     name: 'Saturday protection, DST: a Saturday reception running past the New York fall-back stays protected',
-    args: { now: Date.parse('2027-11-07T06:30:00Z'), current: 30, observed: 40, weddings: [wedding({ start: '2027-11-06T20:00:00-04:00', timezone: 'America/New_York' })], memory: { protectedPeak: 30 }, policy: { peakSeasonPreScale: 0 } },
+    args: {
+      now: Date.parse('2027-11-07T06:30:00Z'),
+      current: 30,
+      observed: 40,
+      weddings: [wedding({ start: '2027-11-06T20:00:00-04:00', timezone: 'America/New_York' })],
+      memory: { protectedPeak: 30 },
+      policy: { peakSeasonPreScale: 0 },
+    },
     desired: 30,
     deployFreeze: true,
   },
@@ -193,7 +284,12 @@ const rows: Row[] = [
   },
   {
     name: 'post-wedding ramp-down: compounded from the window end (10 min: 40 × 0.95^10 → 24), whatever the tick period',
-    args: { current: 30, observed: 40, memory: { lastProtectedMs: JAN_WED - 10 * MIN, protectedReplicas: 40, lastTickMs: JAN_WED - 15_000 }, policy: { maxScaleDownRatio: 1 } },
+    args: {
+      current: 30,
+      observed: 40,
+      memory: { lastProtectedMs: JAN_WED - 10 * MIN, protectedReplicas: 40, lastTickMs: JAN_WED - 15_000 },
+      policy: { maxScaleDownRatio: 1 },
+    },
     desired: 24,
     rule: 'post-wedding-rampdown',
   },
@@ -211,7 +307,12 @@ const rows: Row[] = [
   },
   { name: 'max step down: at most −10 % per 15 s period', args: { current: 40, observed: 40 }, desired: 36, rule: 'max-step-down' },
   { name: 'max step up: at most max(+100 %, +4 pods) per 15 s period', args: { current: 3, observed: 3500 }, desired: 7, rule: 'max-step-up' },
-  { name: 'max step up: compounded over the periods since the last decision (60 s = 4 periods)', args: { current: 3, observed: 3500, memory: { lastTickMs: JAN_WED - MIN } }, desired: 56, rule: 'max-step-up' },
+  {
+    name: 'max step up: compounded over the periods since the last decision (60 s = 4 periods)',
+    args: { current: 3, observed: 3500, memory: { lastTickMs: JAN_WED - MIN } },
+    desired: 56,
+    rule: 'max-step-up',
+  },
   {
     name: 'calendar step: pre-provision for the rise in expected wedding load one start-up ahead',
     // 14:00 ceremony (London, January = UTC): pre-phase load 100 guests × 0.1 × 0.5 = 5 at 12:00, ceremony 10 at 14:00.
@@ -231,32 +332,85 @@ const rows: Row[] = [
     args: { current: 20, observed: 100, memory: { recommendations: [{ tMs: JAN_WED - 400_000, replicas: 20 }] } },
     desired: 18,
   },
-  { name: 'override pin: exact replicas whatever demand says', args: { current: 10, observed: 700, overrides: [override({ replicas: 7 })] }, desired: 7, rule: 'override-pin', protections: ['override_pin'] },
-  { name: 'override pin: expired overrides vanish', args: { current: 10, observed: 700, overrides: [override({ replicas: 7, untilMs: JAN_WED })] }, desired: 20 },
-  { name: 'override pin: another target’s override is ignored', args: { current: 10, observed: 700, overrides: [override({ replicas: 7, targetId: 'api' })] }, desired: 20 },
-  { name: 'override floor: at least N', args: { current: 10, observed: 350, overrides: [override({ type: 'floor', replicas: 15 })] }, desired: 15, rule: 'override-floor', protections: ['override_floor'] },
-  { name: 'override freeze: no scale-down', args: { current: 30, observed: 40, overrides: [override({ type: 'freeze' })] }, desired: 30, rule: 'override-freeze', protections: ['override_freeze'] },
+  {
+    name: 'override pin: exact replicas whatever demand says',
+    args: { current: 10, observed: 700, overrides: [override({ replicas: 7 })] },
+    desired: 7,
+    rule: 'override-pin',
+    protections: ['override_pin'],
+  },
+  {
+    name: 'override pin: expired overrides vanish',
+    args: { current: 10, observed: 700, overrides: [override({ replicas: 7, untilMs: JAN_WED })] },
+    desired: 20,
+  },
+  {
+    name: 'override pin: another target’s override is ignored',
+    args: { current: 10, observed: 700, overrides: [override({ replicas: 7, targetId: 'api' })] },
+    desired: 20,
+  },
+  {
+    name: 'override floor: at least N',
+    args: { current: 10, observed: 350, overrides: [override({ type: 'floor', replicas: 15 })] },
+    desired: 15,
+    rule: 'override-floor',
+    protections: ['override_floor'],
+  },
+  {
+    name: 'override freeze: no scale-down',
+    args: { current: 30, observed: 40, overrides: [override({ type: 'freeze' })] },
+    desired: 30,
+    rule: 'override-freeze',
+    protections: ['override_freeze'],
+  },
   {
     name: 'surge: on the detector onset, provision for the rise continued one start-up ahead (200 + 3 × 100/min)',
-    args: { current: 6, observed: 200, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 100 }] }, anomaly: { score: 0.9, kind: 'spike' }, policy: { maxScaleUpRatio: 10 } },
+    args: {
+      current: 6,
+      observed: 200,
+      memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 100 }] },
+      anomaly: { score: 0.9, kind: 'spike' },
+      policy: { maxScaleUpRatio: 10 },
+    },
     desired: 15,
     rule: 'surge',
   },
   {
     name: 'surge: the extrapolation is capped at surgeMaxGrowth × the load now',
-    args: { current: 6, observed: 200, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 20 }] }, anomaly: { score: 0.9, kind: 'spike' }, policy: { maxScaleUpRatio: 10, surgeMaxGrowth: 2 } },
+    args: {
+      current: 6,
+      observed: 200,
+      memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 20 }] },
+      anomaly: { score: 0.9, kind: 'spike' },
+      policy: { maxScaleUpRatio: 10, surgeMaxGrowth: 2 },
+    },
     desired: 12,
     rule: 'surge',
   },
   {
     name: 'surge: load 50 % above what the last forecast said for now also arms it (no detector verdict)',
-    args: { current: 6, observed: 200, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 100 }], forecastSoon: [{ tMs: JAN_WED - 15_000, value: 118 }, { tMs: JAN_WED + 45_000, value: 120 }] }, policy: { maxScaleUpRatio: 10 } },
+    args: {
+      current: 6,
+      observed: 200,
+      memory: {
+        recentLoad: [{ tMs: JAN_WED - MIN, value: 100 }],
+        forecastSoon: [
+          { tMs: JAN_WED - 15_000, value: 118 },
+          { tMs: JAN_WED + 45_000, value: 120 },
+        ],
+      },
+      policy: { maxScaleUpRatio: 10 },
+    },
     desired: 15,
     rule: 'surge',
   },
   {
     name: 'surge: a flat minute near the peak keeps the peak’s replicas',
-    args: { current: 15, observed: 480, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 500 }], surge: { sinceMs: JAN_WED - 3 * MIN, peakExpected: 800, peakObserved: 500 } } },
+    args: {
+      current: 15,
+      observed: 480,
+      memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 500 }], surge: { sinceMs: JAN_WED - 3 * MIN, peakExpected: 800, peakObserved: 500 } },
+    },
     desired: 15,
     rule: 'surge',
   },
@@ -267,7 +421,16 @@ const rows: Row[] = [
   },
   {
     name: 'surge: once the rise has passed it lets go and capacity comes back down',
-    args: { current: 23, observed: 190, memory: { recentLoad: [{ tMs: JAN_WED - MIN, value: 200 }], surge: { sinceMs: JAN_WED - 2 * MIN, peakExpected: 800 }, recommendations: [{ tMs: JAN_WED - MIN, replicas: 6 }] }, policy: { maxScaleDownRatio: 1 } },
+    args: {
+      current: 23,
+      observed: 190,
+      memory: {
+        recentLoad: [{ tMs: JAN_WED - MIN, value: 200 }],
+        surge: { sinceMs: JAN_WED - 2 * MIN, peakExpected: 800 },
+        recommendations: [{ tMs: JAN_WED - MIN, replicas: 6 }],
+      },
+      policy: { maxScaleDownRatio: 1 },
+    },
     desired: 6,
   },
   {
@@ -288,10 +451,18 @@ const rows: Row[] = [
     desired: 5,
     rule: 'burst-headroom',
   },
-  { name: 'burst headroom: burstQuantile 0 turns it off', args: { current: 10, observed: 350, memory: { burst: burstHistory(4) }, policy: { burstQuantile: 0 } }, desired: 10 },
+  {
+    name: 'burst headroom: burstQuantile 0 turns it off',
+    args: { current: 10, observed: 350, memory: { burst: burstHistory(4) }, policy: { burstQuantile: 0 } },
+    desired: 10,
+  },
   {
     name: 'burst headroom is not a recommendation for stabilisation: when the history calms, the room goes at once',
-    args: { current: 12, observed: 350, memory: { burst: burstHistory(0.5), recommendations: [{ tMs: JAN_WED - MIN, replicas: 10 }], lastTickMs: JAN_WED - MIN } },
+    args: {
+      current: 12,
+      observed: 350,
+      memory: { burst: burstHistory(0.5), recommendations: [{ tMs: JAN_WED - MIN, replicas: 10 }], lastTickMs: JAN_WED - MIN },
+    },
     desired: 10,
   },
   {
@@ -387,19 +558,39 @@ describe('planReplicas memory and reasons', () => {
     const HOUR = 3_600_000;
     const MONO = 5_000_000; // the monotonic timescale has its own origin
     test('a wall clock stepped forward 1 h: one tick (60 s monotonic) of step-down, not 64 periods', () => {
-      const r = plan({ now: JAN_WED + HOUR, monoMs: MONO, current: 40, observed: 10, policy: { scaleDownStabilizationSeconds: 0 }, memory: { lastTickMs: MONO - MIN } });
+      const r = plan({
+        now: JAN_WED + HOUR,
+        monoMs: MONO,
+        current: 40,
+        observed: 10,
+        policy: { scaleDownStabilizationSeconds: 0 },
+        memory: { lastTickMs: MONO - MIN },
+      });
       expect(r.decision.desiredReplicas).toBe(27); // 40 → 36 → 33 → 30 → 27: four 15 s periods of −10 %
       expect(r.decision.reasons.at(-1)).toMatchObject({ rule: 'max-step-down' });
       expect(r.memory.lastTickMs).toBe(MONO);
     });
     test('a wall clock stepped back 1 h: the stabilisation window still forgets on time', () => {
-      const memory = { recommendations: [{ tMs: MONO - 301_000, replicas: 40 }, { tMs: MONO - 60_000, replicas: 30 }], lastTickMs: MONO - MIN };
+      const memory = {
+        recommendations: [
+          { tMs: MONO - 301_000, replicas: 40 },
+          { tMs: MONO - 60_000, replicas: 30 },
+        ],
+        lastTickMs: MONO - MIN,
+      };
       const r = plan({ now: JAN_WED - HOUR, monoMs: MONO, current: 40, observed: 10, policy: { maxScaleDownRatio: 1 }, memory });
       expect(r.decision.desiredReplicas).toBe(30); // the 40 left the 300 s window; the 30 of a minute ago holds
       expect(r.memory.recommendations.map((x) => x.tMs)).toEqual([MONO - 60_000, MONO]);
     });
     test('post-wedding ramp-down measured on the monotonic clock', () => {
-      const r = plan({ now: JAN_WED + HOUR, monoMs: MONO, current: 40, observed: 10, policy: { maxScaleDownRatio: 1, scaleDownStabilizationSeconds: 0 }, memory: { lastProtectedMs: MONO - 2 * MIN, protectedReplicas: 40, lastTickMs: MONO - MIN } });
+      const r = plan({
+        now: JAN_WED + HOUR,
+        monoMs: MONO,
+        current: 40,
+        observed: 10,
+        policy: { maxScaleDownRatio: 1, scaleDownStabilizationSeconds: 0 },
+        memory: { lastProtectedMs: MONO - 2 * MIN, protectedReplicas: 40, lastTickMs: MONO - MIN },
+      });
       expect(r.decision.reasons.at(-1)).toMatchObject({ rule: 'post-wedding-rampdown' });
       expect(r.decision.desiredReplicas).toBe(Math.ceil(40 * Math.pow(0.95, 2) - 1e-9));
     });

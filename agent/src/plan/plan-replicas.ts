@@ -64,7 +64,16 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
     if (predictive && predictive.replicas > draft.desired) draft.set('predictive', predictive.replicas, predictive.detail);
     else if (predictive) draft.note('predictive', predictive.replicas, predictive.detail);
     // Calendar phases start on the minute: a one-minute scan of the window sees every step.
-    const step = calendarStepReplicas(target, observed, calendar.expectedLoadAt, nowMs, leadMs, policy.predictiveWindowSeconds * 1000, 60_000, policy.calendarStepScale);
+    const step = calendarStepReplicas(
+      target,
+      observed,
+      calendar.expectedLoadAt,
+      nowMs,
+      leadMs,
+      policy.predictiveWindowSeconds * 1000,
+      60_000,
+      policy.calendarStepScale,
+    );
     if (step && step.replicas > draft.desired) draft.set('calendar-step', step.replicas, step.detail);
     recentLoad = rememberLoad(recentLoad, { tMs: mono, value: observed }, policy.surgeSlopeWindowSeconds * 1000);
     burst = learnBursts(burst, { tMs: mono, value: observed }, target.capacityPerPod, leadMs, policy.burstMemorySeconds * 1000);
@@ -83,7 +92,9 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   if (burstAnswer && burstAnswer.replicas > draft.desired) draft.set('burst-headroom', burstAnswer.replicas, burstAnswer.detail);
 
   // 4. Stabilisation, ramp-down, step limits.
-  const recommendations = holding ? memory.recommendations : windowRecommendations(memory.recommendations, mono, recommendation, policy.scaleDownStabilizationSeconds);
+  const recommendations = holding
+    ? memory.recommendations
+    : windowRecommendations(memory.recommendations, mono, recommendation, policy.scaleDownStabilizationSeconds);
   applyStabilisation(draft, recommendations, currentReplicas, policy.scaleDownStabilizationSeconds);
   applyPostWeddingRampdown(draft, policy, currentReplicas, memory.lastProtectedMs, memory.protectedReplicas ?? null, mono);
   applyStepLimits(draft, policy, currentReplicas, mono - (memory.lastTickMs ?? mono - policy.stepPeriodSeconds * 1000));

@@ -50,5 +50,8 @@ export function calendarStepReplicas(
   for (let t = nowMs + leadMs; t <= nowMs + leadMs + windowMs; t += stepMs) rise = Math.max(rise, expectedWeddingLoad(t) - base);
   if (rise <= 0) return null;
   const expected = observed + scale * rise;
-  return { replicas: replicasForTarget(expected, target), detail: `calendar: expected wedding load rises by ${fmt(rise)} within ${Math.round(leadMs / 1000)}s start-up + ${Math.round(windowMs / 1000)}s` };
+  return {
+    replicas: replicasForTarget(expected, target),
+    detail: `calendar: expected wedding load rises by ${fmt(rise)} within ${Math.round(leadMs / 1000)}s start-up + ${Math.round(windowMs / 1000)}s`,
+  };
 }

@@ -6,9 +6,19 @@ import { planReplicas } from './plan-replicas';
 import { EMPTY_MEMORY, type Override, type PlanInput } from './types';
 
 const SAT_LONDON = Date.parse('2027-06-05T14:30:00Z'); // a London wedding at 14:00 BST is live
-const target = targetSchema.parse({ id: 'web', kubernetes: { namespace: 'w', name: 'web' }, load: { source: 'p', query: 'q' }, capacityPerPod: 50, targetUtilization: 0.7, minReplicas: 2, maxReplicas: 40 });
+const target = targetSchema.parse({
+  id: 'web',
+  kubernetes: { namespace: 'w', name: 'web' },
+  load: { source: 'p', query: 'q' },
+  capacityPerPod: 50,
+  targetUtilization: 0.7,
+  minReplicas: 2,
+  maxReplicas: 40,
+});
 const calendar = indexCalendar(
-  { weddings: [{ id: 'w1', title: 'W', start: '2027-06-05T14:00:00+01:00', timezone: 'Europe/London', days: 1, guests: 100, tradition: 'british', vendors: 3 }] },
+  {
+    weddings: [{ id: 'w1', title: 'W', start: '2027-06-05T14:00:00+01:00', timezone: 'Europe/London', days: 1, guests: 100, tradition: 'british', vendors: 3 }],
+  },
   weddingRulesSchema.parse({}),
 );
 // No stabilisation and no step limit: the count before protection is the demand's (40 rps → 2 pods).
@@ -16,7 +26,16 @@ const policy = policySchema.parse({ peakSeasonPreScale: 0, scaleDownStabilizatio
 
 const run = (price: PlanInput['price'], overrides: Override[] = [], current = 30) =>
   planReplicas(
-    { target, currentReplicas: current, observed: 40, forecast: [], calendar: targetCalendar(calendar, target, SAT_LONDON), overrides, memory: { ...EMPTY_MEMORY, protectedPeak: current }, price },
+    {
+      target,
+      currentReplicas: current,
+      observed: 40,
+      forecast: [],
+      calendar: targetCalendar(calendar, target, SAT_LONDON),
+      overrides,
+      memory: { ...EMPTY_MEMORY, protectedPeak: current },
+      price,
+    },
     policy,
     SAT_LONDON,
   ).decision;
@@ -37,7 +56,17 @@ describe('protection costs in the reasons', () => {
   });
 
   test('only what survives the bounds is priced: a floor of 50 capped at maxReplicas 40', () => {
-    const floor: Override = { id: 'o1', targetId: 'web', type: 'floor', replicas: 50, untilMs: SAT_LONDON + 3_600_000, untilWeddingEnds: false, reason: 'gala', author: 'ops', createdAtMs: 0 };
+    const floor: Override = {
+      id: 'o1',
+      targetId: 'web',
+      type: 'floor',
+      replicas: 50,
+      untilMs: SAT_LONDON + 3_600_000,
+      untilWeddingEnds: false,
+      reason: 'gala',
+      author: 'ops',
+      createdAtMs: 0,
+    };
     const d = run({ perReplicaHour: 0.1, currency: 'EUR' }, [floor]);
     expect(d.desiredReplicas).toBe(40);
     expect(d.reasons.find((x) => x.rule === 'override-floor')!.detail).toMatch(/costs 1\.00 EUR\/h \(\+10 replicas × 0\.1000 EUR\)/);

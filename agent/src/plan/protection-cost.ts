@@ -26,6 +26,9 @@ export function priceProtections(draft: Pick<Draft, 'reasons' | 'before' | 'desi
     const added = Math.min(r.replicas, draft.desired) - before;
     if (added <= 0) return r;
     const perHour = added * price.perReplicaHour;
-    return { ...r, detail: `${r.detail}; costs ${money(perHour, price.currency)}/h (+${added} replica${added === 1 ? '' : 's'} × ${money(price.perReplicaHour, price.currency)})` };
+    return {
+      ...r,
+      detail: `${r.detail}; costs ${money(perHour, price.currency)}/h (+${added} replica${added === 1 ? '' : 's'} × ${money(price.perReplicaHour, price.currency)})`,
+    };
   });
 }

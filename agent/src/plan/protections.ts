@@ -53,5 +53,9 @@ export function applyPostWeddingRampdown(
   const lowest = Math.min(currentReplicas, Math.ceil(from * Math.pow(1 - policy.postWeddingScaleDownPerMinute, minutes) - 1e-9), from - Math.floor(minutes));
   if (draft.desired >= lowest) return;
   draft.protect('post_wedding_rampdown');
-  draft.set('post-wedding-rampdown', lowest, `wedding window ended ${minutes.toFixed(1)} min ago: down at most ${Math.round(policy.postWeddingScaleDownPerMinute * 100)}% per minute`);
+  draft.set(
+    'post-wedding-rampdown',
+    lowest,
+    `wedding window ended ${minutes.toFixed(1)} min ago: down at most ${Math.round(policy.postWeddingScaleDownPerMinute * 100)}% per minute`,
+  );
 }

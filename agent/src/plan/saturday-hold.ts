@@ -18,7 +18,12 @@ export interface SaturdayHoldInputs {
   previousPeak: number | null;
 }
 
-export function saturdayHoldInputs(policy: Pick<PlanPolicy, 'saturdayHold'>, need: number, observedNeed: number, protectedPeak: number | null): SaturdayHoldInputs {
+export function saturdayHoldInputs(
+  policy: Pick<PlanPolicy, 'saturdayHold'>,
+  need: number,
+  observedNeed: number,
+  protectedPeak: number | null,
+): SaturdayHoldInputs {
   if (policy.saturdayHold === 'peak') return { hold: 'demand', demandBacked: need, previousPeak: protectedPeak ?? 0 };
   return { hold: policy.saturdayHold, demandBacked: observedNeed, previousPeak: protectedPeak };
 }

@@ -71,7 +71,10 @@ export function surgeReplicas(
     const lastRiseMs = state!.lastRiseMs ?? state!.sinceMs;
     if (observed < peakObserved * (1 - policy.tolerance) || nowMs - lastRiseMs > leadMs) return { answer: null, state: null };
     return {
-      answer: { replicas: replicasForTarget(peakObserved, target), detail: `surge since ${since}: load ${fmt(observed)} still near its peak ${fmt(peakObserved)}` },
+      answer: {
+        replicas: replicasForTarget(peakObserved, target),
+        detail: `surge since ${since}: load ${fmt(observed)} still near its peak ${fmt(peakObserved)}`,
+      },
       state: { ...state!, peakObserved, lastRiseMs },
     };
   }

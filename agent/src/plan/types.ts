@@ -89,7 +89,17 @@ export interface PlanMemory {
   peerFailover?: PeerFailoverMemory | null;
 }
 
-export const EMPTY_MEMORY: PlanMemory = { recommendations: [], lastGood: null, lastProtectedMs: null, recentLoad: [], surge: null, lastTickMs: null, protectedPeak: null, forecastSoon: [], protectedReplicas: null };
+export const EMPTY_MEMORY: PlanMemory = {
+  recommendations: [],
+  lastGood: null,
+  lastProtectedMs: null,
+  recentLoad: [],
+  surge: null,
+  lastTickMs: null,
+  protectedPeak: null,
+  forecastSoon: [],
+  protectedReplicas: null,
+};
 
 export interface PlanInput {
   target: TargetConfig;

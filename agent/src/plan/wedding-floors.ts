@@ -22,5 +22,9 @@ export function applyWeddingHeadroom(draft: Draft, target: TargetConfig, policy:
   if (!target.weddingCritical || policy.weddingHeadroom <= 0) return;
   if (!live.length) return;
   draft.protect('wedding_headroom');
-  draft.set('wedding-headroom', Math.ceil(draft.desired * (1 + policy.weddingHeadroom) - 1e-9), `${live.length} wedding(s) live: +${Math.round(policy.weddingHeadroom * 100)}% reserved headroom`);
+  draft.set(
+    'wedding-headroom',
+    Math.ceil(draft.desired * (1 + policy.weddingHeadroom) - 1e-9),
+    `${live.length} wedding(s) live: +${Math.round(policy.weddingHeadroom * 100)}% reserved headroom`,
+  );
 }

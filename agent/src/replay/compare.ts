@@ -36,14 +36,25 @@ export function costOf(replicaHours: number, price: Pick<ReplicaPrice, 'perRepli
 
 export function shapeOf(trace: Trace): ServiceShape {
   const m = trace.meta;
-  return { capacityPerPod: m.podCapacityRps, podStartupSeconds: m.podStartupSeconds, stepSeconds: m.stepSeconds, targetUtilization: m.targetUtilization, minReplicas: m.minReplicas, maxReplicas: m.maxReplicas };
+  return {
+    capacityPerPod: m.podCapacityRps,
+    podStartupSeconds: m.podStartupSeconds,
+    stepSeconds: m.stepSeconds,
+    targetUtilization: m.targetUtilization,
+    minReplicas: m.minReplicas,
+    maxReplicas: m.maxReplicas,
+  };
 }
 
 /** a / b, or null when b is 0 (then the target is met only if a is 0 too). */
 const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 1000) / 1000);
 const within = (a: number, b: number, limit: number) => (b === 0 ? a === 0 : a <= b * limit);
 
-export async function compareOnTrace(trace: Trace, opts: ReplayOptions = {}, now: () => number = Date.now): Promise<{ summary: ReplaySummary; agentReplicas: Int32Array; ruleChanges: RuleChange[] }> {
+export async function compareOnTrace(
+  trace: Trace,
+  opts: ReplayOptions = {},
+  now: () => number = Date.now,
+): Promise<{ summary: ReplaySummary; agentReplicas: Int32Array; ruleChanges: RuleChange[] }> {
   const started = now();
   const shape = shapeOf(trace);
   const agent = await replayAgent(trace, opts);

@@ -7,7 +7,12 @@ const S: ServiceShape = { capacityPerPod: 50, podStartupSeconds: 180, stepSecond
 const demand = syntheticDemand(2 * 1440, Date.parse('2027-06-04T00:00:00Z'), 11 * 60);
 
 /** A hand-made frontier, so interpolation is checked on round numbers. */
-const score = (replicaHours: number, overloadMinutes: number, unservedRequests: number): Score => ({ replicaHours, overloadMinutes, unservedRequests, peakReplicas: 0 });
+const score = (replicaHours: number, overloadMinutes: number, unservedRequests: number): Score => ({
+  replicaHours,
+  overloadMinutes,
+  unservedRequests,
+  peakReplicas: 0,
+});
 const handMade: HpaFrontier = {
   points: [
     { factor: 1, targetUtilization: 0.7, score: score(100, 40, 4000) },
@@ -25,7 +30,7 @@ describe('HPA with more headroom (frontier)', () => {
     expect(HPA_HEADROOM_FACTORS[14]).toBe(0.3);
   });
 
-  test('the first point is exactly the target\'s own HPA v2; lower utilisation costs more and overloads less', () => {
+  test("the first point is exactly the target's own HPA v2; lower utilisation costs more and overloads less", () => {
     const f = hpaFrontier(demand, S);
     expect(f.points.map((p) => p.factor)).toEqual([...HPA_HEADROOM_FACTORS]);
     expect(f.points[0].score).toEqual(scoreSchedule(hpaV2(demand, S), demand, S));
@@ -63,22 +68,26 @@ describe('HPA with more headroom (frontier)', () => {
     expect(hpaReplicaHoursForOverload(handMade, over)).toBe(rh);
   });
 
-  test('no setting matching an overload below the frontier\'s gives null', () => {
+  test("no setting matching an overload below the frontier's gives null", () => {
     const f: HpaFrontier = { points: handMade.points.slice(0, 2) };
     expect(hpaReplicaHoursForOverload(f, 5)).toBeNull();
   });
 
-  test('headline: X % more replica-hours when the HPA can match, else its overload at the agent\'s cost', () => {
+  test("headline: X % more replica-hours when the HPA can match, else its overload at the agent's cost", () => {
     const h = hpaHeadline(handMade, { overloadMinutes: 10, replicaHours: 120 });
     expect(h.hpaReplicaHoursToMatch).toBe(150);
     expect(h.extraReplicaHoursPercent).toBe(25);
     expect(h.atAgentReplicaHours.overloadMinutes).toBe(20);
-    expect(h.text).toBe("To match the agent's overload the HPA alone needs 25 % more replica-hours; at the agent's replica-hours the HPA alone has 20 overload minutes (the agent: 10).");
+    expect(h.text).toBe(
+      "To match the agent's overload the HPA alone needs 25 % more replica-hours; at the agent's replica-hours the HPA alone has 20 overload minutes (the agent: 10).",
+    );
 
     const short: HpaFrontier = { points: handMade.points.slice(0, 2) };
     const n = hpaHeadline(short, { overloadMinutes: 5, replicaHours: 110 });
     expect(n.extraReplicaHoursPercent).toBeNull();
-    expect(n.text).toMatch(/^No HPA target utilisation down to 90 % of the target's matches the agent's overload; at the agent's replica-hours the HPA alone has 30 overload minutes/);
+    expect(n.text).toMatch(
+      /^No HPA target utilisation down to 90 % of the target's matches the agent's overload; at the agent's replica-hours the HPA alone has 30 overload minutes/,
+    );
 
     const cheaper = hpaHeadline(handMade, { overloadMinutes: 40, replicaHours: 125 });
     expect(cheaper.extraReplicaHoursPercent).toBe(-20);

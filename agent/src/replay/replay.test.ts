@@ -60,7 +60,10 @@ describe('replay on a generated two-day trace', () => {
     const out: string[] = [];
     const err: string[] = [];
     const output = join(dir, 'replicas.csv');
-    const code = await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'trace'), '--output', output], { out: (l) => out.push(l), err: (l) => err.push(l) });
+    const code = await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'trace'), '--output', output], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+    });
     expect(err).toEqual([]);
     expect(code).toBe(0);
     const csv = readFileSync(output, 'utf8').trim().split('\n');
@@ -73,9 +76,20 @@ describe('replay on a generated two-day trace', () => {
 
   test('--config contributes the policy and wedding rules (here: Saturday protection off)', async () => {
     const cfg = join(dir, 'no-saturday.yaml');
-    writeFileSync(cfg, ['sources: { trace: { type: push } }', 'wedding: { protectedWeekdays: [] }', 'targets:', '  - { id: web, kubernetes: { namespace: a, name: b }, load: { source: trace, query: rps }, capacityPerPod: 50, maxReplicas: 9 }'].join('\n'));
+    writeFileSync(
+      cfg,
+      [
+        'sources: { trace: { type: push } }',
+        'wedding: { protectedWeekdays: [] }',
+        'targets:',
+        '  - { id: web, kubernetes: { namespace: a, name: b }, load: { source: trace, query: rps }, capacityPerPod: 50, maxReplicas: 9 }',
+      ].join('\n'),
+    );
     const out: string[] = [];
-    const code = await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'trace'), '--config', cfg, '--output', join(dir, 'r2.csv')], { out: (l) => out.push(l), err: () => undefined });
+    const code = await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'trace'), '--config', cfg, '--output', join(dir, 'r2.csv')], {
+      out: (l) => out.push(l),
+      err: () => undefined,
+    });
     expect(code).toBe(0);
     const summary = JSON.parse(out.join('\n')) as ReplaySummary;
     expect(summary.agent.deployFreezeSteps).toBe(0);
@@ -83,7 +97,7 @@ describe('replay on a generated two-day trace', () => {
     expect(summary.policies.agent.peakReplicas).toBeGreaterThan(9);
   });
 
-  test('replica-hours come with their cost in the config\'s currency (price table × the target\'s pod requests); unknown without one', async () => {
+  test("replica-hours come with their cost in the config's currency (price table × the target's pod requests); unknown without one", async () => {
     const cfg = join(dir, 'priced.yaml');
     writeFileSync(
       cfg,
@@ -95,7 +109,12 @@ describe('replay on a generated two-day trace', () => {
       ].join('\n'),
     );
     const out: string[] = [];
-    expect(await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'trace'), '--config', cfg, '--output', join(dir, 'r4.csv')], { out: (l) => out.push(l), err: () => undefined })).toBe(0);
+    expect(
+      await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'trace'), '--config', cfg, '--output', join(dir, 'r4.csv')], {
+        out: (l) => out.push(l),
+        err: () => undefined,
+      }),
+    ).toBe(0);
     const summary = JSON.parse(out.join('\n')) as ReplaySummary;
     const price = 1 * 0.05 + 2 * 0.006;
     expect(summary.price).toMatchObject({ currency: 'EUR', source: 'table' });
@@ -106,7 +125,10 @@ describe('replay on a generated two-day trace', () => {
     }
     // Without a price table: unknown (null), never 0.
     const bare: string[] = [];
-    await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'trace'), '--output', join(dir, 'r5.csv')], { out: (l) => bare.push(l), err: () => undefined });
+    await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'trace'), '--output', join(dir, 'r5.csv')], {
+      out: (l) => bare.push(l),
+      err: () => undefined,
+    });
     const unpriced = JSON.parse(bare.join('\n')) as ReplaySummary;
     expect(unpriced.price.perReplicaHour).toBeNull();
     expect(unpriced.policies.agent.cost).toBeNull();
@@ -114,9 +136,20 @@ describe('replay on a generated two-day trace', () => {
 
   test('an invalid --config is refused with the key at fault, exit code 2', async () => {
     const cfg = join(dir, 'bad.yaml');
-    writeFileSync(cfg, ['sources: { trace: { type: push } }', 'policy: { tolerance: 7 }', 'targets:', '  - { id: web, kubernetes: { namespace: a, name: b }, load: { source: trace, query: rps }, capacityPerPod: 50, maxReplicas: 9 }'].join('\n'));
+    writeFileSync(
+      cfg,
+      [
+        'sources: { trace: { type: push } }',
+        'policy: { tolerance: 7 }',
+        'targets:',
+        '  - { id: web, kubernetes: { namespace: a, name: b }, load: { source: trace, query: rps }, capacityPerPod: 50, maxReplicas: 9 }',
+      ].join('\n'),
+    );
     const err: string[] = [];
-    const code = await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'trace'), '--config', cfg, '--output', join(dir, 'r3.csv')], { out: () => undefined, err: (l) => err.push(l) });
+    const code = await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'trace'), '--config', cfg, '--output', join(dir, 'r3.csv')], {
+      out: () => undefined,
+      err: (l) => err.push(l),
+    });
     expect(code).toBe(2);
     expect(err.join('\n')).toMatch(/policy\.tolerance/);
   });
@@ -125,10 +158,15 @@ describe('replay on a generated two-day trace', () => {
     const err: string[] = [];
     const out: string[] = [];
     const trace = join(__dirname, '..', '__fixtures__', 'real-data', 'trace-repeated-hour');
-    const code = await main(['node', 'wedsync-agent', 'replay', '--trace', trace, '--output', join(dir, 'rh.csv')], { out: (l) => out.push(l), err: (l) => err.push(l) });
+    const code = await main(['node', 'wedsync-agent', 'replay', '--trace', trace, '--output', join(dir, 'rh.csv')], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+    });
     expect(code).toBe(0);
     expect(err).toEqual([
-      expect.stringMatching(/^replay: .*trace-repeated-hour\/trace\.csv: 1 backward timestamp \(first at row 242; placed at its own timestamp\), 60 repeated timestamps \(first at row 242; last value wins\), 1 gap of 2 missing steps in all/),
+      expect.stringMatching(
+        /^replay: .*trace-repeated-hour\/trace\.csv: 1 backward timestamp \(first at row 242; placed at its own timestamp\), 60 repeated timestamps \(first at row 242; last value wins\), 1 gap of 2 missing steps in all/,
+      ),
     ]);
     const summary = JSON.parse(out.join('\n')) as ReplaySummary;
     expect(summary.minutes).toBe(480);
@@ -137,7 +175,10 @@ describe('replay on a generated two-day trace', () => {
 
   test('a bad trace folder is a clear error, exit code 2', async () => {
     const err: string[] = [];
-    const code = await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'nope'), '--output', join(dir, 'x.csv')], { out: () => undefined, err: (l) => err.push(l) });
+    const code = await main(['node', 'wedsync-agent', 'replay', '--trace', join(dir, 'nope'), '--output', join(dir, 'x.csv')], {
+      out: () => undefined,
+      err: (l) => err.push(l),
+    });
     expect(code).toBe(2);
     expect(err.join('\n')).toMatch(/replay: .*nope\/meta.json: cannot read \(ENOENT\)/);
   });

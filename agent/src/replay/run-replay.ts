@@ -114,5 +114,14 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
   }
   await agent.stop();
   const price = agent.prices.price(target, undefined);
-  return { replicas, holdingSteps, deployFreezeSteps, protectedSteps, rules, forecastMethod: agent.state.targets.get(target.id)!.forecast?.method ?? null, price, ruleChanges };
+  return {
+    replicas,
+    holdingSteps,
+    deployFreezeSteps,
+    protectedSteps,
+    rules,
+    forecastMethod: agent.state.targets.get(target.id)!.forecast?.method ?? null,
+    price,
+    ruleChanges,
+  };
 }

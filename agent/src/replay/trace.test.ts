@@ -22,7 +22,20 @@ describe('trace reading', () => {
 
   test.each([
     ['a field of the wrong type', '{"podCapacityRps":"fifty"}', /podCapacityRps: .*number/],
-    ['min above max', JSON.stringify({ podCapacityRps: 50, podStartupSeconds: 180, minReplicas: 9, maxReplicas: 3, targetUtilization: 0.7, stepSeconds: 60, start: '2027-06-04T00:00:00Z', minutes: 1 }), /minReplicas \(9\) is above maxReplicas \(3\)/],
+    [
+      'min above max',
+      JSON.stringify({
+        podCapacityRps: 50,
+        podStartupSeconds: 180,
+        minReplicas: 9,
+        maxReplicas: 3,
+        targetUtilization: 0.7,
+        stepSeconds: 60,
+        start: '2027-06-04T00:00:00Z',
+        minutes: 1,
+      }),
+      /minReplicas \(9\) is above maxReplicas \(3\)/,
+    ],
     ['not JSON', '{', /not JSON/],
   ])('meta.json: %s is named', (_n, text, message) => {
     expect(() => parseMeta(text, 'meta.json')).toThrow(message);
@@ -38,7 +51,18 @@ describe('trace reading', () => {
   });
 
   test('gaps, duplicates, late and unusable rows are placed on the grid and counted', () => {
-    const rows = ['00:00:00Z,10', '00:01:00Z,11', '00:01:00Z,12', '00:04:00Z,14', '00:03:00Z,13', '00:05:00Z,', '00:06:00Z,n/a', '00:07:30Z,17', '00:09:00Z,19', '00:12:00Z,99'];
+    const rows = [
+      '00:00:00Z,10',
+      '00:01:00Z,11',
+      '00:01:00Z,12',
+      '00:04:00Z,14',
+      '00:03:00Z,13',
+      '00:05:00Z,',
+      '00:06:00Z,n/a',
+      '00:07:30Z,17',
+      '00:09:00Z,19',
+      '00:12:00Z,99',
+    ];
     const d = parseDemandCsv(['timestamp,demand_rps', ...rows.map((r) => `2027-06-04T${r}`)].join('\n'), 'trace.csv', START, 60_000, 10);
     // Step 1: last value wins; 2, 5, 6 have no row: the last value before; 7:30 lands on step 8.
     expect([...d.demand]).toEqual([10, 12, 12, 13, 14, 14, 14, 14, 17, 19]);

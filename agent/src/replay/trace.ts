@@ -63,7 +63,8 @@ export function parseMeta(text: string, origin: string): TraceMeta {
   }
   const r = traceMetaSchema.safeParse(raw);
   if (!r.success) throw new TraceError(`${origin}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-  if (r.data.minReplicas > r.data.maxReplicas) throw new TraceError(`${origin}: minReplicas (${r.data.minReplicas}) is above maxReplicas (${r.data.maxReplicas})`);
+  if (r.data.minReplicas > r.data.maxReplicas)
+    throw new TraceError(`${origin}: minReplicas (${r.data.minReplicas}) is above maxReplicas (${r.data.maxReplicas})`);
   return r.data;
 }
 
@@ -95,7 +96,8 @@ export const REPLAY_RULES: Partial<Record<IssueKind, string>> = {
  */
 export function parseDemandCsv(text: string, origin: string, startMs: number, stepMs: number, steps: number): DemandSeries {
   const first = text.slice(0, text.search(/\r?\n|$/));
-  if (first.trim() !== 'timestamp,demand_rps') throw new TraceError(`${origin}: line 1: expected the header "timestamp,demand_rps", found "${first.slice(0, 60)}"`);
+  if (first.trim() !== 'timestamp,demand_rps')
+    throw new TraceError(`${origin}: line 1: expected the header "timestamp,demand_rps", found "${first.slice(0, 60)}"`);
   let series: SeriesCsv;
   try {
     series = parseSeriesCsv(text);

@@ -14,20 +14,51 @@ const traceOf = (days: number): Trace => {
   const demand = Float64Array.from(syntheticDemand(days * 1440, START, 11 * 60));
   return {
     dir: 'x',
-    meta: { podCapacityRps: 50, podStartupSeconds: 180, minReplicas: 2, maxReplicas: 100, targetUtilization: 0.7, stepSeconds: 60, start: '2027-06-04T00:00:00Z', minutes: demand.length },
+    meta: {
+      podCapacityRps: 50,
+      podStartupSeconds: 180,
+      minReplicas: 2,
+      maxReplicas: 100,
+      targetUtilization: 0.7,
+      stepSeconds: 60,
+      start: '2027-06-04T00:00:00Z',
+      minutes: demand.length,
+    },
     startMs: START,
     stepMs: 60_000,
     demand,
-    calendar: { weddings: [{ id: 'w', title: 'W', start: '2027-06-05T14:00:00+01:00', timezone: 'Europe/London', days: 1, guests: 100, tradition: 'british', vendors: 3 }] },
+    calendar: {
+      weddings: [
+        { id: 'w', title: 'W', start: '2027-06-05T14:00:00+01:00', timezone: 'Europe/London', days: 1, guests: 100, tradition: 'british', vendors: 3 },
+      ],
+    },
   };
 };
 const change = (step: number, rule: string, replicas = 10) => ({ step, rule, replicas, detail: `${rule} detail` });
 const build = (trace: Trace, ruleChanges = [change(0, 'predictive')]) =>
-  buildTargetReport({ id: 'api', trace, agentReplicas: hpaV2(trace.demand, shape), summary: { agent: {} } as ReplaySummary, cluster: null, rules: weddingRulesSchema.parse({}), timezones: [], ruleChanges });
+  buildTargetReport({
+    id: 'api',
+    trace,
+    agentReplicas: hpaV2(trace.demand, shape),
+    summary: { agent: {} } as ReplaySummary,
+    cluster: null,
+    rules: weddingRulesSchema.parse({}),
+    timezones: [],
+    ruleChanges,
+  });
 
 describe('the "why" marks', () => {
   test('only protection and calendar rules are marked, each until the next change; a short let-go is one mark', () => {
-    const r = build(traceOf(2), [change(0, 'predictive'), change(100, 'calendar-step', 20), change(130, 'reactive'), change(800, 'saturday-protection', 39), change(900, 'stabilisation'), change(903, 'saturday-protection', 39), change(1200, 'predictive'), change(1300, 'post-wedding-rampdown', 30)]);
+    const r = build(traceOf(2), [
+      change(0, 'predictive'),
+      change(100, 'calendar-step', 20),
+      change(130, 'reactive'),
+      change(800, 'saturday-protection', 39),
+      change(900, 'stabilisation'),
+      change(903, 'saturday-protection', 39),
+      change(1200, 'predictive'),
+      change(1300, 'post-wedding-rampdown', 30),
+    ]);
     expect(r.why.map((w) => [w.rule, w.step, (w.untilMs - START) / 60_000])).toEqual([
       ['calendar-step', 100, 130],
       ['saturday-protection', 800, 1200],
@@ -37,7 +68,15 @@ describe('the "why" marks', () => {
   });
 
   test('a caller without rule changes gets no marks, and the page says the agent followed the load', () => {
-    const r = buildTargetReport({ id: 'api', trace: traceOf(1), agentReplicas: hpaV2(traceOf(1).demand, shape), summary: { agent: {} } as ReplaySummary, cluster: null, rules: weddingRulesSchema.parse({}), timezones: [] });
+    const r = buildTargetReport({
+      id: 'api',
+      trace: traceOf(1),
+      agentReplicas: hpaV2(traceOf(1).demand, shape),
+      summary: { agent: {} } as ReplaySummary,
+      cluster: null,
+      rules: weddingRulesSchema.parse({}),
+      timezones: [],
+    });
     expect(r.why).toEqual([]);
     expect(reportHtml({ title: 't', source: 's', fromMs: START, toMs: START, generatedAtMs: 0, targets: [r] })).toContain('data-testid="why-none"');
   });
@@ -73,7 +112,14 @@ describe('chart data', () => {
 describe('report.html', () => {
   test('one file: uPlot and its stylesheet inline, the chart data as JSON that cannot close its script element', () => {
     const trace = { ...traceOf(1), calendar: { weddings: [{ ...traceOf(1).calendar.weddings[0], title: '</script><b>x' }] } };
-    const html = reportHtml({ title: reportTitle('replay', 'trace demo', START, START + 86_400_000), source: 's', fromMs: START, toMs: START, generatedAtMs: 0, targets: [build(trace)] });
+    const html = reportHtml({
+      title: reportTitle('replay', 'trace demo', START, START + 86_400_000),
+      source: 's',
+      fromMs: START,
+      toMs: START,
+      generatedAtMs: 0,
+      targets: [build(trace)],
+    });
     const lib = chartLibrary();
     expect(lib.version).toBe('1.6.32');
     expect(html).toContain(lib.css);
@@ -87,11 +133,28 @@ describe('summary.json', () => {
   test('the replay verdict (targetsMet and the limits it was judged by) and the "why" marks, per target', () => {
     const targetsMet = { overload: true, unserved: false, replicaHours: true };
     const trace = traceOf(2);
-    const r = buildTargetReport({ id: 'api', trace, agentReplicas: hpaV2(trace.demand, shape), summary: { agent: {}, targetsMet, agentVsHpa: { overloadMinutes: 0.05, unservedRequests: 0.2 }, agentVsOracle: { replicaHours: 1.05 }, agentVsOracleWithHold: { replicaHours: 1 } } as unknown as ReplaySummary, cluster: null, rules: weddingRulesSchema.parse({}), timezones: [], ruleChanges: [change(0, 'predictive'), change(60, 'wedding-headroom', 12)] });
+    const r = buildTargetReport({
+      id: 'api',
+      trace,
+      agentReplicas: hpaV2(trace.demand, shape),
+      summary: {
+        agent: {},
+        targetsMet,
+        agentVsHpa: { overloadMinutes: 0.05, unservedRequests: 0.2 },
+        agentVsOracle: { replicaHours: 1.05 },
+        agentVsOracleWithHold: { replicaHours: 1 },
+      } as unknown as ReplaySummary,
+      cluster: null,
+      rules: weddingRulesSchema.parse({}),
+      timezones: [],
+      ruleChanges: [change(0, 'predictive'), change(60, 'wedding-headroom', 12)],
+    });
     const t = (summaryJson([r], { source: 's', fromMs: START, toMs: START, generatedAtMs: 0 }) as { targets: Array<Record<string, unknown>> }).targets[0];
     expect(t.targetsMet).toEqual(targetsMet);
     expect(t.targets).toEqual({ overloadVsHpa: 0.1, unservedVsHpa: 0.1, replicaHoursVsOracle: 1.1 });
     expect(t.agentVsHpa).toEqual({ overloadMinutes: 0.05, unservedRequests: 0.2 });
-    expect(t.why).toEqual([{ from: '2027-06-04T01:00:00.000Z', until: '2027-06-06T00:00:00.000Z', rule: 'wedding-headroom', replicas: 12, detail: 'wedding-headroom detail' }]);
+    expect(t.why).toEqual([
+      { from: '2027-06-04T01:00:00.000Z', until: '2027-06-06T00:00:00.000Z', rule: 'wedding-headroom', replicas: 12, detail: 'wedding-headroom detail' },
+    ]);
   });
 });

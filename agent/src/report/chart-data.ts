@@ -60,7 +60,15 @@ export function chartData(r: TargetReport): ChartData {
       replicas[b] = Math.max(replicas[b], p.replicas[k]);
       if (r.demand[k] - cap > 1e-9) overload[b] = 1;
     }
-    return { name: p.name, label: p.label, colour: SERIES_COLOURS[p.name], dash: p.name === 'static_peak' || p.name === 'oracle', capacity: capacity.map(r2), replicas, overload };
+    return {
+      name: p.name,
+      label: p.label,
+      colour: SERIES_COLOURS[p.name],
+      dash: p.name === 'static_peak' || p.name === 'oracle',
+      capacity: capacity.map(r2),
+      replicas,
+      overload,
+    };
   });
   return {
     id: r.id,

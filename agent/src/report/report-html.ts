@@ -49,7 +49,11 @@ function policyTable(r: TargetReport): string {
     const vs = agent.replicaHours ? `${num((p.score.replicaHours / agent.replicaHours) * 100)} %` : '—';
     return `<tr data-policy="${p.name}"><th scope="row"><span class="swatch" style="background:${SERIES_COLOURS[p.name]}"></span>${esc(p.label)}</th><td>${num(p.score.overloadMinutes)}</td><td>${num(p.score.unservedRequests)}</td><td>${num(p.score.replicaHours)}</td><td data-testid="cost">${cost(r, p.score.replicaHours)}</td><td>${vs}</td><td>${p.score.peakReplicas}</td></tr>`;
   });
-  return scrollable(`<table class="policies" data-testid="policy-table"><thead><tr><th>policy</th><th>overload minutes</th><th>unserved requests</th><th>replica-hours</th><th>cost (${esc(r.price.currency)})</th><th>replica-hours vs agent</th><th>peak replicas</th></tr></thead><tbody>${rows.join('')}</tbody></table>`) + priceNote(r);
+  return (
+    scrollable(
+      `<table class="policies" data-testid="policy-table"><thead><tr><th>policy</th><th>overload minutes</th><th>unserved requests</th><th>replica-hours</th><th>cost (${esc(r.price.currency)})</th><th>replica-hours vs agent</th><th>peak replicas</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    ) + priceNote(r)
+  );
 }
 
 function weekendTable(r: TargetReport): string {
@@ -62,19 +66,26 @@ function weekendTable(r: TargetReport): string {
       .map((n) => {
         const c = w.perPolicy[n];
         const bad = c && c.overloadMinutes > 0 ? ' class="bad"' : '';
-        return c ? `<td${bad}>${num(c.overloadMinutes)}</td><td>${num(c.replicaHours)}</td><td>${cost(r, c.replicaHours)}</td>` : '<td>—</td><td>—</td><td>—</td>';
+        return c
+          ? `<td${bad}>${num(c.overloadMinutes)}</td><td>${num(c.replicaHours)}</td><td>${cost(r, c.replicaHours)}</td>`
+          : '<td>—</td><td>—</td><td>—</td>';
       })
       .join('');
     return `<tr><th scope="row">${day(w.fromMs)} – ${day(w.toMs - 1)}</th><td>${w.weddings}</td>${cells}</tr>`;
   });
-  return scrollable(`<table class="weekends" data-testid="weekend-table"><thead><tr><th rowspan="2">weekend (Sat–Sun, UTC)</th><th rowspan="2">weddings</th>${head}</tr><tr>${sub}</tr></thead><tbody>${rows.join('')}</tbody></table>`);
+  return scrollable(
+    `<table class="weekends" data-testid="weekend-table"><thead><tr><th rowspan="2">weekend (Sat–Sun, UTC)</th><th rowspan="2">weddings</th>${head}</tr><tr>${sub}</tr></thead><tbody>${rows.join('')}</tbody></table>`,
+  );
 }
 
 function frontierTable(r: TargetReport): string {
   const rows = r.frontier.points.map(
-    (p) => `<tr><td>× ${p.factor.toFixed(2)}</td><td>${(p.targetUtilization * 100).toFixed(1)} %</td><td>${num(p.score.overloadMinutes)}</td><td>${num(p.score.unservedRequests)}</td><td>${num(p.score.replicaHours)}</td></tr>`,
+    (p) =>
+      `<tr><td>× ${p.factor.toFixed(2)}</td><td>${(p.targetUtilization * 100).toFixed(1)} %</td><td>${num(p.score.overloadMinutes)}</td><td>${num(p.score.unservedRequests)}</td><td>${num(p.score.replicaHours)}</td></tr>`,
   );
-  return scrollable(`<table class="frontier" data-testid="frontier-table"><thead><tr><th>utilisation factor</th><th>HPA target utilisation</th><th>overload minutes</th><th>unserved requests</th><th>replica-hours</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
+  return scrollable(
+    `<table class="frontier" data-testid="frontier-table"><thead><tr><th>utilisation factor</th><th>HPA target utilisation</th><th>overload minutes</th><th>unserved requests</th><th>replica-hours</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+  );
 }
 
 function gapsNote(r: TargetReport): string {
@@ -90,16 +101,23 @@ function gapsNote(r: TargetReport): string {
 function replicaHoursBars(r: TargetReport): string {
   const max = Math.max(...r.policies.map((p) => p.score.replicaHours), 1);
   const rows = r.policies.map(
-    (p) => `<div class="bar-row" data-series="${p.name}"><span class="bar-label">${esc(p.name.replace('_', ' '))}</span><span class="bar-track"><span class="bar" style="width:${((p.score.replicaHours / max) * 100).toFixed(1)}%;background:${SERIES_COLOURS[p.name]}"></span></span><span class="bar-value">${num(p.score.replicaHours)} h</span></div>`,
+    (p) =>
+      `<div class="bar-row" data-series="${p.name}"><span class="bar-label">${esc(p.name.replace('_', ' '))}</span><span class="bar-track"><span class="bar" style="width:${((p.score.replicaHours / max) * 100).toFixed(1)}%;background:${SERIES_COLOURS[p.name]}"></span></span><span class="bar-value">${num(p.score.replicaHours)} h</span></div>`,
   );
   return `<div class="bars" data-testid="replica-hours-chart" role="img" aria-label="replica-hours per policy">${rows.join('')}</div>`;
 }
 
 /** The "why" marks as a list too: readable without hovering, and in print. */
 function whyTable(r: TargetReport): string {
-  if (!r.why.length) return '<p class="note" data-testid="why-none">No protection or calendar rule set the agent’s count in this range: it followed the load.</p>';
-  const rows = r.why.map((w) => `<tr data-rule="${esc(w.rule)}"><td>${instant(w.atMs)}</td><td>${instant(w.untilMs)}</td><td><code>${esc(w.rule)}</code></td><td>${w.replicas}</td><td class="detail">${esc(w.detail)}</td></tr>`);
-  return scrollable(`<table class="why" data-testid="why-table"><thead><tr><th>from</th><th>until</th><th>rule</th><th>replicas</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
+  if (!r.why.length)
+    return '<p class="note" data-testid="why-none">No protection or calendar rule set the agent’s count in this range: it followed the load.</p>';
+  const rows = r.why.map(
+    (w) =>
+      `<tr data-rule="${esc(w.rule)}"><td>${instant(w.atMs)}</td><td>${instant(w.untilMs)}</td><td><code>${esc(w.rule)}</code></td><td>${w.replicas}</td><td class="detail">${esc(w.detail)}</td></tr>`,
+  );
+  return scrollable(
+    `<table class="why" data-testid="why-table"><thead><tr><th>from</th><th>until</th><th>rule</th><th>replicas</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+  );
 }
 
 function weddingsNote(r: TargetReport): string {
@@ -109,7 +127,9 @@ function weddingsNote(r: TargetReport): string {
 }
 
 function targetSection(r: TargetReport): string {
-  const cluster = r.clusterQuery ? `What the cluster ran: <code>${esc(r.clusterQuery)}</code>.` : 'What the cluster ran: no replica series (kube-state-metrics or the agent’s own) in this range.';
+  const cluster = r.clusterQuery
+    ? `What the cluster ran: <code>${esc(r.clusterQuery)}</code>.`
+    : 'What the cluster ran: no replica series (kube-state-metrics or the agent’s own) in this range.';
   return `<section class="target" id="target-${esc(r.id)}" data-testid="target">
 <h2>${esc(r.id)}</h2>
 <p class="headline" data-testid="headline">${esc(r.headline.text)}</p>
@@ -152,7 +172,6 @@ th:first-child,td:first-child{text-align:left}thead th{background:#f4f6f9;font-w
 .why-mark.no-label .why-label{display:none}
 .bars{margin:6px 0}.bar-row{display:flex;align-items:center;gap:8px;margin:3px 0}.bar-label{flex:0 0 110px;text-align:right}.bar-track{flex:1 1 auto}.bar{display:block;height:14px;min-width:1px}.bar-value{flex:0 0 90px}
 code{font-size:12px;background:#f4f6f9;padding:1px 4px}`;
-
 
 export function reportHtml(page: ReportPage): string {
   const lib = chartLibrary();

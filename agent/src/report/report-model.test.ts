@@ -12,16 +12,37 @@ const missing = new Uint8Array(demand.length);
 missing.fill(1, 2000, 2030);
 const trace: Trace = {
   dir: 'x',
-  meta: { podCapacityRps: 50, podStartupSeconds: 180, minReplicas: 2, maxReplicas: 100, targetUtilization: 0.7, stepSeconds: 60, start: '2027-06-04T00:00:00Z', minutes: demand.length },
+  meta: {
+    podCapacityRps: 50,
+    podStartupSeconds: 180,
+    minReplicas: 2,
+    maxReplicas: 100,
+    targetUtilization: 0.7,
+    stepSeconds: 60,
+    start: '2027-06-04T00:00:00Z',
+    minutes: demand.length,
+  },
   startMs: START,
   stepMs: 60_000,
   demand,
   missing,
-  calendar: { weddings: [{ id: 'w', title: 'A <wedding>', start: '2027-06-05T14:00:00+01:00', timezone: 'Europe/London', days: 1, guests: 100, tradition: 'british', vendors: 3 }] },
+  calendar: {
+    weddings: [
+      { id: 'w', title: 'A <wedding>', start: '2027-06-05T14:00:00+01:00', timezone: 'Europe/London', days: 1, guests: 100, tradition: 'british', vendors: 3 },
+    ],
+  },
 };
 // Any schedule will do for the agent here: the HPA at a lower utilisation.
 const agentReplicas = hpaV2(demand, { capacityPerPod: 50, podStartupSeconds: 180, stepSeconds: 60, targetUtilization: 0.5, minReplicas: 2, maxReplicas: 100 });
-const report = buildTargetReport({ id: 'api', trace, agentReplicas, summary: { agent: {} } as ReplaySummary, cluster: { query: 'q', replicas: new Int32Array(demand.length).fill(10), missingSteps: 0 }, rules: weddingRulesSchema.parse({}), timezones: [] });
+const report = buildTargetReport({
+  id: 'api',
+  trace,
+  agentReplicas,
+  summary: { agent: {} } as ReplaySummary,
+  cluster: { query: 'q', replicas: new Int32Array(demand.length).fill(10), missingSteps: 0 },
+  rules: weddingRulesSchema.parse({}),
+  timezones: [],
+});
 
 describe('report model', () => {
   test('every policy, the headroom point and the frontier', () => {
@@ -54,10 +75,24 @@ describe('report model', () => {
 
 describe('report cost (currency next to replica-hours)', () => {
   const price = { perReplicaHour: 0.0543, currency: 'EUR', source: 'table' as const, detail: 'aks/westeurope on-demand' };
-  const priced = buildTargetReport({ id: 'api', trace, agentReplicas, summary: { agent: {}, price } as unknown as ReplaySummary, cluster: null, rules: weddingRulesSchema.parse({}), timezones: [] });
+  const priced = buildTargetReport({
+    id: 'api',
+    trace,
+    agentReplicas,
+    summary: { agent: {}, price } as unknown as ReplaySummary,
+    cluster: null,
+    rules: weddingRulesSchema.parse({}),
+    timezones: [],
+  });
 
   test('summary.json: every policy and weekend has cost and currency beside replicaHours', () => {
-    const json = summaryJson([priced], { source: 's', fromMs: START, toMs: START, generatedAtMs: 0 }) as { targets: Array<{ price: unknown; policies: Record<string, { replicaHours: number; cost: number; currency: string }>; weekends: Array<{ policies: Record<string, { replicaHours: number; cost: number }> }> }> };
+    const json = summaryJson([priced], { source: 's', fromMs: START, toMs: START, generatedAtMs: 0 }) as {
+      targets: Array<{
+        price: unknown;
+        policies: Record<string, { replicaHours: number; cost: number; currency: string }>;
+        weekends: Array<{ policies: Record<string, { replicaHours: number; cost: number }> }>;
+      }>;
+    };
     const t = json.targets[0];
     expect(t.price).toEqual({ perReplicaHour: 0.0543, currency: 'EUR', source: 'table', detail: 'aks/westeurope on-demand' });
     for (const p of Object.values(t.policies)) expect(p).toMatchObject({ currency: 'EUR', cost: expect.closeTo(p.replicaHours * 0.0543, 3) });
@@ -76,7 +111,9 @@ describe('report cost (currency next to replica-hours)', () => {
     const html = reportHtml({ title: 't', source: 's', fromMs: START, toMs: START, generatedAtMs: 0, targets: [report] });
     expect(html).toContain('<td data-testid="cost">unknown</td>');
     expect(html).not.toMatch(/data-testid="cost">0[.\s]/);
-    const json = summaryJson([report], { source: 's', fromMs: START, toMs: START, generatedAtMs: 0 }) as { targets: Array<{ policies: Record<string, { cost: number | null }> }> };
+    const json = summaryJson([report], { source: 's', fromMs: START, toMs: START, generatedAtMs: 0 }) as {
+      targets: Array<{ policies: Record<string, { cost: number | null }> }>;
+    };
     expect(json.targets[0].policies.agent.cost).toBeNull();
   });
 });

@@ -107,7 +107,14 @@ export function headroomPoint(f: HpaFrontier, agentOverloadMinutes: number): num
 
 const DAY = 86_400_000;
 
-function weekendRows(policies: PolicyResult[], demand: Float64Array, shape: ServiceShape, startMs: number, stepMs: number, weddings: TargetReport['weddings']): WeekendRow[] {
+function weekendRows(
+  policies: PolicyResult[],
+  demand: Float64Array,
+  shape: ServiceShape,
+  startMs: number,
+  stepMs: number,
+  weddings: TargetReport['weddings'],
+): WeekendRow[] {
   const steps = demand.length;
   const endMs = startMs + steps * stepMs;
   const lag = startupSteps(shape);
@@ -140,7 +147,11 @@ function weekendRows(policies: PolicyResult[], demand: Float64Array, shape: Serv
         }
         asked += p.replicas[k];
       }
-      row.perPolicy[p.name] = { overloadMinutes: (over * stepMs) / 60_000, unservedRequests: Math.round((short * stepMs) / 1000), replicaHours: Math.round(((asked * stepMs) / 3_600_000) * 10) / 10 };
+      row.perPolicy[p.name] = {
+        overloadMinutes: (over * stepMs) / 60_000,
+        unservedRequests: Math.round((short * stepMs) / 1000),
+        replicaHours: Math.round(((asked * stepMs) / 3_600_000) * 10) / 10,
+      };
     });
     rows.push(row);
   }
@@ -193,7 +204,12 @@ export function buildTargetReport(t: ReplayedTarget): TargetReport {
   );
   const index = indexCalendar(trace.calendar, t.rules);
   const endMs = trace.startMs + demand.length * trace.stepMs;
-  const weddings = protectionWindows(index, trace.startMs, endMs, t.timezones).map((w) => ({ title: w.title, startMs: w.startMs, endMs: w.endMs, protected: w.saturdayProtection }));
+  const weddings = protectionWindows(index, trace.startMs, endMs, t.timezones).map((w) => ({
+    title: w.title,
+    startMs: w.startMs,
+    endMs: w.endMs,
+    protected: w.saturdayProtection,
+  }));
   const ranges = trace.missing ? missingRanges(trace.missing) : [];
   return {
     id: t.id,
@@ -209,7 +225,14 @@ export function buildTargetReport(t: ReplayedTarget): TargetReport {
     gaps: { count: ranges.length, missingSteps: ranges.reduce((n, [a, b]) => n + b - a + 1, 0), ranges },
     weddings,
     agentDetails: t.summary.agent,
-    verdict: t.summary.targetsMet ? { agentVsHpa: t.summary.agentVsHpa, agentVsOracle: t.summary.agentVsOracle, agentVsOracleWithHold: t.summary.agentVsOracleWithHold, targetsMet: t.summary.targetsMet } : null,
+    verdict: t.summary.targetsMet
+      ? {
+          agentVsHpa: t.summary.agentVsHpa,
+          agentVsOracle: t.summary.agentVsOracle,
+          agentVsOracleWithHold: t.summary.agentVsOracleWithHold,
+          targetsMet: t.summary.targetsMet,
+        }
+      : null,
     clusterQuery: t.cluster?.query ?? null,
     // A summary from before prices were kept has none: unknown.
     price: t.summary.price ?? { perReplicaHour: null, currency: 'USD', source: 'unknown', detail: 'no price in this replay' },
@@ -230,20 +253,42 @@ export function summaryJson(reports: TargetReport[], meta: { source: string; fro
       shape: r.shape,
       headline: r.headline,
       price: { currency: r.price.currency, perReplicaHour: r.price.perReplicaHour, source: r.price.source, detail: r.price.detail },
-      policies: Object.fromEntries(r.policies.map((p) => [p.name, { ...p.score, cost: costOf(p.score.replicaHours, r.price), currency: r.price.currency, ...(p.factor !== undefined ? { utilizationFactor: p.factor } : {}) }])),
+      policies: Object.fromEntries(
+        r.policies.map((p) => [
+          p.name,
+          {
+            ...p.score,
+            cost: costOf(p.score.replicaHours, r.price),
+            currency: r.price.currency,
+            ...(p.factor !== undefined ? { utilizationFactor: p.factor } : {}),
+          },
+        ]),
+      ),
       hpaFrontier: r.frontier.points.map((p) => ({ factor: p.factor, targetUtilization: Math.round(p.targetUtilization * 1000) / 1000, ...p.score })),
       hpaReplicaHoursToMatchAgent: hpaReplicaHoursForOverload(r.frontier, r.policies[0].score.overloadMinutes),
       weekends: r.weekends.map((w) => ({
         from: new Date(w.fromMs).toISOString(),
         to: new Date(w.toMs).toISOString(),
         weddings: w.weddings,
-        policies: Object.fromEntries(Object.entries(w.perPolicy).map(([n, c]) => [n, { ...c, cost: costOf(c.replicaHours, r.price), currency: r.price.currency }])),
+        policies: Object.fromEntries(
+          Object.entries(w.perPolicy).map(([n, c]) => [n, { ...c, cost: costOf(c.replicaHours, r.price), currency: r.price.currency }]),
+        ),
       })),
-      gaps: { count: r.gaps.count, missingMinutes: (r.gaps.missingSteps * r.stepMs) / 60_000, ranges: r.gaps.ranges.map(([a, b]) => [new Date(r.startMs + a * r.stepMs).toISOString(), new Date(r.startMs + (b + 1) * r.stepMs).toISOString()]) },
+      gaps: {
+        count: r.gaps.count,
+        missingMinutes: (r.gaps.missingSteps * r.stepMs) / 60_000,
+        ranges: r.gaps.ranges.map(([a, b]) => [new Date(r.startMs + a * r.stepMs).toISOString(), new Date(r.startMs + (b + 1) * r.stepMs).toISOString()]),
+      },
       clusterRanQuery: r.clusterQuery,
       ...(r.verdict ? { ...r.verdict, targets: TARGETS } : {}),
       agent: r.agentDetails,
-      why: r.why.map((w) => ({ from: new Date(w.atMs).toISOString(), until: new Date(w.untilMs).toISOString(), rule: w.rule, replicas: w.replicas, detail: w.detail })),
+      why: r.why.map((w) => ({
+        from: new Date(w.atMs).toISOString(),
+        until: new Date(w.untilMs).toISOString(),
+        rule: w.rule,
+        replicas: w.replicas,
+        detail: w.detail,
+      })),
     })),
   };
 }

@@ -41,7 +41,12 @@ export class InMemoryScaler implements Scaler {
     const w = this.workload(target);
     const now = this.now();
     const requests = this.podRequests[target.id];
-    return { replicas: w.replicas, readyReplicas: w.pods.filter((t) => t <= now).length, generation: w.generation, ...(requests ? { podRequests: requests } : {}) };
+    return {
+      replicas: w.replicas,
+      readyReplicas: w.pods.filter((t) => t <= now).length,
+      generation: w.generation,
+      ...(requests ? { podRequests: requests } : {}),
+    };
   }
 
   async apply(target: TargetConfig, decision: Decision): Promise<ScaleResult> {

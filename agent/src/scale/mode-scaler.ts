@@ -37,7 +37,13 @@ export class ModeScaler implements Scaler {
 
   async apply(target: TargetConfig, decision: Decision): Promise<ScaleResult> {
     if (this.mode === 'act') return this.inner.apply(target, decision);
-    const w: WouldScale = { targetId: target.id, atMs: decision.atMs, from: decision.currentReplicas, to: decision.desiredReplicas, reasons: decision.reasons.map((r) => r.rule) };
+    const w: WouldScale = {
+      targetId: target.id,
+      atMs: decision.atMs,
+      from: decision.currentReplicas,
+      to: decision.desiredReplicas,
+      reasons: decision.reasons.map((r) => r.rule),
+    };
     this.heldBack.set(target.id, w);
     this.onHeldBack?.(w);
     return { ok: true, changed: false, replicas: decision.currentReplicas };

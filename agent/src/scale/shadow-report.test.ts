@@ -17,7 +17,11 @@ describe('ShadowReport', () => {
     const tick = (atMs: number, agent: number, hpaDesired: number | undefined, spec: number) => {
       state.info.lastTickMs = atMs;
       ts.decision = { ...decision(t.id, spec, agent), atMs };
-      ts.workload = { replicas: spec, readyReplicas: spec, ...(hpaDesired === undefined ? {} : { hpa: { name: 'h', minReplicas: 2, maxReplicas: 20, desiredReplicas: hpaDesired } }) };
+      ts.workload = {
+        replicas: spec,
+        readyReplicas: spec,
+        ...(hpaDesired === undefined ? {} : { hpa: { name: 'h', minReplicas: 2, maxReplicas: 20, desiredReplicas: hpaDesired } }),
+      };
       report.observe(state);
     };
     tick(0, 8, 4, 4);
@@ -25,9 +29,15 @@ describe('ShadowReport', () => {
     tick(120_000, 5, 6, 6);
     tick(180_000, 5, undefined, 5);
     expect(report.targets.get(t.id)).toEqual({
-      targetId: t.id, atMs: 180_000, agentReplicas: 5, clusterReplicas: 5,
-      ticks: 4, ticksAgentHigher: 2, ticksAgentLower: 1,
-      agentReplicaSeconds: (8 + 8 + 5) * 60, clusterReplicaSeconds: (4 + 6 + 6) * 60,
+      targetId: t.id,
+      atMs: 180_000,
+      agentReplicas: 5,
+      clusterReplicas: 5,
+      ticks: 4,
+      ticksAgentHigher: 2,
+      ticksAgentLower: 1,
+      agentReplicaSeconds: (8 + 8 + 5) * 60,
+      clusterReplicaSeconds: (4 + 6 + 6) * 60,
     });
     // A target that was not decided this tick (read failed) is not counted.
     state.info.lastTickMs = 240_000;

@@ -11,7 +11,9 @@ import { positiveSeconds } from '../config/common';
 import { sinkName, maxQueue, maxBatch } from './sink-config';
 
 /** This sink's config (an entry of `sinks`), composed by sinks/registry.ts. */
-export const consoleSinkConfig = z.object({ type: z.literal('console'), name: sinkName, intervalSeconds: positiveSeconds.default(60), maxQueue: maxQueue(10000), maxBatch: maxBatch(1000) }).strict();
+export const consoleSinkConfig = z
+  .object({ type: z.literal('console'), name: sinkName, intervalSeconds: positiveSeconds.default(60), maxQueue: maxQueue(10000), maxBatch: maxBatch(1000) })
+  .strict();
 export type ConsoleSinkConfig = z.infer<typeof consoleSinkConfig>;
 
 export function formatSampleLine(s: Sample): string {

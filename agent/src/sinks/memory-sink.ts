@@ -10,7 +10,9 @@ import { positiveSeconds } from '../config/common';
 import { sinkName, maxQueue, maxBatch } from './sink-config';
 
 /** This sink's config (an entry of `sinks`), composed by sinks/registry.ts. */
-export const memorySinkConfig = z.object({ type: z.literal('memory'), name: sinkName, intervalSeconds: positiveSeconds.optional(), maxQueue: maxQueue(10000), maxBatch: maxBatch(1000) }).strict();
+export const memorySinkConfig = z
+  .object({ type: z.literal('memory'), name: sinkName, intervalSeconds: positiveSeconds.optional(), maxQueue: maxQueue(10000), maxBatch: maxBatch(1000) })
+  .strict();
 export type MemorySinkConfig = z.infer<typeof memorySinkConfig>;
 
 export class MemoryTransport<T> implements Transport<T> {

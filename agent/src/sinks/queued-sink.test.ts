@@ -162,7 +162,14 @@ describe('QueuedSink', () => {
     const { deps, timers } = makeSink({ maxQueue: 10, maxBatch: 10 });
     let calls = 0;
     const sink = new QueuedSink<Sample>(
-      queueOptions('boom', 'memory', { send: async () => (++calls === 1 ? Promise.reject(new Error('socket hang up')) : { ok: true }) }, allSamples, { maxQueue: 10, maxBatch: 10 }, deps),
+      queueOptions(
+        'boom',
+        'memory',
+        { send: async () => (++calls === 1 ? Promise.reject(new Error('socket hang up')) : { ok: true }) },
+        allSamples,
+        { maxQueue: 10, maxBatch: 10 },
+        deps,
+      ),
     );
     sink.export(samplesInput(burst(0, 1)));
     await turns();
@@ -175,7 +182,18 @@ describe('QueuedSink', () => {
 
   test('a toItems that throws skips the tick instead of throwing into the loop', () => {
     const { deps } = makeSink({ maxQueue: 10, maxBatch: 1 });
-    const sink = new QueuedSink<Sample>(queueOptions('bad', 'memory', new MemoryTransport<Sample>(), () => { throw new Error('bug'); }, { maxQueue: 10, maxBatch: 1 }, deps));
+    const sink = new QueuedSink<Sample>(
+      queueOptions(
+        'bad',
+        'memory',
+        new MemoryTransport<Sample>(),
+        () => {
+          throw new Error('bug');
+        },
+        { maxQueue: 10, maxBatch: 1 },
+        deps,
+      ),
+    );
     expect(sink.export(samplesInput([]))).toEqual({ accepted: 0, dropped: 0 });
   });
 
@@ -184,6 +202,8 @@ describe('QueuedSink', () => {
     expect(() => new QueuedSink(queueOptions('x', 'memory', new MemoryTransport<Sample>(), allSamples, { maxQueue: 10, maxBatch: 20 }, deps))).toThrow(
       'sink x: maxBatch must be an integer between 1 and maxQueue (10), got 20',
     );
-    expect(() => new QueuedSink(queueOptions('x', 'memory', new MemoryTransport<Sample>(), allSamples, { maxQueue: 0, maxBatch: 1 }, deps))).toThrow('sink x: maxQueue must be an integer ≥ 1 (got 0)');
+    expect(() => new QueuedSink(queueOptions('x', 'memory', new MemoryTransport<Sample>(), allSamples, { maxQueue: 0, maxBatch: 1 }, deps))).toThrow(
+      'sink x: maxQueue must be an integer ≥ 1 (got 0)',
+    );
   });
 });

@@ -208,7 +208,10 @@ export class QueuedSink<T> implements Sink {
         this.attempt++;
         const delay = retryDelayMs(this.attempt, this.backoff, this.opts.random, outcome.retryAfterMs);
         this.retryAtMs = this.timers.now() + delay;
-        logger.warn({ sink: this.name, error: outcome.error, attempt: this.attempt, retryInMs: delay, queued: this.pending() }, 'sink delivery failed; will retry');
+        logger.warn(
+          { sink: this.name, error: outcome.error, attempt: this.attempt, retryInMs: delay, queued: this.pending() },
+          'sink delivery failed; will retry',
+        );
       } else {
         this.drop(batch.length, 'rejected');
         logger.error({ sink: this.name, error: outcome.error, dropped: batch.length }, 'sink delivery rejected; dropped the batch (retrying cannot help)');

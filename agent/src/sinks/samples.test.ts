@@ -19,7 +19,16 @@ describe('collectSamples', () => {
     ]);
     // Every sample appears in the text exposition with the same value.
     const text = await registry.metrics();
-    for (const s of samples) expect(text).toContain(`${s.name}${Object.keys(s.labels).length ? `{${Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(',')}}` : ''} ${s.value}`);
+    for (const s of samples)
+      expect(text).toContain(
+        `${s.name}${
+          Object.keys(s.labels).length
+            ? `{${Object.entries(s.labels)
+                .map(([k, v]) => `${k}="${v}"`)
+                .join(',')}}`
+            : ''
+        } ${s.value}`,
+      );
   });
 
   test('skips values that are not finite (a gauge set to NaN)', async () => {

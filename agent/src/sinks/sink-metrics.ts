@@ -32,9 +32,24 @@ export function createSinkMetrics(registry: Registry): SinkMetrics {
   const labelNames = ['sink', 'type'] as const;
   const metrics: SinkMetrics = {
     exported: new Counter({ name: METRIC.sinkExportedSamplesTotal, help: 'Samples (or page events) a sink delivered.', labelNames, registers: [registry] }),
-    failed: new Counter({ name: METRIC.sinkFailedExportsTotal, help: 'Failed delivery attempts, by reason (429, 4xx, 5xx, network).', labelNames: [...labelNames, 'reason'], registers: [registry] }),
-    dropped: new Counter({ name: METRIC.sinkDroppedSamplesTotal, help: 'Samples a sink gave up on, by reason (overflow, rejected, shutdown).', labelNames: [...labelNames, 'reason'], registers: [registry] }),
-    queueLength: new Gauge({ name: METRIC.sinkQueueLength, help: 'Samples waiting in the sink queue (including the batch in flight).', labelNames, registers: [registry] }),
+    failed: new Counter({
+      name: METRIC.sinkFailedExportsTotal,
+      help: 'Failed delivery attempts, by reason (429, 4xx, 5xx, network).',
+      labelNames: [...labelNames, 'reason'],
+      registers: [registry],
+    }),
+    dropped: new Counter({
+      name: METRIC.sinkDroppedSamplesTotal,
+      help: 'Samples a sink gave up on, by reason (overflow, rejected, shutdown).',
+      labelNames: [...labelNames, 'reason'],
+      registers: [registry],
+    }),
+    queueLength: new Gauge({
+      name: METRIC.sinkQueueLength,
+      help: 'Samples waiting in the sink queue (including the batch in flight).',
+      labelNames,
+      registers: [registry],
+    }),
     exportDuration: new Histogram({
       name: METRIC.sinkExportDurationSeconds,
       help: 'Duration of one delivery attempt, by outcome.',
@@ -42,8 +57,18 @@ export function createSinkMetrics(registry: Registry): SinkMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-    up: new Gauge({ name: METRIC.sinkUp, help: '1 when the last delivery succeeded (or none was needed yet), 0 while failing.', labelNames, registers: [registry] }),
-    pages: new Counter({ name: METRIC.pagesTotal, help: 'PagerDuty events sent, by condition kind and action (trigger, resolve).', labelNames: ['sink', 'kind', 'action'], registers: [registry] }),
+    up: new Gauge({
+      name: METRIC.sinkUp,
+      help: '1 when the last delivery succeeded (or none was needed yet), 0 while failing.',
+      labelNames,
+      registers: [registry],
+    }),
+    pages: new Counter({
+      name: METRIC.pagesTotal,
+      help: 'PagerDuty events sent, by condition kind and action (trigger, resolve).',
+      labelNames: ['sink', 'kind', 'action'],
+      registers: [registry],
+    }),
     pageDelivered: new Gauge({
       name: METRIC.pageDelivered,
       help: "1 while this sink has delivered the trigger of an open page: the alert rules leave that page to the agent's sink.",

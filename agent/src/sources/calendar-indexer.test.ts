@@ -5,7 +5,14 @@ import { parseJsonCalendar } from '../calendar/json-reader';
 import { weddingRulesSchema } from '../config/schema';
 
 const rules = weddingRulesSchema.parse({});
-const weddings = Array.from({ length: 3000 }, (_, i) => ({ id: `w${i}`, title: `T {"${i}"} \\ ]`, start: new Date(Date.UTC(2027, 0, 1) + i * 3_600_000).toISOString(), timezone: 'Europe/London', days: 1 + (i % 2), guests: i % 50 }));
+const weddings = Array.from({ length: 3000 }, (_, i) => ({
+  id: `w${i}`,
+  title: `T {"${i}"} \\ ]`,
+  start: new Date(Date.UTC(2027, 0, 1) + i * 3_600_000).toISOString(),
+  timezone: 'Europe/London',
+  days: 1 + (i % 2),
+  guests: i % 50,
+}));
 
 describe('calendars read and indexed in slices', () => {
   it('reads JSON entry by entry (braces and escapes inside strings) and lets timers run between slices', async () => {
@@ -28,6 +35,8 @@ describe('calendars read and indexed in slices', () => {
     expect(c.weddings.map((w) => w.id)).toEqual(['w0']);
     expect(c.issues[0]).toMatchObject({ event: 1, skipped: true });
     expect(parseJsonCalendar(`{"weddings": [7, ${JSON.stringify(weddings[1])}], "generated": "now"}`, 'y.json').weddings.map((w) => w.id)).toEqual(['w1']);
-    expect(() => parseJsonCalendar(`{"weddings": [${JSON.stringify(weddings[1]).slice(0, 30)}`, 'z.json')).toThrow(/z.json: not JSON: the text ends inside weddings\[0\]/);
+    expect(() => parseJsonCalendar(`{"weddings": [${JSON.stringify(weddings[1]).slice(0, 30)}`, 'z.json')).toThrow(
+      /z.json: not JSON: the text ends inside weddings\[0\]/,
+    );
   });
 });

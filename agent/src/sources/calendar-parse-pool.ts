@@ -44,7 +44,9 @@ export function parseOffThread(req: ParseRequest, heapMiB = PARSE_WORKER_HEAP_MI
       settle(() =>
         reject(
           err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? new Error(`${req.origin}: calendar needs more than the ${heapMiB} MiB the agent reads a calendar in (its memory budget); not applied, the last good calendar is kept (lower calendar.maxWeddings, or split the feed)`)
+            ? new Error(
+                `${req.origin}: calendar needs more than the ${heapMiB} MiB the agent reads a calendar in (its memory budget); not applied, the last good calendar is kept (lower calendar.maxWeddings, or split the feed)`,
+              )
             : err,
         ),
       ),

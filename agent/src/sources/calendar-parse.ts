@@ -33,6 +33,9 @@ export const fingerprintOf = (text: string): string => createHash('sha256').upda
 
 export async function parseCalendarBytes(req: ParseRequest): Promise<ParsedCalendar> {
   const text = Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength).toString('utf8');
-  const { weddings, issues, skipped, noted } = await readCalendarInSlices(req.format, text, req.origin, { keepAfterMs: req.keepAfterMs, maxWeddings: req.maxWeddings });
+  const { weddings, issues, skipped, noted } = await readCalendarInSlices(req.format, text, req.origin, {
+    keepAfterMs: req.keepAfterMs,
+    maxWeddings: req.maxWeddings,
+  });
   return { fingerprint: fingerprintOf(text), calendar: packCalendar(weddings), issues, skipped, noted };
 }

@@ -47,11 +47,25 @@ function setup() {
     targets: [{ id: 'api', kubernetes: { namespace: 'n', name: 'api' }, load: { source: 'p', query: 'api' }, capacityPerPod: 10, maxReplicas: 50 }],
   });
   const clock = new ManualClock(T0);
-  const state = new AgentState({ version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, config.targets, indexCalendar({ weddings: [] }, config.wedding));
+  const state = new AgentState(
+    { version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false },
+    config.targets,
+    indexCalendar({ weddings: [] }, config.wedding),
+  );
   const metrics = createAgentMetrics(state, new Registry());
   const provider = new CountingCalendar();
   const refresher = new CalendarRefresher({ config, state, provider, metrics, logger: silentLogger, clock: clock.now });
-  const loop = new ControlLoop({ config, state, sources: { p: new PushSource() }, scaler: new InMemoryScaler(clock.now), clock: clock.now, metrics, logger: silentLogger, newDetector: () => new EwmaDetector(), newForecaster: () => new LevelPlusCalendarForecaster() });
+  const loop = new ControlLoop({
+    config,
+    state,
+    sources: { p: new PushSource() },
+    scaler: new InMemoryScaler(clock.now),
+    clock: clock.now,
+    metrics,
+    logger: silentLogger,
+    newDetector: () => new EwmaDetector(),
+    newForecaster: () => new LevelPlusCalendarForecaster(),
+  });
   return { clock, state, provider, refresher, loop };
 }
 
@@ -93,7 +107,11 @@ describe('CalendarRefresher', () => {
       targets: [{ id: 'api', kubernetes: { namespace: 'n', name: 'api' }, load: { source: 'p', query: 'api' }, capacityPerPod: 10, maxReplicas: 50 }],
     });
     const clock = new ManualClock(T0);
-    const state = new AgentState({ version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, [], indexCalendar({ weddings: [] }, config.wedding));
+    const state = new AgentState(
+      { version: 't', cluster: 'c', mode: 'dry-run', leader: true, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false },
+      [],
+      indexCalendar({ weddings: [] }, config.wedding),
+    );
     const registry = new Registry();
     const metrics = createAgentMetrics(state, registry);
     const store = new CalendarStore(config.calendar.sources, dir, clock.now, fetch, 10_000, config.calendar.maxBytes, config.calendar.maxDropFraction);

@@ -76,7 +76,10 @@ export class CalendarRefresher {
     if (result.outcome === 'applied') {
       state.calendar = indexCalendar(provider.calendar(), config.wedding);
       state.calendarSources = this.sources();
-      logger.warn({ source: location, fingerprint, upcomingBefore: result.held.upcomingBefore, upcomingAfter: result.held.upcomingAfter }, 'held calendar update confirmed by an operator and applied');
+      logger.warn(
+        { source: location, fingerprint, upcomingBefore: result.held.upcomingBefore, upcomingAfter: result.held.upcomingAfter },
+        'held calendar update confirmed by an operator and applied',
+      );
     }
     return result;
   }
@@ -98,7 +101,15 @@ export class CalendarRefresher {
   private logApplied(applied: AppliedConfirmation[]): void {
     for (const a of applied)
       this.deps.logger.warn(
-        { source: a.source, fingerprint: a.held.fingerprint, upcomingBefore: a.held.upcomingBefore, upcomingAfter: a.held.upcomingAfter, confirmedBy: a.confirmation.actor, confirmedAt: new Date(a.confirmation.atMs).toISOString(), reason: a.confirmation.reason },
+        {
+          source: a.source,
+          fingerprint: a.held.fingerprint,
+          upcomingBefore: a.held.upcomingBefore,
+          upcomingAfter: a.held.upcomingAfter,
+          confirmedBy: a.confirmation.actor,
+          confirmedAt: new Date(a.confirmation.atMs).toISOString(),
+          reason: a.confirmation.reason,
+        },
         'held calendar update applied: an operator confirmed it through another replica (or before this one read it)',
       );
   }
@@ -121,7 +132,10 @@ export class CalendarRefresher {
         const skipped = s.issues.filter((i) => i.skipped);
         const noted = s.issues.filter((i) => !i.skipped);
         if (skipped.length)
-          logger.warn({ source: s.location, skippedEvents: s.skippedEvents, events: describeIssues(skipped) }, 'calendar events that cannot be read were skipped; the rest of the source is in force');
+          logger.warn(
+            { source: s.location, skippedEvents: s.skippedEvents, events: describeIssues(skipped) },
+            'calendar events that cannot be read were skipped; the rest of the source is in force',
+          );
         if (noted.length) logger.warn({ source: s.location, notedEvents: s.notedEvents, events: describeIssues(noted) }, 'calendar events read with a note');
       }
       if (!s.ok) {
@@ -130,7 +144,13 @@ export class CalendarRefresher {
       }
       if (s.held)
         logger.warn(
-          { source: s.location, fingerprint: s.held.fingerprint, upcomingBefore: s.held.upcomingBefore, upcomingAfter: s.held.upcomingAfter, maxDropFraction: config.calendar.maxDropFraction },
+          {
+            source: s.location,
+            fingerprint: s.held.fingerprint,
+            upcomingBefore: s.held.upcomingBefore,
+            upcomingAfter: s.held.upcomingAfter,
+            maxDropFraction: config.calendar.maxDropFraction,
+          },
           'calendar update removes too many upcoming weddings: held, the last good calendar stays in force until an operator confirms it (POST /api/v1/calendar/confirm)',
         );
     }

@@ -23,7 +23,16 @@ import { CalendarStore } from './calendar-store';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2027-05-01T12:00:00Z');
-const wedding = (id: string, daysAhead: number) => ({ id, title: id, start: new Date(T0 + daysAhead * DAY).toISOString(), timezone: 'UTC', days: 1, guests: 100, tradition: 'british', vendors: 1 });
+const wedding = (id: string, daysAhead: number) => ({
+  id,
+  title: id,
+  start: new Date(T0 + daysAhead * DAY).toISOString(),
+  timezone: 'UTC',
+  days: 1,
+  guests: 100,
+  tradition: 'british',
+  vendors: 1,
+});
 const FULL = JSON.stringify({ weddings: [wedding('a', 3), wedding('b', 10), wedding('c', 17), wedding('d', 24)] });
 const EMPTY = '{"weddings":[]}';
 
@@ -42,9 +51,27 @@ describe('calendar hold shared by two replicas through the durable state (in-mem
   function replica() {
     const lines: string[] = [];
     const logger = createLogger('info', { write: (s: string) => void lines.push(s) });
-    const state = new AgentState({ version: 't', cluster: 'c', mode: 'shadow', leader: false, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false }, [], indexCalendar({ weddings: [] }, config.wedding));
-    const durable = new DurableStateStore(new ConfigMapStateBackend(api, 'wedsync', 'wedsync-agent-state'), state, { clock: clock.now, logger, maxAuditEntries: 200, intervalMs: 3_600_000 });
-    const store = new CalendarStore(config.calendar.sources, dir, clock.now, fetch, 10_000, config.calendar.maxBytes, config.calendar.maxDropFraction, durable.calendarMemory());
+    const state = new AgentState(
+      { version: 't', cluster: 'c', mode: 'shadow', leader: false, startedAtMs: T0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false },
+      [],
+      indexCalendar({ weddings: [] }, config.wedding),
+    );
+    const durable = new DurableStateStore(new ConfigMapStateBackend(api, 'wedsync', 'wedsync-agent-state'), state, {
+      clock: clock.now,
+      logger,
+      maxAuditEntries: 200,
+      intervalMs: 3_600_000,
+    });
+    const store = new CalendarStore(
+      config.calendar.sources,
+      dir,
+      clock.now,
+      fetch,
+      10_000,
+      config.calendar.maxBytes,
+      config.calendar.maxDropFraction,
+      durable.calendarMemory(),
+    );
     const refresher = new CalendarRefresher({ config, state, provider: store, metrics: createAgentMetrics(state, new Registry()), logger, clock: clock.now });
     durable.onRound(() => refresher.applyConfirmed());
     const weddings = () => new Set(state.calendar.days.map((d) => d.wedding.id)).size;

@@ -44,7 +44,10 @@ describe('CalendarStore with feeds as they come (real HTTP server on 127.0.0.1)'
       weddings: 3,
       skippedEvents: 1,
       notedEvents: 1,
-      issues: [expect.objectContaining({ event: 2, id: 'w2', skipped: true }), expect.objectContaining({ event: 4, id: 'w3', skipped: false, problem: 'duplicate id (also event 3): both weddings are kept' })],
+      issues: [
+        expect.objectContaining({ event: 2, id: 'w2', skipped: true }),
+        expect.objectContaining({ event: 4, id: 'w3', skipped: false, problem: 'duplicate id (also event 3): both weddings are kept' }),
+      ],
     });
     // user:pass@ works (fetch refuses credentials in a URL): sent as Basic authentication, the query as given.
     expect(seen!.url).toBe('/feed.ics?key=topsecret&cal=main');
@@ -53,14 +56,25 @@ describe('CalendarStore with feeds as they come (real HTTP server on 127.0.0.1)'
 
   it('redacts the URL in the error a failed fetch reports', async () => {
     const location = `http://user:hunter2@127.0.0.1:1/x.ics?token=abc`;
-    const store = new CalendarStore([{ format: 'ical', location }], '.', () => NOW, () => Promise.reject(new Error(`fetch ${location} failed`)));
+    const store = new CalendarStore(
+      [{ format: 'ical', location }],
+      '.',
+      () => NOW,
+      () => Promise.reject(new Error(`fetch ${location} failed`)),
+    );
     await store.refresh();
     const [st] = store.status.values();
     expect(st.lastError).toBe('fetch http://***@127.0.0.1:1/x.ics?token=*** failed');
   });
 
   it('sends bearerToken and configured headers; an Authorization header wins over the URL user info', () => {
-    expect(httpRequestOf({ format: 'ical', location: 'https://cal.example/f.ics', bearerToken: 't0k', headers: { 'X-Api-Key': 'k' } })).toEqual({ url: 'https://cal.example/f.ics', headers: { authorization: 'Bearer t0k', 'x-api-key': 'k' } });
-    expect(httpRequestOf({ format: 'ical', location: 'https://a:b@cal.example/f.ics', headers: { Authorization: 'Token x' } })).toEqual({ url: 'https://cal.example/f.ics', headers: { authorization: 'Token x' } });
+    expect(httpRequestOf({ format: 'ical', location: 'https://cal.example/f.ics', bearerToken: 't0k', headers: { 'X-Api-Key': 'k' } })).toEqual({
+      url: 'https://cal.example/f.ics',
+      headers: { authorization: 'Bearer t0k', 'x-api-key': 'k' },
+    });
+    expect(httpRequestOf({ format: 'ical', location: 'https://a:b@cal.example/f.ics', headers: { Authorization: 'Token x' } })).toEqual({
+      url: 'https://cal.example/f.ics',
+      headers: { authorization: 'Token x' },
+    });
   });
 });

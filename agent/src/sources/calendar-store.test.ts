@@ -70,7 +70,16 @@ describe('CalendarStore', () => {
   describe('an update that loses most upcoming weddings is held (calendar.maxDropFraction)', () => {
     const DAY = 86_400_000;
     const NOW = Date.parse('2027-05-01T12:00:00Z');
-    const wedding = (id: string, daysAhead: number) => ({ id, title: id, start: new Date(NOW + daysAhead * DAY).toISOString().replace('Z', '+00:00'), timezone: 'UTC', days: 1, guests: 100, tradition: 'british', vendors: 1 });
+    const wedding = (id: string, daysAhead: number) => ({
+      id,
+      title: id,
+      start: new Date(NOW + daysAhead * DAY).toISOString().replace('Z', '+00:00'),
+      timezone: 'UTC',
+      days: 1,
+      guests: 100,
+      tradition: 'british',
+      vendors: 1,
+    });
     const json = (...weddings: Array<ReturnType<typeof wedding>>) => JSON.stringify({ weddings });
     const four = [wedding('a', 3), wedding('b', 10), wedding('c', 17), wedding('d', 24)];
 
@@ -148,7 +157,17 @@ describe('CalendarStore', () => {
     await new Promise<void>((r) => big.listen(0, '127.0.0.1', r));
     const bigUrl = `http://127.0.0.1:${(big.address() as AddressInfo).port}/huge.json`;
     try {
-      const store = new CalendarStore([{ format: 'json', location: 'w.json' }, { format: 'json', location: bigUrl }], dir, () => 0, fetch, 10_000, 1024 * 1024);
+      const store = new CalendarStore(
+        [
+          { format: 'json', location: 'w.json' },
+          { format: 'json', location: bigUrl },
+        ],
+        dir,
+        () => 0,
+        fetch,
+        10_000,
+        1024 * 1024,
+      );
       let cal = await store.refresh();
       expect(cal.weddings).toHaveLength(2);
       expect(store.status.get(bigUrl)?.lastError).toMatch(/over calendar.maxBytes \(1048576\)/);

@@ -16,7 +16,15 @@ import type { CalendarSourceConfig } from '../config/schema';
 import type { CompactCalendar } from '../calendar/compact-calendar';
 import { PackedCalendars } from '../calendar/calendar-index';
 import { redactUrlsIn } from '../util/redact-url';
-import { judgeAgainstSummary, judgeCalendarUpdate, summarizeCalendar, summaryIsStale, upcomingWeddings, type CalendarSummary, type DropVerdict } from '../calendar/drop-guard';
+import {
+  judgeAgainstSummary,
+  judgeCalendarUpdate,
+  summarizeCalendar,
+  summaryIsStale,
+  upcomingWeddings,
+  type CalendarSummary,
+  type DropVerdict,
+} from '../calendar/drop-guard';
 import { LocalCalendarMemory, type CalendarConfirmation, type CalendarMemory } from '../calendar/calendar-memory';
 import type { HeldCalendarUpdate, CalendarSourceStatus, ConfirmOutcome, Confirmer } from '../contracts/calendar-source-status';
 import { DEFAULT_CALENDAR_MAX_BYTES, readSourceBytes, sourceName, type Fetcher } from './calendar-fetch';
@@ -61,7 +69,18 @@ export class CalendarStore {
     /** More upcoming weddings than this in one source: refused (the memory budget), the last good one stays. */
     private readonly maxWeddings = DEFAULT_MAX_WEDDINGS,
   ) {
-    for (const s of sources) this.status.set(sourceName(s), { location: sourceName(s), ok: false, weddings: 0, lastSuccessMs: null, lastError: 'not loaded yet', held: null, skippedEvents: 0, notedEvents: 0, issues: [] });
+    for (const s of sources)
+      this.status.set(sourceName(s), {
+        location: sourceName(s),
+        ok: false,
+        weddings: 0,
+        lastSuccessMs: null,
+        lastError: 'not loaded yet',
+        held: null,
+        skippedEvents: 0,
+        notedEvents: 0,
+        issues: [],
+      });
   }
 
   /**

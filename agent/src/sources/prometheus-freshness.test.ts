@@ -17,6 +17,8 @@ describe('the series a PromQL query reads, and the query for their newest sample
     expect(freshnessQuery('sum(rate(x{a="b"}[1m]))')).toBe('max(timestamp(x{a="b"}))');
     expect(freshnessQuery('vector(1)')).toBeNull();
     const q = freshnessQuery('sum(a) / sum(b)')!;
-    expect(q).toMatch(/^min\(\(label_replace\(max\(timestamp\(a\)\), "wedsync_selector", "0", "", ""\)\) or \(label_replace\(max\(timestamp\(b\)\), .*\)\)\) and on\(\) \(count\(timestamp\(a\)\) and on\(\) count\(timestamp\(b\)\)\)$/);
+    expect(q).toMatch(
+      /^min\(\(label_replace\(max\(timestamp\(a\)\), "wedsync_selector", "0", "", ""\)\) or \(label_replace\(max\(timestamp\(b\)\), .*\)\)\) and on\(\) \(count\(timestamp\(a\)\) and on\(\) count\(timestamp\(b\)\)\)$/,
+    );
   });
 });

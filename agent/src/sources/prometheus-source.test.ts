@@ -29,8 +29,17 @@ class PromStandIn {
   }
 }
 
-const target = targetSchema.parse({ id: 'api', kubernetes: { namespace: 'ns', name: 'api' }, load: { source: 'prom', query: 'sum(rate(http_requests_total[1m]))' }, capacityPerPod: 10, maxReplicas: 5 });
-const vector = (...values: Array<[number, string]>) => ({ status: 'success', data: { resultType: 'vector', result: values.map((value) => ({ metric: {}, value })) } });
+const target = targetSchema.parse({
+  id: 'api',
+  kubernetes: { namespace: 'ns', name: 'api' },
+  load: { source: 'prom', query: 'sum(rate(http_requests_total[1m]))' },
+  capacityPerPod: 10,
+  maxReplicas: 5,
+});
+const vector = (...values: Array<[number, string]>) => ({
+  status: 'success',
+  data: { resultType: 'vector', result: values.map((value) => ({ metric: {}, value })) },
+});
 
 describe('PrometheusSource against a local Prometheus API stand-in', () => {
   const prom = new PromStandIn();
@@ -39,7 +48,9 @@ describe('PrometheusSource against a local Prometheus API stand-in', () => {
   beforeEach(() => (prom.requests = []));
 
   /** Answers the load query with `load` and the freshness query (max(timestamp(…))) with `newest`. */
-  const byQuery = (load: unknown, newest: unknown) => (_req: IncomingMessage, params: URLSearchParams) => ({ body: params.get('query')!.startsWith('max(timestamp(') ? newest : load });
+  const byQuery = (load: unknown, newest: unknown) => (_req: IncomingMessage, params: URLSearchParams) => ({
+    body: params.get('query')!.startsWith('max(timestamp(') ? newest : load,
+  });
 
   it('reads an instant vector at the agent clock, with the bearer token, and asks for the newest sample time', async () => {
     prom.answer = byQuery(vector([1812000001, '123.25']), vector([1812000001, '1812000000.5']));

@@ -63,7 +63,7 @@ export class PrometheusSource implements LoadSource {
     // Not knowing how old the data is means not trusting it: the planner holds on an error value.
     if ('failure' in age) return { ok: false, error: `freshness query failed: ${age.failure}`, atMs: nowMs };
     const newest = oneSample(age);
-    if ('error' in newest) return { ok: false, error: 'stale: a series the query reads has no sample within Prometheus\'s lookback', atMs: nowMs };
+    if ('error' in newest) return { ok: false, error: "stale: a series the query reads has no sample within Prometheus's lookback", atMs: nowMs };
     const sampleMs = Math.round(Number(newest.value[1]) * 1000);
     if (!Number.isFinite(sampleMs)) return { ok: false, error: `freshness query answered ${newest.value[1]}`, atMs: nowMs };
     return { ok: true, value, atMs: Math.min(evaluatedMs, sampleMs) };

@@ -19,5 +19,7 @@ export function promqlSyntaxError(query: string): string | null {
   });
   if (at < 0) return null;
   const near = query.slice(Math.max(0, at - 20), at + 20);
-  return at >= query.length ? `is not valid PromQL: it ends too early (an unclosed bracket or a missing operand?) after "${near}"` : `is not valid PromQL: syntax error at character ${at + 1}, near "${near}"`;
+  return at >= query.length
+    ? `is not valid PromQL: it ends too early (an unclosed bracket or a missing operand?) after "${near}"`
+    : `is not valid PromQL: syntax error at character ${at + 1}, near "${near}"`;
 }

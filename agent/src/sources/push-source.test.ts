@@ -12,9 +12,26 @@ describe('PushSource', () => {
     ['just past the 60 s default skew', [[NOW + 60_001, 1]], 0, { future: 1 }],
     ['within the skew', [[NOW + 60_000, 1]], 1, {}],
     ['a negative load', [[NOW, -3]], 0, { negative: 1 }],
-    ['NaN and Infinity', [[NOW, NaN], [NOW, Infinity]], 0, { non_finite: 2 }],
+    [
+      'NaN and Infinity',
+      [
+        [NOW, NaN],
+        [NOW, Infinity],
+      ],
+      0,
+      { non_finite: 2 },
+    ],
     ['zero', [[NOW, 0]], 1, {}],
-    ['a batch in any order', [[NOW - 2000, 1], [NOW, 2], [NOW - 1000, 3]], 3, {}],
+    [
+      'a batch in any order',
+      [
+        [NOW - 2000, 1],
+        [NOW, 2],
+        [NOW - 1000, 3],
+      ],
+      3,
+      {},
+    ],
   ])('%s', (_name, points, accepted, reasons) => {
     const src = new PushSource();
     expect(src.ingest('rps', {}, points, NOW)).toEqual({ accepted, rejected: rejected(reasons) });
@@ -23,13 +40,31 @@ describe('PushSource', () => {
   it('refuses points older than the stored one, counted, keeping the newer reading', async () => {
     const src = new PushSource();
     src.ingest('rps', {}, [[NOW, 100]], NOW);
-    expect(src.ingest('rps', {}, [[NOW - 1, 5], [NOW + 1000, 7]], NOW + 1000)).toEqual({ accepted: 1, rejected: rejected({ out_of_order: 1 }) });
+    expect(
+      src.ingest(
+        'rps',
+        {},
+        [
+          [NOW - 1, 5],
+          [NOW + 1000, 7],
+        ],
+        NOW + 1000,
+      ),
+    ).toEqual({ accepted: 1, rejected: rejected({ out_of_order: 1 }) });
     expect(await src.read(target, NOW + 1000)).toEqual({ ok: true, value: 7, atMs: NOW + 1000 });
   });
 
   it('equal timestamps: the last value received wins', async () => {
     const src = new PushSource();
-    src.ingest('rps', {}, [[NOW, 1], [NOW, 2]], NOW);
+    src.ingest(
+      'rps',
+      {},
+      [
+        [NOW, 1],
+        [NOW, 2],
+      ],
+      NOW,
+    );
     src.ingest('rps', {}, [[NOW, 3]], NOW);
     expect(await src.read(target, NOW)).toEqual({ ok: true, value: 3, atMs: NOW });
   });
@@ -46,7 +81,17 @@ describe('PushSource', () => {
   it('refuses new series beyond maxSeries', () => {
     const src = new PushSource({ maxSeries: 1 });
     src.ingest('a', {}, [[NOW, 1]], NOW);
-    expect(src.ingest('b', {}, [[NOW, 1], [NOW, 2]], NOW)).toEqual({ accepted: 0, rejected: rejected({ series_limit: 2 }) });
+    expect(
+      src.ingest(
+        'b',
+        {},
+        [
+          [NOW, 1],
+          [NOW, 2],
+        ],
+        NOW,
+      ),
+    ).toEqual({ accepted: 0, rejected: rejected({ series_limit: 2 }) });
     expect(src.ingest('a', {}, [[NOW, 2]], NOW).accepted).toBe(1);
   });
 });

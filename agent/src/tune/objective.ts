@@ -20,7 +20,8 @@ export interface Condition {
   ref: Reference | null;
 }
 
-export type Objective = { kind: 'defaults' } | { kind: 'goal'; text: string; conditions: Condition[] } | { kind: 'budget'; text: string; factor: number; ref: Reference };
+export type Objective =
+  { kind: 'defaults' } | { kind: 'goal'; text: string; conditions: Condition[] } | { kind: 'budget'; text: string; factor: number; ref: Reference };
 
 export class ObjectiveError extends Error {}
 
@@ -40,7 +41,9 @@ export function parseObjective(goal: string | undefined, budget: string | undefi
     const metric = m && METRICS[m[1].toLowerCase()];
     const ref = m?.[3]?.toLowerCase();
     if (!m || !metric || (ref !== undefined && !REFS.includes(ref as Reference)))
-      throw new ObjectiveError(`--goal "${part.trim()}": expected METRIC<=NUMBER or METRIC<=FACTOR*REFERENCE, e.g. overload<=0.1*hpa (metrics: overload, unserved, cost; references: ${REFS.join(', ')})`);
+      throw new ObjectiveError(
+        `--goal "${part.trim()}": expected METRIC<=NUMBER or METRIC<=FACTOR*REFERENCE, e.g. overload<=0.1*hpa (metrics: overload, unserved, cost; references: ${REFS.join(', ')})`,
+      );
     return { metric, factor: Number(m[2]), ref: (ref as Reference | undefined) ?? null };
   });
   return { kind: 'goal', text: goal, conditions };
@@ -94,15 +97,28 @@ export function choose(objective: Objective, scores: readonly Score[], refs: Ref
     const d = refs.defaults;
     const i = best((s, k) => noWorse(s, d) && (!stressed || noWorse(stressed[k], stressed[0])), cheaper);
     // The defaults always qualify: when nothing else does, or nothing else is cheaper, they are kept, and the report says so.
-    if (i === 0) return { index: 0, met: true, detail: `the defaults are kept: no candidate was cheaper with overload and unserved demand no worse than theirs${stressed ? ` (also with ${STRESS_FACTOR}× the demand)` : ''}` };
-    return { index: i, met: true, detail: `the cheapest settings whose overload and unserved demand are no worse than the defaults${stressed ? ` (also with ${STRESS_FACTOR}× the demand)` : ''}` };
+    if (i === 0)
+      return {
+        index: 0,
+        met: true,
+        detail: `the defaults are kept: no candidate was cheaper with overload and unserved demand no worse than theirs${stressed ? ` (also with ${STRESS_FACTOR}× the demand)` : ''}`,
+      };
+    return {
+      index: i,
+      met: true,
+      detail: `the cheapest settings whose overload and unserved demand are no worse than the defaults${stressed ? ` (also with ${STRESS_FACTOR}× the demand)` : ''}`,
+    };
   }
   if (objective.kind === 'budget') {
     const limit = objective.factor * refs[objective.ref].replicaHours;
     const i = best((s) => s.replicaHours <= limit, safer);
     if (i >= 0) return { index: i, met: true, detail: `the least overload within ${limit.toFixed(1)} replica-hours (${objective.text})` };
     const nearest = best(() => true, cheaper);
-    return { index: nearest, met: false, detail: `no candidate costs at most ${limit.toFixed(1)} replica-hours (${objective.text}); the cheapest costs ${scores[nearest].replicaHours}` };
+    return {
+      index: nearest,
+      met: false,
+      detail: `no candidate costs at most ${limit.toFixed(1)} replica-hours (${objective.text}); the cheapest costs ${scores[nearest].replicaHours}`,
+    };
   }
   const conditions = objective.conditions.map((c) => ({ c, limit: limitOf(c, refs) }));
   const meets = (s: Score) => conditions.every(({ c, limit }) => value(s, c.metric) <= limit);

@@ -183,5 +183,18 @@ export async function recordInputs(job: RecordingJob): Promise<RecordedInputs> {
     },
   });
   const price = result.price.perReplicaHour !== null ? { perReplicaHour: result.price.perReplicaHour, currency: result.price.currency } : undefined;
-  return { startMs: trace.startMs, stepMs, steps: n, horizon, forecast, ...rec, anomalyKinds, calendars, leadMs, stepLoadCount, stepLoad: anyStepLoad ? stepLoad : null, price };
+  return {
+    startMs: trace.startMs,
+    stepMs,
+    steps: n,
+    horizon,
+    forecast,
+    ...rec,
+    anomalyKinds,
+    calendars,
+    leadMs,
+    stepLoadCount,
+    stepLoad: anyStepLoad ? stepLoad : null,
+    price,
+  };
 }

@@ -52,17 +52,23 @@ describe('a candidate played over the recording', () => {
     expect(recording.horizon).toBeGreaterThan(0);
   });
 
-  test.each(CANDIDATES.map((c) => [JSON.stringify(c), c] as const))('%s: byte-identical to its full replay', async (_, c) => {
-    const { trace: t, user, plan } = planOf(c);
-    const full = await replayAgent(t, { user });
-    const played = playCandidate(recording, plan);
-    expect(Buffer.from(played.buffer).equals(Buffer.from(full.replicas.buffer))).toBe(true);
-    // Not trivially so: the schedule moves.
-    expect(new Set(played).size).toBeGreaterThan(2);
-  }, 120_000);
+  test.each(CANDIDATES.map((c) => [JSON.stringify(c), c] as const))(
+    '%s: byte-identical to its full replay',
+    async (_, c) => {
+      const { trace: t, user, plan } = planOf(c);
+      const full = await replayAgent(t, { user });
+      const played = playCandidate(recording, plan);
+      expect(Buffer.from(played.buffer).equals(Buffer.from(full.replicas.buffer))).toBe(true);
+      // Not trivially so: the schedule moves.
+      expect(new Set(played).size).toBeGreaterThan(2);
+    },
+    120_000,
+  );
 
   test('a candidate looking further ahead than the recording kept is refused, never played short', () => {
     expect(() => playCandidate({ ...recording, stepLoadCount: 2 }, widest.plan)).toThrow(RecordingGapError);
-    expect(() => playCandidate({ ...recording, horizon: widest.plan.forecastSteps - 1 }, widest.plan)).toThrow(/asks for \d+ forecast points; the recording kept/);
+    expect(() => playCandidate({ ...recording, horizon: widest.plan.forecastSteps - 1 }, widest.plan)).toThrow(
+      /asks for \d+ forecast points; the recording kept/,
+    );
   });
 });

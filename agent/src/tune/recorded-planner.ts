@@ -34,7 +34,8 @@ export class RecordingGapError extends Error {}
 
 export function playCandidate(rec: RecordedInputs, plan: CandidatePlan): Int32Array {
   const { target, policy } = plan;
-  if (plan.forecastSteps > rec.horizon && rec.horizon > 0) throw new RecordingGapError(`candidate asks for ${plan.forecastSteps} forecast points; the recording kept ${rec.horizon}`);
+  if (plan.forecastSteps > rec.horizon && rec.horizon > 0)
+    throw new RecordingGapError(`candidate asks for ${plan.forecastSteps} forecast points; the recording kept ${rec.horizon}`);
   if ((target.podStartupSeconds * 1000 !== rec.leadMs || policy.predictiveWindowSeconds > (rec.stepLoadCount - 1) * 60) && rec.stepLoad)
     throw new RecordingGapError('candidate looks further ahead in the calendar than the recording kept');
   const out = new Int32Array(rec.steps);
@@ -47,7 +48,8 @@ export function playCandidate(rec: RecordedInputs, plan: CandidatePlan): Int32Ar
       if (tMs === nowMs) return facts.expectedLoad;
       if (!rec.stepLoad) return 0;
       const j = (tMs - nowMs - rec.leadMs) / 60_000;
-      if (!Number.isInteger(j) || j < 0 || j >= rec.stepLoadCount) throw new RecordingGapError(`the planner asked the calendar about ${tMs}, which the recording did not keep`);
+      if (!Number.isInteger(j) || j < 0 || j >= rec.stepLoadCount)
+        throw new RecordingGapError(`the planner asked the calendar about ${tMs}, which the recording did not keep`);
       return rec.stepLoad[k * rec.stepLoadCount + j];
     };
     const kind = rec.anomalyKind[k];

@@ -77,10 +77,16 @@ function checkHistory(t: TuneTarget, split: number): void {
   const { trace } = t;
   const ms = trace.demand.length * trace.stepMs;
   if (ms < MIN_HISTORY_MS)
-    throw new TuneError(`${t.id}: ${(ms / 86_400_000).toFixed(1)} days of history; tune needs at least 14 (an earlier part to tune on and a later part to check on)`, 2);
+    throw new TuneError(
+      `${t.id}: ${(ms / 86_400_000).toFixed(1)} days of history; tune needs at least 14 (an earlier part to tune on and a later part to check on)`,
+      2,
+    );
   const missing = trace.missing;
   if (!missing) return;
-  for (const [name, from, to] of [['tuning', 0, split], ['held-out', split, trace.demand.length]] as const) {
+  for (const [name, from, to] of [
+    ['tuning', 0, split],
+    ['held-out', split, trace.demand.length],
+  ] as const) {
     let n = 0;
     let first = -1;
     for (let k = from; k < to; k++)
@@ -134,7 +140,10 @@ export async function runTune(targets: TuneTarget[], opts: TuneOptions): Promise
     const split = splits[i];
     const n = trace.demand.length;
     const mine = schedules.slice(i * sets.length, (i + 1) * sets.length);
-    const part = (r: ArrayLike<number>): PartScores => ({ tune: scorePart(r, trace.demand, shape, 0, split), heldOut: scorePart(r, trace.demand, shape, split, n) });
+    const part = (r: ArrayLike<number>): PartScores => ({
+      tune: scorePart(r, trace.demand, shape, 0, split),
+      heldOut: scorePart(r, trace.demand, shape, split, n),
+    });
     const tuneScores = mine.map((r) => scorePart(r, trace.demand, shape, 0, split));
     const hpa = part(hpaV2(trace.demand, shape));
     const orc = part(oracle(trace.demand, shape));
@@ -153,7 +162,10 @@ export async function runTune(targets: TuneTarget[], opts: TuneOptions): Promise
       defaults,
       hpa,
       oracle: orc,
-      frontier: HPA_HEADROOM_FACTORS.map((factor) => ({ factor, tune: scorePart(hpaV2(trace.demand, { ...shape, targetUtilization: shape.targetUtilization * factor }), trace.demand, shape, 0, split) })),
+      frontier: HPA_HEADROOM_FACTORS.map((factor) => ({
+        factor,
+        tune: scorePart(hpaV2(trace.demand, { ...shape, targetUtilization: shape.targetUtilization * factor }), trace.demand, shape, 0, split),
+      })),
       space,
     };
   });

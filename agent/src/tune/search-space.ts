@@ -29,7 +29,10 @@ export class UnknownSettingError extends Error {}
 export function selectSpace(names: string[] | undefined): Setting[] {
   if (!names?.length) return [...SEARCH_SPACE];
   const unknown = names.filter((n) => !SEARCH_SPACE.some((s) => s.name === n));
-  if (unknown.length) throw new UnknownSettingError(`--settings: unknown setting ${unknown.map((u) => `"${u}"`).join(', ')} (tune searches ${SEARCH_SPACE.map((s) => s.name).join(', ')})`);
+  if (unknown.length)
+    throw new UnknownSettingError(
+      `--settings: unknown setting ${unknown.map((u) => `"${u}"`).join(', ')} (tune searches ${SEARCH_SPACE.map((s) => s.name).join(', ')})`,
+    );
   return SEARCH_SPACE.filter((s) => names.includes(s.name));
 }
 

@@ -28,7 +28,12 @@ export type WorkerReply = { recording: RecordedInputs } | { replicas: Int32Array
 const WORKER = join(__dirname, 'tune-worker.js');
 
 /** Each candidate's schedule (by play job); `onDone` with the number of jobs (recordings and candidates) finished. */
-export async function runTuneJobs(recordingJobs: RecordingJob[], playJobs: PlayJob[], onDone: (finished: number) => void, threads = availableParallelism()): Promise<Int32Array[]> {
+export async function runTuneJobs(
+  recordingJobs: RecordingJob[],
+  playJobs: PlayJob[],
+  onDone: (finished: number) => void,
+  threads = availableParallelism(),
+): Promise<Int32Array[]> {
   const recordings = new Array<RecordedInputs>(recordingJobs.length);
   const schedules = new Array<Int32Array>(playJobs.length);
   let finished = 0;

@@ -10,7 +10,12 @@ import type { TunedTarget } from './run-tune';
 
 const num = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 1 });
 const f1 = (x: number) => (Math.round(x * 10) / 10).toString();
-const settingsText = (s: Record<string, number>) => (Object.keys(s).length ? Object.entries(s).map(([k, v]) => `${k}=${v}`).join(', ') : 'defaults');
+const settingsText = (s: Record<string, number>) =>
+  Object.keys(s).length
+    ? Object.entries(s)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')
+    : 'defaults';
 
 export function frontierSvg(r: TunedTarget): string {
   const W = 720;
@@ -26,17 +31,25 @@ export function frontierSvg(r: TunedTarget): string {
   const y = (s: Score) => 10 + (1 - s.overloadMinutes / y1) * (H - B - 10);
   const parts: string[] = [];
   parts.push(`<line x1="${L}" y1="${H - B}" x2="${W - 10}" y2="${H - B}" stroke="#868e96"/><line x1="${L}" y1="10" x2="${L}" y2="${H - B}" stroke="#868e96"/>`);
-  parts.push(`<text x="${(W + L) / 2}" y="${H - 8}" text-anchor="middle" font-size="12">replica-hours (tuning part)</text><text x="14" y="${(H - B) / 2}" font-size="12" transform="rotate(-90 14 ${(H - B) / 2})" text-anchor="middle">overload minutes</text>`);
-  parts.push(`<text x="${L}" y="${H - B + 14}" font-size="11" text-anchor="middle">${num(x0)}</text><text x="${W - 20}" y="${H - B + 14}" font-size="11" text-anchor="middle">${num(x1)}</text><text x="${L - 4}" y="14" font-size="11" text-anchor="end">${num(y1)}</text>`);
+  parts.push(
+    `<text x="${(W + L) / 2}" y="${H - 8}" text-anchor="middle" font-size="12">replica-hours (tuning part)</text><text x="14" y="${(H - B) / 2}" font-size="12" transform="rotate(-90 14 ${(H - B) / 2})" text-anchor="middle">overload minutes</text>`,
+  );
+  parts.push(
+    `<text x="${L}" y="${H - B + 14}" font-size="11" text-anchor="middle">${num(x0)}</text><text x="${W - 20}" y="${H - B + 14}" font-size="11" text-anchor="middle">${num(x1)}</text><text x="${L - 4}" y="14" font-size="11" text-anchor="end">${num(y1)}</text>`,
+  );
   const line = [...r.frontier].sort((a, b) => a.tune.replicaHours - b.tune.replicaHours).map((f) => `${f1(x(f.tune))},${f1(y(f.tune))}`);
-  parts.push(`<polyline data-testid="hpa-frontier" fill="none" stroke="${SERIES_COLOURS.hpa_headroom}" stroke-width="1.5" points="${line.join(' ')}"><title>HPA v2 at the target utilisation × 1.0 … 0.3</title></polyline>`);
+  parts.push(
+    `<polyline data-testid="hpa-frontier" fill="none" stroke="${SERIES_COLOURS.hpa_headroom}" stroke-width="1.5" points="${line.join(' ')}"><title>HPA v2 at the target utilisation × 1.0 … 0.3</title></polyline>`,
+  );
   r.candidates.forEach((c, i) => {
     const chosen = i === r.choice.index;
     const defaults = i === 0;
     const fill = chosen ? '#2f9e44' : defaults ? '#1d2430' : SERIES_COLOURS.agent;
     const radius = chosen || defaults ? 7 : 4;
     const id = chosen ? ' data-testid="chosen-point"' : defaults ? ' data-testid="defaults-point"' : ' class="candidate"';
-    parts.push(`<circle${id} cx="${f1(x(c.tune))}" cy="${f1(y(c.tune))}" r="${radius}" fill="${fill}" fill-opacity="${chosen || defaults ? 1 : 0.5}"><title>${esc(settingsText(c.settings))}: ${num(c.tune.replicaHours)} replica-hours, ${num(c.tune.overloadMinutes)} overload min</title></circle>`);
+    parts.push(
+      `<circle${id} cx="${f1(x(c.tune))}" cy="${f1(y(c.tune))}" r="${radius}" fill="${fill}" fill-opacity="${chosen || defaults ? 1 : 0.5}"><title>${esc(settingsText(c.settings))}: ${num(c.tune.replicaHours)} replica-hours, ${num(c.tune.overloadMinutes)} overload min</title></circle>`,
+    );
   });
   return `<svg data-testid="frontier-chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(r.id)}: candidates and the HPA frontier" xmlns="http://www.w3.org/2000/svg">${parts.join('')}</svg>`;
 }

@@ -14,7 +14,7 @@ export function tunedPolicyYaml(results: readonly TunedTarget[], command: string
   const head = [
     `# ${command}`,
     '# Per-target overrides chosen on the earlier part of the history and checked on the later part',
-    '# (summary.json, report.html). Copy each entry\'s fields into the target with the same id in your config;',
+    "# (summary.json, report.html). Copy each entry's fields into the target with the same id in your config;",
     '# `policy` there overrides only the settings it names, for that target alone. An entry with only an id',
     '# means the defaults were the best choice.',
     ...(unmet.length ? [`# Goal not met (left out): ${unmet.join(', ')}`] : []),

@@ -9,7 +9,10 @@ export function createLogger(level: string = 'info', destination?: pino.Destinat
       level,
       base: { service: 'wedsync-agent' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: ['*.apiKey', '*.licenseKey', '*.routingKey', '*.token', '*.bearerToken', '*.authorization', 'req.headers.authorization'], censor: '[redacted]' },
+      redact: {
+        paths: ['*.apiKey', '*.licenseKey', '*.routingKey', '*.token', '*.bearerToken', '*.authorization', 'req.headers.authorization'],
+        censor: '[redacted]',
+      },
     },
     destination,
   );

@@ -20,7 +20,9 @@ export function promFrame(metric: string, target: string, values: number[], opts
   const step = opts.stepMs ?? 5 * MIN;
   const start = NOW - (values.length - 1) * step;
   const labels: Record<string, string> = { target, job: 'wedsync-agent' };
-  if (opts.keepName !== false) {labels.__name__ = metric;}
+  if (opts.keepName !== false) {
+    labels.__name__ = metric;
+  }
   return toDataFrame({
     refId: opts.refId ?? 'A',
     fields: [
@@ -48,7 +50,17 @@ export function demoFrames(): DataFrame[] {
 export function demoStatus(overrides: StatusDto['targets'][number]['overrides'] = []): StatusDto {
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
-    agent: { version: '0.1.0', cluster: 'test', mode: 'dry-run', leader: true, startedAt: iso(NOW - 3600_000), lastTick: iso(NOW), lastTickDurationMs: 12, ticks: 60, now: iso(NOW) },
+    agent: {
+      version: '0.1.0',
+      cluster: 'test',
+      mode: 'dry-run',
+      leader: true,
+      startedAt: iso(NOW - 3600_000),
+      lastTick: iso(NOW),
+      lastTickDurationMs: 12,
+      ticks: 60,
+      now: iso(NOW),
+    },
     targets: [
       {
         id: 'api',
@@ -89,8 +101,30 @@ export function demoStatus(overrides: StatusDto['targets'][number]['overrides'] 
 }
 
 export const demoWeddings: CalendarWindowDto[] = [
-  { weddingId: 'w-garden', title: 'Garden wedding', timezone: 'Europe/London', day: 0, localDate: '2027-06-05', start: '2027-06-05T13:00:00Z', end: '2027-06-05T22:00:00Z', saturdayProtection: true, guests: 120, tradition: 'civil' },
-  { weddingId: 'w-beach', title: 'Beach wedding', timezone: 'America/New_York', day: 0, localDate: '2027-06-06', start: '2027-06-06T18:00:00Z', end: '2027-06-07T02:00:00Z', saturdayProtection: false, guests: 80, tradition: 'church' },
+  {
+    weddingId: 'w-garden',
+    title: 'Garden wedding',
+    timezone: 'Europe/London',
+    day: 0,
+    localDate: '2027-06-05',
+    start: '2027-06-05T13:00:00Z',
+    end: '2027-06-05T22:00:00Z',
+    saturdayProtection: true,
+    guests: 120,
+    tradition: 'civil',
+  },
+  {
+    weddingId: 'w-beach',
+    title: 'Beach wedding',
+    timezone: 'America/New_York',
+    day: 0,
+    localDate: '2027-06-06',
+    start: '2027-06-06T18:00:00Z',
+    end: '2027-06-07T02:00:00Z',
+    saturdayProtection: false,
+    guests: 80,
+    tradition: 'church',
+  },
 ];
 
 /** GET /deploy-freeze: api frozen until 20:00 UTC by the garden wedding, broken once at 13:20; photos free. */
@@ -111,10 +145,29 @@ export function demoFreeze(): DeployFreezeDto {
         frozen: true,
         since: '2027-06-05T10:00:00.000Z',
         until,
-        weddings: [{ id: 'w-garden', title: 'Garden wedding', timezone: 'Europe/London', localDate: '2027-06-05', phase: 'reception', start: '2027-06-05T10:00:00.000Z', end: until }],
+        weddings: [
+          {
+            id: 'w-garden',
+            title: 'Garden wedding',
+            timezone: 'Europe/London',
+            localDate: '2027-06-05',
+            phase: 'reception',
+            start: '2027-06-05T10:00:00.000Z',
+            end: until,
+          },
+        ],
         lastBreakGlass: { at: '2027-06-05T13:20:00.000Z', by: 'kubectl-edit', reason: 'INC-4711 payment outage', duringFreeze: true, weddings: ['w-garden'] },
       },
-      { id: 'photos', kubernetes: { kind: 'Deployment', namespace: 'weddings', name: 'photos' }, evaluatedAt: now, frozen: false, since: null, until: null, weddings: [], lastBreakGlass: null },
+      {
+        id: 'photos',
+        kubernetes: { kind: 'Deployment', namespace: 'weddings', name: 'photos' },
+        evaluatedAt: now,
+        frozen: false,
+        since: null,
+        until: null,
+        weddings: [],
+        lastBreakGlass: null,
+      },
     ],
   };
 }
@@ -142,11 +195,19 @@ export function fakeAgent(routes: Route[] = []) {
   const requests: RecordedRequest[] = [];
   const defaults: Route = (req) => {
     const path = new URL(req.url, 'http://grafana').pathname;
-    if (path.endsWith('/status')) {return { status: 200, body: demoStatus() };}
-    if (path.endsWith('/calendar')) {return { status: 200, body: demoWeddings };}
-    if (path.endsWith('/deploy-freeze')) {return { status: 200, body: demoFreeze() };}
+    if (path.endsWith('/status')) {
+      return { status: 200, body: demoStatus() };
+    }
+    if (path.endsWith('/calendar')) {
+      return { status: 200, body: demoWeddings };
+    }
+    if (path.endsWith('/deploy-freeze')) {
+      return { status: 200, body: demoFreeze() };
+    }
     const m = /\/targets\/([^/]+)\/forecast$/.exec(path);
-    if (m) {return { status: 200, body: demoForecast(decodeURIComponent(m[1])) };}
+    if (m) {
+      return { status: 200, body: demoForecast(decodeURIComponent(m[1])) };
+    }
     return { status: 404, body: { error: 'not found' } };
   };
   const fetch: FetchLike = async (url, init) => {
@@ -174,7 +235,15 @@ export function panelProps(options: Partial<PanelOptions>, series: DataFrame[]):
     height: 600,
     renderCounter: 0,
     title: 'WedSync',
-    eventBus: { publish() {}, getStream: () => ({ subscribe: () => ({ unsubscribe() {} }) }), subscribe: () => ({ unsubscribe() {} }), removeAllListeners() {}, newScopedBus() { return this; } } as never,
+    eventBus: {
+      publish() {},
+      getStream: () => ({ subscribe: () => ({ unsubscribe() {} }) }),
+      subscribe: () => ({ unsubscribe() {} }),
+      removeAllListeners() {},
+      newScopedBus() {
+        return this;
+      },
+    } as never,
     onOptionsChange: jest.fn(),
     onFieldConfigChange: jest.fn(),
     replaceVariables: (s: string) => s,
@@ -199,7 +268,9 @@ export class FakeEventSource implements EventSourceLike {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), l]);
   }
   emit(type: string, data: unknown, id?: number): void {
-    for (const l of this.listeners.get(type) ?? []) {l({ data: JSON.stringify(data), lastEventId: id === undefined ? '' : String(id) } as MessageEvent<string>);}
+    for (const l of this.listeners.get(type) ?? []) {
+      l({ data: JSON.stringify(data), lastEventId: id === undefined ? '' : String(id) } as MessageEvent<string>);
+    }
   }
   close(): void {
     this.closed = true;

@@ -30,7 +30,10 @@ describe('createAgentClient', () => {
   });
 
   it('raises the agent wording and its field details', async () => {
-    const agent = fakeAgent([(req) => (req.url.endsWith('/status') ? { status: 400, body: { error: 'invalid query', details: [{ field: 'horizon', reason: 'must be ≤ 48' }] } } : undefined)]);
+    const agent = fakeAgent([
+      (req) =>
+        req.url.endsWith('/status') ? { status: 400, body: { error: 'invalid query', details: [{ field: 'horizon', reason: 'must be ≤ 48' }] } } : undefined,
+    ]);
     const client = createAgentClient({ baseUrl: 'http://a:1', fetch: agent.fetch });
     const err = (await client.status().catch((e) => e)) as AgentApiError;
     expect(err).toBeInstanceOf(AgentApiError);
@@ -41,9 +44,27 @@ describe('createAgentClient', () => {
   });
 
   it.each([
-    ['Grafana refuses the route (403, a Viewer)', 403, { message: 'plugin proxy route access denied' }, 'grafana-role', /Grafana refused \(plugin proxy route access denied\).*Editor role/],
-    ['the agent refuses the app token\'s role (403)', 403, { error: 'role "viewer" may not do this (needs operator or above)' }, 'agent-role', /agent refused the WedSync app's token \(role "viewer".*operator role on the WedSync app's configuration page/],
-    ['the agent does not know the token (401)', 401, { error: 'missing or invalid bearer token' }, 'agent-token', /does not accept the WedSync app's token.*set a valid token/],
+    [
+      'Grafana refuses the route (403, a Viewer)',
+      403,
+      { message: 'plugin proxy route access denied' },
+      'grafana-role',
+      /Grafana refused \(plugin proxy route access denied\).*Editor role/,
+    ],
+    [
+      "the agent refuses the app token's role (403)",
+      403,
+      { error: 'role "viewer" may not do this (needs operator or above)' },
+      'agent-role',
+      /agent refused the WedSync app's token \(role "viewer".*operator role on the WedSync app's configuration page/,
+    ],
+    [
+      'the agent does not know the token (401)',
+      401,
+      { error: 'missing or invalid bearer token' },
+      'agent-token',
+      /does not accept the WedSync app's token.*set a valid token/,
+    ],
   ] as const)('explains who refused: %s', async (_name, status, body, refusal, message) => {
     const client = createAgentClient({ baseUrl: '/api/plugin-proxy/wedsync-scaling-app', fetch: fakeAgent([() => ({ status, body })]).fetch });
     const err = (await client.setOverride({ target: 'api', type: 'freeze', until: '2027-06-05T16:00:00Z', reason: 'x' }).catch((e) => e)) as AgentApiError;
@@ -51,7 +72,7 @@ describe('createAgentClient', () => {
     expect(err.message).toMatch(message);
   });
 
-  it('words an unreachable agent (Grafana\'s proxy answers 502 with no body), other failures and network failures', async () => {
+  it("words an unreachable agent (Grafana's proxy answers 502 with no body), other failures and network failures", async () => {
     const gone = createAgentClient({ baseUrl: 'http://a:1', fetch: async () => ({ status: 502, ok: false, text: async () => '' }) });
     const err = (await gone.status().catch((e) => e)) as AgentApiError;
     expect(err.message).toMatch(/unreachable through Grafana's proxy \(HTTP 502\): check the agent URL on the WedSync app's configuration page/);

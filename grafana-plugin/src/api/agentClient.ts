@@ -6,7 +6,10 @@
  */
 import type { ApiError, CalendarWindowDto, CapacityPlanDto, DeployFreezeDto, ForecastDto, OverrideDto, OverrideRequest, StatusDto } from '../types';
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<{
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) => Promise<{
   status: number;
   ok: boolean;
   text(): Promise<string>;
@@ -37,13 +40,22 @@ export function explainRefusal(status: number, body: { error?: unknown; message?
   const agentSaid = typeof body?.error === 'string' ? body.error : null;
   const grafanaSaid = typeof body?.message === 'string' ? body.message : null;
   if (status === 403 && !agentSaid && grafanaSaid) {
-    return { refusal: 'grafana-role', message: `Grafana refused (${grafanaSaid}): setting and clearing overrides needs the Editor role in Grafana (or Admin); ask an org admin` };
+    return {
+      refusal: 'grafana-role',
+      message: `Grafana refused (${grafanaSaid}): setting and clearing overrides needs the Editor role in Grafana (or Admin); ask an org admin`,
+    };
   }
   if (status === 403 && agentSaid) {
-    return { refusal: 'agent-role', message: `the agent refused the WedSync app's token (${agentSaid}): a Grafana admin must set a token with the operator role on the WedSync app's configuration page` };
+    return {
+      refusal: 'agent-role',
+      message: `the agent refused the WedSync app's token (${agentSaid}): a Grafana admin must set a token with the operator role on the WedSync app's configuration page`,
+    };
   }
   if (status === 401) {
-    return { refusal: 'agent-token', message: `the agent does not accept the WedSync app's token (${agentSaid ?? 'HTTP 401'}): a Grafana admin must set a valid token on the WedSync app's configuration page` };
+    return {
+      refusal: 'agent-token',
+      message: `the agent does not accept the WedSync app's token (${agentSaid ?? 'HTTP 401'}): a Grafana admin must set a valid token on the WedSync app's configuration page`,
+    };
   }
   return null;
 }
@@ -79,7 +91,9 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
 
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) {headers['Content-Type'] = 'application/json';}
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+    }
     let res: Awaited<ReturnType<FetchLike>>;
     try {
       res = await doFetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -91,11 +105,21 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
     if (!res.ok) {
       const err = parsed as (Partial<ApiError> & { message?: unknown }) | undefined;
       const refused = explainRefusal(res.status, err);
-      if (refused) {throw new AgentApiError(refused.message, res.status, [], refused.refusal);}
-      if ((res.status === 502 || res.status === 504) && typeof err?.error !== 'string') {
-        throw new AgentApiError(`the agent is unreachable through Grafana's proxy (HTTP ${res.status}): check the agent URL on the WedSync app's configuration page and that the agent is running`, res.status);
+      if (refused) {
+        throw new AgentApiError(refused.message, res.status, [], refused.refusal);
       }
-      const message = typeof err?.error === 'string' ? err.error : typeof err?.message === 'string' ? err.message : `agent answered HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
+      if ((res.status === 502 || res.status === 504) && typeof err?.error !== 'string') {
+        throw new AgentApiError(
+          `the agent is unreachable through Grafana's proxy (HTTP ${res.status}): check the agent URL on the WedSync app's configuration page and that the agent is running`,
+          res.status,
+        );
+      }
+      const message =
+        typeof err?.error === 'string'
+          ? err.error
+          : typeof err?.message === 'string'
+            ? err.message
+            : `agent answered HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
       throw new AgentApiError(message, res.status, Array.isArray(err?.details) ? err.details : []);
     }
     return parsed as T;
@@ -125,7 +149,9 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
 }
 
 function parseJson(text: string): unknown {
-  if (!text) {return undefined;}
+  if (!text) {
+    return undefined;
+  }
   try {
     return JSON.parse(text);
   } catch {

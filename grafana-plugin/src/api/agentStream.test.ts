@@ -52,14 +52,35 @@ describe('AgentStream', () => {
       timers.at(-1)!.fn();
     }
     expect(timers.map((t) => t.ms)).toEqual([1000, 2000, 4000, 8000, 16000, 30000]);
-    expect(states).toEqual(['connecting', 'live', 'reconnecting', 'reconnecting', 'reconnecting', 'reconnecting', 'down', 'down', 'down', 'down', 'down', 'down', 'down', 'down']);
+    expect(states).toEqual([
+      'connecting',
+      'live',
+      'reconnecting',
+      'reconnecting',
+      'reconnecting',
+      'reconnecting',
+      'down',
+      'down',
+      'down',
+      'down',
+      'down',
+      'down',
+      'down',
+      'down',
+    ]);
     const last = sources.at(-1)!;
     expect(last.url).toBe('/api/plugin-proxy/wedsync-scaling-app/api/v1/stream?lastEventId=2');
     last.onopen!(new Event('open'));
     last.emit('decision', 2); // replayed twice by a server or proxy: dropped
     last.emit('load', 3);
     last.emit('heartbeat', null);
-    expect(events).toEqual([['snapshot', 0], ['load', 1], ['decision', 2], ['load', 3], ['heartbeat', null]]);
+    expect(events).toEqual([
+      ['snapshot', 0],
+      ['load', 1],
+      ['decision', 2],
+      ['load', 3],
+      ['heartbeat', null],
+    ]);
     expect(states.at(-1)).toBe('live');
     stream.stop();
     expect(last.closed).toBe(true);

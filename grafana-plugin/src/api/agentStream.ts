@@ -78,12 +78,16 @@ export class AgentStream {
     this.stopped = true;
     this.source?.close();
     this.source = null;
-    if (this.timer !== null) {this.o.clearTimer(this.timer);}
+    if (this.timer !== null) {
+      this.o.clearTimer(this.timer);
+    }
     this.timer = null;
   }
 
   private connect(): void {
-    if (this.stopped) {return;}
+    if (this.stopped) {
+      return;
+    }
     this.o.onState(this.failures === 0 ? 'connecting' : this.failures >= this.o.downAfterFailures ? 'down' : 'reconnecting');
     const url = this.lastId > 0 ? `${this.o.url}${this.o.url.includes('?') ? '&' : '?'}lastEventId=${this.lastId}` : this.o.url;
     const source = this.o.newEventSource(url);
@@ -98,22 +102,31 @@ export class AgentStream {
     source.onerror = () => {
       // Take reconnecting over from EventSource: close, back off, reopen with where we stand.
       source.close();
-      if (this.source !== source || this.stopped) {return;}
+      if (this.source !== source || this.stopped) {
+        return;
+      }
       this.source = null;
       this.failures++;
       this.o.onState(this.failures >= this.o.downAfterFailures ? 'down' : 'reconnecting');
-      this.timer = this.o.setTimer(() => {
-        this.timer = null;
-        this.connect();
-      }, backoffMs(this.failures, this.o.minBackoffMs, this.o.maxBackoffMs, this.o.random));
+      this.timer = this.o.setTimer(
+        () => {
+          this.timer = null;
+          this.connect();
+        },
+        backoffMs(this.failures, this.o.minBackoffMs, this.o.maxBackoffMs, this.o.random),
+      );
     };
   }
 
   private handle(type: StreamEventType, e: MessageEvent<string>): void {
     const id = e.lastEventId && /^\d+$/.test(e.lastEventId) ? Number(e.lastEventId) : null;
     // A snapshot restates the state as of its id; an event at or below what we have is a duplicate.
-    if (id !== null && type !== 'snapshot' && type !== 'heartbeat' && id <= this.lastId) {return;}
-    if (id !== null && type !== 'heartbeat') {this.lastId = Math.max(this.lastId, id);}
+    if (id !== null && type !== 'snapshot' && type !== 'heartbeat' && id <= this.lastId) {
+      return;
+    }
+    if (id !== null && type !== 'heartbeat') {
+      this.lastId = Math.max(this.lastId, id);
+    }
     let data: unknown;
     try {
       data = JSON.parse(e.data);

@@ -25,11 +25,19 @@ export interface AppSettings {
 
 /** Connected: enabled, with an agent URL and a token. What is missing otherwise, in words. */
 export function missingConnection(s: AppSettings | null): string[] {
-  if (!s) {return ['the WedSync app is not installed or not enabled'];}
+  if (!s) {
+    return ['the WedSync app is not installed or not enabled'];
+  }
   const missing: string[] = [];
-  if (!s.enabled) {missing.push('the WedSync app is not enabled');}
-  if (!s.jsonData?.agentUrl) {missing.push('no agent URL is set');}
-  if (!s.secureJsonFields?.agentToken) {missing.push('no agent token is set');}
+  if (!s.enabled) {
+    missing.push('the WedSync app is not enabled');
+  }
+  if (!s.jsonData?.agentUrl) {
+    missing.push('no agent URL is set');
+  }
+  if (!s.secureJsonFields?.agentToken) {
+    missing.push('no agent token is set');
+  }
   return missing;
 }
 

@@ -16,14 +16,17 @@ export function ActiveOverrides({ overrides, nowMs, onClear }: Props) {
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<{ id: string; message: string } | null>(null);
-  if (overrides.length === 0) {return null;}
+  if (overrides.length === 0) {
+    return null;
+  }
   return (
     <ul style={{ listStyle: 'none', padding: 0, margin: '4px 0' }}>
       {overrides.map((o) => (
         <li key={o.id} data-testid={testIds.override.active(o.id)}>
           <Stack gap={1} alignItems="center">
             <span>
-              {o.type === 'freeze' ? 'Freeze' : `${o.type === 'pin' ? 'Pin' : 'Floor'} ${o.replicas}`} · {formatTimeLeft(Date.parse(o.until), nowMs)} left · “{o.reason}” ({o.author})
+              {o.type === 'freeze' ? 'Freeze' : `${o.type === 'pin' ? 'Pin' : 'Floor'} ${o.replicas}`} · {formatTimeLeft(Date.parse(o.until), nowMs)} left · “
+              {o.reason}” ({o.author})
             </span>
             {onClear &&
               (confirming === o.id ? (

@@ -43,7 +43,10 @@ export function AppConfig({ plugin }: AppConfigProps) {
     setResult(null);
     try {
       const status = await createAgentClient({ baseUrl: PROXY_BASE, fetch: grafanaTransport }).status();
-      setResult({ ok: true, text: `Connected through Grafana: agent ${status.agent.version}, ${status.agent.mode}, cluster ${status.agent.cluster}, ${status.targets.length} targets.` });
+      setResult({
+        ok: true,
+        text: `Connected through Grafana: agent ${status.agent.version}, ${status.agent.mode}, cluster ${status.agent.cluster}, ${status.targets.length} targets.`,
+      });
     } catch (e) {
       setResult({ ok: false, text: (e as Error).message });
     }
@@ -52,8 +55,19 @@ export function AppConfig({ plugin }: AppConfigProps) {
   return (
     <div className={styles.page} data-testid={testIds.app.config}>
       <FieldSet label="WedSync agent">
-        <Field label="Agent URL" description="Where Grafana's server reaches the agent (not the browser). Grafana forwards /api/v1 calls there." invalid={Boolean(urlError)} error={urlError}>
-          <Input width={60} value={agentUrl} placeholder="http://wedsync-agent.wedsync:8080" onChange={(e) => setAgentUrl(e.currentTarget.value)} data-testid={testIds.app.agentUrl} />
+        <Field
+          label="Agent URL"
+          description="Where Grafana's server reaches the agent (not the browser). Grafana forwards /api/v1 calls there."
+          invalid={Boolean(urlError)}
+          error={urlError}
+        >
+          <Input
+            width={60}
+            value={agentUrl}
+            placeholder="http://wedsync-agent.wedsync:8080"
+            onChange={(e) => setAgentUrl(e.currentTarget.value)}
+            data-testid={testIds.app.agentUrl}
+          />
         </Field>
         <Field
           label="Agent token"

@@ -7,19 +7,25 @@ import type { CapacityPlanDto, CostDto } from '../types';
 import { testIds } from '../testIds';
 
 export function money(x: number | null, currency: string): string {
-  if (x === null) {return 'unknown';}
+  if (x === null) {
+    return 'unknown';
+  }
   return `${x.toFixed(Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 1 ? 2 : 4)} ${currency}`;
 }
 
 /** "Sat 14:00Z" — the plan is read days ahead, so the weekday matters more than the date. */
 export function shortInstant(iso: string | null): string {
-  if (!iso) {return '–';}
+  if (!iso) {
+    return '–';
+  }
   const d = new Date(iso);
   return `${d.toLocaleDateString('en-GB', { weekday: 'short', timeZone: 'UTC' })} ${iso.slice(11, 16)}Z`;
 }
 
 export function CostNow({ cost, className }: { cost: CostDto | null | undefined; className: string }) {
-  if (!cost) {return null;}
+  if (!cost) {
+    return null;
+  }
   const text =
     cost.perReplicaHour === null
       ? `cost unknown: ${cost.detail}`
@@ -32,7 +38,9 @@ export function CostNow({ cost, className }: { cost: CostDto | null | undefined;
 }
 
 export function WeekendPlan({ plan, className }: { plan: CapacityPlanDto['targets'][number] | undefined; className: string }) {
-  if (!plan) {return null;}
+  if (!plan) {
+    return null;
+  }
   const nodes = plan.nodes.pool === null ? 'nodes unknown' : `${plan.nodes.peak} node${plan.nodes.peak === 1 ? '' : 's'} in ${plan.nodes.pool}`;
   const capped = plan.pods.cappedAtMax ? ` (demand wants ${plan.pods.wantedAtPeak}: capped at max)` : '';
   return (
@@ -43,7 +51,9 @@ export function WeekendPlan({ plan, className }: { plan: CapacityPlanDto['target
 }
 
 export function CapacitySummary({ plan, className }: { plan: CapacityPlanDto | null; className: string }) {
-  if (!plan) {return null;}
+  if (!plan) {
+    return null;
+  }
   const pools = plan.pools.map((p) => `${p.pool} ${p.peakNodes} nodes at ${shortInstant(p.at)}`).join(', ');
   return (
     <div className={className} data-testid={testIds.capacity.summary}>

@@ -31,11 +31,13 @@ export function EmptyState({ queryErrors, agentError, missingRoles, unrecognised
             No Prometheus data for: {missingRoles.join(', ')}. Add queries such as{' '}
             {RECOMMENDED_QUERIES.filter((q) => missingRoles.includes(q.refId))
               .map((q) => q.expr)
-              .join(', ')}
-            {' '}with a Prometheus data source that scrapes the agent.
+              .join(', ')}{' '}
+            with a Prometheus data source that scrapes the agent.
           </li>
         )}
-        {unrecognised.length > 0 && <li>{`Queries not recognised (name them by metric or use refIds like "observed"): ${[...new Set(unrecognised)].join(', ')}`}</li>}
+        {unrecognised.length > 0 && (
+          <li>{`Queries not recognised (name them by metric or use refIds like "observed"): ${[...new Set(unrecognised)].join(', ')}`}</li>
+        )}
       </ul>
     </div>
   );

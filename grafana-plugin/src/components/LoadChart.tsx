@@ -35,7 +35,9 @@ export const LoadChart = memo(function LoadChart({ width, height, timeZone, ...i
   const decisionAt = useMemo(() => new Map((input.decisions ?? []).map((d) => [Date.parse(d.at), d])), [input.decisions]);
   const timeRange = useMemo<TimeRange | null>(() => {
     const times = frames.flatMap((f) => f.fields[0].values as number[]);
-    if (!times.length) {return null;}
+    if (!times.length) {
+      return null;
+    }
     const from = dateTime(Math.min(...times));
     const to = dateTime(Math.max(...times));
     return { from, to, raw: { from, to } };
@@ -51,7 +53,14 @@ export const LoadChart = memo(function LoadChart({ width, height, timeZone, ...i
   const sync = panel.sync?.() as DashboardCursorSync | undefined;
   return (
     <div data-testid={testIds.target.chart} aria-label="Observed load against the forecast, anomalies and replicas">
-      <TimeSeries frames={frames} timeRange={timeRange} timeZone={timeZone} width={width} height={height} legend={{ showLegend: true, displayMode: LegendDisplayMode.List, placement: 'bottom', calcs: [] }}>
+      <TimeSeries
+        frames={frames}
+        timeRange={timeRange}
+        timeZone={timeZone}
+        width={width}
+        height={height}
+        legend={{ showLegend: true, displayMode: LegendDisplayMode.List, placement: 'bottom', calcs: [] }}
+      >
         {(config, alignedFrame) => (
           <>
             {panel.eventBus && <EventBusPlugin config={config} eventBus={panel.eventBus} frame={alignedFrame} />}
@@ -62,12 +71,16 @@ export const LoadChart = memo(function LoadChart({ width, height, timeZone, ...i
               syncScope={panel.eventsScope}
               render={(u, dataIdxs) => {
                 const xIdx = dataIdxs.find((i) => i !== null) ?? null;
-                if (xIdx === null) {return null;}
+                if (xIdx === null) {
+                  return null;
+                }
                 const t = alignedFrame.fields[0].values[xIdx] as number;
                 const rows = alignedFrame.fields.slice(1).flatMap((field, k) => {
                   const idx = dataIdxs[k + 1];
                   const v = idx === null || idx === undefined ? null : (field.values[idx] as number | null);
-                  if (v === null || v === undefined) {return [];}
+                  if (v === null || v === undefined) {
+                    return [];
+                  }
                   const shown = field.display ? formattedValueToString(field.display(v)) : formattedValueToString(getValueFormat(field.config.unit)(v));
                   const name = field.config.displayName ?? field.name;
                   const decision = name === SERIES_NAMES.decision ? decisionAt.get(t) : undefined;
@@ -88,5 +101,11 @@ export const LoadChart = memo(function LoadChart({ width, height, timeZone, ...i
 });
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  empty: css({ color: theme.colors.text.secondary, display: 'flex', alignItems: 'center', padding: theme.spacing(1), border: `1px dashed ${theme.colors.border.weak}` }),
+  empty: css({
+    color: theme.colors.text.secondary,
+    display: 'flex',
+    alignItems: 'center',
+    padding: theme.spacing(1),
+    border: `1px dashed ${theme.colors.border.weak}`,
+  }),
 });

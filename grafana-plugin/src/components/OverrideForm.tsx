@@ -61,7 +61,9 @@ export function OverrideForm({ targets, nowMs, onSubmit, onClose }: Props) {
   };
 
   const confirm = async () => {
-    if (!pending) {return;}
+    if (!pending) {
+      return;
+    }
     setSubmitting(true);
     try {
       await onSubmit(pending);
@@ -71,8 +73,14 @@ export function OverrideForm({ targets, nowMs, onSubmit, onClose }: Props) {
       setRequestError(err);
       // Field-level answers from the agent go back next to the field they name.
       const fromAgent: DraftErrors = {};
-      for (const d of err.details) {if (['target', 'type', 'replicas', 'reason'].includes(d.field)) {fromAgent[d.field as keyof DraftErrors] = d.reason;}}
-      if (err.details.some((d) => d.field === 'until' || d.field === 'untilWeddingEnds')) {fromAgent.duration = err.details.find((d) => d.field.startsWith('until'))!.reason;}
+      for (const d of err.details) {
+        if (['target', 'type', 'replicas', 'reason'].includes(d.field)) {
+          fromAgent[d.field as keyof DraftErrors] = d.reason;
+        }
+      }
+      if (err.details.some((d) => d.field === 'until' || d.field === 'untilWeddingEnds')) {
+        fromAgent.duration = err.details.find((d) => d.field.startsWith('until'))!.reason;
+      }
       setErrors(fromAgent);
       setPending(null);
     } finally {
@@ -80,8 +88,7 @@ export function OverrideForm({ targets, nowMs, onSubmit, onClose }: Props) {
     }
   };
 
-  const errorText = (field: keyof DraftErrors) =>
-    errors[field] ? <span data-testid={testIds.override.fieldError(field)}>{errors[field]}</span> : undefined;
+  const errorText = (field: keyof DraftErrors) => (errors[field] ? <span data-testid={testIds.override.fieldError(field)}>{errors[field]}</span> : undefined);
 
   if (pending) {
     return (
@@ -138,7 +145,12 @@ export function OverrideForm({ targets, nowMs, onSubmit, onClose }: Props) {
           invalid={!!errors.replicas}
           error={errorText('replicas')}
         >
-          <Input value={draft.replicas} onChange={(e) => set({ replicas: e.currentTarget.value })} inputMode="numeric" data-testid={testIds.override.replicas} />
+          <Input
+            value={draft.replicas}
+            onChange={(e) => set({ replicas: e.currentTarget.value })}
+            inputMode="numeric"
+            data-testid={testIds.override.replicas}
+          />
         </Field>
       )}
       <Checkbox
@@ -168,7 +180,13 @@ export function OverrideForm({ targets, nowMs, onSubmit, onClose }: Props) {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  box: css({ maxWidth: 560, padding: theme.spacing(1.5), border: `1px solid ${theme.colors.border.medium}`, borderRadius: theme.shape.radius.default, background: theme.colors.background.secondary }),
+  box: css({
+    maxWidth: 560,
+    padding: theme.spacing(1.5),
+    border: `1px solid ${theme.colors.border.medium}`,
+    borderRadius: theme.shape.radius.default,
+    background: theme.colors.background.secondary,
+  }),
   title: css({ fontWeight: theme.typography.fontWeightMedium, marginBottom: theme.spacing(1) }),
 });
 

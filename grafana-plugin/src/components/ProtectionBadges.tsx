@@ -34,16 +34,27 @@ const LABEL: Partial<Record<ProtectionKind, { text: string; color: 'red' | 'oran
 
 export function ProtectionBadges({ protections, peakSeason, deployFreeze, overrides, freeze, nowMs }: Props) {
   const kinds = new Set(protections);
-  if (peakSeason) {kinds.add('peak_season');}
+  if (peakSeason) {
+    kinds.add('peak_season');
+  }
   const badges: Array<{ key: string; text: string; color: 'red' | 'orange' | 'blue' | 'purple' | 'green'; tooltip?: string }> = [];
   for (const k of kinds) {
     const l = LABEL[k];
-    if (l) {badges.push({ key: k, ...l });}
+    if (l) {
+      badges.push({ key: k, ...l });
+    }
   }
   if (freeze?.frozen && freeze.until) {
     const weddings = freeze.weddings.map((w) => `${w.title} (${w.timezone}, ${w.phase})`).join('; ');
-    badges.push({ key: 'deploy_freeze', text: `Deploy freeze until ${hhmm(freeze.until)} UTC · ${formatTimeLeft(Date.parse(freeze.until), nowMs)} left`, color: 'red', tooltip: `Live: ${weddings}` });
-  } else if (deployFreeze && !kinds.has('saturday')) {badges.push({ key: 'deploy_freeze', text: 'Deploy freeze', color: 'red' });}
+    badges.push({
+      key: 'deploy_freeze',
+      text: `Deploy freeze until ${hhmm(freeze.until)} UTC · ${formatTimeLeft(Date.parse(freeze.until), nowMs)} left`,
+      color: 'red',
+      tooltip: `Live: ${weddings}`,
+    });
+  } else if (deployFreeze && !kinds.has('saturday')) {
+    badges.push({ key: 'deploy_freeze', text: 'Deploy freeze', color: 'red' });
+  }
   const glass = freeze?.lastBreakGlass;
   if (glass && nowMs - Date.parse(glass.at) < BREAK_GLASS_SHOWN_MS) {
     const when = glass.duringFreeze ? ` during the freeze (${glass.weddings.join(', ')})` : '';
@@ -54,7 +65,9 @@ export function ProtectionBadges({ protections, peakSeason, deployFreeze, overri
     const what = o.type === 'freeze' ? 'freeze' : `${o.type} ${o.replicas}`;
     badges.push({ key: `override_${o.id}`, text: `Override ${what} · ${left} left`, color: 'blue', tooltip: `${o.reason} (by ${o.author})` });
   }
-  if (badges.length === 0) {return null;}
+  if (badges.length === 0) {
+    return null;
+  }
   return (
     <div data-testid={testIds.target.badges}>
       <Stack gap={0.5} wrap="wrap">

@@ -12,7 +12,17 @@ beforeEach(() => {
 
 describe('ScalingPanel with data', () => {
   it('shows each target with replicas, chart, anomaly marker, protections and the weddings ahead', async () => {
-    const override = { id: 'ov-1', target: 'api', type: 'floor' as const, replicas: 8, until: new Date(NOW + 2 * 3600_000 + 5 * 60_000).toISOString(), untilWeddingEnds: false, reason: 'CEO wedding', author: 'operator', createdAt: new Date(NOW).toISOString() };
+    const override = {
+      id: 'ov-1',
+      target: 'api',
+      type: 'floor' as const,
+      replicas: 8,
+      until: new Date(NOW + 2 * 3600_000 + 5 * 60_000).toISOString(),
+      untilWeddingEnds: false,
+      reason: 'CEO wedding',
+      author: 'operator',
+      createdAt: new Date(NOW).toISOString(),
+    };
     const agent = fakeAgent([(req) => (req.url.endsWith('/status') ? { status: 200, body: demoStatus([override]) } : undefined)]);
     renderPanel(panelProps({}, demoFrames()), agent.fetch);
 
@@ -22,7 +32,9 @@ describe('ScalingPanel with data', () => {
     expect(within(api).getByTestId(testIds.target.replicasCurrent)).toHaveTextContent('5');
     // Grafana's TimeSeries: in jsdom only its legend renders (RECIPES.md), one entry per series drawn.
     const legend = within(api).getByTestId(testIds.target.chart);
-    for (const name of ['Forecast upper', 'Forecast lower', 'Forecast', 'Observed load', 'Anomaly', 'Replicas now', 'Replicas wanted']) {expect(legend).toHaveTextContent(name);}
+    for (const name of ['Forecast upper', 'Forecast lower', 'Forecast', 'Observed load', 'Anomaly', 'Replicas now', 'Replicas wanted']) {
+      expect(legend).toHaveTextContent(name);
+    }
 
     expect(within(api).getByTestId(testIds.target.badge('saturday'))).toHaveTextContent('Saturday freeze');
     expect(within(api).getByTestId(testIds.target.badge('peak_season'))).toHaveTextContent('Peak season');
@@ -43,8 +55,26 @@ describe('ScalingPanel with data', () => {
 
   it('draws the last scale decision on the chart (a "Scale decision" series); a hold draws none', async () => {
     const status = demoStatus();
-    status.targets[0].lastDecision = { target: 'api', at: new Date(NOW - 60_000).toISOString(), currentReplicas: 5, desiredReplicas: 7, reasons: [{ rule: 'saturday-protection', replicas: 7, detail: '1 wedding(s) live' }], protections: ['saturday'], deployFreeze: true, holding: false };
-    status.targets[1].lastDecision = { target: 'photos', at: new Date(NOW - 60_000).toISOString(), currentReplicas: 3, desiredReplicas: 3, reasons: [{ rule: 'reactive', replicas: 3, detail: 'x' }], protections: [], deployFreeze: false, holding: false };
+    status.targets[0].lastDecision = {
+      target: 'api',
+      at: new Date(NOW - 60_000).toISOString(),
+      currentReplicas: 5,
+      desiredReplicas: 7,
+      reasons: [{ rule: 'saturday-protection', replicas: 7, detail: '1 wedding(s) live' }],
+      protections: ['saturday'],
+      deployFreeze: true,
+      holding: false,
+    };
+    status.targets[1].lastDecision = {
+      target: 'photos',
+      at: new Date(NOW - 60_000).toISOString(),
+      currentReplicas: 3,
+      desiredReplicas: 3,
+      reasons: [{ rule: 'reactive', replicas: 3, detail: 'x' }],
+      protections: [],
+      deployFreeze: false,
+      holding: false,
+    };
     const agent = fakeAgent([(req) => (req.url.endsWith('/status') ? { status: 200, body: status } : undefined)]);
     renderPanel(panelProps({}, demoFrames()), agent.fetch);
     const api = await screen.findByTestId(testIds.target.card('api'));
@@ -52,9 +82,15 @@ describe('ScalingPanel with data', () => {
     expect(within(screen.getByTestId(testIds.target.card('photos'))).getByTestId(testIds.target.chart)).not.toHaveTextContent('Scale decision');
   });
 
-  it('shows each target\'s cost now and the coming weekend\'s plan (pods, nodes, cost); an unknown price says so, never 0', async () => {
+  it("shows each target's cost now and the coming weekend's plan (pods, nodes, cost); an unknown price says so, never 0", async () => {
     const status = demoStatus();
-    status.targets[0].cost = { currency: 'EUR', perReplicaHour: 0.0272, perHour: 0.136, source: 'table', detail: 'eks/eu-west-1 on-demand: 0.5 vCPU × 0.0446 EUR + 1 GiB × 0.0049 EUR' };
+    status.targets[0].cost = {
+      currency: 'EUR',
+      perReplicaHour: 0.0272,
+      perHour: 0.136,
+      source: 'table',
+      detail: 'eks/eu-west-1 on-demand: 0.5 vCPU × 0.0446 EUR + 1 GiB × 0.0049 EUR',
+    };
     status.targets[1].cost = { currency: 'EUR', perReplicaHour: null, perHour: null, source: 'unknown', detail: 'pod requests unknown' };
     const plan: CapacityPlanDto = {
       cluster: 'test',
@@ -88,7 +124,9 @@ describe('ScalingPanel with data', () => {
     const photos = screen.getByTestId(testIds.target.card('photos'));
     expect(within(photos).getByTestId(testIds.target.cost)).toHaveTextContent('cost unknown: pod requests unknown');
     expect(within(photos).queryByTestId(testIds.target.weekendPlan)).toBeNull();
-    expect(screen.getByTestId(testIds.capacity.summary)).toHaveTextContent('Coming weekend Sat 14:00Z – Mon 00:00Z: unknown, busiest hour unknown/h · node pools: general 3 nodes at Sat 16:00Z');
+    expect(screen.getByTestId(testIds.capacity.summary)).toHaveTextContent(
+      'Coming weekend Sat 14:00Z – Mon 00:00Z: unknown, busiest hour unknown/h · node pools: general 3 nodes at Sat 16:00Z',
+    );
     expect(agent.requests.some((r) => r.url === `${AGENT}/api/v1/capacity-plan`)).toBe(true);
   });
 
@@ -151,7 +189,9 @@ describe('ScalingPanel empty and error states', () => {
     const props = panelProps({}, []);
     props.data.errors = [{ refId: 'observed', message: 'Post "http://prometheus:9090/api/v1/query_range": dial tcp: connection refused' }];
     renderPanel(props, agent.fetch);
-    expect(await screen.findByTestId(testIds.panel.emptyState)).toHaveTextContent('Query failed: observed: Post "http://prometheus:9090/api/v1/query_range": dial tcp: connection refused');
+    expect(await screen.findByTestId(testIds.panel.emptyState)).toHaveTextContent(
+      'Query failed: observed: Post "http://prometheus:9090/api/v1/query_range": dial tcp: connection refused',
+    );
 
     const withData = panelProps({}, demoFrames());
     withData.data.errors = [{ refId: 'anomaly', message: 'bad_data: parse error' }];
@@ -160,7 +200,9 @@ describe('ScalingPanel empty and error states', () => {
   });
 
   it('shows the agent error as the agent worded it and still draws Prometheus data', async () => {
-    const agent = fakeAgent([(req) => (req.url.endsWith('/status') ? { status: 503, body: { error: 'agent is starting: first tick not finished' } } : undefined)]);
+    const agent = fakeAgent([
+      (req) => (req.url.endsWith('/status') ? { status: 503, body: { error: 'agent is starting: first tick not finished' } } : undefined),
+    ]);
     renderPanel(panelProps({}, demoFrames()), agent.fetch);
     expect(await screen.findByTestId(testIds.panel.agentError)).toHaveTextContent('agent is starting: first tick not finished');
     expect(screen.getByTestId(testIds.target.card('api'))).toBeInTheDocument();
@@ -200,12 +242,42 @@ describe('ScalingPanel empty and error states', () => {
     expect(stream.url).toBe(`${AGENT}/api/v1/stream`);
     act(() => {
       stream.onopen?.(new Event('open'));
-      stream.emit('load', { target: 'api', at: new Date(NOW + 60_000).toISOString(), observed: 512, stale: false, forecastAtLead: 500, lower: 450, upper: 550, anomaly: { score: 0.1, kind: 'none' }, replicas: { current: 9, desired: 11 } }, 41);
+      stream.emit(
+        'load',
+        {
+          target: 'api',
+          at: new Date(NOW + 60_000).toISOString(),
+          observed: 512,
+          stale: false,
+          forecastAtLead: 500,
+          lower: 450,
+          upper: 550,
+          anomaly: { score: 0.1, kind: 'none' },
+          replicas: { current: 9, desired: 11 },
+        },
+        41,
+      );
     });
     const api = screen.getByTestId(testIds.target.card('api'));
     expect(within(api).getByTestId(testIds.target.replicasDesired)).toHaveTextContent('11');
     expect(screen.getByTestId(testIds.live.indicator)).toHaveAttribute('data-last-event-id', '41');
-    act(() => stream.emit('load', { target: 'api', at: new Date(NOW + 60_000).toISOString(), observed: 1, stale: false, forecastAtLead: 1, lower: 1, upper: 1, anomaly: { score: 0, kind: 'none' }, replicas: { current: 1, desired: 1 } }, 41));
+    act(() =>
+      stream.emit(
+        'load',
+        {
+          target: 'api',
+          at: new Date(NOW + 60_000).toISOString(),
+          observed: 1,
+          stale: false,
+          forecastAtLead: 1,
+          lower: 1,
+          upper: 1,
+          anomaly: { score: 0, kind: 'none' },
+          replicas: { current: 1, desired: 1 },
+        },
+        41,
+      ),
+    );
     expect(within(api).getByTestId(testIds.target.replicasDesired)).toHaveTextContent('11'); // a duplicate id is dropped
     expect(JSON.stringify(props.options)).not.toMatch(/token/i);
   });
@@ -217,9 +289,14 @@ describe('override controls', () => {
     const created: unknown[] = [];
     const agent = fakeAgent([
       (req) => {
-        if (req.method !== 'POST') {return undefined;}
+        if (req.method !== 'POST') {
+          return undefined;
+        }
         created.push(req.body);
-        return { status: 201, body: { id: 'ov-9', ...(req.body as object), author: 'operator', createdAt: new Date(NOW).toISOString(), untilWeddingEnds: false } };
+        return {
+          status: 201,
+          body: { id: 'ov-9', ...(req.body as object), author: 'operator', createdAt: new Date(NOW).toISOString(), untilWeddingEnds: false },
+        };
       },
     ]);
     renderPanel(panelProps({}, demoFrames()), agent.fetch);
@@ -265,7 +342,10 @@ describe('override controls', () => {
   it('shows the agent refusal as worded, next to the field it names', async () => {
     const user = userEvent.setup();
     const agent = fakeAgent([
-      (req) => (req.method === 'POST' ? { status: 400, body: { error: 'invalid override', details: [{ field: 'replicas', reason: 'must be ≤ maxReplicas (20) of target api' }] } } : undefined),
+      (req) =>
+        req.method === 'POST'
+          ? { status: 400, body: { error: 'invalid override', details: [{ field: 'replicas', reason: 'must be ≤ maxReplicas (20) of target api' }] } }
+          : undefined,
     ]);
     renderPanel(panelProps({}, demoFrames()), agent.fetch);
     await user.click(await screen.findByTestId(testIds.override.openForm));
@@ -283,7 +363,17 @@ describe('override controls', () => {
 
   it('clears an override only after a second, confirming click', async () => {
     const user = userEvent.setup();
-    const override = { id: 'ov-1', target: 'api', type: 'pin' as const, replicas: 6, until: new Date(NOW + 3600_000).toISOString(), untilWeddingEnds: false, reason: 'load test', author: 'operator', createdAt: new Date(NOW).toISOString() };
+    const override = {
+      id: 'ov-1',
+      target: 'api',
+      type: 'pin' as const,
+      replicas: 6,
+      until: new Date(NOW + 3600_000).toISOString(),
+      untilWeddingEnds: false,
+      reason: 'load test',
+      author: 'operator',
+      createdAt: new Date(NOW).toISOString(),
+    };
     const agent = fakeAgent([
       (req) => (req.url.endsWith('/status') ? { status: 200, body: demoStatus([override]) } : undefined),
       (req) => (req.method === 'DELETE' ? { status: 204 } : undefined),
@@ -328,7 +418,17 @@ describe('wedding timeline', () => {
 describe('clearing refused by the agent', () => {
   it('shows the refusal as worded and keeps the override listed', async () => {
     const user = userEvent.setup();
-    const override = { id: 'ov-2', target: 'api', type: 'pin' as const, replicas: 6, until: new Date(NOW + 3600_000).toISOString(), untilWeddingEnds: false, reason: 'load test', author: 'operator', createdAt: new Date(NOW).toISOString() };
+    const override = {
+      id: 'ov-2',
+      target: 'api',
+      type: 'pin' as const,
+      replicas: 6,
+      until: new Date(NOW + 3600_000).toISOString(),
+      untilWeddingEnds: false,
+      reason: 'load test',
+      author: 'operator',
+      createdAt: new Date(NOW).toISOString(),
+    };
     const agent = fakeAgent([
       (req) => (req.url.endsWith('/status') ? { status: 200, body: demoStatus([override]) } : undefined),
       (req) => (req.method === 'DELETE' ? { status: 403, body: { error: 'role "coordinator" may only remove wedding-long freezes and floors' } } : undefined),
@@ -337,7 +437,9 @@ describe('clearing refused by the agent', () => {
     const row = await screen.findByTestId(testIds.override.active('ov-2'));
     await user.click(within(row).getByRole('button', { name: 'Clear…' }));
     await user.click(screen.getByTestId(testIds.override.clear('ov-2')));
-    expect(await screen.findByTestId(testIds.override.clearError('ov-2'))).toHaveTextContent('Not cleared: the agent refused the WedSync app\'s token (role "coordinator" may only remove wedding-long freezes and floors)');
+    expect(await screen.findByTestId(testIds.override.clearError('ov-2'))).toHaveTextContent(
+      'Not cleared: the agent refused the WedSync app\'s token (role "coordinator" may only remove wedding-long freezes and floors)',
+    );
     expect(screen.getByTestId(testIds.override.active('ov-2'))).toBeInTheDocument();
   });
 });
@@ -357,7 +459,9 @@ describe('ScalingPanel: deploy freeze and break glass in the protection badges',
     const agent = fakeAgent();
     renderPanel(panelProps({}, demoFrames()), agent.fetch);
     const api = await screen.findByTestId(testIds.target.card('api'));
-    await waitFor(() => expect(within(api).getByTestId(testIds.target.badge('deploy_freeze'))).toHaveTextContent('Deploy freeze until 20:00 UTC · 6h 00m left'));
+    await waitFor(() =>
+      expect(within(api).getByTestId(testIds.target.badge('deploy_freeze'))).toHaveTextContent('Deploy freeze until 20:00 UTC · 6h 00m left'),
+    );
     expect(within(api).getByTestId(testIds.target.badge('break_glass'))).toHaveTextContent('Break glass 13:20 UTC: INC-4711 payment outage');
     const photos = screen.getByTestId(testIds.target.card('photos'));
     expect(within(photos).queryByTestId(testIds.target.badge('deploy_freeze'))).toBeNull();
@@ -366,7 +470,9 @@ describe('ScalingPanel: deploy freeze and break glass in the protection badges',
   });
 
   it('an agent without the freeze route still renders every card, with a note (and the status flag alone)', async () => {
-    const agent = fakeAgent([(req) => (req.url.endsWith('/deploy-freeze') ? { status: 404, body: { error: 'no route GET /api/v1/deploy-freeze' } } : undefined)]);
+    const agent = fakeAgent([
+      (req) => (req.url.endsWith('/deploy-freeze') ? { status: 404, body: { error: 'no route GET /api/v1/deploy-freeze' } } : undefined),
+    ]);
     renderPanel(panelProps({}, demoFrames()), agent.fetch);
     expect(await screen.findByText('deploy freeze: no route GET /api/v1/deploy-freeze')).toBeInTheDocument();
     const api = screen.getByTestId(testIds.target.card('api'));

@@ -62,14 +62,25 @@ export function ScalingPanel({ data, options, width, height, timeZone }: PanelPr
     }
   };
 
-  const wanted = (options.targets ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted = (options.targets ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const statusById = new Map((status?.targets ?? []).map((t) => [t.id, t]));
-  const ids = [...new Set([...statusById.keys(), ...[...extracted.byTarget.keys()].filter(Boolean)])].filter((id) => wanted.length === 0 || wanted.includes(id));
+  const ids = [...new Set([...statusById.keys(), ...[...extracted.byTarget.keys()].filter(Boolean)])].filter(
+    (id) => wanted.length === 0 || wanted.includes(id),
+  );
   // eslint-disable-next-line react-hooks/purity -- the wall clock is only the fallback when neither the agent nor the query says what "now" is
   const nowMs = status ? Date.parse(status.agent.now) : (data.timeRange?.to?.valueOf() ?? Date.now());
   const loadUnit = status?.agent.loadUnit ?? 'reqps';
   // Query failures from Grafana's data source (e.g. Prometheus down) are said, not shown as "no data".
-  const queryErrors = [...new Set([...(data.errors ?? []), ...(data.error ? [data.error] : [])].map((e) => `${e.refId ? `${e.refId}: ` : ''}${e.message ?? e.data?.message ?? 'query failed'}`))];
+  const queryErrors = [
+    ...new Set(
+      [...(data.errors ?? []), ...(data.error ? [data.error] : [])].map(
+        (e) => `${e.refId ? `${e.refId}: ` : ''}${e.message ?? e.data?.message ?? 'query failed'}`,
+      ),
+    ),
+  ];
 
   if (!settings.loaded) {
     return <div className={styles.panel} style={{ width, height }} data-testid={testIds.panel.container} />;
@@ -82,7 +93,16 @@ export function ScalingPanel({ data, options, width, height, timeZone }: PanelPr
     );
   }
   if (ids.length === 0 && !agent.loading) {
-    return <EmptyState queryErrors={queryErrors} agentError={agent.error} missingRoles={extracted.missingRoles} unrecognised={extracted.unrecognised} width={width} height={height} />;
+    return (
+      <EmptyState
+        queryErrors={queryErrors}
+        agentError={agent.error}
+        missingRoles={extracted.missingRoles}
+        unrecognised={extracted.unrecognised}
+        width={width}
+        height={height}
+      />
+    );
   }
 
   return (
@@ -96,7 +116,9 @@ export function ScalingPanel({ data, options, width, height, timeZone }: PanelPr
       {agent.error && (
         <Alert
           severity={agent.stale ? 'warning' : 'error'}
-          title={agent.stale ? `Agent unreachable: showing its data from ${clock(agent.loadedAtMs)} (stale)` : 'Agent API unavailable: showing Prometheus data only'}
+          title={
+            agent.stale ? `Agent unreachable: showing its data from ${clock(agent.loadedAtMs)} (stale)` : 'Agent API unavailable: showing Prometheus data only'
+          }
           data-testid={testIds.panel.agentError}
         >
           {agent.error.message}
@@ -114,11 +136,15 @@ export function ScalingPanel({ data, options, width, height, timeZone }: PanelPr
         </div>
       )}
       {agent.warnings.map((w) => (
-        <div key={w} className={styles.note}>{w}</div>
+        <div key={w} className={styles.note}>
+          {w}
+        </div>
       ))}
       {formOpen && status && (
         <OverrideForm
-          targets={status.targets.filter((t) => ids.includes(t.id)).map((t) => ({ id: t.id, minReplicas: t.replicas.min, maxReplicas: t.replicas.max, currentReplicas: t.replicas.current }))}
+          targets={status.targets
+            .filter((t) => ids.includes(t.id))
+            .map((t) => ({ id: t.id, minReplicas: t.replicas.min, maxReplicas: t.replicas.max, currentReplicas: t.replicas.current }))}
           nowMs={nowMs}
           onSubmit={setOverride}
           onClose={() => setFormOpen(false)}

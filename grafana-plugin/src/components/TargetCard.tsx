@@ -34,7 +34,23 @@ interface Props {
   onClearOverride?: (id: string) => Promise<void>;
 }
 
-export function TargetCard({ id, series, live, decisions, loadUnit, timeZone, status, forecast, plan, freeze, anomalyThreshold, nowMs, width, chartHeight, onClearOverride }: Props) {
+export function TargetCard({
+  id,
+  series,
+  live,
+  decisions,
+  loadUnit,
+  timeZone,
+  status,
+  forecast,
+  plan,
+  freeze,
+  anomalyThreshold,
+  nowMs,
+  width,
+  chartHeight,
+  onClearOverride,
+}: Props) {
   const styles = useStyles2(getStyles);
   // The stream's decisions, and the last one GET /status gave (all there is while polling).
   const chartDecisions = useMemo(() => recordDecision(decisions ?? NO_DECISIONS, status?.lastDecision), [decisions, status?.lastDecision]);
@@ -48,7 +64,8 @@ export function TargetCard({ id, series, live, decisions, loadUnit, timeZone, st
         <strong>{id}</strong>
         {status && <span className={styles.muted}>{`${status.kubernetes.kind} ${status.kubernetes.namespace}/${status.kubernetes.name}`}</span>}
         <span className={styles.replicas}>
-          replicas <b data-testid={testIds.target.replicasCurrent}>{current ?? '–'}</b> now → <b data-testid={testIds.target.replicasDesired}>{desired ?? '–'}</b> wanted {direction}
+          replicas <b data-testid={testIds.target.replicasCurrent}>{current ?? '–'}</b> now →{' '}
+          <b data-testid={testIds.target.replicasDesired}>{desired ?? '–'}</b> wanted {direction}
         </span>
       </header>
       <CostNow cost={status?.cost} className={styles.muted} />
@@ -64,7 +81,17 @@ export function TargetCard({ id, series, live, decisions, loadUnit, timeZone, st
       <ActiveOverrides overrides={status?.overrides ?? []} nowMs={nowMs} onClear={onClearOverride} />
       {status?.load.error && <div className={styles.warning}>{`load source: ${status.load.error}`}</div>}
       {status?.scaleError && <div className={styles.warning}>{`scaling: ${status.scaleError}`}</div>}
-      <LoadChart series={series} live={live ?? NO_POINTS} decisions={chartDecisions} forecast={forecast} anomalyThreshold={anomalyThreshold} loadUnit={loadUnit} timeZone={timeZone} width={width} height={chartHeight} />
+      <LoadChart
+        series={series}
+        live={live ?? NO_POINTS}
+        decisions={chartDecisions}
+        forecast={forecast}
+        anomalyThreshold={anomalyThreshold}
+        loadUnit={loadUnit}
+        timeZone={timeZone}
+        width={width}
+        height={chartHeight}
+      />
     </section>
   );
 }

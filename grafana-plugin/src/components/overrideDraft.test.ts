@@ -31,7 +31,9 @@ describe('validateDraft', () => {
   ])('rejects %s', (_name, patch, field, message) => {
     const r = validateDraft({ ...base, ...patch }, limits);
     expect(r.ok).toBe(false);
-    if (!r.ok) {expect(r.errors[field as keyof typeof r.errors]).toContain(message);}
+    if (!r.ok) {
+      expect(r.errors[field as keyof typeof r.errors]).toContain(message);
+    }
   });
 
   it('builds the floor request with an until on the agent clock', () => {
@@ -57,6 +59,8 @@ describe('formatTimeLeft and describeRequest', () => {
   ])('%p → %p', (until, text) => expect(formatTimeLeft(until, NOW)).toBe(text));
 
   it('words the confirmation', () => {
-    expect(describeRequest({ target: 'api', type: 'floor', replicas: 6, untilWeddingEnds: true, reason: 'x' })).toBe('Keep api at 6 replicas or more until the live wedding ends. Reason: "x"');
+    expect(describeRequest({ target: 'api', type: 'floor', replicas: 6, untilWeddingEnds: true, reason: 'x' })).toBe(
+      'Keep api at 6 replicas or more until the live wedding ends. Reason: "x"',
+    );
   });
 });

@@ -30,7 +30,18 @@ export interface AgentData {
 /** Hours of future forecast drawn after the Prometheus history. */
 export const FORECAST_HORIZON_HOURS = 6;
 
-const NOTHING_LOADED: Omit<AgentData, 'reload'> = { loading: false, status: null, weddings: [], forecasts: {}, capacityPlan: null, freeze: {}, error: null, warnings: [], stale: false, loadedAtMs: null };
+const NOTHING_LOADED: Omit<AgentData, 'reload'> = {
+  loading: false,
+  status: null,
+  weddings: [],
+  forecasts: {},
+  capacityPlan: null,
+  freeze: {},
+  error: null,
+  warnings: [],
+  stale: false,
+  loadedAtMs: null,
+};
 
 export function useAgentData(client: AgentClient | null, refreshKey: unknown, timelineHours: number): AgentData {
   const [state, setState] = useState<Omit<AgentData, 'reload'>>(NOTHING_LOADED);
@@ -63,7 +74,9 @@ export function useAgentData(client: AgentClient | null, refreshKey: unknown, ti
             ),
           ),
           client.capacityPlan().catch((e: Error) => {
-            if (!(e instanceof AgentApiError && e.status === 404)) {warnings.push(`capacity plan: ${e.message}`);}
+            if (!(e instanceof AgentApiError && e.status === 404)) {
+              warnings.push(`capacity plan: ${e.message}`);
+            }
             return null;
           }),
           client.deployFreeze().catch((e: Error) => {
@@ -71,14 +84,35 @@ export function useAgentData(client: AgentClient | null, refreshKey: unknown, ti
             return null;
           }),
         ]);
-        if (cancelled) {return;}
+        if (cancelled) {
+          return;
+        }
         const byTarget: Record<string, ForecastDto> = {};
-        for (const f of forecasts) {if (f) {byTarget[f.target] = f;}}
+        for (const f of forecasts) {
+          if (f) {
+            byTarget[f.target] = f;
+          }
+        }
         const freezeByTarget: Record<string, TargetFreezeDto> = {};
-        for (const t of freeze?.targets ?? []) {freezeByTarget[t.id] = t;}
-        setState({ loading: false, status, weddings, forecasts: byTarget, capacityPlan, freeze: freezeByTarget, error: null, warnings, stale: false, loadedAtMs: Date.now() });
+        for (const t of freeze?.targets ?? []) {
+          freezeByTarget[t.id] = t;
+        }
+        setState({
+          loading: false,
+          status,
+          weddings,
+          forecasts: byTarget,
+          capacityPlan,
+          freeze: freezeByTarget,
+          error: null,
+          warnings,
+          stale: false,
+          loadedAtMs: Date.now(),
+        });
       } catch (e) {
-        if (cancelled) {return;}
+        if (cancelled) {
+          return;
+        }
         const err = e instanceof AgentApiError ? e : new AgentApiError((e as Error).message, 0);
         // Keep what was last loaded (stale) rather than blanking the panel while the agent is away.
         setState((prev) => ({ ...prev, loading: false, error: err, stale: prev.status !== null }));

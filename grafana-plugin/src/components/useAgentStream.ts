@@ -15,7 +15,9 @@ export function useAgentStream(url: string | null, newEventSource?: (url: string
   const [view, setView] = useState<LiveView>(EMPTY_LIVE);
   const [state, setState] = useState<StreamState | 'off'>('off');
   useEffect(() => {
-    if (!url) {return;}
+    if (!url) {
+      return;
+    }
     const stream = new AgentStream({
       url,
       newEventSource,
@@ -37,10 +39,14 @@ export function usePollWhileDown(state: AgentLive['state'], reload: () => void, 
       wasDown.current = false;
       reload();
     }
-    if (state === 'reconnecting' || state === 'down') {wasDown.current = true;}
+    if (state === 'reconnecting' || state === 'down') {
+      wasDown.current = true;
+    }
   }, [state, reload]);
   useEffect(() => {
-    if (state === 'live' || state === 'off' || state === 'connecting') {return;}
+    if (state === 'live' || state === 'off' || state === 'connecting') {
+      return;
+    }
     const timer = setInterval(reload, pollMs);
     return () => clearInterval(timer);
   }, [state, reload, pollMs]);

@@ -50,15 +50,34 @@ function frame(name: string, points: Point[], config: FieldConfig & { custom?: C
 }
 
 const fixed = (color: string) => ({ mode: FieldColorModeId.Fixed, fixedColor: color });
-const line = (extra: Custom = {}): Custom => ({ drawStyle: 'line', lineWidth: 2, fillOpacity: 0, showPoints: 'never', spanNulls: true, axisPlacement: 'auto', ...extra });
+const line = (extra: Custom = {}): Custom => ({
+  drawStyle: 'line',
+  lineWidth: 2,
+  fillOpacity: 0,
+  showPoints: 'never',
+  spanNulls: true,
+  axisPlacement: 'auto',
+  ...extra,
+});
 
 export function chartFrames(input: ChartInput): DataFrame[] {
   const { series, forecast, live, anomalyThreshold, loadUnit } = input;
-  const ahead = (forecast?.points ?? []).map((p) => ({ t: Date.parse(p.t), value: p.value, lower: p.lower, upper: p.upper })).filter((p) => Number.isFinite(p.t));
+  const ahead = (forecast?.points ?? [])
+    .map((p) => ({ t: Date.parse(p.t), value: p.value, lower: p.lower, upper: p.upper }))
+    .filter((p) => Number.isFinite(p.t));
   const observed = appendAfter(series.observed, live);
-  const forecastLine = appendAfter(series.forecast, ahead.map((p) => ({ t: p.t, v: p.value })));
-  const lower = appendAfter(series.lower, ahead.map((p) => ({ t: p.t, v: p.lower })));
-  const upper = appendAfter(series.upper, ahead.map((p) => ({ t: p.t, v: p.upper })));
+  const forecastLine = appendAfter(
+    series.forecast,
+    ahead.map((p) => ({ t: p.t, v: p.value })),
+  );
+  const lower = appendAfter(
+    series.lower,
+    ahead.map((p) => ({ t: p.t, v: p.lower })),
+  );
+  const upper = appendAfter(
+    series.upper,
+    ahead.map((p) => ({ t: p.t, v: p.upper })),
+  );
   const anomalies = series.anomaly
     .filter((a) => a.v >= anomalyThreshold)
     .map((a) => ({ t: a.t, v: nearest(observed, a.t) }))
@@ -66,17 +85,60 @@ export function chartFrames(input: ChartInput): DataFrame[] {
   const load = { unit: loadUnit, min: 0 };
   const frames: DataFrame[] = [];
   if (upper.length && lower.length) {
-    frames.push(frame(SERIES_NAMES.upper, upper, { ...load, color: fixed('rgba(87, 148, 242, 0.5)'), custom: line({ lineWidth: 0, fillBelowTo: SERIES_NAMES.lower, fillOpacity: 18 }) }));
+    frames.push(
+      frame(SERIES_NAMES.upper, upper, {
+        ...load,
+        color: fixed('rgba(87, 148, 242, 0.5)'),
+        custom: line({ lineWidth: 0, fillBelowTo: SERIES_NAMES.lower, fillOpacity: 18 }),
+      }),
+    );
     frames.push(frame(SERIES_NAMES.lower, lower, { ...load, color: fixed('rgba(87, 148, 242, 0.5)'), custom: line({ lineWidth: 0 }) }));
   }
-  if (forecastLine.length) {frames.push(frame(SERIES_NAMES.forecast, forecastLine, { ...load, color: fixed('blue'), custom: line({ lineWidth: 1.5, lineStyle: { fill: 'dash', dash: [8, 4] } }) }));}
-  if (observed.length) {frames.push(frame(SERIES_NAMES.observed, observed, { ...load, color: fixed('green'), custom: line() }));}
-  if (anomalies.length) {frames.push(frame(SERIES_NAMES.anomaly, anomalies, { ...load, color: fixed('red'), custom: line({ drawStyle: 'points', pointSize: 9, showPoints: 'always', lineWidth: 0 }) }));}
-  const replicas = { unit: 'none', decimals: 0, min: 0, custom: line({ lineWidth: 1, lineInterpolation: 'stepAfter', axisPlacement: 'right', axisLabel: 'replicas' }) };
-  if (series.current.length) {frames.push(frame(SERIES_NAMES.current, series.current, { ...replicas, color: fixed('orange') }));}
-  if (series.desired.length) {frames.push(frame(SERIES_NAMES.desired, series.desired, { ...replicas, color: fixed('purple'), custom: { ...replicas.custom, lineStyle: { fill: 'dot' } } }));}
+  if (forecastLine.length) {
+    frames.push(
+      frame(SERIES_NAMES.forecast, forecastLine, {
+        ...load,
+        color: fixed('blue'),
+        custom: line({ lineWidth: 1.5, lineStyle: { fill: 'dash', dash: [8, 4] } }),
+      }),
+    );
+  }
+  if (observed.length) {
+    frames.push(frame(SERIES_NAMES.observed, observed, { ...load, color: fixed('green'), custom: line() }));
+  }
+  if (anomalies.length) {
+    frames.push(
+      frame(SERIES_NAMES.anomaly, anomalies, {
+        ...load,
+        color: fixed('red'),
+        custom: line({ drawStyle: 'points', pointSize: 9, showPoints: 'always', lineWidth: 0 }),
+      }),
+    );
+  }
+  const replicas = {
+    unit: 'none',
+    decimals: 0,
+    min: 0,
+    custom: line({ lineWidth: 1, lineInterpolation: 'stepAfter', axisPlacement: 'right', axisLabel: 'replicas' }),
+  };
+  if (series.current.length) {
+    frames.push(frame(SERIES_NAMES.current, series.current, { ...replicas, color: fixed('orange') }));
+  }
+  if (series.desired.length) {
+    frames.push(
+      frame(SERIES_NAMES.desired, series.desired, { ...replicas, color: fixed('purple'), custom: { ...replicas.custom, lineStyle: { fill: 'dot' } } }),
+    );
+  }
   const decisions = decisionPoints(input.decisions ?? []);
-  if (decisions.length) {frames.push(frame(SERIES_NAMES.decision, decisions, { ...replicas, color: fixed('#FF9830'), custom: { ...replicas.custom, drawStyle: 'points', pointSize: 11, showPoints: 'always', lineWidth: 0 } }));}
+  if (decisions.length) {
+    frames.push(
+      frame(SERIES_NAMES.decision, decisions, {
+        ...replicas,
+        color: fixed('#FF9830'),
+        custom: { ...replicas.custom, drawStyle: 'points', pointSize: 11, showPoints: 'always', lineWidth: 0 },
+      }),
+    );
+  }
   return frames;
 }
 
@@ -87,6 +149,10 @@ export function decisionPoints(decisions: readonly DecisionDto[]): Point[] {
 
 function nearest(points: Point[], t: number): number | null {
   let best: Point | null = null;
-  for (const p of points) {if (!best || Math.abs(p.t - t) < Math.abs(best.t - t)) {best = p;}}
+  for (const p of points) {
+    if (!best || Math.abs(p.t - t) < Math.abs(best.t - t)) {
+      best = p;
+    }
+  }
   return best?.v ?? null;
 }

@@ -14,8 +14,12 @@ export const MAX_DECISIONS = 200;
 export function decidingReason(d: DecisionDto): Reason | null {
   const rs = d.reasons;
   let i = rs.length;
-  while (i > 0 && rs[i - 1].replicas === d.desiredReplicas) {i--;}
-  if (i < rs.length) {return rs[i];}
+  while (i > 0 && rs[i - 1].replicas === d.desiredReplicas) {
+    i--;
+  }
+  if (i < rs.length) {
+    return rs[i];
+  }
   const saying = rs.filter((r) => r.replicas === d.desiredReplicas);
   return saying[saying.length - 1] ?? rs[rs.length - 1] ?? null;
 }
@@ -28,10 +32,16 @@ export function describeDecision(d: DecisionDto): string {
 
 /** The log with `d` added when it is a scale event (wanted ≠ now) newer than the last one kept. */
 export function recordDecision(log: readonly DecisionDto[], d: DecisionDto | null | undefined): readonly DecisionDto[] {
-  if (!d || d.desiredReplicas === d.currentReplicas) {return log;}
+  if (!d || d.desiredReplicas === d.currentReplicas) {
+    return log;
+  }
   const t = Date.parse(d.at);
-  if (!Number.isFinite(t)) {return log;}
+  if (!Number.isFinite(t)) {
+    return log;
+  }
   const last = log[log.length - 1];
-  if (last && Date.parse(last.at) >= t) {return log;}
+  if (last && Date.parse(last.at) >= t) {
+    return log;
+  }
   return [...log, d].slice(-MAX_DECISIONS);
 }

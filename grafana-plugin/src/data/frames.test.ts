@@ -25,7 +25,11 @@ describe('extractSeries', () => {
   it('reads the metric from the frame name (legend format) when labels lack it', () => {
     const frame = promFrame('x', 'api', [7], { keepName: false });
     frame.name = 'wedsync_agent_forecast_upper_load{target="api"}';
-    expect(extractSeries([frame]).byTarget.get('api')!.upper.map((p) => p.v)).toEqual([7]);
+    expect(
+      extractSeries([frame])
+        .byTarget.get('api')!
+        .upper.map((p) => p.v),
+    ).toEqual([7]);
   });
 
   it('gives unlabelled series to the only target and skips gaps and non-numbers', () => {

@@ -28,14 +28,20 @@ export function emptySeries(): TargetSeries {
 
 export function roleOf(frame: DataFrame, labels: Record<string, string> | undefined, displayName: string | undefined): SeriesRole | undefined {
   const byName = labels?.__name__ ? METRIC_ROLE[labels.__name__] : undefined;
-  if (byName) {return byName;}
+  if (byName) {
+    return byName;
+  }
   for (const candidate of [frame.name, displayName]) {
-    if (!candidate) {continue;}
+    if (!candidate) {
+      continue;
+    }
     // Longest names first: forecast_lower_load must not be read as forecast_load.
     const metric = Object.keys(METRIC_ROLE)
       .sort((a, b) => b.length - a.length)
       .find((m) => candidate.includes(m));
-    if (metric) {return METRIC_ROLE[metric];}
+    if (metric) {
+      return METRIC_ROLE[metric];
+    }
   }
   const ref = frame.refId?.toLowerCase();
   return SERIES_ROLES.find((r) => r === ref);
@@ -46,9 +52,13 @@ export function extractSeries(frames: DataFrame[]): ExtractedSeries {
   const unrecognised: string[] = [];
   for (const frame of frames) {
     const time = frame.fields.find((f) => f.type === FieldType.time);
-    if (!time) {continue;}
+    if (!time) {
+      continue;
+    }
     for (const field of frame.fields) {
-      if (field.type !== FieldType.number) {continue;}
+      if (field.type !== FieldType.number) {
+        continue;
+      }
       const role = roleOf(frame, field.labels, field.config?.displayNameFromDS);
       if (!role) {
         unrecognised.push(frame.name ?? frame.refId ?? field.name);
@@ -60,7 +70,9 @@ export function extractSeries(frames: DataFrame[]): ExtractedSeries {
       for (let i = 0; i < frame.length; i++) {
         const t = Number(time.values[i]);
         const v = field.values[i];
-        if (typeof v === 'number' && Number.isFinite(v) && Number.isFinite(t)) {series[role].push({ t, v });}
+        if (typeof v === 'number' && Number.isFinite(v) && Number.isFinite(t)) {
+          series[role].push({ t, v });
+        }
       }
       series[role].sort((a, b) => a.t - b.t);
     }
@@ -71,7 +83,11 @@ export function extractSeries(frames: DataFrame[]): ExtractedSeries {
     const labelled = [...byTarget.keys()].filter((k) => k !== UNLABELLED);
     if (labelled.length === 1) {
       const into = byTarget.get(labelled[0])!;
-      for (const role of SERIES_ROLES) {if (into[role].length === 0) {into[role] = unlabelled[role];}}
+      for (const role of SERIES_ROLES) {
+        if (into[role].length === 0) {
+          into[role] = unlabelled[role];
+        }
+      }
       byTarget.delete(UNLABELLED);
     }
   }

@@ -59,9 +59,13 @@ export const EMPTY_LIVE: LiveView = { load: {}, decisions: {}, decisionLog: {}, 
 
 function addPoint(points: Record<string, Point[]>, e: LoadEventDto): Record<string, Point[]> {
   const t = Date.parse(e.at);
-  if (e.observed === null || !Number.isFinite(t)) {return points;}
+  if (e.observed === null || !Number.isFinite(t)) {
+    return points;
+  }
   const prev = points[e.target] ?? [];
-  if (prev.length && prev[prev.length - 1].t >= t) {return points;}
+  if (prev.length && prev[prev.length - 1].t >= t) {
+    return points;
+  }
   return { ...points, [e.target]: [...prev, { t, v: e.observed }].slice(-MAX_LIVE_POINTS) };
 }
 
@@ -77,9 +81,13 @@ export function applyEvent(view: LiveView, type: string, data: unknown, id: numb
   switch (type) {
     case 'snapshot': {
       const s = data as SnapshotDto | null;
-      if (!s) {return next;}
+      if (!s) {
+        return next;
+      }
       let points = view.points;
-      for (const l of s.load) {points = addPoint(points, l);}
+      for (const l of s.load) {
+        points = addPoint(points, l);
+      }
       return {
         ...next,
         load: Object.fromEntries(s.load.map((l) => [l.target, l])),
@@ -111,7 +119,9 @@ export function applyEvent(view: LiveView, type: string, data: unknown, id: numb
 
 /** The status with the newer live facts laid over it (a fact older than the status is ignored). */
 export function withLive(status: StatusDto | null, live: LiveView): StatusDto | null {
-  if (!status) {return status;}
+  if (!status) {
+    return status;
+  }
   const statusTick = Date.parse(status.agent.lastTick ?? '') || 0;
   const newer = (at: string | undefined) => at !== undefined && Date.parse(at) >= statusTick;
   return {
@@ -129,8 +139,12 @@ export function withLive(status: StatusDto | null, live: LiveView): StatusDto | 
           replicas: { ...out.replicas, current: l.replicas.current, desired: l.replicas.desired },
         };
       }
-      if (d && newer(d.at)) {out = { ...out, lastDecision: d };}
-      if (p && newer(p.at)) {out = { ...out, protections: p.protections, deployFreeze: p.deployFreeze };}
+      if (d && newer(d.at)) {
+        out = { ...out, lastDecision: d };
+      }
+      if (p && newer(p.at)) {
+        out = { ...out, protections: p.protections, deployFreeze: p.deployFreeze };
+      }
       return out;
     }),
   };

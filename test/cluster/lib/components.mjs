@@ -161,7 +161,9 @@ function auditPolicy(dir) {
 /** kwok's stages, passed explicitly (kwok 0.8 manages nothing without them), and its own options. */
 function kwokConfigs(dir, toolDir) {
   const shareDir = join(toolDir, 'share');
-  const stages = readdirSync(shareDir).filter((f) => f.endsWith('.yaml')).map((f) => join(shareDir, f));
+  const stages = readdirSync(shareDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => join(shareDir, f));
   const file = join(dir, 'kwok.yaml');
   if (!existsSync(file)) {
     writeFileSync(

@@ -82,7 +82,17 @@ const backendSrv = {
           /* not JSON: keep the text */
         }
         if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { status: res.status, statusText: res.statusText, data, config: options });
-        return { data: data as T, status: res.status, statusText: res.statusText, ok: true, headers: res.headers, redirected: false, type: res.type, url: res.url, config: options };
+        return {
+          data: data as T,
+          status: res.status,
+          statusText: res.statusText,
+          ok: true,
+          headers: res.headers,
+          redirected: false,
+          type: res.type,
+          url: res.url,
+          config: options,
+        };
       })(),
     );
   },
@@ -114,7 +124,12 @@ function panelPage(plugin: grafanaData.PanelPlugin, params: URLSearchParams, the
   const targets = (params.get('targets') ?? 'api').split(',').filter(Boolean);
   const Panel = plugin.panel!;
   const timeRange = { from: grafanaData.dateTime(nowMs - 3 * 3600_000), to: grafanaData.dateTime(nowMs), raw: { from: 'now-3h', to: 'now' } };
-  const levels = Object.fromEntries((params.get('levels') ?? '').split(',').filter(Boolean).map((kv) => [kv.split(':')[0], Number(kv.split(':')[1])]));
+  const levels = Object.fromEntries(
+    (params.get('levels') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((kv) => [kv.split(':')[0], Number(kv.split(':')[1])]),
+  );
   const series = params.get('noQueries') ? [] : harnessFrames(targets, nowMs, levels);
   const [width, height] = [1100, 860];
   const eventBus = new grafanaData.EventBusSrv();

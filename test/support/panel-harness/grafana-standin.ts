@@ -83,7 +83,12 @@ export function grafanaStandIn(appId: string, pluginJsonFile: string): GrafanaSt
   function settingsApi(req: IncomingMessage, res: ServerResponse): void {
     const s = self.settings;
     if (req.method === 'GET') {
-      json(res, 200, { id: appId, enabled: s.enabled, jsonData: s.jsonData, secureJsonFields: Object.fromEntries(Object.keys(s.secureJsonData).map((k) => [k, true])) });
+      json(res, 200, {
+        id: appId,
+        enabled: s.enabled,
+        jsonData: s.jsonData,
+        secureJsonFields: Object.fromEntries(Object.keys(s.secureJsonData).map((k) => [k, true])),
+      });
       return;
     }
     if (req.method !== 'POST') return json(res, 405, { message: 'method not allowed' });

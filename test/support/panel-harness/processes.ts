@@ -14,7 +14,15 @@ export const HARNESS_DIR = __dirname;
 export const ICONS_DIR = join(REPO, 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons');
 export const CHROMIUM = '/usr/bin/chromium';
 /** Headless Chromium flags that work on this machine kind (RECIPES.md). */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -28,7 +36,11 @@ function newestMtime(dir: string): number {
 /** Runs `npm run build -w grafana-plugin` unless dist/module.js is newer than every source file. */
 export function ensurePluginBuilt(): void {
   const moduleJs = join(PLUGIN_DIST, 'module.js');
-  const sources = Math.max(newestMtime(join(PLUGIN_DIR, 'src')), statSync(join(PLUGIN_DIR, 'README.md')).mtimeMs, statSync(join(PLUGIN_DIR, 'webpack.config.js')).mtimeMs);
+  const sources = Math.max(
+    newestMtime(join(PLUGIN_DIR, 'src')),
+    statSync(join(PLUGIN_DIR, 'README.md')).mtimeMs,
+    statSync(join(PLUGIN_DIR, 'webpack.config.js')).mtimeMs,
+  );
   if (existsSync(moduleJs) && statSync(moduleJs).mtimeMs > sources) return;
   execFileSync('npm', ['run', 'build', '-w', 'grafana-plugin', '--silent'], { cwd: REPO, stdio: 'pipe' });
 }
@@ -37,7 +49,9 @@ export function ensurePluginBuilt(): void {
 export function buildHarness(outDir: string): Promise<void> {
   const args = [join(REPO, 'node_modules', 'webpack-cli', 'bin', 'cli.js'), '--config', join(HARNESS_DIR, 'webpack.config.js'), '--env', `outDir=${outDir}`];
   return new Promise((resolve, reject) =>
-    execFile(process.execPath, args, { cwd: REPO, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => (err ? reject(new Error(`harness build failed: ${stderr || stdout || err.message}`)) : resolve())),
+    execFile(process.execPath, args, { cwd: REPO, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`harness build failed: ${stderr || stdout || err.message}`)) : resolve(),
+    ),
   );
 }
 
@@ -66,7 +80,11 @@ function stopper(child: ChildProcess): () => Promise<void> {
 /** `wedsync-agent demo --port 0 ARGS` with the given environment; resolves once it prints its address. */
 export function startDemoAgent(env: Record<string, string>, args: string[] = [], timeoutMs = 30_000): Promise<RunningAgent> {
   const bin = join(REPO, 'agent', 'bin', 'wedsync-agent.js');
-  const child = spawn(process.execPath, [bin, 'demo', '--port', '0', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'demo', '--port', '0', ...args], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const stop = stopper(child);
   return new Promise((resolve, reject) => {
@@ -111,7 +129,11 @@ export async function startCorsAgent(env: Record<string, string>, corsOrigin: st
   const config = join(workDir, 'agent.yaml');
   writeFileSync(config, `${readFileSync(join(demoDir, 'demo.yaml'), 'utf8')}\napi:\n  corsOrigins: [${JSON.stringify(corsOrigin)}]\n`);
   const port = await freePort();
-  const child = spawn(process.execPath, [join(REPO, 'agent', 'bin', 'wedsync-agent.js'), 'run', '--config', config, '--port', String(port)], { cwd: workDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(REPO, 'agent', 'bin', 'wedsync-agent.js'), 'run', '--config', config, '--port', String(port)], {
+    cwd: workDir,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -120,7 +142,10 @@ export async function startCorsAgent(env: Record<string, string>, corsOrigin: st
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`agent (run) exited with ${child.exitCode}:\n${out}`);
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { url, output: () => out, stop };
     if (Date.now() > deadline) {
       await stop();

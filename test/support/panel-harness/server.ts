@@ -9,7 +9,15 @@ import { createServer, type Server } from 'node:http';
 import type { GrafanaStandIn } from './grafana-standin';
 import { extname, join, normalize } from 'node:path';
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.map': 'application/json', '.md': 'text/markdown' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.map': 'application/json',
+  '.md': 'text/markdown',
+};
 
 export interface HarnessServerOptions {
   harnessDir: string; // index.html

@@ -18,7 +18,12 @@ module.exports = (env = {}) => ({
       {
         test: /\.tsx?$/,
         exclude: /node_modules/,
-        use: { loader: 'swc-loader', options: { jsc: { target: 'es2021', parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic', development: false } } } } },
+        use: {
+          loader: 'swc-loader',
+          options: {
+            jsc: { target: 'es2021', parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic', development: false } } },
+          },
+        },
       },
       { test: /\.m?js$/, resolve: { fullySpecified: false } },
       { test: /\.css$/, type: 'asset/source' },

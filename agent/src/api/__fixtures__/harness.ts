@@ -36,8 +36,26 @@ export const CONFIG_OPERATOR_TOKEN = 'config-operator-token-eeeeeeee';
 
 export const CALENDAR: WeddingCalendar = {
   weddings: [
-    { id: 'w-london', title: 'Ada & Ben', start: '2027-06-05T13:00:00+01:00', timezone: 'Europe/London', days: 1, guests: 150, tradition: 'british', vendors: 8 },
-    { id: 'w-kolkata', title: 'Priya & Dev', start: '2027-06-10T18:00:00+05:30', timezone: 'Asia/Kolkata', days: 3, guests: 600, tradition: 'indian', vendors: 20 },
+    {
+      id: 'w-london',
+      title: 'Ada & Ben',
+      start: '2027-06-05T13:00:00+01:00',
+      timezone: 'Europe/London',
+      days: 1,
+      guests: 150,
+      tradition: 'british',
+      vendors: 8,
+    },
+    {
+      id: 'w-kolkata',
+      title: 'Priya & Dev',
+      start: '2027-06-10T18:00:00+05:30',
+      timezone: 'Asia/Kolkata',
+      days: 3,
+      guests: 600,
+      tradition: 'indian',
+      vendors: 20,
+    },
   ],
 };
 
@@ -111,7 +129,17 @@ export async function startTestApi(
   const config = testConfig(api, opts.targetCount);
   const clock = new ManualClock(NOW);
   const state = new AgentState(
-    { version: '0.0.0-test', cluster: 'test', mode: 'dry-run', leader: true, startedAtMs: NOW - HOUR, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: false },
+    {
+      version: '0.0.0-test',
+      cluster: 'test',
+      mode: 'dry-run',
+      leader: true,
+      startedAtMs: NOW - HOUR,
+      lastTickMs: null,
+      lastTickDurationMs: null,
+      ticks: 0,
+      ready: false,
+    },
     config.targets,
     indexCalendar(CALENDAR, config.wedding),
   );
@@ -119,7 +147,11 @@ export async function startTestApi(
   const push = new PushSource();
   const registry = new Registry();
   const audits: AuditEntry[] = [];
-  const envTokens = parseEnvTokens(Object.entries(TOKENS).map(([role, token]) => `${role}:${token}`).join(','));
+  const envTokens = parseEnvTokens(
+    Object.entries(TOKENS)
+      .map(([role, token]) => `${role}:${token}`)
+      .join(','),
+  );
   const router = createApiRouter({
     state,
     config: config.api,

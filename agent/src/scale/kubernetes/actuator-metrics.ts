@@ -24,7 +24,8 @@ export function createActuatorMetrics(registry: Registry, state: AgentState, sha
     registers: [registry],
     collect() {
       this.reset();
-      for (const t of state.targets.values()) if (t.workload?.measuredStartupSeconds !== undefined) this.set({ target: t.config.id }, t.workload.measuredStartupSeconds);
+      for (const t of state.targets.values())
+        if (t.workload?.measuredStartupSeconds !== undefined) this.set({ target: t.config.id }, t.workload.measuredStartupSeconds);
     },
   });
   new Gauge({
@@ -39,10 +40,27 @@ export function createActuatorMetrics(registry: Registry, state: AgentState, sha
   });
   return {
     eventFailures: new Counter({ name: METRIC.kubernetesEventFailuresTotal, help: 'Kubernetes Events that could not be written.', registers: [registry] }),
-    overrideSyncFailures: new Counter({ name: METRIC.overrideSyncFailuresTotal, help: 'Failed reads of the override annotation older versions kept (imported once, on the first start with no state ConfigMap).', registers: [registry] }),
+    overrideSyncFailures: new Counter({
+      name: METRIC.overrideSyncFailuresTotal,
+      help: 'Failed reads of the override annotation older versions kept (imported once, on the first start with no state ConfigMap).',
+      registers: [registry],
+    }),
     leaderTransitions: new Counter({ name: METRIC.leaderTransitionsTotal, help: 'Times this replica gained or lost leadership.', registers: [registry] }),
-    throttledResponses: new Counter({ name: METRIC.kubernetesThrottledResponsesTotal, help: 'HTTP 429 (Too Many Requests) answers from the API server; after each the agent sends nothing until its Retry-After has passed.', registers: [registry] }),
-    throttleWaitSeconds: new Counter({ name: METRIC.kubernetesThrottleWaitSecondsTotal, help: 'Seconds the agent\'s Kubernetes calls waited for a Retry-After to pass before they were sent.', registers: [registry] }),
-    heldBack: new Counter({ name: METRIC.shadowHeldBackTotal, help: 'Changes the agent decided but did not make (dry-run and shadow modes), by direction.', labelNames: ['target', 'direction'], registers: [registry] }),
+    throttledResponses: new Counter({
+      name: METRIC.kubernetesThrottledResponsesTotal,
+      help: 'HTTP 429 (Too Many Requests) answers from the API server; after each the agent sends nothing until its Retry-After has passed.',
+      registers: [registry],
+    }),
+    throttleWaitSeconds: new Counter({
+      name: METRIC.kubernetesThrottleWaitSecondsTotal,
+      help: "Seconds the agent's Kubernetes calls waited for a Retry-After to pass before they were sent.",
+      registers: [registry],
+    }),
+    heldBack: new Counter({
+      name: METRIC.shadowHeldBackTotal,
+      help: 'Changes the agent decided but did not make (dry-run and shadow modes), by direction.',
+      labelNames: ['target', 'direction'],
+      registers: [registry],
+    }),
   };
 }

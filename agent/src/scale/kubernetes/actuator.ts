@@ -162,7 +162,8 @@ export class KubernetesActuator {
       onFailure: () => this.metrics.overrideSyncFailures.inc(),
     });
     state.importOverrides(found);
-    if (found.length) logger.info({ overrides: found.length, annotation: config.kubernetes.overridesAnnotation }, 'imported overrides from the legacy annotation');
+    if (found.length)
+      logger.info({ overrides: found.length, annotation: config.kubernetes.overridesAnnotation }, 'imported overrides from the legacy annotation');
   }
 }
 

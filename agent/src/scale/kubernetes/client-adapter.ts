@@ -16,7 +16,8 @@ export function loadKubernetesClient(): Promise<KubernetesClientModule> {
   return import('@kubernetes/client-node');
 }
 
-export type KubeConnection = { connection: 'in-cluster' } | { connection: 'kubeconfig'; kubeconfig: string; context?: string } | { connection: 'options'; options: object };
+export type KubeConnection =
+  { connection: 'in-cluster' } | { connection: 'kubeconfig'; kubeconfig: string; context?: string } | { connection: 'options'; options: object };
 
 export function makeKubeConfig(k8s: KubernetesClientModule, conn: KubeConnection): K8s.KubeConfig {
   const kc = new k8s.KubeConfig();
@@ -24,8 +25,7 @@ export function makeKubeConfig(k8s: KubernetesClientModule, conn: KubeConnection
     if (!process.env.KUBERNETES_SERVICE_HOST)
       throw new Error('kubernetes.connection is "in-cluster" but KUBERNETES_SERVICE_HOST is not set: run the agent in a pod, or use connection "kubeconfig"');
     kc.loadFromCluster();
-  }
-  else if (conn.connection === 'kubeconfig') {
+  } else if (conn.connection === 'kubeconfig') {
     kc.loadFromFile(conn.kubeconfig);
     if (conn.context) kc.setCurrentContext(conn.context);
   } else kc.loadFromOptions(conn.options);
@@ -47,14 +47,33 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof k8s.ApiException) throw kubeError(err.code, op, serverMessage(err.body), parseRetryAfter(header(err.headers, 'retry-after'), Date.now()));
+      if (err instanceof k8s.ApiException)
+        throw kubeError(err.code, op, serverMessage(err.body), parseRetryAfter(header(err.headers, 'retry-after'), Date.now()));
       throw err;
     }
   }
-  const workloadOp = (verb: KubeOperation['verb'], ref: WorkloadRef, sub = ''): KubeOperation => ({ verb, resource: plural(ref) + sub, group: 'apps', namespace: ref.namespace, name: ref.name });
-  const leaseOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({ verb, resource: 'leases', group: 'coordination.k8s.io', namespace, name });
+  const workloadOp = (verb: KubeOperation['verb'], ref: WorkloadRef, sub = ''): KubeOperation => ({
+    verb,
+    resource: plural(ref) + sub,
+    group: 'apps',
+    namespace: ref.namespace,
+    name: ref.name,
+  });
+  const leaseOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({
+    verb,
+    resource: 'leases',
+    group: 'coordination.k8s.io',
+    namespace,
+    name,
+  });
 
-  const configMapOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({ verb, resource: 'configmaps', group: '', namespace, name });
+  const configMapOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({
+    verb,
+    resource: 'configmaps',
+    group: '',
+    namespace,
+    name,
+  });
   const toConfigMap = (c: K8s.V1ConfigMap): ConfigMapRecord => ({ data: { ...(c.data ?? {}) }, resourceVersion: c.metadata?.resourceVersion });
   const fromConfigMap = (namespace: string, name: string, r: ConfigMapRecord, labels?: Record<string, string>): K8s.V1ConfigMap => ({
     apiVersion: 'v1',
@@ -108,21 +127,19 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
     async listHpas(namespace) {
       const op: KubeOperation = { verb: 'list', resource: 'horizontalpodautoscalers', group: 'autoscaling', namespace };
       const list = await call(op, () => autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace }));
-      return list.items.map(
-        (h): HpaSnapshot => ({
-          namespace: h.metadata?.namespace ?? namespace,
-          name: h.metadata?.name ?? '',
-          resourceVersion: h.metadata?.resourceVersion,
-          minReplicas: h.spec?.minReplicas ?? 1,
-          maxReplicas: h.spec?.maxReplicas ?? 1,
-          currentReplicas: h.status?.currentReplicas,
-          desiredReplicas: h.status?.desiredReplicas,
-          targetKind: h.spec?.scaleTargetRef.kind ?? '',
-          targetName: h.spec?.scaleTargetRef.name ?? '',
-          ownerKinds: (h.metadata?.ownerReferences ?? []).map((o) => o.kind),
-          labels: { ...(h.metadata?.labels ?? {}) },
-        }),
-      );
+      return list.items.map((h): HpaSnapshot => ({
+        namespace: h.metadata?.namespace ?? namespace,
+        name: h.metadata?.name ?? '',
+        resourceVersion: h.metadata?.resourceVersion,
+        minReplicas: h.spec?.minReplicas ?? 1,
+        maxReplicas: h.spec?.maxReplicas ?? 1,
+        currentReplicas: h.status?.currentReplicas,
+        desiredReplicas: h.status?.desiredReplicas,
+        targetKind: h.spec?.scaleTargetRef.kind ?? '',
+        targetName: h.spec?.scaleTargetRef.name ?? '',
+        ownerKinds: (h.metadata?.ownerReferences ?? []).map((o) => o.kind),
+        labels: { ...(h.metadata?.labels ?? {}) },
+      }));
     },
 
     async patchHpaMinReplicas(namespace, name, minReplicas, resourceVersion) {
@@ -171,11 +188,17 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
     },
 
     async createLease(namespace, name, record) {
-      return toLease(await call(leaseOp('create', namespace, name), () => coordination.createNamespacedLease({ namespace, body: fromLease(namespace, name, record) })));
+      return toLease(
+        await call(leaseOp('create', namespace, name), () => coordination.createNamespacedLease({ namespace, body: fromLease(namespace, name, record) })),
+      );
     },
 
     async replaceLease(namespace, name, record) {
-      return toLease(await call(leaseOp('update', namespace, name), () => coordination.replaceNamespacedLease({ name, namespace, body: fromLease(namespace, name, record) })));
+      return toLease(
+        await call(leaseOp('update', namespace, name), () =>
+          coordination.replaceNamespacedLease({ name, namespace, body: fromLease(namespace, name, record) }),
+        ),
+      );
     },
 
     async readConfigMap(namespace, name) {
@@ -184,11 +207,19 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
     },
 
     async createConfigMap(namespace, name, data, labels) {
-      return toConfigMap(await call(configMapOp('create', namespace, name), () => core.createNamespacedConfigMap({ namespace, body: fromConfigMap(namespace, name, { data }, labels) })));
+      return toConfigMap(
+        await call(configMapOp('create', namespace, name), () =>
+          core.createNamespacedConfigMap({ namespace, body: fromConfigMap(namespace, name, { data }, labels) }),
+        ),
+      );
     },
 
     async replaceConfigMap(namespace, name, record, labels) {
-      return toConfigMap(await call(configMapOp('update', namespace, name), () => core.replaceNamespacedConfigMap({ name, namespace, body: fromConfigMap(namespace, name, record, labels) })));
+      return toConfigMap(
+        await call(configMapOp('update', namespace, name), () =>
+          core.replaceNamespacedConfigMap({ name, namespace, body: fromConfigMap(namespace, name, record, labels) }),
+        ),
+      );
     },
 
     async listNodes(limit) {
@@ -196,7 +227,9 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
       // The permission is optional (the node-identity addon grants it). Ask first, so an agent without it
       // never sends a request the API server refuses: a run of the shipped RBAC has no 403 in the audit log.
       const review = await call({ verb: 'create', resource: 'selfsubjectaccessreviews', group: 'authorization.k8s.io', namespace: '' }, () =>
-        authorization.createSelfSubjectAccessReview({ body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'list', resource: 'nodes' } } } }),
+        authorization.createSelfSubjectAccessReview({
+          body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'list', resource: 'nodes' } } },
+        }),
       );
       if (!review.status?.allowed) throw kubeError(403, op, 'not allowed by RBAC (self-subject access review), not asked');
       const list = await call(op, () => core.listNode({ limit }));

@@ -6,7 +6,7 @@ import type { KubernetesStatus } from '../../state';
 const ref = { kind: 'Deployment' as const, namespace: 'n', name: 'api' };
 const op = { verb: 'get' as const, resource: 'deployments', group: 'apps', namespace: 'n', name: 'api' };
 
-describe('Kubernetes connectivity from the agent\'s own calls', () => {
+describe("Kubernetes connectivity from the agent's own calls", () => {
   it.each([
     ['a success', 'connected', undefined],
     ['a refusal the server answered (403)', 'connected', kubeError(403, op)],
@@ -25,7 +25,11 @@ describe('Kubernetes connectivity from the agent\'s own calls', () => {
     api.addWorkload(ref, { specReplicas: 3 });
     let now = 1000;
     const seen: KubernetesStatus[] = [];
-    const watched = withConnectivity(api, () => now, (s) => seen.push(s));
+    const watched = withConnectivity(
+      api,
+      () => now,
+      (s) => seen.push(s),
+    );
     await watched.readWorkload(ref);
     api.failNext('readWorkload', 503, 2);
     now = 2000;
@@ -34,7 +38,11 @@ describe('Kubernetes connectivity from the agent\'s own calls', () => {
     await expect(watched.readWorkload(ref)).rejects.toThrow(/503/);
     now = 4000;
     await watched.readWorkload(ref);
-    expect(seen.map((s) => [s.state, s.sinceMs])).toEqual([['connected', 1000], ['unreachable', 2000], ['connected', 4000]]);
+    expect(seen.map((s) => [s.state, s.sinceMs])).toEqual([
+      ['connected', 1000],
+      ['unreachable', 2000],
+      ['connected', 4000],
+    ]);
     expect(describeKubernetes(seen[1])).toMatch(/^unreachable since 1970-01-01T00:00:02\.000Z: .*HTTP 503/);
     expect(describeKubernetes(seen[2])).toBe('connected');
   });

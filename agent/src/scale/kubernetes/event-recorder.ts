@@ -26,7 +26,13 @@ export class KubeEventRecorder implements EventRecorder {
   ) {}
 
   async record(ref: WorkloadRef & { uid?: string }, reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal'): Promise<void> {
-    const event: KubeEvent = { involved: ref, reason, message: message.length > MAX_MESSAGE ? message.slice(0, MAX_MESSAGE - 1) + '…' : message, type, atMs: this.clock() };
+    const event: KubeEvent = {
+      involved: ref,
+      reason,
+      message: message.length > MAX_MESSAGE ? message.slice(0, MAX_MESSAGE - 1) + '…' : message,
+      type,
+      atMs: this.clock(),
+    };
     try {
       await this.api.createEvent(event);
     } catch (err) {

@@ -18,11 +18,32 @@ function setup(opts: { leader?: boolean; configMap?: boolean } = {}) {
     sources: { sim: { type: 'simulator' } },
     targets: [{ id: 'api', kubernetes: API, load: { source: 'sim', query: 'q' }, capacityPerPod: 50, maxReplicas: 40 }],
   });
-  const calendar = indexCalendar({ weddings: [{ id: 'w-london', title: 'Ada & Ben', start: '2027-06-05T13:00:00+01:00', timezone: 'Europe/London', days: 1, guests: 150, tradition: 'british', vendors: 8 }] }, config.wedding);
-  const state = new AgentState({ version: 't', cluster: 'c', mode: 'shadow', leader: true, startedAtMs: 0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: true }, config.targets, calendar);
+  const calendar = indexCalendar(
+    {
+      weddings: [
+        {
+          id: 'w-london',
+          title: 'Ada & Ben',
+          start: '2027-06-05T13:00:00+01:00',
+          timezone: 'Europe/London',
+          days: 1,
+          guests: 150,
+          tradition: 'british',
+          vendors: 8,
+        },
+      ],
+    },
+    config.wedding,
+  );
+  const state = new AgentState(
+    { version: 't', cluster: 'c', mode: 'shadow', leader: true, startedAtMs: 0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: true },
+    config.targets,
+    calendar,
+  );
   const clock = new ManualClock(SATURDAY);
   const tick = () => {
-    for (const t of state.targets.values()) t.view = { atMs: clock.nowMs, load: 1, readError: null, overrides: [], calendar: targetCalendar(calendar, t.config, clock.nowMs) };
+    for (const t of state.targets.values())
+      t.view = { atMs: clock.nowMs, load: 1, readError: null, overrides: [], calendar: targetCalendar(calendar, t.config, clock.nowMs) };
   };
   const api = new InMemoryKubeApi();
   api.addWorkload(API, { specReplicas: 5 });
@@ -45,14 +66,16 @@ function setup(opts: { leader?: boolean; configMap?: boolean } = {}) {
 }
 
 describe('FreezeGuard: the admission parameter', () => {
-  it('before the first tick it writes nothing (the last leader\'s parameter stands); then the leader writes the freeze with a heartbeat', async () => {
+  it("before the first tick it writes nothing (the last leader's parameter stands); then the leader writes the freeze with a heartbeat", async () => {
     const s = setup();
     await s.guard.sync();
     expect(s.writes()).toBe(0);
     s.tick();
     await s.guard.sync();
     expect(s.data()).toEqual({ expiresAt: '2027-06-05T14:02:00.000Z', 'frozen.Deployment.weddings.api': expect.stringMatching(/Ada & Ben/) });
-    expect(await s.registry.getSingleMetricAsString('wedsync_agent_deploy_freeze_params_expiry_timestamp_seconds')).toMatch(new RegExp(` ${(SATURDAY + 120_000) / 1000}$`, 'm'));
+    expect(await s.registry.getSingleMetricAsString('wedsync_agent_deploy_freeze_params_expiry_timestamp_seconds')).toMatch(
+      new RegExp(` ${(SATURDAY + 120_000) / 1000}$`, 'm'),
+    );
   });
 
   it('rewrites only when the freeze changes or half the heartbeat is spent', async () => {
@@ -129,13 +152,35 @@ describe('FreezeGuard: break glass', () => {
     await s.guard.sync();
     await s.guard.sync(); // same reason again: nothing new
     expect(s.state.breakGlass.toArray()).toEqual([
-      { targetId: 'api', atMs: SATURDAY + 15_000, by: 'kubectl-annotate', reason: 'INC-4711: payment provider outage', generation: 9, duringFreeze: true, weddings: ['w-london'] },
+      {
+        targetId: 'api',
+        atMs: SATURDAY + 15_000,
+        by: 'kubectl-annotate',
+        reason: 'INC-4711: payment provider outage',
+        generation: 9,
+        duringFreeze: true,
+        weddings: ['w-london'],
+      },
     ]);
     expect(s.state.audit.toArray()).toEqual([
-      { atMs: SATURDAY + 15_000, actor: 'kubectl-annotate', role: 'kubernetes', action: 'break-glass', targetId: 'api', detail: { reason: 'INC-4711: payment provider outage', workload: 'Deployment weddings/api', generation: 9, duringFreeze: true, weddings: ['w-london'] } },
+      {
+        atMs: SATURDAY + 15_000,
+        actor: 'kubectl-annotate',
+        role: 'kubernetes',
+        action: 'break-glass',
+        targetId: 'api',
+        detail: { reason: 'INC-4711: payment provider outage', workload: 'Deployment weddings/api', generation: 9, duringFreeze: true, weddings: ['w-london'] },
+      },
     ]);
     expect(s.api.events).toEqual([
-      expect.objectContaining({ reason: 'WedSyncBreakGlass', type: 'Warning', involved: API, message: expect.stringMatching(/kubectl-annotate changed Deployment weddings\/api with wedsync\.io\/emergency-change: "INC-4711: payment provider outage" during the deploy freeze \(weddings live: w-london\)/) }),
+      expect.objectContaining({
+        reason: 'WedSyncBreakGlass',
+        type: 'Warning',
+        involved: API,
+        message: expect.stringMatching(
+          /kubectl-annotate changed Deployment weddings\/api with wedsync\.io\/emergency-change: "INC-4711: payment provider outage" during the deploy freeze \(weddings live: w-london\)/,
+        ),
+      }),
     ]);
     expect(await s.registry.getSingleMetricAsString('wedsync_agent_break_glass_total')).toMatch(/\{target="api"\} 1$/m);
   });

@@ -59,8 +59,17 @@ export class FreezeGuard {
         if (w) this.set(w.expiresAtMs / 1000);
       },
     });
-    this.writeFailures = new Counter({ name: METRIC.deployFreezeParamsWriteFailuresTotal, help: 'Failed writes of the deploy-freeze parameter ConfigMap.', registers: [opts.registry] });
-    this.breakGlass = new Counter({ name: METRIC.breakGlassTotal, help: 'Changes let through a deploy freeze by the wedsync.io/emergency-change annotation, by target.', labelNames: ['target'], registers: [opts.registry] });
+    this.writeFailures = new Counter({
+      name: METRIC.deployFreezeParamsWriteFailuresTotal,
+      help: 'Failed writes of the deploy-freeze parameter ConfigMap.',
+      registers: [opts.registry],
+    });
+    this.breakGlass = new Counter({
+      name: METRIC.breakGlassTotal,
+      help: 'Changes let through a deploy freeze by the wedsync.io/emergency-change annotation, by target.',
+      labelNames: ['target'],
+      registers: [opts.registry],
+    });
   }
 
   /** One round: publish (leader) and watch for break glass. Never rejects. */
@@ -97,10 +106,18 @@ export class FreezeGuard {
     const { namespace, configMap } = this.opts;
     for (let attempt = 0; ; attempt++) {
       const cm = await this.api.readConfigMap(namespace, configMap);
-      if (!cm) throw new Error(`ConfigMap ${namespace}/${configMap} does not exist: the deploy freeze is not enforced in the cluster (apply agent/deploy/overlays/admission)`);
+      if (!cm)
+        throw new Error(
+          `ConfigMap ${namespace}/${configMap} does not exist: the deploy freeze is not enforced in the cluster (apply agent/deploy/overlays/admission)`,
+        );
       try {
         // A PUT replaces labels too: keep the ones the admission overlay gave it.
-        await this.api.replaceConfigMap(namespace, configMap, { data, resourceVersion: cm.resourceVersion }, { 'app.kubernetes.io/name': 'wedsync-agent', 'app.kubernetes.io/component': 'deploy-freeze' });
+        await this.api.replaceConfigMap(
+          namespace,
+          configMap,
+          { data, resourceVersion: cm.resourceVersion },
+          { 'app.kubernetes.io/name': 'wedsync-agent', 'app.kubernetes.io/component': 'deploy-freeze' },
+        );
         return;
       } catch (err) {
         if ((err as { status?: number }).status !== 409 || attempt >= 2) throw err;
@@ -134,11 +151,25 @@ export class FreezeGuard {
     const k = t.config.kubernetes;
     this.state.breakGlass.push(e);
     this.breakGlass.inc({ target: e.targetId });
-    const detail = { reason: e.reason, workload: `${k.kind} ${k.namespace}/${k.name}`, generation: e.generation ?? null, duringFreeze: e.duringFreeze, weddings: e.weddings };
+    const detail = {
+      reason: e.reason,
+      workload: `${k.kind} ${k.namespace}/${k.name}`,
+      generation: e.generation ?? null,
+      duringFreeze: e.duringFreeze,
+      weddings: e.weddings,
+    };
     this.state.audit.push({ atMs: e.atMs, actor: e.by, role: 'kubernetes', action: 'break-glass', targetId: e.targetId, detail });
-    this.opts.logger.warn({ audit: { ...detail, actor: e.by, action: 'break-glass', target: e.targetId, at: new Date(e.atMs).toISOString() } }, `audit: ${e.by} break-glass`);
+    this.opts.logger.warn(
+      { audit: { ...detail, actor: e.by, action: 'break-glass', target: e.targetId, at: new Date(e.atMs).toISOString() } },
+      `audit: ${e.by} break-glass`,
+    );
     if (!this.opts.isLeader()) return; // one Event per change, not one per replica
     const during = e.duringFreeze ? `during the deploy freeze (weddings live: ${e.weddings.join(', ')})` : 'outside a deploy freeze';
-    await this.opts.events.record(k, 'WedSyncBreakGlass', `${e.by} changed ${k.kind} ${k.namespace}/${k.name} with ${BREAK_GLASS_ANNOTATION}: "${e.reason}" ${during}`, 'Warning');
+    await this.opts.events.record(
+      k,
+      'WedSyncBreakGlass',
+      `${e.by} changed ${k.kind} ${k.namespace}/${k.name} with ${BREAK_GLASS_ANNOTATION}: "${e.reason}" ${during}`,
+      'Warning',
+    );
   }
 }

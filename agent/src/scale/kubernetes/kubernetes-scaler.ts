@@ -41,7 +41,13 @@ export class KubernetesScaler implements Scaler {
       if (w.podRequests) state.podRequests = w.podRequests;
       if (owner.kind === 'hpa') {
         const h = owner.hpa;
-        state.hpa = { name: h.name, minReplicas: h.minReplicas, maxReplicas: h.maxReplicas, currentReplicas: h.currentReplicas, desiredReplicas: h.desiredReplicas };
+        state.hpa = {
+          name: h.name,
+          minReplicas: h.minReplicas,
+          maxReplicas: h.maxReplicas,
+          currentReplicas: h.currentReplicas,
+          desiredReplicas: h.desiredReplicas,
+        };
       }
       return state;
     } catch (err) {
@@ -66,7 +72,13 @@ export class KubernetesScaler implements Scaler {
     }
   }
 
-  private async applyOnce(target: TargetConfig, ref: WorkloadRef & { uid?: string }, [w, hpas]: WorkloadSnapshot, desired: number, why: string): Promise<ScaleResult> {
+  private async applyOnce(
+    target: TargetConfig,
+    ref: WorkloadRef & { uid?: string },
+    [w, hpas]: WorkloadSnapshot,
+    desired: number,
+    why: string,
+  ): Promise<ScaleResult> {
     const owner = resolveOwnership(ref, hpas);
     if (owner.kind === 'refused') {
       if (this.refusals.get(target.id) !== owner.error) await this.events.record(ref, 'WedSyncScaleRefused', owner.error, 'Warning');
@@ -94,7 +106,11 @@ export class KubernetesScaler implements Scaler {
     if (desired === w.specReplicas) return { ok: true, changed: false, replicas: desired };
     await this.api.patchWorkloadReplicas(ref, desired);
     if (desired > w.specReplicas) this.tracker(target.id).scaledUp(this.clock(), w.specReplicas, desired);
-    await this.events.record(ref, desired > w.specReplicas ? 'WedSyncScaledUp' : 'WedSyncScaledDown', `${ref.kind} ${ref.name} replicas ${w.specReplicas} → ${desired}: ${why}`);
+    await this.events.record(
+      ref,
+      desired > w.specReplicas ? 'WedSyncScaledUp' : 'WedSyncScaledDown',
+      `${ref.kind} ${ref.name} replicas ${w.specReplicas} → ${desired}: ${why}`,
+    );
     return { ok: true, changed: true, replicas: desired };
   }
 

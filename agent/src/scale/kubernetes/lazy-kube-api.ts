@@ -6,8 +6,19 @@
 import type { KubeApi } from '../../contracts/kube-api';
 
 const METHODS = [
-  'readWorkload', 'listHpas', 'patchHpaMinReplicas', 'patchWorkloadReplicas', 'patchWorkloadAnnotations',
-  'createEvent', 'readLease', 'createLease', 'replaceLease', 'readConfigMap', 'createConfigMap', 'replaceConfigMap', 'listNodes',
+  'readWorkload',
+  'listHpas',
+  'patchHpaMinReplicas',
+  'patchWorkloadReplicas',
+  'patchWorkloadAnnotations',
+  'createEvent',
+  'readLease',
+  'createLease',
+  'replaceLease',
+  'readConfigMap',
+  'createConfigMap',
+  'replaceConfigMap',
+  'listNodes',
 ] as const satisfies ReadonlyArray<keyof KubeApi>;
 
 export type LazyKubeApi = KubeApi & { ready(): Promise<KubeApi> };

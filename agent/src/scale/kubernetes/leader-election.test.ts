@@ -6,7 +6,14 @@ function pair() {
   const api = new InMemoryKubeApi();
   const changes: Record<string, boolean[]> = { a: [], b: [] };
   const make = (id: 'a' | 'b') =>
-    new LeaseLeaderElector(api, { namespace: 'wedsync', name: 'wedsync-agent', identity: id, leaseDurationSeconds: 15, clock: () => now, onChange: (l) => changes[id].push(l) });
+    new LeaseLeaderElector(api, {
+      namespace: 'wedsync',
+      name: 'wedsync-agent',
+      identity: id,
+      leaseDurationSeconds: 15,
+      clock: () => now,
+      onChange: (l) => changes[id].push(l),
+    });
   return { api, a: make('a'), b: make('b'), changes, advance: (s: number) => (now += s * 1000), lease: () => api.leases.get('wedsync/wedsync-agent')! };
 }
 
@@ -52,7 +59,13 @@ describe('LeaseLeaderElector', () => {
     await a.tryAcquireOrRenew();
     await b.tryAcquireOrRenew();
     advance(20);
-    const c = new LeaseLeaderElector(api, { namespace: 'wedsync', name: 'wedsync-agent', identity: 'c', leaseDurationSeconds: 15, clock: () => Date.UTC(2026, 5, 13, 12) + 20_000 });
+    const c = new LeaseLeaderElector(api, {
+      namespace: 'wedsync',
+      name: 'wedsync-agent',
+      identity: 'c',
+      leaseDurationSeconds: 15,
+      clock: () => Date.UTC(2026, 5, 13, 12) + 20_000,
+    });
     await c.tryAcquireOrRenew(); // c only now sees the record: it must wait a full lease itself
     const results = await Promise.all([b.tryAcquireOrRenew(), a.tryAcquireOrRenew()]);
     expect(results.filter(Boolean)).toHaveLength(1);
@@ -84,6 +97,16 @@ describe('LeaseLeaderElector', () => {
   });
 
   test('a renew deadline at or above the lease duration is refused at construction', () => {
-    expect(() => new LeaseLeaderElector(new InMemoryKubeApi(), { namespace: 'n', name: 'l', identity: 'a', leaseDurationSeconds: 10, renewDeadlineSeconds: 10, clock: () => 0 })).toThrow(/renewDeadlineSeconds must be below leaseDurationSeconds/);
+    expect(
+      () =>
+        new LeaseLeaderElector(new InMemoryKubeApi(), {
+          namespace: 'n',
+          name: 'l',
+          identity: 'a',
+          leaseDurationSeconds: 10,
+          renewDeadlineSeconds: 10,
+          clock: () => 0,
+        }),
+    ).toThrow(/renewDeadlineSeconds must be below leaseDurationSeconds/);
   });
 });

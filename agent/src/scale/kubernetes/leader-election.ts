@@ -87,7 +87,13 @@ export class LeaseLeaderElector {
       const cur = await this.api.readLease(this.opts.namespace, this.opts.name);
       if (cur?.holderIdentity !== this.opts.identity) return;
       const now = this.opts.clock();
-      await this.api.replaceLease(this.opts.namespace, this.opts.name, { ...cur, holderIdentity: null, leaseDurationSeconds: 1, renewTimeMs: now, acquireTimeMs: now });
+      await this.api.replaceLease(this.opts.namespace, this.opts.name, {
+        ...cur,
+        holderIdentity: null,
+        leaseDurationSeconds: 1,
+        renewTimeMs: now,
+        acquireTimeMs: now,
+      });
       this.opts.logger?.info({ lease: this.leaseName(), identity: this.opts.identity }, 'released leadership');
     } catch (err) {
       this.opts.logger?.warn({ err: (err as Error).message, lease: this.leaseName() }, 'could not release the Lease; the standby takes over when it expires');
@@ -101,7 +107,13 @@ export class LeaseLeaderElector {
     const cur = await this.api.readLease(namespace, name);
     if (!cur) {
       try {
-        await this.api.createLease(namespace, name, { holderIdentity: identity, leaseDurationSeconds: duration, acquireTimeMs: now, renewTimeMs: now, leaseTransitions: 0 });
+        await this.api.createLease(namespace, name, {
+          holderIdentity: identity,
+          leaseDurationSeconds: duration,
+          acquireTimeMs: now,
+          renewTimeMs: now,
+          leaseTransitions: 0,
+        });
       } catch (err) {
         if (isConflict(err)) return false; // another replica created it first
         throw err;

@@ -3,7 +3,15 @@ import { resolveOwnership } from './ownership';
 
 const ref = { kind: 'Deployment' as const, namespace: 'shop', name: 'api' };
 const hpa = (name: string, over: Partial<HpaSnapshot> = {}): HpaSnapshot => ({
-  namespace: 'shop', name, minReplicas: 2, maxReplicas: 20, targetKind: 'Deployment', targetName: 'api', ownerKinds: [], labels: {}, ...over,
+  namespace: 'shop',
+  name,
+  minReplicas: 2,
+  maxReplicas: 20,
+  targetKind: 'Deployment',
+  targetName: 'api',
+  ownerKinds: [],
+  labels: {},
+  ...over,
 });
 
 describe('resolveOwnership', () => {

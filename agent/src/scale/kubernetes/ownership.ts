@@ -5,10 +5,7 @@
  */
 import type { HpaSnapshot, WorkloadRef } from '../../contracts/kube-api';
 
-export type Ownership =
-  | { kind: 'hpa'; hpa: HpaSnapshot }
-  | { kind: 'scale' }
-  | { kind: 'refused'; error: string };
+export type Ownership = { kind: 'hpa'; hpa: HpaSnapshot } | { kind: 'scale' } | { kind: 'refused'; error: string };
 
 export function hpasFor(ref: WorkloadRef, hpas: HpaSnapshot[]): HpaSnapshot[] {
   return hpas.filter((h) => h.namespace === ref.namespace && h.targetKind === ref.kind && h.targetName === ref.name);

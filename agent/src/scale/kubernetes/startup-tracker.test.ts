@@ -12,7 +12,11 @@ describe('StartupTracker', () => {
   test('an increase the agent made starts the clock at the patch, and the median resists one slow start', () => {
     const t = new StartupTracker();
     t.observe(0, 2, 2);
-    for (const [start, secs] of [[1_000_000, 40], [2_000_000, 50], [3_000_000, 600]]) {
+    for (const [start, secs] of [
+      [1_000_000, 40],
+      [2_000_000, 50],
+      [3_000_000, 600],
+    ]) {
       t.scaledUp(start, 2, 4);
       t.observe(start + secs * 1000, 4, 4);
       t.observe(start + secs * 1000 + 1, 2, 2);

@@ -67,7 +67,11 @@ describe('withThrottle over the in-memory Kubernetes API', () => {
     api.throttleNext('readWorkload', 3);
     const throttled: number[] = [];
     const t = withThrottle(api, { clock: clock.mono, sleep, random: () => 0, onThrottled: (ms) => throttled.push(ms) });
-    await expect(t.api.readWorkload(API)).rejects.toMatchObject({ status: 429, retryAfterSeconds: 3, message: expect.stringMatching(/throttled: .*429 Too Many Requests .*Retry-After 3 s/) });
+    await expect(t.api.readWorkload(API)).rejects.toMatchObject({
+      status: 429,
+      retryAfterSeconds: 3,
+      message: expect.stringMatching(/throttled: .*429 Too Many Requests .*Retry-After 3 s/),
+    });
     expect(t.heldUntilMs()).toBe(3_000);
     const sentBefore = api.calls.length;
     const reading = t.api.listHpas('weddings');
@@ -132,7 +136,11 @@ describe('the actuator when the API server throttles it', () => {
       sources: { sim: { type: 'simulator' } },
       targets: [{ id: 'api', kubernetes: API, load: { source: 'sim', query: 'q' }, capacityPerPod: 50, maxReplicas: 40 }],
     });
-    const state = new AgentState({ version: 't', cluster: 'c', mode: 'act', leader: true, startedAtMs: 0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: true }, config.targets, indexCalendar({ weddings: [] }, config.wedding));
+    const state = new AgentState(
+      { version: 't', cluster: 'c', mode: 'act', leader: true, startedAtMs: 0, lastTickMs: null, lastTickDurationMs: null, ticks: 0, ready: true },
+      config.targets,
+      indexCalendar({ weddings: [] }, config.wedding),
+    );
     const clock = new ManualClock(Date.parse('2026-12-07T04:00:00Z'));
     const { slept, sleep } = fakeSleep(clock);
     const api = new InMemoryKubeApi();
@@ -159,7 +167,11 @@ describe('the actuator when the API server throttles it', () => {
     expect(s.slept[0]).toBeGreaterThanOrEqual(4_000);
     expect(s.slept[0]).toBeLessThanOrEqual(4_400);
     expect(s.state.info.kubernetes).toMatchObject({ state: 'connected' });
-    const waited = Number(/^wedsync_agent_kubernetes_throttle_wait_seconds_total (\S+)$/m.exec(await s.registry.getSingleMetricAsString('wedsync_agent_kubernetes_throttle_wait_seconds_total'))?.[1]);
+    const waited = Number(
+      /^wedsync_agent_kubernetes_throttle_wait_seconds_total (\S+)$/m.exec(
+        await s.registry.getSingleMetricAsString('wedsync_agent_kubernetes_throttle_wait_seconds_total'),
+      )?.[1],
+    );
     expect(waited).toBeCloseTo(s.slept[0] / 1000, 6);
   });
 

@@ -13,7 +13,9 @@ export const datadogSinkConfig = z
     type: z.literal('datadog'),
     name: sinkName,
     apiKey: z.string().min(1),
-    site: z.enum(['datadoghq.com', 'us3.datadoghq.com', 'us5.datadoghq.com', 'datadoghq.eu', 'ap1.datadoghq.com', 'ap2.datadoghq.com', 'ddog-gov.com']).default('datadoghq.com'),
+    site: z
+      .enum(['datadoghq.com', 'us3.datadoghq.com', 'us5.datadoghq.com', 'datadoghq.eu', 'ap1.datadoghq.com', 'ap2.datadoghq.com', 'ddog-gov.com'])
+      .default('datadoghq.com'),
     /** Override for tests and proxies; the real URL is derived from `site`. */
     url: z.url().optional(),
     intervalSeconds: positiveSeconds.default(30),
@@ -30,7 +32,13 @@ export class DatadogSink extends QueuedSink<Sample> {
   readonly transport: DatadogTransport;
 
   constructor(name: string, cfg: DatadogSinkConfig, deps: SinkDeps) {
-    const transport = new DatadogTransport({ apiKey: cfg.apiKey, site: cfg.site, url: cfg.url, gzip: cfg.gzip, tags: () => [...Object.entries(identityLabels(deps)).map(([k, v]) => `${k}:${v}`), 'service:wedsync-agent'] });
+    const transport = new DatadogTransport({
+      apiKey: cfg.apiKey,
+      site: cfg.site,
+      url: cfg.url,
+      gzip: cfg.gzip,
+      tags: () => [...Object.entries(identityLabels(deps)).map(([k, v]) => `${k}:${v}`), 'service:wedsync-agent'],
+    });
     super(queueOptions(name, 'datadog', transport, allSamples, cfg, deps));
     this.transport = transport;
   }

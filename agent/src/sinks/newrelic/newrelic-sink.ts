@@ -25,7 +25,11 @@ export type NewRelicSinkConfig = z.infer<typeof newRelicSinkConfig>;
 
 export class NewRelicSink extends QueuedSink<Sample> {
   constructor(name: string, cfg: NewRelicSinkConfig, deps: SinkDeps) {
-    const transport = new NewRelicTransport({ licenseKey: cfg.licenseKey, url: cfg.url, attributes: () => ({ ...identityLabels(deps), service: 'wedsync-agent' }) });
+    const transport = new NewRelicTransport({
+      licenseKey: cfg.licenseKey,
+      url: cfg.url,
+      attributes: () => ({ ...identityLabels(deps), service: 'wedsync-agent' }),
+    });
     super(queueOptions(name, 'newrelic', transport, allSamples, cfg, deps));
   }
 }

@@ -35,6 +35,12 @@ export class NewRelicTransport implements Transport<Sample> {
   }
 
   send(batch: Sample[], signal: AbortSignal): Promise<SendOutcome> {
-    return postJson({ url: this.endpoint, headers: { 'Api-Key': this.opts.licenseKey }, payload: toNewRelicPayload(batch, this.opts.attributes()), gzip: true, signal });
+    return postJson({
+      url: this.endpoint,
+      headers: { 'Api-Key': this.opts.licenseKey },
+      payload: toNewRelicPayload(batch, this.opts.attributes()),
+      gzip: true,
+      signal,
+    });
   }
 }

@@ -48,7 +48,10 @@ export class PageDelivery implements Transport<PageEvent> {
     const verdict = handOff.verdict(e, timers.now());
     if (verdict === 'hand-off') {
       metrics.pageHandOffs.inc({ sink, kind: e.kind });
-      logger.warn({ sink, dedupKey: e.dedupKey, handOffAfterSeconds }, 'page not delivered in time; left to Alertmanager (the alert rule on wedsync_agent_page_condition fires)');
+      logger.warn(
+        { sink, dedupKey: e.dedupKey, handOffAfterSeconds },
+        'page not delivered in time; left to Alertmanager (the alert rule on wedsync_agent_page_condition fires)',
+      );
     }
     return verdict === 'send';
   }

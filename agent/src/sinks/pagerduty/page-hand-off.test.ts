@@ -56,7 +56,7 @@ describe('PageHandOff', () => {
     expect(series.size).toBe(0);
   });
 
-  test('after a handed-off episode clears, the next occurrence is the sink\'s again', () => {
+  test("after a handed-off episode clears, the next occurrence is the sink's again", () => {
     const { handOff, tick } = setup();
     const [first] = tick(overloaded(SATURDAY_4PM), SATURDAY_4PM);
     expect(handOff.verdict(first, SATURDAY_4PM + MINUTE)).toBe('hand-off');
@@ -87,11 +87,14 @@ describe('PageHandOff', () => {
     expect(series.size).toBe(0);
   });
 
-  test('adoptOpen adopts only pages the ledger never saw: a handed-off page stays Alertmanager\'s', () => {
+  test("adoptOpen adopts only pages the ledger never saw: a handed-off page stays Alertmanager's", () => {
     const { handOff, series, tick } = setup();
     const [trigger] = tick(overloaded(SATURDAY_4PM), SATURDAY_4PM);
     expect(handOff.verdict(trigger, SATURDAY_4PM + MINUTE)).toBe('hand-off');
-    handOff.adoptOpen([{ dedupKey: trigger.dedupKey, kind: 'pinned-at-max-overloaded', subject: 'checkout' }, { dedupKey: 'wedsync/test/scale-blocked/gallery', kind: 'scale-blocked', subject: 'gallery' }]);
+    handOff.adoptOpen([
+      { dedupKey: trigger.dedupKey, kind: 'pinned-at-max-overloaded', subject: 'checkout' },
+      { dedupKey: 'wedsync/test/scale-blocked/gallery', kind: 'scale-blocked', subject: 'gallery' },
+    ]);
     expect([...series]).toEqual(['scale-blocked/gallery']);
   });
 });

@@ -64,7 +64,10 @@ describe('open pages across a restart', () => {
 
   test('without the restored memory the two-minute condition would be re-timed from zero and resolve at once', () => {
     const tracker = new PageTracker(opts);
-    tracker.restore([{ dedupKey: KEY, kind: 'load-source-unreachable', severity: 'critical', summary: 's', targets: ['checkout'], details: {}, openedAtMs: SATURDAY_4PM }], {});
+    tracker.restore(
+      [{ dedupKey: KEY, kind: 'load-source-unreachable', severity: 'critical', summary: 's', targets: ['checkout'], details: {}, openedAtMs: SATURDAY_4PM }],
+      {},
+    );
     expect(tracker.next(sourceFailing(SATURDAY_4PM + 3 * MINUTE), SATURDAY_4PM + 3 * MINUTE).map((e) => e.action)).toEqual(['resolve']);
   });
 
@@ -119,6 +122,8 @@ describe('open pages across a restart', () => {
     expect(second(t0 + MINUTE + 15_000, nothingPushed(t0 + MINUTE + 15_000))).toEqual([]);
     expect(store.saved.open.map((p) => p.dedupKey)).toEqual([OVERLOADED]);
     expect(second(t0 + 2 * MINUTE, overloaded(t0 + 2 * MINUTE))).toEqual([]); // samples again, still overloaded: no second trigger
-    expect(second(t0 + 3 * MINUTE, calm(t0 + 3 * MINUTE))).toEqual([{ action: 'resolve', kind: 'pinned-at-max-overloaded', dedupKey: OVERLOADED, atMs: t0 + 3 * MINUTE }]);
+    expect(second(t0 + 3 * MINUTE, calm(t0 + 3 * MINUTE))).toEqual([
+      { action: 'resolve', kind: 'pinned-at-max-overloaded', dedupKey: OVERLOADED, atMs: t0 + 3 * MINUTE },
+    ]);
   });
 });

@@ -40,7 +40,15 @@ export class PagePersistence {
     let changed = false;
     for (const c of open) {
       if (this.open.has(c.dedupKey)) continue;
-      this.open.set(c.dedupKey, { dedupKey: c.dedupKey, kind: c.kind, severity: c.severity, summary: c.summary, targets: c.targets, details: c.details, openedAtMs: atMs });
+      this.open.set(c.dedupKey, {
+        dedupKey: c.dedupKey,
+        kind: c.kind,
+        severity: c.severity,
+        summary: c.summary,
+        targets: c.targets,
+        details: c.details,
+        openedAtMs: atMs,
+      });
       changed = true;
     }
     if (changed) this.save();
@@ -51,7 +59,15 @@ export class PagePersistence {
     for (const e of batch) {
       if (e.action === 'trigger') {
         const c = e.condition;
-        this.open.set(e.dedupKey, { dedupKey: c.dedupKey, kind: c.kind, severity: c.severity, summary: c.summary, targets: c.targets, details: c.details, openedAtMs: e.atMs });
+        this.open.set(e.dedupKey, {
+          dedupKey: c.dedupKey,
+          kind: c.kind,
+          severity: c.severity,
+          summary: c.summary,
+          targets: c.targets,
+          details: c.details,
+          openedAtMs: e.atMs,
+        });
       } else this.open.delete(e.dedupKey);
     }
     this.save();

@@ -45,20 +45,34 @@ describe('toPagerDutyEvent', () => {
 
   test('a trigger carries summary, severity, class, component, details and a dashboard link for the target', () => {
     const tracker = new PageTracker(opts);
-    const [e] = tracker.next(fixtureState(SATURDAY_4PM, (t) => writeRefused(t.checkout)), SATURDAY_4PM);
+    const [e] = tracker.next(
+      fixtureState(SATURDAY_4PM, (t) => writeRefused(t.checkout)),
+      SATURDAY_4PM,
+    );
     const body = toPagerDutyEvent(e, ctx);
     expect(body).toMatchObject({
       routing_key: 'R0UTING',
       event_action: 'trigger',
       dedup_key: 'wedsync/test/scale-blocked/checkout',
-      payload: { source: 'wedsync-agent/test', severity: 'critical', component: 'checkout', group: 'test', class: 'scale-blocked', timestamp: '2026-06-13T15:00:00.000Z' },
+      payload: {
+        source: 'wedsync-agent/test',
+        severity: 'critical',
+        component: 'checkout',
+        group: 'test',
+        class: 'scale-blocked',
+        timestamp: '2026-06-13T15:00:00.000Z',
+      },
       links: [{ href: 'https://grafana.example/d/wedsync/wedsync?orgId=1&var-target=checkout', text: 'WedSync dashboard' }],
     });
     expect(body.payload.custom_details).toMatchObject({ liveWeddings: 1, targets: ['checkout'] });
   });
 
   test('a resolve carries only the key', () => {
-    expect(toPagerDutyEvent({ action: 'resolve', kind: 'kubernetes-unreachable', dedupKey: 'k', atMs: 0 }, ctx)).toEqual({ routing_key: 'R0UTING', event_action: 'resolve', dedup_key: 'k' });
+    expect(toPagerDutyEvent({ action: 'resolve', kind: 'kubernetes-unreachable', dedupKey: 'k', atMs: 0 }, ctx)).toEqual({
+      routing_key: 'R0UTING',
+      event_action: 'resolve',
+      dedup_key: 'k',
+    });
   });
 
   test('a page about several targets links to the whole dashboard', () => {

@@ -73,7 +73,16 @@ export class PageTracker {
       const prefix = `wedsync/${this.opts.cluster}/${kind}/`;
       const subject = p.dedupKey.startsWith(prefix) ? p.dedupKey.slice(prefix.length) : p.dedupKey.split('/').slice(3).join('/');
       const severity = p.severity as PageSeverity;
-      this.open.set(p.dedupKey, { kind, subject, dedupKey: p.dedupKey, severity, weddingDay: severity !== 'warning', summary: p.summary, targets: [...p.targets], details: { ...p.details } });
+      this.open.set(p.dedupKey, {
+        kind,
+        subject,
+        dedupKey: p.dedupKey,
+        severity,
+        weddingDay: severity !== 'warning',
+        summary: p.summary,
+        targets: [...p.targets],
+        details: { ...p.details },
+      });
     }
     this.monitor.restore(memory);
   }

@@ -29,7 +29,10 @@ export const pagerDutySinkConfig = z
     name: sinkName,
     routingKey: z.string().min(1),
     /** host[:port] of the Events API (PagerDuty's own by default). */
-    server: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be host or host:port, without a scheme').default('events.pagerduty.com'),
+    server: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be host or host:port, without a scheme')
+      .default('events.pagerduty.com'),
     dashboardUrl: z.url().optional(),
     /**
      * Time to deliver a page's trigger before leaving it to Alertmanager (never sent later). The alert

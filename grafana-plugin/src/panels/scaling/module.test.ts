@@ -15,14 +15,21 @@ describe('module', () => {
     plugin.getPanelOptionsSupplier()(builder, { data: [] });
     const items = builder.getItems();
     expect(items.map((i) => i.path)).toEqual(['targets', 'anomalyThreshold', 'timelineHours', 'readOnly', 'live']);
-    for (const item of items) {expect(item.defaultValue).toEqual(DEFAULT_OPTIONS[item.path as keyof typeof DEFAULT_OPTIONS]);}
+    for (const item of items) {
+      expect(item.defaultValue).toEqual(DEFAULT_OPTIONS[item.path as keyof typeof DEFAULT_OPTIONS]);
+    }
     expect(plugin.panel).toBeDefined();
   });
 
   it('has no option that could store a token in the dashboard JSON', () => {
     const builder = new PanelOptionsEditorBuilder<PanelOptions>();
     plugin.getPanelOptionsSupplier()(builder, { data: [] });
-    expect(builder.getItems().map((i) => i.path.toLowerCase()).filter((p) => /token|secret|password|key/.test(p))).toEqual([]);
+    expect(
+      builder
+        .getItems()
+        .map((i) => i.path.toLowerCase())
+        .filter((p) => /token|secret|password|key/.test(p)),
+    ).toEqual([]);
   });
 });
 
