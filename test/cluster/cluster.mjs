@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apply, waitFor } from './lib/api.mjs';
 import { COMPONENTS, nodeObjects } from './lib/components.mjs';
-import { logTail, runningPid, startProcess, stopProcess } from './lib/processes.mjs';
+import { logTail, processGone, runningPid, startProcess, stopProcess } from './lib/processes.mjs';
 import { prepareState } from './lib/state.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -85,7 +85,7 @@ async function up(opts) {
     await waitFor(
       `${component.name} to be ready`,
       async () => {
-        if (runningPid(opts.dir, component.name) === undefined) {
+        if (processGone(opts.dir, component.name)) {
           throw Object.assign(new Error(`${component.name} exited\n${logTail(opts.dir, component.name)}`), { fatal: true });
         }
         return (await component.ready(state)) ? true : undefined;

@@ -24,6 +24,23 @@ export function runningPid(dir, name) {
   return undefined;
 }
 
+/**
+ * Whether the component started last has ended: its pid is gone or a zombie. Used while waiting for a
+ * component just started, where a pid-reuse check by cmdline is not needed and once read a live kwok as
+ * gone (a run of bench:real-hpa failed with "kwok exited" while kwok ran on).
+ */
+export function processGone(dir, name) {
+  const file = pidFile(dir, name);
+  if (!existsSync(file)) return true;
+  const { pid } = JSON.parse(readFileSync(file, 'utf8'));
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return / Z /.test(stat.slice(stat.lastIndexOf(')')));
+  } catch {
+    return true;
+  }
+}
+
 /** Starts a component detached from this process (it outlives `up`), logging to logs/<name>.log. */
 export function startProcess(dir, name, binary, args) {
   mkdirSync(join(dir, 'pids'), { recursive: true });
