@@ -2,14 +2,14 @@
  * A real local Prometheus (Debian `prometheus`) holding 3 targets × the shared peak-season-8w trace
  * (demand × 1, × 0.6, × 1.5), moved 52 weeks into the past — same weekdays, same season — backfilled with
  * `promtool tsdb create-blocks-from openmetrics`, and the agent config that reads it. The same history as
- * `bench:backtest` (backtest-prometheus.ts builds it the same way), for benchmarks of commands that take
- * `--config --from --to`.
+ * `bench:backtest` and `bench:tune`, for benchmarks of commands that take `--config --from --to`.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { readTrace } from '../src/replay/trace';
+import { parse } from 'csv-parse/sync';
+import { readTrace, type Trace } from '../src/replay/trace';
 import { freePort } from '../test-support/free-port';
 
 const SHIFT_MS = 364 * 86_400_000;
@@ -28,13 +28,15 @@ function shiftedTrace(src: string, dir: string): void {
   const cal = JSON.parse(readFileSync(join(src, 'calendar.json'), 'utf8')) as { weddings: Array<{ start: string }> };
   for (const w of cal.weddings) w.start = DateTime.fromISO(w.start, { setZone: true }).minus({ days: 364 }).toISO({ suppressMilliseconds: true })!;
   writeFileSync(join(dir, 'calendar.json'), JSON.stringify(cal));
-  const rows = readFileSync(join(src, 'trace.csv'), 'utf8').trim().split('\n');
-  const out = [
-    rows[0],
-    ...rows.slice(1).map((r) => `${new Date(Date.parse(r.slice(0, r.indexOf(','))) - SHIFT_MS).toISOString().replace('.000Z', 'Z')}${r.slice(r.indexOf(','))}`),
-  ];
-  writeFileSync(join(dir, 'trace.csv'), out.join('\n') + '\n');
+  // Read with the agent's CSV parser (quotes, BOM); the first column is the timestamp, the header row is kept.
+  const records: string[][] = parse(readFileSync(join(src, 'trace.csv'), 'utf8'), { bom: true, skip_empty_lines: true });
+  const [header, ...rows] = records;
+  const shifted = rows.map(([t, ...rest]) => [new Date(Date.parse(t) - SHIFT_MS).toISOString().replace('.000Z', 'Z'), ...rest]);
+  writeFileSync(join(dir, 'trace.csv'), [header, ...shifted].map((r) => r.map(csvField).join(',')).join('\n') + '\n');
 }
+
+/** A CSV field, quoted when it holds a comma, a quote or a line break. */
+const csvField = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 async function writeOpenMetrics(file: string, demand: Float64Array, startMs: number): Promise<void> {
   const out = createWriteStream(file);
@@ -57,6 +59,11 @@ async function writeOpenMetrics(file: string, demand: Float64Array, startMs: num
 
 export interface PrometheusHistory {
   config: string;
+  /** The shifted trace folder (what `replay --trace` reads for the same history). */
+  traceDir: string;
+  trace: Trace;
+  /** Writing the OpenMetrics file and promtool's backfill. */
+  backfillSeconds: number;
   fromMs: number;
   toMs: number;
   weeks: number;
@@ -70,8 +77,10 @@ export async function startPrometheusHistory(src: string, work: string): Promise
   const trace = readTrace(traceDir);
   const fromMs = trace.startMs;
   const toMs = fromMs + trace.demand.length * 60_000;
+  const started = Date.now();
   await writeOpenMetrics(join(work, 'history.om'), trace.demand, fromMs);
   execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(work, 'history.om'), join(work, 'data')], { stdio: 'ignore' });
+  const backfillSeconds = (Date.now() - started) / 1000;
   writeFileSync(join(work, 'prometheus.yml'), 'global: {}\n');
   const port = await freePort();
   const prom: ChildProcess = spawn(
@@ -112,5 +121,5 @@ export async function startPrometheusHistory(src: string, work: string): Promise
       ),
     ].join('\n') + '\n',
   );
-  return { config, fromMs, toMs, weeks: trace.demand.length / 10_080, stop: () => prom.kill('SIGTERM') };
+  return { config, traceDir, trace, backfillSeconds, fromMs, toMs, weeks: trace.demand.length / 10_080, stop: () => prom.kill('SIGTERM') };
 }
