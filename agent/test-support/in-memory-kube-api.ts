@@ -5,6 +5,7 @@
  * real client library.
  */
 import { kubeError, type KubeOperation } from '../src/contracts/kube-errors';
+import { configMapOp, leaseOp, workloadOp } from '../src/contracts/kube-operations';
 import type { ConfigMapRecord, HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from '../src/contracts/kube-api';
 
 type Method = keyof KubeApi;
@@ -39,9 +40,9 @@ export class InMemoryKubeApi implements KubeApi {
   }
 
   async readWorkload(ref: WorkloadRef): Promise<WorkloadSnapshot> {
-    this.enter('readWorkload', [ref], op('get', ref));
+    this.enter('readWorkload', [ref], workloadOp('get', ref));
     const w = this.workloads.get(key(ref));
-    if (!w) throw kubeError(404, op('get', ref));
+    if (!w) throw kubeError(404, workloadOp('get', ref));
     return structuredClone(w);
   }
 
@@ -61,7 +62,7 @@ export class InMemoryKubeApi implements KubeApi {
   }
 
   async patchWorkloadReplicas(ref: WorkloadRef, replicas: number): Promise<void> {
-    const o = { ...op('patch', ref), resource: `${plural(ref)}/scale` };
+    const o = workloadOp('patch', ref, '/scale');
     this.enter('patchWorkloadReplicas', [ref, replicas], o);
     const w = this.workloads.get(key(ref));
     if (!w) throw kubeError(404, o);
@@ -70,7 +71,7 @@ export class InMemoryKubeApi implements KubeApi {
   }
 
   async patchWorkloadAnnotations(ref: WorkloadRef, annotations: Record<string, string | null>, resourceVersion?: string): Promise<void> {
-    const o = op('patch', ref);
+    const o = workloadOp('patch', ref);
     this.enter('patchWorkloadAnnotations', [ref, annotations, resourceVersion], o);
     const w = this.workloads.get(key(ref));
     if (!w) throw kubeError(404, o);
@@ -152,25 +153,3 @@ export class InMemoryKubeApi implements KubeApi {
 }
 
 const key = (ref: WorkloadRef) => `${ref.kind}/${ref.namespace}/${ref.name}`;
-const plural = (ref: WorkloadRef) => (ref.kind === 'Deployment' ? 'deployments' : 'statefulsets');
-const op = (verb: KubeOperation['verb'], ref: WorkloadRef): KubeOperation => ({
-  verb,
-  resource: plural(ref),
-  group: 'apps',
-  namespace: ref.namespace,
-  name: ref.name,
-});
-const leaseOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({
-  verb,
-  resource: 'leases',
-  group: 'coordination.k8s.io',
-  namespace,
-  name,
-});
-const configMapOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({
-  verb,
-  resource: 'configmaps',
-  group: '',
-  namespace,
-  name,
-});

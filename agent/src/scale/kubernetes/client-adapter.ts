@@ -6,7 +6,8 @@
  */
 import type * as K8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { isNotFound, kubeError, parseRetryAfter, type KubeOperation } from '../../contracts/kube-errors';
-import type { ConfigMapRecord, HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadRef, WorkloadSnapshot } from '../../contracts/kube-api';
+import type { ConfigMapRecord, HpaSnapshot, KubeApi, KubeEvent, LeaseRecord, WorkloadSnapshot } from '../../contracts/kube-api';
+import { configMapOp, leaseOp, workloadOp } from '../../contracts/kube-operations';
 import { formatMicroTime, parseMicroTime } from './micro-time';
 import { podRequests } from '../../cost/quantity';
 
@@ -32,8 +33,6 @@ export function makeKubeConfig(k8s: KubernetesClientModule, conn: KubeConnection
   return kc;
 }
 
-const plural = (ref: WorkloadRef) => (ref.kind === 'Deployment' ? 'deployments' : 'statefulsets');
-
 export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, component = 'wedsync-agent'): KubeApi {
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const autoscaling = kc.makeApiClient(k8s.AutoscalingV2Api);
@@ -52,28 +51,6 @@ export function createKubeApi(k8s: KubernetesClientModule, kc: K8s.KubeConfig, c
       throw err;
     }
   }
-  const workloadOp = (verb: KubeOperation['verb'], ref: WorkloadRef, sub = ''): KubeOperation => ({
-    verb,
-    resource: plural(ref) + sub,
-    group: 'apps',
-    namespace: ref.namespace,
-    name: ref.name,
-  });
-  const leaseOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({
-    verb,
-    resource: 'leases',
-    group: 'coordination.k8s.io',
-    namespace,
-    name,
-  });
-
-  const configMapOp = (verb: KubeOperation['verb'], namespace: string, name: string): KubeOperation => ({
-    verb,
-    resource: 'configmaps',
-    group: '',
-    namespace,
-    name,
-  });
   const toConfigMap = (c: K8s.V1ConfigMap): ConfigMapRecord => ({ data: { ...(c.data ?? {}) }, resourceVersion: c.metadata?.resourceVersion });
   const fromConfigMap = (namespace: string, name: string, r: ConfigMapRecord, labels?: Record<string, string>): K8s.V1ConfigMap => ({
     apiVersion: 'v1',
