@@ -11,6 +11,11 @@ export class HistoryBuffer {
   private readonly values: Float32Array;
   private head = 0;
   private size = 0;
+  /** Points dropped from the old end so far: point k's sequence number is evicted + k (see seqOf). */
+  private dropped = 0;
+  /** How many of the newest gaps between points are equal (to `runGapMs`): a regular series' typical step, known without a sort. */
+  private run = 0;
+  private runGapMs = NaN;
 
   constructor(readonly capacity: number) {
     this.times = new Float64Array(capacity);
@@ -24,11 +29,24 @@ export class HistoryBuffer {
   /** Appends a point; older or equal timestamps are ignored (the buffer stays sorted). */
   push(tMs: number, value: number): void {
     if (this.size && tMs <= this.timeAt(this.size - 1)) return;
+    if (this.size) {
+      const gap = tMs - this.timeAt(this.size - 1);
+      this.run = gap === this.runGapMs ? this.run + 1 : 1;
+      this.runGapMs = gap;
+    }
     const i = (this.head + this.size) % this.capacity;
     this.times[i] = tMs;
     this.values[i] = value;
     if (this.size < this.capacity) this.size++;
-    else this.head = (this.head + 1) % this.capacity;
+    else {
+      this.head = (this.head + 1) % this.capacity;
+      this.dropped++;
+    }
+  }
+
+  /** Point k's sequence number: how many points were pushed before it. Unlike k, it does not move when the oldest point is dropped. */
+  seqOf(k: number): number {
+    return this.dropped + k;
   }
 
   /** Overwrites the newest point's value (a bucket's running mean as more readings arrive). */
@@ -97,6 +115,8 @@ export class HistoryBuffer {
   typicalStepMs(end = this.size): number {
     const n = Math.min(64, end - 1);
     if (n <= 0) return 0;
+    // The last n gaps all equal (a regular series): that gap is their median; no need to sort them.
+    if (end === this.size && this.run >= n) return this.runGapMs;
     const gaps = this.gaps.subarray(0, n);
     for (let k = end - n; k < end; k++) gaps[k - end + n] = this.timeAt(k) - this.timeAt(k - 1);
     gaps.sort();

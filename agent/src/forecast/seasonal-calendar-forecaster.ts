@@ -19,8 +19,9 @@
 import type { Forecast, ForecastContext, Forecaster, ForecastPoint } from './forecaster';
 import { HistoryBuffer } from './history-buffer';
 import { InstantCache } from './instant-cache';
-import { L_ACTUAL, L_GENERATION, L_PROFILE, L_TIME, LEVEL_ENTRY, LevelMemory } from './level-memory';
+import { LevelMemory } from './level-memory';
 import { ProfileInputMemory } from './profile-input-memory';
+import { RefitSamples } from './refit-samples';
 import { fitThroughOrigin, quantileOfSorted } from './robust';
 
 const HOUR_MS = 3_600_000;
@@ -85,9 +86,8 @@ export class SeasonalCalendarForecaster implements Forecaster {
   private readonly levelMemory: LevelMemory | null;
   /** Scratch: the profile's values at t − k·lag, and the refit's samples (reused: no allocation per tick). */
   private readonly vals: Float64Array;
-  private readonly xs: number[] = [];
-  private readonly ys: number[] = [];
-  private rel = new Float64Array(1024);
+  /** What the refit read, kept between refits where it still holds. */
+  private readonly samples = new RefitSamples();
 
   constructor(private readonly o: SeasonalForecasterOptions = DEFAULT_FORECASTER_OPTIONS) {
     this.history = new HistoryBuffer(o.capacity);
@@ -194,7 +194,7 @@ export class SeasonalCalendarForecaster implements Forecaster {
       // A history point is never a lag past the origin: its profile is always cacheable (see profile()).
       let p = cache.get(t);
       if (p === undefined) {
-        p = this.memory ? this.profileOfPoint(k, t, ctx, lag, count, tol) : this.profileAt(t, ctx, lag, count, tol, fromMs);
+        p = this.profileAt(t, ctx, lag, count, tol, fromMs);
         cache.set(t, p);
       }
       if (p !== p) continue;
@@ -206,47 +206,68 @@ export class SeasonalCalendarForecaster implements Forecaster {
     return Math.sqrt(ratio < 0.8 ? 0.8 : ratio > 1.25 ? 1.25 : ratio);
   }
 
-  /** levelFactor with each point's two terms read from level memory: the same sums, in the same order. */
+  /**
+   * levelFactor with each point's two terms read from level memory: the same sums, in the same order.
+   * Points the memory does not hold yet for this generation are worked out once (as levelFactor would,
+   * through the profile cache) and kept; the newest point, still filling its bucket, is read afresh.
+   */
   private levelFactorRemembered(lm: LevelMemory, ctx: ForecastContext, fromMs: number, end: number, lag: number, count: number, tol: number): number {
     const h = this.history;
-    const free = ctx.weddingFree === true;
-    const cache = this.profileCache;
-    const generation = cache.generationId;
-    const newest = h.length - 1;
-    lm.useContext(ctx);
-    let actual = 0;
-    let expected = 0;
     const start = h.lowerBound(fromMs - this.o.levelHours * HOUR_MS);
     const stride = Math.max(1, Math.floor((end - start) / LEVEL_SAMPLES));
-    // Walks ring slots (no modulo per point); an entry is point t's while its slot's time and generation match.
-    const entries = lm.entries;
-    const capacity = h.capacity;
+    const newest = h.length - 1;
+    // Points [start, kept) come from memory; the newest (when in the window) is never kept.
+    const kept = end - 1 === newest ? newest : end;
+    const cache = this.profileCache;
+    lm.prepare(ctx, cache.generationId, h.seqOf(start));
     if (this.memory) this.memory.useCalendar(ctx);
+    for (let k = lm.toSeq - h.seqOf(0); k < kept; k++) {
+      const t = h.timeAt(k);
+      lm.keep(h.slotOf(k), this.levelProfile(k, t, ctx, lag, count, tol), this.levelActual(k, t, ctx));
+    }
+    const profile = lm.profile;
+    const actualOf = lm.actual;
+    const capacity = h.capacity;
+    let actual = 0;
+    let expected = 0;
+    // The sampled points [start, kept) in ring slots: one run to the ring's end, then one from its start.
+    let sampled = kept > start ? Math.ceil((kept - start) / stride) : 0;
+    const k = start + sampled * stride;
     let slot = h.slotOf(start);
-    for (let k = start; k < end; k += stride, slot = slot + stride >= capacity ? slot + stride - capacity : slot + stride) {
-      const t = h.timeAtSlot(slot);
-      const at = slot * LEVEL_ENTRY;
-      let p: number;
-      let a: number;
-      if (entries[at + L_TIME] === t && entries[at + L_GENERATION] === generation) {
-        p = entries[at + L_PROFILE];
-        a = entries[at + L_ACTUAL];
-      } else {
-        const cached = cache.get(t);
-        if (cached === undefined) {
-          p = this.profileOfPoint(k, t, ctx, lag, count, tol);
-          cache.set(t, p);
-        } else p = cached;
-        a = free ? h.valueAt(k) : h.valueAt(k) - this.beta * ctx.expectedWeddingLoad(t);
-        if (k !== newest) lm.keep(slot, t, generation, p, a);
+    while (sampled > 0) {
+      const run = Math.min(sampled, Math.ceil((capacity - slot) / stride));
+      for (const runEnd = slot + run * stride; slot < runEnd; slot += stride) {
+        actual += actualOf[slot];
+        expected += profile[slot];
       }
-      if (p !== p) continue;
-      actual += a;
-      expected += p;
+      sampled -= run;
+      slot -= capacity;
+    }
+    if (k === newest && k < end) {
+      const t = h.timeAt(k);
+      const p = this.levelProfile(k, t, ctx, lag, count, tol);
+      if (p === p) {
+        actual += this.levelActual(k, t, ctx);
+        expected += p;
+      }
     }
     if (!(expected > 0) || !(actual > 0)) return 1;
     const ratio = actual / expected;
     return Math.sqrt(ratio < 0.8 ? 0.8 : ratio > 1.25 ? 1.25 : ratio);
+  }
+
+  /** History point k's profile as the level reads it: the cache's value, else worked out and cached. */
+  private levelProfile(k: number, t: number, ctx: ForecastContext, lag: number, count: number, tol: number): number {
+    const cached = this.profileCache.get(t);
+    if (cached !== undefined) return cached;
+    const p = this.profileOfPoint(k, t, ctx, lag, count, tol);
+    this.profileCache.set(t, p);
+    return p;
+  }
+
+  /** History point k's value less the wedding load β says the calendar explains there. */
+  private levelActual(k: number, t: number, ctx: ForecastContext): number {
+    return ctx.weddingFree === true ? this.history.valueAt(k) : this.history.valueAt(k) - this.beta * ctx.expectedWeddingLoad(t);
   }
 
   /**
@@ -297,37 +318,41 @@ export class SeasonalCalendarForecaster implements Forecaster {
     return medianOf(vals, n);
   }
 
-  /** Refits β (wedding excess per unit of expected load) and the relative error band on recent history. */
+  /**
+   * Refits β (wedding excess per unit of expected load) and the relative error band on recent history.
+   * With point memory (a fixed calendar) the samples of earlier refits that still hold are reused
+   * (refit-samples.ts); only the points since are read.
+   */
   private refit(ctx: ForecastContext, lag: number, count: number, tol: number, end: number, fromMs: number): void {
     const h = this.history;
     this.lastFitMs = fromMs;
     const free = ctx.weddingFree === true;
-    const { xs, ys } = this;
-    xs.length = 0;
-    ys.length = 0;
-    let nRel = 0;
+    const samples = this.samples;
     const stride = Math.max(1, Math.floor(end / 3000));
-    if (this.rel.length < Math.ceil(end / stride)) this.rel = new Float64Array(Math.ceil(end / stride));
-    const rel = this.rel;
+    samples.begin(this.memory !== null, ctx, lag, count, tol, stride, h.seqOf(0), end);
+    // Points that can no longer change: all but the newest, whose value still moves while its bucket fills.
+    const fixedEnd = Math.min(end, h.length - 1);
     const saved = this.beta;
     this.beta = 0;
-    for (let k = 0; k < end; k += stride) {
+    for (let k = samples.next; k < end; k += stride) {
+      const keep = k < fixedEnd;
       const t = h.timeAt(k);
       const base = this.memory ? this.profileOfPoint(k, t, ctx, lag, count, tol) : this.profileAt(t, ctx, lag, count, tol, t);
       if (base !== base) continue;
       const e = free ? 0 : ctx.expectedWeddingLoad(t);
       const excess = h.valueAt(k) - base;
-      if (e > 0) {
-        xs.push(e);
-        ys.push(excess);
-      } else if (base > 0) rel[nRel++] = h.valueAt(k) / base - 1;
+      if (e > 0) samples.addFit(e, excess, keep);
+      else if (base > 0) samples.addRel(h.valueAt(k) / base - 1, keep);
     }
+    // The first sample not kept: where the next refit starts reading.
+    samples.next = Math.max(samples.next, Math.ceil(fixedEnd / stride) * stride);
+    const { xs, ys } = samples;
     const fitted = xs.length >= 30 ? fitThroughOrigin(xs, ys) : NaN;
     this.beta = Number.isFinite(fitted) && fitted > 0 ? fitted : saved;
     this.profileCache.clear();
-    if (nRel >= 30) {
+    if (samples.relCount >= 30) {
       const q = this.o.boundQuantile;
-      const sorted = rel.subarray(0, nRel).sort();
+      const sorted = samples.sortedRel();
       this.band = [Math.min(-0.02, quantileOfSorted(sorted, q)), Math.max(0.02, quantileOfSorted(sorted, 1 - q))];
     }
   }
