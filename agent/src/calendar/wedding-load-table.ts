@@ -10,17 +10,33 @@
  */
 import { expectedWeddingLoad, phaseAt, type CalendarIndex } from './rules';
 
+/** The table's numbers, to be read elsewhere (a forecasting worker: replay/forecast-ahead.ts) with `gridValueAt`. */
+export interface WeddingLoadGrid {
+  weddingFree: boolean;
+  startMs: number;
+  stepMs: number;
+  endMs: number;
+  values: Float64Array;
+}
+
+/** The expected wedding load at `tMs` when the grid holds it (on a grid minute, inside it); else undefined. */
+export function gridValueAt(grid: WeddingLoadGrid, tMs: number): number | undefined {
+  if (grid.weddingFree) return 0;
+  const k = (tMs - grid.startMs) / grid.stepMs;
+  return tMs >= grid.startMs && tMs < grid.endMs && k === Math.floor(k) ? grid.values[k] : undefined;
+}
+
 export class WeddingLoadTable {
   /** True when no wedding day falls in the target's zones: the expected load is 0 everywhere. */
   readonly weddingFree: boolean;
-  private readonly values: Float64Array;
-  private readonly endMs: number;
+  readonly values: Float64Array;
+  readonly endMs: number;
 
   constructor(
     private readonly index: CalendarIndex,
     private readonly timezones: readonly string[],
-    private readonly startMs: number,
-    private readonly stepMs: number,
+    readonly startMs: number,
+    readonly stepMs: number,
     steps: number,
   ) {
     this.weddingFree = !index.hasWeddings(timezones);
@@ -38,11 +54,10 @@ export class WeddingLoadTable {
   }
 
   /** The expected wedding load at `tMs` (the index's own answer off the grid). */
-  readonly at = (tMs: number): number => {
-    if (this.weddingFree) return 0;
-    const offset = tMs - this.startMs;
-    const k = offset / this.stepMs;
-    if (tMs >= this.startMs && tMs < this.endMs && k === Math.floor(k)) return this.values[k];
-    return expectedWeddingLoad(this.index, tMs, this.timezones);
-  };
+  readonly at = (tMs: number): number => gridValueAt(this, tMs) ?? expectedWeddingLoad(this.index, tMs, this.timezones);
+
+  /** The grid's numbers (shared, not copied). */
+  grid(): WeddingLoadGrid {
+    return { weddingFree: this.weddingFree, startMs: this.startMs, stepMs: this.stepMs, endMs: this.endMs, values: this.values };
+  }
 }

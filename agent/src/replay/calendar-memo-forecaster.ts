@@ -18,6 +18,11 @@ export class CalendarMemoForecaster implements Forecaster {
     this.ctx = { expectedWeddingLoad: table.at, weddingFree: table.weddingFree };
   }
 
+  /** The calendar forecasts are asked with once `useTable` was called. */
+  get context(): ForecastContext | null {
+    return this.ctx;
+  }
+
   observe(tMs: number, value: number): void {
     this.inner.observe(tMs, value);
   }

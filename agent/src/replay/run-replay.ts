@@ -12,6 +12,7 @@ import { createForecaster } from '../forecast/seasonal-calendar-forecaster';
 import { ManualClock } from '../util/clock';
 import { silentLogger } from '../util/logger';
 import { CalendarMemoForecaster } from './calendar-memo-forecaster';
+import { ForecastAhead, forecastsAheadAvailable, type ForecastPlan } from './forecast-ahead';
 import { WeddingLoadTable } from '../calendar/wedding-load-table';
 import { REPLAY_SERIES, REPLAY_SOURCE, replayConfig } from './replay-config';
 import type { Trace } from './trace';
@@ -27,6 +28,8 @@ export interface AgentReplay {
   protectedSteps: Uint8Array;
   rules: Record<string, number>;
   forecastMethod: string | null;
+  /** Steps whose forecast a worker thread worked out ahead (forecast-ahead.ts); 0 when the replay's thread did all. */
+  stepsForecastAhead: number;
   /** The replica-hour price the agent used (the config's price table and the target's cost.podRequests). */
   price: ReplicaPrice;
   /** Each step where the rule that set the count changed (the report's "why" on the chart). */
@@ -55,9 +58,17 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
   const loaded = replayConfig(trace, opts.user);
   const clock = new ManualClock(trace.startMs);
   const scaler = new InMemoryScaler(clock.now);
+  const gap = trace.missing;
+  // The steps whose reading the agent is shown (a withheld one is a source outage).
+  const pushed = new Uint8Array(trace.demand.length);
+  for (let k = 0; k < pushed.length; k++) pushed[k] = opts.missing?.(k) || gap?.[k] ? 0 : 1;
   // The forecaster factory the agent wires (agent.ts: createForecaster), with calendar answers memoised.
   // Point memory: the trace's calendar is fixed while it plays, so each point's profile inputs are read once.
-  const newForecaster = opts.newForecaster ?? (() => createForecaster({ pointMemory: true }));
+  const forecasterOptions = { pointMemory: true };
+  const newForecaster = opts.newForecaster ?? (() => createForecaster(forecasterOptions));
+  // The default forecaster's calls are known in advance: a worker thread works them out ahead (forecast-ahead.ts).
+  const ahead =
+    opts.newForecaster === undefined && forecastsAheadAvailable() ? new ForecastAhead(forecastPlan(trace, pushed, loaded, forecasterOptions)) : null;
   const memos: CalendarMemoForecaster[] = [];
   const agent = new Agent(loaded, {
     clock: clock.now,
@@ -65,7 +76,8 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
     logger: silentLogger,
     newDetector: opts.newDetector,
     newForecaster: () => {
-      const memo = new CalendarMemoForecaster(newForecaster());
+      // One target per replay: the first forecaster is the one planned ahead.
+      const memo = new CalendarMemoForecaster(memos.length === 0 && ahead ? ahead : newForecaster());
       memos.push(memo);
       return memo;
     },
@@ -78,7 +90,6 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
   let deployFreezeSteps = 0;
   const protectedSteps = new Uint8Array(trace.demand.length);
   const ruleChanges: RuleChange[] = [];
-  const gap = trace.missing;
   // No HTTP server runs in a replay, so nobody can subscribe to the event stream: closing it before the
   // first step spares working out every tick's stream events (a fifth of a replay's time) for no reader.
   agent.stream.close();
@@ -88,9 +99,10 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
   const horizonSteps = Math.ceil((loaded.config.forecast.horizonHours * 3_600_000) / trace.stepMs) + 1;
   const table = new WeddingLoadTable(agent.state.calendar, target.timezones, trace.startMs, trace.stepMs, trace.demand.length + horizonSteps);
   for (const memo of memos) memo.useTable(table);
+  if (ahead && memos[0]?.context) ahead.begin(memos[0].context, table.grid());
   for (let k = 0; k < trace.demand.length; k++) {
     clock.nowMs = trace.startMs + k * trace.stepMs;
-    if (!opts.missing?.(k) && !gap?.[k]) source.ingest(REPLAY_SERIES, {}, [[clock.nowMs, trace.demand[k]]], clock.nowMs);
+    if (pushed[k]) source.ingest(REPLAY_SERIES, {}, [[clock.nowMs, trace.demand[k]]], clock.nowMs);
     await agent.loop.tick();
     const w = await scaler.read(target);
     replicas[k] = w.replicas;
@@ -113,6 +125,7 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
     if (opts.onProgress && (k % 240 === 239 || k === trace.demand.length - 1)) opts.onProgress(k + 1, trace.demand.length);
   }
   await agent.stop();
+  ahead?.close();
   const price = agent.prices.price(target, undefined);
   return {
     replicas,
@@ -121,7 +134,27 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
     protectedSteps,
     rules,
     forecastMethod: agent.state.targets.get(target.id)!.forecast?.method ?? null,
+    stepsForecastAhead: ahead?.stepsForecastAhead ?? 0,
     price,
     ruleChanges,
+  };
+}
+
+/** The forecaster calls the agent will make over the trace (target-pipeline.ts `predict`: the same step and horizon). */
+function forecastPlan(trace: Trace, pushed: Uint8Array, loaded: LoadedConfig, options: ForecastPlan['options']): Omit<ForecastPlan, 'grid'> {
+  const forecastStepMs = loaded.config.forecast.stepSeconds * 1000;
+  // The push source answers every read with its latest sample, and the agent learns from every reading it
+  // gets (target-pipeline.ts `run`): from the first shown step on, the last demand shown. (An implausible
+  // reading is refused instead: the plan is left there, see forecast-ahead.ts.)
+  const observed = new Float64Array(pushed.length);
+  let last = NaN;
+  for (let k = 0; k < pushed.length; k++) observed[k] = last = pushed[k] ? trace.demand[k] : last;
+  return {
+    startMs: trace.startMs,
+    stepMs: trace.stepMs,
+    observed,
+    forecastStepMs,
+    forecastPoints: Math.ceil((loaded.config.forecast.horizonHours * 3600_000) / forecastStepMs),
+    options,
   };
 }
