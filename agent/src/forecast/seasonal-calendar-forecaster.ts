@@ -221,9 +221,11 @@ export class SeasonalCalendarForecaster implements Forecaster {
     const cache = this.profileCache;
     lm.prepare(ctx, cache.generationId, h.seqOf(start));
     if (this.memory) this.memory.useCalendar(ctx);
+    const oldest = h.timeAt(0);
     for (let k = lm.toSeq - h.seqOf(0); k < kept; k++) {
-      const t = h.timeAt(k);
-      lm.keep(h.slotOf(k), this.levelProfile(k, t, ctx, lag, count, tol), this.levelActual(k, t, ctx));
+      const slot = h.slotOf(k);
+      const t = h.timeAtSlot(slot);
+      lm.keep(slot, this.levelProfile(k, slot, t, ctx, lag, count, tol, oldest), this.levelActual(k, t, ctx));
     }
     const profile = lm.profile;
     const actualOf = lm.actual;
@@ -245,7 +247,7 @@ export class SeasonalCalendarForecaster implements Forecaster {
     }
     if (k === newest && k < end) {
       const t = h.timeAt(k);
-      const p = this.levelProfile(k, t, ctx, lag, count, tol);
+      const p = this.levelProfile(k, h.slotOf(k), t, ctx, lag, count, tol, oldest);
       if (p === p) {
         actual += this.levelActual(k, t, ctx);
         expected += p;
@@ -257,10 +259,10 @@ export class SeasonalCalendarForecaster implements Forecaster {
   }
 
   /** History point k's profile as the level reads it: the cache's value, else worked out and cached. */
-  private levelProfile(k: number, t: number, ctx: ForecastContext, lag: number, count: number, tol: number): number {
+  private levelProfile(k: number, slot: number, t: number, ctx: ForecastContext, lag: number, count: number, tol: number, oldest: number): number {
     const cached = this.profileCache.get(t);
     if (cached !== undefined) return cached;
-    const p = this.profileOfPoint(k, t, ctx, lag, count, tol);
+    const p = this.profileOfPoint(slot, t, ctx, lag, count, tol, oldest);
     this.profileCache.set(t, p);
     return p;
   }
@@ -271,16 +273,14 @@ export class SeasonalCalendarForecaster implements Forecaster {
   }
 
   /**
-   * profileAt(t, …) for history point k (t − lag before the origin, so no lag steps back further), its
-   * inputs read from point memory when still right: the same values in the same order, the same median.
+   * profileAt(t, …) for the history point in ring slot `slot` (t − lag before the origin, so no lag steps
+   * back further), its inputs read from point memory when still right: the same values in the same order,
+   * the same median. `oldest` is the history's first time; the caller has told the memory the calendar.
    */
-  private profileOfPoint(k: number, t: number, ctx: ForecastContext, lag: number, count: number, tol: number): number {
+  private profileOfPoint(slot: number, t: number, ctx: ForecastContext, lag: number, count: number, tol: number, oldest: number): number {
     const m = this.memory!;
     const h = this.history;
-    const slot = h.slotOf(k);
     const at = slot * m.stride;
-    m.useCalendar(ctx);
-    const oldest = h.timeAt(0);
     if (!m.holds(slot, t, lag, count, tol, oldest)) {
       const free = ctx.weddingFree === true;
       let n = 0;
@@ -334,10 +334,12 @@ export class SeasonalCalendarForecaster implements Forecaster {
     const fixedEnd = Math.min(end, h.length - 1);
     const saved = this.beta;
     this.beta = 0;
+    const oldest = h.timeAt(0);
+    this.memory?.useCalendar(ctx);
     for (let k = samples.next; k < end; k += stride) {
       const keep = k < fixedEnd;
       const t = h.timeAt(k);
-      const base = this.memory ? this.profileOfPoint(k, t, ctx, lag, count, tol) : this.profileAt(t, ctx, lag, count, tol, t);
+      const base = this.memory ? this.profileOfPoint(h.slotOf(k), t, ctx, lag, count, tol, oldest) : this.profileAt(t, ctx, lag, count, tol, t);
       if (base !== base) continue;
       const e = free ? 0 : ctx.expectedWeddingLoad(t);
       const excess = h.valueAt(k) - base;
