@@ -1,4 +1,4 @@
-import type { Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { weddingRulesSchema } from '../config/schema';
 import { indexCalendar } from '../calendar/rules';
 import { WeddingLoadTable } from '../calendar/wedding-load-table';
@@ -58,7 +58,7 @@ const asPlanned = (k: number): number | null => (pushed[k] ? demand[k] : null);
 
 describe('ForecastAhead (a replay forecasting on a second thread; here the worker runs in this thread)', () => {
   it('serves every planned forecast from the ring, equal to the forecaster asked directly', () => {
-    const ahead = new ForecastAhead(plan, inThread, steps);
+    const ahead = new ForecastAhead(plan, inThread, { ringSlots: steps });
     ahead.begin(context, table.grid());
     const served = play(ahead, asPlanned);
     expect(served).toEqual(play(createForecaster({ pointMemory: true }), asPlanned));
@@ -67,7 +67,7 @@ describe('ForecastAhead (a replay forecasting on a second thread; here the worke
   });
 
   it('leaves the plan at the first call that differs (a reading the agent did not observe), with the same forecasts', () => {
-    const ahead = new ForecastAhead(plan, inThread, steps);
+    const ahead = new ForecastAhead(plan, inThread, { ringSlots: steps });
     ahead.begin(context, table.grid());
     const skipped = (k: number): number | null => (k === 3000 ? null : asPlanned(k));
     expect(play(ahead, skipped)).toEqual(play(createForecaster({ pointMemory: true }), skipped));
@@ -76,7 +76,7 @@ describe('ForecastAhead (a replay forecasting on a second thread; here the worke
 
   it('leaves the plan where the worker cannot answer a calendar question from the table', () => {
     const short = new WeddingLoadTable(index, [], start, MIN, 2 * 1440);
-    const ahead = new ForecastAhead(plan, inThread, steps);
+    const ahead = new ForecastAhead(plan, inThread, { ringSlots: steps });
     ahead.begin(context, short.grid());
     expect(play(ahead, asPlanned)).toEqual(play(createForecaster({ pointMemory: true }), asPlanned));
     expect(ahead.stepsForecastAhead).toBeGreaterThan(0);
@@ -84,9 +84,19 @@ describe('ForecastAhead (a replay forecasting on a second thread; here the worke
   });
 
   it('does not plan without a worker: every forecast is the replay thread’s own', () => {
-    const ahead = new ForecastAhead(plan, () => null, steps);
+    const ahead = new ForecastAhead(plan, () => null, { ringSlots: steps });
     ahead.begin(context, table.grid());
     expect(play(ahead, asPlanned).slice(-3)).toEqual(play(createForecaster({ pointMemory: true }), asPlanned).slice(-3));
     expect(ahead.stepsForecastAhead).toBe(0);
+  });
+
+  it('does not wait on a worker that died: after its patience the replay forecasts on its own', () => {
+    const dying = () => new Worker('throw new Error("worker failed to start")', { eval: true }).on('error', () => undefined);
+    const ahead = new ForecastAhead(plan, dying, { ringSlots: steps, patienceMs: 1000 });
+    ahead.begin(context, table.grid());
+    const started = Date.now();
+    expect(play(ahead, asPlanned).slice(-3)).toEqual(play(createForecaster({ pointMemory: true }), asPlanned).slice(-3));
+    expect(ahead.stepsForecastAhead).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000); // waited its patience (1 s) once, then went on alone
   });
 });

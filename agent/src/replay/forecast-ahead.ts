@@ -36,8 +36,8 @@ import {
 const WORKER = join(__dirname, 'forecast-ahead-worker.js');
 /** Forecasts the worker may be ahead of the replay (bounded shared memory). */
 const RING_SLOTS = 2048;
-/** How long the replay waits for a forecast the worker has not delivered before working it out itself. */
-const WORKER_PATIENCE_MS = 30_000;
+/** How long the replay waits without the worker delivering anything before it works the forecasts out itself. */
+const WORKER_PATIENCE_MS = 10_000;
 
 /** Whether a compiled worker exists (not when this module runs from TypeScript sources, under ts-jest). */
 export const forecastsAheadAvailable = (): boolean => existsSync(WORKER);
@@ -119,12 +119,14 @@ export class ForecastAhead implements Forecaster {
   /** Forecasts served from the worker before the plan was left. */
   private servedAhead = 0;
   private lastMethod = '';
+  private readonly patienceMs: number;
 
   constructor(
     plan: Omit<ForecastPlan, 'grid'>,
     private readonly startWorker: (plan: ForecastPlan, buffers: RingBuffers, layout: RingLayout) => Worker | null = startForecastWorker,
-    ringSlots = RING_SLOTS,
+    { ringSlots = RING_SLOTS, patienceMs = WORKER_PATIENCE_MS }: { ringSlots?: number; patienceMs?: number } = {},
   ) {
+    this.patienceMs = patienceMs;
     this.plan = { ...plan, grid: { weddingFree: true, startMs: 0, stepMs: 1, endMs: 0, values: new Float64Array(0) } };
     const layout = { slots: ringSlots, points: plan.forecastPoints };
     this.buffers = createRing(layout);
@@ -191,10 +193,17 @@ export class ForecastAhead implements Forecaster {
   private awaitForecast(k: number): boolean {
     if (!this.worker) return false;
     const header = this.ring.header;
-    const deadline = Date.now() + WORKER_PATIENCE_MS;
+    // A worker that died cannot say so while this thread waits (its 'exit' event needs the event loop):
+    // no progress for patienceMs is taken as that.
+    let deadline = Date.now() + this.patienceMs;
+    let seen = -1;
     for (let produced = Atomics.load(header, PRODUCED); produced <= k; produced = Atomics.load(header, PRODUCED)) {
       const abandoned = Atomics.load(header, ABANDONED);
-      if ((abandoned >= 0 && abandoned <= k) || Date.now() > deadline) return false;
+      if (abandoned >= 0 && abandoned <= k) return false;
+      if (produced !== seen) {
+        seen = produced;
+        deadline = Date.now() + this.patienceMs;
+      } else if (Date.now() > deadline) return false;
       Atomics.wait(header, PRODUCED, produced, 100);
     }
     return true;
