@@ -9,6 +9,7 @@ import type { LoadedConfig } from '../app/config-load';
 import { InMemoryScaler } from '../scale/in-memory-scaler';
 import type { PushSource } from '../sources/push-source';
 import { createForecaster } from '../forecast/seasonal-calendar-forecaster';
+import type { Forecaster } from '../forecast/forecaster';
 import { ManualClock } from '../util/clock';
 import { silentLogger } from '../util/logger';
 import { CalendarMemoForecaster } from './calendar-memo-forecaster';
@@ -50,6 +51,11 @@ export interface ReplayOptions extends Pick<AgentOptions, 'newDetector' | 'newFo
   missing?: (step: number) => boolean;
   /** Told how far the replay is, every few hundred steps (a progress bar). */
   onProgress?: (step: number, steps: number) => void;
+  /**
+   * Wraps the forecaster the replay wires (the default one, forecasting ahead when it can), inside its
+   * calendar memo: to watch its forecasts (tune/recorded-inputs.ts) without giving up the worker thread.
+   */
+  watchForecaster?: (forecaster: Forecaster) => Forecaster;
   /** Shown the target's state after each step (tune records what its candidates share: tune/recorded-inputs.ts). */
   onStep?: (step: number, target: TargetState) => void;
 }
@@ -77,7 +83,8 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
     newDetector: opts.newDetector,
     newForecaster: () => {
       // One target per replay: the first forecaster is the one planned ahead.
-      const memo = new CalendarMemoForecaster(memos.length === 0 && ahead ? ahead : newForecaster());
+      const inner = memos.length === 0 && ahead ? ahead : newForecaster();
+      const memo = new CalendarMemoForecaster(opts.watchForecaster ? opts.watchForecaster(inner) : inner);
       memos.push(memo);
       return memo;
     },

@@ -131,8 +131,8 @@ export async function recordInputs(job: RecordingJob): Promise<RecordedInputs> {
   const result = await replayAgent(trace, {
     user: job.user,
     newDetector: () => (detector = new RecordingDetector(createDetector())),
-    // The forecaster replayAgent wires by default, seen from inside its calendar memo.
-    newForecaster: () => (forecaster = new RecordingForecaster(createForecaster({ pointMemory: true }))),
+    // The forecaster replayAgent wires by default (forecasting ahead on a worker thread), seen from inside its calendar memo.
+    watchForecaster: (inner) => (forecaster = new RecordingForecaster(inner)),
     onStep: (k, target) => {
       const nowMs = trace.startMs + k * stepMs;
       const view = target.view!;
