@@ -15,7 +15,6 @@ import type { TargetCalendar } from '../calendar/target-calendar';
 import type { AnomalyDetector, AnomalyKind, AnomalyResult, DetectionContext } from '../detect/detector';
 import { createDetector } from '../detect/combined-detector';
 import type { Forecast, ForecastContext, Forecaster } from '../forecast/forecaster';
-import { createForecaster } from '../forecast/seasonal-calendar-forecaster';
 import { replayAgent } from '../replay/run-replay';
 import type { Trace } from '../replay/trace';
 
