@@ -314,7 +314,11 @@ export class SeasonalCalendarForecaster implements Forecaster {
       m.fitKnown[slot] = 1;
       return m.fit[slot];
     }
-    for (let i = 0; i < n; i++) vals[i] = m.v[at + i] - this.beta * m.w[at + i];
+    // Locals: the loop then reads no field through `this` or `m` (the stores into vals could alias them for all V8 knows).
+    const beta = this.beta;
+    const v = m.v;
+    const w = m.w;
+    for (let i = 0; i < n; i++) vals[i] = v[at + i] - beta * w[at + i];
     return medianOf(vals, n);
   }
 
