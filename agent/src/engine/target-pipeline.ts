@@ -7,7 +7,7 @@ import type { PlanPolicy, TargetConfig } from '../config/schema';
 import { policyFor } from '../config/target-policy';
 import type { AgentConfig } from '../config/agent-config';
 import { expectedWeddingLoad } from '../calendar/rules';
-import { targetCalendar } from '../calendar/target-calendar';
+import { TargetCalendars } from '../calendar/target-calendar';
 import type { AnomalyDetector, AnomalyResult } from '../detect/detector';
 import type { Forecast, Forecaster } from '../forecast/forecaster';
 import { checkFinite } from '../forecast/finite-forecast';
@@ -48,6 +48,8 @@ export class TargetPipeline {
   private readonly staleAfterMs: number;
   /** The global policy with this target's own settings in their place (config/target-policy.ts). */
   private readonly policy: PlanPolicy;
+  /** This target's calendar answers, kept between ticks while the calendar says the same. */
+  private readonly calendars: TargetCalendars;
 
   constructor(
     private readonly out: TargetState,
@@ -59,6 +61,7 @@ export class TargetPipeline {
     const source: LoadSource | undefined = deps.source;
     this.staleAfterMs = (source?.staleAfterSeconds ?? Math.max(60, deps.config.agent.tickSeconds * 4)) * 1000;
     this.policy = policyFor(deps.config.policy, this.target);
+    this.calendars = new TargetCalendars(this.target);
   }
 
   /** Feeds history (cold-start backfill) to the forecaster and detector, oldest first. */
@@ -173,7 +176,7 @@ export class TargetPipeline {
       atMs: now,
       load: fresh ? this.lastGood!.value : null,
       readError: reading.ok ? null : reading.error,
-      calendar: targetCalendar(state.calendar, this.target, now),
+      calendar: this.calendars.at(state.calendar, now),
       overrides: activeOverrides(state.overrides, this.target.id, now),
     };
   }
