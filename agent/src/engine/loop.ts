@@ -6,7 +6,7 @@
 import type { LoopDeps } from './loop-deps';
 import { TargetPipeline } from './target-pipeline';
 import { PriceBook } from '../cost/price-book';
-import { raceTimeout } from '../util/timeout';
+import { RepeatedDeadline } from '../util/timeout';
 
 export type { LoopDeps };
 
@@ -18,6 +18,8 @@ export class ControlLoop {
   private readonly pipelines = new Map<string, TargetPipeline>();
   /** A target whose work outlived the tick timeout: skipped until it settles, so work never overlaps. */
   private readonly busy = new Map<string, Promise<void>>();
+  /** Per target, the tick timeout: one timer re-armed each tick rather than a new one (util/timeout.ts). */
+  private readonly deadlines = new Map<string, RepeatedDeadline>();
   private readonly monotonic: () => number;
 
   constructor(private readonly deps: LoopDeps) {
@@ -28,6 +30,7 @@ export class ControlLoop {
       const source = deps.sources[t.config.load.source];
       const pipelineDeps = { ...deps, source, isLeader, prices, detector: deps.newDetector(), forecaster: deps.newForecaster() };
       this.pipelines.set(t.config.id, new TargetPipeline(t, pipelineDeps));
+      this.deadlines.set(t.config.id, new RepeatedDeadline(deps.config.agent.tickTimeoutSeconds * 1000));
     }
   }
 
@@ -118,7 +121,7 @@ export class ControlLoop {
       metrics.tickErrors.inc({ stage: 'target' });
       logger.error({ err, target: id }, 'target tick failed');
     });
-    if ((await raceTimeout(work, config.agent.tickTimeoutSeconds * 1000)) === 'timeout') {
+    if ((await this.deadlines.get(id)!.race(work)) === 'timeout') {
       metrics.tickErrors.inc({ stage: 'timeout' });
       logger.error({ target: id, timeoutSeconds: config.agent.tickTimeoutSeconds }, 'target tick timed out');
       this.busy.set(id, work);
