@@ -12,6 +12,7 @@ import type { AnomalyDetector, AnomalyResult } from '../detect/detector';
 import type { Forecast, Forecaster } from '../forecast/forecaster';
 import { checkFinite } from '../forecast/finite-forecast';
 import type { AgentMetrics } from '../metrics/agent-metrics';
+import type { CountSeries, HistogramSeries } from '../metrics/hot-path';
 import { fleetInput } from '../fleet/fleet-input';
 import { activeOverrides } from '../plan/overrides';
 import { planReplicas } from '../plan/plan-replicas';
@@ -48,6 +49,12 @@ export class TargetPipeline {
   private readonly staleAfterMs: number;
   /** The global policy with this target's own settings in their place (config/target-policy.ts). */
   private readonly policy: PlanPolicy;
+  /** This target's every-tick metric series, looked up once (metrics/hot-path.ts). */
+  private readonly counted: {
+    decisions: Record<'up' | 'down' | 'hold', CountSeries<'target' | 'direction'>>;
+    reads: Record<'success' | 'error', CountSeries<'source' | 'outcome'>>;
+    readSeconds: HistogramSeries;
+  };
   /** This target's calendar answers, kept between ticks while the calendar says the same. */
   private readonly calendars: TargetCalendars;
 
@@ -62,6 +69,21 @@ export class TargetPipeline {
     this.staleAfterMs = (source?.staleAfterSeconds ?? Math.max(60, deps.config.agent.tickSeconds * 4)) * 1000;
     this.policy = policyFor(deps.config.policy, this.target);
     this.calendars = new TargetCalendars(this.target);
+    const { metrics } = deps;
+    const target = this.target.id;
+    const sourceName = this.target.load.source;
+    this.counted = {
+      decisions: {
+        up: metrics.decisions.seriesFor({ target, direction: 'up' }),
+        down: metrics.decisions.seriesFor({ target, direction: 'down' }),
+        hold: metrics.decisions.seriesFor({ target, direction: 'hold' }),
+      },
+      reads: {
+        success: metrics.sourceRequests.seriesFor({ source: sourceName, outcome: 'success' }),
+        error: metrics.sourceRequests.seriesFor({ source: sourceName, outcome: 'error' }),
+      },
+      readSeconds: metrics.sourceDuration.seriesFor({ source: sourceName }),
+    };
   }
 
   /** Feeds history (cold-start backfill) to the forecaster and detector, oldest first. */
@@ -131,7 +153,7 @@ export class TargetPipeline {
     );
     this.planMemory = memory;
     const direction = decision.desiredReplicas > workload.replicas ? 'up' : decision.desiredReplicas < workload.replicas ? 'down' : 'hold';
-    metrics.decisions.inc({ target: this.target.id, direction });
+    this.counted.decisions[direction].inc();
     if (direction !== 'hold' || this.out.decision?.desiredReplicas !== decision.desiredReplicas) this.deps.state.decisions.push(decision);
     // The workload answered: a past failure stays reported only if this tick's change fails again.
     const cost = { ...price, perHour: price.perReplicaHour === null ? null : price.perReplicaHour * workload.replicas };
@@ -141,13 +163,12 @@ export class TargetPipeline {
   }
 
   private async read(now: number, mono: number): Promise<LoadReading> {
-    const { source, metrics, logger } = this.deps;
-    const name = this.target.load.source;
-    const endRead = metrics.sourceDuration.startTimer({ source: name });
+    const { source, logger } = this.deps;
+    const startedMs = performance.now();
     const read = await source.read(this.target, now).catch((err: Error): LoadReading => ({ ok: false as const, error: err.message, atMs: now }));
     const reading = plausibleReading(read, this.target);
-    endRead();
-    metrics.sourceRequests.inc({ source: name, outcome: reading.ok ? 'success' : 'error' });
+    this.counted.readSeconds.observe((performance.now() - startedMs) / 1000);
+    this.counted.reads[reading.ok ? 'success' : 'error'].inc();
     if (reading.ok) this.remember(reading, now, mono);
     else logger.warn({ target: this.target.id, error: reading.error }, 'load read failed');
     return reading;

@@ -22,7 +22,7 @@ export class RepeatedDeadline {
   private timer: NodeJS.Timeout | null = null;
   private armedMs = 0;
   /** Races not settled yet, each with the instant it times out (on `monotonic`), in start order. */
-  private readonly pending = new Set<{ atMs: number; expire: () => void }>();
+  private readonly pending: Array<{ atMs: number; expire: () => void }> = [];
 
   constructor(
     private readonly ms: number,
@@ -33,20 +33,25 @@ export class RepeatedDeadline {
     return new Promise<T | 'timeout'>((resolve, reject) => {
       const entry = { atMs: this.monotonic() + this.ms, expire: () => resolve('timeout') };
       // With a race pending the timer is due for it, earlier than this one: when it fires it re-arms for the rest.
-      if (this.pending.size === 0) this.arm(this.ms);
-      this.pending.add(entry);
+      if (this.pending.length === 0) this.arm(this.ms);
+      this.pending.push(entry);
       work.then(
         (value) => {
-          this.pending.delete(entry);
+          this.settle(entry);
           resolve(value);
         },
         (err: unknown) => {
-          this.pending.delete(entry);
+          this.settle(entry);
           // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the work's own rejection, passed on as it is (as Promise.race would)
           reject(err);
         },
       );
     });
+  }
+
+  private settle(entry: { atMs: number; expire: () => void }): void {
+    const i = this.pending.indexOf(entry);
+    if (i >= 0) this.pending.splice(i, 1);
   }
 
   private arm(ms: number): void {
@@ -62,13 +67,14 @@ export class RepeatedDeadline {
 
   private fire(): void {
     const now = this.monotonic();
-    for (const entry of this.pending) {
+    while (this.pending.length > 0) {
+      const entry = this.pending[0];
       if (entry.atMs > now) {
         // Timers may fire a moment early; the rest are due later (entries are in start order).
         this.arm(Math.max(1, entry.atMs - now));
         return;
       }
-      this.pending.delete(entry);
+      this.pending.shift();
       entry.expire();
     }
   }
