@@ -21,6 +21,8 @@ export class ControlLoop {
   /** Per target, the tick timeout: one timer re-armed each tick rather than a new one (util/timeout.ts). */
   private readonly deadlines = new Map<string, RepeatedDeadline>();
   private readonly monotonic: () => number;
+  /** The pipeline, when there is exactly one. */
+  private readonly only: { id: string; pipeline: TargetPipeline } | null;
 
   constructor(private readonly deps: LoopDeps) {
     this.monotonic = deps.monotonic ?? (() => performance.now());
@@ -32,6 +34,8 @@ export class ControlLoop {
       this.pipelines.set(t.config.id, new TargetPipeline(t, pipelineDeps));
       this.deadlines.set(t.config.id, new RepeatedDeadline(deps.config.agent.tickTimeoutSeconds * 1000));
     }
+    const [first] = this.pipelines;
+    this.only = this.pipelines.size === 1 ? { id: first[0], pipeline: first[1] } : null;
   }
 
   /** A target's projected load on a future grid (capacity/demand.ts LoadProjector); null for an unknown target. */
@@ -77,7 +81,9 @@ export class ControlLoop {
     const startedMono = performance.now();
     const started = Date.now();
     try {
-      await Promise.all([...this.pipelines].map(([id, pipeline]) => this.runWithin(id, pipeline, now, mono)));
+      // One target (the usual agent, every replay): its work awaited as it is, without a list and Promise.all.
+      if (this.only) await this.runWithin(this.only.id, this.only.pipeline, now, mono);
+      else await Promise.all([...this.pipelines].map(([id, pipeline]) => this.runWithin(id, pipeline, now, mono)));
     } catch (err) {
       metrics.tickErrors.inc({ stage: 'tick' });
       logger.error({ err }, 'tick failed');

@@ -78,13 +78,22 @@ export function learnBursts(
 
 /** Room at full capacity for the load now plus the recent high-quantile rise; null when there is no history. */
 export function burstHeadroomReplicas(target: TargetConfig, policy: PlanPolicy, state: BurstState, observed: number): RuleAnswer | null {
+  const need = burstHeadroomNeed(target, policy, state, observed);
+  return need && { replicas: need.replicas, detail: burstHeadroomDetail(policy, need.rise, observed) };
+}
+
+/**
+ * burstHeadroomReplicas without its explanation: the planner asks every tick and shows the rule only when
+ * it binds, so the sentence (burstHeadroomDetail) is written only then.
+ */
+export function burstHeadroomNeed(target: TargetConfig, policy: PlanPolicy, state: BurstState, observed: number): { replicas: number; rise: number } | null {
   if (policy.burstQuantile <= 0) return null;
   const rise = riseQuantile(state.weights, policy.burstQuantile);
   if (rise <= 0) return null;
-  const replicas = Math.ceil(observed / target.capacityPerPod + rise - 1e-9);
+  return { replicas: Math.ceil(observed / target.capacityPerPod + rise - 1e-9), rise };
+}
+
+export function burstHeadroomDetail(policy: PlanPolicy, rise: number, observed: number): string {
   const memoryH = policy.burstMemorySeconds / 3600;
-  return {
-    replicas,
-    detail: `burst headroom: the load rose up to ${fmt(rise)} pods' worth within one start-up (${Math.round(policy.burstQuantile * 1000) / 10}th percentile, last ~${fmt(memoryH)} h); room for ${fmt(observed)} + that at full capacity`,
-  };
+  return `burst headroom: the load rose up to ${fmt(rise)} pods' worth within one start-up (${Math.round(policy.burstQuantile * 1000) / 10}th percentile, last ~${fmt(memoryH)} h); room for ${fmt(observed)} + that at full capacity`;
 }
