@@ -3,7 +3,7 @@
  * GET /status and the paging conditions all read this answer instead of asking the calendar again, so
  * they can never disagree about which weddings are live.
  */
-import { deployFreezeOf, type DeployFreeze } from './deploy-freeze';
+import { deployFreezeOf, freezeChainEnd, type DeployFreeze } from './deploy-freeze';
 import { expectedWeddingLoad, isPeakSeason, liveWeddings, onProtectedDays, weddingLoad, type CalendarIndex, type LiveWedding } from './rules';
 import { LiveCursor, type LiveAnswer } from './live-cursor';
 
@@ -52,6 +52,9 @@ export class TargetCalendars {
   /** A second cursor for expectedLoadAt: the planner's look-ahead scan, away from `now`. */
   private ahead: LiveCursor | null = null;
   private last: { answer: LiveAnswer; calendar: TargetCalendar } | null = null;
+  /** The last freeze chain worked out (freezeChainEnd): the live weddings change far more often than where a freeze ends. */
+  private chain: { fromMs: number; endMs: number } | null = null;
+  private chainEnd: (untilMs: number) => number = () => NaN;
 
   constructor(private readonly scope: CalendarScope) {}
 
@@ -61,6 +64,11 @@ export class TargetCalendars {
       this.now = new LiveCursor(index, scope.timezones);
       this.ahead = new LiveCursor(index, scope.timezones);
       this.last = null;
+      this.chain = null;
+      this.chainEnd = (untilMs) => {
+        if (this.chain?.fromMs !== untilMs) this.chain = { fromMs: untilMs, endMs: freezeChainEnd(index, untilMs, scope.timezones) };
+        return this.chain.endMs;
+      };
     }
     const answer = this.now.at(nowMs);
     const peakSeason = isPeakSeason(nowMs, index.rules, scope.region);
@@ -70,7 +78,7 @@ export class TargetCalendars {
     const calendar: TargetCalendar = {
       live: answer.live,
       protecting,
-      freeze: deployFreezeOf(index, protecting, scope.timezones),
+      freeze: deployFreezeOf(index, protecting, scope.timezones, this.chainEnd),
       expectedLoad: answer.load,
       peakSeason,
       expectedLoadAt: (tMs) => ahead.at(tMs).load,

@@ -156,7 +156,14 @@ export class TargetPipeline {
     this.counted.decisions[direction].inc();
     if (direction !== 'hold' || this.out.decision?.desiredReplicas !== decision.desiredReplicas) this.deps.state.decisions.push(decision);
     // The workload answered: a past failure stays reported only if this tick's change fails again.
-    const cost = { ...price, perHour: price.perReplicaHour === null ? null : price.perReplicaHour * workload.replicas };
+    // Written out rather than spread: a spread of the price plus one more key cost ~2 µs a tick (V8's slow clone path).
+    const cost: TargetCost = {
+      perReplicaHour: price.perReplicaHour,
+      currency: price.currency,
+      source: price.source,
+      detail: price.detail,
+      perHour: price.perReplicaHour === null ? null : price.perReplicaHour * workload.replicas,
+    };
     this.publish(view, anomaly, forecast, { workload, decision, lastScaleError: null, cost });
 
     if (direction !== 'hold' && this.deps.isLeader()) await this.act(decision, workload, direction);
