@@ -35,7 +35,8 @@ function binOf(risePods: number): number {
 
 /** The q-quantile of the recorded rises (pods), interpolated inside its bin; 0 with no history. */
 export function riseQuantile(weights: readonly number[], q: number): number {
-  const total = weights.reduce((a, b) => a + b, 0);
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) total += weights[i];
   if (total <= 0) return 0;
   let below = 0;
   for (let i = 0; i < weights.length; i++) {
@@ -65,15 +66,20 @@ export function learnBursts(
   const weights = state ? state.weights.slice() : new Array<number>(BURST_BIN_EDGES.length).fill(0);
   const decay = state ? Math.exp(-Math.max(0, reading.tMs - state.atMs) / memoryMs) : 1;
   for (let i = 0; i < weights.length; i++) weights[i] *= decay;
-  const pending = [...(state?.pending ?? []).filter((p) => p.tMs < reading.tMs), reading];
-  while (pending.length > 1 && pending[0].tMs <= reading.tMs - leadMs) {
-    const [first, next] = pending;
+  const pending: Array<{ tMs: number; value: number }> = [];
+  for (const p of state?.pending ?? []) if (p.tMs < reading.tMs) pending.push(p);
+  pending.push(reading);
+  // The readings a start-up old are settled from the front; `from` is the first one still pending.
+  let from = 0;
+  while (pending.length - from > 1 && pending[from].tMs <= reading.tMs - leadMs) {
+    const first = pending[from];
+    const next = pending[from + 1];
     let peak = -Infinity;
-    for (let k = 1; k < pending.length && pending[k].tMs <= first.tMs + leadMs; k++) peak = Math.max(peak, pending[k].value);
+    for (let k = from + 1; k < pending.length && pending[k].tMs <= first.tMs + leadMs; k++) peak = Math.max(peak, pending[k].value);
     weights[binOf((peak - first.value) / capacityPerPod)] += Math.min(60_000, next.tMs - first.tMs) / 60_000;
-    pending.shift();
+    from++;
   }
-  return { pending: pending.slice(-256), weights, atMs: reading.tMs };
+  return { pending: pending.slice(Math.max(from, pending.length - 256)), weights, atMs: reading.tMs };
 }
 
 /** Room at full capacity for the load now plus the recent high-quantile rise; null when there is no history. */
