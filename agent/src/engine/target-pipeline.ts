@@ -119,7 +119,14 @@ export class TargetPipeline {
     const anomaly = reading.ok ? this.learn(now, reading.value, view) : undefined;
     const forecast = this.predict(now, view);
 
-    const workload = await scaler.read(this.target).catch((err: Error) => ({ error: err.message }));
+    // Awaited in a try rather than through .catch(): one promise and one microtask less, every tick.
+    const workloadRead = scaler.read(this.target);
+    let workload: WorkloadState | { error: string };
+    try {
+      workload = await workloadRead;
+    } catch (err) {
+      workload = { error: (err as Error).message };
+    }
     if ('error' in workload) {
       metrics.tickErrors.inc({ stage: 'scale-read' });
       logger.warn({ target: this.target.id, error: workload.error }, 'reading the workload failed; not deciding this tick');
@@ -172,7 +179,13 @@ export class TargetPipeline {
   private async read(now: number, mono: number): Promise<LoadReading> {
     const { source, logger } = this.deps;
     const startedMs = performance.now();
-    const read = await source.read(this.target, now).catch((err: Error): LoadReading => ({ ok: false as const, error: err.message, atMs: now }));
+    const asked = source.read(this.target, now);
+    let read: LoadReading;
+    try {
+      read = await asked;
+    } catch (err) {
+      read = { ok: false as const, error: (err as Error).message, atMs: now };
+    }
     const reading = plausibleReading(read, this.target);
     this.counted.readSeconds.observe((performance.now() - startedMs) / 1000);
     this.counted.reads[reading.ok ? 'success' : 'error'].inc();
