@@ -146,6 +146,23 @@ export class CalendarIndex {
     return true;
   }
 
+  /**
+   * An instant before which `ranges` (candidateRanges at some t0) stay the candidate ranges for every t ≥ t0:
+   * the next ceremony start to pass either bound, less a millisecond (far more than any rounding here).
+   */
+  candidatesHoldUntil(ranges: Int32Array): number {
+    let until = Infinity;
+    for (let s = 0; s < this.parts.length; s++) {
+      const p = this.parts[s];
+      const lo = ranges[2 * s];
+      const hi = ranges[2 * s + 1];
+      // lo moves once t − toCeremony reaches the start of day lo; hi once t + 1 − fromCeremony passes day hi's.
+      if (lo < p.dayCount) until = Math.min(until, p.ceremonyStartMs[lo] + this.toCeremonyMs - 1);
+      if (hi < p.dayCount) until = Math.min(until, p.ceremonyStartMs[hi] + this.fromCeremonyMs - 2);
+    }
+    return until;
+  }
+
   /** Whether any wedding (in one of these zones; empty = all) is in the index. */
   hasWeddings(timezones: readonly string[] = []): boolean {
     return this.parts.some((p, s) => {

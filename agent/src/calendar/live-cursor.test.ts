@@ -71,6 +71,27 @@ describe('LiveCursor', () => {
     expect(reused).toBeGreaterThan(0.75 * instants(random(9)).length);
   });
 
+  it('changes its answer at the exact millisecond a window opens, a phase changes or a window closes', () => {
+    const start = Date.parse('2027-06-05T13:00:00Z');
+    const index = indexCalendar(
+      {
+        weddings: [
+          { id: 'a', title: 't', start: '2027-06-05T14:00:00+01:00', timezone: 'Europe/London', days: 1, guests: 100, tradition: 'british', vendors: 1 },
+        ],
+      },
+      rules,
+    );
+    const cursor = new LiveCursor(index, []);
+    // Every phase bound of the default rules (−2, 0, 1, 6, 8 h), approached and passed a millisecond at a time.
+    for (const hours of [-2, 0, 1, 6, 8]) {
+      const edge = start + hours * HOUR;
+      for (let t = edge - 5; t <= edge + 5; t++) {
+        const live = liveWeddings(index, t, []);
+        expect(cursor.at(t).live).toEqual(live);
+      }
+    }
+  });
+
   it('answers an empty calendar and a NaN instant', () => {
     const cursor = new LiveCursor(indexCalendar({ weddings: [] }, rules), []);
     expect(cursor.at(T0)).toEqual({ live: [], load: 0 });

@@ -39,6 +39,11 @@ export class LiveCursor {
   /** The answer holds at every instant of [tMin, tMax] (NaN: no answer yet). */
   private tMin = NaN;
   private tMax = NaN;
+  /**
+   * And at every instant of [tMin, safeUntil): before it no candidate day enters or leaves and no
+   * candidate reaches its next phase bound (each less a millisecond: see safeLimit).
+   */
+  private safeUntil = -Infinity;
 
   constructor(
     readonly index: CalendarIndex,
@@ -50,7 +55,7 @@ export class LiveCursor {
 
   /** The live weddings and their load at `t`; the same object as last time while nothing changed. */
   at(t: number): LiveAnswer {
-    if (t >= this.tMin && t <= this.tMax) return this.answer!;
+    if (t >= this.tMin && (t <= this.tMax || t < this.safeUntil)) return this.answer!;
     if (this.answer !== null && this.sameAt(t)) {
       if (t < this.tMin) this.tMin = t;
       else this.tMax = t;
@@ -72,7 +77,21 @@ export class LiveCursor {
     // A NaN instant proves nothing: the interval stays empty and the next question computes afresh.
     this.tMin = t;
     this.tMax = t;
+    this.safeUntil = this.safeLimit();
     return this.answer;
+  }
+
+  /**
+   * The first instant at which, going forward, a candidate could enter or leave or change slot, less a
+   * millisecond. Slot s of a day starting at c lasts while (t − c) / 1 h < bounds[s]; t < c + bounds[s]·1 h − 1 ms
+   * keeps it so whatever the rounding (instants are whole milliseconds near 10^12 ms: rounding is ~10^-4 ms,
+   * and the division adds a relative 10^-16).
+   */
+  private safeLimit(): number {
+    const { days, slots, bounds } = this;
+    let until = this.index.candidatesHoldUntil(this.ranges);
+    for (let i = 0; i < days.length; i++) if (slots[i] < bounds.length) until = Math.min(until, days[i].ceremonyStartMs + bounds[slots[i]] * HOUR_MS - 1);
+    return until;
   }
 
   /** Whether the candidates and every candidate's slot at `t` are those of the answer. */
