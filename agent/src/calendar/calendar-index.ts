@@ -113,6 +113,56 @@ export class CalendarIndex {
     return out;
   }
 
+  /**
+   * Per source, the range [lo, hi) of days `overlapping(t, t + 1)` walks (before its zone and duplicate
+   * filters), written into `into` at [2s, 2s + 1]. Equal ranges at two instants mean the same candidate
+   * days, in the same order: calendar/live-cursor.ts reuses an answer on that ground.
+   */
+  candidateRanges(t: number, into: Int32Array): void {
+    // The ceremony starts bounding the days live at t, computed exactly as overlapping(t, t + 1) does.
+    const first = t - this.toCeremonyMs;
+    const last = t + 1 - this.fromCeremonyMs;
+    this.parts.forEach((p, s) => {
+      const lo = upperBound(p.ceremonyStartMs, p.dayCount, first);
+      into[2 * s] = lo;
+      into[2 * s + 1] = Math.max(lo, lowerBound(p.ceremonyStartMs, p.dayCount, last));
+    });
+  }
+
+  /** Whether `ranges` (candidateRanges at an earlier instant) are the candidate ranges at `t` too: O(1) per source. */
+  sameCandidates(t: number, ranges: Int32Array): boolean {
+    const first = t - this.toCeremonyMs;
+    const last = t + 1 - this.fromCeremonyMs;
+    for (let s = 0; s < this.parts.length; s++) {
+      const p = this.parts[s];
+      const a = p.ceremonyStartMs;
+      const n = p.dayCount;
+      const lo = ranges[2 * s];
+      const hi = ranges[2 * s + 1];
+      // lo: the first day starting after `first`; hi: the first from lo on starting at or after `last`.
+      if ((lo > 0 && !(a[lo - 1] <= first)) || (lo < n && !(a[lo] > first))) return false;
+      if ((hi > lo && !(a[hi - 1] < last)) || (hi < n && !(a[hi] >= last))) return false;
+    }
+    return true;
+  }
+
+  /**
+   * An instant before which `ranges` (candidateRanges at some t0) stay the candidate ranges for every t ≥ t0:
+   * the next ceremony start to pass either bound, less a millisecond (far more than any rounding here).
+   */
+  candidatesHoldUntil(ranges: Int32Array): number {
+    let until = Infinity;
+    for (let s = 0; s < this.parts.length; s++) {
+      const p = this.parts[s];
+      const lo = ranges[2 * s];
+      const hi = ranges[2 * s + 1];
+      // lo moves once t − toCeremony reaches the start of day lo; hi once t + 1 − fromCeremony passes day hi's.
+      if (lo < p.dayCount) until = Math.min(until, p.ceremonyStartMs[lo] + this.toCeremonyMs - 1);
+      if (hi < p.dayCount) until = Math.min(until, p.ceremonyStartMs[hi] + this.fromCeremonyMs - 2);
+    }
+    return until;
+  }
+
   /** Whether any wedding (in one of these zones; empty = all) is in the index. */
   hasWeddings(timezones: readonly string[] = []): boolean {
     return this.parts.some((p, s) => {
@@ -126,6 +176,18 @@ export class CalendarIndex {
   get days(): WeddingDay[] {
     return this.overlapping(-Infinity, Infinity);
   }
+}
+
+/** The first k with a[k] > t (a sorted ascending over [0, n)). */
+function upperBound(a: Float64Array, n: number, t: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The first k with a[k] ≥ t (a sorted ascending over [0, n)). */

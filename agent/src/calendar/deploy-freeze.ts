@@ -25,9 +25,24 @@ export const NOT_FROZEN: DeployFreeze = { frozen: false, sinceMs: null, untilMs:
 /** Chains of protected windows longer than this many links are cut (a malformed calendar cannot loop us). */
 const MAX_CHAIN = 1000;
 
-export function deployFreezeOf(index: CalendarIndex, protecting: readonly LiveWedding[], timezones: readonly string[]): DeployFreeze {
+export function deployFreezeOf(
+  index: CalendarIndex,
+  protecting: readonly LiveWedding[],
+  timezones: readonly string[],
+  chainEnd: (untilMs: number) => number = (untilMs) => freezeChainEnd(index, untilMs, timezones),
+): DeployFreeze {
   if (!protecting.length) return NOT_FROZEN;
-  let until = Math.max(...protecting.map((l) => l.day.windowEndMs));
+  const until = chainEnd(Math.max(...protecting.map((l) => l.day.windowEndMs)));
+  return { frozen: true, sinceMs: Math.min(...protecting.map((l) => l.day.windowStartMs)), untilMs: until, weddings: [...protecting] };
+}
+
+/**
+ * Where a freeze ending at `untilMs` really ends: chained through every protected window (in these zones)
+ * that starts before the previous one ends. A function of (index, untilMs, zones) alone, so a caller
+ * asking tick after tick may remember it (calendar/target-calendar.ts).
+ */
+export function freezeChainEnd(index: CalendarIndex, untilMs: number, timezones: readonly string[]): number {
+  let until = untilMs;
   for (let i = 0; i < MAX_CHAIN; i++) {
     const next = daysOverlapping(index, until, until + 1)
       .filter((d) => (!timezones.length || timezones.includes(d.wedding.timezone)) && index.rules.protectedWeekdays.includes(d.localWeekday))
@@ -35,5 +50,5 @@ export function deployFreezeOf(index: CalendarIndex, protecting: readonly LiveWe
     if (next <= until) break;
     until = next;
   }
-  return { frozen: true, sinceMs: Math.min(...protecting.map((l) => l.day.windowStartMs)), untilMs: until, weddings: [...protecting] };
+  return until;
 }

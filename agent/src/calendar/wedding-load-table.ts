@@ -8,7 +8,10 @@
  * An instant off the grid or outside it is asked of the index itself. With no wedding day for the
  * target's zones the table holds nothing and every answer is 0 (`weddingFree`).
  */
-import { expectedWeddingLoad, phaseAt, type CalendarIndex } from './rules';
+import { expectedWeddingLoad, type CalendarIndex } from './rules';
+import { PHASES } from './model';
+
+const HOUR_MS = 3_600_000;
 
 /** The table's numbers, to be read elsewhere (a forecasting worker: replay/forecast-ahead.ts) with `gridValueAt`. */
 export interface WeddingLoadGrid {
@@ -43,12 +46,22 @@ export class WeddingLoadTable {
     this.endMs = startMs + steps * stepMs;
     const days = this.weddingFree ? [] : index.overlapping(startMs, this.endMs, timezones);
     this.values = new Float64Array(this.weddingFree ? 0 : steps);
+    // phaseAt, unrolled over the phases' bounds (the same tests in the same order): a replay's table asks
+    // it for every minute of every wedding day.
+    const { phases, phaseFactors } = index.rules;
+    const lower = PHASES.map((p) => phases[p][0]);
+    const upper = PHASES.map((p) => phases[p][1]);
+    const factors = PHASES.map((p) => phaseFactors[p]);
     for (const day of days) {
       const from = Math.max(0, Math.ceil((day.windowStartMs - startMs) / stepMs));
       const to = Math.min(steps, Math.ceil((day.windowEndMs - startMs) / stepMs));
       for (let k = from; k < to; k++) {
-        const phase = phaseAt(day, index.rules, startMs + k * stepMs);
-        if (phase) this.values[k] += day.loadAtFactorOne * index.rules.phaseFactors[phase];
+        const h = (startMs + k * stepMs - day.ceremonyStartMs) / HOUR_MS;
+        for (let p = 0; p < lower.length; p++)
+          if (h >= lower[p] && h < upper[p]) {
+            this.values[k] += day.loadAtFactorOne * factors[p];
+            break;
+          }
       }
     }
   }

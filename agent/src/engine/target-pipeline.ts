@@ -7,11 +7,12 @@ import type { PlanPolicy, TargetConfig } from '../config/schema';
 import { policyFor } from '../config/target-policy';
 import type { AgentConfig } from '../config/agent-config';
 import { expectedWeddingLoad } from '../calendar/rules';
-import { targetCalendar } from '../calendar/target-calendar';
+import { TargetCalendars } from '../calendar/target-calendar';
 import type { AnomalyDetector, AnomalyResult } from '../detect/detector';
 import type { Forecast, Forecaster } from '../forecast/forecaster';
 import { checkFinite } from '../forecast/finite-forecast';
 import type { AgentMetrics } from '../metrics/agent-metrics';
+import type { CountSeries, HistogramSeries } from '../metrics/hot-path';
 import { fleetInput } from '../fleet/fleet-input';
 import { activeOverrides } from '../plan/overrides';
 import { planReplicas } from '../plan/plan-replicas';
@@ -48,6 +49,14 @@ export class TargetPipeline {
   private readonly staleAfterMs: number;
   /** The global policy with this target's own settings in their place (config/target-policy.ts). */
   private readonly policy: PlanPolicy;
+  /** This target's every-tick metric series, looked up once (metrics/hot-path.ts). */
+  private readonly counted: {
+    decisions: Record<'up' | 'down' | 'hold', CountSeries<'target' | 'direction'>>;
+    reads: Record<'success' | 'error', CountSeries<'source' | 'outcome'>>;
+    readSeconds: HistogramSeries;
+  };
+  /** This target's calendar answers, kept between ticks while the calendar says the same. */
+  private readonly calendars: TargetCalendars;
 
   constructor(
     private readonly out: TargetState,
@@ -59,6 +68,22 @@ export class TargetPipeline {
     const source: LoadSource | undefined = deps.source;
     this.staleAfterMs = (source?.staleAfterSeconds ?? Math.max(60, deps.config.agent.tickSeconds * 4)) * 1000;
     this.policy = policyFor(deps.config.policy, this.target);
+    this.calendars = new TargetCalendars(this.target);
+    const { metrics } = deps;
+    const target = this.target.id;
+    const sourceName = this.target.load.source;
+    this.counted = {
+      decisions: {
+        up: metrics.decisions.seriesFor({ target, direction: 'up' }),
+        down: metrics.decisions.seriesFor({ target, direction: 'down' }),
+        hold: metrics.decisions.seriesFor({ target, direction: 'hold' }),
+      },
+      reads: {
+        success: metrics.sourceRequests.seriesFor({ source: sourceName, outcome: 'success' }),
+        error: metrics.sourceRequests.seriesFor({ source: sourceName, outcome: 'error' }),
+      },
+      readSeconds: metrics.sourceDuration.seriesFor({ source: sourceName }),
+    };
   }
 
   /** Feeds history (cold-start backfill) to the forecaster and detector, oldest first. */
@@ -94,7 +119,14 @@ export class TargetPipeline {
     const anomaly = reading.ok ? this.learn(now, reading.value, view) : undefined;
     const forecast = this.predict(now, view);
 
-    const workload = await scaler.read(this.target).catch((err: Error) => ({ error: err.message }));
+    // Awaited in a try rather than through .catch(): one promise and one microtask less, every tick.
+    const workloadRead = scaler.read(this.target);
+    let workload: WorkloadState | { error: string };
+    try {
+      workload = await workloadRead;
+    } catch (err) {
+      workload = { error: (err as Error).message };
+    }
     if ('error' in workload) {
       metrics.tickErrors.inc({ stage: 'scale-read' });
       logger.warn({ target: this.target.id, error: workload.error }, 'reading the workload failed; not deciding this tick');
@@ -128,23 +160,35 @@ export class TargetPipeline {
     );
     this.planMemory = memory;
     const direction = decision.desiredReplicas > workload.replicas ? 'up' : decision.desiredReplicas < workload.replicas ? 'down' : 'hold';
-    metrics.decisions.inc({ target: this.target.id, direction });
+    this.counted.decisions[direction].inc();
     if (direction !== 'hold' || this.out.decision?.desiredReplicas !== decision.desiredReplicas) this.deps.state.decisions.push(decision);
     // The workload answered: a past failure stays reported only if this tick's change fails again.
-    const cost = { ...price, perHour: price.perReplicaHour === null ? null : price.perReplicaHour * workload.replicas };
+    // Written out rather than spread: a spread of the price plus one more key cost ~2 µs a tick (V8's slow clone path).
+    const cost: TargetCost = {
+      perReplicaHour: price.perReplicaHour,
+      currency: price.currency,
+      source: price.source,
+      detail: price.detail,
+      perHour: price.perReplicaHour === null ? null : price.perReplicaHour * workload.replicas,
+    };
     this.publish(view, anomaly, forecast, { workload, decision, lastScaleError: null, cost });
 
     if (direction !== 'hold' && this.deps.isLeader()) await this.act(decision, workload, direction);
   }
 
   private async read(now: number, mono: number): Promise<LoadReading> {
-    const { source, metrics, logger } = this.deps;
-    const name = this.target.load.source;
-    const endRead = metrics.sourceDuration.startTimer({ source: name });
-    const read = await source.read(this.target, now).catch((err: Error): LoadReading => ({ ok: false as const, error: err.message, atMs: now }));
+    const { source, logger } = this.deps;
+    const startedMs = performance.now();
+    const asked = source.read(this.target, now);
+    let read: LoadReading;
+    try {
+      read = await asked;
+    } catch (err) {
+      read = { ok: false as const, error: (err as Error).message, atMs: now };
+    }
     const reading = plausibleReading(read, this.target);
-    endRead();
-    metrics.sourceRequests.inc({ source: name, outcome: reading.ok ? 'success' : 'error' });
+    this.counted.readSeconds.observe((performance.now() - startedMs) / 1000);
+    this.counted.reads[reading.ok ? 'success' : 'error'].inc();
     if (reading.ok) this.remember(reading, now, mono);
     else logger.warn({ target: this.target.id, error: reading.error }, 'load read failed');
     return reading;
@@ -173,7 +217,7 @@ export class TargetPipeline {
       atMs: now,
       load: fresh ? this.lastGood!.value : null,
       readError: reading.ok ? null : reading.error,
-      calendar: targetCalendar(state.calendar, this.target, now),
+      calendar: this.calendars.at(state.calendar, now),
       overrides: activeOverrides(state.overrides, this.target.id, now),
     };
   }

@@ -3,22 +3,27 @@
  * /metrics always shows what the state holds; counters are incremented by the loop as things happen.
  * Each agent gets its own Registry (tests build many agents in one process).
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { HotCounter, HotHistogram, type CountSeries } from './hot-path';
 import { forecastAtLead, type AgentState } from '../state';
 import { METRIC } from './names';
 
+/**
+ * What the loop counts and times. The every-tick ones are hot-path metrics (hot-path.ts): the loop looks
+ * their series up once and keeps them.
+ */
 export interface AgentMetrics {
   registry: Registry;
-  ticks: Counter<string>;
+  ticks: CountSeries<string>;
   ticksSkipped: Counter<string>;
   tickErrors: Counter<'stage'>;
-  tickDuration: Histogram<string>;
-  decisions: Counter<'target' | 'direction'>;
+  tickDuration: HotHistogram;
+  decisions: HotCounter<'target' | 'direction'>;
   scaleOperations: Counter<'target' | 'direction' | 'outcome'>;
   scaleErrors: Counter<'target'>;
   anomalies: Counter<'target' | 'kind'>;
-  sourceRequests: Counter<'source' | 'outcome'>;
-  sourceDuration: Histogram<'source'>;
+  sourceRequests: HotCounter<'source' | 'outcome'>;
+  sourceDuration: HotHistogram<'source'>;
 }
 
 const PROTECTIONS = [
@@ -221,16 +226,16 @@ export function createAgentMetrics(state: AgentState, registry = new Registry())
 
   return {
     registry,
-    ticks: new Counter({ name: METRIC.ticksTotal, help: 'Control-loop ticks run.', registers: [registry] }),
+    ticks: new HotCounter({ name: METRIC.ticksTotal, help: 'Control-loop ticks run.', registers: [registry] }).seriesFor(),
     ticksSkipped: new Counter({ name: METRIC.ticksSkippedTotal, help: 'Ticks skipped because the previous one was still running.', registers: [registry] }),
     tickErrors: new Counter({ name: METRIC.tickErrorsTotal, help: 'Errors inside ticks, by stage.', labelNames: ['stage'], registers: [registry] }),
-    tickDuration: new Histogram({
+    tickDuration: new HotHistogram({
       name: METRIC.tickDurationSeconds,
       help: 'Tick duration.',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-    decisions: new Counter({
+    decisions: new HotCounter({
       name: METRIC.decisionsTotal,
       help: 'Planner decisions, by direction (up, down, hold).',
       labelNames: ['target', 'direction'],
@@ -244,13 +249,13 @@ export function createAgentMetrics(state: AgentState, registry = new Registry())
     }),
     scaleErrors: new Counter({ name: METRIC.scaleErrorsTotal, help: 'Failed scale operations.', labelNames: ['target'], registers: [registry] }),
     anomalies: new Counter({ name: METRIC.anomaliesTotal, help: 'Anomalies detected, by kind.', labelNames: ['target', 'kind'], registers: [registry] }),
-    sourceRequests: new Counter({
+    sourceRequests: new HotCounter({
       name: METRIC.sourceRequestsTotal,
       help: 'Load reads, by source and outcome.',
       labelNames: ['source', 'outcome'],
       registers: [registry],
     }),
-    sourceDuration: new Histogram({
+    sourceDuration: new HotHistogram({
       name: METRIC.sourceRequestDurationSeconds,
       help: 'Load read duration.',
       labelNames: ['source'],

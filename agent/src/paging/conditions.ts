@@ -162,8 +162,9 @@ export function evaluateConditions(state: AgentState, opts: ConditionOptions, no
 
   // A lost peer's page names the targets whose floors went up; its wedding day is judged on them (or, when
   // none was raised yet, on every target this cluster runs).
-  const raised = targets.filter((t) => t.decision?.protections.includes('peer_failover'));
-  for (const p of state.fleet?.peers ?? []) {
+  const peers = state.fleet?.peers ?? [];
+  const raised = peers.length ? targets.filter((t) => t.decision?.protections.includes('peer_failover')) : [];
+  for (const p of peers) {
     if (p.health !== 'lost' || heldFor(`peer/${p.cluster}`) < (opts.peerLostAfterMs ?? 0)) continue;
     push(
       'peer-cluster-lost',
@@ -181,7 +182,8 @@ export function evaluateConditions(state: AgentState, opts: ConditionOptions, no
 
   // Break glass during a freeze: one incident per change (the generation, the same on every replica), open
   // while the freeze it broke still holds.
-  for (const e of state.breakGlass.toArray()) {
+  // (Asked after every tick; break glass is rare: no copy of the empty list.)
+  for (const e of state.breakGlass.length ? state.breakGlass.toArray() : []) {
     const t = state.targets.get(e.targetId);
     const freeze = t?.view?.calendar.freeze;
     if (!t || !e.duringFreeze || !freeze?.frozen || freeze.sinceMs === null || e.atMs < freeze.sinceMs) continue;

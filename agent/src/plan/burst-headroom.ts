@@ -35,7 +35,8 @@ function binOf(risePods: number): number {
 
 /** The q-quantile of the recorded rises (pods), interpolated inside its bin; 0 with no history. */
 export function riseQuantile(weights: readonly number[], q: number): number {
-  const total = weights.reduce((a, b) => a + b, 0);
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) total += weights[i];
   if (total <= 0) return 0;
   let below = 0;
   for (let i = 0; i < weights.length; i++) {
@@ -65,26 +66,40 @@ export function learnBursts(
   const weights = state ? state.weights.slice() : new Array<number>(BURST_BIN_EDGES.length).fill(0);
   const decay = state ? Math.exp(-Math.max(0, reading.tMs - state.atMs) / memoryMs) : 1;
   for (let i = 0; i < weights.length; i++) weights[i] *= decay;
-  const pending = [...(state?.pending ?? []).filter((p) => p.tMs < reading.tMs), reading];
-  while (pending.length > 1 && pending[0].tMs <= reading.tMs - leadMs) {
-    const [first, next] = pending;
+  const pending: Array<{ tMs: number; value: number }> = [];
+  for (const p of state?.pending ?? []) if (p.tMs < reading.tMs) pending.push(p);
+  pending.push(reading);
+  // The readings a start-up old are settled from the front; `from` is the first one still pending.
+  let from = 0;
+  while (pending.length - from > 1 && pending[from].tMs <= reading.tMs - leadMs) {
+    const first = pending[from];
+    const next = pending[from + 1];
     let peak = -Infinity;
-    for (let k = 1; k < pending.length && pending[k].tMs <= first.tMs + leadMs; k++) peak = Math.max(peak, pending[k].value);
+    for (let k = from + 1; k < pending.length && pending[k].tMs <= first.tMs + leadMs; k++) peak = Math.max(peak, pending[k].value);
     weights[binOf((peak - first.value) / capacityPerPod)] += Math.min(60_000, next.tMs - first.tMs) / 60_000;
-    pending.shift();
+    from++;
   }
-  return { pending: pending.slice(-256), weights, atMs: reading.tMs };
+  return { pending: pending.slice(Math.max(from, pending.length - 256)), weights, atMs: reading.tMs };
 }
 
 /** Room at full capacity for the load now plus the recent high-quantile rise; null when there is no history. */
 export function burstHeadroomReplicas(target: TargetConfig, policy: PlanPolicy, state: BurstState, observed: number): RuleAnswer | null {
+  const need = burstHeadroomNeed(target, policy, state, observed);
+  return need && { replicas: need.replicas, detail: burstHeadroomDetail(policy, need.rise, observed) };
+}
+
+/**
+ * burstHeadroomReplicas without its explanation: the planner asks every tick and shows the rule only when
+ * it binds, so the sentence (burstHeadroomDetail) is written only then.
+ */
+export function burstHeadroomNeed(target: TargetConfig, policy: PlanPolicy, state: BurstState, observed: number): { replicas: number; rise: number } | null {
   if (policy.burstQuantile <= 0) return null;
   const rise = riseQuantile(state.weights, policy.burstQuantile);
   if (rise <= 0) return null;
-  const replicas = Math.ceil(observed / target.capacityPerPod + rise - 1e-9);
+  return { replicas: Math.ceil(observed / target.capacityPerPod + rise - 1e-9), rise };
+}
+
+export function burstHeadroomDetail(policy: PlanPolicy, rise: number, observed: number): string {
   const memoryH = policy.burstMemorySeconds / 3600;
-  return {
-    replicas,
-    detail: `burst headroom: the load rose up to ${fmt(rise)} pods' worth within one start-up (${Math.round(policy.burstQuantile * 1000) / 10}th percentile, last ~${fmt(memoryH)} h); room for ${fmt(observed)} + that at full capacity`,
-  };
+  return `burst headroom: the load rose up to ${fmt(rise)} pods' worth within one start-up (${Math.round(policy.burstQuantile * 1000) / 10}th percentile, last ~${fmt(memoryH)} h); room for ${fmt(observed)} + that at full capacity`;
 }

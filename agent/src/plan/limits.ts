@@ -13,7 +13,10 @@ export interface Recommendation {
 
 export function windowRecommendations(previous: readonly Recommendation[], nowMs: number, recommendation: number, windowSeconds: number): Recommendation[] {
   const start = nowMs - windowSeconds * 1000;
-  return [...previous.filter((r) => r.tMs > start && r.tMs < nowMs), { tMs: nowMs, replicas: recommendation }];
+  const kept: Recommendation[] = [];
+  for (const r of previous) if (r.tMs > start && r.tMs < nowMs) kept.push(r);
+  kept.push({ tMs: nowMs, replicas: recommendation });
+  return kept;
 }
 
 export function applyStabilisation(draft: Draft, recommendations: readonly Recommendation[], currentReplicas: number, windowSeconds: number): void {

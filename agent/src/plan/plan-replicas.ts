@@ -19,14 +19,14 @@
 import type { PlanPolicy } from '../config/schema';
 import { Draft } from './draft';
 import { holdOnMissingData, neverScaleDownWhileHolding } from './fail-safe';
-import { burstHeadroomReplicas, learnBursts, type BurstState } from './burst-headroom';
+import { burstHeadroomDetail, burstHeadroomNeed, learnBursts, type BurstState } from './burst-headroom';
 import { applyBounds, applyStabilisation, applyStepLimits, windowRecommendations } from './limits';
 import { applyFreezeAndFloor, applyPin } from './overrides';
 import { applyPeerFailover, peerFailover } from './peer-failover';
 import { calendarStepReplicas, predictiveReplicas } from './predictive';
 import { applyPostWeddingRampdown, applySaturdayProtection } from './protections';
 import { priceProtections } from './protection-cost';
-import { reactiveReplicas, type RuleAnswer } from './reactive';
+import { reactiveReplicas } from './reactive';
 import { holdWhileRising } from './rising-hold';
 import { saturdayHoldInputs } from './saturday-hold';
 import { forecastFor, forecastSoon, rememberLoad, surgeReplicas, type SurgeOutcome } from './surge';
@@ -48,7 +48,7 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   let recentLoad = memory.recentLoad ?? [];
   let surge: SurgeOutcome = { answer: null, state: null };
   let burst: BurstState | null = memory.burst ?? null;
-  let burstAnswer: RuleAnswer | null = null;
+  let burstNeed: { replicas: number; rise: number } | null = null;
   // What the load seen this tick needs (0 when blind): the demand Saturday protection keeps capacity for.
   let observedNeed = 0;
   if (holding) {
@@ -77,7 +77,7 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
     if (step && step.replicas > draft.desired) draft.set('calendar-step', step.replicas, step.detail);
     recentLoad = rememberLoad(recentLoad, { tMs: mono, value: observed }, policy.surgeSlopeWindowSeconds * 1000);
     burst = learnBursts(burst, { tMs: mono, value: observed }, target.capacityPerPod, leadMs, policy.burstMemorySeconds * 1000);
-    burstAnswer = burstHeadroomReplicas(target, policy, burst, observed);
+    burstNeed = burstHeadroomNeed(target, policy, burst, observed);
     surge = surgeReplicas(target, policy, memory.surge ?? null, recentLoad, input.anomaly, forecastFor(memory.forecastSoon, nowMs), mono, leadMs);
   }
 
@@ -89,7 +89,8 @@ export function planReplicas(input: PlanInput, policy: PlanPolicy, nowMs: number
   // 3. Surge (not a recommendation for stabilisation: it must be free to fall once the rise has passed).
   if (surge.answer && surge.answer.replicas > draft.desired) draft.set('surge', surge.answer.replicas, surge.answer.detail);
   else if (surge.answer) draft.note('surge', surge.answer.replicas, surge.answer.detail);
-  if (burstAnswer && burstAnswer.replicas > draft.desired) draft.set('burst-headroom', burstAnswer.replicas, burstAnswer.detail);
+  // observed is a number whenever burstNeed is set (not holding).
+  if (burstNeed && burstNeed.replicas > draft.desired) draft.set('burst-headroom', burstNeed.replicas, burstHeadroomDetail(policy, burstNeed.rise, observed!));
 
   // 4. Stabilisation, ramp-down, step limits.
   const recommendations = holding

@@ -27,8 +27,11 @@ export function applySaturdayProtection(
   draft.protect('saturday');
   const peak = Math.max(previousPeak ?? currentReplicas, demandBacked);
   const held = hold === 'all' ? currentReplicas : Math.min(currentReplicas, peak);
-  const zones = [...new Set(protecting.map((l) => l.day.wedding.timezone))].join(', ');
-  draft.atLeast('saturday-protection', held, `${protecting.length} wedding(s) live on a protected day (${zones}): no scale-down, deploy freeze`);
+  // draft.atLeast, with the sentence written only when the hold binds (asked every tick of a wedding day).
+  if (draft.desired < held) {
+    const zones = [...new Set(protecting.map((l) => l.day.wedding.timezone))].join(', ');
+    draft.set('saturday-protection', held, `${protecting.length} wedding(s) live on a protected day (${zones}): no scale-down, deploy freeze`);
+  }
   return peak;
 }
 

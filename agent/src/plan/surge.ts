@@ -26,9 +26,10 @@ export interface LoadPoint {
 
 /** Keeps the readings the growth rate is measured over (bounded: a window and a count). */
 export function rememberLoad(recent: readonly LoadPoint[], point: LoadPoint, windowMs: number): LoadPoint[] {
-  const kept = recent.filter((p) => p.tMs >= point.tMs - windowMs && p.tMs < point.tMs);
+  const kept: LoadPoint[] = [];
+  for (const p of recent) if (p.tMs >= point.tMs - windowMs && p.tMs < point.tMs) kept.push(p);
   kept.push(point);
-  return kept.slice(-64);
+  return kept.length > 64 ? kept.slice(-64) : kept;
 }
 
 /** Growth over the window: the latest value over the oldest one, and the span between them. */
@@ -101,5 +102,7 @@ export function forecastFor(points: ReadonlyArray<{ tMs: number; value: number }
 
 /** The forecast points worth remembering for the next tick's miss check: the next two minutes. */
 export function forecastSoon(points: ReadonlyArray<{ tMs: number; value: number }>, nowMs: number): Array<{ tMs: number; value: number }> {
-  return points.filter((p) => p.tMs > nowMs && p.tMs <= nowMs + 120_000).map((p) => ({ tMs: p.tMs, value: p.value }));
+  const soon: Array<{ tMs: number; value: number }> = [];
+  for (const p of points) if (p.tMs > nowMs && p.tMs <= nowMs + 120_000) soon.push({ tMs: p.tMs, value: p.value });
+  return soon;
 }

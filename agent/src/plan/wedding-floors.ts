@@ -15,7 +15,9 @@ export function calendarFloor(target: TargetConfig, policy: PlanPolicy, inPeakSe
 export function applyPeakSeasonFloor(draft: Draft, target: TargetConfig, policy: PlanPolicy, floor: { replicas: number; peakSeason: boolean }): void {
   if (!floor.peakSeason) return;
   draft.protect('peak_season');
-  draft.atLeast('peak-season', floor.replicas, `peak season (${target.region}): floor minReplicas ${target.minReplicas} × ${1 + policy.peakSeasonPreScale}`);
+  // draft.atLeast, with the sentence written only when the floor binds (asked every tick in season).
+  if (draft.desired < floor.replicas)
+    draft.set('peak-season', floor.replicas, `peak season (${target.region}): floor minReplicas ${target.minReplicas} × ${1 + policy.peakSeasonPreScale}`);
 }
 
 export function applyWeddingHeadroom(draft: Draft, target: TargetConfig, policy: PlanPolicy, live: readonly LiveWedding[]): void {

@@ -41,9 +41,12 @@ export class InMemoryScaler implements Scaler {
     const w = this.workload(target);
     const now = this.now();
     const requests = this.podRequests[target.id];
+    // Counted, not filtered: read every tick, and a workload may have hundreds of pods.
+    let ready = 0;
+    for (const readyAt of w.pods) if (readyAt <= now) ready++;
     return {
       replicas: w.replicas,
-      readyReplicas: w.pods.filter((t) => t <= now).length,
+      readyReplicas: ready,
       generation: w.generation,
       ...(requests ? { podRequests: requests } : {}),
     };

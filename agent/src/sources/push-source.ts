@@ -63,7 +63,8 @@ export class PushSource implements LoadSource, PushIngest {
    */
   ingest(name: string, labels: Record<string, string>, points: ReadonlyArray<readonly [number, number]>, nowMs: number, maxValue = Infinity): PushIngestResult {
     const rejected = emptyRejections();
-    const key = seriesKey(name, labels);
+    // A series without labels is keyed by its name (seriesKey): no key to build for the common push.
+    const key = isEmpty(labels) ? name : seriesKey(name, labels);
     const before = this.latest.get(key);
     if (!before && this.latest.size >= this.maxSeries) {
       rejected.series_limit = points.length;
@@ -102,4 +103,9 @@ export class PushSource implements LoadSource, PushIngest {
     if (!p) return { ok: false, error: `no samples pushed for series ${target.load.query}`, atMs: nowMs };
     return { ok: true, value: p.value, atMs: p.tMs };
   }
+}
+
+function isEmpty(labels: Record<string, string>): boolean {
+  for (const k in labels) if (Object.prototype.hasOwnProperty.call(labels, k)) return false;
+  return true;
 }
