@@ -104,6 +104,28 @@ describe('trace reading', () => {
       ['rows past the grid, no final newline', file([0, 1, 2, 3].map((k) => row(k, '7'))).trimEnd(), 2, START],
       ['rows before the grid, across midnight', file([-3, -2, -1, 0, 1].map((k) => row(k + 1440 * 3, '0.5e1'))), 4, START + 1440 * 3 * 60_000 - 60_000],
       ['a trace shorter than the grid', file([0, 1].map((k) => row(k, '1'))), 5, START],
+      [
+        'values of every shape Number reads',
+        file(
+          [
+            '0',
+            '-0',
+            '+1',
+            '.5',
+            '1.',
+            '007.250',
+            '0.1',
+            '0.30000000000000004',
+            '123456789012345',
+            '1234567890.123456',
+            '9007199254740993',
+            '5e-324',
+            '1E3',
+          ].map((v, k) => row(k, v)),
+        ),
+        13,
+        START,
+      ],
     ])('%s', (_n, text, steps, startMs) => {
       expect(readGridRows(text, startMs, 60_000, steps)).not.toBeNull();
       const fast = parseDemandCsv(text, 'trace.csv', startMs, 60_000, steps);

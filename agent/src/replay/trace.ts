@@ -138,7 +138,10 @@ const GRID_HEADER = 'timestamp,demand_rps\n';
 const DAY_MS = 86_400_000;
 /** 10000-01-01T00:00:00Z: from there on toISOString writes a six-digit year. */
 const FIVE_DIGIT_YEAR_MS = 253_402_300_800_000;
-const CHAR = { T: 84, colon: 58, Z: 90, comma: 44, zero: 48 };
+const CHAR = { T: 84, colon: 58, Z: 90, comma: 44, zero: 48, point: 46, newline: 10 };
+/** A decimal of at most 15 digits is an integer below 2^53 over a power of ten below 10^23: both exact doubles. */
+const MAX_EXACT_DIGITS = 15;
+const POWERS_OF_TEN = Array.from({ length: MAX_EXACT_DIGITS + 1 }, (_, k) => 10 ** k);
 
 /** Whether `text` at `at` holds `n` (0–99) as two digits. */
 const twoDigitsAt = (text: string, at: number, n: number) =>
@@ -195,11 +198,30 @@ export function readGridRows(text: string, startMs: number, stepMs: number, step
       dayPrefix = new Date(d * DAY_MS).toISOString().slice(0, 10);
     }
     if (!text.startsWith(dayPrefix, pos) || !timeOfDayAt(text, pos + 10, tMs - d * DAY_MS)) return null;
+    // The value: digits with at most one point, read here; anything else (a sign, an exponent) by Number.
     const from = pos + 21;
-    let end = text.indexOf('\n', from);
-    if (end < 0) end = text.length;
-    if (end === from || !numberCharsIn(text, from, end)) return null;
-    const value = Number(text.slice(from, end));
+    let end = from;
+    let mantissa = 0;
+    let digits = 0;
+    let point = -1;
+    for (; end < text.length; end++) {
+      const c = text.charCodeAt(end);
+      if (c >= CHAR.zero && c <= CHAR.zero + 9) {
+        mantissa = mantissa * 10 + (c - CHAR.zero);
+        digits++;
+      } else if (c === CHAR.point && point < 0) point = end;
+      else break;
+    }
+    let value: number;
+    if (digits > 0 && digits <= MAX_EXACT_DIGITS && (end === text.length || text.charCodeAt(end) === CHAR.newline)) {
+      // Both mantissa and 10^decimals are exact doubles, so the one division rounds as Number() does.
+      value = point < 0 ? mantissa : mantissa / POWERS_OF_TEN[end - point - 1];
+    } else {
+      end = text.indexOf('\n', from);
+      if (end < 0) end = text.length;
+      if (end === from || !numberCharsIn(text, from, end)) return null;
+      value = Number(text.slice(from, end));
+    }
     // Negative, not a number, infinite: the general path counts or refuses it, and says where.
     if (!(value >= 0 && value < Infinity)) return null;
     const k = Math.round((tMs - startMs) / stepMs);
