@@ -8,10 +8,7 @@ import { access, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Registry } from 'prom-client';
 import type { StateBackend } from '../contracts/state-backend';
-import { ConfigMapStateBackend } from '../durable/configmap-backend';
-import { createDurableMetrics, registerDurableGauges } from '../durable/durable-metrics';
-import { DurableStateStore } from '../durable/durable-state-store';
-import { FileStateBackend } from '../durable/file-backend';
+import type { DurableStateStore } from '../durable/durable-state-store';
 import { memoryOnly, type OverrideDurability } from '../api/override-durability';
 import type { KubernetesActuator } from '../scale/kubernetes/actuator';
 import type { AgentState } from '../state';
@@ -33,12 +30,25 @@ export interface DurableWiring {
   tickIntervalMs?: number;
 }
 
+/*
+ * The backends and the store are loaded only by an agent that keeps state: replay, backtest and
+ * capacity-plan build an Agent with neither a cluster nor a state directory, and the file backend's
+ * lock library and the ConfigMap document code were ~0.03 s of their start-up.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- lazy loading (above); each typed by its module */
 export function buildDurableState(w: DurableWiring): DurableStateStore | null {
   const { config } = w.loaded;
   let backend: StateBackend | null = null;
-  if (w.actuator) backend = new ConfigMapStateBackend(w.actuator.api, config.kubernetes.leaseNamespace, config.state.configMap);
-  else if (config.state.directory !== undefined) backend = new FileStateBackend(resolve(w.loaded.baseDir, config.state.directory));
+  if (w.actuator) {
+    const { ConfigMapStateBackend } = require('../durable/configmap-backend') as typeof import('../durable/configmap-backend');
+    backend = new ConfigMapStateBackend(w.actuator.api, config.kubernetes.leaseNamespace, config.state.configMap);
+  } else if (config.state.directory !== undefined) {
+    const { FileStateBackend } = require('../durable/file-backend') as typeof import('../durable/file-backend');
+    backend = new FileStateBackend(resolve(w.loaded.baseDir, config.state.directory));
+  }
   if (!backend) return null;
+  const { createDurableMetrics, registerDurableGauges } = require('../durable/durable-metrics') as typeof import('../durable/durable-metrics');
+  const { DurableStateStore } = require('../durable/durable-state-store') as typeof import('../durable/durable-state-store');
   const metrics = createDurableMetrics(w.registry);
   const store = new DurableStateStore(backend, w.state, {
     clock: w.clock,
@@ -52,6 +62,7 @@ export function buildDurableState(w: DurableWiring): DurableStateStore | null {
   registerDurableGauges(w.registry, () => store.status());
   return store;
 }
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Loads what earlier runs stored, before the agent serves or ticks. Never fails start-up: a store it cannot write leaves it degraded. */
 export async function startDurableState(durable: DurableStateStore | null, w: DurableWiring): Promise<void> {

@@ -7,14 +7,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { composeConfigSchema } from './config-schema';
-import { buildSinks, SINK_BUILDERS, SINK_CONFIG_SCHEMAS, type SinkBuilder } from './sink-registry';
+import { buildSinks, SINK_BUILDERS, sinkConfigSchemas, type SinkBuilder } from './sink-registry';
 import { ExampleSink, exampleSinkConfig, type ExampleSinkConfig } from '../../test-support/example-sink/example-sink';
 import { testDeps } from '../sinks/__fixtures__/sink-test-helpers';
 import type { AgentState } from '../state';
 
 const EXAMPLE_DIR = join(__dirname, '..', '..', 'test-support', 'example-sink');
 
-const schema = composeConfigSchema(z.discriminatedUnion('type', [...SINK_CONFIG_SCHEMAS, exampleSinkConfig]));
+const schema = composeConfigSchema(z.discriminatedUnion('type', [...sinkConfigSchemas(), exampleSinkConfig]));
 const builders: Record<string, SinkBuilder> = {
   ...(SINK_BUILDERS as unknown as Record<string, SinkBuilder>),
   example: (cfg, name) => ({ sink: new ExampleSink(name, cfg as ExampleSinkConfig), intervalMs: 0 }),

@@ -1,12 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import type { Register } from './command';
 import { ConfigError, loadConfigFile, type LoadedConfig } from '../app/config-load';
-import { compareOnTrace, replicasCsv } from '../replay/compare';
+import { compareOnTrace, replicasCsvBytes } from '../replay/compare';
 import { describeDemandIssues, readTrace, TraceError, type Trace } from '../replay/trace';
 import { replayConfig } from '../replay/replay-config';
 import type { ReplaySummary } from '../replay/compare';
-import { writeReport } from '../report/write-report';
-import { reportTitle } from '../report/report-html';
 import type { RuleChange } from '../replay/run-replay';
 import { money } from '../plan/price';
 
@@ -32,7 +30,7 @@ export const registerReplay: Register = (program, io, exit) => {
         const issues = trace.demandIssues && describeDemandIssues({ issues: trace.demandIssues });
         if (issues) io.err(`replay: ${opts.trace}/trace.csv: ${issues}`);
         const { summary, agentReplicas, ruleChanges } = await compareOnTrace(trace, { user });
-        if (opts.output) writeFileSync(opts.output, replicasCsv(trace, agentReplicas));
+        if (opts.output) writeFileSync(opts.output, replicasCsvBytes(trace, agentReplicas));
         if (opts.report) writeTraceReport(opts.report, trace, user, { summary, agentReplicas, ruleChanges });
         io.out(JSON.stringify(summary, null, 2));
       } catch (err) {
@@ -60,6 +58,11 @@ function writeTraceReport(
   user: LoadedConfig | undefined,
   run: { summary: ReplaySummary; agentReplicas: Int32Array; ruleChanges: RuleChange[] },
 ): void {
+  // The report's modules are loaded only with --report (not by a replay that writes --output alone).
+  /* eslint-disable @typescript-eslint/no-require-imports -- lazy loading (above); each typed by its module */
+  const { writeReport } = require('../report/write-report') as typeof import('../report/write-report');
+  const { reportTitle } = require('../report/report-html') as typeof import('../report/report-html');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const { config } = replayConfig(trace, user);
   const target = config.targets[0];
   const endMs = trace.startMs + trace.demand.length * trace.stepMs;

@@ -93,6 +93,89 @@ export async function compareOnTrace(
 
 /** `timestamp,replicas` for every step. */
 export function replicasCsv(trace: Trace, replicas: ArrayLike<number>): string {
+  return replicasCsvBytes(trace, replicas).toString('latin1');
+}
+
+const CSV_HEADER = 'timestamp,replicas\n';
+/** "YYYY-MM-DDTHH:MM:SS.mmmZ,": the timestamp and the comma. */
+const ROW_PREFIX_BYTES = 25;
+/** "-2147483648\n": the longest int32 and the newline. */
+const INT32_LINE_BYTES = 12;
+
+/**
+ * replicasCsv's text as bytes (ASCII), written straight into one buffer when every count is an int32 and
+ * every timestamp a whole millisecond in years 0000–9999, as in every replay: 80,640 rows of 8 weeks
+ * cost a tenth of a second as strings (a string per row, the join and the UTF-8 encoding after it).
+ * Anything else is formatted as text, the same way.
+ */
+export function replicasCsvBytes(trace: Pick<Trace, 'startMs' | 'stepMs'>, replicas: ArrayLike<number>): Buffer {
+  const { startMs, stepMs } = trace;
+  const lastMs = startMs + (replicas.length - 1) * stepMs;
+  const regular = Number.isInteger(startMs) && Number.isInteger(stepMs) && stepMs >= 0 && startMs >= 0 && lastMs < FIVE_DIGIT_YEAR_MS && allInt32(replicas);
+  if (!regular) return Buffer.from(replicasCsvText(trace, replicas), 'latin1');
+  const out = Buffer.allocUnsafe(CSV_HEADER.length + replicas.length * (ROW_PREFIX_BYTES + INT32_LINE_BYTES));
+  let at = out.write(CSV_HEADER, 0, 'latin1');
+  let day = NaN;
+  // "YYYY-MM-DDT" of the current day, written once a day and copied into every row of it.
+  const dayPrefix = new Uint8Array(11);
+  for (let k = 0; k < replicas.length; k++) {
+    const tMs = startMs + k * stepMs;
+    const d = Math.floor(tMs / DAY_MS);
+    if (d !== day) {
+      day = d;
+      dayPrefix.set(Buffer.from(new Date(d * DAY_MS).toISOString().slice(0, 11), 'latin1'));
+    }
+    for (let i = 0; i < 11; i++) out[at + i] = dayPrefix[i];
+    at += 11;
+    const ms = tMs - d * DAY_MS;
+    at = writeDigits(out, at, Math.floor(ms / 3_600_000), 2);
+    out[at++] = COLON;
+    at = writeDigits(out, at, Math.floor(ms / 60_000) % 60, 2);
+    out[at++] = COLON;
+    at = writeDigits(out, at, Math.floor(ms / 1000) % 60, 2);
+    out[at++] = POINT;
+    at = writeDigits(out, at, ms % 1000, 3);
+    out[at++] = LETTER_Z;
+    out[at++] = COMMA;
+    at = writeInt(out, at, replicas[k]);
+    out[at++] = NEWLINE;
+  }
+  return out.subarray(0, at);
+}
+
+const [COLON, POINT, LETTER_Z, COMMA, NEWLINE, MINUS, ZERO] = [':', '.', 'Z', ',', '\n', '-', '0'].map((c) => c.charCodeAt(0));
+/** toISOString writes a six-digit year from 10000-01-01T00:00:00Z on. */
+const FIVE_DIGIT_YEAR_MS = 253_402_300_800_000;
+
+function allInt32(values: ArrayLike<number>): boolean {
+  if (values instanceof Int32Array) return true;
+  for (let k = 0; k < values.length; k++) if ((values[k] | 0) !== values[k] || Object.is(values[k], -0)) return false;
+  return true;
+}
+
+/** `n` (0 ≤ n < 10^width) as `width` digits, zero-padded; returns the offset after them. */
+function writeDigits(out: Buffer, at: number, n: number, width: number): number {
+  for (let i = width - 1; i >= 0; i--) {
+    out[at + i] = ZERO + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return at + width;
+}
+
+/** An int32 in decimal as String() writes it; returns the offset after it. */
+function writeInt(out: Buffer, at: number, n: number): number {
+  if (n < 0) {
+    out[at++] = MINUS;
+    // -2^31 has no int32 opposite; as a double it is exact.
+    n = -n;
+  }
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  return writeDigits(out, at, n, digits);
+}
+
+/** replicasCsv's text built row by row (what replicasCsvBytes does without its fast conditions). */
+function replicasCsvText(trace: Pick<Trace, 'startMs' | 'stepMs'>, replicas: ArrayLike<number>): string {
   const lines = ['timestamp,replicas'];
   for (let k = 0; k < replicas.length; k++) lines.push(`${isoTimestamp(trace.startMs + k * trace.stepMs)},${replicas[k]}`);
   return lines.join('\n') + '\n';

@@ -55,7 +55,9 @@ export function hpaV2(demand: ArrayLike<number>, s: ServiceShape, o: HpaOptions 
   const out = new Int32Array(demand.length);
   const windowSteps = Math.max(1, Math.round(o.scaleDownStabilizationSeconds / s.stepSeconds));
   const periods = Math.max(1, Math.round(s.stepSeconds / o.syncPeriodSeconds));
-  const recs: number[] = [];
+  // The last windowSteps recommendations, in a ring (the stabilisation window); `held` of them so far.
+  const recs = new Float64Array(windowSteps);
+  let held = 0;
   const perPod = s.capacityPerPod * s.targetUtilization;
   let current = replicasNeeded(s, demand[0]);
   for (let t = 0; t < demand.length; t++) {
@@ -67,9 +69,11 @@ export function hpaV2(demand: ArrayLike<number>, s: ServiceShape, o: HpaOptions 
       ready = Math.max(1, ready);
       const ratio = demand[seen] / (ready * perPod);
       const rec = Math.abs(ratio - 1) <= o.tolerance ? current : replicasNeeded(s, demand[seen]);
-      recs.push(rec);
-      if (recs.length > windowSteps) recs.shift();
-      let desired = rec < current ? Math.min(current, Math.max(...recs)) : rec;
+      recs[held % windowSteps] = rec;
+      held++;
+      let highest = -Infinity;
+      for (let i = Math.min(held, windowSteps) - 1; i >= 0; i--) highest = Math.max(highest, recs[i]);
+      let desired = rec < current ? Math.min(current, highest) : rec;
       let upLimit = current;
       for (let p = 0; p < periods; p++) upLimit = Math.max(upLimit * 2, upLimit + 4);
       desired = clamp(s, Math.min(desired, upLimit));

@@ -28,11 +28,13 @@ export function startupSteps(p: ScoreParams): number {
  */
 export function readyReplicas(replicas: ArrayLike<number>, lag: number): Int32Array {
   const ready = new Int32Array(replicas.length);
-  const deque: number[] = [];
+  // The deque's step indices live in [head, tail) of one array: each step enters once and leaves once.
+  const deque = new Int32Array(replicas.length);
   let head = 0;
+  let tail = 0;
   for (let t = 0; t < replicas.length; t++) {
-    while (deque.length > head && replicas[deque[deque.length - 1]] >= replicas[t]) deque.pop();
-    deque.push(t);
+    while (tail > head && replicas[deque[tail - 1]] >= replicas[t]) tail--;
+    deque[tail++] = t;
     while (deque[head] < t - lag) head++;
     ready[t] = replicas[deque[head]];
   }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeDemandIssues, parseDemandCsv, parseMeta, readTrace } from './trace';
+import { describeDemandIssues, parseDemandCsv, parseMeta, readGridRows, readTrace } from './trace';
 import { writeSyntheticTrace } from '../../test-support/synthetic-trace';
 
 const START = Date.parse('2027-06-04T00:00:00Z');
@@ -91,6 +91,71 @@ describe('trace reading', () => {
     const t = readTrace(dir);
     expect(t.demand.length).toBe(1440);
     expect(t.demandIssues).toMatchObject({ gaps: 1, missingSteps: 1439 });
+  });
+
+  describe('the grid fast path reads what the general parser reads', () => {
+    const row = (k: number, value: string) => `${new Date(START + k * 60_000).toISOString().replace('.000Z', 'Z')},${value}`;
+    const file = (rows: string[]) => ['timestamp,demand_rps', ...rows].join('\n') + '\n';
+    // A line of spaces is skipped by the general parser and refused by the fast path: the reference result.
+    const general = (text: string, steps: number, startMs = START) => parseDemandCsv(text + ' \n', 'trace.csv', startMs, 60_000, steps);
+
+    test.each([
+      ['every step', file([0, 1, 2, 3].map((k) => row(k, `${10 + k}.25`))), 4, START],
+      ['rows past the grid, no final newline', file([0, 1, 2, 3].map((k) => row(k, '7'))).trimEnd(), 2, START],
+      ['rows before the grid, across midnight', file([-3, -2, -1, 0, 1].map((k) => row(k + 1440 * 3, '0.5e1'))), 4, START + 1440 * 3 * 60_000 - 60_000],
+      ['a trace shorter than the grid', file([0, 1].map((k) => row(k, '1'))), 5, START],
+      [
+        'values of every shape Number reads',
+        file(
+          [
+            '0',
+            '-0',
+            '+1',
+            '.5',
+            '1.',
+            '007.250',
+            '0.1',
+            '0.30000000000000004',
+            '123456789012345',
+            '1234567890.123456',
+            '9007199254740993',
+            '5e-324',
+            '1E3',
+          ].map((v, k) => row(k, v)),
+        ),
+        13,
+        START,
+      ],
+    ])('%s', (_n, text, steps, startMs) => {
+      expect(readGridRows(text, startMs, 60_000, steps)).not.toBeNull();
+      const fast = parseDemandCsv(text, 'trace.csv', startMs, 60_000, steps);
+      const reference = general(text, steps, startMs);
+      expect([...fast.demand]).toEqual([...reference.demand]);
+      expect([...fast.missing]).toEqual([...reference.missing]);
+      expect(JSON.stringify(fast.issues)).toBe(JSON.stringify(reference.issues));
+      expect(describeDemandIssues(fast)).toBe(describeDemandIssues(reference));
+    });
+
+    test.each([
+      ['a skipped step', file([row(0, '1'), row(2, '1')])],
+      ['a repeated row', file([row(0, '1'), row(0, '1')])],
+      ['milliseconds', file([row(0, '1').replace('Z,', '.000Z,')])],
+      ['CRLF', file([row(0, '1'), row(1, '1')]).replace(/\n/g, '\r\n')],
+      ['a second column', file([row(0, '1,2')])],
+      ['a negative value', file([row(0, '-1')])],
+      ['a value that is not a number', file([row(0, '1x')])],
+      ['an empty value', file([row(0, '')])],
+      ['a blank line', file([row(0, '1'), '', row(1, '1')])],
+      ['a day that does not exist', file(['2027-02-30T00:00:00Z,1'])],
+      ['a header only', 'timestamp,demand_rps\n'],
+      ['a row off the grid', file([row(0, '1').replace(':00Z', ':30Z')])],
+    ])('%s is left to the general parser', (_n, text) => {
+      expect(readGridRows(text, START, 60_000, 10)).toBeNull();
+    });
+
+    test('a step that is not a whole second is left to the general parser', () => {
+      expect(readGridRows(file([row(0, '1')]), START, 1500, 10)).toBeNull();
+    });
   });
 
   test('a missing file is named', () => {
