@@ -4,7 +4,7 @@ import { indexCalendar } from '../calendar/rules';
 import { WeddingLoadTable } from '../calendar/wedding-load-table';
 import type { Forecast, ForecastContext } from '../forecast/forecaster';
 import { createForecaster } from '../forecast/seasonal-calendar-forecaster';
-import { ForecastAhead, produceForecasts, type ForecastPlan } from './forecast-ahead';
+import { ForecastAhead, produceForecasts, type ForecastPlan, type ForecastWorker } from './forecast-ahead';
 import { openRing, type RingBuffers, type RingLayout } from './forecast-ahead-ring';
 
 const MIN = 60_000;
@@ -33,11 +33,11 @@ const pushed = Uint8Array.from({ length: steps }, (_, k) => (k % 97 === 5 || (k 
 const observed = Float64Array.from(demand, (v, k) => (pushed[k] ? v : NaN));
 const plan: Omit<ForecastPlan, 'grid'> = { startMs: start, stepMs: MIN, observed, forecastStepMs: MIN, forecastPoints: 12, options: { pointMemory: true } };
 
-/** The worker, in this thread: every forecast worked out before the first is read (the ring holds them all). */
-const inThread = (plan: ForecastPlan, buffers: RingBuffers, layout: RingLayout): Worker => {
-  produceForecasts(plan, openRing(buffers, layout));
-  return { terminate: () => Promise.resolve(0) } as unknown as Worker;
-};
+/** The worker, in this thread: every forecast worked out when the table comes, before the first is read (the ring holds them all). */
+const inThread = (plan: Omit<ForecastPlan, 'grid'>, buffers: RingBuffers, layout: RingLayout): ForecastWorker => ({
+  thread: { terminate: () => Promise.resolve(0) } as unknown as Worker,
+  begin: (grid) => produceForecasts({ ...plan, grid }, openRing(buffers, layout)),
+});
 
 /** The agent's calls, step by step: observe what is pushed (as `observed` says), then forecast. */
 function play(
@@ -91,7 +91,10 @@ describe('ForecastAhead (a replay forecasting on a second thread; here the worke
   });
 
   it('does not wait on a worker that died: after its patience the replay forecasts on its own', () => {
-    const dying = () => new Worker('throw new Error("worker failed to start")', { eval: true }).on('error', () => undefined);
+    const dying = (): ForecastWorker => ({
+      thread: new Worker('throw new Error("worker failed to start")', { eval: true }).on('error', () => undefined),
+      begin: () => undefined,
+    });
     const ahead = new ForecastAhead(plan, dying, { ringSlots: steps, patienceMs: 1000 });
     ahead.begin(context, table.grid());
     const started = Date.now();

@@ -108,7 +108,7 @@ export class ForecastAhead implements Forecaster {
   private plan: ForecastPlan;
   private readonly ring: Ring;
   private readonly buffers: RingBuffers;
-  private worker: Worker | null = null;
+  private worker: ForecastWorker | null = null;
   /** The context every planned forecast is asked with (the replay's table), once the replay says so. */
   private context: ForecastContext | null = null;
   /** The replay's own forecaster, once the plan is left. */
@@ -123,7 +123,7 @@ export class ForecastAhead implements Forecaster {
 
   constructor(
     plan: Omit<ForecastPlan, 'grid'>,
-    private readonly startWorker: (plan: ForecastPlan, buffers: RingBuffers, layout: RingLayout) => Worker | null = startForecastWorker,
+    startWorker: StartForecastWorker = startForecastWorker,
     { ringSlots = RING_SLOTS, patienceMs = WORKER_PATIENCE_MS }: { ringSlots?: number; patienceMs?: number } = {},
   ) {
     this.patienceMs = patienceMs;
@@ -131,17 +131,19 @@ export class ForecastAhead implements Forecaster {
     const layout = { slots: ringSlots, points: plan.forecastPoints };
     this.buffers = createRing(layout);
     this.ring = openRing(this.buffers, layout);
+    // Started now, so it loads while the replay reads its calendar; it forecasts once `begin` sends the table.
+    this.worker = startWorker(plan, this.buffers, layout);
   }
 
   /**
    * The replay is ready: its forecasts will be asked with `context`, which answers as `grid` does (the
-   * replay's wedding-load table). The worker starts.
+   * replay's wedding-load table). The worker starts forecasting.
    */
   begin(context: ForecastContext, grid: WeddingLoadGrid): void {
     if (this.context) return;
     this.context = context;
     this.plan = { ...this.plan, grid };
-    this.worker ??= this.startWorker(this.plan, this.buffers, this.ring.layout);
+    this.worker?.begin(grid);
   }
 
   /** Forecasts served from the worker (every step when the plan held to the end). */
@@ -181,7 +183,7 @@ export class ForecastAhead implements Forecaster {
 
   /** Stops the worker (the end of the replay). */
   close(): void {
-    void this.worker?.terminate();
+    void this.worker?.thread.terminate();
     this.worker = null;
   }
 
@@ -227,11 +229,19 @@ export class ForecastAhead implements Forecaster {
   }
 }
 
-function startForecastWorker(plan: ForecastPlan, buffers: RingBuffers, layout: RingLayout): Worker | null {
+/** A forecasting worker: its thread, and how it is sent the table that starts it forecasting. */
+export interface ForecastWorker {
+  thread: Worker;
+  begin(grid: WeddingLoadGrid): void;
+}
+
+export type StartForecastWorker = (plan: Omit<ForecastPlan, 'grid'>, buffers: RingBuffers, layout: RingLayout) => ForecastWorker | null;
+
+function startForecastWorker(plan: Omit<ForecastPlan, 'grid'>, buffers: RingBuffers, layout: RingLayout): ForecastWorker | null {
   if (!forecastsAheadAvailable()) return null;
-  const worker = new Worker(WORKER, { workerData: { plan, buffers, layout } });
+  const thread = new Worker(WORKER, { workerData: { plan, buffers, layout } });
   // A replay that ends (or fails) does not wait for the worker.
-  worker.unref();
-  worker.on('error', () => undefined);
-  return worker;
+  thread.unref();
+  thread.on('error', () => undefined);
+  return { thread, begin: (grid) => thread.postMessage({ grid }) };
 }

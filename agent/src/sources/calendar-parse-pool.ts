@@ -1,5 +1,5 @@
 /**
- * Parses a calendar off the main thread (issue 24, defect 5): a worker thread per read, started with its
+ * Parses a calendar off the main thread (issue 24, defect 5) unless it is small: a worker thread per read, started with its
  * own heap budget and ended when done, so the parse neither blocks the event loop (probes, /metrics, ticks)
  * nor leaves its garbage in the main heap. Only the packed calendar comes back, its buffers transferred.
  * A calendar that needs more memory than the worker's budget is refused with an error saying so, as one
@@ -16,11 +16,19 @@ const WORKER = join(__dirname, 'calendar-parse-worker.js');
 /** The reading worker's V8 heap budget: a calendar of calendar.maxWeddings fits with room to spare (BENCHMARKS.md, calendar memory). */
 export const PARSE_WORKER_HEAP_MIB = 64;
 
+/**
+ * Calendars up to this size are parsed on this thread: a few hundred weddings parse in milliseconds (in
+ * slices), while starting a worker (its own V8 heap, the readers and zod loaded again) takes ~0.3 s. A
+ * replay's or a small wedding business's calendar is far below it; a feed that could strain the event
+ * loop or the heap is far above.
+ */
+export const IN_THREAD_MAX_BYTES = 256 * 1024;
+
 /** Whether parses run in a worker thread (false only from TypeScript sources). */
 export const parsesOffThread = (): boolean => existsSync(WORKER);
 
 export function parseOffThread(req: ParseRequest, heapMiB = PARSE_WORKER_HEAP_MIB): Promise<ParsedCalendar> {
-  if (!parsesOffThread()) return parseCalendarBytes(req);
+  if (!parsesOffThread() || req.bytes.byteLength <= IN_THREAD_MAX_BYTES) return parseCalendarBytes(req);
   // Transfer the bytes when they own their whole buffer; a slice of a shared pool is copied instead.
   const owned = req.bytes.byteOffset === 0 && req.bytes.byteLength === req.bytes.buffer.byteLength;
   const bytes = owned ? req.bytes : new Uint8Array(req.bytes);
