@@ -11,7 +11,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCHMARKS_MD as BENCHMARKS, BUILT_CLI as CLI, SHARED_TRACES as TRACES } from './bench-paths';
 import { HISTORY_TARGETS, startPrometheusHistory } from './prometheus-history';
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const wall = median(timing.map((t) => t.wall));
   const cpu = median(timing.map((t) => t.cpu));
   const lines = [
-    `Command: \`npm run bench:tune -w agent\` (agent/bench/tune-traces.ts): the built CLI as a fresh process, default objective (the cheapest settings no worse than the defaults on overload and unserved, chosen on the first 75 %), default candidates and seed. Figures on the **held-out** last 25 % of each trace, which the choice never saw. ${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPUs **shared with four other helpers running builds and tests at the same time** (wall times are inflated; CPU time is the steadier figure).`,
+    `Command: \`npm run bench:tune -w agent\` (agent/bench/tune-traces.ts): the built CLI as a fresh process, default objective (the cheapest settings no worse than the defaults on overload and unserved, chosen on the first 75 %), default candidates and seed. Figures on the **held-out** last 25 % of each trace, which the choice never saw. ${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)} when the write-up was made (wall times are inflated by any other work; CPU time is the steadier figure).`,
     '',
     '| trace | chosen settings | overload min: tuned / defaults / HPA v2 | unserved requests: tuned / defaults / HPA v2 | replica-hours: tuned / defaults / HPA v2 | tuned vs defaults | tune wall / CPU s |',
     '|---|---|---:|---:|---:|---|---:|',
