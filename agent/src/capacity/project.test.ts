@@ -5,6 +5,8 @@ import type { Forecast, ForecastContext, Forecaster } from '../forecast/forecast
 import { AgentState } from '../state';
 import { TargetPipeline, type PipelineDeps } from '../engine/target-pipeline';
 import { silentLogger } from '../util/logger';
+import { Registry } from 'prom-client';
+import { createAgentMetrics } from '../metrics/agent-metrics';
 
 const MIN = 60_000;
 const NOW = Date.parse('2027-06-02T10:07:30Z');
@@ -34,7 +36,8 @@ test('origin now (never before the last reading); a grid instant between forecas
     indexCalendar({ weddings: [] }, config.wedding),
   );
   const forecaster = new Ramp();
-  const pipeline = new TargetPipeline(state.targets.get('api')!, { config, state, forecaster, logger: silentLogger } as unknown as PipelineDeps);
+  const metrics = createAgentMetrics(state, new Registry());
+  const pipeline = new TargetPipeline(state.targets.get('api')!, { config, state, forecaster, metrics, logger: silentLogger } as unknown as PipelineDeps);
   const start = Date.parse('2027-06-05T00:00:00Z');
   const { values, method } = pipeline.project(NOW, start, 5 * MIN, 3);
   expect(method).toBe('ramp');
