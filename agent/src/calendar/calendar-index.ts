@@ -7,6 +7,7 @@
 import type { WeddingRules } from '../config/schema';
 import { PHASES, type Wedding, type WeddingCalendar, type WeddingDay } from './model';
 import { isoDate, weddingAt, weddingIdAt, type CompactCalendar } from './compact-calendar';
+import { lowerBound, upperBound } from '../util/sorted-search';
 
 const HOUR_MS = 3_600_000;
 /** WeddingDay objects kept per source for repeated queries (a few days' worth of weddings, bounded). */
@@ -176,30 +177,6 @@ export class CalendarIndex {
   get days(): WeddingDay[] {
     return this.overlapping(-Infinity, Infinity);
   }
-}
-
-/** The first k with a[k] > t (a sorted ascending over [0, n)). */
-function upperBound(a: Float64Array, n: number, t: number): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The first k with a[k] ≥ t (a sorted ascending over [0, n)). */
-function lowerBound(a: Float64Array, n: number, t: number): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

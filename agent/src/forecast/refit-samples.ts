@@ -1,3 +1,5 @@
+import { upperBound } from '../util/sorted-search';
+
 /**
  * What the hourly refit read from history, kept between refits when nothing it read can change.
  *
@@ -110,13 +112,7 @@ export class RefitSamples {
 
 /** Places v into sorted values[0, n) (after any equal ones), making values[0, n] sorted. */
 function insertSorted(values: Float64Array, n: number, v: number): void {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  values.copyWithin(lo + 1, lo, n);
-  values[lo] = v;
+  const at = upperBound(values, n, v);
+  values.copyWithin(at + 1, at, n);
+  values[at] = v;
 }
