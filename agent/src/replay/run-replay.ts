@@ -75,76 +75,81 @@ export async function replayAgent(trace: Trace, opts: ReplayOptions = {}): Promi
   // The default forecaster's calls are known in advance: a worker thread works them out ahead (forecast-ahead.ts).
   const ahead =
     opts.newForecaster === undefined && forecastsAheadAvailable() ? new ForecastAhead(forecastPlan(trace, pushed, loaded, forecasterOptions)) : null;
-  const memos: CalendarMemoForecaster[] = [];
-  const agent = new Agent(loaded, {
-    clock: clock.now,
-    scaler,
-    logger: silentLogger,
-    newDetector: opts.newDetector,
-    newForecaster: () => {
-      // One target per replay: the first forecaster is the one planned ahead.
-      const inner = memos.length === 0 && ahead ? ahead : newForecaster();
-      const memo = new CalendarMemoForecaster(opts.watchForecaster ? opts.watchForecaster(inner) : inner);
-      memos.push(memo);
-      return memo;
-    },
-  });
-  const source = agent.sources[REPLAY_SOURCE] as PushSource;
-  const target = loaded.config.targets[0];
-  const replicas = new Int32Array(trace.demand.length);
-  const rules: Record<string, number> = {};
-  let holdingSteps = 0;
-  let deployFreezeSteps = 0;
-  const protectedSteps = new Uint8Array(trace.demand.length);
-  const ruleChanges: RuleChange[] = [];
-  // No HTTP server runs in a replay, so nobody can subscribe to the event stream: closing it before the
-  // first step spares working out every tick's stream events (a fifth of a replay's time) for no reader.
-  agent.stream.close();
-  // The trace's calendar, read before the first step (the agent's own timer refreshes it when it runs live).
-  await agent.calendar.refresh(trace.startMs);
-  // The forecaster's calendar answers, once per wedding day over the trace and the last forecast's horizon.
-  const horizonSteps = Math.ceil((loaded.config.forecast.horizonHours * 3_600_000) / trace.stepMs) + 1;
-  const table = new WeddingLoadTable(agent.state.calendar, target.timezones, trace.startMs, trace.stepMs, trace.demand.length + horizonSteps);
-  for (const memo of memos) memo.useTable(table);
-  if (ahead && memos[0]?.context) ahead.begin(memos[0].context, table.grid());
-  for (let k = 0; k < trace.demand.length; k++) {
-    clock.nowMs = trace.startMs + k * trace.stepMs;
-    if (pushed[k]) source.ingest(REPLAY_SERIES, {}, [[clock.nowMs, trace.demand[k]]], clock.nowMs);
-    await agent.loop.tick();
-    const w = await scaler.read(target);
-    replicas[k] = w.replicas;
-    const decision = agent.state.targets.get(target.id)!.decision;
-    if (decision?.holding) holdingSteps++;
-    if (decision?.deployFreeze) {
-      deployFreezeSteps++;
-      protectedSteps[k] = 1;
+  // Whatever happens to the replay, its forecasting worker stops with it (in tune's and backtest's long-lived
+  // pool threads it would otherwise wait there for a reader that never comes).
+  try {
+    const memos: CalendarMemoForecaster[] = [];
+    const agent = new Agent(loaded, {
+      clock: clock.now,
+      scaler,
+      logger: silentLogger,
+      newDetector: opts.newDetector,
+      newForecaster: () => {
+        // One target per replay: the first forecaster is the one planned ahead.
+        const inner = memos.length === 0 && ahead ? ahead : newForecaster();
+        const memo = new CalendarMemoForecaster(opts.watchForecaster ? opts.watchForecaster(inner) : inner);
+        memos.push(memo);
+        return memo;
+      },
+    });
+    const source = agent.sources[REPLAY_SOURCE] as PushSource;
+    const target = loaded.config.targets[0];
+    const replicas = new Int32Array(trace.demand.length);
+    const rules: Record<string, number> = {};
+    let holdingSteps = 0;
+    let deployFreezeSteps = 0;
+    const protectedSteps = new Uint8Array(trace.demand.length);
+    const ruleChanges: RuleChange[] = [];
+    // No HTTP server runs in a replay, so nobody can subscribe to the event stream: closing it before the
+    // first step spares working out every tick's stream events (a fifth of a replay's time) for no reader.
+    agent.stream.close();
+    // The trace's calendar, read before the first step (the agent's own timer refreshes it when it runs live).
+    await agent.calendar.refresh(trace.startMs);
+    // The forecaster's calendar answers, once per wedding day over the trace and the last forecast's horizon.
+    const horizonSteps = Math.ceil((loaded.config.forecast.horizonHours * 3_600_000) / trace.stepMs) + 1;
+    const table = new WeddingLoadTable(agent.state.calendar, target.timezones, trace.startMs, trace.stepMs, trace.demand.length + horizonSteps);
+    for (const memo of memos) memo.useTable(table);
+    if (ahead && memos[0]?.context) ahead.begin(memos[0].context, table.grid());
+    for (let k = 0; k < trace.demand.length; k++) {
+      clock.nowMs = trace.startMs + k * trace.stepMs;
+      if (pushed[k]) source.ingest(REPLAY_SERIES, {}, [[clock.nowMs, trace.demand[k]]], clock.nowMs);
+      await agent.loop.tick();
+      const w = await scaler.read(target);
+      replicas[k] = w.replicas;
+      const decision = agent.state.targets.get(target.id)!.decision;
+      if (decision?.holding) holdingSteps++;
+      if (decision?.deployFreeze) {
+        deployFreezeSteps++;
+        protectedSteps[k] = 1;
+      }
+      // The last reason that set the final count (searched from the end: no array per tick).
+      const reasons = decision?.reasons ?? [];
+      let i = reasons.length - 1;
+      while (i >= 0 && reasons[i].replicas !== decision!.desiredReplicas) i--;
+      if (i >= 0) {
+        const last = reasons[i];
+        rules[last.rule] = (rules[last.rule] ?? 0) + 1;
+        if (last.rule !== ruleChanges.at(-1)?.rule) ruleChanges.push({ step: k, rule: last.rule, replicas: last.replicas, detail: last.detail });
+      }
+      opts.onStep?.(k, agent.state.targets.get(target.id)!);
+      if (opts.onProgress && (k % 240 === 239 || k === trace.demand.length - 1)) opts.onProgress(k + 1, trace.demand.length);
     }
-    // The last reason that set the final count (searched from the end: no array per tick).
-    const reasons = decision?.reasons ?? [];
-    let i = reasons.length - 1;
-    while (i >= 0 && reasons[i].replicas !== decision!.desiredReplicas) i--;
-    if (i >= 0) {
-      const last = reasons[i];
-      rules[last.rule] = (rules[last.rule] ?? 0) + 1;
-      if (last.rule !== ruleChanges.at(-1)?.rule) ruleChanges.push({ step: k, rule: last.rule, replicas: last.replicas, detail: last.detail });
-    }
-    opts.onStep?.(k, agent.state.targets.get(target.id)!);
-    if (opts.onProgress && (k % 240 === 239 || k === trace.demand.length - 1)) opts.onProgress(k + 1, trace.demand.length);
+    await agent.stop();
+    const price = agent.prices.price(target, undefined);
+    return {
+      replicas,
+      holdingSteps,
+      deployFreezeSteps,
+      protectedSteps,
+      rules,
+      forecastMethod: agent.state.targets.get(target.id)!.forecast?.method ?? null,
+      stepsForecastAhead: ahead?.stepsForecastAhead ?? 0,
+      price,
+      ruleChanges,
+    };
+  } finally {
+    ahead?.close();
   }
-  await agent.stop();
-  ahead?.close();
-  const price = agent.prices.price(target, undefined);
-  return {
-    replicas,
-    holdingSteps,
-    deployFreezeSteps,
-    protectedSteps,
-    rules,
-    forecastMethod: agent.state.targets.get(target.id)!.forecast?.method ?? null,
-    stepsForecastAhead: ahead?.stepsForecastAhead ?? 0,
-    price,
-    ruleChanges,
-  };
 }
 
 /** The forecaster calls the agent will make over the trace (target-pipeline.ts `predict`: the same step and horizon). */
